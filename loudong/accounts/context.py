@@ -1,0 +1,20 @@
+from django.http import HttpRequest
+
+from loudong.accounts.models import Role
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The community and roles the navigation bar is drawn for."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    grants = user.grant_list()
+    community = next((g.community for g in grants if g.community_id), None)
+    roles = {g.role for g in grants}
+    return {
+        "nav_community": community,
+        "nav_roles": roles,
+        "nav_is_admin": Role.ADMIN in roles,
+        "nav_is_leader": Role.LEADER in roles,
+        "nav_is_overseer": Role.OVERSEER in roles,
+    }

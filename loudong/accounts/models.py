@@ -1,0 +1,143 @@
+"""Users, the roles they hold (each scoped to a place or a group), API tokens and the audit log."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
+from django.db import models
+
+
+class User(AbstractUser):
+    display_name = models.CharField("姓名", max_length=40, blank=True)
+    resident = models.OneToOneField(
+        "registry.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
+    )
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def grant_list(self) -> list["Grant"]:
+        """The user's grants, loaded once per request object."""
+        if not hasattr(self, "_grants"):
+            self._grants = list(self.grants.select_related("community", "group", "subdistrict", "district"))
+        return self._grants
+
+    def roles_in(self, community_id: int) -> set[str]:
+        return {g.role for g in self.grant_list() if g.community_id == community_id}
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", "居民"
+    VOLUNTEER = "volunteer", "党员志愿者"
+    LEADER = "leader", "楼栋党小组组长"
+    ADMIN = "admin", "社区管理员"
+    OVERSEER = "overseer", "街道/区（只读）"
+
+
+class Grant(models.Model):
+    """One role held by one user over one scope.
+
+    admin / resident: a community; leader / volunteer: a group (and its community);
+    overseer: a subdistrict or a whole district.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
+    role = models.CharField("角色", max_length=16, choices=Role.choices)
+    community = models.ForeignKey("registry.Community", null=True, blank=True, on_delete=models.CASCADE)
+    group = models.ForeignKey("groups.BuildingGroup", null=True, blank=True, on_delete=models.CASCADE)
+    subdistrict = models.ForeignKey("registry.Subdistrict", null=True, blank=True, on_delete=models.CASCADE)
+    district = models.ForeignKey("registry.District", null=True, blank=True, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="grant_scope_matches_role",
+                condition=(
+                    models.Q(role__in=["admin", "resident"], community__isnull=False, group__isnull=True)
+                    | models.Q(role__in=["leader", "volunteer"], community__isnull=False, group__isnull=False)
+                    | models.Q(role="overseer", community__isnull=True)
+                    & (models.Q(subdistrict__isnull=False) | models.Q(district__isnull=False))
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = self.group or self.community or self.subdistrict or self.district
+        return f"{self.get_role_display()} · {scope}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API; only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User) -> str:
+        raw = secrets.token_urlsafe(32)
+        cls.objects.create(user=user, key_hash=cls.hash(raw))
+        return raw
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs: object) -> int:
+        raise PermissionDenied("审计日志只能追加，不能修改")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied("审计日志只能追加，不能删除")
+
+
+class AuditEntry(models.Model):
+    """Append-only: who created, changed, deleted, viewed or exported personal data, when and from where.
+
+    The database itself refuses UPDATE (a trigger, see the migration); the ORM refuses delete.
+    Foreign keys are not enforced so that entries outlive what they describe.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        UPDATE = "update", "修改"
+        DELETE = "delete", "删除"
+        VIEW = "view", "查看完整信息"
+        EXPORT = "export", "导出"
+        IMPORT = "import", "导入"
+        LOGIN = "login", "登录"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    community = models.ForeignKey(
+        "registry.Community", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=16, choices=Action.choices)
+    object_type = models.CharField("对象类型", max_length=40)
+    object_id = models.CharField(max_length=40, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    detail = models.JSONField("内容", default=dict, blank=True)
+    ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["community", "-at"])]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise PermissionDenied("审计日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied("审计日志只能追加，不能删除")

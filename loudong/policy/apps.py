@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class PolicyConfig(AppConfig):
+    name = "loudong.policy"

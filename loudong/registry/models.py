@@ -1,0 +1,284 @@
+"""The registry (档案): places from district down to household, and the people who live there.
+
+Every row below the community carries `community` so any query can be scoped with one filter.
+"""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+
+from loudong.lib.identity import mask_id_number, mask_phone
+from loudong.lib.pinyin import name_keys
+
+
+class District(models.Model):
+    name = models.CharField("区", max_length=50)
+    code = models.SlugField(unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subdistrict(models.Model):
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="subdistricts")
+    name = models.CharField("街道", max_length=50)
+    code = models.SlugField(unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Community(models.Model):
+    subdistrict = models.ForeignKey(Subdistrict, on_delete=models.PROTECT, related_name="communities")
+    name = models.CharField("社区", max_length=50)
+    code = models.SlugField("社区代码", unique=True)
+    # Size of the site plan in metres; buildings are placed on it by x, y.
+    site_width = models.FloatField("平面图宽（米）", default=400)
+    site_height = models.FloatField("平面图高（米）", default=300)
+
+    class Meta:
+        verbose_name_plural = "communities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Building(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="buildings")
+    name = models.CharField("楼栋", max_length=60)
+    address = models.CharField("地址", max_length=120, blank=True)
+    x = models.FloatField("平面图横坐标（米）", default=0)
+    y = models.FloatField("平面图纵坐标（米）", default=0)
+    width = models.FloatField("宽（米）", default=30)
+    depth = models.FloatField("深（米）", default=12)
+    adjacent = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name="相邻楼栋")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="building_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stairwell(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="stairwells")
+    name = models.CharField("单元", max_length=30)
+    x = models.FloatField(default=0)
+    y = models.FloatField(default=0)
+    adjacent = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name="相邻单元")
+    group = models.ForeignKey(
+        "groups.BuildingGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="stairwells"
+    )
+
+    class Meta:
+        ordering = ["building__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["building", "name"], name="stairwell_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.building.name}{self.name}"
+
+
+class Household(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    stairwell = models.ForeignKey(Stairwell, on_delete=models.CASCADE, related_name="households")
+    room = models.CharField("房号", max_length=20)
+
+    class Meta:
+        ordering = ["stairwell__building__name", "stairwell__name", "room"]
+        constraints = [models.UniqueConstraint(fields=["stairwell", "room"], name="household_unique_room")]
+
+    def __str__(self) -> str:
+        return f"{self.stairwell}{self.room}室"
+
+
+class CareTag(models.Model):
+    """独居老人, 高龄, 低保, 残疾, 困难家庭, ...: the community's list; visit frequency is policy."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="care_tags")
+    name = models.CharField("关爱标签", max_length=20)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="caretag_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceItem(models.Model):
+    """What a party member offers to do for neighbours (政策咨询, 代买代办, 理发, ...)."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="service_items")
+    name = models.CharField("服务项目", max_length=30)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="serviceitem_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResidentQuerySet(models.QuerySet):
+    def visible_to(self, user: "models.Model") -> "ResidentQuerySet":
+        from loudong.accounts.access import resident_scope
+
+        return self.filter(resident_scope(user))
+
+    def search(self, query: str) -> "ResidentQuerySet":
+        """Characters match anywhere in the name; Latin letters match initials or full pinyin.
+
+        Initials use an index range (prefix match); full pinyin also matches inside the name
+        so "guangqian" finds 刘光前.
+        """
+        text = "".join(query.split()).lower()
+        if not text:
+            return self
+        if text.isascii() and text.isalpha():
+            return self.filter(
+                Q(name_initials__gte=text, name_initials__lt=text + "\x7f") | Q(name_pinyin__contains=text)
+            )
+        if text.isdigit() and len(text) >= 4:
+            return self.filter(Q(phone__endswith=text) | Q(name__contains=text))
+        return self.filter(name__contains=text)
+
+
+class Resident(models.Model):
+    class Gender(models.TextChoices):
+        MALE = "M", "男"
+        FEMALE = "F", "女"
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="residents")
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="residents"
+    )
+    name = models.CharField("姓名", max_length=40)
+    name_pinyin = models.CharField(max_length=120, editable=False, default="")
+    name_initials = models.CharField(max_length=40, editable=False, default="")
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    id_number = models.CharField("身份证号", max_length=18, null=True, blank=True)
+    care_tags = models.ManyToManyField(CareTag, blank=True, related_name="residents", verbose_name="关爱标签")
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_pinyin", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "id_number"], condition=Q(id_number__isnull=False), name="resident_unique_id"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["community", "name_initials"]),
+            models.Index(fields=["community", "name_pinyin"]),
+            models.Index(fields=["community", "name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name_pinyin, self.name_initials = name_keys(self.name)
+        if not self.id_number:
+            self.id_number = None
+        super().save(*args, **kwargs)
+
+    @property
+    def age(self) -> int | None:
+        if not self.birth_date:
+            return None
+        today = date.today()
+        return today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number or "")
+
+
+class Member(models.Model):
+    """党员档案: a party member's record, kept on the resident where they live.
+
+    Groups form by residence, so `registration` (组织关系) may be outside the community.
+    """
+
+    class Standing(models.TextChoices):
+        FULL = "full", "正式党员"
+        PROBATIONARY = "probationary", "预备党员"
+
+    class Registration(models.TextChoices):
+        LOCAL = "local", "本社区党组织"
+        OTHER = "other", "其他单位党组织"
+        MOBILE = "mobile", "流动党员"
+
+    class Employment(models.TextChoices):
+        WORKING = "working", "在职"
+        RETIRED = "retired", "退休"
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="members")
+    resident = models.OneToOneField(Resident, on_delete=models.CASCADE, related_name="member")
+    joined_on = models.DateField("入党日期", null=True, blank=True)
+    standing = models.CharField("党员类别", max_length=16, choices=Standing.choices, default=Standing.FULL)
+    registration = models.CharField(
+        "组织关系", max_length=16, choices=Registration.choices, default=Registration.LOCAL
+    )
+    registered_org = models.CharField("组织关系所在单位", max_length=100, blank=True)
+    employment = models.CharField("在职/退休", max_length=16, choices=Employment.choices, blank=True)
+    service_items = models.ManyToManyField(ServiceItem, blank=True, related_name="members", verbose_name="服务项目")
+    group = models.ForeignKey(
+        "groups.BuildingGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["resident__name_pinyin"]
+
+    def __str__(self) -> str:
+        return self.resident.name
+
+    @property
+    def registration_display(self) -> str:
+        if self.registration == self.Registration.OTHER and self.registered_org:
+            return self.registered_org
+        return self.get_registration_display()
+
+
+class ImportJob(models.Model):
+    """One roster upload: the file, progress while it runs, and the result when done."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "正在导入"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

@@ -3,3 +3,13 @@ from django.apps import AppConfig
 
 class AccountsConfig(AppConfig):
     name = "loudong.accounts"
+
+    def ready(self) -> None:
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from loudong.accounts import signals
+
+        user_logged_in.connect(signals.record_login, dispatch_uid="loudong_record_login")
+        user_login_failed.connect(signals.record_login_failure, dispatch_uid="loudong_record_login_failure")
+        user_locked_out.connect(signals.remember_unlock_time, dispatch_uid="loudong_remember_unlock_time")

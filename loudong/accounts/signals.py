@@ -1,0 +1,55 @@
+"""Login events: every successful and failed login is written to the audit log, and a lockout
+remembers when the account opens again so the locked page can say so."""
+
+from datetime import datetime
+
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+
+from loudong.accounts.audit import record
+from loudong.accounts.models import AuditEntry, User
+
+
+def _first_community_id(user: User | None) -> int | None:
+    if user is None:
+        return None
+    return next((g.community_id for g in user.grants.order_by("id") if g.community_id), None)
+
+
+def record_login(sender: type, request: HttpRequest, user: User, **kwargs: object) -> None:
+    record(
+        request, AuditEntry.Action.LOGIN, user, actor=user, community_id=_first_community_id(user),
+        object_type="user", detail={"success": True},
+    )
+
+
+def record_login_failure(
+    sender: str, credentials: dict, request: HttpRequest | None = None, **kwargs: object
+) -> None:
+    username = str(credentials.get(User.USERNAME_FIELD) or "")[:150]
+    # The account whose password was tried stands as the actor, so the admin finds every login
+    # event of a person under one name; an unknown name is written as typed.
+    user = User.objects.filter(username=username).first() if username else None
+    detail: dict[str, object] = {"success": False}
+    if request is not None and getattr(request, "axes_locked_out", False):
+        detail["locked"] = True
+    record(
+        request, AuditEntry.Action.LOGIN, user, actor=user, community_id=_first_community_id(user),
+        object_type="user", object_repr=str(user) if user else username, detail=detail,
+    )
+
+
+def remember_unlock_time(
+    sender: str, request: HttpRequest, username: str | None = None, **kwargs: object
+) -> None:
+    """The lock lasts the cool-off time from the last recorded failure (with axes' defaults a try
+    while locked is recorded too), so the page can name the minute the account opens again."""
+    cool_off = get_cool_off(request)
+    if cool_off is None or not username:
+        return
+    attempts = AccessAttempt.objects.filter(username=username)
+    last: datetime | None = attempts.aggregate(t=Max("attempt_time"))["t"]
+    request.loudong_unlock_at = (last or timezone.now()) + cool_off

@@ -6,6 +6,7 @@ A new deployment creates its first community admin with it:
 
 from argparse import ArgumentParser
 
+from axes.utils import reset as reset_attempts
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -84,6 +85,8 @@ class Command(BaseCommand):
             if password:
                 user.set_password(password)
             user.save()
+            # A new password also lifts a lockout: the admin who reset it has checked who is asking.
+            unlocked = reset_attempts(username=username) if password and not created else 0
             grant, new_grant = Grant.objects.get_or_create(user=user, role=role, **scope)
             community_id = grant.community_id
             if created:
@@ -94,7 +97,7 @@ class Command(BaseCommand):
         if created:
             self.stdout.write(f"已新建用户 {username}")
         elif password:
-            self.stdout.write(f"已为 {username} 重设密码")
+            self.stdout.write(f"已为 {username} 重设密码" + ("，并解除了登录锁定" if unlocked else ""))
         if new_grant:
             self.stdout.write(f"已授予 {user}（{username}）：{grant}")
         else:

@@ -1,0 +1,1 @@
+"""Roster import (Excel, .ods) into the registry: reading messy sheets, matching, bulk writing."""

@@ -1,0 +1,47 @@
+"""The background task that runs an uploaded roster import and keeps its ImportJob up to date."""
+
+import logging
+
+from django.utils import timezone
+from django_tasks import task
+
+from loudong.registry.models import ImportJob
+from loudong.registry.roster.importer import import_roster
+from loudong.registry.roster.parse import RosterError
+
+logger = logging.getLogger(__name__)
+FAILED_MESSAGE = (
+    "导入时出错，没能完成。已处理的部分可能已经保存；再导入一次同一个文件不会产生重复，请稍后重试。"
+)
+
+
+@task()
+def run_import(job_id: int) -> None:
+    job = ImportJob.objects.select_related("community", "created_by").filter(pk=job_id).first()
+    if job is None or job.status != ImportJob.Status.QUEUED:
+        return  # already run (a retried task) or deleted
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+
+    def progress(processed: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed, total_rows=total)
+
+    try:
+        with job.file.open("rb") as upload:
+            result = import_roster(
+                upload, job.community, file_name=job.original_name, actor=job.created_by, progress=progress
+            )
+    except RosterError as exc:
+        _fail(job, str(exc))
+    except Exception:
+        logger.exception("roster import %s failed", job.pk)
+        _fail(job, FAILED_MESSAGE)
+    else:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE, result=result.as_job_result(), finished_at=timezone.now()
+        )
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.FAILED, error=message, result={}, finished_at=timezone.now()
+    )

@@ -162,7 +162,9 @@ def test_leader_lists_only_the_buildings_their_group_serves(world, login):
 
 
 def test_building_page_names_residents_only_where_in_scope(world, login):
-    other_stairwell = Stairwell.objects.create(community=world.community, building=world.building, name="2单元")
+    other_stairwell = Stairwell.objects.create(
+        community=world.community, building=world.building, name="2单元"
+    )
     other_home = Household.objects.create(community=world.community, stairwell=other_stairwell, room="101")
     Resident.objects.create(community=world.community, household=other_home, name="赵大爷")
     world.building.adjacent.add(world.building2)
@@ -210,7 +212,12 @@ def test_residents_list_filters_by_building_tag_and_members(world, login):
 
 def test_residents_list_pages_by_fifty(world, login):
     Resident.objects.bulk_create(
-        Resident(community=world.community, household=world.household2, name=f"测试{i:03d}", name_pinyin=f"ceshi{i:03d}")
+        Resident(
+            community=world.community,
+            household=world.household2,
+            name=f"测试{i:03d}",
+            name_pinyin=f"ceshi{i:03d}",
+        )
         for i in range(60)
     )
     client = login(world.admin)
@@ -239,7 +246,9 @@ def test_resident_page_shows_member_record(world, login):
 
 
 def test_members_list_filters_by_group_registration_and_standing(world, login):
-    Member.objects.filter(pk=world.wang_member.pk).update(group=None, standing="probationary", registration="mobile")
+    Member.objects.filter(pk=world.wang_member.pk).update(
+        group=None, standing="probationary", registration="mobile"
+    )
     client = login(world.admin)
 
     def names(**params) -> set[str]:
@@ -286,7 +295,13 @@ def test_admin_adds_a_resident_with_birth_date_and_gender_from_the_id(world, log
 def test_bad_phone_and_bad_id_checksum_give_chinese_errors_and_keep_typed_values(world, login):
     response = login(world.admin).post(
         url("resident_create"),
-        {"name": "李四", "phone": "12345", "id_number": "430407195003020016", "note": "三楼左手", **place(world)},
+        {
+            "name": "李四",
+            "phone": "12345",
+            "id_number": "430407195003020016",
+            "note": "三楼左手",
+            **place(world),
+        },
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -328,7 +343,13 @@ def test_admin_edit_is_audited_with_masked_changes(world, login):
     client = login(world.admin)
     response = client.post(
         url("resident_edit", world.zhang.pk),
-        {"name": "张建国", "gender": "M", "birth_date": "1961-01-20", "phone": "13712345678", "note": "腿脚不便"},
+        {
+            "name": "张建国",
+            "gender": "M",
+            "birth_date": "1961-01-20",
+            "phone": "13712345678",
+            "note": "腿脚不便",
+        },
     )
     assert response.status_code == 302
     world.zhang.refresh_from_db()
@@ -369,19 +390,14 @@ def test_stairwell_choices_follow_the_chosen_building(world, login):
 
 def test_admin_adds_a_member_record_with_a_new_service_item(world, login):
     client = login(world.admin)
-    response = client.post(
-        url("member_edit", world.zhang.pk),
-        {"joined_on": "1985-07-01", "standing": "full", "registration": "other", "registered_org": "",
-         "employment": "retired", "service_items": [world.errands.pk], "new_service_items": "理发、修家电",
-         "group": world.group.pk},
-    )  # fmt: skip
+    record = {
+        "joined_on": "1985-07-01", "standing": "full", "registration": "other", "registered_org": "",
+        "employment": "retired", "service_items": [world.errands.pk], "new_service_items": "理发、修家电",
+        "group": world.group.pk,
+    }  # fmt: skip
+    response = client.post(url("member_edit", world.zhang.pk), record)
     assert "组织关系在其他单位时，请填写单位名称" in response.context["form"].errors["registered_org"][0]
-    response = client.post(
-        url("member_edit", world.zhang.pk),
-        {"joined_on": "1985-07-01", "standing": "full", "registration": "other", "registered_org": "衡阳市第一中学",
-         "employment": "retired", "service_items": [world.errands.pk], "new_service_items": "理发、修家电",
-         "group": world.group.pk},
-    )  # fmt: skip
+    response = client.post(url("member_edit", world.zhang.pk), {**record, "registered_org": "衡阳市第一中学"})
     assert response.status_code == 302
     member = Member.objects.get(resident=world.zhang)
     assert member.registration_display == "衡阳市第一中学"

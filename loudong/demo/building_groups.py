@@ -19,8 +19,7 @@ def _build_community_groups(demo: DemoCommunity) -> None:
     rng = demo.rng("groups")
     served: set[str] = set()
     for spec in demo.plan.groups:
-        buildings = [spec.building] + [n for n in demo.neighbours[spec.building] if n not in served]
-        buildings = [b for b in buildings if b not in served]
+        buildings = [b for b in [spec.building, *demo.neighbours[spec.building]] if b not in served]
         served.update(buildings)
         stairwells = [s for b in buildings for s in demo.stairwells[b]]
         stairwell_pks = {s.pk for s in stairwells}

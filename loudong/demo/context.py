@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass, field
 
 from loudong.accounts.models import User
-from loudong.demo.plans import CommunityPlan
+from loudong.demo.plans import BuildingSpec, CommunityPlan
 from loudong.groups.models import BuildingGroup
 from loudong.registry.models import (
     Building,
@@ -29,7 +29,7 @@ class DemoCommunity:
     plan: CommunityPlan
     community: Community
     buildings: dict[str, Building] = field(default_factory=dict)  # by name, in plan order
-    specs: dict = field(default_factory=dict)  # building name -> BuildingSpec
+    specs: dict[str, BuildingSpec] = field(default_factory=dict)
     neighbours: dict[str, list[str]] = field(default_factory=dict)  # building name -> adjacent names
     stairwells: dict[str, list[Stairwell]] = field(default_factory=dict)  # building name -> its stairwells
     households: list[Household] = field(default_factory=list)

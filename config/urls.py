@@ -2,11 +2,15 @@ from django.urls import include, path
 
 from loudong.accounts import views as account_views
 from loudong.api.urls import api
+from loudong.registry import views as registry_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("loudong.accounts.urls")),
+    path("overview/", registry_views.overview, name="overview"),
+    path("c/<slug:code>/audit/", account_views.audit_log, name="audit"),
     path("c/<slug:code>/policy/", include("loudong.policy.urls")),
+    path("c/<slug:code>/roster/", include("loudong.registry.roster.urls")),
     path("c/<slug:code>/", include("loudong.registry.urls")),
     path("api/v1/", api.urls),
 ]

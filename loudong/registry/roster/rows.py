@@ -22,6 +22,7 @@ from loudong.registry.roster.cells import (
     meaningful,
     parse_date,
     parse_gender,
+    room_name,
     split_address,
     split_list,
     split_room,
@@ -170,6 +171,8 @@ class RowReader:
         stair = stairwell_name(stair) if stair else None
         if room and not stair:
             stair, room = split_room(room)
+        elif room:
+            room = room_name(room)
         if address and not building:
             try:
                 building, from_address, room_from_address = split_address(address)

@@ -68,8 +68,8 @@ def _job(community: Community, job_id: int) -> ImportJob:
 @login_required
 def import_page(request: HttpRequest, code: str) -> HttpResponse:
     community = _admin_community(request, code)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         job = ImportJob(
             community=community, created_by=request.user, original_name=Path(upload.name).name[:200]

@@ -127,6 +127,15 @@ CategoryForms = formset_factory(CategoryForm, formset=CategoryFormSet, extra=3, 
 VisitForms = formset_factory(VisitForm, formset=VisitFormSet, extra=3)
 
 
+def visit_rows(rules: Rules, care_tags: list[str]) -> list[tuple[str, int | None]]:
+    """Every care tag of the rules and of the community with its own interval (None: the
+    default), most frequent first. Sorted here because a JSON object's key order is not kept
+    by every database."""
+    by_tag = rules.visit_days_by_care_tag
+    tags = set(by_tag) | set(care_tags)
+    return sorted(((t, by_tag.get(t)) for t in tags), key=lambda row: (row[1] is None, row[1] or 0, row[0]))
+
+
 SCALARS = ("min_members", "max_members", "group_cost", "visit_default_days")
 
 
@@ -139,9 +148,7 @@ def rules_initial(rules: Rules, care_tags: list[str]) -> tuple[dict, list[dict],
          "resolve_working_days": c.resolve_working_days}
         for c in rules.categories
     ]
-    by_tag = rules.visit_days_by_care_tag
-    tags = list(by_tag) + [t for t in care_tags if t not in by_tag]
-    visits = [{"tag": t, "days": by_tag.get(t)} for t in tags]
+    visits = [{"tag": t, "days": days} for t, days in visit_rows(rules, care_tags)]
     return scalars, categories, visits
 
 

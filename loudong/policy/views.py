@@ -23,6 +23,7 @@ from loudong.policy.forms import (
     VisitForms,
     build_rules,
     rules_initial,
+    visit_rows,
 )
 from loudong.policy.models import PolicyDocument, PolicyVersion, save_rules
 from loudong.policy.rules import Category, Rules
@@ -100,12 +101,8 @@ def change_lines(changes: list[tuple[str, str, str]]) -> list[str]:
     ]
 
 
-def visit_rows(rules: Rules, community: Community) -> list[tuple[str, int | None]]:
-    """Every care tag of the community and of the rules, with its own interval (None: the default)."""
-    tags = list(rules.visit_days_by_care_tag)
-    names = CareTag.objects.filter(community=community).values_list("name", flat=True)
-    tags += [t for t in names if t not in tags]
-    return [(t, rules.visit_days_by_care_tag.get(t)) for t in tags]
+def care_tag_names(community: Community) -> list[str]:
+    return list(CareTag.objects.filter(community=community).values_list("name", flat=True))
 
 
 def documents_by_kind(community: Community) -> list[tuple[str, list[PolicyDocument]]]:
@@ -127,7 +124,8 @@ def show(request: HttpRequest, code: str) -> HttpResponse:
     rules = latest.parsed if latest else Rules()
     return render(request, "policy/show.html", {
         "community": community, "may_edit": may_edit, "latest": latest, "rules": rules,
-        "visits": visit_rows(rules, community), "documents": documents_by_kind(community),
+        "visits": visit_rows(rules, care_tag_names(community)),
+        "documents": documents_by_kind(community),
     })
 
 
@@ -152,7 +150,7 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
     community = community_for(request.user, code, {Role.ADMIN})
     current_version = PolicyVersion.objects.filter(community=community).order_by("-number").first()
     current = current_version.parsed if current_version else Rules()
-    care_tags = list(CareTag.objects.filter(community=community).values_list("name", flat=True))
+    care_tags = care_tag_names(community)
 
     if request.method != "POST":
         scalars, categories, visits = rules_initial(current, care_tags)
@@ -173,9 +171,10 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
         reserved |= {c.get("code", "") for c in version.rules.get("categories", [])}
     rules = build_rules(form, category_forms, visit_forms, current=current, reserved=reserved)
     new_tags = [row["tag"] for row in visit_forms.kept() if row["tag"] not in care_tags]
+    typed_tags = [t for t in new_tags if t not in current.visit_days_by_care_tag]
     changed = rules != current
 
-    if not changed and not new_tags:
+    if not changed and not typed_tags:
         messages.info(request, "制度没有变化，没有生成新版本。")
         return redirect("policy:show", code=community.code)
     note = form.cleaned_data["note"].strip()

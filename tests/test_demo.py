@@ -247,6 +247,7 @@ def test_each_demo_account_can_log_in_with_the_published_password(demo_output, c
     response = client.post(reverse("accounts:login"), {"username": username, "password": "loudong-demo"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(User.objects.get(username=username).pk)
+    assert client.get(response.url, follow=True).status_code == 200
 
 
 def test_login_page_lists_demo_logins_after_the_demo(demo_output, client):

@@ -212,10 +212,16 @@ def test_a_care_tag_without_days_follows_the_default_interval(world, login):
 
 
 def test_an_edit_is_written_to_the_audit_log_with_what_changed(world, login):
-    save(login(world.admin), note="调整", min_members=6)
+    client = login(world.admin)
+    save(client, note="调整", min_members=6,
+         **{"cat-3-name": "安全隐患", "cat-3-response_hours": 6, "cat-3-resolve_working_days": 1})
     entry = AuditEntry.objects.get(action="update", object_type="policy")
     assert entry.community_id == world.community.pk
-    assert entry.detail == {"每组最少党员人数": ["5 人", "6 人"]}
+    assert entry.detail == {
+        "每组最少党员人数": ["5 人", "6 人"], "新增类别“安全隐患”": "接单 6 小时，办结 1 个工作日",
+    }
+    page = client.get(reverse("audit", args=["xihu"])).content.decode()
+    assert "新增类别“安全隐患”：接单 6 小时，办结 1 个工作日" in page
 
 
 # History

@@ -181,6 +181,7 @@ def audit_log(request: HttpRequest, code: str) -> HttpResponse:
     entries = AuditEntry.objects.filter(community=community)
     object_types = sorted(set(entries.order_by().values_list("object_type", flat=True).distinct()))
     form = AuditFilterForm(request.GET or None, object_types=object_types)
+    filtering = any(request.GET.get(name) for name in form.fields)
     if form.is_bound:
         entries = form.apply(entries)
     page = Paginator(entries.order_by("-at", "-id"), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -190,5 +191,6 @@ def audit_log(request: HttpRequest, code: str) -> HttpResponse:
         for e in page
     ]
     return render(
-        request, "accounts/audit.html", {"community": community, "form": form, "page": page, "rows": rows}
+        request, "accounts/audit.html",
+        {"community": community, "form": form, "page": page, "rows": rows, "filtering": filtering},
     )

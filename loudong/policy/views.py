@@ -189,7 +189,8 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
             version = save_rules(community.pk, rules, by=request.user, note=note)
             changes = rules_changes(current, rules)
             record(request, AuditEntry.Action.UPDATE, version, object_type="policy",
-                   object_repr=f"制度第 {version.number} 版", detail={w: [b, a] for w, b, a in changes})
+                   object_repr=f"制度第 {version.number} 版",
+                   detail={w: [b, a] if b and a else b or a for w, b, a in changes})
     if changed:
         messages.success(request, f"已保存，制度更新为第 {version.number} 版。")
     if new_tags:

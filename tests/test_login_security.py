@@ -112,3 +112,17 @@ def test_login_attempts_while_locked_are_recorded_as_locked(client, world):
 def test_the_password_is_never_written_to_the_audit_log(client, world):
     attempt(client, "admin", "secret-typo-123")
     assert "secret-typo-123" not in str(list(AuditEntry.objects.values_list("detail", "object_repr")))
+
+
+def test_a_user_without_a_role_lands_on_a_page_that_says_whom_to_ask(client, db):
+    User.objects.create_user(username="newcomer", password=PASSWORD)
+    response = attempt(client, "newcomer", PASSWORD)
+    page = client.get(response.url, follow=True)
+    assert page.redirect_chain[-1][0] == reverse("accounts:no_role")
+    text = page.content.decode()
+    assert "还没有分配角色" in text and "社区管理员" in text and "newcomer" in text
+
+
+def test_a_user_with_a_role_is_sent_on_from_the_no_role_page(world, login):
+    response = login(world.admin).get(reverse("accounts:no_role"))
+    assert response.status_code == 302 and response.url == reverse("home")

@@ -10,6 +10,8 @@ from loudong.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 class Command(BaseCommand):
     help = "建立演示社区（石鼓区青山街道西湖新村社区）和各角色的演示账号；重复运行得到同样的数据。"
+    # `loudong migrate`, run just before, has checked the project; loading every URL again costs seconds.
+    requires_system_checks: list[str] = []
 
     def handle(self, *args: object, **options: object) -> None:
         started = time.monotonic()

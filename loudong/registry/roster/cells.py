@@ -29,6 +29,8 @@ def cell_text(value: object) -> str:
     """A cell as clean text: whole numbers without '.0', dates as YYYY-MM-DD, NFKC applied."""
     if value is None or value == "":
         return ""
+    if isinstance(value, str) and value.isascii():
+        return value.strip()  # ASCII is already NFKC: skip the normalising
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):

@@ -21,6 +21,7 @@ from loudong.accounts.models import User
 from loudong.lib.identity import InvalidValue
 from loudong.lib.pinyin import name_keys
 from loudong.registry.models import CareTag, Community, Member, Resident, ServiceItem
+from loudong.registry.roster import bulk
 from loudong.registry.roster.cells import cell_text
 from loudong.registry.roster.parse import Roster, open_roster
 from loudong.registry.roster.places import PlaceBook
@@ -183,7 +184,7 @@ class RosterImport:
         if pk is None:
             values = [person.name, person.gender or "", person.birth_date, person.phone or "",
                       person.id_number, household_id, person.note or ""]  # fmt: skip
-            batch.new_residents.append((self._resident(None, values), person, tag_ids))
+            batch.new_residents.append((values, person, tag_ids))
             self.result.created += 1
             return
         old = self.state[pk]
@@ -198,7 +199,7 @@ class RosterImport:
         ]
         changed = new != old
         if changed:
-            batch.updated_residents.append(self._resident(pk, new))
+            batch.updated_residents.append((pk, new))
             self.state[pk] = new
             if new[4]:
                 self.by_id[new[4]] = pk
@@ -224,7 +225,7 @@ class RosterImport:
         changed = new != old
         if changed:
             self.members[resident_pk] = [member_pk, *new]
-            batch.updated_members.append(Member(pk=member_pk, **dict(zip(MEMBER_FIELDS, new, strict=True))))
+            batch.updated_members.append((member_pk, new))
         if item_ids is not None and item_ids != self.services.get(member_pk, set()):
             batch.service_sets[member_pk] = item_ids
             self.services[member_pk] = item_ids
@@ -239,78 +240,88 @@ class RosterImport:
                 known[name] = model.objects.create(community=self.community, name=name).pk
         return {known[name] for name in names}
 
-    def _resident(self, pk: int | None, values: list) -> Resident:
-        name = values[0]
+    def _name_keys_of(self, name: str) -> tuple[str, str]:
+        # Names repeat a lot (and pinyin is the slowest step per row), so each is converted once.
         if name not in self._name_keys:
             self._name_keys[name] = name_keys(name)
-        pinyin, initials = self._name_keys[name]
-        return Resident(
-            pk=pk, community=self.community, name_pinyin=pinyin, name_initials=initials,
-            **dict(zip(RESIDENT_FIELDS, values, strict=True)),
-        )  # fmt: skip
+        return self._name_keys[name]
 
     def _write(self, batch: "_Batch") -> None:
         now = timezone.now()
+        created_pks: set[int] = set()
         if batch.new_residents:
-            Resident.objects.bulk_create([r for r, _p, _t in batch.new_residents], batch_size=500)
-            for resident, person, tag_ids in batch.new_residents:
-                self._remember(resident.pk, [getattr(resident, f) for f in RESIDENT_FIELDS])
+            rows = [
+                (self.community.pk, *values, *self._name_keys_of(values[0]), now, now)
+                for values, _p, _t in batch.new_residents
+            ]
+            pks = bulk.insert(Resident, _RESIDENT_INSERT, rows, returning=True)
+            created_pks.update(pks)
+            for pk, (values, person, tag_ids) in zip(pks, batch.new_residents, strict=True):
+                self._remember(pk, values)
                 if tag_ids:
-                    batch.tag_sets[resident.pk] = tag_ids
-                    self.tags[resident.pk] = tag_ids
+                    batch.tag_sets[pk] = tag_ids
+                    self.tags[pk] = tag_ids
                 if person.member is not None:
-                    batch.new_members.append(
-                        (
-                            resident.pk,
-                            person.member,
-                            self._ids(person.member.service_items, self.service_ids, ServiceItem),
-                        )
-                    )
-        if batch.updated_residents:
-            for resident in batch.updated_residents:
-                resident.updated_at = now
-            Resident.objects.bulk_update(
-                batch.updated_residents,
-                [*RESIDENT_FIELDS, "name_pinyin", "name_initials", "updated_at"],
-                batch_size=500,
-            )
-        _replace_links(CareTagLink, "resident_id", "caretag_id", batch.tag_sets, batch.created_pks)
+                    items = self._ids(person.member.service_items, self.service_ids, ServiceItem)
+                    batch.new_members.append((pk, person.member, items))
+        bulk.update(
+            Resident,
+            [*RESIDENT_FIELDS, "name_pinyin", "name_initials", "updated_at"],
+            [(*values, *self._name_keys_of(values[0]), now, pk) for pk, values in batch.updated_residents],
+        )
+        _replace_links(CareTagLink, "resident_id", "caretag_id", batch.tag_sets, created_pks)
         self._write_members(batch, now)
 
     def _write_members(self, batch: "_Batch", now: datetime) -> None:
+        created_pks: set[int] = set()
         if batch.new_members:
-            members = [
-                Member(community=self.community, resident_id=resident_pk,
-                       **{f: getattr(row, f) for f in MEMBER_FIELDS if getattr(row, f) is not None})
-                for resident_pk, row, _items in batch.new_members
-            ]  # fmt: skip
-            Member.objects.bulk_create(members, batch_size=500)
-            for member, (resident_pk, _row, item_ids) in zip(members, batch.new_members, strict=True):
-                self.members[resident_pk] = [member.pk, *(getattr(member, f) for f in MEMBER_FIELDS)]
+            rows = []
+            for resident_pk, row, _items in batch.new_members:
+                values = [
+                    _MEMBER_DEFAULTS[f] if getattr(row, f) is None else getattr(row, f) for f in MEMBER_FIELDS
+                ]
+                rows.append((self.community.pk, resident_pk, *values, now, now))
+            pks = bulk.insert(Member, _MEMBER_INSERT, rows, returning=True)
+            created_pks.update(pks)
+            for pk, row, (resident_pk, _row, item_ids) in zip(pks, rows, batch.new_members, strict=True):
+                self.members[resident_pk] = [pk, *row[2 : 2 + len(MEMBER_FIELDS)]]
                 if item_ids:
-                    batch.service_sets[member.pk] = item_ids
-                    self.services[member.pk] = item_ids
-                    batch.new_member_pks.add(member.pk)
-        if batch.updated_members:
-            for member in batch.updated_members:
-                member.updated_at = now
-            Member.objects.bulk_update(batch.updated_members, [*MEMBER_FIELDS, "updated_at"], batch_size=500)
-        _replace_links(ServiceLink, "member_id", "serviceitem_id", batch.service_sets, batch.new_member_pks)
+                    batch.service_sets[pk] = item_ids
+                    self.services[pk] = item_ids
+        bulk.update(
+            Member,
+            [*MEMBER_FIELDS, "updated_at"],
+            [(*values, now, pk) for pk, values in batch.updated_members],
+        )
+        _replace_links(ServiceLink, "member_id", "serviceitem_id", batch.service_sets, created_pks)
+
+
+_RESIDENT_INSERT = (
+    "community_id",
+    *RESIDENT_FIELDS,
+    "name_pinyin",
+    "name_initials",
+    "created_at",
+    "updated_at",
+)
+_MEMBER_INSERT = ("community_id", "resident_id", *MEMBER_FIELDS, "created_at", "updated_at")
+_MEMBER_DEFAULTS = {
+    "joined_on": None,
+    "standing": Member.Standing.FULL.value,
+    "registration": Member.Registration.LOCAL.value,
+    "registered_org": "",
+    "employment": "",
+}
 
 
 @dataclass
 class _Batch:
-    new_residents: list[tuple[Resident, PersonRow, set[int] | None]] = field(default_factory=list)
-    updated_residents: list[Resident] = field(default_factory=list)
+    new_residents: list[tuple[list, PersonRow, set[int] | None]] = field(default_factory=list)
+    updated_residents: list[tuple[int, list]] = field(default_factory=list)  # (pk, values)
     tag_sets: dict[int, set[int]] = field(default_factory=dict)  # resident -> the full new set
     new_members: list[tuple[int, MemberRow, set[int] | None]] = field(default_factory=list)
-    updated_members: list[Member] = field(default_factory=list)
+    updated_members: list[tuple[int, list]] = field(default_factory=list)  # (member pk, values)
     service_sets: dict[int, set[int]] = field(default_factory=dict)  # member -> the full new set
-    new_member_pks: set[int] = field(default_factory=set)
-
-    @property
-    def created_pks(self) -> set[int]:
-        return {resident.pk for resident, _p, _t in self.new_residents}
 
 
 def _replace_links(
@@ -322,8 +333,8 @@ def _replace_links(
     stale = [pk for pk in sets if pk not in fresh]
     for start in range(0, len(stale), 500):
         through.objects.filter(**{f"{owner}__in": stale[start : start + 500]}).delete()
-    links = [through(**{owner: pk, target: t}) for pk, targets in sets.items() for t in sorted(targets)]
-    through.objects.bulk_create(links, batch_size=1000)
+    links = [(pk, t) for pk, targets in sets.items() for t in sorted(targets)]
+    bulk.insert(through, (owner, target), links)
 
 
 def import_roster(

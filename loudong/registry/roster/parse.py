@@ -86,9 +86,14 @@ class Roster:
         for number, cells in self._rows:
             if not any(cell != "" for cell in cells) or _is_closing(cells):
                 continue
-            if any(field_for_header(cells[c]) == "name" for c in name_columns):
+            if any(_repeats_name_header(cells[c]) for c in name_columns):
                 continue  # the header repeated (printed rosters repeat it on every page)
             yield number, cells
+
+
+def _repeats_name_header(cell: object) -> bool:
+    # Every name header (姓名, 名字, ...) has 名 in it: a cheap test before normalising.
+    return isinstance(cell, str) and "名" in cell and field_for_header(cell) == "name"
 
 
 def _is_closing(cells: list) -> bool:

@@ -3,6 +3,7 @@ new ones created in bulk and remembered for the result."""
 
 from loudong.lib.identity import InvalidValue
 from loudong.registry.models import Building, Community, Household, Stairwell
+from loudong.registry.roster import bulk
 
 Place = tuple[str, str | None, str]  # (building, stairwell or None, room) as the sheet says
 
@@ -106,9 +107,9 @@ class PlaceBook:
                 new_households.append(key)
                 labels.append(f"{building}{stairwell}{room}室")
         if new_households:
-            objs = [Household(community=self.community, stairwell_id=s, room=r) for s, r in new_households]
-            for obj in Household.objects.bulk_create(objs):
-                self.households[obj.stairwell_id, obj.room] = obj.pk
+            rows = [(self.community.pk, s, r) for s, r in new_households]
+            pks = bulk.insert(Household, ("community_id", "stairwell_id", "room"), rows, returning=True)
+            self.households.update(zip(new_households, pks, strict=True))
             self._note("households", labels)
 
     def _note(self, kind: str, labels: list[str]) -> None:

@@ -55,6 +55,7 @@ def test_admin_uploads_a_roster_and_sees_the_result(world, upload):
     assert "5栋1单元" in html  # places created are listed
     job = ImportJob.objects.get()
     assert (job.status, job.created_by, job.original_name) == ("done", world.admin, "居民名册.xlsx")
+    assert not job.file.storage.exists(job.file.name)  # the upload is not kept once imported
     assert job.result["created"] == 1
     assert Resident.objects.filter(community=world.community, name="赵春兰").exists()
     assert (

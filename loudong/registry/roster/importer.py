@@ -110,6 +110,8 @@ class RosterImport:
 
     def run(self) -> ImportResult:
         total = self.roster.total_rows
+        if self.progress:
+            self.progress(0, total)
         chunk: list[tuple[int, list]] = []
         for number, cells in self.roster.rows():
             chunk.append((number, cells))

@@ -39,6 +39,9 @@ def run_import(job_id: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.DONE, result=result.as_job_result(), finished_at=timezone.now()
         )
+    finally:
+        # The upload holds personal data; what the result page needs (rejected rows) is in the job.
+        job.file.storage.delete(job.file.name)
 
 
 def _fail(job: ImportJob, message: str) -> None:

@@ -300,6 +300,14 @@ def test_phones_with_plus86_spaces_dashes_full_width_digits_and_numbers_are_norm
     }
 
 
+def test_notes_in_brackets_after_a_name_or_phone_are_dropped(world, tmp_path):
+    result = run(
+        workbook(tmp_path, [HEADER, row(name="赵春兰（户主）", phone="13912345678(本人)")]), world.community
+    )
+    assert not result.rejected
+    assert Resident.objects.get(name="赵春兰").phone == "13912345678"
+
+
 def test_full_width_names_and_padded_names_are_cleaned(world, tmp_path):
     result = run(
         workbook(tmp_path, [HEADER, row(name="王  芳"), row(name="ＬＩ　Ｍｉｎｇ")]), world.community
@@ -479,11 +487,11 @@ def test_identical_data_counts_as_unchanged(world, tmp_path):
 
 
 def test_blank_cells_do_not_erase_what_is_registered(world, tmp_path):
-    rows = [HEADER, [world.liu.name, "", "", world.liu.id_number, "", "环城北路93号1单元301"]]
+    rows = [HEADER, [world.liu.name, "", "", world.liu.id_number, "", ""]]
     result = run(workbook(tmp_path, rows), world.community)
     assert result.unchanged == 1
     liu = Resident.objects.get(pk=world.liu.pk)
-    assert (liu.phone, liu.birth_date) == ("13800138000", date(1950, 3, 2))
+    assert (liu.phone, liu.birth_date, liu.household) == ("13800138000", date(1950, 3, 2), world.household)
 
 
 def test_the_same_person_twice_in_one_file_is_rejected_the_second_time(world, tmp_path):

@@ -25,7 +25,7 @@ from loudong.registry.roster import bulk
 from loudong.registry.roster.cells import cell_text
 from loudong.registry.roster.parse import Roster, open_roster
 from loudong.registry.roster.places import PlaceBook
-from loudong.registry.roster.rows import MemberRow, PersonRow, RowProblem, RowReader
+from loudong.registry.roster.rows import NO_PLACE, MemberRow, PersonRow, RowProblem, RowReader
 
 CHUNK_ROWS = 1000
 Progress = Callable[[int, int], None]
@@ -178,6 +178,14 @@ class RosterImport:
         return None
 
     def _apply(self, person: PersonRow, cells: list, household_id: int | None, batch: "_Batch") -> None:
+        if person.place_blank:
+            # No address on the row: only someone registered with this ID number can be meant,
+            # and they stay in their household (a blank cell never erases).
+            pk = self.by_id.get(person.id_number) if person.id_number else None
+            if pk is None:
+                self._reject(person.row, NO_PLACE, cells)
+                return
+            household_id = self.state[pk][5]
         pk = self._match(person, household_id)
         if reason := self._duplicate_of(person, household_id, pk):
             self._reject(person.row, reason, cells)

@@ -34,6 +34,9 @@ _TICKS = {"√", "✓", "✔", "是", "y", "yes", "1", "有"}
 _MEMBER_WORDS = {"中共党员", "党员", "中国共产党党员", "共产党员", "正式党员", "中共正式党员"}
 _PROBATIONARY_WORDS = {"中共预备党员", "预备党员", "预备"}
 _GENDER_WORDS = {"M": "男", "F": "女"}
+_PLACE_FIELDS = ("building", "stairwell", "room", "address")
+_BRACKETED = re.compile(r"\(.*?\)")  # after NFKC, （户主） is (户主)
+NO_PLACE = "没有填写住址（楼栋、单元、房号）"
 
 
 @dataclass(slots=True)
@@ -55,6 +58,7 @@ class PersonRow:
     phone: str | None
     id_number: str | None
     place: tuple[str, str | None, str] | None  # (building, stairwell or None, room)
+    place_blank: bool  # the sheet has address columns but this row left them all empty
     care_tags: list[str] | None
     note: str | None
     member: MemberRow | None
@@ -90,7 +94,7 @@ class RowReader:
 
     def read(self, number: int, cells: list) -> PersonRow:
         reasons: list[str] = []
-        name = self.text(cells, "name")
+        name = _BRACKETED.sub("", self.text(cells, "name")).strip()  # 张三（户主）
         if re.search(r"[\u4e00-\u9fff]", name):
             name = "".join(name.split())  # 王  芳: spaces used to line names up
         if not name:
@@ -106,14 +110,25 @@ class RowReader:
                 reasons.append(f"性别「{_GENDER_WORDS[gender]}」与身份证号（{_GENDER_WORDS[from_id]}）不一致")
             gender = from_id
         phone = self._phone(cells, reasons)
-        place = self._place(cells, reasons)
+        place_blank = self.has_place and not any(self.text(cells, f) for f in _PLACE_FIELDS)
+        place = None if place_blank else self._place(cells, reasons)
         care_tags = self._list(cells, "care_tags", 20, "关爱标签", reasons)
         note = self.text(cells, "note")[:200] or None
         member = self._member(cells, reasons)
         if reasons:
             raise RowProblem(reasons)
         return PersonRow(
-            number, name, gender, birth_date, phone, id_number or None, place, care_tags, note, member
+            number,
+            name,
+            gender,
+            birth_date,
+            phone,
+            id_number or None,
+            place,
+            place_blank,
+            care_tags,
+            note,
+            member,
         )
 
     @staticmethod
@@ -160,7 +175,7 @@ class RowReader:
         value = self.raw(cells, "phone")
         if isinstance(value, str):
             # Several numbers in one cell: keep the first.
-            value = re.split(r"[,，;；/、]", meaningful(cell_text(value)))[0]
+            value = re.split(r"[,，;；/、]", _BRACKETED.sub("", meaningful(cell_text(value))))[0]
         return self._guard(reasons, lambda: normalize_phone(value)) or None
 
     def _place(self, cells: list, reasons: list[str]) -> tuple[str, str | None, str] | None:
@@ -183,9 +198,6 @@ class RowReader:
                     reasons.append(str(exc))
                     return None
                 building = address  # 住址 holds the building; 单元 and 房号 have their own columns
-        if not building and not room:
-            reasons.append("没有填写住址（楼栋、单元、房号）")
-            return None
         if not building or not room:
             reasons.append("住址缺少" + ("楼栋" if not building else "房号"))
             return None

@@ -2,7 +2,9 @@
 
 import io
 import json
+import zipfile
 from datetime import date, datetime
+from xml.sax.saxutils import escape
 
 import pytest
 from django.core.management import call_command
@@ -40,6 +42,49 @@ def workbook(tmp_path, rows, *, merges=(), start="A1", name="名册.xlsx") -> st
         sheet.merge_cells(cells)
     path = tmp_path / name
     book.save(path)
+    return str(path)
+
+
+MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def ods_file(tmp_path, rows) -> str:
+    """A minimal OpenDocument spreadsheet (what LibreOffice and WPS save as .ods)."""
+
+    def cell(value) -> str:
+        if value in (None, ""):
+            return "<table:table-cell/>"
+        if isinstance(value, date):
+            kind = f'office:value-type="date" office:date-value="{value.isoformat()}"'
+        elif isinstance(value, int | float):
+            kind = f'office:value-type="float" office:value="{value}"'
+        else:
+            kind = 'office:value-type="string"'
+        return f"<table:table-cell {kind}><text:p>{escape(str(value))}</text:p></table:table-cell>"
+
+    body = "".join("<table:table-row>" + "".join(cell(v) for v in r) + "</table:table-row>" for r in rows)
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="名册">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    path = tmp_path / "名册.ods"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", MANIFEST)
     return str(path)
 
 
@@ -149,6 +194,22 @@ def test_two_row_header_with_address_over_building_stairwell_and_room(world, tmp
     result = run(workbook(tmp_path, rows, merges=["C1:E1"]), world.community)
     assert result.created == 1 and not result.rejected
     assert str(Resident.objects.get(name="赵春兰").household) == "5栋1单元101室"
+
+
+def test_an_ods_file_is_read_like_an_xlsx(world, tmp_path):
+    rows = [
+        [],
+        ["西湖新村社区居民名册"],
+        HEADER,
+        row(birth=date(1956, 4, 18), phone=13912345678),
+        [],
+        row(name="钱多多", birth="1950年3月"),
+    ]
+    result = run(ods_file(tmp_path, rows), world.community)
+    assert result.created == 1
+    assert [r["row"] for r in result.rejected] == [6]
+    person = Resident.objects.get(name="赵春兰")
+    assert (person.birth_date, person.phone) == (date(1956, 4, 18), "13912345678")
 
 
 def test_a_file_without_a_name_column_is_refused_in_chinese(world, tmp_path):

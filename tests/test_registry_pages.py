@@ -412,3 +412,19 @@ def test_admin_removes_a_member_record_and_keeps_the_resident(world, login):
     assert not Member.objects.filter(resident=world.wang).exists()
     assert Resident.objects.filter(pk=world.wang.pk).exists()
     assert AuditEntry.objects.filter(action="delete", object_type="member").exists()
+
+
+def test_residents_and_members_lists_take_a_fixed_number_of_queries(
+    world, login, django_assert_max_num_queries
+):
+    for i in range(60):
+        resident = Resident.objects.create(
+            community=world.community, household=world.household, name=f"测试{i}"
+        )
+        resident.care_tags.add(world.elderly)
+        Member.objects.create(community=world.community, resident=resident, group=world.group)
+    client = login(world.admin)
+    with django_assert_max_num_queries(12):
+        client.get(url("residents"))
+    with django_assert_max_num_queries(12):
+        client.get(url("members"))

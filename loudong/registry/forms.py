@@ -31,6 +31,8 @@ from loudong.registry.models import (
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Boxes big enough for an older thumb.
+LARGE = {"style": "width:1.4rem;height:1.4rem"}
 
 
 class ResidentFilterForm(forms.Form):
@@ -43,7 +45,9 @@ class ResidentFilterForm(forms.Form):
     tag = forms.ModelChoiceField(
         label="关爱标签", queryset=CareTag.objects.none(), required=False, empty_label="全部"
     )
-    members_only = forms.BooleanField(label="只看党员", required=False)
+    members_only = forms.BooleanField(
+        label="只看党员", required=False, widget=forms.CheckboxInput(attrs=LARGE)
+    )
 
     def __init__(self, data: object, *, community: Community, buildings: QuerySet[Building]) -> None:
         super().__init__(data)
@@ -63,6 +67,10 @@ class ResidentFilterForm(forms.Form):
         if self.value("members_only"):
             residents = residents.filter(member__isnull=False)
         return residents
+
+    def is_filtered(self) -> bool:
+        """Any filter besides the search box is set (the filters then show unfolded)."""
+        return any(value for name, value in self.description().items() if name != "q")
 
     def description(self) -> dict:
         """The filter as written to the audit log of an export."""
@@ -115,6 +123,9 @@ class MemberFilterForm(forms.Form):
                 members = members.filter(**{field: value})
         return members
 
+    def is_filtered(self) -> bool:
+        return any(value for name, value in self.description().items() if name != "q")
+
     def description(self) -> dict:
         described = {}
         for name, field in self.fields.items():
@@ -135,7 +146,7 @@ class ResidentForm(forms.ModelForm):
             "birth_date": DATE_INPUT,
             "phone": forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
             "id_number": forms.TextInput(attrs={"autocomplete": "off"}),
-            "care_tags": forms.CheckboxSelectMultiple,
+            "care_tags": forms.CheckboxSelectMultiple(attrs=LARGE),
         }
         help_texts = {
             "phone": "手机号或带区号的座机号，如 13800138000、0734-8123456",
@@ -273,10 +284,10 @@ class MemberForm(forms.ModelForm):
         ]
         widgets = {
             "joined_on": DATE_INPUT,
-            "service_items": forms.CheckboxSelectMultiple,
-            "standing": forms.RadioSelect,
-            "registration": forms.RadioSelect,
-            "employment": forms.RadioSelect,
+            "service_items": forms.CheckboxSelectMultiple(attrs=LARGE),
+            "standing": forms.RadioSelect(attrs=LARGE),
+            "registration": forms.RadioSelect(attrs=LARGE),
+            "employment": forms.RadioSelect(attrs=LARGE),
         }
         help_texts = {"registered_org": "组织关系在其他单位时填写单位名称"}
 

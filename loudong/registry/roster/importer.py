@@ -28,6 +28,7 @@ from loudong.registry.roster.places import PlaceBook
 from loudong.registry.roster.rows import NO_PLACE, MemberRow, PersonRow, RowProblem, RowReader
 
 CHUNK_ROWS = 1000
+PLACES_KEPT = 500  # household names kept for the result page; a first import can create tens of thousands
 Progress = Callable[[int, int], None]
 # Order of the values kept per resident (and compared to tell "updated" from "unchanged").
 RESIDENT_FIELDS = ("name", "gender", "birth_date", "phone", "id_number", "household_id", "note")
@@ -59,7 +60,9 @@ class ImportResult:
 
     def as_job_result(self) -> dict:
         """What the web page keeps: the summary plus places created and the rejected rows' cells."""
-        return {**self.summary(), "rejected": self.rejected, "places": self.places, "header": self.header}
+        households = self.places.get("households", [])
+        places = {**self.places, "households": households[:PLACES_KEPT], "household_count": len(households)}
+        return {**self.summary(), "rejected": self.rejected, "places": places, "header": self.header}
 
 
 class RosterImport:

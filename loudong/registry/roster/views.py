@@ -106,8 +106,8 @@ def _status_context(community: Community, job: ImportJob) -> dict:
         "rejected_more": max(len(rejected) - REJECTED_SHOWN, 0),
         "new_buildings": places.get("buildings", []),
         "new_stairwells": places.get("stairwells", []),
-        "new_households": places.get("households", [])[:REJECTED_SHOWN],
-        "new_household_count": len(places.get("households", [])),
+        "new_households": places.get("households", []),
+        "new_household_count": places.get("household_count", len(places.get("households", []))),
     }
 
 

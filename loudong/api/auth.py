@@ -11,7 +11,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
 from loudong.accounts.models import ApiToken, User
@@ -56,15 +56,15 @@ def locked_detail(request: HttpRequest) -> str:
 
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
-def issue_token(request: HttpRequest, credentials: TokenIn) -> tuple[int, dict]:
+def issue_token(request: HttpRequest, credentials: TokenIn) -> Status:
     """Exchange a username and password for a bearer token (shown once; only its hash is kept)."""
     user = authenticate(request=request, username=credentials.username, password=credentials.password)
     if user is None:
         if getattr(request, "axes_locked_out", False):
             # Answer in JSON; left set, axes' middleware would replace this with its HTML page.
             request.axes_locked_out = False
-            return 429, {"detail": locked_detail(request)}
-        return 401, {"detail": "用户名或密码错误"}
+            return Status(429, {"detail": locked_detail(request)})
+        return Status(401, {"detail": "用户名或密码错误"})
     # What login() signals without a session: last login, axes' reset and the audit entry.
     user_logged_in.send(sender=user.__class__, request=request, user=user)
-    return 200, {"token": ApiToken.issue(user)}
+    return Status(200, {"token": ApiToken.issue(user)})

@@ -3,11 +3,10 @@
 import re
 
 import pytest
+from conftest import PASSWORD
 from django.core.management import call_command
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
-
-from conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -76,6 +76,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.user} 的接口令牌"
+
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
@@ -133,6 +136,9 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["community", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.get_action_display()} {self.object_repr}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:

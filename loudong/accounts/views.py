@@ -14,16 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from loudong.accounts.access import community_for
 from loudong.accounts.models import AuditEntry, Role
+from loudong.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD
 from loudong.demo.models import DemoMarker
-
-DEMO_LOGINS = [
-    ("demo-admin", "社区管理员"),
-    ("demo-leader", "楼栋党小组组长（环城北路93号）"),
-    ("demo-volunteer", "党员志愿者（环城北路93号）"),
-    ("demo-resident", "居民"),
-    ("demo-overseer", "青山街道（只读）"),
-]
-DEMO_PASSWORD = "loudong-demo"
 
 
 @login_required
@@ -44,7 +36,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return auth_views.LoginView.as_view(
         template_name="accounts/login.html",
         redirect_authenticated_user=True,
-        extra_context={"demo_logins": DEMO_LOGINS if demo else [], "demo_password": DEMO_PASSWORD},
+        extra_context={"demo_logins": DEMO_ACCOUNTS if demo else [], "demo_password": DEMO_PASSWORD},
     )(request)
 
 

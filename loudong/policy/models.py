@@ -19,6 +19,9 @@ class PolicyVersion(models.Model):
         get_latest_by = "number"
         constraints = [models.UniqueConstraint(fields=["community", "number"], name="policy_unique_number")]
 
+    def __str__(self) -> str:
+        return f"第{self.number}版"
+
     @property
     def parsed(self) -> Rules:
         return Rules.from_json(self.rules)

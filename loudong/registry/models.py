@@ -3,10 +3,9 @@
 Every row below the community carries `community` so any query can be scoped with one filter.
 """
 
-from datetime import date
-
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from loudong.lib.identity import mask_id_number, mask_phone
 from loudong.lib.pinyin import name_keys
@@ -195,8 +194,9 @@ class Resident(models.Model):
     def age(self) -> int | None:
         if not self.birth_date:
             return None
-        today = date.today()
-        return today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+        today = timezone.localdate()
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
     @property
     def phone_masked(self) -> str:
@@ -278,6 +278,9 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
     @property
     def percent(self) -> int:

@@ -152,3 +152,12 @@ def test_the_orm_refuses_update_and_delete(world):
     with pytest.raises(PermissionDenied):
         entry.save()
     assert AuditEntry.objects.get(pk=entry.pk).actor_name == "admin"
+
+
+def test_views_of_personal_data_read_in_plain_words(world, login):
+    client = login(world.admin)
+    client.get(reverse("registry:resident", args=["xihu", world.liu.pk]))
+    client.post(reverse("registry:reveal", args=["xihu", world.liu.pk, "phone"]))
+    page = client.get(reverse("audit", args=["xihu"])).content.decode()
+    assert "打开了档案页面" in page
+    assert "显示了完整的联系电话" in page

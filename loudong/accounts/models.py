@@ -109,7 +109,7 @@ class AuditEntry(models.Model):
         CREATE = "create", "新增"
         UPDATE = "update", "修改"
         DELETE = "delete", "删除"
-        VIEW = "view", "查看完整信息"
+        VIEW = "view", "查看"
         EXPORT = "export", "导出"
         IMPORT = "import", "导入"
         LOGIN = "login", "登录"

@@ -110,6 +110,10 @@ def detail_lines(entry: AuditEntry) -> list[str]:
             text = "失败：账号已锁定"
         return [f"结果：{text}"]
     model = _model_named(entry.object_type)
+    if entry.action == AuditEntry.Action.VIEW:
+        if "field" in entry.detail:
+            return [f"显示了完整的{_field_label(model, entry.detail['field'])}"]
+        return ["打开了档案页面"]
     lines = []
     for key, value in entry.detail.items():
         label = _field_label(model, key)

@@ -77,6 +77,8 @@ def scoped_resident(request: HttpRequest, community: Community, pk: int) -> Resi
 def resident_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = people_community(request, code)
     resident = scoped_resident(request, community, pk)
+    # Opening a person's page is access to personal data (address, care tags): it is logged too.
+    record(request, AuditEntry.Action.VIEW, resident, detail={"page": "resident"})
     return render(request, "registry/resident.html", resident_context(request, community, resident))
 
 

@@ -6,6 +6,7 @@ LOUDONG_DEBUG      "1" for development
 LOUDONG_SECRET_KEY secret key (default: generated once into the data dir)
 LOUDONG_HOSTS      comma-separated allowed host names (default: localhost names)
 LOUDONG_TASKS      "immediate" runs background work inline (tests); default is the database queue
+LOUDONG_PUBLIC_URL the address residents reach, printed in QR codes (default http://127.0.0.1:8000)
 """
 
 import os
@@ -31,6 +32,7 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("LOUDONG_DEBUG") == "1"
+PUBLIC_URL = os.environ.get("LOUDONG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = os.environ.get("LOUDONG_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 
 INSTALLED_APPS = [
@@ -48,6 +50,8 @@ INSTALLED_APPS = [
     "loudong.registry",
     "loudong.groups",
     "loudong.policy",
+    "loudong.tickets",
+    "loudong.notify",
     "loudong.demo",
     "loudong.api",
 ]

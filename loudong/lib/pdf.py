@@ -1,0 +1,27 @@
+"""HTML to PDF with WeasyPrint and the bundled Chinese font (WenQuanYi Micro Hei).
+
+The font ships in static/fonts so PDFs carry real Chinese glyphs on any machine. Print views use
+the same templates as the pages: extend templates/print/base.html.
+"""
+
+from pathlib import Path
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+FONT_FILE = Path(__file__).resolve().parents[2] / "static" / "fonts" / "wqy-microhei.ttc"
+FONT_FAMILY = "Loudong CJK"
+
+_FONT_CSS = f"""
+@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{FONT_FILE.as_uri()}"); }}
+html {{ font-family: "{FONT_FAMILY}", sans-serif; }}
+"""
+
+
+def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """Render one HTML document to PDF bytes, with the Chinese font embedded."""
+    fonts = FontConfiguration()
+    stylesheet = CSS(string=_FONT_CSS, font_config=fonts)
+    return HTML(string=html, base_url=base_url or str(FONT_FILE.parent)).write_pdf(
+        stylesheets=[stylesheet], font_config=fonts
+    )

@@ -1,0 +1,4 @@
+"""The in-app inbox, under /inbox/."""
+
+app_name = "notify"
+urlpatterns: list = []

@@ -13,6 +13,7 @@ from loudong.registry.forms import stairwells_of
 from loudong.registry.models import Building, Community, Household, Stairwell
 from loudong.registry.views_common import (
     admin_community,
+    is_admin,
     people_community,
     visible_buildings,
     visible_residents,
@@ -103,7 +104,8 @@ def buildings(request: HttpRequest, code: str) -> HttpResponse:
         }
         for b in listed
     ]
-    return render(request, "registry/buildings.html", {"community": community, "rows": rows})
+    context = {"community": community, "rows": rows, "is_admin": is_admin(request.user, community)}
+    return render(request, "registry/buildings.html", context)
 
 
 @login_required
@@ -131,7 +133,13 @@ def building_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     stairwells = list(building.stairwells.select_related("group__leader__resident").order_by("name"))
     for stairwell in stairwells:
         stairwell.household_rows = households.get(stairwell.pk, [])
-    context = {"community": community, "building": building, "adjacent": adjacent, "stairwells": stairwells}
+    context = {
+        "community": community,
+        "building": building,
+        "adjacent": adjacent,
+        "stairwells": stairwells,
+        "is_admin": is_admin(request.user, community),
+    }
     return render(request, "registry/building.html", context)
 
 

@@ -74,12 +74,12 @@ class RateCounter(models.Model):
     several app processes share the count."""
 
     scope = models.CharField(max_length=120)
-    window = models.BigIntegerField()  # start of the window, in seconds since the epoch
+    window_start = models.BigIntegerField()  # seconds since the epoch
     hits = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["scope", "window"], name="ratecounter_scope_window")]
-        indexes = [models.Index(fields=["window"])]
+        constraints = [models.UniqueConstraint(fields=["scope", "window_start"], name="ratecounter_scope_window")]
+        indexes = [models.Index(fields=["window_start"])]
 
     def __str__(self) -> str:
-        return f"{self.scope} @ {self.window}: {self.hits}"
+        return f"{self.scope} @ {self.window_start}: {self.hits}"

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('registry', '0002_search_indexes'),
+        ('registry', '0003_member_publish_phone'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -36,12 +36,12 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('scope', models.CharField(max_length=120)),
-                ('window', models.BigIntegerField()),
+                ('window_start', models.BigIntegerField()),
                 ('hits', models.PositiveIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['window'], name='api_ratecou_window_c7f5ae_idx')],
-                'constraints': [models.UniqueConstraint(fields=('scope', 'window'), name='ratecounter_scope_window')],
+                'indexes': [models.Index(fields=['window_start'], name='api_ratecou_window__05d729_idx')],
+                'constraints': [models.UniqueConstraint(fields=('scope', 'window_start'), name='ratecounter_scope_window')],
             },
         ),
         migrations.CreateModel(

@@ -1,0 +1,139 @@
+"""Suggested category for a request, learned from the community's own past requests.
+
+A multinomial naive Bayes over jieba words (Laplace smoothing, log space). It starts from a shipped
+set of labelled request texts (seed_requests.csv) so a new community gets suggestions on day one;
+each request a leader has triaged adds to it. One trained model per community is kept in memory
+and retrained when the community's request count changes.
+"""
+
+import csv
+import math
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from loudong.policy.models import current_rules
+from loudong.tickets.suggest.text import words
+
+SEED_FILE = Path(__file__).with_name("seed_requests.csv")
+# Past requests read per retraining: the newest ones, enough to learn a community's own words.
+MAX_PAST_REQUESTS = 5000
+
+
+@dataclass(frozen=True)
+class CategoryGuess:
+    code: str
+    name: str
+    confidence: float  # 0..1, the model's probability for this category
+
+    @property
+    def percent(self) -> int:
+        return round(self.confidence * 100)
+
+
+class NaiveBayes:
+    """Multinomial naive Bayes: P(label | words) ∝ P(label) · Π P(word | label)."""
+
+    def __init__(self, alpha: float = 0.5) -> None:
+        self.alpha = alpha
+        self.word_counts: dict[str, Counter] = defaultdict(Counter)
+        self.totals: Counter = Counter()
+        self.doc_counts: Counter = Counter()
+        self.vocabulary: set[str] = set()
+
+    def fit(self, documents: Iterable[tuple[Iterable[str], str]]) -> "NaiveBayes":
+        for tokens, label in documents:
+            counts = Counter(tokens)
+            self.word_counts[label].update(counts)
+            self.totals[label] += sum(counts.values())
+            self.doc_counts[label] += 1
+            self.vocabulary.update(counts)
+        return self
+
+    @property
+    def labels(self) -> list[str]:
+        return sorted(self.doc_counts)
+
+    def probabilities(self, tokens: Iterable[str]) -> dict[str, float]:
+        """Each label's probability, normalised (log-sum-exp); uniform when nothing is known."""
+        labels = self.labels
+        if not labels:
+            return {}
+        known = [t for t in tokens if t in self.vocabulary]
+        vocabulary = len(self.vocabulary) or 1
+        documents = sum(self.doc_counts.values())
+        scores = {}
+        for label in labels:
+            denominator = self.totals[label] + self.alpha * vocabulary
+            score = math.log(self.doc_counts[label] / documents)
+            for token in known:
+                score += math.log((self.word_counts[label][token] + self.alpha) / denominator)
+            scores[label] = score
+        top = max(scores.values())
+        exp = {label: math.exp(score - top) for label, score in scores.items()}
+        total = sum(exp.values())
+        return {label: value / total for label, value in exp.items()}
+
+    def predict(self, tokens: Iterable[str]) -> str | None:
+        probabilities = self.probabilities(list(tokens))
+        return max(probabilities, key=probabilities.get) if probabilities else None
+
+
+def seed_examples() -> list[tuple[str, str]]:
+    """The shipped starting set: (description, category_code)."""
+    with SEED_FILE.open(encoding="utf-8") as handle:
+        return [(row["description"], row["category_code"]) for row in csv.DictReader(handle)]
+
+
+def train(examples: Iterable[tuple[str, str]], categories: Iterable[tuple[str, str]] = ()) -> NaiveBayes:
+    """A model from (text, code) examples; each category's own name counts as one more example,
+    so a category an admin has just added can be suggested before anyone has filed under it."""
+    documents = [(words(text), code) for text, code in examples]
+    documents += [(words(name), code) for code, name in categories]
+    return NaiveBayes().fit(documents)
+
+
+_lock = threading.Lock()
+_models: dict[int, tuple[tuple, NaiveBayes]] = {}
+
+
+def model_for(community_id: int) -> NaiveBayes:
+    """The community's model, retrained when its requests or its categories have changed."""
+    from loudong.tickets.models import Request
+
+    categories = tuple((c.code, c.name) for c in current_rules(community_id).categories)
+    key = (Request.objects.filter(community_id=community_id).count(), categories)
+    cached = _models.get(community_id)
+    if cached and cached[0] == key:
+        return cached[1]
+    with _lock:
+        cached = _models.get(community_id)
+        if cached and cached[0] == key:
+            return cached[1]
+        codes = {code for code, _ in categories}
+        past = (
+            Request.objects.filter(community_id=community_id, category_code__in=codes)
+            .exclude(status__in=[Request.Status.SUBMITTED, Request.Status.REJECTED, Request.Status.MERGED])
+            .order_by("-id")
+            .values_list("description", "category_code")[:MAX_PAST_REQUESTS]
+        )
+        examples = [(text, code) for text, code in seed_examples() if code in codes] + list(past)
+        model = train(examples, categories)
+        _models[community_id] = (key, model)
+        return model
+
+
+def guess_category(community_id: int, text: str) -> list[CategoryGuess]:
+    """The community's categories for this text, most likely first."""
+    names = {c.code: c.name for c in current_rules(community_id).categories}
+    probabilities = model_for(community_id).probabilities(words(text))
+    guesses = [CategoryGuess(code, names[code], p) for code, p in probabilities.items() if code in names]
+    return sorted(guesses, key=lambda g: g.confidence, reverse=True)
+
+
+def suggest_category(request: object) -> CategoryGuess | None:
+    """The most likely category for a request (a Request), for the leader's queue."""
+    guesses = guess_category(request.community_id, request.description)
+    return guesses[0] if guesses else None

@@ -1,1 +1,272 @@
-from django.db import models  # noqa: F401
+"""点单: requests from residents, their timeline, photos, supporters and the working-day calendar.
+
+Implements the shared tickets spec. `loudong.tickets.actions` is a package (same import path and
+names as the spec's actions.py). Additions to the spec (names of the spec are unchanged):
+- Request.remind_at, next_escalation_at: precomputed, indexed moments the worker sweeps on
+  (the reminder at 75% of the time, the next overdue escalation step).
+- Request.response_late: set once when the response deadline passed untaken (one event, one notice).
+- Request.question: the open question to the resident while WAITING (shown on the tracking page).
+- Request.support_count: "我也遇到" count, kept on the row so lists need no join.
+- Request.extension_count, updated_at.
+- RequestEvent.at defaults to timezone.now (not auto_now_add) so the demo can write past history.
+- RequestSequence: the per-community daily counter behind Request.number.
+- CalendarOverride: admin overrides of China's calendar (date, is_workday, note).
+
+State changes happen only in loudong.tickets.actions; deadline rules live in loudong.tickets.deadlines.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", "待派单"
+    DISPATCHED = "dispatched", "待接单"
+    ACCEPTED = "accepted", "办理中"
+    WAITING = "waiting", "等待居民补充"
+    RESOLVED = "resolved", "待确认"
+    CLOSED = "closed", "已办结"
+    REJECTED = "rejected", "不予受理"
+    MERGED = "merged", "已合并"
+    ESCALATED = "escalated", "已上报社区"
+
+
+# Statuses whose time limit is running (WAITING is paused; RESOLVED waits for the resident).
+RUNNING = (Status.SUBMITTED, Status.DISPATCHED, Status.ACCEPTED, Status.ESCALATED)
+OPEN = (*RUNNING, Status.WAITING)
+FINAL = (Status.CLOSED, Status.REJECTED, Status.MERGED)
+
+
+class RequestQuerySet(models.QuerySet):
+    def visible_to(self, user: "models.Model") -> "RequestQuerySet":
+        """admin: the community; leader: the group's requests; volunteer: assigned to them or entered
+        by them; resident account: their own. Overseers see roll-ups elsewhere, not requests."""
+        from loudong.accounts.models import Role
+
+        if not user.is_authenticated:
+            return self.none()
+        scope = Q(pk__in=[])
+        for grant in user.grant_list():
+            if grant.role == Role.ADMIN:
+                scope |= Q(community_id=grant.community_id)
+            elif grant.role == Role.LEADER:
+                scope |= Q(group_id=grant.group_id)
+            elif grant.role == Role.VOLUNTEER:
+                scope |= Q(community_id=grant.community_id, created_by=user)
+                if user.resident_id:
+                    scope |= Q(community_id=grant.community_id, assignee__resident_id=user.resident_id)
+            elif grant.role == Role.RESIDENT and user.resident_id:
+                scope |= Q(community_id=grant.community_id, resident_id=user.resident_id)
+        return self.filter(scope)
+
+    def open(self) -> "RequestQuerySet":
+        return self.filter(status__in=OPEN)
+
+    def overdue(self, now: "timezone.datetime | None" = None) -> "RequestQuerySet":
+        return self.filter(status__in=RUNNING, due_at__lte=now or timezone.now())
+
+
+class Request(models.Model):
+    """点单: one ask from a resident, served by the group of its building."""
+
+    Status = Status
+
+    class Kind(models.TextChoices):
+        CONSULT = "consult", "咨询"
+        HELP = "help", "求助"
+        COMPLAINT = "complaint", "投诉"
+        REPORT = "report", "举报"
+        SUGGESTION = "suggestion", "建议"
+
+    class Channel(models.TextChoices):
+        QR = "qr", "扫码点单"
+        VISIT = "visit", "敲门问需"
+        MEETING = "meeting", "议事会"
+        PHONE = "phone", "电话"
+        WALK_IN = "walk_in", "上门反映"
+        OPEN311 = "open311", "12345转办"
+        API = "api", "接口"
+
+    class Resolution(models.TextChoices):
+        ONLINE = "online", "线上答疑"
+        OFFLINE = "offline", "线下跑腿"
+
+    class Rating(models.TextChoices):
+        SATISFIED = "satisfied", "满意"
+        BASIC = "basic", "基本满意"
+        UNSATISFIED = "unsatisfied", "不满意"
+
+    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="requests")
+    number = models.CharField("编号", max_length=32, unique=True)
+    building = models.ForeignKey("registry.Building", on_delete=models.PROTECT, related_name="requests",
+                                 verbose_name="楼栋")
+    stairwell = models.ForeignKey("registry.Stairwell", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name="单元")
+    household = models.ForeignKey("registry.Household", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    room = models.CharField("房号", max_length=20, blank=True)
+    group = models.ForeignKey("groups.BuildingGroup", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="requests", verbose_name="楼栋党小组")
+    category_code = models.CharField(max_length=40)
+    category_name = models.CharField("类别", max_length=40)
+    kind = models.CharField("诉求类型", max_length=16, choices=Kind.choices, default=Kind.HELP)
+    channel = models.CharField("来源", max_length=16, choices=Channel.choices, default=Channel.QR)
+    description = models.TextField("诉求内容")
+    contact_name = models.CharField("联系人", max_length=40, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    anonymous = models.BooleanField("对志愿者匿名", default=False)
+    resident = models.ForeignKey("registry.Resident", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="requests")
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    tracking_token = models.CharField(max_length=32, unique=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED,
+                              db_index=True)
+    assignee = models.ForeignKey("registry.Member", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="requests", verbose_name="承办志愿者")
+
+    created_at = models.DateTimeField("点单时间", default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    response_due_at = models.DateTimeField("响应期限", null=True, blank=True, db_index=True)
+    response_late = models.BooleanField(default=False)
+    due_at = models.DateTimeField("办结期限", null=True, blank=True, db_index=True)
+    remind_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    next_escalation_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    escalation_level = models.SmallIntegerField(default=0)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.IntegerField(default=0)
+    question = models.TextField("向居民询问", blank=True)
+    extension_count = models.PositiveSmallIntegerField(default=0)
+
+    resolution = models.CharField("办理方式", max_length=16, choices=Resolution.choices, blank=True)
+    reply = models.TextField("答复 / 办理情况", blank=True)
+    time_spent_minutes = models.PositiveIntegerField("用时（分钟）", null=True, blank=True)
+    rating = models.CharField("评价", max_length=16, choices=Rating.choices, blank=True)
+    rating_comment = models.TextField("评价留言", blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="merged_from")
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    support_count = models.PositiveIntegerField(default=0)
+    flagged_unreasonable = models.BooleanField(default=False)
+    flag_reason = models.CharField(max_length=200, blank=True)
+    reject_reason = models.CharField(max_length=200, blank=True)
+    escalate_reason = models.CharField(max_length=200, blank=True)
+
+    objects = RequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["community", "status", "created_at"]),
+            models.Index(fields=["group", "status", "created_at"]),
+            models.Index(fields=["assignee", "status"]),
+            models.Index(fields=["building", "category_code", "status"]),
+            models.Index(fields=["status", "resolved_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.category_name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in RUNNING and self.due_at is not None and self.due_at <= timezone.now()
+
+    @property
+    def place_label(self) -> str:
+        parts = [self.building.name]
+        if self.stairwell_id:
+            parts.append(self.stairwell.name)
+        if self.room:
+            parts.append(f"{self.room}室")
+        return "".join(parts)
+
+
+class RequestEvent(models.Model):
+    """The timeline: one row per change, written by loudong.tickets.actions only."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=60, blank=True)
+    kind = models.CharField(max_length=16)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["request", "at"]), models.Index(fields=["kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind}"
+
+
+class RequestPhoto(models.Model):
+    class Stage(models.TextChoices):
+        ASKED = "asked", "居民上传"
+        DONE = "done", "办理照片"
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="photos")
+    stage = models.CharField(max_length=8, choices=Stage.choices, default=Stage.ASKED)
+    image = models.FileField(upload_to="requests/%Y/%m/")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class Supporter(models.Model):
+    """我也遇到: a neighbour joins an open request instead of filing a duplicate."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="supporters")
+    contact_phone = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.request_id} 我也遇到"
+
+
+class RequestSequence(models.Model):
+    """The last number given out per community and day (Shanghai date)."""
+
+    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "day"], name="request_sequence_unique_day")]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.day} {self.last}"
+
+
+class CalendarOverride(models.Model):
+    """A date that is a working day or a rest day regardless of the national calendar."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("上班", default=False)
+    note = models.CharField("说明", max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_workday else '休息'}"

@@ -1,0 +1,111 @@
+"""Working-day arithmetic on China's calendar, in Asia/Shanghai. Django-free.
+
+A day is a working day when the `chinese-calendar` package says so (national holidays and the
+调休 make-up weekend days), unless an override says otherwise. For years the package has no data
+for yet, Monday to Friday are working days; admins add the State Council's schedule as overrides
+until the package is updated.
+
+Conventions (the way Chinese administrative time limits are counted: the starting day is not
+counted, and a limit ends at the end of its last day):
+- `add_working_days(start, n)` is midnight at the end of the n-th working day after the day of
+  `start`. A request placed on Monday 15:00 with 2 working days is due Wednesday 24:00.
+- "Working time" is the clock time that falls on working days (whole days, 00:00-24:00). Paused
+  time and `add_working_hours` count only that; time on rest days does not move a deadline.
+
+`overrides` maps a date to True (working day) or False (rest day) and wins over the calendar.
+"""
+
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DAY = timedelta(days=1)
+# A year of rest days in a row does not exist; this bounds the loops against bad overrides.
+MAX_SCAN_DAYS = 3660
+
+Overrides = Mapping[date, bool]
+
+
+def is_workday(day: date, overrides: Overrides | None = None) -> bool:
+    if overrides and day in overrides:
+        return overrides[day]
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def local(moment: datetime) -> datetime:
+    """The moment in Shanghai time; naive values are taken as Shanghai time."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=SHANGHAI)
+    return moment.astimezone(SHANGHAI)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=SHANGHAI)
+
+
+def add_working_days(start: datetime, days: int, overrides: Overrides | None = None) -> datetime:
+    """The end (next midnight) of the `days`-th working day after the day of `start`."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    day = local(start).date()
+    if days == 0:
+        return _midnight(day + DAY)
+    counted = 0
+    for _ in range(MAX_SCAN_DAYS):
+        day += DAY
+        if is_workday(day, overrides):
+            counted += 1
+            if counted == days:
+                return _midnight(day + DAY)
+    raise ValueError("no working day found within ten years")
+
+
+def working_seconds_between(start: datetime, end: datetime, overrides: Overrides | None = None) -> int:
+    """Seconds between two moments that fall on working days."""
+    start, end = local(start), local(end)
+    if end <= start:
+        return 0
+    total = 0.0
+    cursor = start
+    while cursor < end:
+        next_midnight = _midnight(cursor.date() + DAY)
+        segment_end = min(next_midnight, end)
+        if is_workday(cursor.date(), overrides):
+            total += (segment_end - cursor).total_seconds()
+        cursor = segment_end
+    return int(total)
+
+
+def add_working_seconds(start: datetime, seconds: float, overrides: Overrides | None = None) -> datetime:
+    """The moment when `seconds` of working time have passed after `start`."""
+    cursor = local(start)
+    remaining = float(seconds)
+    for _ in range(MAX_SCAN_DAYS):
+        if remaining <= 0:
+            return cursor
+        next_midnight = _midnight(cursor.date() + DAY)
+        if is_workday(cursor.date(), overrides):
+            available = (next_midnight - cursor).total_seconds()
+            if remaining <= available:
+                return cursor + timedelta(seconds=remaining)
+            remaining -= available
+        cursor = next_midnight
+    raise ValueError("no working day found within ten years")
+
+
+def add_working_hours(start: datetime, hours: float, overrides: Overrides | None = None) -> datetime:
+    """The moment when `hours` of working time (time on working days) have passed after `start`."""
+    return add_working_seconds(start, hours * 3600, overrides)
+
+
+def working_days_left(now: datetime, due: datetime, overrides: Overrides | None = None) -> float:
+    """Working days (of 24 working hours) between now and the deadline; negative when overdue."""
+    if due >= now:
+        return working_seconds_between(now, due, overrides) / 86400
+    return -working_seconds_between(due, now, overrides) / 86400

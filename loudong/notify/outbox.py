@@ -1,0 +1,136 @@
+"""The outbox: write messages with the change, deliver them after commit, retry until sent.
+
+`notify_users`, `notify_phone` and `notify_robot` write OutboxMessage rows in the caller's
+transaction. After commit the in-app rows are delivered at once (a local insert) and a background
+task delivers the rest; `loudong worker` also calls `send_due()` every minute, so a lost task or a
+crash between commit and delivery only delays a message. A failure is retried with exponential
+backoff (30 s, 1 min, 2 min, ... capped at 6 h), forever: a message is never dropped.
+
+Several workers may run: a message is claimed by moving its next_attempt_at forward with a
+conditional UPDATE, so only one worker sends it.
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from loudong.notify.channels import ChannelError, deliver
+from loudong.notify.models import GroupRobot, OutboxMessage
+
+log = logging.getLogger(__name__)
+FIRST_BACKOFF_SECONDS = 30
+MAX_BACKOFF_SECONDS = 6 * 3600
+CLAIM_SECONDS = 300  # a claimed message is free again after this if its worker died
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(FIRST_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS))
+
+
+def _queue(messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    if not messages:
+        return []
+    created = OutboxMessage.objects.bulk_create(messages)
+    ids = [m.pk for m in created if m.pk is not None]
+    if not ids:  # backends that do not return ids on bulk insert
+        ids = list(OutboxMessage.objects.order_by("-id").values_list("pk", flat=True)[: len(messages)])
+    transaction.on_commit(lambda: deliver_after_commit(ids))
+    return created
+
+
+def notify_users(users: Iterable, title: str, body: str = "", url: str = "",
+                 community_id: int | None = None) -> list[OutboxMessage]:
+    """In-app for every user; email too when the user has an address."""
+    messages = []
+    seen = set()
+    for user in users:
+        if user is None or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        common = {"user": user, "community_id": community_id, "title": title, "body": body, "url": url}
+        messages.append(OutboxMessage(channel=OutboxMessage.Channel.INAPP, **common))
+        if user.email:
+            messages.append(OutboxMessage(channel=OutboxMessage.Channel.EMAIL, address=user.email, **common))
+    return _queue(messages)
+
+
+def notify_phone(phone: str, text: str, url: str = "", community_id: int | None = None) -> list[OutboxMessage]:
+    """An SMS through the configured adapter; nothing when there is no phone."""
+    if not phone:
+        return []
+    return _queue([OutboxMessage(channel=OutboxMessage.Channel.SMS, address=phone, title=text, url=url,
+                                 community_id=community_id)])
+
+
+def notify_robot(community_id: int, group_id: int | None, title: str, body: str = "",
+                 url: str = "") -> list[OutboxMessage]:
+    """The WeCom robots of the group (or, with no group, of the community) that are switched on."""
+    robots = GroupRobot.objects.filter(community_id=community_id, group_id=group_id, active=True)
+    return _queue([
+        OutboxMessage(channel=OutboxMessage.Channel.WECOM, address=robot.url, title=title, body=body, url=url,
+                      community_id=community_id)
+        for robot in robots
+    ])
+
+
+def deliver_after_commit(ids: list[int]) -> None:
+    inapp = list(OutboxMessage.objects.filter(pk__in=ids, channel=OutboxMessage.Channel.INAPP))
+    for message in inapp:
+        send_one(message)
+    if len(inapp) < len(ids):
+        from loudong.notify.tasks import send_outbox
+
+        try:
+            send_outbox.enqueue([i for i in ids if i not in {m.pk for m in inapp}])
+        except Exception:  # noqa: BLE001 - the worker's sweep sends it anyway
+            log.exception("could not queue outbox delivery; the worker will send it")
+
+
+def _claim(message: OutboxMessage, now: datetime) -> bool:
+    """Take the message for this worker; False when another worker took it first."""
+    taken = OutboxMessage.objects.filter(
+        pk=message.pk, state=OutboxMessage.State.PENDING, next_attempt_at=message.next_attempt_at
+    ).update(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+    return taken == 1
+
+
+def send_one(message: OutboxMessage, now: datetime | None = None) -> bool:
+    """Try to deliver one pending message; True when sent."""
+    now = now or timezone.now()
+    if message.state != OutboxMessage.State.PENDING or not _claim(message, now):
+        return False
+    attempts = message.attempts + 1
+    try:
+        deliver(message)
+    except ChannelError as exc:
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            attempts=attempts, last_error=str(exc)[:2000], next_attempt_at=now + backoff(attempts)
+        )
+        log.warning("outbox message %s failed (attempt %s): %s", message.pk, attempts, exc)
+        return False
+    except Exception as exc:  # noqa: BLE001 - an unexpected failure is retried like any other
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            attempts=attempts, last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=now + backoff(attempts),
+        )
+        log.exception("outbox message %s failed unexpectedly", message.pk)
+        return False
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        state=OutboxMessage.State.SENT, attempts=attempts, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def send_due(now: datetime | None = None, limit: int = 200, ids: list[int] | None = None) -> int:
+    """Deliver pending messages whose time has come; the number sent."""
+    now = now or timezone.now()
+    due = OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
+    if ids is not None:
+        due = due.filter(pk__in=ids)
+    sent = 0
+    for message in list(due.order_by("next_attempt_at", "id")[:limit]):
+        sent += send_one(message, now)
+    return sent

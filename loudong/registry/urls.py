@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loudong.registry import views, views_edit, views_members, views_people, views_places
+from loudong.registry import views, views_edit, views_members, views_people, views_places, views_places_edit
 
 app_name = "registry"
 urlpatterns = [
@@ -20,4 +20,10 @@ urlpatterns = [
     path("residents/<int:pk>/member/delete/", views_members.member_delete, name="member_delete"),
     path("members/", views_members.members, name="members"),
     path("members/export.xlsx", views_members.members_export, name="members_export"),
+    path("buildings/new/", views_places_edit.building_create, name="building_create"),
+    path("buildings/<int:pk>/edit/", views_places_edit.building_edit, name="building_edit"),
+    path("buildings/<int:pk>/delete/", views_places_edit.building_delete, name="building_delete"),
+    path("buildings/<int:pk>/stairwells/new/", views_places_edit.stairwell_create, name="stairwell_create"),
+    path("stairwells/<int:pk>/edit/", views_places_edit.stairwell_edit, name="stairwell_edit"),
+    path("settings/", views_places_edit.community_edit, name="community_edit"),
 ]

@@ -1,0 +1,241 @@
+"""Every change to an election goes through here: open, nominate, start voting, vote, paper, close.
+
+Rules (decided for the platform, shown to users on the election page):
+- Who votes: the group's full members (正式党员) on the day the election opens, frozen as the roll
+  (选民名单); 预备党员 have no vote under the party constitution.
+- Secrecy: casting a vote marks the elector as having voted and adds one to a counter, in one
+  transaction; no row links the two and neither carries a time. Counts stay hidden until closing.
+- Quorum: more than half of the roll must have voted, on the phone or on paper; else no result.
+- Winner: more votes than anyone else. A tie for the most votes starts a runoff among the tied
+  (a new round with the same roll), recorded as its own election linked to the first.
+- Result: the elected member takes the office; the user linked to them gets the leader role for
+  the group; the previous holder's leader role is removed (they stay as a volunteer).
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from loudong.accounts.audit import record
+from loudong.accounts.models import AuditEntry, Grant, Role, User
+from loudong.groups.elections.record import candidate_record, electorate, eligible_for, proposal, score
+from loudong.groups.models import BuildingGroup, Candidate, Election, Elector
+from loudong.registry.models import Member
+
+
+class ElectionError(Exception):
+    """A refused step, with the reason in Chinese for the page."""
+
+
+def open_election(request: HttpRequest, group: BuildingGroup, office: str) -> Election:
+    with transaction.atomic():
+        group = BuildingGroup.objects.select_for_update().get(pk=group.pk)
+        if Election.objects.filter(group=group, office=office).exclude(stage=Election.Stage.CLOSED).exists():
+            raise ElectionError(f"{group.name}的{Election.Office(office).label}选举正在进行，请先结束它。")
+        roll = electorate(group)
+        if not roll:
+            raise ElectionError(f"{group.name}还没有可以参加选举的正式党员。")
+        election = Election.objects.create(
+            community_id=group.community_id, group=group, office=office, opened_by=request.user
+        )
+        Elector.objects.bulk_create(Elector(election=election, member=m) for m in roll)
+        Candidate.objects.bulk_create(
+            Candidate(election=election, member=m, proposed=True, nominated_by="平台建议名单", score=p, reasons=r)
+            for m, p, r, proposed in proposal(group, office)
+            if proposed
+        )
+        record(request, AuditEntry.Action.CREATE, election, detail={"选民人数": len(roll)})
+    return election
+
+
+def nominate(request: HttpRequest, election: Election, member: Member, nominated_by: str) -> Candidate:
+    with transaction.atomic():
+        election = _locked(election)
+        if election.stage != Election.Stage.NOMINATING:
+            raise ElectionError("提名已经截止，投票已经开始。")
+        why_not = eligible_for(election.group, election.office, member)
+        if why_not or not election.electors.filter(member=member).exists():
+            raise ElectionError(f"{member.resident.name}不能被提名：{why_not or '不在本次选举的选民名单中'}。")
+        if election.candidates.filter(member=member).exists():
+            raise ElectionError(f"{member.resident.name}已经是候选人了。")
+        points, reasons = score(candidate_record(member))
+        candidate = Candidate.objects.create(
+            election=election, member=member, nominated_by=nominated_by, score=points, reasons=reasons
+        )
+        record(request, AuditEntry.Action.CREATE, candidate, community_id=election.community_id,
+               object_repr=f"{election}：提名 {member.resident.name}", detail={"提名人": nominated_by})  # fmt: skip
+    return candidate
+
+
+def remove_candidate(request: HttpRequest, candidate: Candidate) -> None:
+    with transaction.atomic():
+        election = _locked(candidate.election)
+        if election.stage != Election.Stage.NOMINATING:
+            raise ElectionError("投票已经开始，候选人不能再变动。")
+        record(request, AuditEntry.Action.DELETE, candidate, community_id=election.community_id,
+               object_repr=f"{election}：撤下候选人 {candidate.member.resident.name}")  # fmt: skip
+        candidate.delete()
+
+
+def start_voting(request: HttpRequest, election: Election) -> None:
+    with transaction.atomic():
+        election = _locked(election)
+        if election.stage != Election.Stage.NOMINATING:
+            raise ElectionError("投票已经开始或已经结束。")
+        if not election.candidates.exists():
+            raise ElectionError("还没有候选人，请先提名。")
+        election.stage = Election.Stage.VOTING
+        election.voting_started_at = timezone.now()
+        election.save(update_fields=["stage", "voting_started_at"])
+        names = [c.member.resident.name for c in election.candidates.select_related("member__resident")]
+        record(request, AuditEntry.Action.UPDATE, election, detail={"开始投票": True, "候选人": names})
+
+
+def cast_vote(election: Election, member: Member, candidate_id: int | None) -> None:
+    """One phone vote. Not written to the audit log: an entry would tie the voter to a moment."""
+    with transaction.atomic():
+        election = _locked(election)
+        if election.stage != Election.Stage.VOTING:
+            raise ElectionError("现在不在投票时间。")
+        if candidate_id is not None and not election.candidates.filter(pk=candidate_id).exists():
+            raise ElectionError("请在候选人中选择一位，或选择弃权。")
+        marked = Elector.objects.filter(election=election, member=member, voted=False).update(
+            voted=True, channel=Elector.Channel.PHONE
+        )
+        if not marked:
+            if election.electors.filter(member=member).exists():
+                raise ElectionError("您已经投过票了，每人只能投一次。")
+            raise ElectionError("您不在本次选举的选民名单中。")
+        _count(election, candidate_id, 1)
+
+
+def enter_paper(
+    request: HttpRequest, election: Election, voters: list[Elector], counts: dict[int, int], blank: int
+) -> None:
+    """Paper ballots, counted from the box: who voted is marked, the choices are only added up."""
+    with transaction.atomic():
+        election = _locked(election)
+        if election.stage != Election.Stage.VOTING:
+            raise ElectionError("现在不在投票时间，不能录入纸质选票。")
+        ballots = sum(counts.values()) + blank
+        if ballots != len(voters):
+            raise ElectionError(f"选票共 {ballots} 张，但勾选的投票人是 {len(voters)} 位，两者应当相等。")
+        if not voters:
+            raise ElectionError("请勾选投纸质票的党员。")
+        marked = Elector.objects.filter(election=election, pk__in=[e.pk for e in voters], voted=False).update(
+            voted=True, channel=Elector.Channel.PAPER
+        )
+        if marked != len(voters):
+            raise ElectionError("勾选的党员中有人已经投过票了，请刷新后重新录入。")
+        for candidate_id, n in counts.items():
+            _count(election, candidate_id, n)
+        _count(election, None, blank)
+        record(request, AuditEntry.Action.UPDATE, election, detail={
+            "录入纸质选票": ballots, "投票人": sorted(e.member.resident.name for e in voters),
+        })  # fmt: skip
+
+
+def _count(election: Election, candidate_id: int | None, n: int) -> None:
+    if not n:
+        return
+    if candidate_id is None:
+        Election.objects.filter(pk=election.pk).update(blank_votes=F("blank_votes") + n)
+    else:
+        Candidate.objects.filter(election=election, pk=candidate_id).update(votes=F("votes") + n)
+
+
+def close_election(request: HttpRequest, election: Election) -> Election:
+    """Count, record the outcome, hand over the office or start a runoff. Returns the runoff if any."""
+    with transaction.atomic():
+        election = _locked(election)
+        if election.stage == Election.Stage.CLOSED:
+            raise ElectionError("这次选举已经结束了。")
+        roll = election.electors.count()
+        turnout = election.electors.filter(voted=True).count()
+        candidates = list(election.candidates.select_related("member__resident").order_by("-votes", "id"))
+        top = candidates[0].votes if candidates else 0
+        leaders = [c for c in candidates if c.votes == top]
+        runoff = None
+        if turnout * 2 <= roll:
+            election.outcome = Election.Outcome.NO_QUORUM
+        elif top == 0:
+            election.outcome = Election.Outcome.NO_WINNER
+        elif len(leaders) > 1:
+            election.outcome = Election.Outcome.TIE
+        else:
+            election.outcome = Election.Outcome.ELECTED
+            election.elected = leaders[0].member
+        election.stage = Election.Stage.CLOSED
+        election.closed_at = timezone.now()
+        election.closed_by = request.user
+        election.save()
+        detail = {
+            "结果": election.get_outcome_display(),
+            "投票人数": f"{turnout}/{roll}",
+            "得票": {c.member.resident.name: c.votes for c in candidates},
+            "弃权": election.blank_votes,
+        }
+        if election.outcome == Election.Outcome.ELECTED:
+            detail["角色变动"] = take_office(election.group, election.office, election.elected)
+        elif election.outcome == Election.Outcome.TIE:
+            runoff = _runoff(request, election, leaders)
+            detail["决选"] = [c.member.resident.name for c in leaders]
+        record(request, AuditEntry.Action.UPDATE, election, detail=detail)
+    return runoff
+
+
+def _runoff(request: HttpRequest, election: Election, tied: list[Candidate]) -> Election:
+    runoff = Election.objects.create(
+        community_id=election.community_id, group=election.group, office=election.office,
+        stage=Election.Stage.VOTING, round=election.round + 1, runoff_of=election, opened_by=request.user,
+        voting_started_at=timezone.now(), note=f"第{election.round}轮最高票相同，在得票相同的候选人中决选",
+    )  # fmt: skip
+    Elector.objects.bulk_create(Elector(election=runoff, member_id=e.member_id) for e in election.electors.all())
+    Candidate.objects.bulk_create(
+        Candidate(election=runoff, member=c.member, proposed=c.proposed, nominated_by=c.nominated_by,
+                  score=c.score, reasons=c.reasons)
+        for c in tied
+    )  # fmt: skip
+    record(request, AuditEntry.Action.CREATE, runoff, detail={"决选": [c.member.resident.name for c in tied]})
+    return runoff
+
+
+def take_office(group: BuildingGroup, office: str, member: Member) -> list[str]:
+    """Set the office on the group and move the leader role between users; returns what changed."""
+    group = BuildingGroup.objects.select_for_update().get(pk=group.pk)
+    changed = []
+    if office == Election.Office.LEADER:
+        previous = [group.leader] if group.leader_id and group.leader_id != member.pk else []
+        if group.deputy_id == member.pk:
+            group.deputy = None  # the deputy who becomes leader leaves the deputy's seat
+            changed.append(f"{member.resident.name}不再担任副组长")
+        group.leader = member
+    else:
+        previous = [group.deputy] if group.deputy_id and group.deputy_id != member.pk else []
+        group.deputy = member
+    group.save(update_fields=["leader", "deputy"])
+    changed.append(f"{member.resident.name}任{Election.Office(office).label}")
+
+    user = User.objects.filter(resident_id=member.resident_id).first()
+    if user is None:
+        changed.append(f"{member.resident.name}还没有账号，开通账号后再授予组长权限")
+    elif not Grant.objects.filter(user=user, role=Role.LEADER, group=group).exists():
+        Grant.objects.create(user=user, role=Role.LEADER, community_id=group.community_id, group=group)
+        changed.append(f"授予 {user} 组长权限")
+    holders = {group.leader_id, group.deputy_id}
+    for former in previous:
+        if former.pk in holders:
+            continue
+        for user in User.objects.filter(resident_id=former.resident_id):
+            removed, _ = Grant.objects.filter(user=user, role=Role.LEADER, group=group).delete()
+            if removed:
+                changed.append(f"收回 {user} 的组长权限")
+            if not Grant.objects.filter(user=user, role=Role.VOLUNTEER, group=group).exists():
+                Grant.objects.create(user=user, role=Role.VOLUNTEER, community_id=group.community_id, group=group)
+                changed.append(f"{user} 保留党员志愿者权限")
+    return changed
+
+
+def _locked(election: Election) -> Election:
+    return Election.objects.select_for_update().select_related("group").get(pk=election.pk)

@@ -1,0 +1,137 @@
+"""建议名单: which members the platform proposes for an office, and why, read from the record.
+
+`candidate_record` gathers what the record holds about one member; `score` turns it into points
+and the plain-language reasons shown beside each name. What the platform does not record yet
+(meetings, and requests until the request workflow exists) counts as nothing, and the reason
+says so, so nobody reads a zero as a judgement.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Q
+from django.utils import timezone
+
+from loudong.groups.models import BuildingGroup, Election, Venue
+from loudong.registry.models import Member
+
+PROPOSED = 3  # names on the 建议名单
+YEARS_CAP = 40
+
+
+@dataclass(frozen=True)
+class CandidateRecord:
+    years_as_member: int | None  # None: 入党日期 not recorded
+    retired: bool | None  # None: 在职/退休 not recorded
+    venue_host: bool
+    meetings_attended: int
+    meetings_recorded: bool  # False until meetings are recorded on the platform
+    requests_resolved: int | None  # None: the request workflow is not there yet
+    satisfied_ratings: int | None
+
+
+def candidate_record(member: Member) -> CandidateRecord:
+    joined = member.joined_on
+    years = None
+    if joined:
+        today = timezone.localdate()
+        years = today.year - joined.year - ((today.month, today.day) < (joined.month, joined.day))
+    retired = None
+    if member.employment:
+        retired = member.employment == Member.Employment.RETIRED
+    hosts = Venue.objects.filter(host=member, consents__withdrawn_on__isnull=True).exists()
+    resolved, satisfied = service_done(member)
+    return CandidateRecord(
+        years_as_member=years,
+        retired=retired,
+        venue_host=hosts,
+        meetings_attended=0,
+        meetings_recorded=False,
+        requests_resolved=resolved,
+        satisfied_ratings=satisfied,
+    )
+
+
+def service_done(member: Member) -> tuple[int | None, int | None]:
+    """Resolved requests and satisfied ratings where the member was the assignee, once requests exist."""
+    try:
+        request_model = apps.get_model("tickets", "Request")
+    except LookupError:
+        return None, None
+    fields = {f.name for f in request_model._meta.get_fields()}
+    if not {"assignee", "status"} <= fields:
+        return None, None
+    done = request_model.objects.filter(assignee=member).filter(
+        Q(status__in=["resolved", "closed", "done", "confirmed", "rated"])
+    )
+    satisfied = None
+    if "rating" in fields:
+        satisfied = done.filter(rating__gte=4).count()
+    return done.count(), satisfied
+
+
+def score(record: CandidateRecord) -> tuple[float, list[str]]:
+    points = 0.0
+    reasons = []
+    if record.years_as_member is None:
+        reasons.append("入党日期未登记")
+    else:
+        points += min(record.years_as_member, YEARS_CAP) * 0.5
+        reasons.append(f"入党 {record.years_as_member} 年")
+    if record.retired is None:
+        reasons.append("在职/退休情况未登记")
+    elif record.retired:
+        points += 10
+        reasons.append("已退休，平时时间较充裕")
+    else:
+        reasons.append("在职，平时时间较少")
+    if record.venue_host:
+        points += 15
+        reasons.append("家中设有红色议事厅")
+    if record.meetings_recorded:
+        points += 2 * record.meetings_attended
+        reasons.append(f"参加党小组会议 {record.meetings_attended} 次")
+    else:
+        reasons.append("会议记录尚未启用，参会次数暂按 0 计")
+    if record.requests_resolved is None:
+        reasons.append("点单服务尚未启用，暂无服务记录")
+    else:
+        points += 3 * record.requests_resolved
+        reasons.append(f"办结点单 {record.requests_resolved} 件")
+        if record.satisfied_ratings is not None:
+            points += 2 * record.satisfied_ratings
+            reasons.append(f"居民评价满意 {record.satisfied_ratings} 次")
+    return points, reasons
+
+
+def may_stand(member: Member) -> bool:
+    """预备党员 have no right to vote or stand for election (党章 第七条)."""
+    return member.standing == Member.Standing.FULL
+
+
+def electorate(group: BuildingGroup) -> list[Member]:
+    members = Member.objects.filter(group=group).select_related("resident")
+    return [m for m in members if may_stand(m)]
+
+
+def eligible_for(group: BuildingGroup, office: str, member: Member) -> str:
+    """Why a member may not stand for this office ('' when they may)."""
+    if member.group_id != group.pk:
+        return "不是本党小组的党员"
+    if not may_stand(member):
+        return "预备党员没有被选举权"
+    if office == Election.Office.DEPUTY and member.pk == group.leader_id:
+        return "现任组长不能同时担任副组长"
+    return ""
+
+
+def proposal(group: BuildingGroup, office: str) -> list[tuple[Member, float, list[str], bool]]:
+    """Every eligible member with points and reasons, best first; the first PROPOSED are proposed."""
+    ranked = []
+    for member in electorate(group):
+        if eligible_for(group, office, member):
+            continue
+        points, reasons = score(candidate_record(member))
+        ranked.append((member, points, reasons))
+    ranked.sort(key=lambda row: (-row[1], row[0].resident.name_pinyin, row[0].pk))
+    return [(m, p, r, i < PROPOSED) for i, (m, p, r) in enumerate(ranked)]

@@ -1,0 +1,250 @@
+"""The request API: scoped lists and reads, 代点单, every transition through the actions, Chinese errors."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from loudong.accounts.models import ApiToken
+from loudong.tickets import actions
+from loudong.tickets.models import Request
+
+
+class Caller:
+    """A test client speaking as one user through a bearer token."""
+
+    def __init__(self, client, user) -> None:
+        self.client = client
+        self.auth = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user)}"}
+
+    def get(self, path: str, **params):
+        return self.client.get(f"/api/v1{path}", params, **self.auth)
+
+    def post(self, path: str, body: dict | None = None, **headers):
+        return self.client.post(f"/api/v1{path}", json.dumps(body or {}), content_type="application/json",
+                                **self.auth, **headers)
+
+
+@pytest.fixture
+def as_user(client):
+    return lambda user: Caller(client, user)
+
+
+def place(world, **overrides) -> Request:
+    values = dict(community=world.community, building=world.building, stairwell=world.stairwell,
+                  category_code="environment", description="楼道灯坏了，晚上看不见", contact_name="张建国",
+                  contact_phone="13700137000")
+    return actions.place_request(**{**values, **overrides})
+
+
+@pytest.fixture
+def lamp(world) -> Request:
+    return place(world)
+
+
+def test_leader_lists_the_groups_requests(world, as_user, lamp):
+    body = as_user(world.leader).get("/requests").json()
+    assert body["count"] == 1 and body["pages"] == 1
+    item = body["results"][0]
+    assert item["number"] == lamp.number and item["status"] == "submitted" and item["status_label"] == "待派单"
+    assert item["group"] == "环城北路93号党小组" and item["place"].startswith("环城北路93号")
+
+
+def test_outsider_and_overseer_list_nothing_and_get_404(world, as_user, lamp):
+    for user in (world.outsider, world.overseer):
+        caller = as_user(user)
+        assert caller.get("/requests").json()["count"] == 0
+        missing = caller.get(f"/requests/{lamp.pk}")
+        assert missing.status_code == 404 and missing.json()["detail"] == "未找到，或您无权查看"
+
+
+def test_list_filters_by_status_category_building_and_time(world, as_user, lamp):
+    other = place(world, building=world.building2, stairwell=world.stairwell2, category_code="policy",
+                  description="想问问医保怎么办")
+    actions.reject(other, by=world.admin, reason="请到社区窗口办理")
+    admin = as_user(world.admin)
+    numbers = lambda **q: [r["number"] for r in admin.get("/requests", **q).json()["results"]]  # noqa: E731
+    assert numbers() == [other.number, lamp.number]
+    assert numbers(status="rejected") == [other.number]
+    assert numbers(category="environment") == [lamp.number]
+    assert numbers(building=world.building2.pk) == [other.number]
+    assert numbers(community="xihu", updated_since=(timezone.now() + timedelta(minutes=1)).isoformat()) == []
+    assert admin.get("/requests", community="other").status_code == 404
+    assert admin.get("/requests", status="lost").status_code == 422
+
+
+def test_list_is_paginated(world, as_user):
+    for n in range(3):
+        place(world, description=f"第{n}件事")
+    admin = as_user(world.admin)
+    first = admin.get("/requests", per_page=2).json()
+    second = admin.get("/requests", per_page=2, page=2).json()
+    assert first["count"] == 3 and first["pages"] == 2 and len(first["results"]) == 2
+    assert [r["description"] for r in second["results"]] == ["第0件事"]
+    assert admin.get("/requests", per_page=2, page=9).json()["results"] == []
+
+
+def test_detail_has_the_timeline_and_the_full_phone_for_the_leader(world, as_user, lamp):
+    body = as_user(world.leader).get(f"/requests/{lamp.pk}").json()
+    assert body["contact_phone"] == "13700137000" and body["contact_name"] == "张建国"
+    assert [e["kind"] for e in body["events"]] == ["placed"]
+    assert body["events"][0]["actor"] == "居民"
+    assert body["created_at"].endswith("+08:00")
+
+
+def test_volunteer_sees_no_name_or_phone_of_an_anonymous_resident(world, as_user):
+    req = place(world, anonymous=True)
+    actions.dispatch(req, world.wang_member, by=world.leader)
+    body = as_user(world.volunteer).get(f"/requests/{req.pk}").json()
+    assert body["contact_name"] == "匿名居民" and body["contact_phone"] == ""
+
+
+def test_volunteer_gets_the_phone_of_a_resident_who_did_not_ask_to_stay_anonymous(world, as_user, lamp):
+    actions.dispatch(lamp, world.wang_member, by=world.leader)
+    assert as_user(world.volunteer).get(f"/requests/{lamp.pk}").json()["contact_phone"] == "13700137000"
+
+
+def test_staff_places_a_request_for_a_resident(world, as_user):
+    response = as_user(world.volunteer).post("/requests", {
+        "community": "xihu", "building_id": world.building.pk, "stairwell_id": world.stairwell.pk,
+        "room": "301", "category_code": "hardship", "kind": "help", "channel": "visit",
+        "description": "刘大爷腿脚不便，需要人帮忙取药", "contact_name": "刘光前", "contact_phone": "13800138000",
+    })  # fmt: skip
+    assert response.status_code == 201, response.content
+    body = response.json()
+    req = Request.objects.get()
+    assert body["id"] == req.pk and body["channel"] == "visit" and body["channel_label"] == "敲门问需"
+    assert req.created_by == world.volunteer and req.resident == world.liu and req.group == world.group
+    assert body["tracking_url"].endswith(f"/ask/t/{req.tracking_token}/")
+    assert as_user(world.volunteer).get("/requests").json()["count"] == 1
+
+
+def test_channel_defaults_to_api(world, as_user):
+    response = as_user(world.admin).post("/requests", {
+        "community": "xihu", "building_id": world.building2.pk, "category_code": "policy", "description": "问低保"})
+    assert response.status_code == 201 and Request.objects.get().channel == "api"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"building_id": 0}, "所选楼栋不在本社区"),
+        ({"category_code": "nonsense"}, "没有这个点单类别：nonsense"),
+        ({"stairwell_id": 0}, "所选单元不在本社区"),
+        ({"resident_id": 0}, "所选居民不存在，或您无权查看"),
+    ],
+)
+def test_placing_with_a_wrong_reference_is_422_in_chinese(world, as_user, change, message):
+    body = {"community": "xihu", "building_id": world.building.pk, "category_code": "policy", "description": "问"}
+    response = as_user(world.admin).post("/requests", {**body, **change})
+    assert response.status_code == 422 and response.json()["detail"] == message
+    assert not Request.objects.exists()
+
+
+def test_refusal_of_the_action_is_409_with_its_reason(world, as_user):
+    body = {"community": "xihu", "building_id": world.building.pk, "stairwell_id": world.stairwell.pk,
+            "category_code": "policy", "description": "问", "contact_phone": "12345"}
+    response = as_user(world.admin).post("/requests", body)
+    assert response.status_code == 409 and response.json()["detail"] == "电话号码位数不对：12345"
+    assert not Request.objects.exists()
+
+
+def test_resident_account_and_outsider_cannot_place_for_others(world, as_user):
+    body = {"community": "xihu", "building_id": world.building.pk, "category_code": "policy", "description": "问"}
+    assert as_user(world.resident).post("/requests", body).status_code == 404
+    assert as_user(world.outsider).post("/requests", body).status_code == 404
+    assert not Request.objects.exists()
+
+
+def test_missing_fields_are_422_naming_them(world, as_user):
+    response = as_user(world.admin).post("/requests", {"community": "xihu"})
+    assert response.status_code == 422
+    assert "building_id" in response.json()["detail"] and "description" in response.json()["detail"]
+
+
+def test_the_whole_loop_dispatch_accept_resolve_confirm(world, as_user, lamp):
+    leader, volunteer, resident = as_user(world.leader), as_user(world.volunteer), as_user(world.resident)
+    assert leader.post(f"/requests/{lamp.pk}/dispatch", {"volunteer_id": world.wang_member.pk}).json()["status"] == (
+        "dispatched")
+    assert volunteer.post(f"/requests/{lamp.pk}/accept").json()["status"] == "accepted"
+    resolved = volunteer.post(f"/requests/{lamp.pk}/resolve",
+                              {"resolution": "offline", "reply": "换了新灯泡", "minutes": 30}).json()
+    assert resolved["status"] == "resolved" and resolved["reply"] == "换了新灯泡"
+    assert resolved["time_spent_minutes"] == 30
+    confirmed = resident.post(f"/requests/{lamp.pk}/confirm", {"rating": "satisfied", "comment": "谢谢"})
+    assert confirmed.status_code == 200, confirmed.content
+    assert confirmed.json()["status"] == "closed" and confirmed.json()["rating"] == "satisfied"
+    kinds = [e["kind"] for e in leader.get(f"/requests/{lamp.pk}").json()["events"]]
+    assert kinds[:4] == ["placed", "dispatched", "accepted", "resolved"]
+
+
+def test_wrong_role_is_refused_with_409_and_nothing_changes(world, as_user, lamp):
+    refused = as_user(world.leader).post(f"/requests/{lamp.pk}/accept")
+    assert refused.status_code == 409 and refused.json()["detail"] == "只有承办这条点单的志愿者可以接单。"
+    lamp.refresh_from_db()
+    assert lamp.status == "submitted" and lamp.events.count() == 1
+
+
+def test_wrong_state_is_refused_with_409(world, as_user, lamp):
+    actions.reject(lamp, by=world.leader, reason="重复反映")
+    refused = as_user(world.leader).post(f"/requests/{lamp.pk}/dispatch", {"volunteer_id": world.wang_member.pk})
+    assert refused.status_code == 409 and "不予受理" in refused.json()["detail"]
+
+
+def test_only_the_resident_who_asked_may_confirm(world, as_user, lamp):
+    actions.dispatch(lamp, world.wang_member, by=world.leader)
+    actions.accept(lamp, by=world.volunteer)
+    actions.resolve(lamp, by=world.volunteer, resolution="online", reply="已报修")
+    refused = as_user(world.leader).post(f"/requests/{lamp.pk}/confirm", {"rating": "satisfied"})
+    assert refused.status_code == 409 and "居民本人" in refused.json()["detail"]
+
+
+def test_volunteer_declines_with_a_reason(world, as_user, lamp):
+    actions.dispatch(lamp, world.wang_member, by=world.leader)
+    body = as_user(world.volunteer).post(f"/requests/{lamp.pk}/decline", {"reason": "这几天住院"}).json()
+    assert body["status"] == "submitted" and body["events"][-1]["kind"] == "declined"
+    assert as_user(world.volunteer).get(f"/requests/{lamp.pk}").status_code == 404
+
+
+def test_leader_rejects_escalates_and_merges(world, as_user, lamp):
+    leader = as_user(world.leader)
+    twin = place(world, description="楼道灯又坏了")
+    merged = leader.post(f"/requests/{twin.pk}/merge", {"into_id": lamp.pk}).json()
+    assert merged["status"] == "merged" and merged["merged_into"] == lamp.pk
+    escalated = leader.post(f"/requests/{lamp.pk}/escalate", {"reason": "需要物业更换线路"}).json()
+    assert escalated["status"] == "escalated" and escalated["escalate_reason"] == "需要物业更换线路"
+    third = place(world, description="广告")
+    rejected = leader.post(f"/requests/{third.pk}/reject", {"reason": "不属于服务范围"}).json()
+    assert rejected["status"] == "rejected" and rejected["reject_reason"] == "不属于服务范围"
+
+
+def test_merge_into_a_request_out_of_sight_is_404(world, as_user, lamp):
+    elsewhere = place(world, building=world.building2, stairwell=world.stairwell2)
+    response = as_user(world.leader).post(f"/requests/{lamp.pk}/merge", {"into_id": elsewhere.pk})
+    assert response.status_code == 404
+
+
+def test_dispatch_to_a_member_of_another_community_is_422(world, as_user, lamp):
+    response = as_user(world.leader).post(f"/requests/{lamp.pk}/dispatch", {"volunteer_id": 999999})
+    assert response.status_code == 422 and response.json()["detail"] == "所选党员不在本社区"
+
+
+def test_transition_on_a_request_out_of_sight_is_404(world, as_user, lamp):
+    assert as_user(world.outsider).post(f"/requests/{lamp.pk}/reject", {"reason": "x"}).status_code == 404
+    assert Request.objects.get().status == "submitted"
+
+
+def test_bad_body_is_422_in_chinese(world, as_user, lamp):
+    response = as_user(world.leader).post(f"/requests/{lamp.pk}/resolve", {"resolution": "magic"})
+    assert response.status_code == 422 and response.json()["detail"].startswith("请求参数不正确")
+
+
+def test_oversized_body_is_413(world, as_user, lamp):
+    response = as_user(world.leader).post(f"/requests/{lamp.pk}/reject", {"reason": "x" * 70_000})
+    assert response.status_code == 413 and "太大" in response.json()["detail"]
+
+
+def test_without_a_token_it_is_401(world, client, lamp):
+    assert client.get("/api/v1/requests").status_code == 401
+    assert client.post(f"/api/v1/requests/{lamp.pk}/accept").status_code == 401

@@ -194,6 +194,15 @@ class Request(models.Model):
         return "".join(parts)
 
 
+EVENT_LABELS = {
+    "placed": "点单", "dispatched": "派单", "accepted": "接单", "declined": "退回组长", "resolved": "办结",
+    "confirmed": "居民确认", "rated": "居民评价", "reopened": "重新办理", "closed": "自动办结",
+    "rejected": "不予受理", "merged": "合并", "escalated": "上报社区", "paused": "询问居民（暂停计时）",
+    "resumed": "收到回复（恢复计时）", "extended": "延期", "reminded": "到期提醒", "overdue": "超期督办",
+    "commented": "补充留言", "flagged": "志愿者认为诉求不合理", "supported": "我也遇到",
+}
+
+
 class RequestEvent(models.Model):
     """The timeline: one row per change, written by loudong.tickets.actions only."""
 
@@ -213,6 +222,11 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind}"
+
+    @property
+    def label(self) -> str:
+        """The event in plain Chinese for timelines."""
+        return EVENT_LABELS.get(self.kind, self.kind)
 
 
 class RequestPhoto(models.Model):

@@ -1,4 +1,20 @@
 """Residents' pages, no account needed, under /ask/: place a request from a QR code, follow it."""
 
+from django.urls import path
+
+from loudong.tickets import views_public as views
+
 app_name = "ask"
-urlpatterns: list = []
+urlpatterns = [
+    path("b/<int:building_id>/", views.building_start, name="building"),
+    path("g/<int:group_id>/", views.group_start, name="group"),
+    path("m/<int:member_id>/", views.member_start, name="member"),
+    path("place/", views.place, name="place"),
+    path("join/", views.join, name="join"),
+    path("draft-photo/<str:token>/", views.draft_photo, name="draft_photo"),
+    path("t/<str:token>/", views.track, name="track"),
+    path("t/<str:token>/receipt/", views.receipt, name="receipt"),
+    path("t/<str:token>/reply/", views.reply, name="reply"),
+    path("t/<str:token>/rate/", views.rate, name="rate"),
+    path("t/<str:token>/photo/<int:photo_id>/", views.photo, name="photo"),
+]

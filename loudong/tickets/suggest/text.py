@@ -2,9 +2,14 @@
 
 import logging
 import re
+import warnings
 from functools import lru_cache
 
-import jieba
+with warnings.catch_warnings():
+    # jieba 0.42 has regex strings Python 3.12 warns about when it compiles them.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", SyntaxWarning)
+    import jieba
 
 jieba.setLogLevel(logging.WARNING)
 

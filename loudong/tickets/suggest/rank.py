@@ -1,0 +1,180 @@
+"""Recommended volunteers for a request, each with the reasons in plain Chinese.
+
+What makes a volunteer fit, in order of weight: living near (same stairwell, same building,
+a neighbouring building), offering a service that matches what is asked, having little in hand,
+being free at this hour (retired, or working but off duty now), and how past residents rated
+them. A volunteer who already sent this request back is put last, and the one whose contact card
+the resident scanned comes first among equals. Six queries whatever the group's size.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from loudong.lib.workdays import is_workday, local
+from loudong.registry.models import Member
+from loudong.tickets.models import OPEN, Request, RequestEvent
+
+# Words that tell a service item fits a request, for the items communities commonly offer; other
+# items (an admin's own) match by their name's words and two-character pieces.
+SERVICE_WORDS: dict[str, tuple[str, ...]] = {
+    "政策咨询": ("政策", "咨询", "报销", "申请", "补贴", "手续", "医保", "社保", "养老金", "办理"),
+    "代买代办": ("买", "代办", "代缴", "缴费", "取药", "拿药", "开药", "寄", "快递", "银行", "取钱"),
+    "理发": ("理发", "头发", "剪发"),
+    "家电维修": ("家电", "电视", "冰箱", "洗衣机", "热水器", "空调", "助听器"),
+    "陪同就医": ("医院", "就医", "看病", "复查", "复诊", "住院", "陪同", "挂号"),
+    "法律咨询": ("法律", "律师", "纠纷", "合同", "起诉", "赔偿", "遗产"),
+    "心理疏导": ("心理", "孤单", "孤独", "聊天", "心情", "睡不着", "想不开"),
+    "辅导作业": ("作业", "辅导", "功课", "学习"),
+    "水电维修": ("水管", "漏水", "爆了", "电路", "插座", "灯泡", "马桶", "跳闸", "停电", "门锁"),
+    "手机使用教学": ("手机", "视频", "微信", "健康码", "预约", "网上"),
+    "健康咨询": ("血压", "血糖", "体检", "慢性病", "健康"),
+    "文艺活动": ("文艺", "唱歌", "跳舞", "演出"),
+}
+WORKING_HOURS = (8, 18)  # a working member is usually at work between these hours on working days
+RATING_VALUE = {Request.Rating.SATISFIED: 1.0, Request.Rating.BASIC: 0.6, Request.Rating.UNSATISFIED: 0.0}
+
+
+@dataclass
+class Recommendation:
+    member: Member
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+    def add(self, points: float, reason: str) -> None:
+        self.score += points
+        if reason:
+            self.reasons.append(reason)
+
+
+def recommend(request: Request, *, now: datetime | None = None, limit: int | None = None) -> list[Recommendation]:
+    """The members who could take this request, best fit first."""
+    members = _candidates(request)
+    if not members:
+        return []
+    ids = [m.pk for m in members]
+    load = dict(
+        Request.objects.filter(assignee_id__in=ids, status__in=OPEN)
+        .exclude(pk=request.pk)
+        .values_list("assignee_id")
+        .annotate(n=Count("id"))
+    )
+    ratings: dict[int, Counter] = defaultdict(Counter)
+    rated = (
+        Request.objects.filter(assignee_id__in=ids).exclude(rating="")
+        .values_list("assignee_id", "rating").annotate(n=Count("id"))
+    )
+    for member_id, rating, n in rated:
+        ratings[member_id][rating] += n
+    declined_by = set(
+        RequestEvent.objects.filter(request=request, kind="declined", actor__resident__isnull=False)
+        .values_list("actor__resident_id", flat=True)
+    )
+    scanned = _scanned_member_id(request)
+    hour_is_work = _working_hour(now or timezone.now())
+    text = f"{request.category_name} {request.description}"
+    neighbours = set(request.building.adjacent.values_list("pk", flat=True))
+
+    results = []
+    for member in members:
+        fit = Recommendation(member)
+        _place(fit, member, request, neighbours)
+        for item in _matching_items(member, text):
+            fit.add(2, f"服务项目「{item}」对口")
+        _load(fit, load.get(member.pk, 0))
+        _availability(fit, member, hour_is_work)
+        _ratings(fit, ratings.get(member.pk))
+        if member.pk == scanned:
+            fit.add(3, "居民扫的是TA的便民联系卡")
+        if member.resident_id in declined_by:
+            fit.add(-10, "曾退回此单")
+        fit.score = round(fit.score, 2)
+        results.append(fit)
+    results.sort(key=lambda r: (-r.score, r.member.resident.name_pinyin))
+    return results[:limit] if limit else results
+
+
+def _candidates(request: Request) -> list[Member]:
+    """The request's group, and members of any group who live in the building (or, when no group
+    serves it, in the buildings next to it)."""
+    scope = Q(resident__household__stairwell__building_id=request.building_id, group__isnull=False)
+    if request.group_id:
+        scope |= Q(group_id=request.group_id)
+    else:
+        neighbours = request.building.adjacent.values("pk")
+        scope |= Q(resident__household__stairwell__building_id__in=neighbours, group__isnull=False)
+    return list(
+        Member.objects.filter(scope, community_id=request.community_id)
+        .select_related("resident__household__stairwell__building")
+        .prefetch_related("service_items")
+        .distinct()
+    )
+
+
+def _place(fit: Recommendation, member: Member, request: Request, neighbours: set[int]) -> None:
+    household = member.resident.household
+    stairwell = household.stairwell if household else None
+    if stairwell is None:
+        return
+    if request.stairwell_id and stairwell.pk == request.stairwell_id:
+        fit.add(3, f"同住{stairwell.name}")
+    elif stairwell.building_id == request.building_id:
+        fit.add(2, "同住本楼")
+    elif stairwell.building_id in neighbours:
+        fit.add(1, f"住在相邻的{stairwell.building.name}")
+
+
+def _matching_items(member: Member, text: str) -> list[str]:
+    matched = []
+    for item in member.service_items.all():
+        keys = SERVICE_WORDS.get(item.name) or _name_pieces(item.name)
+        if item.name in text or any(key in text for key in keys):
+            matched.append(item.name)
+    return matched[:2]
+
+
+def _name_pieces(name: str) -> tuple[str, ...]:
+    return tuple(name[i:i + 2] for i in range(len(name) - 1)) or (name,)
+
+
+def _load(fit: Recommendation, open_count: int) -> None:
+    if open_count == 0:
+        fit.add(1, "手头没有在办的单子")
+    else:
+        fit.add(-open_count, f"手头在办 {open_count} 件")
+
+
+def _availability(fit: Recommendation, member: Member, hour_is_work: bool) -> None:
+    if member.employment == Member.Employment.RETIRED:
+        fit.add(1, "已退休，时间较充裕")
+    elif member.employment == Member.Employment.WORKING:
+        if hour_is_work:
+            fit.add(-1, "在职，现在是上班时间")
+        else:
+            fit.add(0, "在职，现在是下班时间")
+
+
+def _ratings(fit: Recommendation, counts: Counter | None) -> None:
+    if not counts:
+        return
+    total = sum(counts.values())
+    mean = sum(RATING_VALUE[r] * n for r, n in counts.items() if r in RATING_VALUE) / total
+    # Few ratings say little: the weight grows with the count up to five.
+    fit.add(2 * (mean - 0.5) * min(total, 5) / 5, "以往评价：" + "，".join(
+        f"{label}{counts[value]}次" for value, label in Request.Rating.choices if counts[value]
+    ))
+
+
+def _working_hour(moment: datetime) -> bool:
+    moment = local(moment)
+    return is_workday(moment.date()) and WORKING_HOURS[0] <= moment.hour < WORKING_HOURS[1]
+
+
+def _scanned_member_id(request: Request) -> int | None:
+    """The volunteer whose contact card the request came from, recorded on the 'placed' event."""
+    placed = RequestEvent.objects.filter(request=request, kind="placed").values_list("data", flat=True).first()
+    value = (placed or {}).get("suggested_member_id")
+    return int(value) if value else None

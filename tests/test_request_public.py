@@ -1,0 +1,278 @@
+"""A resident places a request from a QR code in three screens, with no account, and follows it."""
+
+import io
+import re
+import time
+from html import unescape
+
+import pytest
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from loudong.tickets import actions
+from loudong.tickets.models import Request, RequestEvent, Supporter
+
+PHONE = "13512345678"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def hidden(response) -> dict[str, str]:
+    """The hidden fields of the page's place form, as the browser would send them back."""
+    html = response.content.decode()
+    form = html[html.index('id="place-form"'):]
+    form = form[:form.index("</form>")]
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)
+    return {name: unescape(value) for name, value in fields}
+
+
+def old_start() -> str:
+    return signing.dumps(time.time() - 30, salt="ask.started")
+
+
+def jpeg(**kwargs) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(buffer, "JPEG", **kwargs)
+    return buffer.getvalue()
+
+
+def jpeg_with_gps() -> bytes:
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "N"
+    gps[2] = (28.0, 53.0, 30.0)
+    gps[3] = "E"
+    gps[4] = (112.0, 34.0, 10.0)
+    return jpeg(exif=exif.tobytes())
+
+
+def screen1(client, world, category="environment"):
+    page = client.get(f"/ask/b/{world.building.pk}/")
+    return client.post("/ask/place/", {**hidden(page), "step": "1", "category": category})
+
+
+def screen2(client, world, description="三单元楼道里堆满了纸箱和旧家具，走路都困难", **extra):
+    page = screen1(client, world)
+    data = {**hidden(page), "step": "2", "description": description, "stairwell": world.stairwell.pk,
+            "room": "301", **extra}
+    return client.post("/ask/place/", data)
+
+
+def submit(client, page, **extra):
+    data = {**hidden(page), "step": "3", "contact_name": "王阿姨", "contact_phone": PHONE, "started": old_start(),
+            **extra}
+    return client.post("/ask/place/", data)
+
+
+def test_building_qr_code_opens_the_first_screen_with_the_policy_categories(client, world):
+    page = client.get(f"/ask/b/{world.building.pk}/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "您要办什么事" in text and "环城北路93号" in text
+    for name in ["政策咨询", "环境卫生", "困难需求"]:
+        assert name in text
+    assert page["X-Robots-Tag"].startswith("noindex")
+
+
+def test_resident_places_a_request_in_three_screens_and_gets_a_receipt(client, world):
+    page = screen1(client, world)
+    assert "需要什么帮助" in page.content.decode()
+    page = client.post("/ask/place/", {**hidden(page), "step": "2", "description": "楼道里堆满了纸箱和旧家具",
+                                       "room": "301"})
+    assert "怎么联系您" in page.content.decode()
+    assert "用途说明" in page.content.decode()
+    done = submit(client, page)
+    assert done.status_code == 302
+    req = Request.objects.get()
+    assert done["Location"] == f"/ask/t/{req.tracking_token}/receipt/"
+    assert (req.building, req.stairwell, req.room) == (world.building, world.stairwell, "301")
+    assert req.household == world.household  # the room matched a registered household
+    assert (req.category_code, req.category_name, req.kind) == ("environment", "环境卫生", "help")
+    assert (req.contact_name, req.contact_phone, req.channel) == ("王阿姨", PHONE, "qr")
+    assert req.group == world.group and req.status == Request.Status.SUBMITTED
+    receipt = client.get(done["Location"]).content.decode()
+    assert req.number in receipt and f"/ask/t/{req.tracking_token}/" in receipt
+    assert "截图" in receipt
+
+
+def test_consult_is_the_default_kind_for_policy_questions_and_a_chosen_kind_wins(client, world):
+    page = screen1(client, world, category="policy")
+    assert "政策咨询 · 咨询" in page.content.decode()
+    page = client.get(f"/ask/b/{world.building.pk}/")
+    page = client.post("/ask/place/", {**hidden(page), "step": "1", "category": "environment", "kind": "complaint"})
+    assert "环境卫生 · 投诉" in page.content.decode()
+
+
+def test_each_screen_refuses_missing_answers_in_chinese_and_keeps_what_was_typed(client, world):
+    page = client.get(f"/ask/b/{world.building.pk}/")
+    refused = client.post("/ask/place/", {**hidden(page), "step": "1"})
+    assert "请选择要办什么事" in refused.content.decode()
+
+    page = screen1(client, world)
+    refused = client.post("/ask/place/", {**hidden(page), "step": "2", "description": "", "room": "502"})
+    text = refused.content.decode()
+    assert "请写一写需要什么帮助" in text and 'value="502"' in text
+
+    page = screen2(client, world)
+    refused = submit(client, page, contact_name="", contact_phone="123")
+    text = refused.content.decode()
+    assert "请写上怎么称呼您" in text and "电话" in text
+    assert 'value="123"' in text  # the phone typed is shown again to be corrected
+    assert "楼道里堆满了纸箱" in text  # the description travels on
+    assert Request.objects.count() == 0
+
+
+def test_going_back_keeps_every_answer(client, world):
+    page = screen2(client, world, description="垃圾桶满了好几天没人清运")
+    back = client.post("/ask/place/", {**hidden(page), "step": "3", "back": "1", "contact_name": "李叔",
+                                       "contact_phone": PHONE})
+    text = back.content.decode()
+    assert "需要什么帮助" in text and "垃圾桶满了好几天没人清运" in text
+    forward = client.post("/ask/place/", {**hidden(back), "step": "2", "description": "垃圾桶满了好几天没人清运",
+                                          "room": "301"})
+    assert 'value="李叔"' in forward.content.decode()
+
+
+def test_photos_lose_their_gps_and_camera_data(client, world):
+    original = jpeg_with_gps()
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)
+    photo = SimpleUploadedFile("gps.jpg", original, content_type="image/jpeg")
+    page = screen2(client, world, new_photos=[photo])
+    thumbnail = re.search(r'<img src="(/ask/draft-photo/[^"]+)" alt="照片 1"', page.content.decode()).group(1)
+    assert client.get(thumbnail)["Content-Type"] == "image/jpeg"
+    submit(client, page)
+    stored = Request.objects.get().photos.get()
+    with stored.image.open("rb") as handle:
+        image = Image.open(io.BytesIO(handle.read()))
+        assert image.format == "JPEG"
+        assert not image.getexif() and "exif" not in image.info
+    assert not default_storage.listdir("ask-drafts")[1]  # the draft is removed once the request is saved
+
+
+def test_photos_are_capped_by_size_type_and_count(client, world, settings):
+    text_file = SimpleUploadedFile("note.txt", b"not a picture", content_type="text/plain")
+    refused = screen2(client, world, new_photos=[text_file]).content.decode()
+    assert "不是能识别的照片" in refused and "jpg、png 或 webp" in refused
+
+    gif = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(gif, "GIF")
+    refused = screen2(client, world, new_photos=[SimpleUploadedFile("a.gif", gif.getvalue())]).content.decode()
+    assert "格式不支持" in refused
+
+    big = SimpleUploadedFile("big.jpg", jpeg() + b"\0" * (5 * 1024 * 1024), content_type="image/jpeg")
+    refused = screen2(client, world, new_photos=[big]).content.decode()
+    assert "超过 5 MB" in refused
+
+    four = [SimpleUploadedFile(f"{i}.jpg", jpeg()) for i in range(4)]
+    refused = screen2(client, world, new_photos=four).content.decode()
+    assert "最多上传 3 张照片" in refused
+
+
+def test_a_filled_honeypot_is_refused_in_chinese_and_nothing_typed_is_lost(client, world):
+    page = screen2(client, world)
+    refused = submit(client, page, website="http://spam.example")
+    text = refused.content.decode()
+    assert "网址" in text and "留空" in text
+    assert 'value="王阿姨"' in text and "楼道里堆满了纸箱" in text
+    assert Request.objects.count() == 0
+    assert submit(client, refused).status_code == 302
+
+
+def test_a_form_sent_faster_than_three_seconds_is_refused_until_sent_again(client, world, monkeypatch):
+    page = screen2(client, world)
+    fresh = signing.dumps(time.time(), salt="ask.started")
+    refused = submit(client, page, started=fresh)
+    assert "太快" in refused.content.decode()
+    assert Request.objects.count() == 0
+    later = time.time() + 5
+    monkeypatch.setattr("loudong.tickets.forms_public.time.time", lambda: later)
+    data = {**hidden(refused), "step": "3", "contact_name": "王阿姨", "contact_phone": PHONE}
+    data["started"] = re.search(r'name="started" value="([^"]+)"', refused.content.decode()).group(1)
+    assert client.post("/ask/place/", data).status_code == 302
+
+
+def test_a_tampered_origin_is_refused(client, world):
+    refused = client.post("/ask/place/", {"origin": "forged", "step": "1"})
+    assert refused.status_code == 400 and "重新扫" in refused.content.decode()
+
+
+def test_a_building_of_no_group_still_takes_requests(client, world):
+    page = client.get(f"/ask/b/{world.building2.pk}/")
+    assert page.status_code == 200
+
+
+def test_group_notice_board_code_offers_the_groups_buildings(client, world):
+    world.stairwell2.group = world.group
+    world.stairwell2.save()
+    page = client.get(f"/ask/g/{world.group.pk}/").content.decode()
+    assert "您住哪栋楼" in page and "环城北路93号" in page and "学宫巷3号" in page
+    refused = client.post("/ask/place/", {**hidden(client.get(f"/ask/g/{world.group.pk}/")), "step": "1",
+                                          "category": "policy"})
+    assert "请选择您住的楼栋" in refused.content.decode()
+
+
+def test_volunteer_contact_card_suggests_the_request_to_that_volunteer(client, world):
+    page = client.get(f"/ask/m/{world.wang_member.pk}/")
+    assert "王秀英" in page.content.decode() and "便民联系卡" in page.content.decode()
+    page = client.post("/ask/place/", {**hidden(page), "step": "1", "category": "hardship"})
+    page = client.post("/ask/place/", {**hidden(page), "step": "2", "description": "老人腿脚不便，想请人帮忙买药",
+                                       "stairwell": world.stairwell.pk})
+    submit(client, page)
+    event = RequestEvent.objects.get(kind="suggested")
+    assert event.data["suggested_member_id"] == world.wang_member.pk
+
+
+def test_neighbour_joins_an_open_request_with_i_have_this_too(client, world):
+    first = actions.place_request(community=world.community, building=world.building, category_code="environment",
+                                  description="楼道里堆满了纸箱和旧家具，走路都困难，房号301门口",
+                                  contact_phone="13900001111")
+    page = screen1(client, world)
+    text = page.content.decode()
+    assert "同楼邻居已经反映了这些事" in text and "我也遇到" in text
+    assert "房号***门口" in text  # numbers are hidden from neighbours
+    token = re.search(r'name="join" value="([^"]+)"', text).group(1)
+    joined = client.post("/ask/join/", {**hidden(page), "join": token, "contact_phone": PHONE})
+    assert joined["Location"] == f"/ask/t/{first.tracking_token}/receipt/"
+    assert Supporter.objects.get().contact_phone == PHONE
+    first.refresh_from_db()
+    assert first.support_count == 1 and Request.objects.count() == 1
+    assert "已记下" in client.get(joined["Location"]).content.decode()
+
+
+def test_reports_and_anonymous_requests_are_never_shown_to_neighbours(client, world):
+    for kind, anonymous in [("report", False), ("complaint", True)]:
+        actions.place_request(community=world.community, building=world.building, category_code="environment",
+                              description="有人在楼道里私拉电线充电", kind=kind, anonymous=anonymous)
+    assert "我也遇到" not in screen1(client, world).content.decode()
+
+
+def test_joining_needs_a_token_the_form_gave(client, world):
+    req = actions.place_request(community=world.community, building=world.building, category_code="environment",
+                                description="垃圾桶满了")
+    forged = client.post("/ask/join/", {"join": str(req.pk)})
+    assert forged.status_code == 410 and Supporter.objects.count() == 0
+
+
+def test_the_last_screen_shows_only_requests_like_the_one_typed(client, world):
+    actions.place_request(community=world.community, building=world.building, category_code="environment",
+                          description="楼道里堆满纸箱和旧家具")
+    actions.place_request(community=world.community, building=world.building, category_code="environment",
+                          description="下水道堵了污水冒出来")
+    text = screen2(client, world, description="楼道里堆着旧家具和纸箱").content.decode()
+    assert "这几件和您写的很像" in text and "旧家具" in text.split("这几件和您写的很像")[1]
+    assert "下水道" not in text
+
+
+def test_submissions_over_the_rate_limit_get_429_in_chinese(client, world, settings):
+    settings.RATE_LIMITS = {"ask_client": (1, 3600)}
+    page = screen2(client, world)
+    assert submit(client, page).status_code == 302
+    refused = submit(client, page)
+    assert refused.status_code == 429 and "请" in refused.content.decode()
+    assert Request.objects.count() == 1

@@ -79,7 +79,7 @@ def working_seconds_between(start: datetime, end: datetime, overrides: Overrides
         if is_workday(cursor.date(), overrides):
             total += (segment_end - cursor).total_seconds()
         cursor = segment_end
-    return int(total)
+    return round(total)
 
 
 def add_working_seconds(start: datetime, seconds: float, overrides: Overrides | None = None) -> datetime:

@@ -56,15 +56,18 @@ class Owner:
 def fingerprint(request: HttpRequest) -> str:
     """A hash of what the POST asks for: method, path and body (JSON and form bodies canonicalised,
     so a retry that orders its fields differently is still the same request)."""
-    body = request.body
     content_type = request.content_type or ""
-    if content_type == "application/json":
-        try:
-            body = json.dumps(json.loads(body), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-        except (ValueError, UnicodeDecodeError):
-            pass
-    elif content_type == "application/x-www-form-urlencoded":
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        # Form views may have read the stream already; the parsed form is what matters.
         body = json.dumps(sorted(request.POST.lists()), ensure_ascii=False).encode()
+    else:
+        body = request.body
+        if content_type == "application/json":
+            try:
+                body = json.dumps(json.loads(body), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+                body = body.encode()
+            except (ValueError, UnicodeDecodeError):
+                pass
     digest = hashlib.sha256()
     for part in (request.method.encode(), request.get_full_path().encode(), body):
         digest.update(len(part).to_bytes(8, "big"))

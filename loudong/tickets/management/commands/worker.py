@@ -45,7 +45,8 @@ class Command(BaseCommand):
             self.stdout.write(f"后台进程已启动（{timezone.localtime():%Y-%m-%d %H:%M}）")
         last_sweep = last_purge = 0.0
         while self.running:
-            close_old_connections()
+            if not once:  # a long-lived process drops connections the database has closed
+                close_old_connections()
             self.run_queued_tasks()
             clock = time.monotonic()
             if clock - last_sweep >= SWEEP_SECONDS or once:

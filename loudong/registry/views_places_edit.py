@@ -13,7 +13,6 @@ from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from loudong.accounts.audit import changes, record
 from loudong.accounts.models import AuditEntry
@@ -95,7 +94,7 @@ def building_page(request: HttpRequest, community: Community, building: Building
         form = BuildingForm(request.GET, instance=building, community=community)
         context = building_context(request, community, building, form, preview=True)
         return varies_on_htmx(render(request, "registry/building_form.html#live", context))
-    before = building_snapshot(building)
+    before = building_snapshot(building) if not creating else {}
     old_name, old_footprint = building.name, Footprint.of(building)
     old_neighbours = set(building.adjacent.all()) if not creating else set()
     form = BuildingForm(request.POST if request.method == "POST" else None, instance=building, community=community)
@@ -187,11 +186,13 @@ def move_stairwells(building: Building, old: Footprint) -> list[str]:
 
 
 @login_required
-@require_POST
 def building_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    """Only an empty building may go: households hold people, and people must not lose their address."""
+    """Only an empty building may go: households hold people, and people must not lose their address.
+    The question is asked on the building's edit page; this address only takes the answer."""
     community = admin_community(request, code)
     building = get_object_or_404(Building, community=community, pk=pk)
+    if request.method != "POST":
+        return redirect("registry:building_edit", code=community.code, pk=building.pk)
     households = Household.objects.filter(stairwell__building=building).count()
     if households:
         messages.error(request, f"{building.name}登记了 {households} 户住户，不能删除。")
@@ -243,7 +244,7 @@ def stairwell_page(request: HttpRequest, community: Community, stairwell: Stairw
     previewing = is_htmx(request) and bool(request.GET.get("preview"))
     data = request.GET if previewing else request.POST if request.method == "POST" else None
     initial = door_spot(building) if not creating and unplaced(stairwell, building) else None
-    before = stairwell_snapshot(stairwell)
+    before = stairwell_snapshot(stairwell) if not creating else {}
     old_name, old_neighbours = str(stairwell), set(stairwell.adjacent.all()) if not creating else set()
     form = StairwellForm(data, instance=stairwell, building=building, initial=initial)
     context = {

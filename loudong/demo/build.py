@@ -12,6 +12,7 @@ from django.db.models import Count
 
 from loudong.demo.building_groups import build_groups
 from loudong.demo.context import DemoCommunity, DemoSite
+from loudong.demo.group_life import build_group_life
 from loudong.demo.logins import build_logins
 from loudong.demo.members import build_members
 from loudong.demo.models import DemoMarker
@@ -36,6 +37,7 @@ STEPS: list[Callable[[DemoSite], None]] = [
     build_groups,
     write_policy,
     build_logins,
+    build_group_life,
 ]
 
 

@@ -7,6 +7,7 @@ says so, so nobody reads a zero as a judgement.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.apps import apps
 from django.db.models import Q
@@ -30,11 +31,12 @@ class CandidateRecord:
     satisfied_ratings: int | None
 
 
-def candidate_record(member: Member) -> CandidateRecord:
+def candidate_record(member: Member, on: date | None = None) -> CandidateRecord:
+    """The record as of `on` (today by default; the demo's past elections pass their own day)."""
     joined = member.joined_on
     years = None
     if joined:
-        today = timezone.localdate()
+        today = on or timezone.localdate()
         years = today.year - joined.year - ((today.month, today.day) < (joined.month, joined.day))
     retired = None
     if member.employment:
@@ -125,13 +127,15 @@ def eligible_for(group: BuildingGroup, office: str, member: Member) -> str:
     return ""
 
 
-def proposal(group: BuildingGroup, office: str) -> list[tuple[Member, float, list[str], bool]]:
+def proposal(
+    group: BuildingGroup, office: str, on: date | None = None
+) -> list[tuple[Member, float, list[str], bool]]:
     """Every eligible member with points and reasons, best first; the first PROPOSED are proposed."""
     ranked = []
     for member in electorate(group):
         if eligible_for(group, office, member):
             continue
-        points, reasons = score(candidate_record(member))
+        points, reasons = score(candidate_record(member, on))
         ranked.append((member, points, reasons))
     ranked.sort(key=lambda row: (-row[1], row[0].resident.name_pinyin, row[0].pk))
     return [(m, p, r, i < PROPOSED) for i, (m, p, r) in enumerate(ranked)]

@@ -99,7 +99,7 @@ def _ordered(group: BuildingGroup) -> list[Member]:
 def board_of(group: BuildingGroup) -> Board:
     """`group` comes from `group_members` so its members are loaded with it."""
     stairwells = Stairwell.objects.filter(group=group).select_related("building")
-    buildings = sorted({s.building.address or s.building.name for s in stairwells})
+    buildings = sorted({s.building.name for s in stairwells})
     venue = current_venue(group)
     rows = [
         BoardRow(m.resident.name, role_of(m, group), printed_phone(m), [i.name for i in m.service_items.all()])
@@ -121,7 +121,7 @@ def cards_of(group: BuildingGroup) -> list[Card]:
         url = member_url(m)
         cards.append(Card(
             name=m.resident.name, group=group.name,
-            building=(building.address or building.name) if building else "", phone=printed_phone(m),
+            building=building.name if building else "", phone=printed_phone(m),
             services=[i.name for i in m.service_items.all()], url=url, qr=qr_data_uri(url, scale=4),
             published=bool(m.publish_phone and m.resident.phone),
         ))  # fmt: skip

@@ -276,3 +276,112 @@ def test_submissions_over_the_rate_limit_get_429_in_chinese(client, world, setti
     refused = submit(client, page)
     assert refused.status_code == 429 and "请" in refused.content.decode()
     assert Request.objects.count() == 1
+
+
+# Following it: the tracking link -------------------------------------------------------------------
+
+@pytest.fixture
+def placed(world):
+    return actions.place_request(community=world.community, building=world.building, stairwell=world.stairwell,
+                                 category_code="hardship", description="独居老人需要买药，腿脚不方便下楼",
+                                 contact_name="王阿姨", contact_phone=PHONE)
+
+
+def track(client, req) -> str:
+    response = client.get(f"/ask/t/{req.tracking_token}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_tracking_page_says_the_status_in_plain_words_and_shows_only_public_events(client, world, placed):
+    text = track(client, placed)
+    assert placed.number in text and "待派单" in text and "正在等楼栋党小组安排志愿者" in text
+    actions.dispatch(placed, world.wang_member, by=world.leader)
+    actions.decline(placed, by=world.volunteer, reason="这周我在外地，办不了")
+    actions.dispatch(placed, world.wang_member, by=world.leader)
+    actions.accept(placed, by=world.volunteer)
+    text = track(client, placed)
+    assert "志愿者正在办理" in text and "王秀英（党员志愿者）" in text and "志愿者已接单" in text
+    assert "这周我在外地" not in text  # a volunteer's reason for giving it back stays with the staff
+    assert PHONE not in text  # the phone is not shown on a page reached by a link
+
+
+def test_unknown_tracking_link_is_404(client, world):
+    assert client.get("/ask/t/no-such-token/").status_code == 404
+
+
+def test_resident_answers_the_volunteers_question_and_the_clock_resumes(client, world, placed):
+    actions.dispatch(placed, world.wang_member, by=world.leader)
+    actions.accept(placed, by=world.volunteer)
+    actions.pause_for_resident(placed, by=world.volunteer, question="要买哪几种药？请写药名")
+    text = track(client, placed)
+    assert "志愿者问您" in text and "要买哪几种药" in text
+    refused = client.post(f"/ask/t/{placed.tracking_token}/reply/", {"note": ""})
+    assert refused.status_code == 400 and "请写上您的回复" in refused.content.decode()
+    answered = client.post(f"/ask/t/{placed.tracking_token}/reply/", {"note": "硝苯地平和阿司匹林"})
+    assert answered.status_code == 302
+    placed.refresh_from_db()
+    assert placed.status == Request.Status.ACCEPTED and placed.paused_at is None
+    text = track(client, placed)
+    assert "已收到您的回复" in text and "硝苯地平和阿司匹林" in text
+
+
+def test_resident_adds_details_while_it_is_open(client, world, placed):
+    client.post(f"/ask/t/{placed.tracking_token}/reply/", {"note": "下午三点以后家里有人"})
+    assert placed.events.filter(kind="commented", note="下午三点以后家里有人").exists()
+    assert "下午三点以后家里有人" in track(client, placed)
+
+
+def resolve(world, req):
+    actions.dispatch(req, world.wang_member, by=world.leader)
+    actions.accept(req, by=world.volunteer)
+    actions.resolve(req, by=world.volunteer, resolution="offline", reply="药已买好送到家", minutes=30)
+
+
+def test_resident_confirms_and_rates_a_resolved_request(client, world, placed):
+    resolve(world, placed)
+    text = track(client, placed)
+    assert "请您确认并评价" in text and "药已买好送到家" in text and "线下跑腿" in text
+    done = client.post(f"/ask/t/{placed.tracking_token}/rate/", {"rating": "satisfied", "comment": "谢谢"})
+    assert done.status_code == 302
+    placed.refresh_from_db()
+    assert (placed.status, placed.rating, placed.rating_comment) == (Request.Status.CLOSED, "satisfied", "谢谢")
+    text = track(client, placed)
+    assert "谢谢您的评价" in text and "请您确认并评价" not in text and "满意" in text
+
+
+def test_unsatisfied_needs_a_reason_and_reopens_the_request(client, world, placed):
+    resolve(world, placed)
+    refused = client.post(f"/ask/t/{placed.tracking_token}/rate/", {"rating": "unsatisfied"})
+    assert refused.status_code == 400 and "哪里还没有解决" in refused.content.decode()
+    client.post(f"/ask/t/{placed.tracking_token}/rate/", {"rating": "unsatisfied", "comment": "少买了一种药"})
+    placed.refresh_from_db()
+    assert placed.status == Request.Status.ACCEPTED and placed.reopen_count == 1
+    text = track(client, placed)
+    assert "重新办理" in text and "少买了一种药" in text
+
+
+def test_rating_twice_is_refused_with_a_chinese_message(client, world, placed):
+    resolve(world, placed)
+    client.post(f"/ask/t/{placed.tracking_token}/rate/", {"rating": "satisfied"})
+    again = client.post(f"/ask/t/{placed.tracking_token}/rate/", {"rating": "unsatisfied", "comment": "改主意"})
+    assert again.status_code == 400 and "这条点单现在是“已办结”，不能评价" in again.content.decode()
+    placed.refresh_from_db()
+    assert placed.rating == "satisfied"
+
+
+def test_a_rejected_request_shows_its_reason(client, world, placed):
+    actions.reject(placed, by=world.leader, reason="这件事请联系物业公司办理")
+    text = track(client, placed)
+    assert "不予受理" in text and "这件事请联系物业公司办理" in text
+
+
+def test_photos_are_seen_only_through_their_own_requests_link(client, world):
+    page = screen2(client, world, new_photos=[SimpleUploadedFile("a.jpg", jpeg())])
+    submit(client, page)
+    req = Request.objects.get()
+    photo = req.photos.get()
+    other = actions.place_request(community=world.community, building=world.building, category_code="policy",
+                                  description="医保报销怎么办")
+    assert client.get(f"/ask/t/{req.tracking_token}/photo/{photo.pk}/").status_code == 200
+    assert client.get(f"/ask/t/{other.tracking_token}/photo/{photo.pk}/").status_code == 404

@@ -45,6 +45,7 @@ from loudong.tickets.forms_public import (
     start_token,
 )
 from loudong.tickets.models import OPEN, Request, RequestPhoto
+from loudong.tickets.slip import moment_label
 from loudong.tickets.suggest.duplicates import for_public_form, public_excerpt
 
 # Hidden fields that carry a draft from screen to screen.
@@ -300,10 +301,12 @@ def _track_page(request: HttpRequest, token: str, *, answer: AnswerForm | None =
                 rating: RatingForm | None = None, status: int = 200) -> HttpResponse:
     req = _by_token(token)
     context = {
-        "req": req, "sentence": status_sentence(req), "timeline": public_timeline(req),
+        "req": req, "sentence": status_sentence(req), "timeline": public_timeline(req), "due": moment_label(req.due_at),
         "photos": list(req.photos.all()),
         "can_add": req.status in OPEN, "can_rate": req.status == Request.Status.RESOLVED,
         "answer": answer or AnswerForm(), "rating": rating or RatingForm(),
+        # A refusal by the action (the state changed meanwhile) shows even when its form is gone.
+        "refusals": [e for form in (answer, rating) if form is not None for e in form.non_field_errors()],
     }
     return _no_index(render(request, "tickets/public/track.html", context, status=status))
 

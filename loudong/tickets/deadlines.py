@@ -99,8 +99,9 @@ def next_escalation(req: Request) -> datetime | None:
     )
 
 
-def time_left_words(req: Request, now: datetime | None = None) -> str:
-    """还剩 2 个工作日 / 还剩 5 小时 / 已超期 1 个工作日 / 已暂停: plain words for the lists."""
+def time_left_words(req: Request, now: datetime | None = None, table: dict | None = None) -> str:
+    """还剩 2 个工作日 / 还剩 5 小时 / 已超期 1 个工作日 / 已暂停: plain words for the lists.
+    `table`: the calendar overrides, when a page shows many requests (read once)."""
     now = now or timezone.now()
     if req.status == Request.Status.WAITING:
         return "等待居民补充，已暂停计时"
@@ -117,11 +118,12 @@ def time_left_words(req: Request, now: datetime | None = None) -> str:
         if hours >= 0:
             return f"还剩 {max(int(hours), 1)} 小时需响应" if hours < 48 else f"还剩 {int(hours // 24)} 天需响应"
         return f"响应已超时 {max(int(-hours), 1)} 小时"
-    days = workdays.working_days_left(now, due, overrides(min(now, due)))
+    table = overrides(min(now, due)) if table is None else table
+    days = workdays.working_days_left(now, due, table)
     if days >= 1:
         return f"还剩 {int(days)} 个工作日"
     if days >= 0:
-        hours = workdays.working_seconds_between(now, due, overrides(now)) / 3600
+        hours = workdays.working_seconds_between(now, due, table) / 3600
         return f"还剩 {max(int(hours), 1)} 小时" if hours >= 1 else "即将到期"
     late = -days
     return f"已超期 {int(late)} 个工作日" if late >= 1 else "已超期"

@@ -23,7 +23,7 @@ from loudong.accounts.access import community_for
 from loudong.accounts.models import Role, User
 from loudong.registry.models import Community, Member
 from loudong.tickets import actions
-from loudong.tickets.deadlines import time_left_words
+from loudong.tickets.deadlines import overrides, time_left_words
 from loudong.tickets.models import OPEN, RUNNING, Request, Status
 
 STAFF_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
@@ -83,8 +83,8 @@ def age_words(since: object, now: object) -> str:
     return f"{int(seconds // 86400)} 天前"
 
 
-def _card(req: Request, now: object, suggest: bool = False) -> Card:
-    card = Card(req, time_left_words(req, now), bool(req.status in RUNNING and req.due_at and req.due_at <= now),
+def _card(req: Request, now: object, suggest: bool = False, table: dict | None = None) -> Card:
+    card = Card(req, time_left_words(req, now, table), bool(req.status in RUNNING and req.due_at and req.due_at <= now),
                 age=age_words(req.created_at, now))
     if suggest:
         if rank := suggest_module("rank"):
@@ -126,7 +126,9 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     else:
         rows = rows.order_by("created_at", "id")
     page = Paginator(rows, PER_PAGE, allow_empty_first_page=True).get_page(request.GET.get("page"))
-    cards = [_card(r, now, suggest=(tab == "new" and i < SUGGESTED_ON_QUEUE)) for i, r in enumerate(page)]
+    table = overrides()
+    cards = [_card(r, now, suggest=(tab == "new" and i < SUGGESTED_ON_QUEUE), table=table)
+             for i, r in enumerate(page)]
     return render(request, "tickets/staff/queue.html", {
         "community": community, "tabs": tabs, "tab": tab, "cards": cards, "page": page,
         "overdue_count": overdue_count,
@@ -141,16 +143,17 @@ def mine(request: HttpRequest, code: str) -> HttpResponse:
     now = timezone.now()
     assigned = Request.objects.filter(community=community, assignee__isnull=False,
                                       assignee__resident_id=user.resident_id or -1)
-    assigned = assigned.select_related("building", "stairwell")
+    assigned = assigned.select_related("building", "stairwell", "assignee__resident")
     open_rows = sorted(
         assigned.filter(status__in=OPEN),
         key=lambda r: (r.status != Status.DISPATCHED, r.status == Status.WAITING, r.due_at or now),
     )
     finished = assigned.filter(status__in=(Status.RESOLVED, Status.CLOSED)).order_by("-resolved_at", "-id")[:10]
+    table = overrides()
     entered = (Request.objects.filter(community=community, created_by=user).select_related("building")
                .order_by("-created_at")[:5])
     return render(request, "tickets/staff/mine.html", {
-        "community": community, "cards": [_card(r, now) for r in open_rows], "finished": finished,
+        "community": community, "cards": [_card(r, now, table=table) for r in open_rows], "finished": finished,
         "entered": entered, "is_dispatcher": bool(user.roles_in(community.pk) & DISPATCH_ROLES),
     })
 

@@ -360,3 +360,24 @@ def test_audit_log_records_opening_starting_and_closing(five, running, login):
     close(login, five, running)
     actions = list(AuditEntry.objects.filter(object_type="election").values_list("action", flat=True))
     assert actions.count("create") == 1 and actions.count("update") == 2  # start voting, close
+
+
+def test_the_proposed_list_counts_requests_resolved_and_residents_satisfied(five, login):
+    from django.utils import timezone
+
+    from loudong.tickets.models import Request, Status
+
+    def done(n: int, member: Member, rating: str, status: str = Status.CLOSED) -> None:
+        Request.objects.create(
+            community=five.community, number=f"T{n}", building=five.building, category_code="policy",
+            category_name="政策咨询", description="咨询低保政策", tracking_token=f"token{n}", status=status,
+            assignee=member, resolved_at=timezone.now(), rating=rating,
+        )  # fmt: skip
+
+    for n in range(4):
+        done(n, five.li, "satisfied" if n < 3 else "basic")
+    done(9, five.li, "", Status.ACCEPTED)  # still being handled: not counted
+    election = open_election(login(five.admin), five.group)
+    li = candidate(election, five.li)
+    assert "办结点单 4 件，居民评价满意 3 次" in li.reasons
+    assert li.proposed

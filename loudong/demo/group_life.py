@@ -95,7 +95,7 @@ def _venue(demo: DemoCommunity, group: BuildingGroup, founded: date, opening: st
     household = host.resident.household
     venue = Venue.objects.create(
         community=demo.community, group=group, host=host, household=household, opening_times=opening,
-        opened_on=founded, note="退休老党员家中，一楼或低楼层，方便老邻居",
+        opened_on=founded, note="退休老党员家中，本人及家人自愿提供",
     )  # fmt: skip
     family = list(Resident.objects.filter(household=household))
     consent = VenueConsent.objects.create(

@@ -1,20 +1,21 @@
 """建议名单: which members the platform proposes for an office, and why, read from the record.
 
-`candidate_record` gathers what the record holds about one member; `score` turns it into points
-and the plain-language reasons shown beside each name. What the platform does not record yet
-(meetings, and requests until the request workflow exists) counts as nothing, and the reason
-says so, so nobody reads a zero as a judgement.
+`candidate_record` gathers what the record holds about one member (years in the party, retired or
+working, hosting a 红色议事厅, requests resolved and residents' 满意 ratings); `score` turns it
+into points and the plain-language reasons shown beside each name. Meetings are not recorded on
+the platform yet: they count as nothing, and the reason says so, so nobody reads a zero as a
+judgement.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.apps import apps
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from loudong.groups.models import BuildingGroup, Election, Venue
 from loudong.registry.models import Member
+from loudong.tickets.models import Request, Status
 
 PROPOSED = 3  # names on the 建议名单
 YEARS_CAP = 40
@@ -27,8 +28,8 @@ class CandidateRecord:
     venue_host: bool
     meetings_attended: int
     meetings_recorded: bool  # False until meetings are recorded on the platform
-    requests_resolved: int | None  # None: the request workflow is not there yet
-    satisfied_ratings: int | None
+    requests_resolved: int
+    satisfied_ratings: int
 
 
 def candidate_record(member: Member, on: date | None = None) -> CandidateRecord:
@@ -41,8 +42,11 @@ def candidate_record(member: Member, on: date | None = None) -> CandidateRecord:
     retired = None
     if member.employment:
         retired = member.employment == Member.Employment.RETIRED
-    hosts = Venue.objects.filter(host=member, consents__withdrawn_on__isnull=True).exists()
-    resolved, satisfied = service_done(member)
+    hosting = Venue.objects.filter(host=member, consents__withdrawn_on__isnull=True)
+    if on is not None:
+        hosting = hosting.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=on))
+    hosts = hosting.exists()
+    resolved, satisfied = service_done(member, on)
     return CandidateRecord(
         years_as_member=years,
         retired=retired,
@@ -54,22 +58,15 @@ def candidate_record(member: Member, on: date | None = None) -> CandidateRecord:
     )
 
 
-def service_done(member: Member) -> tuple[int | None, int | None]:
-    """Resolved requests and satisfied ratings where the member was the assignee, once requests exist."""
-    try:
-        request_model = apps.get_model("tickets", "Request")
-    except LookupError:
-        return None, None
-    fields = {f.name for f in request_model._meta.get_fields()}
-    if not {"assignee", "status"} <= fields:
-        return None, None
-    done = request_model.objects.filter(assignee=member).filter(
-        Q(status__in=["resolved", "closed", "done", "confirmed", "rated"])
+def service_done(member: Member, on: date | None = None) -> tuple[int, int]:
+    """Requests the member resolved (待确认 or 已办结) and those the resident rated 满意, up to `on`."""
+    done = Request.objects.filter(
+        assignee=member, status__in=[Status.RESOLVED, Status.CLOSED], resolved_at__isnull=False
     )
-    satisfied = None
-    if "rating" in fields:
-        satisfied = done.filter(rating__gte=4).count()
-    return done.count(), satisfied
+    if on is not None:
+        done = done.filter(resolved_at__date__lte=on)
+    counts = done.aggregate(resolved=Count("pk"), satisfied=Count("pk", filter=Q(rating=Request.Rating.SATISFIED)))
+    return counts["resolved"], counts["satisfied"]
 
 
 def score(record: CandidateRecord) -> tuple[float, list[str]]:
@@ -95,14 +92,8 @@ def score(record: CandidateRecord) -> tuple[float, list[str]]:
         reasons.append(f"参加党小组会议 {record.meetings_attended} 次")
     else:
         reasons.append("会议记录尚未启用，参会次数暂按 0 计")
-    if record.requests_resolved is None:
-        reasons.append("点单服务尚未启用，暂无服务记录")
-    else:
-        points += 3 * record.requests_resolved
-        reasons.append(f"办结点单 {record.requests_resolved} 件")
-        if record.satisfied_ratings is not None:
-            points += 2 * record.satisfied_ratings
-            reasons.append(f"居民评价满意 {record.satisfied_ratings} 次")
+    points += 3 * record.requests_resolved + 2 * record.satisfied_ratings
+    reasons.append(f"办结点单 {record.requests_resolved} 件，居民评价满意 {record.satisfied_ratings} 次")
     return points, reasons
 
 

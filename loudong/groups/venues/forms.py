@@ -108,6 +108,7 @@ class KitItemForm(forms.ModelForm):
 
     def __init__(self, data: object) -> None:
         super().__init__(data, initial={"handed_over_on": timezone.localdate(), "quantity": 1})
+        self.fields["kind"].choices = [("", "请选择")] + VenueKitItem.Kind.choices
 
 
 class ReturnKitForm(forms.Form):

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from loudong.accounts.models import ApiToken
+from loudong.accounts.models import ApiToken, AuditEntry
 from loudong.tickets import actions
 from loudong.tickets.models import Request
 
@@ -248,3 +248,11 @@ def test_oversized_body_is_413(world, as_user, lamp):
 def test_without_a_token_it_is_401(world, client, lamp):
     assert client.get("/api/v1/requests").status_code == 401
     assert client.post(f"/api/v1/requests/{lamp.pk}/accept").status_code == 401
+
+
+def test_slip_pdf_for_staff_who_see_the_request_and_404_for_others(world, as_user, lamp):
+    response = as_user(world.leader).get(f"/requests/{lamp.pk}/slip.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert AuditEntry.objects.filter(action="export", actor=world.leader, object_id=str(lamp.pk)).exists()
+    assert as_user(world.outsider).get(f"/requests/{lamp.pk}/slip.pdf").status_code == 404

@@ -7,13 +7,15 @@ from math import ceil
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 
+from loudong.accounts import audit
 from loudong.accounts.access import community_for
-from loudong.accounts.models import Role, User
+from loudong.accounts.models import AuditEntry, Role, User
 from loudong.api.auth import BearerToken
 from loudong.api.errors import ErrorOut
 from loudong.api.idempotency import idempotent
@@ -36,6 +38,7 @@ from loudong.registry.models import Building, Household, Member, Resident, Stair
 from loudong.tickets import actions
 from loudong.tickets.actions.base import TransitionError, tracking_url
 from loudong.tickets.models import Request, RequestQuerySet
+from loudong.tickets.slip import slip_pdf
 
 router = Router(auth=BearerToken(), tags=["点单"])
 ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
@@ -165,6 +168,21 @@ def create_request(request: HttpRequest, body: RequestIn) -> Status:
 def get_request(request: HttpRequest, request_id: int) -> dict:
     """One request with its timeline; outside the caller's scope it does not exist (404)."""
     return request_detail_out(request.auth, found(request.auth, request_id))
+
+
+@router.get(
+    "/requests/{request_id}/slip.pdf",
+    response={200: None, **ERRORS},
+    openapi_extra={"responses": {200: {"description": "三联单 PDF", "content": {"application/pdf": {}}}}},
+)
+def slip(request: HttpRequest, request_id: int) -> HttpResponse:
+    """三联单: 问题单, 责任单 and 服务单 on one A4 sheet, with QR codes back to the request."""
+    req = found(request.auth, request_id)
+    pdf = slip_pdf(req, request.auth)
+    audit.record(request, AuditEntry.Action.EXPORT, req, detail={"what": "三联单", "via": "api"})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"三联单-{req.number}.pdf")
+    return response
 
 
 @router.post("/requests/{request_id}/dispatch", response={200: RequestDetailOut, **ERRORS})

@@ -34,10 +34,15 @@ class CategoryGuess:
 
 
 class NaiveBayes:
-    """Multinomial naive Bayes: P(label | words) ∝ P(label) · Π P(word | label)."""
+    """Multinomial naive Bayes: P(label | words) ∝ P(label) · Π P(word | label).
 
-    def __init__(self, alpha: float = 0.5) -> None:
+    The label prior is uniform unless `fit_prior`: a category an admin has just added has few
+    examples, and a prior from counts would bury it under the long-standing ones.
+    """
+
+    def __init__(self, alpha: float = 0.5, fit_prior: bool = False) -> None:
         self.alpha = alpha
+        self.fit_prior = fit_prior
         self.word_counts: dict[str, Counter] = defaultdict(Counter)
         self.totals: Counter = Counter()
         self.doc_counts: Counter = Counter()
@@ -67,7 +72,7 @@ class NaiveBayes:
         scores = {}
         for label in labels:
             denominator = self.totals[label] + self.alpha * vocabulary
-            score = math.log(self.doc_counts[label] / documents)
+            score = math.log(self.doc_counts[label] / documents) if self.fit_prior else 0.0
             for token in known:
                 score += math.log((self.word_counts[label][token] + self.alpha) / denominator)
             scores[label] = score
@@ -91,8 +96,17 @@ def train(examples: Iterable[tuple[str, str]], categories: Iterable[tuple[str, s
     """A model from (text, code) examples; each category's own name counts as one more example,
     so a category an admin has just added can be suggested before anyone has filed under it."""
     documents = [(words(text), code) for text, code in examples]
-    documents += [(words(name), code) for code, name in categories]
+    documents += [(name_words(name), code) for code, name in categories]
     return NaiveBayes().fit(documents)
+
+
+def name_words(name: str) -> list[str]:
+    """A category name's words and their two-character pieces: jieba keeps 邻里纠纷 whole, while
+    residents write 纠纷 or 邻里."""
+    pieces = list(words(name))
+    for word in list(pieces):
+        pieces += [word[i:i + 2] for i in range(len(word) - 1)] if len(word) > 2 else []
+    return pieces
 
 
 _lock = threading.Lock()

@@ -174,7 +174,8 @@ def _working_hour(moment: datetime) -> bool:
 
 
 def _scanned_member_id(request: Request) -> int | None:
-    """The volunteer whose contact card the request came from, recorded on the 'placed' event."""
-    placed = RequestEvent.objects.filter(request=request, kind="placed").values_list("data", flat=True).first()
-    value = (placed or {}).get("suggested_member_id")
+    """The volunteer whose contact card the request came from (the public form records a
+    'suggested' event when the QR code was a volunteer's)."""
+    data = RequestEvent.objects.filter(request=request, kind="suggested").values_list("data", flat=True).first()
+    value = (data or {}).get("suggested_member_id")
     return int(value) if value else None

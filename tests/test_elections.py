@@ -256,6 +256,8 @@ def test_a_member_who_voted_on_the_phone_cannot_be_entered_again_on_paper(five, 
 def test_leader_cannot_enter_paper_ballots_or_close(five, running, login):
     client = login(five.leader)
     assert client.get(url("detail", running.pk)).status_code == 200
+    assert client.post(url("open", five.group.pk), {"office": "deputy"}).status_code == 404
+    assert client.post(url("start", running.pk)).status_code == 404
     assert client.get(url("paper", running.pk)).status_code == 404
     assert client.post(url("close", running.pk)).status_code == 404
     running.refresh_from_db()

@@ -223,3 +223,9 @@ def test_the_demo_community_prints_whole_in_one_batch(login, tmp_path, capsys):
     with capsys.disabled():
         print(f"\n批量打印演示社区：公示栏 {groups} 页 {boards_time:.1f} 秒；"
               f"联系卡 {members.count()} 张 {math.ceil(members.count() / 10)} 页 {cards_time:.1f} 秒")
+
+
+def test_a_venue_whose_consent_was_withdrawn_is_left_off_the_board(board_world, login, tmp_path):
+    VenueConsent.objects.update(withdrawn_on=date(2024, 3, 1))
+    text = pdf_text(download(login(board_world.admin), url("board", board_world.group.pk)), tmp_path)
+    assert "红色议事厅" not in text and "刘光前" in text

@@ -136,6 +136,12 @@ def test_buildings_within_25_metres_are_suggested_as_neighbours(world, login):
     assert "25 米以内没有其他楼栋" in far
 
 
+def test_neighbours_to_tick_are_listed_nearest_first(world, login):
+    far = Building.objects.create(community=world.community, name="安居巷1号", x=300, y=250)
+    form = login(world.admin).post(url("building_create"), building_data(x=75, y=20, name="")).context["form"]
+    assert list(form.fields["adjacent"].queryset) == [world.building2, world.building, far]
+
+
 def test_overlapping_buildings_are_pointed_out(world, login):
     shown = page(login(world.admin).post(url("building_create"), building_data(x=10, y=5, name="")))
     assert "与 环城北路93号 重叠" in shown

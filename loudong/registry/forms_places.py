@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
 from loudong.lib.identity import clean_text
 from loudong.registry.forms import LARGE
@@ -152,12 +152,18 @@ class BuildingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.community = community
         self.fields["name"].error_messages["required"] = "请填写楼栋名称"
+        self._nearby: Nearby | None = None
         adjacent = self.fields["adjacent"]
-        adjacent.queryset = Building.objects.filter(community=community).exclude(pk=self.instance.pk)
+        others = Building.objects.filter(community=community).exclude(pk=self.instance.pk)
+        if gaps := self.nearby().gaps:  # nearest first: the ones that matter are at the top of a long list
+            nearest = sorted(gaps, key=lambda pk: (gaps[pk], pk))
+            others = others.order_by(Case(*(When(pk=pk, then=rank) for rank, pk in enumerate(nearest))))
+        adjacent.queryset = others
         adjacent.label_from_instance = self.neighbour_label
         adjacent.error_messages["invalid_choice"] = "选项无效，请重新勾选相邻楼栋"
-        adjacent.help_text = f"相邻的楼栋可以由同一个楼栋党小组服务；相距 {shown(SUGGEST_WITHIN)} 米以内的会标出“建议”"
-        self._nearby: Nearby | None = None
+        adjacent.help_text = (
+            f"相邻的楼栋可以由同一个楼栋党小组服务。按距离由近到远排列，相距 {shown(SUGGEST_WITHIN)} 米以内的标有“建议”"
+        )
 
     def footprint(self) -> Footprint | None:
         """The rectangle as typed so far (saved values until the form is sent), or None."""

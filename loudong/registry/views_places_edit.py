@@ -137,7 +137,8 @@ def building_context(
 def building_preview(
     request: HttpRequest, community: Community, building: Building, form: BuildingForm, *, preview: bool
 ) -> dict:
-    """The site plan with the building where it was typed, and what lies near it."""
+    """The site plan around the building where it was typed (on a phone the whole plan is too small
+    to read), and what lies near it."""
     plan = site_plan(request.user, community)
     plan["shapes"] = [s for s in plan["shapes"] if s["building"].pk != building.pk]
     footprint = form.footprint()
@@ -147,29 +148,49 @@ def building_preview(
         errors = [e for name in POSITION_FIELDS for e in form.errors.get(name, [])]
     elif footprint is None:
         errors = ["请填写横坐标、纵坐标、宽和深，平面图上就会画出这栋楼"]
-    width, height = plan["width"], plan["height"]
+    box = {"x": 0.0, "y": 0.0, "width": plan["width"], "height": plan["height"]}
     marker = None
     if footprint is not None:
-        width = max(width, footprint.x + footprint.width)
-        height = max(height, footprint.y + footprint.depth)
+        box = view_around(footprint, plan["width"], plan["height"])
         name = str(form["name"].value() or "") or "新楼栋"
-        base = max(plan["width"], plan["height"]) / 45
-        fits = footprint.width / max(len(name), 1) * 1.1
-        marker = {
-            "footprint": footprint,
-            "name": name,
-            "cx": footprint.x + footprint.width / 2,
-            "cy": footprint.y + footprint.depth / 2,
-            "font": round(max(min(base, fits), base * 0.55), 2),
-        }
+        marker = {"footprint": footprint, "name": name, **label_at(footprint, name, box["width"])}
+    for shape in plan["shapes"]:
+        shape.update(label_at(Footprint.of(shape["building"]), shape["building"].name, box["width"]))
     return {
         "plan": plan,
-        "view_width": max(width, 1),
-        "view_height": max(height, 1),
+        "box": box,
+        "stroke": round(box["width"] / 300, 2),
+        "zoomed": box["width"] < plan["width"] or box["height"] < plan["height"],
         "marker": marker,
         "nearby": form.nearby(),
         "within": shown(SUGGEST_WITHIN),
         "errors": errors,
+    }
+
+
+def view_around(footprint: Footprint, plan_width: float, plan_height: float) -> dict[str, float]:
+    """A window of the plan around a footprint: 60 m on each side, at least 200 m wide, 4:3; the whole
+    plan when it is smaller than that."""
+    half_w = max(footprint.width / 2 + 60, 100.0)
+    half_h = max(footprint.depth / 2 + 45, half_w * 0.75)
+    cx, cy = footprint.x + footprint.width / 2, footprint.y + footprint.depth / 2
+    left, top = cx - half_w, cy - half_h
+    if 2 * half_w >= plan_width and 2 * half_h >= plan_height:
+        left, top = min(0.0, footprint.x), min(0.0, footprint.y)
+        right = max(plan_width, footprint.x + footprint.width)
+        bottom = max(plan_height, footprint.y + footprint.depth)
+        return {"x": left, "y": top, "width": right - left, "height": bottom - top}
+    return {"x": round(left, 2), "y": round(top, 2), "width": 2 * half_w, "height": 2 * half_h}
+
+
+def label_at(footprint: Footprint, name: str, view_width: float) -> dict[str, float]:
+    """Where a building's name sits and how large, readable in a window `view_width` metres wide."""
+    base = view_width / 25
+    fits = footprint.width / max(len(name), 1) * 1.1
+    return {
+        "cx": footprint.x + footprint.width / 2,
+        "cy": footprint.y + footprint.depth / 2,
+        "font": round(max(min(base, fits), base * 0.4), 2),
     }
 
 
@@ -295,7 +316,8 @@ def stairwell_preview(building: Building, stairwell: Stairwell, form: StairwellF
         "doors": [d for d in doors.select_related("building") if around.distance_to_point(d.x, d.y) == 0],
         "marker": {"x": x, "y": y} if x is not None and y is not None else None,
         "radius": round(size / 60, 2),
-        "font": round(size / 30, 2),
+        "font": round(size / 40, 2),
+        "below": round(size / 60 + size / 40, 2),  # a door's name sits under its dot
         "stroke": round(size / 300, 2),
     }
 

@@ -117,7 +117,7 @@ def test_each_screen_refuses_missing_answers_in_chinese_and_keeps_what_was_typed
     page = screen1(client, world)
     refused = client.post("/ask/place/", {**hidden(page), "step": "2", "description": "", "room": "502"})
     text = refused.content.decode()
-    assert "请写一写需要什么帮助" in text and 'value="502"' in text
+    assert "还没有写内容，请说说需要什么帮助" in text and 'value="502"' in text
 
     page = screen2(client, world)
     refused = submit(client, page, contact_name="", contact_phone="123")

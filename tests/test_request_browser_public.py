@@ -1,0 +1,104 @@
+"""A resident on a phone: scan the building's code, place a request in three screens, keep the
+link, open it. Debian's chromium through a real server, 390 px wide."""
+
+import io
+import time
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from loudong.tickets import actions
+from loudong.tickets.models import Request
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def fits_the_phone(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+
+
+def photo_file(tmp_path) -> str:
+    path = tmp_path / "杂物.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 900), (150, 120, 90)).save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
+    return str(path)
+
+
+def test_resident_scans_places_a_request_in_three_screens_and_opens_the_tracking_link(
+        live_server, page: Page, world, tmp_path):
+    page.goto(f"{live_server.url}/ask/b/{world.building.pk}/")
+    expect(page.get_by_role("heading", name="① 您要办什么事？")).to_be_visible()
+    opened = time.monotonic()  # the page's start time was signed before this
+    expect(page.locator("main")).to_contain_text("环城北路93号")
+    fits_the_phone(page)
+
+    page.get_by_text("环境卫生", exact=True).click()
+    page.get_by_role("button", name="下一步").click()
+
+    expect(page.get_by_role("heading", name="② 需要什么帮助？")).to_be_visible()
+    expect(page.locator(".summary")).to_contain_text("环境卫生 · 求助 · 环城北路93号")
+    fits_the_phone(page)
+    page.get_by_label("请写一写需要什么帮助").fill("楼道里堆满了纸箱和旧家具，走路都困难")
+    page.get_by_label("房号").fill("301")
+    page.locator("input[type=file]").set_input_files(photo_file(tmp_path))
+    page.get_by_role("button", name="下一步").click()
+
+    expect(page.get_by_role("heading", name="③ 怎么联系您？")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("用途说明")
+    expect(page.get_by_alt_text("照片 1")).to_be_visible()
+    fits_the_phone(page)
+    page.get_by_label("怎么称呼您").fill("王阿姨")
+    page.get_by_label("手机或电话").fill("135 1234 5678")
+    page.get_by_text("不让志愿者看到我的姓名和电话").click()
+    time.sleep(max(0, 3.2 - (time.monotonic() - opened)))  # a person takes longer than the minimum
+    page.get_by_role("button", name="提交").click()
+
+    expect(page.get_by_role("heading", name="已收到您的点单")).to_be_visible()
+    req = Request.objects.get()
+    assert req.anonymous and req.contact_phone == "13512345678" and req.photos.count() == 1
+    expect(page.locator(".number")).to_have_text(req.number)
+    expect(page.locator("#tracking-link")).to_contain_text(f"/ask/t/{req.tracking_token}/")
+    expect(page.locator("main")).to_contain_text("截图")
+    fits_the_phone(page)
+
+    link = page.locator("#tracking-link").inner_text().strip()
+    page.goto(link)
+    expect(page.get_by_role("heading", name="办理进度")).to_be_visible()
+    expect(page.locator("#status")).to_contain_text("待派单")
+    expect(page.locator("#timeline")).to_contain_text("提交点单")
+    fits_the_phone(page)
+
+
+def test_resident_joins_a_neighbours_request_with_one_tap(live_server, page: Page, world):
+    first = actions.place_request(community=world.community, building=world.building, category_code="environment",
+                                  description="下水道堵了，污水从井盖冒出来")
+    page.goto(f"{live_server.url}/ask/b/{world.building.pk}/")
+    page.get_by_text("环境卫生", exact=True).click()
+    page.get_by_role("button", name="下一步").click()
+    expect(page.locator("#duplicates")).to_contain_text("下水道堵了")
+    page.get_by_role("button", name="我也遇到").click()
+    expect(page.locator(".number")).to_have_text(first.number)
+    first.refresh_from_db()
+    assert first.support_count == 1 and Request.objects.count() == 1
+
+
+def test_resident_rates_a_resolved_request_on_the_phone(live_server, page: Page, world):
+    req = actions.place_request(community=world.community, building=world.building, category_code="hardship",
+                                description="独居老人需要买药")
+    actions.dispatch(req, world.wang_member, by=world.leader)
+    actions.accept(req, by=world.volunteer)
+    actions.resolve(req, by=world.volunteer, resolution="offline", reply="药已送到家", minutes=30)
+    page.goto(f"{live_server.url}/ask/t/{req.tracking_token}/")
+    expect(page.locator("#reply")).to_contain_text("药已送到家")
+    page.get_by_text("满意", exact=True).click()
+    page.get_by_role("button", name="提交评价").click()
+    expect(page.locator("main")).to_contain_text("谢谢您的评价")
+    req.refresh_from_db()
+    assert req.status == Request.Status.CLOSED and req.rating == "satisfied"

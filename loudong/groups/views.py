@@ -102,10 +102,7 @@ def group_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         .prefetch_related("service_items")
     )
     stairwells = Stairwell.objects.filter(group=group).select_related("building")
-    elections = (
-        Election.objects.filter(group=group).select_related("elected__resident")
-        .prefetch_related("electors").order_by("-opened_at", "-id")
-    )  # fmt: skip
+    elections = Election.objects.filter(group=group).select_related("elected__resident").order_by("-opened_at", "-id")
     venue = current_venue(group)
     me = own_member(request.user, community)
     context = {

@@ -4,6 +4,7 @@ neighbours, and the plan's size. Nobody else may open these pages."""
 import re
 
 import pytest
+from conftest import PASSWORD
 from django.urls import reverse
 
 from loudong.accounts.models import AuditEntry
@@ -395,3 +396,31 @@ def test_households_keep_their_place_when_a_building_is_renamed(world, login):
     data = building_data(name="环城北路93号甲", x=0, y=0, width=30, depth=12)
     login(world.admin).post(url("building_edit", world.building.pk), data)
     assert str(Household.objects.get(pk=world.household.pk)) == "环城北路93号甲1单元301室"
+
+
+# In a browser --------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_the_plan_preview_follows_what_the_admin_types(live_server, page, world):
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(f"{live_server.url}{url('buildings')}")
+    page.get_by_role("link", name="添加楼栋").click()
+    page.locator("#id_name").fill("船山路63号")
+    page.locator("#id_y").fill("0")
+    page.locator("#id_x").fill("40")
+    expect(page.locator("#plan-marker")).to_have_attribute("x", "40.0")
+    expect(page.locator("#suggested-neighbours")).to_contain_text("环城北路93号（10 米）")
+    page.get_by_label(re.compile("环城北路93号（")).check()
+    page.locator("#id_width").fill("30")  # a later redraw keeps the tick
+    expect(page.locator("#plan-marker")).to_have_attribute("width", "30.0")
+    expect(page.get_by_label(re.compile("环城北路93号（"))).to_be_checked()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("main")).to_contain_text("已添加楼栋：船山路63号")
+    assert list(Building.objects.get(name="船山路63号").adjacent.all()) == [world.building]

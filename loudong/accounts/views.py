@@ -69,6 +69,9 @@ OBJECT_TYPE_NAMES = {
     "policyversion": "制度",
     "policydocument": "制度文件",
     "grant": "角色",
+    "community": "社区",
+    "district": "区",
+    "subdistrict": "街道",
 }
 
 
@@ -115,7 +118,11 @@ def detail_lines(entry: AuditEntry) -> list[str]:
             return [f"显示了完整的{_field_label(model, entry.detail['field'])}"]
         return ["打开了档案页面"]
     lines = []
-    for key, value in entry.detail.items():
+    # Views write field changes either at the top level or under "changes"; both read the same.
+    detail = {k: v for k, v in entry.detail.items() if k != "changes"}
+    if isinstance(entry.detail.get("changes"), dict):
+        detail.update(entry.detail["changes"])
+    for key, value in detail.items():
         label = _field_label(model, key)
         if isinstance(value, list) and len(value) == 2:
             lines.append(f"{label}：{_shown(value[0])} → {_shown(value[1])}")

@@ -65,8 +65,8 @@ class Stairwell(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
     building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="stairwells")
     name = models.CharField("单元", max_length=30)
-    x = models.FloatField(default=0)
-    y = models.FloatField(default=0)
+    x = models.FloatField("平面图横坐标（米）", default=0)
+    y = models.FloatField("平面图纵坐标（米）", default=0)
     adjacent = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name="相邻单元")
     group = models.ForeignKey(
         "groups.BuildingGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="stairwells"

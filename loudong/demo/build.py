@@ -19,6 +19,7 @@ from loudong.demo.models import DemoMarker
 from loudong.demo.people import CARE_TAGS, build_people
 from loudong.demo.places import build_places
 from loudong.demo.plans import DISTRICT, PLANS, SUBDISTRICT, CommunityPlan
+from loudong.demo.requests import build_requests
 from loudong.policy.models import save_rules
 from loudong.policy.rules import Rules
 from loudong.registry.models import CareTag, Community, District, Household, Subdistrict
@@ -38,6 +39,7 @@ STEPS: list[Callable[[DemoSite], None]] = [
     write_policy,
     build_logins,
     build_group_life,
+    build_requests,
 ]
 
 

@@ -77,14 +77,17 @@ def notify_robot(community_id: int, group_id: int | None, title: str, body: str 
 
 
 def deliver_after_commit(ids: list[int]) -> None:
-    inapp = list(OutboxMessage.objects.filter(pk__in=ids, channel=OutboxMessage.Channel.INAPP))
-    for message in inapp:
-        send_one(message)
-    if len(inapp) < len(ids):
+    """In-app messages now (a local insert); the others through a background task."""
+    pending = list(OutboxMessage.objects.filter(pk__in=ids, state=OutboxMessage.State.PENDING))
+    for message in pending:
+        if message.channel == OutboxMessage.Channel.INAPP:
+            send_one(message)
+    remote = [m.pk for m in pending if m.channel != OutboxMessage.Channel.INAPP]
+    if remote:
         from loudong.notify.tasks import send_outbox
 
         try:
-            send_outbox.enqueue([i for i in ids if i not in {m.pk for m in inapp}])
+            send_outbox.enqueue(remote)
         except Exception:  # noqa: BLE001 - the worker's sweep sends it anyway
             log.exception("could not queue outbox delivery; the worker will send it")
 

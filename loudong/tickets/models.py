@@ -99,7 +99,8 @@ class Request(models.Model):
 
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="requests")
     number = models.CharField("编号", max_length=32, unique=True)
-    building = models.ForeignKey("registry.Building", on_delete=models.PROTECT, related_name="requests",
+    # RESTRICT: a building with requests cannot be deleted alone, but goes with its community.
+    building = models.ForeignKey("registry.Building", on_delete=models.RESTRICT, related_name="requests",
                                  verbose_name="楼栋")
     stairwell = models.ForeignKey("registry.Stairwell", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+", verbose_name="单元")

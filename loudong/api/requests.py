@@ -43,10 +43,21 @@ from loudong.tickets.slip import slip_pdf
 router = Router(auth=BearerToken(), tags=["点单"])
 ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 RELATED = ("community", "building", "stairwell", "group", "assignee__resident")
+ACTED = {200: RequestDetailOut, **ERRORS}
 STAFF_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
 # A request is a few lines of text; anything far larger is a mistake or an attack.
 MAX_BODY_BYTES = 64 * 1024
 TOO_LARGE = "请求内容太大（最多 64 KB）"
+
+
+def idempotency_doc() -> dict:
+    """Documents the header the `idempotent` wrapper reads (ninja does not see it); a fresh dict each
+    time, since ninja merges it into the operation's own."""
+    return {"parameters": [{
+        "in": "header", "name": "Idempotency-Key", "required": False,
+        "description": "同一个键重试时返回第一次的结果，不会重复办理；24 小时内有效；内容不同的请求请换一个新键",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    }]}  # fmt: skip
 
 
 def capped(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -125,7 +136,7 @@ def list_requests(request: HttpRequest, query: Query[RequestQuery]) -> dict:
     }
 
 
-@router.post("/requests", response={201: RequestCreatedOut, **ERRORS})
+@router.post("/requests", response={201: RequestCreatedOut, **ERRORS}, openapi_extra=idempotency_doc())
 @decorate_view(idempotent, capped)
 def create_request(request: HttpRequest, body: RequestIn) -> Status:
     """代点单: a volunteer, leader or admin enters a request for a resident (door-knocking, a meeting,
@@ -186,7 +197,7 @@ def slip(request: HttpRequest, request_id: int) -> HttpResponse:
     return response
 
 
-@router.post("/requests/{request_id}/dispatch", response={200: RequestDetailOut, **ERRORS})
+@router.post("/requests/{request_id}/dispatch", response=ACTED, openapi_extra=idempotency_doc())
 @decorate_view(idempotent, capped)
 def dispatch(request: HttpRequest, request_id: int, body: DispatchIn) -> Status:
     """派单: the leader (or the community admin) gives the request to a member of the group."""
@@ -198,21 +209,21 @@ def dispatch(request: HttpRequest, request_id: int, body: DispatchIn) -> Status:
     return transition(request, request_id, lambda r: actions.dispatch(r, volunteer, by=request.auth))
 
 
-@router.post("/requests/{request_id}/accept", response={200: RequestDetailOut, **ERRORS})
+@router.post("/requests/{request_id}/accept", response=ACTED, openapi_extra=idempotency_doc())
 @decorate_view(idempotent, capped)
 def accept(request: HttpRequest, request_id: int) -> Status:
     """接单: the volunteer it was dispatched to takes it."""
     return transition(request, request_id, lambda r: actions.accept(r, by=request.auth))
 
 
-@router.post("/requests/{request_id}/decline", response={200: RequestDetailOut, **ERRORS})
+@router.post("/requests/{request_id}/decline", response=ACTED, openapi_extra=idempotency_doc())
 @decorate_view(idempotent, capped)
 def decline(request: HttpRequest, request_id: int, body: ReasonIn) -> Status:
     """The volunteer gives it back to the leader, saying why."""
     return transition(request, request_id, lambda r: actions.decline(r, by=request.auth, reason=body.reason))
 
 
-@router.post("/requests/{request_id}/resolve", response={200: RequestDetailOut, **ERRORS})
+@router.post("/requests/{request_id}/resolve", response=ACTED, openapi_extra=idempotency_doc())
 @decorate_view(idempotent, capped)
 def resolve(request: HttpRequest, request_id: int, body: ResolveIn) -> Status:
     """办结: an online answer (the resident reads the reply) or an offline errand (what was done, time spent)."""
@@ -220,7 +231,7 @@ def resolve(request: HttpRequest, request_id: int, body: ResolveIn) -> Status:
         r, by=request.auth, resolution=body.resolution, reply=body.reply, minutes=body.minutes))
 
 
-@router.post("/requests/{request_id}/confirm", response={200: RequestDetailOut, **ERRORS})
+@router.post("/requests/{request_id}/confirm", response=ACTED, openapi_extra=idempotency_doc())
 @decorate_view(idempotent, capped)
 def confirm(request: HttpRequest, request_id: int, body: ConfirmIn) -> Status:
     """The resident who asked confirms and rates (满意 / 基本满意 / 不满意; 不满意 reopens it)."""
@@ -234,21 +245,21 @@ def confirm(request: HttpRequest, request_id: int, body: ConfirmIn) -> Status:
     return transition(request, request_id, do)
 
 
-@router.post("/requests/{request_id}/reject", response={200: RequestDetailOut, **ERRORS})
+@router.post("/requests/{request_id}/reject", response=ACTED, openapi_extra=idempotency_doc())
 @decorate_view(idempotent, capped)
 def reject(request: HttpRequest, request_id: int, body: ReasonIn) -> Status:
     """不予受理: the reason is shown to the resident."""
     return transition(request, request_id, lambda r: actions.reject(r, by=request.auth, reason=body.reason))
 
 
-@router.post("/requests/{request_id}/escalate", response={200: RequestDetailOut, **ERRORS})
+@router.post("/requests/{request_id}/escalate", response=ACTED, openapi_extra=idempotency_doc())
 @decorate_view(idempotent, capped)
 def escalate(request: HttpRequest, request_id: int, body: ReasonIn) -> Status:
     """吹哨: the group cannot solve it; the community admin takes it over."""
     return transition(request, request_id, lambda r: actions.escalate(r, by=request.auth, reason=body.reason))
 
 
-@router.post("/requests/{request_id}/merge", response={200: RequestDetailOut, **ERRORS})
+@router.post("/requests/{request_id}/merge", response=ACTED, openapi_extra=idempotency_doc())
 @decorate_view(idempotent, capped)
 def merge(request: HttpRequest, request_id: int, body: MergeIn) -> Status:
     """Merge a duplicate into another request the caller can see."""

@@ -211,7 +211,7 @@ def test_group_notice_board_code_offers_the_groups_buildings(client, world):
     world.stairwell2.group = world.group
     world.stairwell2.save()
     page = client.get(f"/ask/g/{world.group.pk}/").content.decode()
-    assert "您住哪栋楼" in page and "环城北路93号" in page and "学宫巷3号" in page
+    assert "您住哪栋楼" in page and "环城北路93号" in page and "学宫巷3号" in page and "环城北路93号党小组" in page
     refused = client.post("/ask/place/", {**hidden(client.get(f"/ask/g/{world.group.pk}/")), "step": "1",
                                           "category": "policy"})
     assert "请选择您住的楼栋" in refused.content.decode()
@@ -267,6 +267,14 @@ def test_the_last_screen_shows_only_requests_like_the_one_typed(client, world):
     text = screen2(client, world, description="楼道里堆着旧家具和纸箱").content.decode()
     assert "这几件和您写的很像" in text and "旧家具" in text.split("这几件和您写的很像")[1]
     assert "下水道" not in text
+
+
+def test_photo_uploads_count_against_the_rate_limit(client, world, settings):
+    settings.RATE_LIMITS = {"ask_client": (1, 3600)}
+    assert screen2(client, world, new_photos=[SimpleUploadedFile("a.jpg", jpeg())]).status_code == 200
+    refused = screen2(client, world, new_photos=[SimpleUploadedFile("b.jpg", jpeg())])
+    assert refused.status_code == 429
+    assert not default_storage.exists("ask-drafts") or len(default_storage.listdir("ask-drafts")[1]) == 1
 
 
 def test_submissions_over_the_rate_limit_get_429_in_chinese(client, world, settings):

@@ -129,7 +129,8 @@ class DetailForm(forms.Form):
 
     description = forms.CharField(
         label="需要什么帮助", max_length=1000, widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "还没有写内容，请说说需要什么帮助", "max_length": "内容太长了，请控制在 1000 字以内"},
+        error_messages={"required": "还没有写内容，请说说需要什么帮助",
+                        "max_length": "内容太长了，请控制在 1000 字以内"},
     )
     stairwell = forms.TypedChoiceField(label="单元", coerce=int, required=False,
                                        error_messages={"invalid_choice": "请重新选择单元"})

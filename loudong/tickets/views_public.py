@@ -137,6 +137,11 @@ def place(request: HttpRequest) -> HttpResponse:
         detail = DetailForm(initial=initial, stairwells=stairwells)
         return _screen(request, 2, origin, values, choice=choice, building=building, detail=detail,
                        photos=kept_photos(values["photos"]))
+    if step == "2" and request.FILES:
+        # Photos are stored as drafts at once, so uploads count against the same limit as submissions.
+        limited = check_rate(request, building.pk)
+        if limited is not None:
+            return limited
     detail = DetailForm(request.POST, request.FILES if step == "2" else None, stairwells=stairwells)
     detail_ok = detail.is_valid()
     photos = detail.cleaned_data.get("photos", [])

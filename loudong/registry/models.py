@@ -240,7 +240,8 @@ class Member(models.Model):
         "groups.BuildingGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
     # Consent to print the full phone on notice boards and contact cards; masked without it.
-    publish_phone = models.BooleanField("同意公示电话", default=False)
+    # A database default too: the roster import writes members with plain INSERTs.
+    publish_phone = models.BooleanField("同意公示电话", default=False, db_default=False)
     publish_phone_consented_at = models.DateTimeField("同意公示电话的时间", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='member',
             name='publish_phone',
-            field=models.BooleanField(default=False, verbose_name='同意公示电话'),
+            field=models.BooleanField(default=False, db_default=False, verbose_name='同意公示电话'),
         ),
         migrations.AddField(
             model_name='member',

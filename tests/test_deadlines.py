@@ -175,6 +175,12 @@ def test_time_left_reads_in_plain_words(world):
     assert deadlines.time_left_words(req, at(2026, 11, 30, 12)) == "已超期 1 个工作日"
     fresh = place(world, at(2026, 11, 23, 9))
     assert deadlines.time_left_words(fresh, at(2026, 11, 23, 10)) == "还剩 23 小时需响应"
+    assert deadlines.time_left_words(fresh, at(2026, 11, 24, 15)) == "响应已超时 6 小时"
+    assert deadlines.time_left_words(fresh, at(2026, 11, 30, 12)) == "已超期 1 个工作日"
+    friday = taken(world, at(2026, 11, 24, 9))  # due at the end of Friday 27 November
+    assert deadlines.time_left_words(friday, at(2026, 11, 29, 12)) == "已超期"  # only the weekend passed
+    actions.resolve(friday, by=world.volunteer, resolution="online", reply="好", now=at(2026, 11, 29, 13))
+    assert deadlines.time_left_words(friday, at(2026, 11, 30)) == ""
 
 
 def test_the_worker_command_sweeps_and_sends_in_one_round(world, capsys):

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from loudong.lib import workdays
 from loudong.policy.models import current_rules
-from loudong.tickets.models import CalendarOverride, Request
+from loudong.tickets.models import OPEN, CalendarOverride, Request
 
 DEFAULT_RESPONSE_HOURS = 24
 DEFAULT_RESOLVE_DAYS = 3
@@ -103,27 +103,27 @@ def time_left_words(req: Request, now: datetime | None = None, table: dict | Non
     """还剩 2 个工作日 / 还剩 5 小时 / 已超期 1 个工作日 / 已暂停: plain words for the lists.
     `table`: the calendar overrides, when a page shows many requests (read once)."""
     now = now or timezone.now()
+    if req.status not in OPEN:
+        return ""
     if req.status == Request.Status.WAITING:
         return "等待居民补充，已暂停计时"
-    if req.status in (Request.Status.DISPATCHED, Request.Status.SUBMITTED) and req.response_due_at:
-        due, what = req.response_due_at, "响应"
-        if req.due_at and req.due_at < req.response_due_at:
-            due, what = req.due_at, "办结"
-    elif req.due_at:
-        due, what = req.due_at, "办结"
-    else:
-        return ""
-    if what == "响应":
-        hours = (due - now).total_seconds() / 3600
-        if hours >= 0:
+    due = req.due_at
+    untaken = req.status in (Request.Status.DISPATCHED, Request.Status.SUBMITTED) and req.response_due_at
+    if untaken and (due is None or due > now):
+        hours = (req.response_due_at - now).total_seconds() / 3600
+        if hours >= 0 and (due is None or req.response_due_at < due):
             return f"还剩 {max(int(hours), 1)} 小时需响应" if hours < 48 else f"还剩 {int(hours // 24)} 天需响应"
-        return f"响应已超时 {max(int(-hours), 1)} 小时"
+        if hours < 0:
+            late = -hours
+            return f"响应已超时 {max(int(late), 1)} 小时" if late < 48 else f"响应已超时 {int(late // 24)} 天"
+    if due is None:
+        return ""
     table = overrides(min(now, due)) if table is None else table
+    if due <= now:
+        late = workdays.working_seconds_between(due, now, table) / 86400
+        return f"已超期 {int(late)} 个工作日" if late >= 1 else "已超期"
     days = workdays.working_days_left(now, due, table)
     if days >= 1:
         return f"还剩 {int(days)} 个工作日"
-    if days >= 0:
-        hours = workdays.working_seconds_between(now, due, table) / 3600
-        return f"还剩 {max(int(hours), 1)} 小时" if hours >= 1 else "即将到期"
-    late = -days
-    return f"已超期 {int(late)} 个工作日" if late >= 1 else "已超期"
+    hours = workdays.working_seconds_between(now, due, table) / 3600
+    return f"还剩 {int(hours)} 小时" if hours >= 1 else "即将到期"

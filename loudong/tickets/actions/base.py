@@ -38,7 +38,8 @@ def atomic_action(func: F) -> F:
 
 def lock(req: Request) -> Request:
     """The current row, locked for the rest of the transaction (the caller's copy may be stale)."""
-    return Request.objects.select_for_update().select_related("community", "assignee__resident").get(pk=req.pk)
+    return (Request.objects.select_for_update(of=("self",)).select_related("community", "assignee__resident")
+            .get(pk=req.pk))
 
 
 def sync(target: Request, source: Request) -> Request:

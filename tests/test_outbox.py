@@ -196,3 +196,20 @@ def test_marking_all_read(world, login, django_capture_on_commit_callbacks):
 
 def test_inbox_needs_a_login(client):
     assert client.get("/inbox/").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_queued_deliveries_from_the_database_queue(settings, flaky_sms):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    flaky_sms.failures_left = 0
+    with transaction.atomic():
+        [message] = outbox.notify_phone("13700137000", "您的诉求已办理")
+    task = DBTaskResult.objects.get()
+    assert task.status == "READY"
+    call_command("worker", "--once")
+    message.refresh_from_db()
+    assert message.state == "sent" and len(flaky_sms.calls) == 1
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django_tasks import default_task_backend
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 
 from loudong.notify.outbox import send_due
@@ -65,11 +65,12 @@ class Command(BaseCommand):
 
     def run_queued_tasks(self) -> None:
         """Everything waiting in the django-tasks database queue, then return."""
-        if not isinstance(default_task_backend, DatabaseBackend):
+        backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+        if not isinstance(backend, DatabaseBackend):
             return
         from django_tasks_db.management.commands.db_worker import Worker
 
-        worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name=default_task_backend.alias,
+        worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name=backend.alias,
                         startup_delay=False, max_tasks=None, worker_id=get_random_string(32),
                         excluded_queue_names=[])
         try:

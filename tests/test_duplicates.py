@@ -66,5 +66,18 @@ def test_duplicate_suggestions_take_a_few_queries(world, django_assert_max_num_q
     for i in range(20):
         place(world, f"楼道堆放杂物第{i}次")
     req = place(world, "楼道堆放杂物")
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):  # the categories, the open texts, the matches
         assert len(suggest_duplicates(req)) == 5
+
+
+def test_a_queue_page_of_requests_gets_its_duplicates_in_three_queries(world, django_assert_max_num_queries):
+    from loudong.tickets.suggest.duplicates import suggest_duplicates_many
+
+    first = place(world, "楼道堆放杂物很多")
+    second = place(world, "楼道堆放杂物太多了")
+    third = place(world, "医保报销怎么办", category="policy", building=world.building2)
+    with django_assert_max_num_queries(3):
+        found = suggest_duplicates_many([first, second, third])
+    assert [d.request for d in found[first.pk]] == [second]
+    assert [d.request for d in found[second.pk]] == [first]
+    assert found[third.pk] == []

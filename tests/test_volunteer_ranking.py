@@ -116,7 +116,8 @@ def test_a_building_without_a_group_is_served_by_members_living_there(world):
     assert [r.member.resident.name for r in recommend(req, now=WEDNESDAY_EVENING)] == ["张建国"]
 
 
-def test_ranking_takes_the_same_few_queries_for_a_large_group(world, django_assert_max_num_queries):
+def test_ranking_a_large_group_reads_each_members_ratings_once_then_a_few_queries(
+        world, django_assert_max_num_queries):
     from loudong.registry.models import Resident
 
     for i in range(30):
@@ -124,6 +125,22 @@ def test_ranking_takes_the_same_few_queries_for_a_large_group(world, django_asse
         member = Member.objects.create(community=world.community, resident=resident, group=world.group)
         member.service_items.add(world.errands)
     req = place(world)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(32 + 6):
+        recommend(req, now=WEDNESDAY_EVENING)
+    with django_assert_max_num_queries(6):  # members, their items, load, history, neighbours
         ranking = recommend(req, now=WEDNESDAY_EVENING, limit=5)
     assert len(ranking) == 5 and all(r.reasons for r in ranking)
+
+
+def test_a_queue_page_of_requests_is_ranked_in_the_same_few_queries(world, zhang_member,
+                                                                    django_assert_max_num_queries):
+    from loudong.tickets.suggest.rank import recommend_many
+
+    requests = [place(world, f"帮忙买药{i}") for i in range(10)]
+    other = actions.place_request(community=world.community, building=world.building2, category_code="policy",
+                                  description="医保报销怎么办")
+    recommend_many(requests, now=WEDNESDAY_EVENING)  # each member's ratings read once
+    with django_assert_max_num_queries(6):
+        ranked = recommend_many([*requests, other], now=WEDNESDAY_EVENING, limit=2)
+    assert all(len(ranked[r.pk]) == 2 for r in requests)
+    assert [r.member for r in ranked[other.pk]] == [zhang_member]  # building2 has no group: who lives there

@@ -3,16 +3,20 @@
 A multinomial naive Bayes over jieba words (Laplace smoothing, log space). It starts from a shipped
 set of labelled request texts (seed_requests.csv) so a new community gets suggestions on day one;
 each request a leader has triaged adds to it. One trained model per community is kept in memory
-and retrained when the community's request count changes.
+and retrained when the community has a new request (checked at most once a minute).
 """
 
 import csv
 import math
 import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 
 from loudong.policy.models import current_rules
 from loudong.tickets.suggest.text import words
@@ -109,23 +113,40 @@ def name_words(name: str) -> list[str]:
     return pieces
 
 
+# How often a cached model checks whether the community has new requests placed through another
+# process: a busy queue page asks for many suggestions at once and must not query each time.
+# Requests placed, policies saved and communities created in this process are seen at once.
+CHECK_EVERY = 60.0
+
+
+@dataclass
+class _Trained:
+    key: tuple
+    model: NaiveBayes
+    names: dict[str, str]
+    checked: float
+
+
 _lock = threading.Lock()
-_models: dict[int, tuple[tuple, NaiveBayes]] = {}
+_trained: dict[int, _Trained] = {}
 
 
-def model_for(community_id: int) -> NaiveBayes:
-    """The community's model, retrained when its requests or its categories have changed."""
+def _current(community_id: int) -> _Trained:
+    """The community's model, retrained when a request has been added or the categories changed
+    (checked at most every CHECK_EVERY seconds)."""
     from loudong.tickets.models import Request
 
+    cached = _trained.get(community_id)
+    if cached and time.monotonic() - cached.checked < CHECK_EVERY:
+        return cached
     categories = tuple((c.code, c.name) for c in current_rules(community_id).categories)
-    key = (Request.objects.filter(community_id=community_id).count(), categories)
-    cached = _models.get(community_id)
-    if cached and cached[0] == key:
-        return cached[1]
+    newest = Request.objects.filter(community_id=community_id).order_by("-id").values_list("id", flat=True).first()
+    key = (newest, categories)
     with _lock:
-        cached = _models.get(community_id)
-        if cached and cached[0] == key:
-            return cached[1]
+        cached = _trained.get(community_id)
+        if cached and cached.key == key:
+            cached.checked = time.monotonic()
+            return cached
         codes = {code for code, _ in categories}
         past = (
             Request.objects.filter(community_id=community_id, category_code__in=codes)
@@ -134,16 +155,38 @@ def model_for(community_id: int) -> NaiveBayes:
             .values_list("description", "category_code")[:MAX_PAST_REQUESTS]
         )
         examples = [(text, code) for text, code in seed_examples() if code in codes] + list(past)
-        model = train(examples, categories)
-        _models[community_id] = (key, model)
-        return model
+        trained = _Trained(key, train(examples, categories), dict(categories), time.monotonic())
+        _trained[community_id] = trained
+        return trained
+
+
+def forget(community_id: int) -> None:
+    _trained.pop(community_id, None)
+
+
+@receiver(post_save, sender="tickets.Request")
+@receiver(post_save, sender="policy.PolicyVersion")
+def _forget_on_change(sender: type, instance: object, created: bool = False, **kwargs: object) -> None:
+    if created:
+        forget(instance.community_id)
+
+
+@receiver(post_save, sender="registry.Community")
+def _forget_new_community(sender: type, instance: object, created: bool = False, **kwargs: object) -> None:
+    if created:
+        forget(instance.pk)
+
+
+def model_for(community_id: int) -> NaiveBayes:
+    return _current(community_id).model
 
 
 def guess_category(community_id: int, text: str) -> list[CategoryGuess]:
     """The community's categories for this text, most likely first."""
-    names = {c.code: c.name for c in current_rules(community_id).categories}
-    probabilities = model_for(community_id).probabilities(words(text))
-    guesses = [CategoryGuess(code, names[code], p) for code, p in probabilities.items() if code in names]
+    trained = _current(community_id)
+    probabilities = trained.model.probabilities(words(text))
+    guesses = [CategoryGuess(code, trained.names[code], p) for code, p in probabilities.items()
+               if code in trained.names]
     return sorted(guesses, key=lambda g: g.confidence, reverse=True)
 
 

@@ -8,10 +8,12 @@ Two uses:
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from loudong.policy.models import current_rules
 from loudong.tickets.models import OPEN, Request
-from loudong.tickets.suggest.text import words
+from loudong.tickets.suggest.text import word_set
 
 # Open requests of one building read per comparison; a building rarely has this many open at once.
 MAX_CANDIDATES = 200
@@ -40,42 +42,62 @@ def jaccard(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float
 
 
 def similarity(text_a: str, text_b: str) -> float:
-    return jaccard(set(words(text_a)), set(words(text_b)))
+    return jaccard(word_set(text_a), word_set(text_b))
 
 
-def open_requests_in_building(building_id: int, *, exclude_id: int | None = None) -> list[Request]:
-    queryset = Request.objects.filter(building_id=building_id, status__in=OPEN).order_by("-created_at", "-id")
-    if exclude_id is not None:
-        queryset = queryset.exclude(pk=exclude_id)
-    return list(queryset[:MAX_CANDIDATES])
+def _as_duplicates(scored: list[tuple[float, int]], limit: int) -> list[Duplicate]:
+    """The best `limit` of (similarity, id), most alike first (ties keep their newest-first order)."""
+    scored = sorted(scored, key=lambda pair: pair[0], reverse=True)[:limit]
+    by_id = Request.objects.select_related("building").in_bulk([pk for _, pk in scored])
+    return [Duplicate(by_id[pk], score) for score, pk in scored if pk in by_id]
 
 
 def for_public_form(building_id: int, category_code: str, text: str = "", *, limit: int = 5) -> list[Duplicate]:
     """Open requests of this building and category a neighbour may join ("我也遇到"), most alike
     first, then newest. 举报 and requests placed anonymously are never shown to other residents."""
+    own = word_set(text)
     candidates = (
         Request.objects.filter(building_id=building_id, category_code=category_code, status__in=OPEN)
-        .exclude(kind=Request.Kind.REPORT)
-        .exclude(anonymous=True)
-        .order_by("-created_at", "-id")[:MAX_CANDIDATES]
+        .exclude(kind=Request.Kind.REPORT).exclude(anonymous=True)
+        .order_by("-created_at", "-id").values_list("id", "description")[:MAX_CANDIDATES]
     )
-    own = set(words(text))
-    found = [Duplicate(r, jaccard(own, set(words(r.description)))) for r in candidates]
-    found.sort(key=lambda d: d.similarity, reverse=True)  # stable: equal similarity stays newest first
-    return found[:limit]
+    return _as_duplicates([(jaccard(own, word_set(d)), pk) for pk, d in candidates], limit)
 
 
 def suggest_duplicates(request: Request, *, limit: int = 5) -> list[Duplicate]:
     """Open requests of the same building that look like the same problem, most alike first."""
-    own = set(words(request.description))
-    found = []
-    for other in open_requests_in_building(request.building_id, exclude_id=request.pk):
-        score = jaccard(own, set(words(other.description)))
-        needed = SAME_CATEGORY_MIN if other.category_code == request.category_code else OTHER_CATEGORY_MIN
-        if score >= needed:
-            found.append(Duplicate(other, score))
-    found.sort(key=lambda d: d.similarity, reverse=True)
-    return found[:limit]
+    return suggest_duplicates_many([request], limit=limit)[request.pk]
+
+
+def suggest_duplicates_many(requests: Iterable[Request], *, limit: int = 5) -> dict[int, list[Duplicate]]:
+    """Duplicates for several requests (a page of the leader's queue) in three queries."""
+    requests = list(requests)
+    codes = {r.category_code for r in requests}
+    for community_id in {r.community_id for r in requests}:
+        codes |= {c.code for c in current_rules(community_id).categories}
+    by_building: dict[int, list[tuple[int, str, str]]] = {}
+    buildings = {r.building_id for r in requests}
+    candidates = (Request.objects.filter(building_id__in=buildings, category_code__in=codes, status__in=OPEN)
+                  .order_by("-created_at", "-id").values_list("id", "building_id", "description", "category_code")
+                  [:MAX_CANDIDATES * len(buildings)])
+    for pk, building_id, description, code in candidates:
+        by_building.setdefault(building_id, []).append((pk, description, code))
+    scored: dict[int, list[tuple[float, int]]] = {}
+    for request in requests:
+        own = word_set(request.description)
+        found = scored[request.pk] = []
+        for pk, description, code in by_building.get(request.building_id, [])[:MAX_CANDIDATES]:
+            if pk == request.pk:
+                continue
+            score = jaccard(own, word_set(description))
+            if score >= (SAME_CATEGORY_MIN if code == request.category_code else OTHER_CATEGORY_MIN):
+                found.append((score, pk))
+        found.sort(key=lambda pair: pair[0], reverse=True)
+        del found[limit:]
+    matched = {pk for found in scored.values() for _, pk in found}
+    by_id = Request.objects.select_related("building").in_bulk(matched) if matched else {}
+    return {pk: [Duplicate(by_id[other], score) for score, other in found if other in by_id]
+            for pk, found in scored.items()}
 
 
 def public_excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:

@@ -4,18 +4,22 @@ What makes a volunteer fit, in order of weight: living near (same stairwell, sam
 a neighbouring building), offering a service that matches what is asked, having little in hand,
 being free at this hour (retired, or working but off duty now), and how past residents rated
 them. A volunteer who already sent this request back is put last, and the one whose contact card
-the resident scanned comes first among equals. Six queries whatever the group's size.
+the resident scanned comes first among equals. A few queries whatever the group's size.
 """
 
-from collections import Counter, defaultdict
+import time
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from loudong.lib.workdays import is_workday, local
-from loudong.registry.models import Member
+from loudong.registry.models import Building, Member
 from loudong.tickets.models import OPEN, Request, RequestEvent
 
 # Words that tell a service item fits a request, for the items communities commonly offer; other
@@ -52,39 +56,44 @@ class Recommendation:
 
 def recommend(request: Request, *, now: datetime | None = None, limit: int | None = None) -> list[Recommendation]:
     """The members who could take this request, best fit first."""
-    members = _candidates(request)
-    if not members:
-        return []
-    ids = [m.pk for m in members]
-    load = dict(
-        Request.objects.filter(assignee_id__in=ids, status__in=OPEN)
-        .exclude(pk=request.pk)
-        .values_list("assignee_id")
-        .annotate(n=Count("id"))
-    )
-    ratings: dict[int, Counter] = defaultdict(Counter)
-    rated = (
-        Request.objects.filter(assignee_id__in=ids).exclude(rating="")
-        .values_list("assignee_id", "rating").annotate(n=Count("id"))
-    )
-    for member_id, rating, n in rated:
-        ratings[member_id][rating] += n
-    declined_by = set(
-        RequestEvent.objects.filter(request=request, kind="declined", actor__resident__isnull=False)
-        .values_list("actor__resident_id", flat=True)
-    )
-    scanned = _scanned_member_id(request)
-    hour_is_work = _working_hour(now or timezone.now())
-    text = f"{request.category_name} {request.description}"
-    neighbours = set(request.building.adjacent.values_list("pk", flat=True))
+    return recommend_many([request], now=now, limit=limit)[request.pk]
 
+
+def recommend_many(requests: Iterable[Request], *, now: datetime | None = None,
+                   limit: int | None = None) -> dict[int, list[Recommendation]]:
+    """Recommendations for several requests (a page of the leader's queue) read together: the
+    same queries for one request or fifty."""
+    requests = list(requests)
+    if not requests:
+        return {}
+    neighbours = _neighbours({r.building_id for r in requests})
+    members = _candidates(requests, neighbours)
+    ids = [m.pk for m in members]
+    load = dict(Request.objects.filter(assignee_id__in=ids, status__in=OPEN).values_list("assignee_id")
+                .annotate(n=Count("id"))) if ids else {}
+    ratings = recent_ratings(ids)
+    history = _history(requests)
+    hour_is_work = _working_hour(now or timezone.now())
+    return {
+        request.pk: _rank(request, [m for m in members if _may_serve(m, request, neighbours)], load, ratings,
+                          history.get(request.pk, (set(), None)), neighbours, hour_is_work)[:limit]
+        for request in requests
+    }
+
+
+def _rank(request: Request, members: list[Member], load: dict[int, int], ratings: dict[int, Counter],
+          history: tuple[set[int], int | None], neighbours: dict[int, set[int]], hour_is_work: bool,
+          ) -> list[Recommendation]:
+    declined_by, scanned = history
+    text = f"{request.category_name} {request.description}"
     results = []
     for member in members:
         fit = Recommendation(member)
-        _place(fit, member, request, neighbours)
+        _place(fit, member, request, neighbours.get(request.building_id, set()))
         for item in _matching_items(member, text):
             fit.add(2, f"服务项目「{item}」对口")
-        _load(fit, load.get(member.pk, 0))
+        in_hand = load.get(member.pk, 0) - (request.assignee_id == member.pk and request.status in OPEN)
+        _load(fit, in_hand)
         _availability(fit, member, hour_is_work)
         _ratings(fit, ratings.get(member.pk))
         if member.pk == scanned:
@@ -94,20 +103,37 @@ def recommend(request: Request, *, now: datetime | None = None, limit: int | Non
         fit.score = round(fit.score, 2)
         results.append(fit)
     results.sort(key=lambda r: (-r.score, r.member.resident.name_pinyin))
-    return results[:limit] if limit else results
+    return results
 
 
-def _candidates(request: Request) -> list[Member]:
+def _building_of(member: Member) -> int | None:
+    household = member.resident.household
+    return household.stairwell.building_id if household else None
+
+
+def _may_serve(member: Member, request: Request, neighbours: dict[int, set[int]]) -> bool:
     """The request's group, and members of any group who live in the building (or, when no group
     serves it, in the buildings next to it)."""
-    scope = Q(resident__household__stairwell__building_id=request.building_id, group__isnull=False)
-    if request.group_id:
-        scope |= Q(group_id=request.group_id)
-    else:
-        neighbours = request.building.adjacent.values("pk")
-        scope |= Q(resident__household__stairwell__building_id__in=neighbours, group__isnull=False)
+    if member.community_id != request.community_id:
+        return False
+    if request.group_id and member.group_id == request.group_id:
+        return True
+    home = _building_of(member)
+    if member.group_id is None or home is None:
+        return False
+    return home == request.building_id or (not request.group_id and home in neighbours.get(request.building_id, ()))
+
+
+def _candidates(requests: list[Request], neighbours: dict[int, set[int]]) -> list[Member]:
+    """Every member who may serve one of the requests (filtered per request by _may_serve)."""
+    buildings = {r.building_id for r in requests}
+    buildings |= {b for r in requests if not r.group_id for b in neighbours.get(r.building_id, ())}
+    scope = Q(resident__household__stairwell__building_id__in=buildings, group__isnull=False)
+    groups = {r.group_id for r in requests if r.group_id}
+    if groups:
+        scope |= Q(group_id__in=groups)
     return list(
-        Member.objects.filter(scope, community_id=request.community_id)
+        Member.objects.filter(scope, community_id__in={r.community_id for r in requests})
         .select_related("resident__household__stairwell__building")
         .prefetch_related("service_items")
         .distinct()
@@ -173,9 +199,66 @@ def _working_hour(moment: datetime) -> bool:
     return is_workday(moment.date()) and WORKING_HOURS[0] <= moment.hour < WORKING_HOURS[1]
 
 
-def _scanned_member_id(request: Request) -> int | None:
-    """The volunteer whose contact card the request came from (the public form records a
-    'suggested' event when the QR code was a volunteer's)."""
-    data = RequestEvent.objects.filter(request=request, kind="suggested").values_list("data", flat=True).first()
-    value = (data or {}).get("suggested_member_id")
-    return int(value) if value else None
+def _neighbours(building_ids: set[int]) -> dict[int, set[int]]:
+    found: dict[int, set[int]] = {b: set() for b in building_ids}
+    pairs = Building.adjacent.through.objects.filter(from_building_id__in=building_ids)
+    for building_id, neighbour_id in pairs.values_list("from_building_id", "to_building_id"):
+        found[building_id].add(neighbour_id)
+    return found
+
+
+def _history(requests: list[Request]) -> dict[int, tuple[set[int], int | None]]:
+    """Per request: who sent it back (resident ids), and the volunteer whose contact card it came
+    from (the public form records a 'suggested' event when the QR code was a volunteer's)."""
+    found: dict[int, tuple[set[int], int | None]] = {}
+    events = RequestEvent.objects.filter(request__in=[r.pk for r in requests], kind__in=["declined", "suggested"])
+    for request_id, kind, resident_id, data in events.values_list("request_id", "kind", "actor__resident_id", "data"):
+        declined_by, scanned = found.get(request_id, (set(), None))
+        if kind == "declined" and resident_id:
+            declined_by.add(resident_id)
+        elif kind == "suggested" and (data or {}).get("suggested_member_id"):
+            scanned = int(data["suggested_member_id"])
+        found[request_id] = (declined_by, scanned)
+    return found
+
+
+# A member's ratings change slowly; each app process keeps them for a while rather than reading a
+# volunteer's whole history for every card of the queue.
+RATINGS_KEPT_SECONDS = 600
+RATINGS_PER_MEMBER = 20
+_kept_ratings: dict[int, tuple[float, Counter]] = {}
+
+
+def recent_ratings(member_ids: list[int]) -> dict[int, Counter]:
+    """Ratings of each member's last RATINGS_PER_MEMBER closed requests (index on assignee, status)."""
+    now = time.monotonic()
+    found = {}
+    for member_id in member_ids:
+        cached = _kept_ratings.get(member_id)
+        if cached is None or now - cached[0] > RATINGS_KEPT_SECONDS:
+            closed = (Request.objects.filter(assignee_id=member_id, status=Request.Status.CLOSED)
+                      .order_by("-id").values_list("rating", flat=True)[:RATINGS_PER_MEMBER])
+            cached = (now, Counter(r for r in closed if r))
+            _kept_ratings[member_id] = cached
+        found[member_id] = cached[1]
+    return found
+
+
+def forget_ratings(member_id: int | None = None) -> None:
+    if member_id is None:
+        _kept_ratings.clear()
+    else:
+        _kept_ratings.pop(member_id, None)
+
+
+@receiver(post_save, sender="tickets.Request")
+def _forget_on_close(sender: type, instance: Request, **kwargs: object) -> None:
+    """A request closed in this process counts at once (other processes see it within minutes)."""
+    if instance.assignee_id and instance.status == Request.Status.CLOSED:
+        forget_ratings(instance.assignee_id)
+
+
+@receiver(post_save, sender="registry.Member")
+def _forget_new_member(sender: type, instance: Member, created: bool = False, **kwargs: object) -> None:
+    if created:
+        forget_ratings(instance.pk)

@@ -32,6 +32,11 @@ def words(text: str) -> tuple[str, ...]:
     )
 
 
+@lru_cache(maxsize=50_000)
+def word_set(text: str) -> frozenset[str]:
+    return frozenset(words(text))
+
+
 def warm_up() -> None:
     """Load jieba's dictionary now (about a second) instead of during someone's first page."""
     words("楼道堆放杂物")

@@ -228,6 +228,12 @@ def test_the_queue_reads_in_a_fixed_number_of_queries(world, login, django_asser
     for tab in ("doing", "dispatched"):
         with django_assert_max_num_queries(12):
             client.get(BASE + f"?tab={tab}")
+    for _ in range(12):
+        place(world)
+    client.get(BASE)
+    with django_assert_max_num_queries(25):  # new requests with suggested volunteers and duplicates
+        page = client.get(BASE).content.decode()
+    assert page.count("建议派给") == 12
     volunteer = login(world.volunteer)
     with django_assert_max_num_queries(14):
         assert "还剩" in volunteer.get(BASE + "mine/").content.decode()

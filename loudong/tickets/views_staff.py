@@ -29,7 +29,7 @@ from loudong.tickets.models import OPEN, RUNNING, Request, Status
 STAFF_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
 DISPATCH_ROLES = {Role.ADMIN, Role.LEADER}
 PER_PAGE = 30
-SUGGESTED_ON_QUEUE = 10
+SUGGESTED_ON_QUEUE = PER_PAGE  # the suggestions are read for a whole page at once
 
 TABS = [
     ("new", "待派单", (Status.SUBMITTED,)),
@@ -83,19 +83,33 @@ def age_words(since: object, now: object) -> str:
     return f"{int(seconds // 86400)} 天前"
 
 
-def _card(req: Request, now: object, suggest: bool = False, table: dict | None = None) -> Card:
-    card = Card(req, time_left_words(req, now, table), bool(req.status in RUNNING and req.due_at and req.due_at <= now),
+def _card(req: Request, now: object, table: dict | None = None) -> Card:
+    return Card(req, time_left_words(req, now, table), bool(req.status in RUNNING and req.due_at and req.due_at <= now),
                 age=age_words(req.created_at, now))
-    if suggest:
-        if rank := suggest_module("rank"):
-            card.suggested = rank.recommend(req, now=now, limit=2)
-        if dup := suggest_module("duplicates"):
-            card.duplicates = len(dup.suggest_duplicates(req))
-        if classify := suggest_module("classify"):
-            guess = classify.suggest_category(req)
-            if guess and guess.code != req.category_code:
+
+
+def _suggest(cards: list[Card], now: object) -> None:
+    """Suggested volunteers, duplicates and category for new requests, when the suggestions exist
+    (loudong.tickets.suggest); read for the whole page at once where it offers that."""
+    requests = [c.req for c in cards]
+    if not requests:
+        return
+    if rank := suggest_module("rank"):
+        many = getattr(rank, "recommend_many", None)
+        ranked = many(requests, now=now, limit=2) if many else {r.pk: rank.recommend(r, now=now, limit=2)
+                                                                  for r in requests}
+        for card in cards:
+            card.suggested = ranked.get(card.req.pk, [])
+    if dup := suggest_module("duplicates"):
+        many = getattr(dup, "suggest_duplicates_many", None)
+        found = many(requests) if many else {r.pk: dup.suggest_duplicates(r) for r in requests}
+        for card in cards:
+            card.duplicates = len(found.get(card.req.pk, []))
+    if classify := suggest_module("classify"):
+        for card in cards:
+            guess = classify.suggest_category(card.req)
+            if guess and guess.code != card.req.category_code:
                 card.category_guess = guess
-    return card
 
 
 @login_required
@@ -127,8 +141,9 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
         rows = rows.order_by("created_at", "id")
     page = Paginator(rows, PER_PAGE, allow_empty_first_page=True).get_page(request.GET.get("page"))
     table = overrides()
-    cards = [_card(r, now, suggest=(tab == "new" and i < SUGGESTED_ON_QUEUE), table=table)
-             for i, r in enumerate(page)]
+    cards = [_card(r, now, table=table) for r in page]
+    if tab == "new":
+        _suggest(cards[:SUGGESTED_ON_QUEUE], now)
     return render(request, "tickets/staff/queue.html", {
         "community": community, "tabs": tabs, "tab": tab, "cards": cards, "page": page,
         "overdue_count": overdue_count,

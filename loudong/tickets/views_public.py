@@ -21,7 +21,7 @@ from loudong.groups.models import BuildingGroup
 from loudong.lib.identity import InvalidValue, normalize_phone
 from loudong.lib.ratelimit import check_rate
 from loudong.policy.models import current_rules
-from loudong.registry.models import Building, Member
+from loudong.registry.models import Building, Member, Stairwell
 from loudong.tickets import actions
 from loudong.tickets.actions.base import RESIDENT_LABEL, record
 from loudong.tickets.forms_public import (
@@ -165,7 +165,7 @@ def place(request: HttpRequest) -> HttpResponse:
     if limited is not None:
         return limited
     try:
-        req = _submit(origin, choice, detail, contact, building)
+        req = _submit(origin, choice, detail, contact, building, stairwells)
     except actions.TransitionError as error:
         return _screen(request, 3, origin, values, contact=contact, refusal=error.message, **context)
     delete_drafts(photos)
@@ -188,9 +188,9 @@ def _bot_check(contact: ContactForm, values: dict) -> str:
 
 
 def _submit(origin: Origin, choice: ChoiceForm, detail: DetailForm, contact: ContactForm,
-            building: Building) -> Request:
+            building: Building, stairwells: list[Stairwell]) -> Request:
     stairwell_id = detail.cleaned_data.get("stairwell")
-    stairwell = building.stairwells.filter(pk=stairwell_id).first() if stairwell_id else None
+    stairwell = next((s for s in stairwells if s.pk == stairwell_id), None)
     household = stairwell.households.filter(room=detail.cleaned_data["room"].strip()).first() if stairwell else None
     with transaction.atomic():
         req = actions.place_request(

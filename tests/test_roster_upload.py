@@ -105,7 +105,7 @@ def test_job_page_polls_progress_while_queued_or_running(world, login):
     )
     client = login(world.admin)
     queued = client.get(reverse("roster:job", args=["xihu", job.pk])).content.decode()
-    assert 'hx-trigger="every 1s"' in queued and "等待后台处理" in queued and "loudong db_worker" in queued
+    assert 'hx-trigger="every 1s"' in queued and "等待后台处理" in queued and "loudong worker" in queued
     ImportJob.objects.filter(pk=job.pk).update(status="running", processed_rows=500, total_rows=1000)
     partial = client.get(reverse("roster:status", args=["xihu", job.pk])).content.decode()
     assert "已处理 500 / 1000 行" in partial and 'class="progress"' in partial and "width: 50%" in partial

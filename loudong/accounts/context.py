@@ -11,8 +11,12 @@ def navigation(request: HttpRequest) -> dict:
     grants = user.grant_list()
     community = next((g.community for g in grants if g.community_id), None)
     roles = {g.role for g in grants}
+    from loudong.notify.models import Notification
+
     return {
         "nav_community": community,
+        "nav_unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+        "nav_is_volunteer": Role.VOLUNTEER in roles,
         "nav_roles": roles,
         "nav_is_admin": Role.ADMIN in roles,
         "nav_is_leader": Role.LEADER in roles,

@@ -1,10 +1,9 @@
 """Staff pages of the request workflow, under /c/<code>/requests/."""
 
-import importlib.util
-
 from django.urls import path
 
 from loudong.tickets import views_actions, views_entry, views_staff
+from loudong.tickets.slip import slip_view
 
 app_name = "tickets"
 urlpatterns = [
@@ -18,11 +17,6 @@ urlpatterns = [
     path("<int:pk>/dispatch/", views_staff.dispatch, name="dispatch"),
     path("<int:pk>/accept/", views_staff.accept, name="accept"),
     path("<int:pk>/photos/<int:photo_id>/", views_staff.photo, name="photo"),
+    path("<int:pk>/slip.pdf", slip_view, name="slip"),
     path("<int:pk>/<slug:step>/", views_actions.act, name="act"),
 ]
-
-# The three-part slip is built separately (loudong.tickets.slip); its route appears with it.
-if importlib.util.find_spec("loudong.tickets.slip") is not None:
-    from loudong.tickets.slip import slip_view
-
-    urlpatterns.insert(-1, path("<int:pk>/slip.pdf", slip_view, name="slip"))

@@ -18,7 +18,8 @@ from loudong.accounts.models import User
 from loudong.tickets import actions
 from loudong.tickets.forms_staff import ExtendForm, MergeForm, NoteForm, QuestionForm, ReasonForm, ResolveForm
 from loudong.tickets.models import FINAL, Request
-from loudong.tickets.views_staff import STAFF_ROLES, suggest_module, visible_request
+from loudong.tickets.suggest.duplicates import suggest_duplicates
+from loudong.tickets.views_staff import STAFF_ROLES, visible_request
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,7 @@ STEPS: dict[str, Step] = {
 
 def _merge_targets(user: User, req: Request) -> list[Request]:
     """Suggested duplicates first, then the building's other open requests the user can see."""
-    suggested = []
-    if dup := suggest_module("duplicates"):
-        suggested = [d.request for d in dup.suggest_duplicates(req)]
+    suggested = [d.request for d in suggest_duplicates(req)]
     others = list(Request.objects.visible_to(user).filter(building_id=req.building_id).exclude(pk=req.pk)
                   .exclude(status__in=FINAL).order_by("-created_at")[:20])
     seen = {r.pk for r in suggested}

@@ -4,8 +4,6 @@ Every request is read through Request.objects.visible_to(user) within the commun
 anything else is a 404. Every change goes through loudong.tickets.actions.
 """
 
-import importlib
-import importlib.util
 import mimetypes
 from dataclasses import dataclass, field
 
@@ -25,6 +23,7 @@ from loudong.registry.models import Community, Member
 from loudong.tickets import actions
 from loudong.tickets.deadlines import overrides, time_left_words
 from loudong.tickets.models import OPEN, RUNNING, Request, Status
+from loudong.tickets.suggest import classify, duplicates, rank
 
 STAFF_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
 DISPATCH_ROLES = {Role.ADMIN, Role.LEADER}
@@ -40,14 +39,6 @@ TABS = [
     ("resolved", "待居民确认", (Status.RESOLVED,)),
     ("done", "已结束", (Status.CLOSED, Status.REJECTED, Status.MERGED)),
 ]
-
-
-def suggest_module(name: str) -> object | None:
-    """loudong.tickets.suggest.<name> when it exists (built separately); None until then."""
-    try:
-        return importlib.import_module(f"loudong.tickets.suggest.{name}")
-    except ImportError:
-        return None
 
 
 def visible_request(user: User, community: Community, pk: int) -> Request:
@@ -89,27 +80,18 @@ def _card(req: Request, now: object, table: dict | None = None) -> Card:
 
 
 def _suggest(cards: list[Card], now: object) -> None:
-    """Suggested volunteers, duplicates and category for new requests, when the suggestions exist
-    (loudong.tickets.suggest); read for the whole page at once where it offers that."""
+    """Suggested volunteers, duplicates and category for new requests, read for the whole page at once."""
     requests = [c.req for c in cards]
     if not requests:
         return
-    if rank := suggest_module("rank"):
-        many = getattr(rank, "recommend_many", None)
-        ranked = many(requests, now=now, limit=2) if many else {r.pk: rank.recommend(r, now=now, limit=2)
-                                                                  for r in requests}
-        for card in cards:
-            card.suggested = ranked.get(card.req.pk, [])
-    if dup := suggest_module("duplicates"):
-        many = getattr(dup, "suggest_duplicates_many", None)
-        found = many(requests) if many else {r.pk: dup.suggest_duplicates(r) for r in requests}
-        for card in cards:
-            card.duplicates = len(found.get(card.req.pk, []))
-    if classify := suggest_module("classify"):
-        for card in cards:
-            guess = classify.suggest_category(card.req)
-            if guess and guess.code != card.req.category_code:
-                card.category_guess = guess
+    ranked = rank.recommend_many(requests, now=now, limit=2)
+    found = duplicates.suggest_duplicates_many(requests)
+    for card in cards:
+        card.suggested = ranked.get(card.req.pk, [])
+        card.duplicates = len(found.get(card.req.pk, []))
+        guess = classify.suggest_category(card.req)
+        if guess and guess.code != card.req.category_code:
+            card.category_guess = guess
 
 
 @login_required
@@ -184,20 +166,14 @@ def detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_for(user, code, STAFF_ROLES | {Role.RESIDENT})
     req = visible_request(user, community, pk)
     allowed = actions.may(user, req)
-    duplicates = []
-    if allowed["merge"] and (dup := suggest_module("duplicates")):
-        duplicates = dup.suggest_duplicates(req)
+    similar = duplicates.suggest_duplicates(req) if allowed["merge"] else []
     events = list(req.events.select_related("actor"))
     return render(request, "tickets/staff/detail.html", {
         "community": community, "req": req, "card": _card(req, timezone.now()), "may": allowed,
         "events": events, "photos": list(req.photos.all()), "show_contact": shows_contact(user, req),
-        "duplicates": duplicates, "has_slip": _has_slip(),
+        "duplicates": similar,
         "back": reverse("tickets:queue" if actions.is_dispatcher(user, req) else "tickets:mine", args=[code]),
     })
-
-
-def _has_slip() -> bool:
-    return importlib.util.find_spec("loudong.tickets.slip") is not None
 
 
 @login_required
@@ -221,13 +197,13 @@ def dispatch(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             return redirect("tickets:dispatch", code=code, pk=pk)
         messages.success(request, f"已派给 {member}，等 TA 接单。")
         return redirect("tickets:queue", code=code)
-    candidates = _dispatch_candidates(user, req)
+    candidates, ranked = _dispatch_candidates(user, req)
     chosen = None
     if chosen_id := request.GET.get("volunteer"):
         chosen = next((c for c in candidates if str(c.member.pk) == chosen_id), None)
     return render(request, "tickets/staff/dispatch.html", {
         "community": community, "req": req, "candidates": candidates, "chosen": chosen,
-        "card": _card(req, timezone.now()), "ranked": suggest_module("rank") is not None,
+        "card": _card(req, timezone.now()), "ranked": ranked,
     })
 
 
@@ -238,18 +214,18 @@ class Candidate:
     open_count: int = 0
 
 
-def _dispatch_candidates(user: User, req: Request) -> list[Candidate]:
-    """The suggested ranking when available; else the group's members by name (the admin: all members)."""
-    if rank := suggest_module("rank"):
-        ranked = [Candidate(r.member, r.reasons) for r in rank.recommend(req)]
-        if ranked:
-            return ranked
+def _dispatch_candidates(user: User, req: Request) -> tuple[list[Candidate], bool]:
+    """The suggested ranking (True); when it finds nobody, the group's members by name (the admin: all
+    members) and False."""
+    ranked = [Candidate(r.member, r.reasons) for r in rank.recommend(req)]
+    if ranked:
+        return ranked, True
     members = Member.objects.filter(community_id=req.community_id).select_related("resident__household")
     if not actions.is_admin(user, req) or req.group_id:
         members = members.filter(group_id=req.group_id)
     members = members.annotate(n=Count("requests", filter=Q(requests__status__in=OPEN)))
     return [Candidate(m, [f"手上有 {m.n} 单"] if m.n else ["手上没有未办完的单"], m.n)
-            for m in members.order_by("resident__name_pinyin")]
+            for m in members.order_by("resident__name_pinyin")], False
 
 
 @login_required

@@ -70,6 +70,7 @@ def test_list_filters_by_status_category_building_and_time(world, as_user, lamp)
     assert numbers(category="environment") == [lamp.number]
     assert numbers(building=world.building2.pk) == [other.number]
     assert numbers(community="xihu", updated_since=(timezone.now() + timedelta(minutes=1)).isoformat()) == []
+    assert numbers(updated_since="2000-01-01T00:00:00") == [other.number, lamp.number]  # Shanghai time
     assert admin.get("/requests", community="other").status_code == 404
     assert admin.get("/requests", status="lost").status_code == 422
 

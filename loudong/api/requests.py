@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
@@ -124,7 +125,8 @@ def list_requests(request: HttpRequest, query: Query[RequestQuery]) -> dict:
     if query.building is not None:
         listed = listed.filter(building_id=query.building)
     if query.updated_since is not None:
-        listed = listed.filter(updated_at__gte=query.updated_since)
+        since = query.updated_since
+        listed = listed.filter(updated_at__gte=since if timezone.is_aware(since) else timezone.make_aware(since))
     count = listed.count()
     start = (query.page - 1) * query.per_page
     rows = listed.order_by("-created_at", "-id")[start : start + query.per_page] if start < count else []

@@ -207,7 +207,7 @@ def solve(stairwells: list[Stairwell], policy: Policy, *, time_limit: float | No
         options["time_limit"] = max(0.05, time_limit - (time.monotonic() - started))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # options scipy does not list reach HiGHS verbatim
-        res = milp(model.cost, integrality=np.ones(model.size), bounds=Bounds(0, 1),
+        res = milp(model.cost, integrality=model.integrality(), bounds=Bounds(0, 1),
                    constraints=model.constraints(), options=options)  # fmt: skip
     return _result(res, model, known, plan_of)
 

@@ -194,3 +194,14 @@ def test_new_group_names_do_not_clash_with_existing_ones(estate, login):
     chosen = state((w.stairwell, w.stairwell), (w.stairwell2, w.stairwell), (w.stairwell3, w.stairwell3))
     login(w.admin).post(plan_url(w, "apply"), chosen)
     assert BuildingGroup.objects.get(venue_stairwell=w.stairwell3).name == "船山路63号1单元党小组"
+
+
+def test_a_group_that_served_no_stairwell_is_left_alone(estate, login):
+    w = estate
+    waiting = BuildingGroup.objects.create(community=w.community, name="待组建党小组", leader=w.sun_member)
+    chosen = state((w.stairwell, w.stairwell), (w.stairwell2, w.stairwell), (w.stairwell3, w.stairwell3))
+    client = login(w.admin)
+    assert "待组建党小组" not in client.post(plan_url(w, "confirm"), chosen).content.decode()
+    client.post(plan_url(w, "apply"), chosen)
+    waiting.refresh_from_db()
+    assert waiting.leader == w.sun_member

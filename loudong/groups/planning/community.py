@@ -111,7 +111,7 @@ class GroupChange:
 @dataclass
 class PlanChanges:
     groups: list[GroupChange]
-    emptied: list[BuildingGroup]  # existing groups the plan gives no stairwell; they are kept
+    emptied: list[BuildingGroup]  # groups that serve stairwells today and none in the plan; kept
     moved_members: list[tuple[Member, BuildingGroup | None, GroupChange]]
 
     @property
@@ -171,7 +171,9 @@ def plan_changes(planning: Planning, assignment: dict[str, str]) -> PlanChanges:
                 if member is not None and _home(member) not in after:
                     change.dropped.append((role, member))
         changes.append(change)
-    emptied = [g for g in existing if g.pk not in taken]
+    # A group that loses every stairwell is kept (its history stays) but stops being led; one that
+    # served nothing before is left alone.
+    emptied = [g for g in existing if g.pk not in taken and serving.get(g.pk)]
     return PlanChanges(changes, emptied, _moved_members(planning, assignment, changes))
 
 

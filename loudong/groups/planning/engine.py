@@ -29,6 +29,9 @@ __all__ = ["Alternative", "Infeasible", "Policy", "PlanError", "Stairwell", "Tim
 
 
 # Presolve off: on this model it costs more than it saves (measured with benchmarks/plan_city.py).
+# Local-search perturbations before the MILP: 8 gave the least total time (vs 2 and 24, measured
+# with benchmarks/plan_city.py communities); the MILP does the rest.
+SEARCH_ROUNDS = 8
 HIGHS_OPTIONS = {"mip_rel_gap": 0.0, "presolve": False, "threads": 1}
 
 
@@ -192,7 +195,7 @@ def solve(stairwells: list[Stairwell], policy: Policy, *, time_limit: float | No
     def plan_of(venue_of: list[int]) -> Evaluation:
         return evaluate(stairwells, policy, {s.id: stairwells[j].id for s, j in zip(stairwells, venue_of, strict=True)})
 
-    found = LocalSearch(dist, households, members, low, policy.max_members, policy.group_cost).run()
+    found = LocalSearch(dist, households, members, low, policy.max_members, policy.group_cost).run(SEARCH_ROUNDS)
     known = plan_of(found) if found else None
     bound = known.objective if known else math.inf
     model = Model(dist, households, members, low, policy.max_members, policy.group_cost, upper_bound=bound)
@@ -207,7 +210,7 @@ def solve(stairwells: list[Stairwell], policy: Policy, *, time_limit: float | No
         options["time_limit"] = max(0.05, time_limit - (time.monotonic() - started))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # options scipy does not list reach HiGHS verbatim
-        res = milp(model.cost, integrality=model.integrality(), bounds=Bounds(0, 1),
+        res = milp(model.cost, integrality=np.ones(model.size), bounds=Bounds(0, 1),
                    constraints=model.constraints(), options=options)  # fmt: skip
     return _result(res, model, known, plan_of)
 

@@ -193,21 +193,18 @@ class LocalSearch:
                 plan[i] = min((k for k in venues if k != plan[i]), key=self.walk[i].__getitem__)
         return plan
 
-    def run(self, rounds: int = 12) -> list[int] | None:
-        """The best valid plan found from a few starts and `rounds` perturbations, or None."""
+    def run(self, rounds: int = 8) -> list[int] | None:
+        """The best valid plan found from a few starts, each followed by `rounds` perturbations
+        (a new group opened, a group closed, or a few stairwells kicked) and repairs; or None."""
         total = sum(self.members)
         fewest = max(1, -(-total // self.high))
         best, best_cost = None, float("inf")
-
-        def keep(plan: list[int]) -> None:
-            nonlocal best, best_cost
-            if self.valid(plan) and self.cost(plan) < best_cost - 1e-9:
-                best, best_cost = list(plan), self.cost(plan)
-
+        moves = [self._open_group, self._open_group, self._close_group, self._kick]
         for count in range(fewest, min(fewest + 2, len(self.candidates)) + 1):
-            keep(self.improve(self.start(self.initial_venues(count))))
-        moves = [self._open_group, self._close_group, self._kick]
-        for r in range(rounds):
-            plan = best or self.start(self.initial_venues(fewest))
-            keep(self.improve(moves[r % len(moves)](plan)))
+            plan = self.improve(self.start(self.initial_venues(count)))
+            for r in range(rounds + 1):
+                if self.valid(plan) and self.cost(plan) < best_cost - 1e-9:
+                    best, best_cost = list(plan), self.cost(plan)
+                if r < rounds:
+                    plan = self.improve(moves[r % len(moves)](best or plan))
         return best

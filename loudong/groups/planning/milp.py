@@ -7,10 +7,6 @@
          x_ij ≤ y_j                              only open venues serve
          min·y_j ≤ m_j y_j + Σ_i m_i x_ij ≤ max·y_j
          ⌈M/max⌉ ≤ Σ_j y_j ≤ ⌊M/min⌋             (valid: M members in all)
-
-x_ij of a stairwell without members may be continuous: it appears in no member limit, so once the
-y are integral the cheapest way to serve it is wholly by its nearest open venue (a vertex of
-{Σ_j x_ij = 1, 0 ≤ x_ij ≤ y_j}); the optimum is unchanged and HiGHS has fewer integers to branch on.
 """
 
 import math
@@ -122,16 +118,8 @@ class Model:
         matrix = coo_array((vals, (rows, cols)), shape=(r + 1, self.size)).tocsr()
         return LinearConstraint(matrix, lower, upper)
 
-    def integrality(self) -> np.ndarray:
-        """1 for the binaries; 0 for x_ij of a stairwell without members, see the module docstring."""
-        flags = np.ones(self.size)
-        for k, (i, _) in enumerate(self.pairs):
-            if not self.members[i]:
-                flags[len(self.venues) + k] = 0
-        return flags
-
     def venue_of(self, x: np.ndarray) -> list[int]:
-        """The solution as each stairwell's venue index (the largest share, for continuous ones)."""
+        """The solution as each stairwell's venue index (its largest x, robust to tolerances)."""
         plan, share = [-1] * len(self.members), [0.0] * len(self.members)
         for v, j in enumerate(self.venues):
             if x[v] > share[j]:

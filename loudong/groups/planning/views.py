@@ -19,7 +19,7 @@ from loudong.groups.planning.community import Planning, load, plan_changes
 from loudong.groups.planning.community import apply_plan as apply_to_registry
 from loudong.groups.planning.drawing import colours, site_plan
 from loudong.groups.planning.engine import Evaluation, Infeasible, Timeout
-from loudong.registry.models import Community
+from loudong.registry.models import Community, Stairwell
 
 # A community admin waits at most this long for a proposal; past it the best plan found is shown
 # with its optimality gap.
@@ -141,7 +141,7 @@ def editor(planning: Planning, assignment: dict[str, str], summary: dict | None)
     }  # fmt: skip
 
 
-def row(stairwell: object, venue: str | None, choices: list[tuple[str, str]]) -> dict:
+def row(stairwell: Stairwell, venue: str | None, choices: list[tuple[str, str]]) -> dict:
     options = list(choices)
     sid = str(stairwell.pk)
     if stairwell.members_count > 0 and sid != venue:

@@ -52,6 +52,13 @@ INSTALLED_APPS = [
     "loudong.policy",
     "loudong.tickets",
     "loudong.notify",
+    "loudong.outreach",
+    "loudong.community_life.meetings",
+    "loudong.community_life.activities",
+    "loudong.community_life.blackboard",
+    "loudong.community_life.honours",
+    "loudong.hours",
+    "loudong.stats",
     "loudong.demo",
     "loudong.api",
 ]

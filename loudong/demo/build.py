@@ -10,12 +10,17 @@ from collections.abc import Callable
 from django.db import transaction
 from django.db.models import Count
 
+from loudong.demo.activities import build_activities
 from loudong.demo.building_groups import build_groups
 from loudong.demo.context import DemoCommunity, DemoSite
 from loudong.demo.group_life import build_group_life
+from loudong.demo.honours import build_honours
+from loudong.demo.hours import build_hours
 from loudong.demo.logins import build_logins
+from loudong.demo.meetings import build_meetings
 from loudong.demo.members import build_members
 from loudong.demo.models import DemoMarker
+from loudong.demo.outreach import build_outreach
 from loudong.demo.people import CARE_TAGS, build_people
 from loudong.demo.places import build_places
 from loudong.demo.plans import DISTRICT, PLANS, SUBDISTRICT, CommunityPlan
@@ -40,6 +45,11 @@ STEPS: list[Callable[[DemoSite], None]] = [
     build_logins,
     build_group_life,
     build_requests,
+    build_outreach,
+    build_meetings,
+    build_activities,
+    build_honours,
+    build_hours,
 ]
 
 

@@ -1,0 +1,4 @@
+"""Pages under /c/<code>/activities/."""
+
+app_name = "activities"
+urlpatterns: list = []

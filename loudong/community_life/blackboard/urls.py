@@ -1,0 +1,4 @@
+"""Pages under /c/<code>/blackboard/."""
+
+app_name = "blackboard"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Pages under /c/<code>/honours/."""
+
+app_name = "honours"
+urlpatterns: list = []

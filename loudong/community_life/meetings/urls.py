@@ -1,0 +1,4 @@
+"""Pages under /c/<code>/meetings/."""
+
+app_name = "meetings"
+urlpatterns: list = []

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HoursConfig(AppConfig):
+    name = "loudong.hours"
+    label = "hours"
+    verbose_name = "志愿服务时长"

@@ -1,0 +1,20 @@
+"""One unit of volunteer service as its source recorded it.
+
+Hours are never entered twice: the errand, the visit or the activity records how long a member
+served, once, and each source hands its rows to the hours ledger as `ServiceRecord`s through a
+function `service_records(community_id, start, end)` in its own `hours_source.py`. The pair
+(source, source_id, member_id) is unique across all sources.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class ServiceRecord:
+    source: str  # "errand" | "visit" | "activity"
+    source_id: int  # the primary key of the request, visit or activity
+    member_id: int
+    served_on: date  # the day of service in Asia/Shanghai
+    minutes: int
+    content: str  # what was done, in Chinese, as printed on the certificate

@@ -1,0 +1,4 @@
+"""Pages under /c/<code>/hours/."""
+
+app_name = "hours"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Pages under /c/<code>/outreach/."""
+
+app_name = "outreach"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Pages under /c/<code>/stats/."""
+
+app_name = "stats"
+urlpatterns: list = []

@@ -1,0 +1,169 @@
+"""The write path for hours: asking for a correction, deciding it, issuing a certificate.
+
+Who may do what (checked here, next to the writes):
+- ask for a correction: the volunteer for their own records (a member asks for themselves)
+- approve / reject: a leader of the member's group or the community admin, never for themselves
+- issue a certificate: a leader of the member's group or the community admin
+"""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from loudong.accounts.models import Role, User
+from loudong.hours.ledger import Line, contents_of, ledger
+from loudong.hours.models import Certificate, Correction
+from loudong.lib.pinyin import name_keys
+from loudong.registry.models import Community, Member
+
+MAX_MINUTES = 24 * 60
+EARLIEST = date(2000, 1, 1)
+
+
+class HoursError(ValueError):
+    """A refusal with a Chinese message for the user; nothing was written."""
+
+
+def may_decide(user: User, member: Member) -> bool:
+    """A leader of the member's group or the community admin, and not the member themselves."""
+    if user.resident_id and user.resident_id == member.resident_id:
+        return False
+    for grant in user.grant_list():
+        if grant.community_id != member.community_id:
+            continue
+        if grant.role == Role.ADMIN or grant.role == Role.LEADER and grant.group_id == member.group_id:
+            return True
+    return False
+
+
+def may_issue(user: User, member: Member) -> bool:
+    return any(
+        g.community_id == member.community_id
+        and (g.role == Role.ADMIN or g.role == Role.LEADER and g.group_id == member.group_id)
+        for g in user.grant_list()
+    )
+
+
+def _clean(minutes: int, reason: str) -> str:
+    if not 0 <= minutes <= MAX_MINUTES:
+        raise HoursError("时长请填 0 到 1440 分钟之间的数。")
+    reason = " ".join(reason.split())
+    if len(reason) < 2:
+        raise HoursError("请写明理由，审核的组长才知道为什么要改。")
+    if len(reason) > 300:
+        raise HoursError("理由请控制在 300 字以内。")
+    return reason
+
+
+def _own(user: User, member: Member) -> None:
+    if not user.resident_id or user.resident_id != member.resident_id:
+        raise HoursError("只能为自己的服务记录申请更正。")
+
+
+@transaction.atomic
+def ask_change(user: User, member: Member, line: Line, *, minutes: int, reason: str) -> Correction:
+    """更正时长: the volunteer asks to replace the minutes of one of their records."""
+    _own(user, member)
+    reason = _clean(minutes, reason)
+    if line.member_id != member.pk or line.source_id is None or line.source == "manual":
+        raise HoursError("补录的记录不能再申请更正，如有出入请联系组长。")
+    if minutes == line.minutes:
+        raise HoursError(f"新的时长和现在记录的 {line.minutes} 分钟一样，不用更正。")
+    pending = Correction.objects.pending().filter(
+        kind=Correction.Kind.CHANGE, source=line.source, source_id=line.source_id, member=member
+    )
+    if pending.exists():
+        raise HoursError("这条记录已经有一个待审核的更正申请，请等组长审核。")
+    try:
+        with transaction.atomic():
+            return Correction.objects.create(
+                community_id=member.community_id, member=member, kind=Correction.Kind.CHANGE,
+                source=line.source, source_id=line.source_id, served_on=line.served_on, content=line.content,
+                original_minutes=line.minutes, minutes=minutes, reason=reason, requested_by=user,
+            )  # fmt: skip
+    except IntegrityError as error:  # the same ask sent twice at once
+        raise HoursError("这条记录已经有一个待审核的更正申请，请等组长审核。") from error
+
+
+@transaction.atomic
+def ask_missing(
+    user: User, member: Member, *, served_on: date, minutes: int, content: str, reason: str
+) -> Correction:
+    """补录: the volunteer asks to add service no source recorded."""
+    _own(user, member)
+    reason = _clean(minutes, reason)
+    if minutes == 0:
+        raise HoursError("补录的时长不能为 0 分钟。")
+    today = timezone.localdate()
+    if served_on > today:
+        raise HoursError("服务日期不能晚于今天。")
+    if served_on < EARLIEST:
+        raise HoursError("服务日期太早了，请核对。")
+    content = " ".join(content.split())
+    if not 2 <= len(content) <= 100:
+        raise HoursError("请用 2 到 100 个字写明做了什么服务。")
+    return Correction.objects.create(
+        community_id=member.community_id, member=member, kind=Correction.Kind.MISSING, served_on=served_on,
+        content=content, minutes=minutes, reason=reason, requested_by=user,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def decide(user: User, correction: Correction, *, approve: bool, note: str = "") -> Correction:
+    """通过 / 不通过. An approval replaces the source's minutes for the record's key."""
+    locked = Correction.objects.select_for_update().select_related("member").get(pk=correction.pk)
+    if not may_decide(user, locked.member):
+        raise HoursError("只有本组组长或社区管理员可以审核，自己的申请请由他人审核。")
+    if locked.status != Correction.Status.PENDING:
+        raise HoursError(f"这个申请已经{locked.get_status_display()}，不能再审核。")
+    note = " ".join(note.split())
+    if not approve and len(note) < 2:
+        raise HoursError("不通过时请写明原因，志愿者才知道怎么办。")
+    if len(note) > 300:
+        raise HoursError("审核意见请控制在 300 字以内。")
+    locked.status = Correction.Status.APPROVED if approve else Correction.Status.REJECTED
+    locked.decided_by, locked.decided_at, locked.decision_note = user, timezone.now(), note
+    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return locked
+
+
+def certificate_prefix(community: Community) -> str:
+    """Initials of the community's name without 社区: 西湖新村社区 → XHXC."""
+    name = community.name.removesuffix("社区") or community.name
+    return name_keys(name)[1].upper()[:6] or "LD"
+
+
+@transaction.atomic
+def issue_certificate(user: User, member: Member, start: date, end: date) -> tuple[Certificate, bool]:
+    """The certificate of this member and period; (certificate, created). An issued one is
+    returned as it was, so a re-print carries the same number and totals."""
+    if not may_issue(user, member):
+        raise HoursError("只有本组组长或社区管理员可以出具证明。")
+    if start > end:
+        raise HoursError("起始日期不能晚于截止日期。")
+    today = timezone.localdate()
+    if end > today:
+        raise HoursError("截止日期不能晚于今天：证明只能记录已经完成的服务。")
+    existing = Certificate.objects.filter(member=member, period_start=start, period_end=end).first()
+    if existing is not None:
+        return existing, False
+    # The community row is the lock that keeps numbers sequential under concurrent issues.
+    community = Community.objects.select_for_update().get(pk=member.community_id)
+    lines = ledger([community.pk], start, end, member_ids=[member.pk])
+    minutes = sum(line.minutes for line in lines)
+    if minutes <= 0:
+        raise HoursError("这段时间没有服务时长记录，不能出具证明。")
+    year = today.year
+    serial = (Certificate.objects.filter(community=community, year=year).aggregate(m=Max("serial"))["m"] or 0) + 1
+    resident = member.resident
+    certificate = Certificate.objects.create(
+        community=community, member=member, year=year, serial=serial,
+        number=f"{certificate_prefix(community)}-{year}-{serial:04d}",
+        period_start=start, period_end=end, minutes=minutes, record_count=len(lines),
+        contents=contents_of(lines), person_name=resident.name, id_number_masked=resident.id_number_masked,
+        group_name=member.group.name if member.group_id else "", issuer=f"{community.name}党组织",
+        issued_on=today, issued_by=user, issued_by_name=str(user)[:40],
+    )  # fmt: skip
+    return certificate, True

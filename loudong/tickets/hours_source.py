@@ -1,0 +1,50 @@
+"""Volunteer hours from offline errands (线下跑腿), for the hours ledger (loudong.hours).
+
+An errand counts when the request was resolved offline with the minutes spent (0 too, so a
+volunteer can ask to correct it), and is still
+resolved (RESOLVED or CLOSED: a reopened request has no `resolved_at` until it is resolved
+again, and then counts once, on its latest day). The member is the request's assignee; an
+escalated request the admin resolved without an assignee counts for no one.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from loudong.hours.records import ServiceRecord
+from loudong.lib.workdays import SHANGHAI
+from loudong.tickets.models import Request, Status
+
+SOURCE = "errand"
+COUNTED = (Status.RESOLVED, Status.CLOSED)
+
+
+def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The moments from the start of `start` to the end of `end` (inclusive) in Shanghai."""
+    return (
+        datetime.combine(start, time(0), tzinfo=SHANGHAI),
+        datetime.combine(end + timedelta(days=1), time(0), tzinfo=SHANGHAI),
+    )
+
+
+def service_records(community_id: int, start: date, end: date) -> list[ServiceRecord]:
+    return service_records_many([community_id], start, end)
+
+
+def service_records_many(community_ids: list[int], start: date, end: date) -> list[ServiceRecord]:
+    """The errands of several communities in one query (the ledger's totals for an area)."""
+    since, until = day_bounds(start, end)
+    rows = Request.objects.filter(
+        community_id__in=community_ids,
+        status__in=COUNTED,
+        resolution=Request.Resolution.OFFLINE,
+        time_spent_minutes__isnull=False,
+        assignee__isnull=False,
+        resolved_at__gte=since,
+        resolved_at__lt=until,
+    ).values_list("pk", "assignee_id", "resolved_at", "time_spent_minutes", "category_name")
+    return [
+        ServiceRecord(
+            source=SOURCE, source_id=pk, member_id=member_id, served_on=resolved_at.astimezone(SHANGHAI).date(),
+            minutes=minutes, content=f"为民服务：{category}",
+        )
+        for pk, member_id, resolved_at, minutes, category in rows
+    ]

@@ -1,0 +1,52 @@
+"""Figures of meetings for the stats pages (plain data, no scoping: the caller passes the communities
+the viewer may see). Periods are Shanghai dates, both ends included.
+
+- meetings held: meetings whose time falls in the period and has already come (a planned meeting
+  is not held yet);
+- tasks: follow-up tasks due in the period; done = marked done (on time or late); overdue = still
+  open after their due date, as of today.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from loudong.community_life.meetings.models import FollowUpTask, Meeting
+from loudong.lib.workdays import SHANGHAI
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    return (datetime.combine(start, time.min, tzinfo=SHANGHAI),
+            datetime.combine(end + timedelta(days=1), time.min, tzinfo=SHANGHAI))
+
+
+def held_meetings(community_ids: list[int], start: date, end: date) -> QuerySet[Meeting]:
+    begin, stop = _bounds(start, end)
+    return Meeting.objects.filter(community_id__in=community_ids, held_at__gte=begin, held_at__lt=stop,
+                                  held_at__lte=timezone.now())
+
+
+def meetings_held(community_ids: list[int], start: date, end: date) -> int:
+    return held_meetings(community_ids, start, end).count()
+
+
+def tasks_due(community_ids: list[int], start: date, end: date) -> QuerySet[FollowUpTask]:
+    return FollowUpTask.objects.filter(community_id__in=community_ids, due_on__gte=start, due_on__lte=end)
+
+
+def tasks_done(community_ids: list[int], start: date, end: date) -> QuerySet[FollowUpTask]:
+    return tasks_due(community_ids, start, end).filter(status=FollowUpTask.Status.DONE)
+
+
+def tasks_overdue(community_ids: list[int], start: date, end: date) -> QuerySet[FollowUpTask]:
+    return tasks_due(community_ids, start, end).overdue()
+
+
+def tasks_summary(community_ids: list[int], start: date, end: date) -> dict:
+    """{"total", "done", "overdue"} of the tasks due in the period."""
+    return {
+        "total": tasks_due(community_ids, start, end).count(),
+        "done": tasks_done(community_ids, start, end).count(),
+        "overdue": tasks_overdue(community_ids, start, end).count(),
+    }

@@ -32,6 +32,12 @@ def board_url(building: Building, code: str) -> str:
     return settings.PUBLIC_URL + reverse("blackboard:building", args=[code, building.pk])
 
 
+def fit(note: Note) -> str:
+    """Type size class so a note of up to 500 characters fills one poster page: s, m or l."""
+    length = len(note.body) + note.body.count("\n") * 20
+    return "s" if length <= 180 else "m" if length <= 320 else "l"
+
+
 def moderation_flags(request: HttpRequest, notes: list[Note]) -> list[tuple[Note, bool]]:
     return [(n, request.user.is_authenticated and actions.may_moderate(request.user, n)) for n in notes]
 
@@ -106,7 +112,8 @@ def poster(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         return redirect("blackboard:building", code=community.code, pk=place.pk)
     url = board_url(place, community.code)
     html = render_to_string("blackboard/poster.html", {
-        "community": community, "building": place, "notes": notes, "size": size, "qr": qr_data_uri(url), "url": url,
+        "community": community, "building": place, "notes": [(n, fit(n)) for n in notes], "size": size,
+        "qr": qr_data_uri(url), "url": url,
     })  # fmt: skip
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, f"{place.name}党史小黑板-{size}.pdf")

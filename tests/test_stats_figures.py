@@ -50,10 +50,8 @@ def resolved(w, req: Request, when: datetime, resolution: str = "offline") -> Re
     return actions.resolve(req, by=w.volunteer, resolution=resolution, reply="已经修好了", minutes=30, now=when)
 
 
-@pytest.fixture
-def history(world):
+def build_history(w):
     """Thirteen requests collected in November 2026, one on each side of it (see the test names)."""
-    w = world
     h = {}
     # 1: the plain road: taken at once, answered online, confirmed 满意.
     h["plain"] = resolved(w, handled(w, place(w, at(11, 2, 9)), 2), at(11, 3, 10), "online")
@@ -103,6 +101,11 @@ def history(world):
     h["december"] = place(w, at(12, 1, 0, 0))
     w.h = h
     return w
+
+
+@pytest.fixture
+def history(world):
+    return build_history(world)
 
 
 def counts(f) -> dict[str, int]:
@@ -233,7 +236,7 @@ def test_trends_count_collected_by_collection_week_and_resolved_by_resolution_we
 def test_group_coverage_counts_members_in_groups_and_households_served(history):
     cov = figures(Scope.for_community("xihu"), NOV, now=NOW).group_coverage
     assert (cov.members, cov.members_in_groups, cov.households, cov.households_served) == (2, 2, 2, 1)
-    assert cov.households_rate.display() == "1/2 件"
+    assert cov.households_rate.display() == "1/2 户"
 
 
 def test_area_levels_roll_up_their_communities_without_people(history):

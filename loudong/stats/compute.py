@@ -197,9 +197,9 @@ def group_coverage(scope: Scope) -> Coverage:
     return Coverage(
         members, in_groups, households, served,
         Rate("members_in_groups", "党员编入党小组", "编入楼栋党小组的党员占本范围党员的比例。", in_groups, members,
-             "编入党小组的党员", "党员"),
+             "编入党小组的党员", "党员", "人"),
         Rate("households_served", "住户有党小组服务", "所在单元有楼栋党小组服务的住户占本范围住户的比例。", served,
-             households, "有党小组服务的住户", "住户"),
+             households, "有党小组服务的住户", "住户", "户"),
     )
 
 
@@ -235,7 +235,7 @@ def other_domains(scope: Scope, period: Period) -> dict[str, Any]:
         visited, households = out["visit_coverage"]
         out["visit_coverage"] = Rate("visit_coverage", "入户走访覆盖率",
                                      "统计期间内至少走访见到一次的住户占本范围全部住户的比例（敲门未遇不算）。",
-                                     visited, households, "走访到的住户", "住户")
+                                     visited, households, "走访到的住户", "住户", "户")
     return out
 
 

@@ -41,3 +41,22 @@ def records_behind(scope: Scope, period: Period, key: str, *, now: datetime | No
         else:
             rows = rows.filter(**{field: value})
     return rows.order_by("-created_at", "-id")
+
+
+def dimension_label(scope: Scope, dimension: str, value: str) -> str:
+    """The name of a breakdown row (a category, building, group, volunteer or community) for a list's title."""
+    from loudong.groups.models import BuildingGroup
+    from loudong.registry.models import Building, Community, Member
+
+    if dimension == "category":
+        names = scope.requests().filter(category_code=value).order_by().values_list("category_name", flat=True)[:1]
+        return next(iter(names), "其他")
+    if not value.isdigit():
+        return {"group": "未划入党小组"}.get(dimension, "")
+    models = {"building": (Building, "name"), "group": (BuildingGroup, "name"),
+              "volunteer": (Member, "resident__name"), "community": (Community, "name")}
+    model, field = models[dimension]
+    rows = model.objects.filter(pk=int(value))
+    if dimension != "community":
+        rows = rows.filter(community_id__in=scope.community_ids())
+    return rows.values_list(field, flat=True).first() or ""

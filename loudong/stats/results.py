@@ -25,6 +25,7 @@ class Rate:
     denominator: int
     numerator_label: str = ""
     denominator_label: str = ""
+    unit: str = "件"
 
     @property
     def value(self) -> float | None:
@@ -37,7 +38,7 @@ class Rate:
 
     @property
     def cases(self) -> str:
-        return f"{self.numerator}/{self.denominator} 件"
+        return f"{self.numerator}/{self.denominator} {self.unit}"
 
     @property
     def shows_percent(self) -> bool:

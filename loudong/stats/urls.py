@@ -1,4 +1,18 @@
-"""Pages under /c/<code>/stats/."""
+"""Pages under /c/<code>/stats/: the community's dashboard and its groups', the lists behind the
+figures and their Excel exports."""
+
+from django.urls import path
+
+from loudong.stats import views
 
 app_name = "stats"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("list/<str:key>/", views.records, name="records"),
+    path("list/<str:key>/export/", views.records_export, name="records_export"),
+    path("export/<slug:table>/", views.export, name="export"),
+    path("group/<int:pk>/", views.group, name="group"),
+    path("group/<int:pk>/list/<str:key>/", views.group_records, name="group_records"),
+    path("group/<int:pk>/list/<str:key>/export/", views.group_records_export, name="group_records_export"),
+    path("group/<int:pk>/export/<slug:table>/", views.group_export, name="group_export"),
+]

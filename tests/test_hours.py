@@ -172,3 +172,30 @@ def test_totals_count_distinct_volunteers_across_communities(w):
     assert hours_total([w.community.pk, w.other.pk], date(2026, 3, 1), date(2026, 3, 31)) == (110, 2)
     lines = ledger([w.community.pk], date(2026, 3, 1), date(2026, 3, 31))
     assert minutes_by_member(lines) == {w.wang_member.pk: 90, zhao_member.pk: 20}
+
+
+def test_errands_visits_and_activities_each_count_once_and_a_visit_correction_replaces(w):
+    from loudong.community_life.activities.models import Activity, ServingMember
+    from loudong.outreach.models import Visit
+
+    errand(w, 60, MARCH)
+    visit = Visit.objects.create(community=w.community, household=w.household, volunteer=w.wang_member,
+                                 visited_at=MARCH + timedelta(days=1), minutes=20)
+    activity = Activity.objects.create(
+        community=w.community, group=w.group, type=Activity.Type.values[0], title="周五大扫除",
+        starts_at=MARCH + timedelta(days=4), ends_at=MARCH + timedelta(days=4, hours=2), place="环城北路93号",
+        organiser=w.liu_member,
+    )  # fmt: skip
+    ServingMember.objects.create(community=w.community, activity=activity, member=w.wang_member, minutes=120)
+    ServingMember.objects.create(community=w.community, activity=activity, member=w.liu_member, minutes=120)
+    lines = ledger([w.community.pk], date(2026, 3, 1), date(2026, 3, 31))
+    assert sorted((x.source, x.member_id) for x in lines) == sorted([
+        ("errand", w.wang_member.pk), ("visit", w.wang_member.pk), ("activity", w.wang_member.pk),
+        ("activity", w.liu_member.pk),
+    ])  # fmt: skip
+    assert hours_total([w.community.pk], date(2026, 3, 1), date(2026, 3, 31)) == (320, 2)
+    visit_line = next(x for x in lines if x.source == "visit")
+    assert visit_line.source_id == visit.pk and visit_line.served_on == date(2026, 3, 10)
+    correction = actions.ask_change(w.volunteer, w.wang_member, visit_line, minutes=45, reason="陪老人聊了很久")
+    actions.decide(w.leader, correction, approve=True)
+    assert hours_total([w.community.pk], date(2026, 3, 1), date(2026, 3, 31)) == (345, 2)

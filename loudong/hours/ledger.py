@@ -6,38 +6,22 @@ decision wins, never added on top); an approved manual entry is a line of its ow
 correction. Periods are whole days in Asia/Shanghai, both ends included.
 """
 
-import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from types import ModuleType
 
+from loudong.community_life.activities import hours_source as activity_source
 from loudong.hours.models import MANUAL, SOURCE_LABELS, Correction
 from loudong.hours.records import ServiceRecord
+from loudong.outreach import hours_source as visit_source
+from loudong.tickets import hours_source as errand_source
 
-SOURCE_MODULES = (
-    "loudong.tickets.hours_source",
-    "loudong.outreach.hours_source",
-    "loudong.community_life.activities.hours_source",
-)
+# Every source of hours; each module offers service_records(community_id, start, end) and may offer
+# service_records_many(community_ids, start, end) to read many communities in one query.
+SOURCES: tuple[ModuleType, ...] = (errand_source, visit_source, activity_source)
 
 Key = tuple[str, int, int]
-
-
-def source_modules() -> list[ModuleType]:
-    """The sources, imported when first needed (they import their own apps' models).
-
-    A source whose module is not in this checkout yet (visits and activities land separately)
-    adds nothing; any other import error is raised.
-    """
-    modules = []
-    for name in SOURCE_MODULES:
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-    return modules
 
 
 @dataclass
@@ -68,7 +52,7 @@ class Line:
 def source_records(community_ids: list[int], start: date, end: date) -> dict[Key, ServiceRecord]:
     """Each source's records in the period, one per key."""
     records: dict[Key, ServiceRecord] = {}
-    for module in source_modules():
+    for module in SOURCES:
         many = getattr(module, "service_records_many", None)
         if many is not None:
             rows: Iterable[ServiceRecord] = many(community_ids, start, end)

@@ -112,7 +112,7 @@ def test_leader_of_another_group_gets_not_found(world, login, meeting, second):
     _, _, other_leader = second
     client = login(other_leader)
     assert client.get(url("detail", world, meeting.pk)).status_code == 404
-    assert client.post(url("decision_add", world, meeting.pk), {"text": "偷改"}).status_code == 404
+    assert client.post(url("decision_add", world, meeting.pk), {"decision-text": "偷改"}).status_code == 404
     assert "楼道堆物清理" not in client.get(url("list", world)).content.decode()
     assert not meeting.decisions.exists()
 
@@ -121,7 +121,7 @@ def test_volunteer_reads_their_group_meeting_but_cannot_change_it(world, login, 
     client = login(world.volunteer)
     page = client.get(url("detail", world, meeting.pk)).content.decode()
     assert "楼道堆物清理" in page and "添加决定" not in page
-    assert client.post(url("decision_add", world, meeting.pk), {"text": "擅自决定"}).status_code == 404
+    assert client.post(url("decision_add", world, meeting.pk), {"decision-text": "擅自决定"}).status_code == 404
     assert client.get(url("attendance", world, meeting.pk)).status_code == 404
     assert client.get(url("create", world)).status_code == 404
 
@@ -209,7 +209,7 @@ def test_decision_request_refuses_a_building_outside_the_group(world, login, mee
 
 
 def test_empty_decision_is_refused_in_chinese(world, login, meeting):
-    response = login(world.leader).post(url("decision_add", world, meeting.pk), {"text": "  "})
+    response = login(world.leader).post(url("decision_add", world, meeting.pk), {"decision-text": "  "})
     assert response.status_code == 400 and "请填写决定了什么" in response.content.decode()
 
 
@@ -266,8 +266,8 @@ def test_task_owner_must_be_a_member_of_the_group_and_due_after_the_meeting(worl
 
 def test_minutes_agenda_and_print_page(world, login, meeting):
     client = login(world.leader)
-    client.post(url("agenda_add", world, meeting.pk), {"text": "楼道堆物清理"})
-    client.post(url("agenda_add", world, meeting.pk), {"text": "加装电梯意见征集"})
+    client.post(url("agenda_add", world, meeting.pk), {"agenda-text": "楼道堆物清理"})
+    client.post(url("agenda_add", world, meeting.pk), {"agenda-text": "加装电梯意见征集"})
     second_item = meeting.agenda.last()
     client.post(url("agenda_move", world, meeting.pk, second_item.pk), {"direction": "up"})
     assert [i.text for i in meeting.agenda.all()] == ["加装电梯意见征集", "楼道堆物清理"]

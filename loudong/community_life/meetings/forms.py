@@ -72,6 +72,7 @@ class MeetingForm(forms.Form):
 
 
 class AgendaForm(forms.Form):
+    prefix = "agenda"
     text = forms.CharField(label="议题", max_length=200, error_messages={
         "required": "请填写议题", "max_length": "议题最多 200 个字"},
         widget=forms.TextInput(attrs={"placeholder": "例如：加装电梯意见征集"}))
@@ -84,6 +85,7 @@ class MinutesForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    prefix = "decision"
     text = forms.CharField(label="决定事项", max_length=200, error_messages={
         "required": "请填写决定了什么", "max_length": "决定事项最多 200 个字"},
         widget=forms.TextInput(attrs={"placeholder": "例如：本周六组织楼道堆物清理"}))

@@ -220,3 +220,15 @@ def test_planned_activities_are_not_yet_figures(world):
     held = make_activity(world, starts=timezone.now() - timedelta(hours=1))
     assert list(activities_in([world.community.pk], today - timedelta(days=1), later)) == [held]
     assert activities_in([world.community.pk], today - timedelta(days=1), later)[0].reached == 0
+
+
+def test_the_figures_are_a_fixed_few_queries_however_many_activities(world, django_assert_num_queries):
+    for day in range(1, 21):
+        activity = make_activity(world, starts=at(date(2026, 5, day), 9), title=f"第{day}次")
+        actions.record_attendance(activity, how=Attendance.How.TICKED, resident=world.zhang)
+        actions.record_attendance(activity, how=Attendance.How.QR_NAME, name=f"访客{day % 3}", building=world.building)
+    with django_assert_num_queries(2):
+        assert people_covered([world.community.pk], date(2026, 5, 1), date(2026, 5, 31)) == 4
+    with django_assert_num_queries(1):
+        assert dict((v, n) for v, _l, n in activities_by_type([world.community.pk], date(2026, 5, 1),
+                                                               date(2026, 5, 31)))["cleanup"] == 20

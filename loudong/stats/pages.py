@@ -2,8 +2,9 @@
 dashboard, the list behind a figure and the Excel exports. The views (views.py, area_views.py)
 only find the Scope the user may see and the URL the pages hang under."""
 
-import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -66,11 +67,13 @@ def records_url(place: Place, period: Period, key: str, dim: str = "", value: st
 
 
 def _chart_data(f: Figures) -> dict:
-    def series(points: list) -> dict:
-        return {"labels": [p.label for p in points], "collected": [p.collected for p in points],
+    def series(points: list, label: Callable[[date], str]) -> dict:
+        return {"labels": [label(p.start) for p in points], "collected": [p.collected for p in points],
                 "resolved": [p.resolved for p in points]}
 
-    return {"weekly": series(f.trend_weekly), "monthly": series(f.trend_monthly),
+    # Short axis labels for a phone; the tables under the charts give the full ones.
+    return {"weekly": series(f.trend_weekly, lambda d: f"{d.month}/{d.day}"),
+            "monthly": series(f.trend_monthly, lambda d: f"{d.year % 100}年{d.month}月"),
             "activities": {"labels": [label for _, label, _ in f.activities_by_type],
                            "values": [n for _, _, n in f.activities_by_type]}}
 
@@ -110,7 +113,6 @@ def dashboard(request: HttpRequest, place: Place, template: str = "stats/dashboa
         "f": f, "funnel": _figure_cards(place, period, funnel), "split": _figure_cards(place, period, split),
         "now_cards": _figure_cards(place, period, [f.open_now, f.overdue_now]),
         "rates": _rate_cards(place, period, f), "tables": _tables(place, period, f),
-        "charts": json.dumps(_chart_data(f), ensure_ascii=False),
         "charts_data": _chart_data(f),
         "figures_export_url": f"{place.base_url}export/figures/?{_query(period)}",
     }

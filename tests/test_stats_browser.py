@@ -1,0 +1,51 @@
+"""On a phone, in a real browser: the admin opens the community's figures, reads what a figure
+means and opens the list of requests behind it."""
+
+import re
+
+import pytest
+from conftest import PASSWORD
+from playwright.sync_api import Page, expect
+from test_stats_figures import build_history
+
+pytestmark = pytest.mark.browser
+PHONE_WIDTH = 390
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def fits_the_phone(page: Page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH + 1
+
+
+def test_admin_reads_a_figure_and_its_definition_and_opens_its_list_on_a_phone(live_server, page: Page, world):
+    build_history(world)
+    base = live_server.url
+    log_in(page, base, "admin")
+    page.goto(f"{base}/c/xihu/stats/?from=2026-11-01&to=2026-11-30")
+    expect(page.get_by_role("heading", name="西湖新村社区 · 统计")).to_be_visible()
+    merged = page.locator("#figure-merged")
+    expect(merged.locator(".figure")).to_have_text("1")
+    definition = merged.get_by_text("与同一问题的另一件点单合并办理")
+    expect(definition).to_be_hidden()
+    merged.get_by_text("怎么算").click()  # tap 1: the definition opens next to the figure
+    expect(definition).to_be_visible()
+    # The charts were drawn (ECharts renders SVG into the containers).
+    expect(page.locator("#chart-weekly svg")).to_have_count(1)
+    expect(page.locator("#chart-monthly svg")).to_have_count(1)
+    assert fits_the_phone(page)
+    page.screenshot(path="/tmp/ld-stats-dashboard.png", full_page=True)
+
+    merged.locator(".stat-link").click()  # tap 2: the list behind the figure
+    expect(page.get_by_role("heading", name=re.compile("合并：1 件"))).to_be_visible()
+    rows = page.locator("#records tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("已合并")
+    expect(rows.first).to_contain_text("137****7000")
+    assert "13700137000" not in page.content()
+    assert fits_the_phone(page)

@@ -283,3 +283,14 @@ def test_minutes_pdf_has_chinese_text(world, login, meeting):
     response = login(world.leader).get(url("print", world, meeting.pk) + "?pdf=1")
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
     assert AuditEntry.objects.filter(action="export", object_type="meeting").exists()
+
+
+def test_leader_sees_and_can_close_open_tasks_of_their_group(world, login, meeting, second):
+    task = actions.add_task(meeting, by=world.leader, text="联系物业清运", owner=world.wang_member,
+                            due_on=date(2026, 3, 25))
+    page = login(world.leader).get(url("tasks", world)).content.decode()
+    assert "别人还没完成的（1 项）" in page and "联系物业清运" in page and "负责人：王秀英" in page
+    assert "联系物业清运" not in login(second[2]).get(url("tasks", world)).content.decode()
+    login(world.leader).post(url("task_done", world, task.pk), {"note": "组长代为标记", "back": "tasks"})
+    task.refresh_from_db()
+    assert task.is_done and task.done_by == world.leader

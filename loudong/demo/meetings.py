@@ -273,6 +273,9 @@ def _live_decision(site: DemoSite, demo: DemoCommunity, now: datetime) -> None:
     meeting.minutes = ("住户反映3单元楼道堆放旧家具和纸箱，已挡住消防通道。大家同意请物业清运，"
                        "并由党员上门劝说住户以后不再堆放。")
     meeting.save(update_fields=["minutes"])
+    came = list(Member.objects.filter(group=group).order_by("pk").values_list("resident_id", flat=True)[:6])
+    Attendance.objects.bulk_create([Attendance(meeting=meeting, resident_id=pk) for pk in came]
+                                   + [Attendance(meeting=meeting, guest_name=GUESTS[0])])
     decision = Decision.objects.create(meeting=meeting, position=1, text="请物业清运3单元楼道旧家具")
     building = group.stairwells.select_related("building").first().building
     actions.open_request(decision, by=leader, building=building, category_code="environment",

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,7 +15,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from loudong.accounts.audit import record
-from loudong.accounts.models import AuditEntry
+from loudong.accounts.models import AuditEntry, User
 from loudong.community_life.meetings import actions
 from loudong.community_life.meetings.forms import (
     AgendaForm,
@@ -26,6 +27,8 @@ from loudong.community_life.meetings.forms import (
 )
 from loudong.community_life.meetings.models import FollowUpTask, Meeting
 from loudong.community_life.meetings.scope import (
+    is_admin,
+    managed_groups,
     may_finish,
     may_prepare,
     may_run,
@@ -62,7 +65,7 @@ def meeting_list(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "community": community,
         "upcoming": meetings.filter(held_at__gt=now).order_by("held_at"),
-        "past": meetings.filter(held_at__lte=now).prefetch_related("tasks")[:PAST_SHOWN],
+        "past": meetings.filter(held_at__lte=now)[:PAST_SHOWN],
         "past_total": meetings.filter(held_at__lte=now).count(),
         "may_prepare": may_prepare(request.user, community),
         "open_tasks": my_tasks(request.user, community).open().count(),
@@ -193,16 +196,26 @@ def tasks_mine(request: HttpRequest, code: str) -> HttpResponse:
     community = meetings_community(request, code)
     tasks = my_tasks(request.user, community)
     open_tasks = list(tasks.open().order_by("due_on", "id"))
-    for task in open_tasks:
+    team = list(team_tasks(request.user, community).exclude(pk__in=[t.pk for t in open_tasks]))
+    for task in open_tasks + team:
         task.may_finish = True
     context = {
         "community": community,
         "open_tasks": open_tasks,
+        "team_tasks": team,
         "overdue": sum(1 for t in open_tasks if t.is_overdue),
         "done_tasks": tasks.filter(status=FollowUpTask.Status.DONE).order_by("-done_at")[:20],
         "done_form": DoneForm(),
     }
     return render(request, "meetings/tasks.html", context)
+
+
+def team_tasks(user: User, community: Community) -> QuerySet[FollowUpTask]:
+    """Open tasks of the meetings the user runs (a leader's group, all for the admin), overdue first."""
+    tasks = FollowUpTask.objects.filter(community=community).open()
+    if not is_admin(user, community):
+        tasks = tasks.filter(meeting__group__in=managed_groups(user, community))
+    return tasks.select_related("meeting", "owner__resident").order_by("due_on", "id")
 
 
 @login_required

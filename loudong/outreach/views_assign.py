@@ -15,6 +15,14 @@ from loudong.outreach.scope import led_groups, outreach_community
 from loudong.registry.models import Community, Household
 
 
+def by_stairwell(households: list[Household]) -> list[tuple[str, list[Household]]]:
+    """Households under their stairwell's name, so a chip needs to show only the room."""
+    places: dict[str, list[Household]] = {}
+    for household in households:
+        places.setdefault(str(household.stairwell), []).append(household)
+    return list(places.items())
+
+
 def _group(request: HttpRequest, code: str, pk: int) -> tuple[Community, BuildingGroup]:
     community = outreach_community(request, code)
     group = get_object_or_404(led_groups(request.user, community), pk=pk)
@@ -51,10 +59,11 @@ def group(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     for household in households:
         owner = mapping.get(household.pk)
         (by_member[owner] if owner in by_member else unassigned).append(household)
-    cards = [{"member": m, "households": by_member[m.pk],
+    cards = [{"member": m, "households": by_member[m.pk], "stairwells": by_stairwell(by_member[m.pk]),
               "care": sum(1 for h in by_member[m.pk] if h.pk in care)} for m in members]
     return render(request, "outreach/group.html", {
-        "community": community, "group": group, "draft": draft, "cards": cards, "unassigned": unassigned,
+        "community": community, "group": group, "draft": draft, "cards": cards,
+        "unassigned": unassigned, "unassigned_stairwells": by_stairwell(unassigned),
         "care": care, "total": len(households), "total_care": len(care),
     })
 

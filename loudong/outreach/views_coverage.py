@@ -4,6 +4,7 @@ list of households behind every count."""
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -14,6 +15,7 @@ from loudong.outreach.views_visits import with_people
 from loudong.policy.models import current_rules
 from loudong.registry.models import Community
 
+HOUSEHOLDS_PER_PAGE = 100
 # The counts a row shows, each a filter of the drill-down list.
 STATES = {
     "all": "全部住户",
@@ -98,11 +100,13 @@ def coverage_list(request: HttpRequest, code: str) -> HttpResponse:
         wanted = None if key == "all" else ({None} if key == "none" else {int(key)})
     picked = [r for r in rows if (wanted is None or r.household.stairwell.group_id in wanted)
               and matches(r, state, assigned)]
-    owners = dict(Assignment.objects.filter(household_id__in=[r.household.pk for r in picked]).values_list(
+    page = Paginator(picked, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    owners = dict(Assignment.objects.filter(household_id__in=[r.household.pk for r in shown]).values_list(
         "household_id", "volunteer__resident__name"))
     title = community.name if key == "all" else ("不属于任何党小组" if key == "none" else groups[int(key)])
     return render(request, "outreach/coverage_list.html", {
-        "community": community, "title": title,
-        "rows": [(row, people, owners.get(row.household.pk, "")) for row, people in with_people(picked)],
+        "community": community, "title": title, "page": page, "group": key, "state": state,
+        "rows": [(row, people, owners.get(row.household.pk, "")) for row, people in with_people(shown)],
         "state_label": STATES[state],
     })

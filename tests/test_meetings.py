@@ -155,9 +155,21 @@ def test_a_person_ticked_twice_counts_once(world, login, meeting):
     })  # fmt: skip
     assert meeting.attendance.count() == 4
     assert Attendance.objects.filter(meeting=meeting, resident=world.liu).count() == 1
-    client.post(url("attendance", world, meeting.pk), {"resident": [world.liu.pk], "guest": ["街道李干事"]})
+    client.post(url("attendance", world, meeting.pk), {"resident": [world.liu.pk], "guest": ["街道李干事"],
+                                                       "new_guests": "刘光前"})
     assert sorted(str(a) for a in meeting.attendance.all()) == sorted(["刘光前", "街道李干事"])
     assert AuditEntry.objects.filter(object_type="attendance", action="update").count() == 2
+
+
+def test_a_too_long_guest_name_is_refused_and_nothing_changes(world, login, meeting):
+    actions.set_attendance(meeting, by=world.leader, residents=[world.liu], guests=[])
+    response = login(world.leader).post(url("attendance", world, meeting.pk), {
+        "resident": [world.liu.pk, world.wang.pk], "new_guests": "某" * 41,
+    })  # fmt: skip
+    page = response.content.decode()
+    assert response.status_code == 400 and "列席人员姓名太长（最多 40 个字）" in page
+    assert f'value="{world.wang.pk}" checked' in page and "某" * 41 in page
+    assert [str(a) for a in meeting.attendance.all()] == ["刘光前"]
 
 
 def test_people_from_outside_the_group_cannot_be_ticked(world, login, meeting):

@@ -179,12 +179,14 @@ def set_attendance(meeting: Meeting, *, by: User, residents: Iterable[Resident],
     if outside := [wanted[pk].name for pk in wanted if pk not in allowed]:
         scope = meeting.group.name if meeting.group_id else "本社区"
         raise MeetingError(f"{'、'.join(outside)}不是{scope}的居民或党员，请作为列席人员填写姓名。")
+    # A guest typed with the name of someone ticked from the registry is that person: counted once.
+    ticked_names = {r.name for r in wanted.values()}
     guest_names = {}
     for raw in guests:
         name = " ".join(raw.split())
         if len(name) > 40:
             raise MeetingError(f"列席人员姓名太长（最多 40 个字）：{name[:20]}…")
-        if name:
+        if name and name not in ticked_names:
             guest_names.setdefault(name, name)
     current = list(meeting.attendance.all())
     have_people = {a.resident_id for a in current if a.resident_id}

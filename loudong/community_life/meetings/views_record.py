@@ -100,34 +100,36 @@ def split_guests(text: str) -> list[str]:
 
 @login_required
 def attendance(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    """The tick list: the group's members, everyone already ticked, people found by name, guests."""
+    """The tick list: the group's members, everyone already ticked, people found by name, guests.
+    A refused save shows the ticks and names as they were sent, with the error."""
     community, meeting = scoped_meeting(request, code, pk, run=True)
     people = pickable_people(request.user, meeting)
     present = list(meeting.attendance.select_related("resident"))
+    ticked_people = [a.resident for a in present if a.resident_id]
+    guests = [a.guest_name for a in present if not a.resident_id]
+    typed = ""
     if request.method == "POST":
         ids = {int(v) for v in request.POST.getlist("resident") if v.isdigit()}
-        chosen = list(people.filter(pk__in=ids))
-        guests = request.POST.getlist("guest") + split_guests(request.POST.get("new_guests", ""))
+        ticked_people = list(people.filter(pk__in=ids))
+        guests, typed = request.POST.getlist("guest"), request.POST.get("new_guests", "")
         try:
-            if len(chosen) != len(ids):
+            if len(ticked_people) != len(ids):
                 raise actions.MeetingError("勾选的人里有不在本次会议范围内的居民，请重新勾选。")
-            added, removed = actions.set_attendance(meeting, by=request.user, residents=chosen, guests=guests,
-                                                    http=request)
+            added, removed = actions.set_attendance(meeting, by=request.user, residents=ticked_people,
+                                                    guests=guests + split_guests(typed), http=request)
         except actions.MeetingError as refusal:
             messages.error(request, refusal.message)
         else:
             total = meeting.attendance.count()
             messages.success(request, f"已保存到会人员：共 {total} 人（新增 {added}，去掉 {removed}）。")
             return _back(code, meeting, "attendance")
-    ticked = {a.resident_id for a in present if a.resident_id}
     members = [m.resident for m in task_owners(meeting)]
     listed = {r.pk for r in members}
-    others = [a.resident for a in present if a.resident_id and a.resident_id not in listed]
     record(request, AuditEntry.Action.VIEW, meeting, object_type="attendance",
            object_repr=f"{meeting} 到会名单", detail={"page": "attendance"})
     context = {
-        "community": community, "meeting": meeting, "members": members, "others": others, "ticked": ticked,
-        "guests": [a.guest_name for a in present if not a.resident_id],
+        "community": community, "meeting": meeting, "members": members, "guests": guests, "typed": typed,
+        "others": [r for r in ticked_people if r.pk not in listed], "ticked": {r.pk for r in ticked_people},
     }
     return render(request, "meetings/attendance.html", context, status=400 if request.method == "POST" else 200)
 

@@ -290,6 +290,18 @@ def test_minutes_agenda_and_print_page(world, login, meeting):
     assert page.index("加装电梯意见征集") < page.index("楼道堆物清理</p>")
 
 
+def test_minutes_save_themselves_while_typing(world, login, meeting):
+    client = login(world.leader)
+    answer = client.post(url("minutes", world, meeting.pk), {"minutes": "大家同意周六清理"}, HTTP_HX_REQUEST="true")
+    assert answer.status_code == 200 and "纪要已自动保存" in answer.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.minutes == "大家同意周六清理"
+    answer = client.post(url("minutes", world, meeting.pk), {"minutes": "长" * 10001}, HTTP_HX_REQUEST="true")
+    assert "没有保存：纪要最多 10000 个字" in answer.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.minutes == "大家同意周六清理"
+
+
 def test_minutes_pdf_has_chinese_text(world, login, meeting):
     actions.save_minutes(meeting, "大家同意周六清理楼道", by=world.leader)
     response = login(world.leader).get(url("print", world, meeting.pk) + "?pdf=1")

@@ -49,8 +49,9 @@ def test_leader_records_a_meeting_and_the_owner_marks_the_task_done(live_server,
     expect(page.locator("#attendance")).to_contain_text("赵春梅")
 
     page.get_by_label("会议纪要").fill("大家同意周六上午清理楼道堆物，王秀英联系物业清运。")
-    page.get_by_role("button", name="保存纪要").click()
-    expect(page.locator(".messages")).to_contain_text("纪要已保存")
+    expect(page.locator("#minutes-state")).to_contain_text("纪要已自动保存")
+    page.reload()
+    expect(page.get_by_label("会议纪要")).to_have_value("大家同意周六上午清理楼道堆物，王秀英联系物业清运。")
     page.get_by_label("决定事项").fill("本周六上午组织楼道堆物集中清理")
     page.get_by_role("button", name="添加决定").click()
     expect(page.locator("#decisions")).to_contain_text("本周六上午组织楼道堆物集中清理")

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from loudong.accounts.audit import record
@@ -151,9 +152,14 @@ def attendance_search(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def minutes_save(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community, meeting = scoped_meeting(request, code, pk, run=True)
     form = MinutesForm(request.POST)
+    if not form.is_valid() and request.headers.get("HX-Request") == "true":
+        # htmx swaps only 2xx answers: the refusal is the text shown in place of the saved note.
+        return HttpResponse(f"没有保存：{form.errors['minutes'][0]}")
     if not form.is_valid():
         return _refused(request, community, meeting, "minutes_form", form)
     actions.save_minutes(meeting, form.cleaned_data["minutes"], by=request.user, http=request)
+    if request.headers.get("HX-Request") == "true":
+        return HttpResponse(f"纪要已自动保存（{timezone.localtime():%H:%M}）")
     messages.success(request, "纪要已保存")
     return _back(code, meeting, "minutes")
 

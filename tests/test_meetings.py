@@ -5,6 +5,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from conftest import make_user
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -318,3 +320,28 @@ def test_leader_sees_and_can_close_open_tasks_of_their_group(world, login, meeti
     login(world.leader).post(url("task_done", world, task.pk), {"note": "组长代为标记", "back": "tasks"})
     task.refresh_from_db()
     assert task.is_done and task.done_by == world.leader
+
+
+def test_meeting_page_and_list_do_not_grow_queries_with_rows(world, login, meeting):
+    client = login(world.leader)
+
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(path).status_code == 200
+        return len(seen)
+
+    def add_rows(n: int) -> None:
+        decision = actions.add_decision(meeting, f"决定{n}", by=world.leader)
+        actions.add_task(meeting, by=world.leader, text=f"事项{n}", owner=world.wang_member,
+                         due_on=date(2026, 4, 1), decision=decision)
+        actions.create_meeting(world.community, by=world.leader, title=f"例会{n}", group=world.group,
+                               place="刘光前家", held_at=datetime(2026, 2, 1 + n, 19, tzinfo=SHANGHAI))
+
+    detail, listing = url("detail", world, meeting.pk), url("list", world)
+    add_rows(0)
+    actions.set_attendance(meeting, by=world.leader, residents=[world.liu], guests=[])
+    before = queries(detail), queries(listing)
+    for n in range(1, 6):
+        add_rows(n)
+    actions.set_attendance(meeting, by=world.leader, residents=[world.liu, world.wang], guests=["物业王经理"])
+    assert (queries(detail), queries(listing)) == before

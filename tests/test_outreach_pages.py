@@ -203,3 +203,13 @@ def test_a_member_without_households_and_an_account_without_a_member_record_are_
     assert "没有关联党员档案" in login(w.admin).get(url()).content.decode()
     response = login(w.admin).get(url("visits/new/"), follow=True)
     assert "只有在档案里有党员记录" in response.content.decode()
+
+
+def test_a_request_needs_a_known_category_and_only_people_who_see_the_visit_may_place_it(paired, login):
+    w = paired
+    visit = actions.log_visit(household=w.household2, volunteer=w.zhang_member, by=w.admin,
+                              visited_at=timezone.now(), needs="想申请临时救助")
+    refused = login(w.admin).post(url(f"visits/{visit.pk}/request/"), {"category": "nonsense"}, follow=True)
+    assert "请选择诉求类别。" in refused.content.decode()
+    assert login(w.volunteer).post(url(f"visits/{visit.pk}/request/"), {"category": "hardship"}).status_code == 404
+    assert not Request.objects.exists()

@@ -6,7 +6,6 @@ same counts by category, building, group or volunteer; two per trend. The filter
 loudong.stats.definitions, the same ones the lists behind the figures use.
 """
 
-import importlib
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -15,7 +14,11 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
+from loudong.community_life.activities import figures as activity_figures
+from loudong.community_life.meetings import figures as meeting_figures
 from loudong.groups.models import BuildingGroup
+from loudong.hours import figures as hours_figures
+from loudong.outreach import figures as outreach_figures
 from loudong.registry.models import Building, Household, Member
 from loudong.stats.definitions import (
     BREAKDOWN_FIGURES,
@@ -205,37 +208,24 @@ def group_coverage(scope: Scope) -> Coverage:
 
 # Other domains -------------------------------------------------------------------------------------
 
-# name -> (module, function); each takes (community_ids, start, end) with Shanghai days, both included.
-OPTIONAL = {
-    "activities_by_type": ("loudong.community_life.activities.figures", "activities_by_type"),
-    "people_covered": ("loudong.community_life.activities.figures", "people_covered"),
-    "visit_coverage": ("loudong.outreach.figures", "visit_coverage"),
-    "meetings_held": ("loudong.community_life.meetings.figures", "meetings_held"),
-    "hours_total": ("loudong.hours.figures", "hours_total"),
-}
-
-
 def other_domains(scope: Scope, period: Period) -> dict[str, Any]:
-    """The figures other apps define about their own records, for the same communities and days.
-    A group's dashboard leaves them out: those records belong to the community as a whole."""
-    out: dict[str, Any] = {}
+    """The figures other apps define about their own records (each takes the communities and the
+    Shanghai days, both included). A group's dashboard leaves them out: those records belong to
+    the community as a whole."""
     if scope.level == "group":
-        return out
-    ids = scope.community_ids()
-    for name, (module_name, function) in OPTIONAL.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        if hasattr(module, function):
-            out[name] = getattr(module, function)(ids, period.start, period.end)
-    if "visit_coverage" in out:
-        visited, households = out["visit_coverage"]
-        out["visit_coverage"] = Rate("visit_coverage", "入户走访覆盖率",
-                                     "统计期间内至少走访见到一次的住户占本范围全部住户的比例（敲门未遇不算）。",
-                                     visited, households, "走访到的住户", "住户", "户")
+        return {}
+    ids, start, end = scope.community_ids(), period.start, period.end
+    out: dict[str, Any] = {
+        "activities_by_type": activity_figures.activities_by_type(ids, start, end),
+        "people_covered": activity_figures.people_covered(ids, start, end),
+        "visit_coverage": outreach_figures.visit_coverage(ids, start, end),
+        "meetings_held": meeting_figures.meetings_held(ids, start, end),
+        "hours_total": hours_figures.hours_total(ids, start, end),
+    }
+    visited, households = out["visit_coverage"]
+    out["visit_coverage"] = Rate("visit_coverage", "入户走访覆盖率",
+                                 "统计期间内至少走访见到一次的住户占本范围全部住户的比例（敲门未遇不算）。",
+                                 visited, households, "走访到的住户", "住户", "户")
     return out
 
 

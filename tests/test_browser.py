@@ -51,7 +51,7 @@ def test_each_demo_role_logs_in_and_lands_on_its_own_page(live_server, page: Pag
 
 def test_admin_finds_a_resident_by_initials(live_server, page: Page, world):
     log_in(page, live_server.url, "admin", PASSWORD)
-    page.get_by_role("link", name="居民").first.click()
+    page.get_by_role("link", name="居民", exact=True).first.click()
     page.get_by_role("searchbox").fill("lgq")
     results = page.locator("#results")
     expect(results).to_contain_text("刘光前")
@@ -86,7 +86,7 @@ def test_admin_imports_a_roster_through_the_web_page(live_server, page: Page, wo
     roster = tmp_path / "花名册.xlsx"
     messy_roster(roster)
     log_in(page, live_server.url, "admin", PASSWORD)
-    page.get_by_role("link", name="导入名册").click()
+    page.get_by_role("link", name="导入名册", exact=True).click()
     page.locator("input[type=file]").set_input_files(str(roster))
     page.get_by_role("button", name="上传并导入").click()
     main = page.locator("main")

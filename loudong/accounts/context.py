@@ -1,5 +1,6 @@
 from django.http import HttpRequest
 
+from loudong.accounts.menu import primary_for
 from loudong.accounts.models import Role
 
 
@@ -13,8 +14,11 @@ def navigation(request: HttpRequest) -> dict:
     roles = {g.role for g in grants}
     from loudong.notify.models import Notification
 
+    here = user.roles_in(community.pk) if community else set()
+
     return {
         "nav_community": community,
+        "nav_primary": primary_for(here, community.code) if community else [],
         "nav_unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         "nav_is_volunteer": Role.VOLUNTEER in roles,
         "nav_roles": roles,

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from loudong.accounts.access import community_for, overseen_communities
+from loudong.accounts.menu import menu_for
 from loudong.accounts.models import Role, User
 from loudong.groups.models import BuildingGroup
 from loudong.registry.models import Building, CareTag, Community, Household, Member, Resident, Stairwell
@@ -39,7 +40,7 @@ def community_home(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     community = community_for(user, code, HOME_ROLES)
     roles = user.roles_in(community.pk)
-    context: dict = {"community": community, "is_admin": Role.ADMIN in roles}
+    context: dict = {"community": community, "is_admin": Role.ADMIN in roles, "menu": menu_for(roles, code)}
     if roles & PEOPLE_ROLES:
         context["figures"] = registry_figures(user, community, whole=Role.ADMIN in roles)
         context["plan"] = site_plan(user, community)

@@ -232,3 +232,18 @@ def test_the_figures_are_a_fixed_few_queries_however_many_activities(world, djan
     with django_assert_num_queries(1):
         assert dict((v, n) for v, _l, n in activities_by_type([world.community.pk], date(2026, 5, 1),
                                                                date(2026, 5, 31)))["cleanup"] == 20
+
+
+def test_moving_an_activity_to_another_day_moves_its_people_in_the_figures(login, world):
+    client = login(world.leader)
+    data = {"type": "cleanup", "title": "周五清洁家园", "day": "2026-05-29", "start": "15:00", "end": "17:00",
+            "place": "学宫巷3号楼下", "group": world.group.pk, "organiser": world.liu_member.pk}
+    client.post("/c/xihu/activities/new/", data)
+    activity = Activity.objects.get()
+    actions.record_attendance(activity, how=Attendance.How.TICKED, resident=world.zhang)
+    assert people_covered([world.community.pk], date(2026, 5, 1), date(2026, 5, 31)) == 1
+    client.post(f"/c/xihu/activities/{activity.pk}/edit/", {**data, "day": "2026-06-05"})
+    assert people_covered([world.community.pk], date(2026, 5, 1), date(2026, 5, 31)) == 0
+    assert people_covered([world.community.pk], date(2026, 6, 1), date(2026, 6, 30)) == 1
+    changed = AuditEntry.objects.filter(action="update", object_type="activity").get().detail["changes"]
+    assert list(changed) == ["starts_at", "ends_at"]  # the same moments in another zone are no change

@@ -199,7 +199,7 @@ def _build(demo: DemoCommunity, today: date) -> dict:
             row.activity = activity
     for activity, rows in zip(activities, attendance, strict=True):
         for row in rows:
-            row.activity = activity
+            row.activity, row.activity_starts_at = activity, activity.starts_at
     ServingMember.objects.bulk_create([row for rows in serving for row in rows])
     Attendance.objects.bulk_create([row for rows in attendance for row in rows], batch_size=1000)
     held = [a for a in activities if a.starts_at <= now]

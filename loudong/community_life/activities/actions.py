@@ -3,6 +3,7 @@ is audited. Attendance is recorded once per person per activity (see models)."""
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -37,6 +38,8 @@ def snapshot(activity: Activity) -> dict:
     values = {}
     for field in FIELDS:
         value = getattr(activity, field)
+        if isinstance(value, datetime):
+            value = timezone.localtime(value)
         values[field] = value.isoformat() if hasattr(value, "isoformat") else (str(value) if value else value)
     return values
 
@@ -52,13 +55,15 @@ def save_activity(request: HttpRequest, community: Community, data: dict, servin
         creating = activity is None
         if creating:
             activity = Activity(community=community, created_by=request.user)
-            before, old_minutes = {}, None
+            before, old_minutes, old_start = {}, None, None
         else:
             activity = Activity.objects.select_for_update().get(pk=activity.pk)
-            before, old_minutes = snapshot(activity), activity.minutes
+            before, old_minutes, old_start = snapshot(activity), activity.minutes, activity.starts_at
         for field in FIELDS:
             setattr(activity, field, data.get(field))
         activity.save()
+        if old_start is not None and old_start != activity.starts_at:
+            Attendance.objects.filter(activity=activity).update(activity_starts_at=activity.starts_at)
         wanted = {m.pk for m in serving} | ({activity.organiser_id} if activity.organiser_id else set())
         current = {s.member_id: s for s in ServingMember.objects.filter(activity=activity)}
         ServingMember.objects.filter(activity=activity).exclude(member_id__in=wanted).delete()
@@ -185,7 +190,8 @@ def record_attendance(activity: Activity, *, how: str, resident: Resident | None
                     return Recorded(existing, ALREADY)
             row = Attendance.objects.create(
                 community_id=activity.community_id, activity=activity, resident=resident, name=name.strip()[:40],
-                name_key=key, building=building, how=how, signed_at=timezone.now(),
+                name_key=key, building=building, how=how, activity_starts_at=activity.starts_at,
+                signed_at=timezone.now(),
                 recorded_by=by if getattr(by, "is_authenticated", False) else None,
             )  # fmt: skip
             return Recorded(row, NEW)

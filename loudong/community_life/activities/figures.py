@@ -44,7 +44,11 @@ def activities_by_type(community_ids: list[int], start: date, end: date) -> list
 
 def people_covered(community_ids: list[int], start: date, end: date) -> int:
     """Distinct persons reached by the activities held in the period, never counted twice."""
-    rows = Attendance.objects.filter(activity__in=held(community_ids, start, end).values("pk"))
+    since, until = day_range(start, end)
+    rows = Attendance.objects.filter(
+        community_id__in=list(community_ids), activity_starts_at__gte=since, activity_starts_at__lt=until,
+        activity_starts_at__lte=timezone.now(),
+    ).order_by()
     residents = rows.filter(resident__isnull=False).values("resident_id").distinct().count()
     same_as_resident = rows.filter(
         resident__isnull=False, building_id=OuterRef("building_id"), name_key=OuterRef("name_key")

@@ -180,3 +180,34 @@ def test_overseer_of_the_district_moves_down_to_a_subdistrict(history, login):
     assert re.search(r'id="figure-collected".*?"figure">12<', district, re.S)
     sub = client.get(f"/stats/subdistrict/{history.subdistrict.pk}/?{NOVEMBER}").content.decode()
     assert f"/stats/district/{history.district.pk}/" in sub  # the way back up
+
+
+def test_activities_and_meetings_behind_the_dashboard_open_as_lists_without_names(world, login):
+    from datetime import datetime, timedelta
+
+    from loudong.community_life.activities.models import Activity
+    from loudong.community_life.meetings.actions import create_meeting
+    from loudong.lib.workdays import SHANGHAI
+
+    w = world
+    start = datetime(2026, 11, 10, 9, tzinfo=SHANGHAI)
+    Activity.objects.create(community=w.community, group=w.group, type=Activity.Type.CLEANUP, title="清洁家园",
+                            starts_at=start, ends_at=start + timedelta(hours=2), place="3栋楼下",
+                            organiser=w.liu_member)
+    Activity.objects.create(community=w.community, type=Activity.Type.TALK, title="十月的讲座",
+                            starts_at=start - timedelta(days=30), ends_at=start, place="活动室")
+    create_meeting(w.community, by=w.admin, title="加装电梯议事会", held_at=start, now=start)
+    for user in (w.admin, w.overseer):
+        client = login(user)
+        page = client.get(f"/c/xihu/stats/?{NOVEMBER}").content.decode()
+        assert f"/c/xihu/stats/held/activities/?{IN_HTML}" in page and "开展活动 1 次" in page
+        listed = client.get(f"/c/xihu/stats/held/activities/?{NOVEMBER}").content.decode()
+        assert "开展活动：1 次" in listed and "清洁家园" in listed and "十月的讲座" not in listed
+        assert "刘光前" not in listed  # the organiser is not shown
+        meetings = client.get(f"/c/xihu/stats/held/meetings/?{NOVEMBER}").content.decode()
+        assert "召开议事会：1 次" in meetings and "加装电梯议事会" in meetings
+        assert len(rows_of(client.get(f"/c/xihu/stats/held/activities/export/?{NOVEMBER}"))) == 2
+    area = login(w.overseer).get(f"/stats/subdistrict/{w.subdistrict.pk}/held/meetings/?{NOVEMBER}")
+    assert "召开议事会：1 次" in area.content.decode()
+    assert login(w.leader).get(f"/c/xihu/stats/group/{w.group.pk}/").status_code == 200
+    assert login(w.outsider).get(f"/c/xihu/stats/held/meetings/?{NOVEMBER}").status_code == 404

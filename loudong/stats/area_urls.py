@@ -12,4 +12,6 @@ urlpatterns = [
     path("<slug:level>/<int:pk>/list/<str:key>/", area_views.records, name="records"),
     path("<slug:level>/<int:pk>/list/<str:key>/export/", area_views.records_export, name="records_export"),
     path("<slug:level>/<int:pk>/export/<slug:table>/", area_views.export, name="export"),
+    path("<slug:level>/<int:pk>/held/<slug:key>/", area_views.held, name="held"),
+    path("<slug:level>/<int:pk>/held/<slug:key>/export/", area_views.held_export, name="held_export"),
 ]

@@ -71,3 +71,13 @@ def records_export(request: HttpRequest, level: str, pk: int, key: str) -> HttpR
 @login_required
 def export(request: HttpRequest, level: str, pk: int, table: str) -> HttpResponse:
     return pages.table_export(request, _place(request, level, pk), table)
+
+
+@login_required
+def held(request: HttpRequest, level: str, pk: int, key: str) -> HttpResponse:
+    return pages.held(request, _place(request, level, pk), key)
+
+
+@login_required
+def held_export(request: HttpRequest, level: str, pk: int, key: str) -> HttpResponse:
+    return pages.held_export(request, _place(request, level, pk), key)

@@ -18,6 +18,7 @@ from loudong.registry.export import xlsx_response
 from loudong.stats import period as periods
 from loudong.stats.compute import figures
 from loudong.stats.definitions import RATES
+from loudong.stats.held import held_list, held_rows
 from loudong.stats.period import Period, PeriodError
 from loudong.stats.records import DIMENSIONS, definition, dimension_label, records_behind
 from loudong.stats.results import Figures
@@ -115,6 +116,9 @@ def dashboard(request: HttpRequest, place: Place, template: str = "stats/dashboa
         "rates": _rate_cards(place, period, f), "tables": _tables(place, period, f),
         "charts_data": _chart_data(f),
         "figures_export_url": f"{place.base_url}export/figures/?{_query(period)}",
+        "activities_total": sum(n for _, _, n in f.activities_by_type),
+        "activities_url": f"{place.base_url}held/activities/?{_query(period)}",
+        "meetings_url": f"{place.base_url}held/meetings/?{_query(period)}",
     }
     return render(request, template, context)
 
@@ -181,3 +185,29 @@ def table_export(request: HttpRequest, place: Place, table: str) -> HttpResponse
     found = f.breakdown(table)
     content = xlsx_bytes(breakdown_headers(found), breakdown_rows(found), title=found.label)
     return xlsx_response(content, f"{name}-{found.label}")
+
+
+def held(request: HttpRequest, place: Place, key: str) -> HttpResponse:
+    """The activities or meetings behind a dashboard figure: no person's name in them."""
+    found = held_list(place.scope, key)
+    period, error, _ = read_period(request)
+    if error:
+        raise Http404
+    page = Paginator(held_rows(place.scope, period, key), PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "place": place, "scope": place.scope, "period": period, "found": found, "page": page,
+        "rows": [list(zip(found.headers, found.cells(item), strict=True)) for item in page.object_list],
+        "query": _query(period), "export_url": f"{place.base_url}held/{key}/export/?{_query(period)}",
+        "dashboard_url": f"{place.base_url}?{_query(period)}",
+    }
+    return render(request, "stats/held.html", context)
+
+
+def held_export(request: HttpRequest, place: Place, key: str) -> HttpResponse:
+    found = held_list(place.scope, key)
+    period, error, _ = read_period(request)
+    if error:
+        raise Http404
+    rows = (found.cells(item) for item in held_rows(place.scope, period, key).iterator(chunk_size=2000))
+    content = xlsx_bytes(found.headers, rows, title=found.label)
+    return xlsx_response(content, f"{place.scope.name}-{found.label}-{period.start:%Y%m%d}-{period.end:%Y%m%d}")

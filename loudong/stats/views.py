@@ -93,3 +93,13 @@ def group_records_export(request: HttpRequest, code: str, pk: int, key: str) -> 
 @login_required
 def group_export(request: HttpRequest, code: str, pk: int, table: str) -> HttpResponse:
     return pages.table_export(request, _group_place(request, code, pk), table)
+
+
+@login_required
+def held(request: HttpRequest, code: str, key: str) -> HttpResponse:
+    return pages.held(request, _community_place(request, code), key)
+
+
+@login_required
+def held_export(request: HttpRequest, code: str, key: str) -> HttpResponse:
+    return pages.held_export(request, _community_place(request, code), key)

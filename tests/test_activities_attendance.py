@@ -172,6 +172,17 @@ def test_sign_ins_over_the_rate_limit_get_429_in_chinese(client, world, activity
     assert activity.attendance.count() == 2
 
 
+def test_one_activity_has_its_own_limit_and_an_exempt_address_is_never_refused(client, world, activity, settings):
+    settings.RATE_LIMITS = {"signin_activity": (1, 3600)}
+    assert scan(client, activity, name="甲", building=world.building.pk).status_code == 200
+    assert scan(client, activity, name="乙", building=world.building.pk).status_code == 429
+    other = make_activity(world, title="升旗")
+    assert scan(client, other, name="乙", building=world.building.pk).status_code == 200
+    settings.RATE_LIMIT_EXEMPT = ["127.0.0.1"]
+    assert scan(client, activity, name="丙", building=world.building.pk).status_code == 200
+    assert activity.attendance.count() == 2
+
+
 # People covered ------------------------------------------------------------------------------------
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:

@@ -1,28 +1,39 @@
 """Request submissions per second through the resident's form and the JSON API (SQLite, 2 gunicorn
 workers on 127.0.0.1), then the leader's queue with 1,000,000 requests in the database.
 
-    .venv/bin/python benchmarks/request_throughput.py [--submissions 2000] [--threads 16] [--rows 1000000]
+    .venv/bin/python benchmarks/request_throughput.py [--seconds 20] [--connections 8] [--rows 1000000]
 
 A fresh data directory in /tmp (removed afterwards): migrate, a small community (10 buildings, 5
 building groups with their members, a leader, an admin), then gunicorn with 2 sync workers on a free
-127.0.0.1 port. The rate limits are lifted for the benchmark client by LOUDONG_RATE_LIMIT_EXEMPT=127.0.0.1
-(or the setting RATE_LIMIT_EXEMPT); the outbox queues notifications in the database as in production.
+127.0.0.1 port (the options scripts/start uses).
 
-1. Form: each thread opens the QR landing page once (/ask/b/<building>/) for its CSRF cookie and the
-   signed start time, waits out the minimum fill time, then posts the last screen of the form (the
-   one that saves: all three screens' fields, honeypot empty) as often as it can; one POST = one
-   request placed, answered by the redirect to the receipt.
-2. API: POST /api/v1/requests with a bearer token and an Idempotency-Key, as the mini-program does.
+The load comes from wrk (a C client, Debian package wrk; installed with apt-get when missing and this
+runs as root) with a Lua script per path, so that the client takes little of the 2 CPUs it shares with
+the server; without wrk a lean multi-process client (http.client) stands in. For each path the CPU
+seconds of the client, of the gunicorn workers and of everything else on the machine are printed as
+shares of the machine, since other work on the machine slows the server down.
+
+0. Floor: GET /api/v1/requests without a token (401 from the API's authentication), what a request
+   costs through gunicorn, the middleware and the API router when it does nothing.
+1. Form: the QR landing page (/ask/b/<building>/) is read once for the CSRF cookie and the signed
+   start time; after the minimum fill time the last screen of the form (the one that saves: all three
+   screens' fields, honeypot empty) is posted over and over; one POST = one request placed, answered
+   by the redirect to the receipt. The client's address is in LOUDONG_RATE_LIMIT_EXEMPT, so every hit
+   is counted (the counters are written as in production) but none is refused.
+2. API: POST /api/v1/requests with a bearer token and a fresh Idempotency-Key, as the mini-program does.
+   After each path the requests in the database are counted: every acknowledged submission must be there.
 3. Queue: 1,000,000 requests bulk-inserted (history over three years, 1% open), then the leader's and
    the admin's queue page (/c/bench/requests/, logged in) fetched one at a time through gunicorn, and
    the queue page's queries alone in this process.
 
-Latencies are per HTTP request, measured by the client, in milliseconds.
+Latencies are per HTTP request, measured by the client, in milliseconds. Each path runs --repeat times
+(default 3) and the median run is printed with the others' throughputs after it.
 """
 
 import argparse
-import itertools
+import http.client
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -32,10 +43,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+import urllib.parse
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -44,23 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PASSWORD = "bench-password-9"
 HIDDEN = re.compile(r'name="(csrfmiddlewaretoken|origin|started)" value="([^"]*)"')
-
-
-@dataclass
-class Run:
-    label: str
-    latencies: list[float] = field(default_factory=list)
-    statuses: Counter = field(default_factory=Counter)
-    seconds: float = 0.0
-
-    def line(self) -> str:
-        ok = len(self.latencies)
-        if not ok:
-            return f"{self.label}: no successful submission ({dict(self.statuses)})"
-        ordered = sorted(self.latencies)
-        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-        return (f"{self.label}: {ok} placed in {self.seconds:.1f} s = {ok / self.seconds:.0f}/s; "
-                f"p50 {statistics.median(ordered):.1f} ms, p99 {p99:.1f} ms; statuses {dict(self.statuses)}")
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -134,38 +128,6 @@ def wait_ready(base: str, server: subprocess.Popen) -> None:
     raise SystemExit("gunicorn did not answer")
 
 
-def fire(run: Run, sessions: list, count: int, limit_seconds: float, send) -> Run:
-    """Send up to `count` requests from one thread per session, for at most `limit_seconds`."""
-    numbers = itertools.count()
-    lock = threading.Lock()
-    stop = time.perf_counter() + limit_seconds
-
-    def worker(session: object) -> None:
-        while time.perf_counter() < stop:
-            i = next(numbers)
-            if i >= count:
-                return
-            started = time.perf_counter()
-            try:
-                status = send(session, i)
-            except Exception as exc:  # a refused connection counts as a failure, not a crash
-                status = type(exc).__name__
-            took = (time.perf_counter() - started) * 1000
-            with lock:
-                run.statuses[status] += 1
-                if status in (201, 302):
-                    run.latencies.append(took)
-
-    threads = [threading.Thread(target=worker, args=(s,)) for s in sessions]
-    began = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    run.seconds = time.perf_counter() - began
-    return run
-
-
 def form_path_exists() -> bool:
     from django.urls import NoReverseMatch, reverse
 
@@ -177,49 +139,300 @@ def form_path_exists() -> bool:
     return True
 
 
-def form_run(base: str, world: dict, args: argparse.Namespace) -> Run:
+@dataclass
+class Shot:
+    """One run of one path: what the client saw, and the CPU the client, the server and the rest took."""
+
+    label: str
+    ok: int = 0
+    failed: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    p50: float = 0.0
+    p99: float = 0.0
+    client_cpu: float = 0.0
+    server_cpu: float = 0.0
+    machine_cpu: float = 0.0
+    stored: int | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.seconds if self.seconds else 0.0
+
+    def line(self) -> str:
+        capacity = max(self.seconds * (os.cpu_count() or 1), 1e-9)
+        others = max(0.0, self.machine_cpu - self.client_cpu - self.server_cpu)
+        text = (f"{self.label}: {self.ok} in {self.seconds:.1f} s = {self.rate:.0f}/s; p50 {self.p50:.1f} ms, "
+                f"p99 {self.p99:.1f} ms; CPU of the machine: server {100 * self.server_cpu / capacity:.0f}%, "
+                f"client {100 * self.client_cpu / capacity:.0f}%, others {100 * others / capacity:.0f}%; "
+                f"server CPU {1000 * self.server_cpu / max(self.ok, 1):.1f} ms a request")
+        if self.stored is not None:
+            text += f"; in the database afterwards: {self.stored}" + ("" if self.stored >= self.ok else " (LOST!)")
+        if self.failed:
+            text += f"; failed {self.failed}"
+        return text
+
+
+@dataclass
+class Spec:
+    """What to send: body = prefix + "<thread>-<n>" + suffix; `key_header` gets a fresh value each time."""
+
+    label: str
+    method: str
+    path: str
+    headers: dict
+    prefix: str = ""
+    suffix: str = ""
+    ok_status: int = 200
+    location_has: str = ""
+    key_header: str = ""
+
+
+def cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+def process_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
+def server_pids(master: int) -> list[int]:
+    pids = [master]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == master:
+                    pids.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return pids
+
+
+def children_seconds() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def find_wrk() -> str | None:
+    found = shutil.which("wrk")
+    if found is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"],
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        found = shutil.which("wrk")
+    return found
+
+
+def lua_string(text: str) -> str:
+    return '"' + "".join(chr(b) if 32 <= b < 127 and chr(b) not in '"\\' else f"\\{b:03d}"
+                         for b in text.encode()) + '"'
+
+
+def lua_script(spec: Spec) -> str:
+    headers = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in spec.headers.items())
+    key = f'h[{lua_string(spec.key_header)}] = nonce .. "-" .. tid .. "-" .. count' if spec.key_header else ""
+    body = "nil"
+    if spec.method != "GET":
+        body = f'{lua_string(spec.prefix)} .. tid .. "-" .. count .. {lua_string(spec.suffix)}'
+    success = f"status == {spec.ok_status}"
+    if spec.location_has:
+        success += f' and string.find(hdrs["Location"] or "", {lua_string(spec.location_has)}, 1, true)'
+    return f"""
+local threads = {{}}
+local made = 0
+function setup(thread)
+  made = made + 1
+  thread:set("tid", made)
+  table.insert(threads, thread)
+end
+function init(args)
+  count = 0
+  ok = 0
+  bad = {{}}
+  nonce = {lua_string(uuid.uuid4().hex)}
+end
+function request()
+  count = count + 1
+  local h = {{{headers}}}
+  {key}
+  return wrk.format({lua_string(spec.method)}, {lua_string(spec.path)}, h, {body})
+end
+function response(status, hdrs, body)
+  if {success} then
+    ok = ok + 1
+  else
+    local k = tostring(status)
+    bad[k] = (bad[k] or 0) + 1
+  end
+end
+function done(summary, latency, requests)
+  local total = 0
+  local failed = {{}}
+  for _, t in ipairs(threads) do
+    total = total + t:get("ok")
+    for k, v in pairs(t:get("bad")) do failed[k] = (failed[k] or 0) + v end
+  end
+  local e = summary.errors
+  failed["socket"] = e.connect + e.read + e.write + e.timeout
+  local parts = {{}}
+  for k, v in pairs(failed) do
+    if v > 0 then table.insert(parts, string.format('"%s": %d', k, v)) end
+  end
+  io.write(string.format('RESULT {{"ok": %d, "seconds": %.6f, "p50": %.3f, "p99": %.3f, "failed": {{%s}}}}\\n',
+    total, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    table.concat(parts, ", ")))
+end
+"""
+
+
+def run_wrk(wrk: str, base: str, spec: Spec, connections: int, seconds: float) -> Shot:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua_script(spec))
+    try:
+        answer = subprocess.run(
+            [wrk, "-t1", f"-c{connections}", f"-d{seconds:.0f}s", "--timeout", "30s", "-s", script.name, base],
+            capture_output=True, text=True, check=True,
+        )
+    finally:
+        os.unlink(script.name)
+    line = next((x for x in answer.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if line is None:
+        raise SystemExit(f"wrk said:\n{answer.stdout}\n{answer.stderr}")
+    data = json.loads(line[len("RESULT "):])
+    return Shot(spec.label, ok=data["ok"], failed=data["failed"], seconds=data["seconds"], p50=data["p50"],
+                p99=data["p99"])
+
+
+def _lean_worker(args: tuple) -> tuple[list[float], dict]:
+    spec, host, port, tid, stop_at = args
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    latencies, failed, count = [], {}, 0
+    while time.time() < stop_at:
+        count += 1
+        headers = dict(spec.headers)
+        if spec.key_header:
+            headers[spec.key_header] = f"{tid}-{count}-{uuid.uuid4().hex}"
+        body = None if spec.method == "GET" else f"{spec.prefix}{tid}-{count}{spec.suffix}".encode()
+        started = time.perf_counter()
+        try:
+            connection.request(spec.method, spec.path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            status = response.status
+            good = status == spec.ok_status and spec.location_has in (response.getheader("Location") or "")
+        except (OSError, http.client.HTTPException):
+            connection.close()
+            status, good = "socket", False
+        if response.will_close if status != "socket" else True:
+            connection.close()
+        if good:
+            latencies.append((time.perf_counter() - started) * 1000)
+        else:
+            failed[str(status)] = failed.get(str(status), 0) + 1
+    return latencies, failed
+
+
+def run_lean(base: str, spec: Spec, connections: int, seconds: float) -> Shot:
+    """Without wrk: one process per connection (no shared interpreter lock), plain http.client."""
+    parsed = urllib.parse.urlsplit(base)
+    began = time.perf_counter()
+    stop_at = time.time() + seconds
+    with multiprocessing.Pool(connections) as pool:
+        results = pool.map(_lean_worker, [(spec, parsed.hostname, parsed.port, t, stop_at) for t in range(connections)])
+    shot = Shot(spec.label, seconds=time.perf_counter() - began)
+    latencies = sorted(x for r in results for x in r[0])
+    for _, failed in results:
+        for k, v in failed.items():
+            shot.failed[k] = shot.failed.get(k, 0) + v
+    shot.ok = len(latencies)
+    if latencies:
+        shot.p50 = statistics.median(latencies)
+        shot.p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return shot
+
+
+def stored_requests() -> int:
+    from loudong.tickets.models import Request
+
+    return Request.objects.count()
+
+
+def measure(spec: Spec, base: str, master: int, wrk: str | None, args: argparse.Namespace,
+            count_rows: bool) -> Shot:
+    """One run of one path with its CPU accounting (and the rows it stored, when `count_rows`)."""
+    before_rows = stored_requests() if count_rows else 0
+    pids = server_pids(master)
+    server0, client0, (busy0, _) = process_seconds(pids), children_seconds(), cpu_ticks()
+    if wrk:
+        shot = run_wrk(wrk, base, spec, args.connections, args.seconds)
+    else:
+        shot = run_lean(base, spec, args.connections, args.seconds)
+    shot.server_cpu = process_seconds(pids) - server0
+    shot.client_cpu = children_seconds() - client0
+    shot.machine_cpu = (cpu_ticks()[0] - busy0) / TICKS
+    if count_rows:
+        from django.db import connection
+
+        connection.close()
+        shot.stored = stored_requests() - before_rows
+    return shot
+
+
+def repeated(spec: Spec, base: str, master: int, wrk: str | None, args: argparse.Namespace,
+             count_rows: bool = True) -> str:
+    """Run a path --repeat times; the median run by throughput, then every run's throughput."""
+    shots = [measure(spec, base, master, wrk, args, count_rows) for _ in range(args.repeat)]
+    ranked = sorted(shots, key=lambda s: s.rate)
+    middle = ranked[len(ranked) // 2]
+    lost = [s for s in shots if s.stored is not None and s.stored < s.ok]
+    runs = ", ".join(f"{s.rate:.0f}/s p99 {s.p99:.0f} ms" for s in shots)
+    return middle.line() + f"\n    runs: {runs}" + ("  SUBMISSIONS LOST" if lost else "")
+
+
+def form_spec(base: str, world: dict) -> Spec:
+    """The last screen of the public form, with the hidden fields and the CSRF cookie of a landing page."""
     import requests
 
     from loudong.tickets.forms_public import MIN_FILL_SECONDS
 
-    sessions = []
-    for n in range(args.threads):
-        building_id, stairwell_ids = world["buildings"][n % len(world["buildings"])]
-        session = requests.Session()
-        page = session.get(f"{base}/ask/b/{building_id}/", timeout=10)
-        hidden = dict(HIDDEN.findall(page.text))
-        session.form = {**hidden, "step": "3", "building": building_id, "category": "environment", "kind": "help",
-                        "stairwell": stairwell_ids[0], "room": "301", "photos": "", "contact_name": "王阿姨",
-                        "contact_phone": "13812345678", "website": ""}
-        sessions.append(session)
+    building_id, stairwell_ids = world["buildings"][0]
+    session = requests.Session()
+    page = session.get(f"{base}/ask/b/{building_id}/", timeout=30)
+    hidden = dict(HIDDEN.findall(page.text))
+    fields = {**hidden, "step": "3", "building": building_id, "category": "environment", "kind": "help",
+              "stairwell": stairwell_ids[0], "room": "301", "photos": "", "contact_name": "王阿姨",
+              "contact_phone": "13812345678", "website": ""}
     time.sleep(MIN_FILL_SECONDS + 0.5)
-
-    def send(session: requests.Session, i: int) -> int:
-        data = {**session.form, "description": f"楼道灯坏了，晚上看不见（第{i}次）"}
-        response = session.post(f"{base}/ask/place/", data=data, allow_redirects=False, timeout=30)
-        if response.status_code == 302 and "/receipt/" not in response.headers.get("Location", ""):
-            return 0
-        return response.status_code
-
-    return fire(Run("public form (last screen, saves)"), sessions, args.submissions, args.seconds, send)
+    cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
+    prefix = urllib.parse.urlencode(fields) + "&description=" + urllib.parse.quote("楼道灯坏了，晚上看不见（第")
+    return Spec("public form (last screen, saves)", "POST", "/ask/place/",
+                {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+                prefix=prefix, suffix=urllib.parse.quote("次）"), ok_status=302, location_has="/receipt/")
 
 
-def api_run(base: str, world: dict, args: argparse.Namespace) -> Run:
-    import requests
+def api_spec(world: dict) -> Spec:
+    building_id, stairwell_ids = world["buildings"][3]
+    body = {"community": "bench", "building_id": building_id, "stairwell_id": stairwell_ids[0], "room": "502",
+            "category_code": "hardship", "channel": "visit", "contact_name": "李大爷",
+            "contact_phone": "13912345678", "description": "老人需要代买药品（第@次）"}
+    prefix, suffix = json.dumps(body, ensure_ascii=False).split("@")
+    return Spec("API POST /api/v1/requests", "POST", "/api/v1/requests",
+                {"Authorization": f"Bearer {world['token']}", "Content-Type": "application/json"},
+                prefix=prefix, suffix=suffix, ok_status=201, key_header="Idempotency-Key")
 
-    headers = {"Authorization": f"Bearer {world['token']}", "Content-Type": "application/json"}
-    sessions = [requests.Session() for _ in range(args.threads)]
 
-    def send(session: requests.Session, i: int) -> int:
-        building_id, stairwell_ids = world["buildings"][i % len(world["buildings"])]
-        body = {"community": "bench", "building_id": building_id, "stairwell_id": stairwell_ids[0], "room": "502",
-                "category_code": "hardship", "channel": "visit", "description": f"老人需要代买药品（第{i}次）",
-                "contact_name": "李大爷", "contact_phone": "13912345678"}
-        response = session.post(f"{base}/api/v1/requests", data=json.dumps(body), timeout=30,
-                                headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
-        return response.status_code
-
-    return fire(Run("API POST /api/v1/requests"), sessions, args.submissions, args.seconds, send)
+FLOOR = Spec("floor: GET /api/v1/requests without a token (401)", "GET", "/api/v1/requests", {}, ok_status=401)
 
 
 STATUSES = [("closed", 90.0), ("rejected", 3.0), ("merged", 2.0), ("resolved", 4.0), ("submitted", 0.4),
@@ -326,13 +539,22 @@ def time_queue_queries(world: dict, username: str, times: int) -> float:
     return statistics.median(took)
 
 
+def gunicorn_command(port: int, workers: int) -> list[str]:
+    """The server as scripts/start runs it (see there for why these options)."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    return [str(gunicorn), "config.wsgi:application", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+            "--log-level", "warning", "--timeout", "120"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--submissions", type=int, default=2000, help="per path")
-    parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=60, help="time limit per path")
+    parser.add_argument("--seconds", type=float, default=15, help="length of one run of one path")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent client connections")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per path; the median is printed")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--rows", type=int, default=1_000_000, help="0 skips the queue part")
     parser.add_argument("--page-fetches", type=int, default=40)
+    parser.add_argument("--lean", action="store_true", help="use the Python client even when wrk is there")
     args = parser.parse_args()
 
     data_dir = tempfile.mkdtemp(prefix="ld-bench-requests-")
@@ -348,23 +570,22 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     world = build()
     connection.close()
+    wrk = None if args.lean else find_wrk()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [str(gunicorn), "config.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--timeout", "120"],
-        cwd=ROOT, env=os.environ.copy(),
-    )
+    server = subprocess.Popen(gunicorn_command(port, args.workers), cwd=ROOT, env=os.environ.copy())
     try:
         wait_ready(base, server)
-        print(f"SQLite in {data_dir}; gunicorn, 2 sync workers, {base}; {os.cpu_count()} CPUs; "
-              f"{args.threads} client threads, up to {args.submissions} submissions or {args.seconds:.0f} s per path")
+        load = Path("/proc/loadavg").read_text().split()[:3]
+        print(f"SQLite in {data_dir}; gunicorn, {args.workers} sync workers, {base}; {os.cpu_count()} CPUs, "
+              f"load average {' '.join(load)}; client {'wrk' if wrk else 'python http.client processes'}, "
+              f"{args.connections} connections; {args.repeat} runs of {args.seconds:.0f} s per path", flush=True)
+        print(repeated(FLOOR, base, server.pid, wrk, args, count_rows=False), flush=True)
         if form_path_exists():
-            print(form_run(base, world, args).line())
+            print(repeated(form_spec(base, world), base, server.pid, wrk, args), flush=True)
         else:
             print("public form: /ask/place/ is not there yet; skipped")
-        print(api_run(base, world, args).line())
+        print(repeated(api_spec(world), base, server.pid, wrk, args), flush=True)
         if not args.rows:
             return
         print(f"loading {args.rows:,} requests ...", flush=True)

@@ -86,8 +86,9 @@ def test_the_list_behind_a_suggestion_shows_those_requests(world, login, meeting
     for _ in range(3):
         place(world)
     page = login(world.leader).get(reverse("meetings:recurring", args=[world.community.code]),
-                                   {"building": world.building.pk, "category": "environment"})
+                                   {"building": world.building.pk, "category": "environment", "meeting": meeting.pk})
     assert page.status_code == 200 and page.content.decode().count("楼道里堆满了杂物") == 3
+    assert reverse("meetings:detail", args=[world.community.code, meeting.pk]) in page.content.decode()
     outsider = login(world.volunteer).get(reverse("meetings:recurring", args=[world.community.code]),
                                           {"building": world.building.pk, "category": "environment"})
     assert outsider.status_code == 404

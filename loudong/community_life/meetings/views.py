@@ -272,6 +272,8 @@ def recurring(request: HttpRequest, code: str) -> HttpResponse:
             .select_related("stairwell").order_by("-created_at"))
     if not rows:
         raise Http404
+    meeting_id = request.GET.get("meeting", "")
+    back = visible_meetings(request.user, community).filter(pk=meeting_id).first() if meeting_id.isdigit() else None
     context = {"community": community, "building": building, "rows": rows, "category_name": rows[0].category_name,
-               "rule_text": RULE_TEXT, "window": RECURRING_WINDOW_DAYS}
+               "rule_text": RULE_TEXT, "window": RECURRING_WINDOW_DAYS, "back_meeting": back}
     return render(request, "meetings/recurring.html", context)

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from loudong.api import auth, errors, registry, requests
+from loudong.api import auth, errors, registry, requests, stats
 
 api = NinjaAPI(
     title="Loudong API",
@@ -19,3 +19,4 @@ errors.install(api)
 api.add_router("", auth.router)
 api.add_router("", registry.router)
 api.add_router("", requests.router)
+api.add_router("", stats.router)

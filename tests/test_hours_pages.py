@@ -180,3 +180,19 @@ def test_periods_in_the_address_are_checked(w, login):
     assert late.resolved_at.astimezone(SHANGHAI).date() == date(2026, 3, 31)
     page = client.get(reverse("hours:mine", args=["xihu"]) + "?start=2026-04-01&end=2026-04-30").content.decode()
     assert "0.0 小时" in page
+
+
+def test_the_leader_opens_a_volunteers_records_and_issues_from_there(w, login):
+    leader = login(w.leader)
+    url = reverse("hours:member", args=["xihu", w.zhao_member.pk]) + MARCH_Q
+    page = leader.get(url).content.decode()
+    assert "为民服务：环境卫生" in page and "出具志愿服务记录证明" in page
+    assert AuditEntry.objects.filter(action="view", object_type="member").exists()
+    leader.post(reverse("hours:issue", args=["xihu", w.zhao_member.pk]), {"start": "2026-03-01", "end": "2026-03-31"})
+    page = leader.get(url).content.decode()
+    number = Certificate.objects.get().number
+    assert f"这段时间的证明已出具：<strong>{number}</strong>" in page
+    assert number in login(w.zhao_user).get(reverse("hours:mine", args=["xihu"])).content.decode()
+    bad = login(w.leader).post(reverse("hours:issue", args=["xihu", w.zhao_member.pk]), {"start": "2026-03-31",
+                                                                               "end": "2026-03-01"}, follow=True)
+    assert "起始日期不能晚于截止日期" in bad.content.decode()

@@ -4,6 +4,10 @@ Hours are never entered twice: the errand, the visit or the activity records how
 served, once, and each source hands its rows to the hours ledger as `ServiceRecord`s through a
 function `service_records(community_id, start, end)` in its own `hours_source.py`. The pair
 (source, source_id, member_id) is unique across all sources.
+
+A source may also offer `service_records_many(community_ids, start, end)`, the same records for
+several communities in one query; the ledger (loudong.hours.ledger) uses it when present, so
+figures for a subdistrict or a district do not query once per community.
 """
 
 from dataclasses import dataclass

@@ -220,3 +220,46 @@ def test_photos_lose_their_location_and_stop_at_six(login, world, settings, tmp_
     photo = stored.first()
     assert client.get(f"/c/xihu/activities/{activity.pk}/photos/{photo.pk}/").status_code == 200
     assert login(world.outsider).get(f"/c/xihu/activities/{activity.pk}/photos/{photo.pk}/").status_code == 404
+
+
+def test_an_activity_in_a_venue_takes_its_name_as_the_place_and_a_closed_venue_is_refused_for_new_ones(login, world):
+    from loudong.groups.models import Venue, VenueConsent
+
+    venue = Venue.objects.create(community=world.community, group=world.group, host=world.liu_member,
+                                 household=world.household)
+    consent = VenueConsent.objects.create(community=world.community, venue=venue, given_on=date(2026, 1, 5))
+    client = login(world.leader)
+    response = client.post("/c/xihu/activities/new/", form_data(world, type="home_study", venue=venue.pk, place=""))
+    assert response.status_code == 302
+    assert Activity.objects.get().place == "环城北路93号党小组红色议事厅"
+    consent.withdrawn_on = date(2026, 2, 1)
+    consent.save()
+    refused = client.post("/c/xihu/activities/new/", form_data(world, venue=venue.pk))
+    assert refused.status_code == 400 and "这个红色议事厅已关闭" in refused.content.decode()
+    # The activity held there before it closed can still be corrected.
+    held = Activity.objects.get()
+    changed = client.post(f"/c/xihu/activities/{held.pk}/edit/",
+                          form_data(world, type="home_study", venue=venue.pk, place="", title="家庭党校：重温入党誓词"))
+    assert changed.status_code == 302
+    held.refresh_from_db()
+    assert held.title == "家庭党校：重温入党誓词" and held.venue == venue
+
+
+def test_a_leader_of_another_group_may_read_but_not_change_or_see_names(login, world):
+    from conftest import make_user
+
+    from loudong.accounts.models import Role
+    from loudong.groups.models import BuildingGroup
+
+    other_group = BuildingGroup.objects.create(community=world.community, name="学宫巷3号党小组")
+    other_leader = make_user("other-leader", Role.LEADER, community=world.community, group=other_group)
+    activity = make_activity(world)
+    client = login(other_leader)
+    assert client.get(f"/c/xihu/activities/{activity.pk}/").status_code == 200
+    for url in ("edit/", "attendance/"):
+        assert client.get(f"/c/xihu/activities/{activity.pk}/{url}").status_code == 404
+    assert client.post(f"/c/xihu/activities/{activity.pk}/delete/").status_code == 404
+    assert client.post(f"/c/xihu/activities/{activity.pk}/minutes/", {}).status_code == 404
+    # Creating, they choose only their own group and its members.
+    response = client.post("/c/xihu/activities/new/", form_data(world))
+    assert response.status_code == 400 and "请重新选择党小组" in response.content.decode()

@@ -10,6 +10,7 @@ from django.core import signing
 from loudong.accounts.models import User
 from loudong.community_life.activities.models import MAX_PHOTOS, Activity
 from loudong.community_life.activities.scope import creatable_groups, is_admin, member_choices
+from loudong.groups.models import Venue
 from loudong.groups.views import open_venues
 from loudong.lib.identity import InvalidValue, normalize_phone
 from loudong.lib.workdays import SHANGHAI
@@ -66,10 +67,15 @@ class ActivityForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 4}),
                                   error_messages={"max_length": "活动内容最多 2000 字"})
 
-    def __init__(self, *args: object, community: Community, user: User, **kwargs: object) -> None:
+    def __init__(self, *args: object, community: Community, user: User, activity: Activity | None = None,
+                 **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.community = community
-        self.fields["venue"].queryset = open_venues().filter(community=community).select_related("group")
+        # Open venues, and the one an activity was held in even if it has closed since.
+        venues = open_venues().filter(community=community)
+        if activity is not None and activity.venue_id:
+            venues = venues | Venue.objects.filter(pk=activity.venue_id)
+        self.fields["venue"].queryset = venues.select_related("group").distinct()
         groups = creatable_groups(user, community)
         self.fields["group"].queryset = groups
         if not is_admin(user, community):

@@ -115,13 +115,14 @@ def activity_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if not may_edit(request.user, activity):
         raise Http404
     if request.method == "POST":
-        form = ActivityForm(request.POST, community=community, user=request.user)
+        form = ActivityForm(request.POST, community=community, user=request.user, activity=activity)
         if form.is_valid():
             actions.save_activity(request, community, form.cleaned_data, list(form.cleaned_data["serving"]), activity)
             messages.success(request, "活动已修改。")
             return redirect("activities:detail", code=community.code, pk=activity.pk)
     else:
-        form = ActivityForm(initial=ActivityForm.initial_from(activity), community=community, user=request.user)
+        form = ActivityForm(initial=ActivityForm.initial_from(activity), community=community, user=request.user,
+                            activity=activity)
     return _form_page(request, community, form, activity)
 
 

@@ -243,7 +243,10 @@ def test_area_levels_roll_up_their_communities_without_people(history):
     sub = Scope("subdistrict", history.subdistrict.pk, history.subdistrict.name)
     f = figures(sub, NOV, now=NOW)
     assert counts(f)["collected"] == 12
-    assert [r.label for r in f.by_community.rows] == ["西湖新村社区"]
+    assert [(r.label, r.counts["collected"]) for r in f.by_community.rows] == [("西湖新村社区", 12)]
+    district = figures(Scope("district", history.district.pk, ""), NOV, now=NOW)
+    assert sorted((r.label, r.counts["collected"]) for r in district.by_community.rows) == [
+        ("别的社区", 0), ("西湖新村社区", 12)]
     assert f.by_volunteer.rows == [] and f.by_building.rows == []
     district = Scope("district", history.district.pk, history.district.name)
     assert counts(figures(district, NOV, now=NOW))["resolved"] == 5

@@ -117,11 +117,14 @@ def by_volunteer(requests: QuerySet, now: datetime) -> Breakdown:
     return _breakdown("volunteer", "按志愿者", rows, "assignee_id", names, "已删除的党员")
 
 
-def by_community(requests: QuerySet, now: datetime) -> Breakdown:
+def by_community(requests: QuerySet, now: datetime, community_ids: list[int]) -> Breakdown:
+    """Every community of the area, those without requests in the period too (with zeros)."""
     from loudong.registry.models import Community
 
     rows = _rows(requests, "community_id", now)
-    names = dict(Community.objects.filter(pk__in=[r["community_id"] for r in rows]).values_list("pk", "name"))
+    seen = {r["community_id"] for r in rows}
+    rows += [{"community_id": pk, **dict.fromkeys(BREAKDOWN_KEYS, 0)} for pk in community_ids if pk not in seen]
+    names = dict(Community.objects.filter(pk__in=community_ids).values_list("pk", "name"))
     return _breakdown("community", "按社区", rows, "community_id", names, "未知社区")
 
 
@@ -250,7 +253,7 @@ def figures(scope: Scope, period: Period, *, now: datetime | None = None) -> Fig
         by_building=_empty("building", "按楼栋") if area else by_building(requests, now),
         by_group=_empty("group", "按党小组") if area else by_group(requests, now),
         by_volunteer=_empty("volunteer", "按志愿者") if area else by_volunteer(requests, now),
-        by_community=by_community(requests, now) if area else _empty("community", "按社区"),
+        by_community=by_community(requests, now, scope.community_ids()) if area else _empty("community", "按社区"),
         trend_weekly=weekly, trend_monthly=monthly,
         group_coverage=group_coverage(scope),
         **other_domains(scope, period),

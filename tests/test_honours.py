@@ -100,3 +100,19 @@ def test_an_honoured_resident_can_be_invited_to_give_a_talk(w, login):
     link = f"{create}?type=talk&amp;speaker={w.liu.pk}"
     assert link in page and page.count("请TA宣讲") == 1  # only for the person in the registry
     assert talk_url("xihu", None) is None
+
+
+def test_honours_awarded_counts_each_title_in_the_period_for_the_stats(w):
+    from loudong.community_life.honours.figures import honours_awarded
+
+    given = (
+        ("湖南好人", date(2026, 3, 1), w.community), ("湖南好人", date(2026, 6, 1), w.community),
+        ("衡阳市优秀衡阳群众", date(2026, 5, 1), w.community), ("优秀共产党员", date(2025, 7, 1), w.community),
+        ("湖南好人", date(2026, 4, 1), w.other),
+    )
+    for title, day, community in given:
+        Honour.objects.create(community=community, title=title, awarded_on=day, awarded_by="省委", person_name="某人")
+    assert honours_awarded([w.community.pk], date(2026, 1, 1), date(2026, 12, 31)) == [
+        ("湖南好人", 2), ("衡阳市优秀衡阳群众", 1)]
+    assert honours_awarded([w.community.pk, w.other.pk], date(2026, 1, 1), date(2026, 3, 1)) == [("湖南好人", 1)]
+    assert honours_awarded([], date(2026, 1, 1), date(2026, 12, 31)) == []

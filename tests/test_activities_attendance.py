@@ -113,6 +113,9 @@ def test_a_family_phone_signs_in_the_one_named(client, world, activity):
     assert unclear.status_code == 400 and "请填写姓名和楼栋" in unclear.content.decode()
     assert scan(client, activity, phone=world.wang.phone, name="王秀英").status_code == 200
     assert activity.attendance.get().resident == world.wang
+    # Someone else typing their own name with that phone is not taken for either of them.
+    assert scan(client, activity, phone=world.wang.phone, name="张建国", building=world.building2.pk).status_code == 200
+    assert set(activity.attendance.values_list("resident__name", flat=True)) == {"王秀英", "张建国"}
 
 
 def test_an_unknown_phone_without_a_name_asks_for_name_and_building_and_records_nothing(client, world, activity):

@@ -157,10 +157,10 @@ def match_by_name(community: Community, name: str, building: Building) -> Reside
 
 
 def match_by_phone(community: Community, phone: str, name: str = "") -> Resident | None:
-    """The one resident who gave this phone (and this name, when several share a family phone)."""
+    """The one resident who gave this phone and, when a name is typed too, has that name."""
     people = Resident.objects.filter(community=community, phone=phone)
     found = list(people.select_related("household__stairwell__building"))
-    if name and len(found) > 1:
+    if name:  # a wife may use her husband's phone: the name typed decides who came
         found = [r for r in found if name_key(r.name) == name_key(name)]
     return found[0] if len(found) == 1 else None
 

@@ -53,14 +53,19 @@ def test_bad_input_gets_clear_messages_and_nothing_is_saved(w, login):
 
 def test_the_admin_changes_and_deletes_an_honour(w, login):
     client = login(w.admin)
+    assert "honour-titles" in client.get(reverse("honours:create", args=["xihu"])).content.decode()
     add(client, person_name="李外婆")
     honour = Honour.objects.get()
+    page = client.get(reverse("honours:edit", args=["xihu", honour.pk])).content.decode()
+    assert 'value="李外婆"' in page and 'value="" checked' in page
     client.post(reverse("honours:edit", args=["xihu", honour.pk]), {
         "title": "优秀共产党员", "awarded_on": "2024-07-01", "awarded_by": "中共石鼓区委", "resident": str(w.wang.pk),
         "person_name": "", "note": "",
     })  # fmt: skip
     honour.refresh_from_db()
     assert (honour.title, honour.resident, honour.person_name) == ("优秀共产党员", w.wang, "王秀英")
+    page = client.get(reverse("honours:edit", args=["xihu", honour.pk])).content.decode()
+    assert f'value="{w.wang.pk}" checked' in page
     client.post(reverse("honours:delete", args=["xihu", honour.pk]))
     assert Honour.objects.count() == 0
     assert AuditEntry.objects.filter(object_type="honour", action="delete").exists()

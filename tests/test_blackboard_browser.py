@@ -1,0 +1,37 @@
+"""The study blackboard on a phone: a volunteer writes a note, it hangs on the building's
+blackboard, which a neighbour without an account can read by scanning the poster."""
+
+import pytest
+from playwright.sync_api import Page, expect
+from test_grouplife_browser import fits_the_phone, log_in, log_out
+
+from loudong.community_life.blackboard.models import Note
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_volunteer_writes_a_note_on_the_phone_and_a_neighbour_reads_it(live_server, page: Page, world):
+    w = world
+    base = live_server.url
+    page.set_default_timeout(90_000)  # the live server's first page can be slow on a busy machine
+    log_in(page, base, "volunteer")
+    page.goto(f"{base}/c/xihu/blackboard/")
+    fits_the_phone(page)
+    page.get_by_role("link", name="写学习心得").click()
+    page.get_by_label("标题").fill("重温入党誓词")
+    page.get_by_label("学习心得").fill("七一前，组里几位老党员一起重温入党誓词，讲起当年在厂里带头抢修的故事。")
+    page.get_by_label("环城北路93号").check()
+    fits_the_phone(page)
+    page.get_by_role("button", name="贴上小黑板").click()
+    expect(page.locator(".messages")).to_contain_text("已贴上小黑板")
+    expect(page.get_by_role("heading", name="环城北路93号 · 党史小黑板")).to_be_visible()
+    expect(page.get_by_role("article", name="重温入党誓词")).to_contain_text("王秀英")
+    expect(page.get_by_role("link", name="打印海报（A3）")).to_be_visible()
+    fits_the_phone(page)
+    assert Note.objects.get().building == w.building
+    log_out(page)
+
+    page.goto(f"{base}/c/xihu/blackboard/building/{w.building.pk}/")
+    expect(page.get_by_role("article", name="重温入党誓词")).to_contain_text("带头抢修")
+    expect(page.get_by_role("link", name="打印海报（A4）")).to_have_count(0)
+    fits_the_phone(page)

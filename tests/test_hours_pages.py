@@ -164,7 +164,7 @@ def test_the_public_verification_page_shows_only_the_masked_name_period_hours_an
     certificate, _ = actions.issue_certificate(w.leader, w.zhao_member, date(2026, 3, 1), date(2026, 3, 31))
     page = client.get(reverse("hours:verify", args=["xihu", certificate.token])).content.decode()
     assert "赵*" in page and "0.4 小时" in page and "西湖新村社区党组织" in page and "2026年3月1日" in page
-    for private in ("赵敏", "430407", "环城北路", "学宫巷", "环境卫生", w.group.name):
+    for private in ("赵敏", "430407", "环城北路", "学宫巷", "环境卫生", w.group.name, certificate.number):
         assert private not in page, private
     assert client.get(reverse("hours:verify", args=["xihu", "not-a-token"])).status_code == 404
     assert client.get(reverse("hours:verify", args=["other", certificate.token])).status_code == 404

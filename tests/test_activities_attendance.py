@@ -260,4 +260,4 @@ def test_moving_an_activity_to_another_day_moves_its_people_in_the_figures(login
     assert people_covered([world.community.pk], date(2026, 5, 1), date(2026, 5, 31)) == 0
     assert people_covered([world.community.pk], date(2026, 6, 1), date(2026, 6, 30)) == 1
     changed = AuditEntry.objects.filter(action="update", object_type="activity").get().detail["changes"]
-    assert list(changed) == ["starts_at", "ends_at"]  # the same moments in another zone are no change
+    assert set(changed) == {"starts_at", "ends_at"}  # the same moments in another zone are no change

@@ -133,3 +133,9 @@ def test_the_building_page_include_lists_the_latest_notes(w):
     html = Template("{% load blackboard %}{% blackboard_notes building %}").render(Context({"building": w.building}))
     assert "第一条" in html and "第二条" in html
     assert reverse("blackboard:building", args=["xihu", w.building.pk]) in html
+
+
+def test_the_registry_building_page_shows_its_blackboard(w, login):
+    note(w, title="学习二十大精神")
+    page = login(w.admin).get(reverse("registry:building", args=["xihu", w.building.pk])).content.decode()
+    assert "学习二十大精神" in page

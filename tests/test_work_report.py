@@ -122,6 +122,19 @@ def test_word_file_holds_the_sentences_the_table_and_the_charts(history):
     assert len(document.inline_shapes) == 2  # the monthly trend and the categories
 
 
+def test_highlights_tell_the_honours_of_the_period(history):
+    from loudong.community_life.honours.models import Honour
+
+    for day, name in ((3, "刘光前"), (20, "王秀英")):
+        Honour.objects.create(community=history.community, title="湖南好人", awarded_on=date(2025, 3, day),
+                              awarded_by="湖南省文明办", person_name=name)
+    Honour.objects.create(community=history.community, title="衡阳市优秀衡阳群众", awarded_on=date(2025, 4, 2),
+                          awarded_by="衡阳市", person_name="张建国")
+    text, _ = docx_text(report_docx(build_report(Scope.for_community("xihu"), MARCH)))
+    assert "新涌现出“湖南好人”2名。" in text
+    assert "衡阳市优秀衡阳群众" not in text  # April's honour is not March's
+
+
 def test_pdf_has_chinese_text_and_the_chart_images(history, tmp_path):
     report = build_report(Scope.for_community("xihu"), MARCH)
     path = tmp_path / "report.pdf"

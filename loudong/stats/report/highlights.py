@@ -1,9 +1,9 @@
 """Highlights beyond requests: activities, people covered, visits, meetings, service hours and honours.
 
 The figures of activities, visits, meetings and hours come with `Figures` (loudong.stats.compute asks
-those apps); honours are read here from loudong.community_life.honours when that app offers its
-figures (`honours_awarded(community_ids, start, end)` → [(label, count)] or `honours_in(...)`, a
-queryset of honours with `get_kind_display`/`title`). Anything an installation lacks is left out.
+those apps); honours are read here from loudong.community_life.honours.figures
+(`honours_awarded(community_ids, start, end)` → [(title, count)]), imported on use. A figure an
+installation lacks, or one that is zero, is left out.
 """
 
 import importlib

@@ -189,7 +189,7 @@ def load_worker(url: str, jobs: list, start: float, end: float, events: bool) ->
                   flush=True)
 
 
-def load(url: str, total: int, years: int, events: bool, workers: int) -> None:
+def load(url: str, total: int, years: int, events: bool, workers: int, resume: bool = True) -> None:
     import psycopg
     from django.db import connection
 
@@ -208,6 +208,9 @@ def load(url: str, total: int, years: int, events: bool, workers: int) -> None:
         defer_ddl(conn)
     connection.close()  # the workers are forked: they must not share this process's connection
     began = time.perf_counter()
+    if not resume:
+        jobs = []
+        print("--measure-as-is: the communities not fully loaded stay as they are", flush=True)
     shares = [jobs[i::workers] for i in range(workers)]
     processes = [multiprocessing.Process(target=load_worker, args=(url, share, start, end, events))
                  for share in shares]
@@ -240,6 +243,8 @@ def main() -> None:
     parser.add_argument("--events", action="store_true", help="also write the timeline events")
     parser.add_argument("--reuse", action="store_true", help="keep (and finish loading) the generated data")
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument("--measure-as-is", action="store_true",
+                        help="with --reuse: leave an interrupted load as it is; build the indexes, measure")
     parser.add_argument("--out", default="/tmp/ld-bench-district/reports")
     args = parser.parse_args()
 
@@ -268,7 +273,7 @@ def main() -> None:
         began = time.perf_counter()
         build_registry(args.communities, rng)
         print(f"registry built in {time.perf_counter() - began:.0f} s", flush=True)
-    load(url, args.requests, args.years, args.events, args.workers)
+    load(url, args.requests, args.years, args.events, args.workers, resume=not args.measure_as_is)
     total = Request.objects.count()
     print(f"district: {Community.objects.count()} communities, {total} requests", flush=True)
     if args.generate_only:

@@ -1,7 +1,8 @@
 """The outbox: write messages with the change, deliver them after commit, retry until sent.
 
 `notify_users`, `notify_phone` and `notify_robot` write OutboxMessage rows in the caller's
-transaction. After commit the in-app rows are delivered at once (a local insert) and a background
+transaction. After commit the in-app rows are delivered at once (the inbox rows inserted and the
+messages marked sent in one transaction, however many there are) and a background
 task delivers the rest; `loudong worker` also calls `send_due()` every minute, so a lost task or a
 crash between commit and delivery only delays a message. A failure is retried with exponential
 backoff (30 s, 1 min, 2 min, ... capped at 6 h), forever: a message is never dropped.
@@ -14,11 +15,12 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from loudong.notify.channels import ChannelError, deliver
-from loudong.notify.models import GroupRobot, OutboxMessage
+from loudong.notify.models import GroupRobot, Notification, OutboxMessage
 
 log = logging.getLogger(__name__)
 FIRST_BACKOFF_SECONDS = 30
@@ -34,10 +36,11 @@ def _queue(messages: list[OutboxMessage]) -> list[OutboxMessage]:
     if not messages:
         return []
     created = OutboxMessage.objects.bulk_create(messages)
-    ids = [m.pk for m in created if m.pk is not None]
-    if not ids:  # backends that do not return ids on bulk insert
-        ids = list(OutboxMessage.objects.order_by("-id").values_list("pk", flat=True)[: len(messages)])
-    transaction.on_commit(lambda: deliver_after_commit(ids))
+    if any(m.pk is None for m in created):  # backends that do not return ids on bulk insert
+        ids = list(OutboxMessage.objects.order_by("-id").values_list("pk", flat=True)[: len(created)])
+        for message, pk in zip(created, reversed(ids), strict=True):
+            message.pk = pk
+    transaction.on_commit(lambda: deliver_after_commit(created))
     return created
 
 
@@ -76,13 +79,18 @@ def notify_robot(community_id: int, group_id: int | None, title: str, body: str 
     ])
 
 
-def deliver_after_commit(ids: list[int]) -> None:
-    """In-app messages now (a local insert); the others through a background task."""
-    pending = list(OutboxMessage.objects.filter(pk__in=ids, state=OutboxMessage.State.PENDING))
-    for message in pending:
-        if message.channel == OutboxMessage.Channel.INAPP:
-            send_one(message)
-    remote = [m.pk for m in pending if m.channel != OutboxMessage.Channel.INAPP]
+def deliver_after_commit(messages: list[OutboxMessage] | list[int]) -> None:
+    """In-app messages now (one short transaction for all of them); the others through a background
+    task. `messages`: the rows just queued, or their ids."""
+    if messages and not isinstance(messages[0], OutboxMessage):
+        messages = list(OutboxMessage.objects.filter(pk__in=messages, state=OutboxMessage.State.PENDING))
+    inapp = [m for m in messages if m.channel == OutboxMessage.Channel.INAPP and m.user_id is not None]
+    if inapp:
+        try:
+            deliver_inapp(inapp)
+        except DatabaseError:  # the worker's sweep delivers them
+            log.exception("could not deliver in-app messages now; the worker will")
+    remote = [m.pk for m in messages if m.channel != OutboxMessage.Channel.INAPP or m.user_id is None]
     if remote:
         from loudong.notify.tasks import send_outbox
 
@@ -90,6 +98,21 @@ def deliver_after_commit(ids: list[int]) -> None:
             send_outbox.enqueue(remote)
         except Exception:  # noqa: BLE001 - the worker's sweep sends it anyway
             log.exception("could not queue outbox delivery; the worker will send it")
+
+
+def deliver_inapp(messages: list[OutboxMessage], now: datetime | None = None) -> None:
+    """Put in-app messages in their users' inboxes and mark them sent, together in one transaction.
+    A message another worker delivered meanwhile adds no second inbox row (the outbox id is unique)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        Notification.objects.bulk_create(
+            [Notification(outbox_id=m.pk, user_id=m.user_id, community_id=m.community_id, title=m.title,
+                          body=m.body, url=m.url, created_at=m.created_at) for m in messages],
+            ignore_conflicts=True,
+        )
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in messages], state=OutboxMessage.State.PENDING).update(
+            state=OutboxMessage.State.SENT, attempts=F("attempts") + 1, sent_at=now, last_error=""
+        )
 
 
 def _claim(message: OutboxMessage, now: datetime) -> bool:

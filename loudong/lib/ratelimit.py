@@ -6,7 +6,7 @@ a window boundary cannot double the limit.
 
 Settings (all optional; defaults below):
     RATE_LIMITS = {"ask_client": (10, 3600), ...}   (hits, seconds) per limit name, merged over DEFAULTS
-    RATE_LIMIT_EXEMPT = ["127.0.0.1"]                client addresses never limited (load tests);
+    RATE_LIMIT_EXEMPT = ["127.0.0.1"]                client addresses counted but never refused (load tests);
                                                      default: env LOUDONG_RATE_LIMIT_EXEMPT, comma-separated
     RATE_LIMIT_TRUSTED_PROXIES = ["127.0.0.1", "::1"]  proxies whose X-Forwarded-For names the client
 
@@ -95,16 +95,19 @@ def is_exempt(request: HttpRequest) -> bool:
     return client_address(request) in _exempt_addresses()
 
 
-def _count(scope: str, window: int) -> int:
-    """Add one hit to (scope, window) and return the window's total; one statement, safe across processes."""
+def _count(scope: str, window: int, previous_window: int) -> tuple[int, int]:
+    """Add one hit to (scope, window); (this window's total, the previous window's). One statement,
+    safe across processes."""
     table = connection.ops.quote_name(RateCounter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (scope, window_start, hits) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (scope, window_start) DO UPDATE SET hits = {table}.hits + 1 RETURNING hits",
-            [scope, window],
+            f"ON CONFLICT (scope, window_start) DO UPDATE SET hits = {table}.hits + 1 "
+            f"RETURNING hits, (SELECT p.hits FROM {table} p WHERE p.scope = %s AND p.window_start = %s)",
+            [scope, window, scope, previous_window],
         )
-        return cursor.fetchone()[0]
+        current, previous = cursor.fetchone()
+    return current, previous or 0
 
 
 def hit(name: str, key: object, now: float | None = None) -> RateLimited | None:
@@ -113,11 +116,9 @@ def hit(name: str, key: object, now: float | None = None) -> RateLimited | None:
     now = time.time() if now is None else now
     window = int(now // rule.seconds) * rule.seconds
     scope = f"{name}:{key}"[:120]
-    current = _count(scope, window)
+    current, previous = _count(scope, window, window - rule.seconds)
     if current == 1:
         RateCounter.objects.filter(window_start__lt=int(now) - max(KEEP_SECONDS, 2 * rule.seconds)).delete()
-    earlier = RateCounter.objects.filter(scope=scope, window_start=window - rule.seconds)
-    previous = earlier.values_list("hits", flat=True).first() or 0
     elapsed = now - window
     estimate = previous * (1 - elapsed / rule.seconds) + current
     if estimate <= rule.hits:
@@ -132,13 +133,13 @@ def hit(name: str, key: object, now: float | None = None) -> RateLimited | None:
 
 def rate_limited(request: HttpRequest, prefix: str, client_key: object, building_id: int | None) -> RateLimited | None:
     """Check the client first and stop there if it is over, so one client's surplus cannot use up
-    the building's share; then the building."""
-    if is_exempt(request):
-        return None
+    the building's share; then the building. An exempt client is counted like any other (so a load
+    test pays what production pays) but never refused."""
+    exempt = is_exempt(request)
     refused = hit(f"{prefix}_client", client_key)
-    if refused is None and building_id is not None:
+    if (refused is None or exempt) and building_id is not None:
         refused = hit(f"{prefix}_building", building_id)
-    return refused
+    return None if exempt else refused
 
 
 def too_many(request: HttpRequest, refused: RateLimited) -> HttpResponse:

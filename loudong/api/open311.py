@@ -185,7 +185,8 @@ def create(request: HttpRequest, fmt: str) -> HttpResponse:
     code = param(request, "service_code")
     if not code:
         raise Open311Error(400, "缺少 service_code（点单类别）")
-    if current_rules(community.pk).category(code) is None:
+    rules = current_rules(community.pk)
+    if rules.category(code) is None:
         raise Open311Error(404, f"没有这个 service_code（点单类别）：{code[:40]}")
     place = locate(community, request.POST)
     description = param(request, "description")
@@ -205,7 +206,7 @@ def create(request: HttpRequest, fmt: str) -> HttpResponse:
                 community=community, building=place.building, stairwell=place.stairwell, room=place.room,
                 category_code=code, description=description, kind=kind, channel=Request.Channel.OPEN311,
                 contact_name=contact_name(param(request, "first_name"), param(request, "last_name")),
-                contact_phone=param(request, "phone")[:20], anonymous=anonymous,
+                contact_phone=param(request, "phone")[:20], anonymous=anonymous, rules=rules,
             )
         except TransitionError as error:
             return error_response(fmt, Open311Error(400, error.message))

@@ -145,7 +145,8 @@ def create_request(request: HttpRequest, body: RequestIn) -> Status:
     a call). Send `Idempotency-Key` so a retry after a lost answer does not file it twice."""
     user = request.auth
     community = community_for(user, body.community, STAFF_ROLES)
-    if current_rules(community.pk).category(body.category_code) is None:
+    rules = current_rules(community.pk)
+    if rules.category(body.category_code) is None:
         return invalid(f"没有这个点单类别：{body.category_code}")
     building = Building.objects.filter(community=community, pk=body.building_id).first()
     if building is None:
@@ -168,7 +169,7 @@ def create_request(request: HttpRequest, body: RequestIn) -> Status:
             community=community, building=building, stairwell=stairwell, household=household, room=body.room,
             category_code=body.category_code, kind=body.kind, channel=body.channel, description=body.description,
             contact_name=body.contact_name, contact_phone=body.contact_phone, anonymous=body.anonymous,
-            resident=resident, by=user,
+            resident=resident, by=user, rules=rules,
         )
     except TransitionError as error:
         return refused(error.message)

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from loudong.lib import workdays
 from loudong.policy.models import current_rules
+from loudong.policy.rules import Category
 from loudong.tickets.models import OPEN, CalendarOverride, Request
 
 DEFAULT_RESPONSE_HOURS = 24
@@ -52,13 +53,14 @@ def category_limits(community_id: int, category_code: str) -> tuple[int, int]:
     return category.response_hours, category.resolve_working_days
 
 
-def response_deadline(req: Request, start: datetime) -> datetime:
-    hours, _ = category_limits(req.community_id, req.category_code)
+def response_deadline(req: Request, start: datetime, category: Category | None = None) -> datetime:
+    """`category`: the request's category when the caller has read the rules already."""
+    hours = category.response_hours if category else category_limits(req.community_id, req.category_code)[0]
     return start + timedelta(hours=hours)
 
 
-def resolve_deadline(req: Request, start: datetime) -> datetime:
-    _, days = category_limits(req.community_id, req.category_code)
+def resolve_deadline(req: Request, start: datetime, category: Category | None = None) -> datetime:
+    days = category.resolve_working_days if category else category_limits(req.community_id, req.category_code)[1]
     return workdays.add_working_days(start, days, overrides(start))
 
 

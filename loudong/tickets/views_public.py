@@ -6,6 +6,7 @@ errors. The tracking link's secret token is the resident's only key; every chang
 through loudong.tickets.actions.
 """
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -161,13 +162,20 @@ def place(request: HttpRequest) -> HttpResponse:
     refusal = _bot_check(contact, values)
     if refusal:
         return _screen(request, 3, origin, values, contact=contact, refusal=refusal, **context)
-    limited = check_rate(request, building.pk)
+    # The rate counters and the request are written in one transaction (one write lock, one commit);
+    # a refused request still leaves its hit counted.
+    req = refusal = None
+    with transaction.atomic():
+        limited = check_rate(request, building.pk)
+        if limited is None:
+            try:
+                req = _submit(origin, choice, detail, contact, building, stairwells)
+            except actions.TransitionError as error:
+                refusal = error.message
     if limited is not None:
         return limited
-    try:
-        req = _submit(origin, choice, detail, contact, building, stairwells)
-    except actions.TransitionError as error:
-        return _screen(request, 3, origin, values, contact=contact, refusal=error.message, **context)
+    if req is None:
+        return _screen(request, 3, origin, values, contact=contact, refusal=refusal, **context)
     delete_drafts(photos)
     return redirect("ask:receipt", token=req.tracking_token)
 
@@ -192,14 +200,15 @@ def _submit(origin: Origin, choice: ChoiceForm, detail: DetailForm, contact: Con
     stairwell_id = detail.cleaned_data.get("stairwell")
     stairwell = next((s for s in stairwells if s.pk == stairwell_id), None)
     household = stairwell.households.filter(room=detail.cleaned_data["room"].strip()).first() if stairwell else None
-    with transaction.atomic():
+    # With a volunteer's card, the "suggested" event is written together with the request.
+    with transaction.atomic() if origin.member is not None else nullcontext():
         req = actions.place_request(
             community=building.community, building=building, category_code=choice.cleaned_data["category"],
             kind=choice.cleaned_data["kind"], description=detail.cleaned_data["description"],
             stairwell=stairwell, household=household, room=detail.cleaned_data["room"],
             contact_name=contact.cleaned_data["contact_name"], contact_phone=contact.cleaned_data["contact_phone"],
             anonymous=contact.cleaned_data["anonymous"], channel=Request.Channel.QR,
-            photos=open_draft_photos(detail.cleaned_data["photos"]),
+            photos=open_draft_photos(detail.cleaned_data["photos"]), rules=choice.rules,
         )
         if origin.member is not None and origin.member.community_id == req.community_id:
             # The resident scanned this volunteer's contact card: the leader's queue suggests them.
@@ -220,8 +229,10 @@ def _origin(token: str) -> Origin | None:
 
 
 def _choice_form(origin: Origin, **kwargs: object) -> ChoiceForm:
-    categories = current_rules(origin.buildings[0].community_id).categories
-    return ChoiceForm(buildings=origin.buildings, categories=categories, **kwargs)
+    rules = current_rules(origin.buildings[0].community_id)
+    form = ChoiceForm(buildings=origin.buildings, categories=rules.categories, **kwargs)
+    form.rules = rules  # handed to place_request, which would otherwise read them again
+    return form
 
 
 def _screen(request: HttpRequest, step: int, origin: Origin, values: dict, **context: object) -> HttpResponse:

@@ -5,14 +5,14 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.core.files.base import File
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 
 from loudong.accounts.models import Role, User
 from loudong.groups.models import BuildingGroup
 from loudong.lib.identity import InvalidValue, normalize_phone
 from loudong.lib.workdays import local
 from loudong.policy.models import current_rules
+from loudong.policy.rules import Rules
 from loudong.registry.models import Building, Community, Household, Resident, Stairwell
 from loudong.tickets import deadlines
 from loudong.tickets.actions.base import (
@@ -37,15 +37,16 @@ STAFF_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
 
 
 def next_number(community: Community, day: date) -> str:
-    """'20261129-1-0007': the Shanghai date, the community id and its count that day."""
-    bumped = RequestSequence.objects.filter(community=community, day=day).update(last=F("last") + 1)
-    if not bumped:
-        try:
-            with transaction.atomic():
-                RequestSequence.objects.create(community=community, day=day, last=1)
-        except IntegrityError:
-            RequestSequence.objects.filter(community=community, day=day).update(last=F("last") + 1)
-    last = RequestSequence.objects.filter(community=community, day=day).values_list("last", flat=True).get()
+    """'20261129-1-0007': the Shanghai date, the community id and its count that day. One UPSERT
+    statement takes the next count, safe across processes on SQLite and PostgreSQL alike."""
+    table = connection.ops.quote_name(RequestSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} (community_id, day, "last") VALUES (%s, %s, 1) '
+            f'ON CONFLICT (community_id, day) DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"',
+            [community.pk, connection.ops.adapt_datefield_value(day)],
+        )
+        last = cursor.fetchone()[0]
     return f"{day:%Y%m%d}-{community.pk}-{last:04d}"
 
 
@@ -87,11 +88,12 @@ def place_request(*, community: Community, building: Building, category_code: st
                   stairwell: Stairwell | None = None, household: Household | None = None, room: str = "",
                   contact_name: str = "", contact_phone: str = "", anonymous: bool = False,
                   resident: Resident | None = None, by: User | None = None, photos: Iterable[File] = (),
-                  now: datetime | None = None) -> Request:
-    """Create a request. `by` is the staff member entering it for a resident (代点单), else None."""
+                  now: datetime | None = None, rules: Rules | None = None) -> Request:
+    """Create a request. `by` is the staff member entering it for a resident (代点单), else None.
+    `rules`: the community's current rules when the caller has just read them (saves reading again)."""
     now = now_or(now)
     stairwell, household = _place_checks(community, building, stairwell, household, by)
-    category = current_rules(community.pk).category(category_code)
+    category = (rules or current_rules(community.pk)).category(category_code)
     if category is None:
         raise TransitionError("请选择诉求类别。")
     if kind not in Request.Kind.values:
@@ -112,17 +114,21 @@ def place_request(*, community: Community, building: Building, category_code: st
         candidate = resident.household
         if candidate.stairwell.building_id == building.pk and stairwell in (None, candidate.stairwell):
             household, stairwell = candidate, candidate.stairwell
-    group = group_for(building, stairwell)
+    # The stairwell's group by its id (nothing to read); the building's only group otherwise.
+    if stairwell is not None and stairwell.group_id:
+        group_id = stairwell.group_id
+    else:
+        group_id = getattr(group_for(building, stairwell), "pk", None)
     req = Request(
         community=community, number=next_number(community, local(now).date()), building=building,
         stairwell=stairwell, household=household, room=(room or (household.room if household else "")).strip()[:20],
-        group=group, category_code=category.code, category_name=category.name, kind=kind, channel=channel,
+        group_id=group_id, category_code=category.code, category_name=category.name, kind=kind, channel=channel,
         description=description, contact_name=contact_name.strip()[:40], contact_phone=phone,
         anonymous=anonymous, resident=resident, created_by=by, tracking_token=secrets.token_urlsafe(16),
         status=Status.SUBMITTED, created_at=now, updated_at=now,
     )
-    req.response_due_at = deadlines.response_deadline(req, now)
-    deadlines.start_clock(req, now, deadlines.resolve_deadline(req, now))
+    req.response_due_at = deadlines.response_deadline(req, now, category)
+    deadlines.start_clock(req, now, deadlines.resolve_deadline(req, now, category))
     req.save()
     for photo in photos:
         RequestPhoto.objects.create(request=req, stage=RequestPhoto.Stage.ASKED, image=photo, uploaded_at=now)

@@ -81,3 +81,16 @@ def test_a_queue_page_of_requests_gets_its_duplicates_in_three_queries(world, dj
     assert [d.request for d in found[first.pk]] == [second]
     assert [d.request for d in found[second.pk]] == [first]
     assert found[third.pk] == []
+
+
+def test_the_queue_counts_duplicates_without_reading_them(world, django_assert_max_num_queries):
+    from loudong.tickets.suggest.duplicates import count_duplicates_many, suggest_duplicates_many
+
+    first = place(world, "楼道堆放杂物很多")
+    second = place(world, "楼道堆放杂物太多了")
+    third = place(world, "医保报销怎么办", category="policy", building=world.building2)
+    with django_assert_max_num_queries(2):  # the categories, the open texts
+        counts = count_duplicates_many([first, second, third])
+    assert counts == {first.pk: 1, second.pk: 1, third.pk: 0}
+    found = suggest_duplicates_many([first, second, third])
+    assert counts == {pk: len(items) for pk, items in found.items()}

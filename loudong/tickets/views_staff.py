@@ -85,10 +85,10 @@ def _suggest(cards: list[Card], now: object) -> None:
     if not requests:
         return
     ranked = rank.recommend_many(requests, now=now, limit=2)
-    found = duplicates.suggest_duplicates_many(requests)
+    found = duplicates.count_duplicates_many(requests)
     for card in cards:
         card.suggested = ranked.get(card.req.pk, [])
-        card.duplicates = len(found.get(card.req.pk, []))
+        card.duplicates = found.get(card.req.pk, 0)
         guess = classify.suggest_category(card.req)
         if guess and guess.code != card.req.category_code:
             card.category_guess = guess

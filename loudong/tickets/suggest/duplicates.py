@@ -71,7 +71,20 @@ def suggest_duplicates(request: Request, *, limit: int = 5) -> list[Duplicate]:
 
 def suggest_duplicates_many(requests: Iterable[Request], *, limit: int = 5) -> dict[int, list[Duplicate]]:
     """Duplicates for several requests (a page of the leader's queue) in three queries."""
-    requests = list(requests)
+    scored = _scored_many(list(requests), limit)
+    matched = {pk for found in scored.values() for _, pk in found}
+    by_id = Request.objects.select_related("building").in_bulk(matched) if matched else {}
+    return {pk: [Duplicate(by_id[other], score) for score, other in found if other in by_id]
+            for pk, found in scored.items()}
+
+
+def count_duplicates_many(requests: Iterable[Request], *, limit: int = 5) -> dict[int, int]:
+    """How many duplicates each request has (what the queue's cards say), without reading them."""
+    return {pk: len(found) for pk, found in _scored_many(list(requests), limit).items()}
+
+
+def _scored_many(requests: list[Request], limit: int) -> dict[int, list[tuple[float, int]]]:
+    """(similarity, id) of each request's likely duplicates, most alike first."""
     codes = {r.category_code for r in requests}
     for community_id in {r.community_id for r in requests}:
         codes |= {c.code for c in current_rules(community_id).categories}
@@ -94,10 +107,7 @@ def suggest_duplicates_many(requests: Iterable[Request], *, limit: int = 5) -> d
                 found.append((score, pk))
         found.sort(key=lambda pair: pair[0], reverse=True)
         del found[limit:]
-    matched = {pk for found in scored.values() for _, pk in found}
-    by_id = Request.objects.select_related("building").in_bulk(matched) if matched else {}
-    return {pk: [Duplicate(by_id[other], score) for score, other in found if other in by_id]
-            for pk, found in scored.items()}
+    return scored
 
 
 def public_excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:

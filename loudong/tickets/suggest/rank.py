@@ -155,11 +155,19 @@ def _place(fit: Recommendation, member: Member, request: Request, neighbours: se
 
 def _matching_items(member: Member, text: str) -> list[str]:
     matched = []
-    for item in member.service_items.all():
-        keys = SERVICE_WORDS.get(item.name) or _name_pieces(item.name)
-        if item.name in text or any(key in text for key in keys):
-            matched.append(item.name)
+    for name in _item_names(member):
+        keys = SERVICE_WORDS.get(name) or _name_pieces(name)
+        if name in text or any(key in text for key in keys):
+            matched.append(name)
     return matched[:2]
+
+
+def _item_names(member: Member) -> list[str]:
+    """The member's service items' names, kept on the instance: a page ranks it for many requests."""
+    names = getattr(member, "_service_item_names", None)
+    if names is None:
+        names = member._service_item_names = [item.name for item in member.service_items.all()]
+    return names
 
 
 def _name_pieces(name: str) -> tuple[str, ...]:

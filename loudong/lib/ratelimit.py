@@ -32,6 +32,8 @@ DEFAULTS: dict[str, tuple[int, int]] = {
     "ask_building": (60, 3600),  # public form: all submissions for one building, per hour
     "open311_client": (600, 3600),  # one Open311 key (a city's hotline forwards many), per hour
     "open311_building": (60, 3600),  # Open311 requests for one building, per hour
+    "signin_client": (30, 3600),  # activity sign-in: one phone's address, per hour
+    "signin_activity": (1000, 3600),  # all sign-ins of one activity, per hour
 }
 # Counter rows older than this are removed when a new window starts.
 KEEP_SECONDS = 2 * 86400

@@ -18,9 +18,6 @@ from loudong.community_life.activities.models import Activity
 from loudong.lib import ratelimit
 from loudong.registry.models import Building
 
-# Limits of their own, beside the request form's (settings.RATE_LIMITS may override them).
-ratelimit.DEFAULTS.setdefault("signin_client", (30, 3600))  # one phone's address, per hour
-ratelimit.DEFAULTS.setdefault("signin_activity", (1000, 3600))  # all sign-ins of one activity, per hour
 COOKIE_DAYS = 3
 
 

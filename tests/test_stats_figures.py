@@ -221,16 +221,17 @@ def test_a_rate_on_fewer_than_five_cases_is_shown_as_cases_not_a_percentage():
     assert Rate("r", "满意率", "", 2, 3).percent == 66.7
 
 
-def test_trends_count_collected_by_collection_week_and_resolved_by_resolution_week(history):
+def test_trends_count_each_collection_week_and_how_many_of_those_are_resolved_now(history):
     f = figures(Scope.for_community("xihu"), NOV, now=NOW)
     weeks = {p.start: (p.collected, p.resolved) for p in f.trend_weekly}
-    assert weeks[date(2026, 10, 26)] == (1, 0)  # the 31 October one, a Saturday
-    assert weeks[date(2026, 11, 2)] == (3, 4)  # plain, basic, reopened collected; they and october resolved
+    assert weeks[date(2026, 10, 26)] == (1, 1)  # the 31 October one (a Saturday), resolved in November
+    assert weeks[date(2026, 11, 2)] == (3, 3)  # plain, basic and reopened, all resolved
+    assert weeks[date(2026, 11, 9)] == (4, 1)  # reopened_open, merged, rejected, escalated (resolved)
     assert weeks[date(2026, 11, 30)] == (1, 0)  # 23:30 on Monday 30 November
     assert sum(c for c, _ in weeks.values()) == 13
     months = {p.start: (p.collected, p.resolved) for p in f.trend_monthly}
-    assert len(months) == 12 and months[date(2026, 11, 1)] == (12, 6)
-    assert months[date(2026, 10, 1)] == (1, 0)
+    assert len(months) == 12 and months[date(2026, 11, 1)] == (12, 5)  # the funnel's 收集 and 办结
+    assert months[date(2026, 10, 1)] == (1, 1)
 
 
 def test_group_coverage_counts_members_in_groups_and_households_served(history):

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from loudong.community_life.activities import figures as activity_figures
@@ -41,6 +41,7 @@ from loudong.stats.results import (
     TrendPoint,
 )
 from loudong.stats.scope import Scope
+from loudong.tickets.models import OPEN
 
 __all__ = ["Breakdown", "BreakdownRow", "Coverage", "Figure", "Figures", "Rate", "TrendPoint", "figures",
            "period_requests"]
@@ -72,9 +73,31 @@ def _figure(key: str, count: int) -> Figure:
     return Figure(d.key, d.label, d.text, count)
 
 
-def _rows(queryset: QuerySet, dimension: str, now: datetime, extra: dict[str, Any] | None = None) -> list[dict]:
-    return list(queryset.values(dimension).annotate(**_counts(BREAKDOWN_KEYS, now), **(extra or {}))
-                .order_by(dimension))
+PERIOD_KEYS = tuple(k for k, d in RECORD_SETS.items() if d.in_period)
+# One scan of the period's requests gives the funnel and every breakdown: counts per combination
+# of these columns, summed in Python (a few thousand combinations at most for a community).
+LOCAL_DIMENSIONS = ("category_code", "building_id", "group_id", "assignee_id")
+AREA_DIMENSIONS = ("category_code", "community_id")
+
+
+def grouped_counts(requests: QuerySet, dimensions: tuple[str, ...], now: datetime) -> list[dict]:
+    return list(requests.values(*dimensions).annotate(**_counts(PERIOD_KEYS, now), name=Max("category_name"))
+                .order_by())
+
+
+def _fold(rows: list[dict], dimension: str, skip_none: bool = False) -> list[dict]:
+    folded: dict[Any, dict] = {}
+    for row in rows:
+        value = row[dimension]
+        if value is None and skip_none:
+            continue
+        into = folded.get(value)
+        if into is None:
+            folded[value] = {dimension: value, "name": row["name"], **{k: row[k] for k in BREAKDOWN_KEYS}}
+        else:
+            for k in BREAKDOWN_KEYS:
+                into[k] += row[k]
+    return list(folded.values())
 
 
 def _breakdown(key: str, label: str, rows: list[dict], dimension: str, names: dict[Any, str],
@@ -91,37 +114,37 @@ def _breakdown(key: str, label: str, rows: list[dict], dimension: str, names: di
     return Breakdown(key, label, columns, out)
 
 
-def by_category(requests: QuerySet, now: datetime) -> Breakdown:
-    rows = _rows(requests, "category_code", now, {"name": Max("category_name")})
+def by_category(grouped: list[dict]) -> Breakdown:
+    rows = _fold(grouped, "category_code")
     names = {r["category_code"]: r["name"] for r in rows}
     return _breakdown("category", "按类别", rows, "category_code", names, "其他")
 
 
-def by_building(requests: QuerySet, now: datetime) -> Breakdown:
-    rows = _rows(requests, "building_id", now)
+def by_building(grouped: list[dict]) -> Breakdown:
+    rows = _fold(grouped, "building_id")
     names = dict(Building.objects.filter(pk__in=[r["building_id"] for r in rows]).values_list("pk", "name"))
     return _breakdown("building", "按楼栋", rows, "building_id", names, "未知楼栋")
 
 
-def by_group(requests: QuerySet, now: datetime) -> Breakdown:
-    rows = _rows(requests, "group_id", now)
+def by_group(grouped: list[dict]) -> Breakdown:
+    rows = _fold(grouped, "group_id")
     ids = [r["group_id"] for r in rows if r["group_id"]]
     names = dict(BuildingGroup.objects.filter(pk__in=ids).values_list("pk", "name"))
     return _breakdown("group", "按党小组", rows, "group_id", names, "未划入党小组")
 
 
-def by_volunteer(requests: QuerySet, now: datetime) -> Breakdown:
-    rows = _rows(requests.filter(assignee__isnull=False), "assignee_id", now)
+def by_volunteer(grouped: list[dict]) -> Breakdown:
+    rows = _fold(grouped, "assignee_id", skip_none=True)
     names = dict(Member.objects.filter(pk__in=[r["assignee_id"] for r in rows])
                  .values_list("pk", "resident__name"))
     return _breakdown("volunteer", "按志愿者", rows, "assignee_id", names, "已删除的党员")
 
 
-def by_community(requests: QuerySet, now: datetime, community_ids: list[int]) -> Breakdown:
+def by_community(grouped: list[dict], community_ids: list[int]) -> Breakdown:
     """Every community of the area, those without requests in the period too (with zeros)."""
     from loudong.registry.models import Community
 
-    rows = _rows(requests, "community_id", now)
+    rows = _fold(grouped, "community_id")
     seen = {r["community_id"] for r in rows}
     rows += [{"community_id": pk, **dict.fromkeys(BREAKDOWN_KEYS, 0)} for pk in community_ids if pk not in seen]
     names = dict(Community.objects.filter(pk__in=community_ids).values_list("pk", "name"))
@@ -143,14 +166,19 @@ def _month_add(first: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def trend_windows(period: Period) -> tuple[list[date], list[date]]:
-    """Week starts (Mondays) and month starts the trends show: the period's, and at least the
-    last 8 weeks / 12 months up to its end so a short period still shows a line."""
+def trend_windows(period: Period, extend: bool = True) -> tuple[list[date], list[date]]:
+    """Week starts (Mondays) and month starts the trends show: the period's whole weeks and months,
+    and with `extend` at least the last 8 weeks / 12 months up to its end, so a short period still
+    shows a line. Subdistricts and districts do not extend (their dashboards read every request of
+    the window: a year of a district is millions of rows); choose 近12个月 there for a year's line."""
     last_week = _monday(period.end)
-    first_week = min(_monday(period.start), last_week - timedelta(weeks=MIN_WEEKS - 1))
-    weeks = [first_week + timedelta(weeks=i) for i in range((last_week - first_week).days // 7 + 1)]
+    first_week = _monday(period.start)
     last_month = period.end.replace(day=1)
-    first_month = min(period.start.replace(day=1), _month_add(last_month, -(MIN_MONTHS - 1)))
+    first_month = period.start.replace(day=1)
+    if extend:
+        first_week = min(first_week, last_week - timedelta(weeks=MIN_WEEKS - 1))
+        first_month = min(first_month, _month_add(last_month, -(MIN_MONTHS - 1)))
+    weeks = [first_week + timedelta(weeks=i) for i in range((last_week - first_week).days // 7 + 1)]
     months, month = [], first_month
     while month <= last_month:
         months.append(month)
@@ -158,30 +186,25 @@ def trend_windows(period: Period) -> tuple[list[date], list[date]]:
     return weeks, months
 
 
-def _trend(scope: Scope, starts: list[date], end: date, trunc: type, label: Any) -> list[TrendPoint]:
-    window = Period(starts[0], end)
-    lo, hi = window.bounds()
-    base = scope.requests()
-
-    def grouped(field: str, rows: QuerySet) -> dict[date, int]:
-        out: dict[date, int] = {}
-        for row in rows.annotate(bucket=trunc(field, tzinfo=SHANGHAI)).values("bucket").annotate(n=Count("pk")):
-            bucket = row["bucket"]
-            day = bucket.astimezone(SHANGHAI).date() if isinstance(bucket, datetime) else bucket
-            out[day] = out.get(day, 0) + row["n"]
-        return out
-
-    collected = grouped("created_at", base.filter(created_at__gte=lo, created_at__lt=hi).order_by())
-    resolved = grouped("resolved_at", base.filter(Q_RESOLVED, resolved_at__gte=lo, resolved_at__lt=hi).order_by())
-    return [TrendPoint(s, label(s), collected.get(s, 0), resolved.get(s, 0)) for s in starts]
-
-
 def trends(scope: Scope, period: Period) -> tuple[list[TrendPoint], list[TrendPoint]]:
-    """Per week and per month: requests collected (by collection day) and resolved (by the day of
-    their latest resolution), up to the period's last day."""
-    weeks, months = trend_windows(period)
-    weekly = _trend(scope, weeks, period.end, TruncWeek, lambda d: f"{d.month}/{d.day}")
-    monthly = _trend(scope, months, period.end, TruncMonth, lambda d: f"{d.year}年{d.month}月")
+    """Per week and per month of collection: the requests collected, and how many of them are
+    resolved now (the funnel's 收集 and 办结, week by week), up to the period's last day.
+    One query counts per Shanghai day; weeks and months are summed from the days."""
+    weeks, months = trend_windows(period, extend=scope.level not in AREA_LEVELS)
+    lo, hi = Period(min(weeks[0], months[0]), period.end).bounds()
+    rows = (scope.requests().filter(created_at__gte=lo, created_at__lt=hi).order_by()
+            .annotate(day=TruncDate("created_at", tzinfo=SHANGHAI)).values("day")
+            .annotate(collected=Count("pk"), resolved=Count("pk", filter=Q_RESOLVED)))
+    by_week: dict[date, list[int]] = {w: [0, 0] for w in weeks}
+    by_month: dict[date, list[int]] = {m: [0, 0] for m in months}
+    for row in rows:
+        day = row["day"]
+        for bucket in (by_week.get(_monday(day)), by_month.get(day.replace(day=1))):
+            if bucket is not None:
+                bucket[0] += row["collected"]
+                bucket[1] += row["resolved"]
+    weekly = [TrendPoint(w, f"{w.month}/{w.day}", *by_week[w]) for w in weeks]
+    monthly = [TrendPoint(m, f"{m.year}年{m.month}月", *by_month[m]) for m in months]
     return weekly, monthly
 
 
@@ -236,11 +259,12 @@ def other_domains(scope: Scope, period: Period) -> dict[str, Any]:
 
 def figures(scope: Scope, period: Period, *, now: datetime | None = None) -> Figures:
     now = now or timezone.now()
-    requests = period_requests(scope, period).order_by()
-    period_keys = [k for k, d in RECORD_SETS.items() if d.in_period]
-    counts = requests.aggregate(**_counts(period_keys, now))
-    live = scope.requests().order_by().aggregate(**_counts([d.key for d in NOW], now))
     area = scope.level in AREA_LEVELS
+    requests = period_requests(scope, period).order_by()
+    grouped = grouped_counts(requests, AREA_DIMENSIONS if area else LOCAL_DIMENSIONS, now)
+    counts = {key: sum(row[key] for row in grouped) for key in PERIOD_KEYS}
+    # Only open requests can count now: the status filter lets the (community, status, ...) index work.
+    live = scope.requests().filter(status__in=OPEN).order_by().aggregate(**_counts([d.key for d in NOW], now))
     weekly, monthly = trends(scope, period)
     return Figures(
         scope_level=scope.level, scope_pk=scope.pk, scope_name=scope.name,
@@ -249,11 +273,11 @@ def figures(scope: Scope, period: Period, *, now: datetime | None = None) -> Fig
         rates=[make_rate(r, counts) for r in RATES],
         open_now=_figure("open_now", live["open_now"]),
         overdue_now=_figure("overdue_now", live["overdue_now"]),
-        by_category=by_category(requests, now),
-        by_building=_empty("building", "按楼栋") if area else by_building(requests, now),
-        by_group=_empty("group", "按党小组") if area else by_group(requests, now),
-        by_volunteer=_empty("volunteer", "按志愿者") if area else by_volunteer(requests, now),
-        by_community=by_community(requests, now, scope.community_ids()) if area else _empty("community", "按社区"),
+        by_category=by_category(grouped),
+        by_building=_empty("building", "按楼栋") if area else by_building(grouped),
+        by_group=_empty("group", "按党小组") if area else by_group(grouped),
+        by_volunteer=_empty("volunteer", "按志愿者") if area else by_volunteer(grouped),
+        by_community=by_community(grouped, scope.community_ids()) if area else _empty("community", "按社区"),
         trend_weekly=weekly, trend_monthly=monthly,
         group_coverage=group_coverage(scope),
         **other_domains(scope, period),

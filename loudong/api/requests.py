@@ -153,7 +153,7 @@ def create_request(request: HttpRequest, body: RequestIn) -> Status:
         return invalid("所选楼栋不在本社区")
     stairwell = household = resident = None
     if body.stairwell_id is not None:
-        stairwell = Stairwell.objects.filter(community=community, pk=body.stairwell_id).first()
+        stairwell = Stairwell.objects.select_related("group").filter(community=community, pk=body.stairwell_id).first()
         if stairwell is None:
             return invalid("所选单元不在本社区")
     if body.household_id is not None:

@@ -127,6 +127,8 @@ def place_request(*, community: Community, building: Building, category_code: st
         anonymous=anonymous, resident=resident, created_by=by, tracking_token=secrets.token_urlsafe(16),
         status=Status.SUBMITTED, created_at=now, updated_at=now,
     )
+    if stairwell is not None and stairwell.group_id == group_id and Stairwell.group.is_cached(stairwell):
+        req.group = stairwell.group  # the caller read it already (the API's answer names the group)
     req.response_due_at = deadlines.response_deadline(req, now, category)
     deadlines.start_clock(req, now, deadlines.resolve_deadline(req, now, category))
     req.save()

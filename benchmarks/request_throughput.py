@@ -38,6 +38,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -557,6 +558,8 @@ def main() -> None:
     parser.add_argument("--lean", action="store_true", help="use the Python client even when wrk is there")
     args = parser.parse_args()
 
+    # Stopped with SIGTERM, still stop gunicorn and remove the data directory (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     data_dir = tempfile.mkdtemp(prefix="ld-bench-requests-")
     os.environ.pop("DATABASE_URL", None)  # the target is SQLite
     os.environ.update(LOUDONG_DATA_DIR=data_dir, LOUDONG_RATE_LIMIT_EXEMPT="127.0.0.1",

@@ -422,7 +422,8 @@ def measure_reports(scopes: "list[tuple[str, object]]", period: object, out_dir:
             total = time.perf_counter() - began
             path = out_dir / f"report-{level}.{fmt}"
             path.write_bytes(content)
-            print(f"  {level:<11} {fmt:<4} {total:6.2f} s (figures {built:5.2f} s)  {len(content) // 1024} KB  {path}")
+            size = len(content) // 1024
+            print(f"  {level:<11} {fmt:<4} {total:6.2f} s (build_report {built:5.2f} s)  {size} KB  {path}")
 
 
 def last_periods(end: date) -> "list[tuple[str, object]]":

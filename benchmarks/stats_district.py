@@ -149,6 +149,7 @@ def defer_ddl(conn: object) -> None:
 
 
 def restore_ddl(conn: object) -> None:
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {DEFERRED_TABLE} (position serial, statement text)")
     statements = conn.execute(f"SELECT position, statement FROM {DEFERRED_TABLE} ORDER BY position").fetchall()
     conn.execute("SET maintenance_work_mem = '1GB'")
     for position, statement in statements:

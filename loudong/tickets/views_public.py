@@ -162,20 +162,15 @@ def place(request: HttpRequest) -> HttpResponse:
     refusal = _bot_check(contact, values)
     if refusal:
         return _screen(request, 3, origin, values, contact=contact, refusal=refusal, **context)
-    # The rate counters and the request are written in one transaction (one write lock, one commit);
-    # a refused request still leaves its hit counted.
-    req = refusal = None
-    with transaction.atomic():
-        limited = check_rate(request, building.pk)
-        if limited is None:
-            try:
-                req = _submit(origin, choice, detail, contact, building, stairwells)
-            except actions.TransitionError as error:
-                refusal = error.message
+    # The counters are single statements; the request's own transaction is kept short (SQLite has
+    # one write lock for both app processes).
+    limited = check_rate(request, building.pk)
     if limited is not None:
         return limited
-    if req is None:
-        return _screen(request, 3, origin, values, contact=contact, refusal=refusal, **context)
+    try:
+        req = _submit(origin, choice, detail, contact, building, stairwells)
+    except actions.TransitionError as error:
+        return _screen(request, 3, origin, values, contact=contact, refusal=error.message, **context)
     delete_drafts(photos)
     return redirect("ask:receipt", token=req.tracking_token)
 

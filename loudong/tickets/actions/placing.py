@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.core.files.base import File
-from django.db import connection
+from django.db import connection, transaction
 
 from loudong.accounts.models import Role, User
 from loudong.groups.models import BuildingGroup
@@ -82,7 +82,6 @@ def _place_checks(community: Community, building: Building, stairwell: Stairwell
     return stairwell, household
 
 
-@atomic_action
 def place_request(*, community: Community, building: Building, category_code: str, description: str,
                   kind: str = Request.Kind.HELP, channel: str = Request.Channel.QR,
                   stairwell: Stairwell | None = None, household: Household | None = None, room: str = "",
@@ -90,7 +89,9 @@ def place_request(*, community: Community, building: Building, category_code: st
                   resident: Resident | None = None, by: User | None = None, photos: Iterable[File] = (),
                   now: datetime | None = None, rules: Rules | None = None) -> Request:
     """Create a request. `by` is the staff member entering it for a resident (代点单), else None.
-    `rules`: the community's current rules when the caller has just read them (saves reading again)."""
+    `rules`: the community's current rules when the caller has just read them (saves reading again).
+    Everything is read and checked first; the writes then take one short transaction (on SQLite it
+    holds the database's one write lock, so nothing that can be done before is done inside)."""
     now = now_or(now)
     stairwell, household = _place_checks(community, building, stairwell, household, by)
     category = (rules or current_rules(community.pk)).category(category_code)
@@ -120,7 +121,7 @@ def place_request(*, community: Community, building: Building, category_code: st
     else:
         group_id = getattr(group_for(building, stairwell), "pk", None)
     req = Request(
-        community=community, number=next_number(community, local(now).date()), building=building,
+        community=community, building=building,
         stairwell=stairwell, household=household, room=(room or (household.room if household else "")).strip()[:20],
         group_id=group_id, category_code=category.code, category_name=category.name, kind=kind, channel=channel,
         description=description, contact_name=contact_name.strip()[:40], contact_phone=phone,
@@ -131,14 +132,17 @@ def place_request(*, community: Community, building: Building, category_code: st
         req.group = stairwell.group  # the caller read it already (the API's answer names the group)
     req.response_due_at = deadlines.response_deadline(req, now, category)
     deadlines.start_clock(req, now, deadlines.resolve_deadline(req, now, category))
-    req.save()
-    for photo in photos:
-        RequestPhoto.objects.create(request=req, stage=RequestPhoto.Stage.ASKED, image=photo, uploaded_at=now)
-    label = None if by else RESIDENT_LABEL
-    record(req, "placed", by=by, at=now, label=label, channel=channel,
-           note=f"{req.get_channel_display()}：{req.get_kind_display()} · {req.category_name}")
-    tell_staff(leaders_of(req), req, "新的点单", f"{req.place_label} · {req.category_name}：{description[:60]}")
-    tell_group_robot(req, "新的点单")
+    leaders = leaders_of(req)
+    with transaction.atomic():
+        req.number = next_number(community, local(now).date())
+        req.save()
+        for photo in photos:
+            RequestPhoto.objects.create(request=req, stage=RequestPhoto.Stage.ASKED, image=photo, uploaded_at=now)
+        label = None if by else RESIDENT_LABEL
+        record(req, "placed", by=by, at=now, label=label, channel=channel,
+               note=f"{req.get_channel_display()}：{req.get_kind_display()} · {req.category_name}")
+        tell_staff(leaders, req, "新的点单", f"{req.place_label} · {req.category_name}：{description[:60]}")
+        tell_group_robot(req, "新的点单")
     return req
 
 

@@ -179,6 +179,7 @@ class Resident(models.Model):
             models.Index(fields=["community", "name_initials"]),
             models.Index(fields=["community", "name_pinyin"]),
             models.Index(fields=["community", "name"]),
+            models.Index(fields=["community", "phone"]),  # placing a request matches the caller by phone
         ]
 
     def __str__(self) -> str:

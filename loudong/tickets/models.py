@@ -172,6 +172,10 @@ class Request(models.Model):
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["building", "category_code", "status"]),
             models.Index(fields=["status", "resolved_at"]),
+            # Figures select a period's requests by collection time, at each level.
+            models.Index(fields=["community", "created_at"]),
+            models.Index(fields=["group", "created_at"]),
+            models.Index(fields=["created_at"]),
         ]
 
     def __str__(self) -> str:

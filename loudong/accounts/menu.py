@@ -58,6 +58,7 @@ SECTIONS: list[tuple[str, list[Entry]]] = [
     ]),
     ("数据", [
         Entry("数据看板", "stats:dashboard", STAFF, "收集、派单、办结、满意，每个数字可查明细"),
+        Entry("工作简报", "stats:work_report", frozenset({ADMIN}), "按时间段生成 Word 或 PDF 简报"),
     ]),
     ("党小组", [
         Entry("党小组", "elections:groups", MEMBERS, "小组、组长和选举"),

@@ -317,3 +317,13 @@ def test_the_community_reads_the_other_domains_figures_and_a_group_leaves_them_t
     assert f.hours_total[1] == 1  # wang's minutes on the offline errands she resolved
     g = figures(Scope.for_group(history.group), NOV, now=NOW)
     assert g.visit_coverage is None and g.activities_by_type == [] and g.hours_total is None
+
+
+def test_a_trend_day_is_the_shanghai_day_on_either_side_of_midnight(world):
+    place(world, datetime(2026, 12, 1, 0, 30, tzinfo=SHANGHAI))  # 16:30 UTC on 30 November
+    place(world, datetime(2026, 11, 30, 7, 30, tzinfo=SHANGHAI))  # 23:30 UTC on 29 November
+    f = figures(Scope.for_community("xihu"), Period(date(2026, 11, 1), date(2026, 12, 6)), now=NOW)
+    months = {p.start: p.collected for p in f.trend_monthly}
+    assert months[date(2026, 11, 1)] == 1 and months[date(2026, 12, 1)] == 1
+    weeks = {p.start: p.collected for p in f.trend_weekly}
+    assert weeks[date(2026, 11, 30)] == 2 and weeks[date(2026, 11, 23)] == 0

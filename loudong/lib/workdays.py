@@ -35,6 +35,8 @@ def is_workday(day: date, overrides: Overrides | None = None) -> bool:
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
+        # The library only knows the years the State Council has published; before that (or for a year
+        # not yet announced) Monday to Friday is the best honest guess, and admins can override days.
         return day.weekday() < 5
 
 

@@ -1,7 +1,7 @@
 """Request submissions per second through the resident's form and the JSON API (SQLite, 2 gunicorn
-workers on 127.0.0.1), then the leader's queue with 1,000,000 requests in the database.
+workers on 127.0.0.1). The leader's queue with 1,000,000 requests: benchmarks/request_queue.py.
 
-    .venv/bin/python benchmarks/request_throughput.py [--seconds 20] [--connections 8] [--rows 1000000]
+    .venv/bin/python benchmarks/request_throughput.py [--seconds 20] [--connections 8]
 
 A fresh data directory in /tmp (removed afterwards): migrate, a small community (10 buildings, 5
 building groups with their members, a leader, an admin), then gunicorn with 2 sync workers on a free
@@ -22,9 +22,6 @@ shares of the machine, since other work on the machine slows the server down.
    is counted (the counters are written as in production) but none is refused.
 2. API: POST /api/v1/requests with a bearer token and a fresh Idempotency-Key, as the mini-program does.
    After each path the requests in the database are counted: every acknowledged submission must be there.
-3. Queue: 1,000,000 requests bulk-inserted (history over three years, 1% open), then the leader's and
-   the admin's queue page (/c/bench/requests/, logged in) fetched one at a time through gunicorn, and
-   the queue page's queries alone in this process.
 
 Latencies are per HTTP request, measured by the client, in milliseconds. Each path runs --repeat times
 (default 3) and the median run is printed with the others' throughputs after it.
@@ -35,7 +32,6 @@ import http.client
 import json
 import multiprocessing
 import os
-import random
 import re
 import shutil
 import signal
@@ -48,7 +44,6 @@ import time
 import urllib.parse
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -436,110 +431,6 @@ def api_spec(world: dict) -> Spec:
 FLOOR = Spec("floor: GET /api/v1/requests without a token (401)", "GET", "/api/v1/requests", {}, ok_status=401)
 
 
-STATUSES = [("closed", 90.0), ("rejected", 3.0), ("merged", 2.0), ("resolved", 4.0), ("submitted", 0.4),
-            ("dispatched", 0.2), ("accepted", 0.3), ("waiting", 0.05), ("escalated", 0.05)]
-OPEN = {"submitted", "dispatched", "accepted", "waiting", "escalated"}
-
-
-def load_rows(world: dict, rows: int) -> float:
-    """Bulk-insert `rows` requests of the community (one multi-row executemany per 20,000)."""
-    from django.db import connection, transaction
-    from django.utils import timezone
-
-    from loudong.tickets.models import Request
-
-    rng = random.Random(4)
-    fields = [f for f in Request._meta.concrete_fields if not f.primary_key]
-    columns = [f.column for f in fields]
-    base = {f.attname: (f.get_default() if f.has_default() else (None if f.null else "")) for f in fields}
-    ops = connection.ops
-    now = timezone.now()
-    names, weights = zip(*STATUSES, strict=True)
-    group_of = {b: world["groups"][k // 2].pk for k, (b, _) in enumerate(world["buildings"])}
-    members_of = {}
-    for m in world["members"]:
-        members_of.setdefault(m.group_id, []).append(m.pk)
-    table = connection.ops.quote_name(Request._meta.db_table)
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    started = time.perf_counter()
-    for chunk in range(0, rows, 20_000):
-        batch = []
-        for i in range(chunk, min(rows, chunk + 20_000)):
-            status = rng.choices(names, weights)[0]
-            age = timedelta(seconds=rng.uniform(0, 30 * 86400 if status in OPEN else 3 * 365 * 86400))
-            created = now - age
-            building_id, stairwell_ids = world["buildings"][i % len(world["buildings"])]
-            group_id = group_of[building_id]
-            row = dict(base)
-            row.update(
-                community_id=world["community"].pk, number=f"B{i:08d}", building_id=building_id,
-                stairwell_id=stairwell_ids[i % 2], group_id=group_id, category_code="environment",
-                category_name="环境卫生", kind="help", channel="qr", description=f"历史点单 {i}",
-                contact_name="居民", contact_phone="13800000000", tracking_token=f"bench{i:012d}",
-                status=status, created_at=created, updated_at=created + timedelta(days=2),
-                response_due_at=created + timedelta(days=1), due_at=created + timedelta(days=3),
-                assignee_id=None if status in ("submitted", "rejected", "merged") else members_of[group_id][0],
-                closed_at=created + timedelta(days=2) if status == "closed" else None,
-                rating="satisfied" if status == "closed" else "",
-            )
-            values = []
-            for f in fields:
-                value = row[f.attname]
-                if value is not None and f.get_internal_type() == "DateTimeField":
-                    value = ops.adapt_datetimefield_value(value)
-                values.append(value)
-            batch.append(values)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(sql, batch)
-    return time.perf_counter() - started
-
-
-def login(base: str, username: str) -> object:
-    import requests
-
-    session = requests.Session()
-    page = session.get(f"{base}/accounts/login/", timeout=10)
-    token = dict(HIDDEN.findall(page.text))["csrfmiddlewaretoken"]
-    answer = session.post(f"{base}/accounts/login/", data={"username": username, "password": PASSWORD,
-                                                           "csrfmiddlewaretoken": token}, allow_redirects=False)
-    assert answer.status_code == 302, f"login failed for {username}: {answer.status_code}"
-    return session
-
-
-def time_pages(session: object, url: str, times: int) -> tuple[float, float]:
-    took = []
-    for _ in range(times):
-        started = time.perf_counter()
-        response = session.get(url, timeout=60)
-        took.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, f"{url}: {response.status_code}"
-    took.sort()
-    return statistics.median(took), took[min(len(took) - 1, int(len(took) * 0.99))]
-
-
-def time_queue_queries(world: dict, username: str, times: int) -> float:
-    """The queue page's queries without rendering: open counts by status, the overdue count, the
-    first page of the 'new' tab with what its cards show."""
-    from django.db.models import Count
-    from django.utils import timezone
-
-    from loudong.accounts.models import User
-    from loudong.tickets.models import OPEN as OPEN_STATUSES
-    from loudong.tickets.models import RUNNING, Request, Status
-
-    user = User.objects.get(username=username)
-    took = []
-    for _ in range(times):
-        started = time.perf_counter()
-        visible = Request.objects.visible_to(user).filter(community=world["community"])
-        dict(visible.filter(status__in=OPEN_STATUSES).order_by().values_list("status").annotate(n=Count("id")))
-        visible.filter(status__in=RUNNING, due_at__lte=timezone.now()).count()
-        list(visible.filter(status=Status.SUBMITTED).select_related("building", "stairwell", "assignee__resident")
-             .order_by("created_at", "id")[:20])
-        took.append((time.perf_counter() - started) * 1000)
-    return statistics.median(took)
-
-
 def gunicorn_command(port: int, workers: int) -> list[str]:
     """The server as scripts/start runs it (see there for why these options)."""
     gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -553,8 +444,6 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="concurrent client connections")
     parser.add_argument("--repeat", type=int, default=3, help="runs per path; the median is printed")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--rows", type=int, default=1_000_000, help="0 skips the queue part")
-    parser.add_argument("--page-fetches", type=int, default=40)
     parser.add_argument("--lean", action="store_true", help="use the Python client even when wrk is there")
     args = parser.parse_args()
 
@@ -589,16 +478,6 @@ def main() -> None:
         else:
             print("public form: /ask/place/ is not there yet; skipped")
         print(repeated(api_spec(world), base, server.pid, wrk, args), flush=True)
-        if not args.rows:
-            return
-        print(f"loading {args.rows:,} requests ...", flush=True)
-        print(f"loaded in {load_rows(world, args.rows):.0f} s")
-        for username in ("leader", "admin"):
-            session = login(base, username)
-            for tab in ("new", "overdue"):
-                p50, p99 = time_pages(session, f"{base}/c/bench/requests/?tab={tab}", args.page_fetches)
-                print(f"queue page as {username}, tab {tab}: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
-            print(f"queue queries alone as {username}: p50 {time_queue_queries(world, username, 40):.1f} ms")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -273,6 +273,9 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set when the import starts and at each chunk: a running job without a recent one has lost its
+    # worker process (killed, machine restarted), and `loudong worker` marks it failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to="imports/%Y/%m/")
     original_name = models.CharField(max_length=200)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)

@@ -2,8 +2,9 @@
 
 Every second it runs the queued background tasks (roster imports, outbox deliveries: the
 django-tasks database queue, as `db_worker` would); every minute it sweeps request deadlines
-(reminders, late responses, overdue escalation, auto-close) and sends outbox messages whose
-retry time has come; every hour it purges expired API idempotency answers.
+(reminders, late responses, overdue escalation, auto-close), sends outbox messages whose
+retry time has come and marks failed the roster imports whose process died; every hour it purges
+expired API idempotency answers.
 
 Run exactly one per deployment (more are safe, since every step locks or claims its rows, but
 unnecessary):  .venv/bin/loudong worker   (Ctrl+C or SIGTERM stops it after the current step)
@@ -23,6 +24,7 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 
 from loudong.notify.outbox import send_due
+from loudong.registry.roster.tasks import fail_stalled
 from loudong.tickets.tasks import sweep
 
 log = logging.getLogger("loudong.worker")
@@ -82,6 +84,7 @@ class Command(BaseCommand):
         try:
             done = sweep()
             sent = send_due()
+            stalled = fail_stalled()
         except Exception:  # noqa: BLE001 - try again next minute
             log.exception("deadline sweep failed")
             return
@@ -90,6 +93,8 @@ class Command(BaseCommand):
                 f"{timezone.localtime():%H:%M} 提醒 {done['reminded']}，响应超时 {done['response_late']}，"
                 f"超期督办 {done['escalated']}，自动办结 {done['closed']}，发送通知 {sent}"
             )
+        if stalled:
+            self.stdout.write(f"{timezone.localtime():%H:%M} 中断的名册导入 {stalled} 个已标记为失败")
 
     def purge_idempotency(self) -> None:
         try:

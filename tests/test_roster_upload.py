@@ -215,3 +215,31 @@ def test_an_admin_cannot_open_another_communitys_job(world, login):
 def test_anonymous_visitors_are_sent_to_login(world, client):
     response = client.get(reverse("roster:import", args=["xihu"]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_worker_marks_failed_an_import_whose_process_died(world, login):
+    """A job left 'running' by a killed worker stops polling once `loudong worker` finds it stalled;
+    a job still sending heartbeats is left alone."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    def running_job(heartbeat_minutes_ago: int) -> ImportJob:
+        return ImportJob.objects.create(
+            community=world.community, created_by=world.admin, original_name="名册.xlsx",
+            file=ContentFile(b"x", name="x.xlsx"), status="running", processed_rows=300, total_rows=1000,
+            heartbeat_at=timezone.now() - timedelta(minutes=heartbeat_minutes_ago),
+        )
+
+    dead, alive = running_job(11), running_job(1)
+    upload_name = dead.file.name
+    assert dead.file.storage.exists(upload_name)
+    call_command("worker", once=True, stdout=io.StringIO())
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert (dead.status, alive.status) == ("failed", "running")
+    assert "导入中断了" in dead.error and dead.finished_at is not None
+    assert not dead.file.storage.exists(upload_name)  # the upload holds personal data
+    page = login(world.admin).get(reverse("roster:status", args=["xihu", dead.pk])).content.decode()
+    assert "导入中断了" in page and "hx-trigger" not in page

@@ -42,13 +42,18 @@ def activities_by_type(community_ids: list[int], start: date, end: date) -> list
     return [(value, label, counts.get(value, 0)) for value, label in Activity.Type.choices]
 
 
-def people_covered(community_ids: list[int], start: date, end: date) -> int:
-    """Distinct persons reached by the activities held in the period, never counted twice."""
+def attendance_in(community_ids: list[int], start: date, end: date) -> QuerySet[Attendance]:
+    """The sign-ins of the activities held in the communities in the period."""
     since, until = day_range(start, end)
-    rows = Attendance.objects.filter(
+    return Attendance.objects.filter(
         community_id__in=list(community_ids), activity_starts_at__gte=since, activity_starts_at__lt=until,
         activity_starts_at__lte=timezone.now(),
     ).order_by()
+
+
+def distinct_people(rows: QuerySet[Attendance]) -> int:
+    """Distinct persons among these sign-ins: each resident once, each unmatched name and building
+    once, and an unmatched one with the name and building of a resident among them not again."""
     residents = rows.filter(resident__isnull=False).values("resident_id").distinct().count()
     same_as_resident = rows.filter(
         resident__isnull=False, building_id=OuterRef("building_id"), name_key=OuterRef("name_key")
@@ -58,3 +63,8 @@ def people_covered(community_ids: list[int], start: date, end: date) -> int:
         .values("building_id", "name_key").distinct().count()
     )  # fmt: skip
     return residents + others
+
+
+def people_covered(community_ids: list[int], start: date, end: date) -> int:
+    """Distinct persons reached by the activities held in the period, never counted twice."""
+    return distinct_people(attendance_in(community_ids, start, end))

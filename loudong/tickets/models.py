@@ -289,3 +289,52 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'上班' if self.is_workday else '休息'}"
+
+
+class Intake(models.Model):
+    """点单 received: a checked submission, written as this one row and acknowledged at once; it becomes
+    a Request right after (loudong.tickets.intake: the worker in batches, or the resident's receipt
+    page on demand). Places are plain ids, not foreign keys, so that a submission outlives a building
+    or stairwell deleted meanwhile: it then stays here with its error for the admins, retried."""
+
+    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+")
+    building_id = models.IntegerField()
+    stairwell_id = models.IntegerField(null=True, blank=True)
+    household_id = models.IntegerField(null=True, blank=True)
+    resident_id = models.IntegerField(null=True, blank=True)
+    member_id = models.IntegerField(null=True, blank=True)  # the volunteer whose contact card was scanned
+    room = models.CharField(max_length=20, blank=True)
+    category_code = models.CharField(max_length=40)
+    kind = models.CharField(max_length=16)
+    channel = models.CharField(max_length=16)
+    description = models.TextField()
+    contact_name = models.CharField(max_length=40, blank=True)
+    contact_phone = models.CharField(max_length=20, blank=True)
+    anonymous = models.BooleanField(default=False)
+    photos = models.JSONField(default=list, blank=True)  # names in the media storage, already stored
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    client = models.CharField(max_length=60, blank=True)  # the address the rate limits count
+    idempotency_owner = models.CharField(max_length=40, blank=True)
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    body_hash = models.CharField(max_length=64, blank=True)
+    tracking_token = models.CharField(max_length=32, unique=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    request = models.OneToOneField(Request, null=True, blank=True, on_delete=models.CASCADE, related_name="intake")
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    retry_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_owner", "idempotency_key"],
+                                    condition=~Q(idempotency_key=""), name="intake_unique_idempotency_key"),
+        ]
+        indexes = [
+            models.Index(fields=["retry_at"], condition=Q(request__isnull=True), name="intake_pending"),
+            models.Index(fields=["client", "received_at"], name="intake_client_window"),
+            models.Index(fields=["building_id", "received_at"], name="intake_building_window"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_token} {self.category_code}"

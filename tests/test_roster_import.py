@@ -4,6 +4,7 @@ import io
 import json
 import zipfile
 from datetime import date, datetime
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
@@ -210,6 +211,19 @@ def test_an_ods_file_is_read_like_an_xlsx(world, tmp_path):
     assert [r["row"] for r in result.rejected] == [6]
     person = Resident.objects.get(name="赵春兰")
     assert (person.birth_date, person.phone) == (date(1956, 4, 18), "13912345678")
+
+
+def test_an_old_excel_xls_file_is_read_like_an_xlsx(world):
+    """tests/fixtures/roster-excel97.xls as old Excel and WPS save it (see make_roster_xls.py there):
+    merged title, a real date cell, a phone stored as a number, an ID as text, a bad phone, a total row."""
+    path = Path(__file__).parent / "fixtures" / "roster-excel97.xls"
+    result = import_roster(str(path), world.community, file_name="居民名册.xls")
+    assert result.created == 2, result
+    assert [(r["row"], "电话" in r["reason"]) for r in result.rejected] == [(5, True)]
+    zhao = Resident.objects.get(name="赵春兰")
+    assert (zhao.birth_date, zhao.phone, zhao.household.room) == (date(1956, 4, 18), "13912345678", "302")
+    qian = Resident.objects.get(name="钱国华")
+    assert (qian.birth_date, qian.gender, qian.phone) == (date(1950, 3, 2), "M", "13912345679")
 
 
 def test_a_file_without_a_name_column_is_refused_in_chinese(world, tmp_path):

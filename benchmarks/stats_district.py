@@ -10,12 +10,12 @@ already there is kept, and an interrupted load resumes with the first community 
 
 Generation: 12 subdistricts of 石鼓区, 200 communities of 15 to 45 buildings (3 stairwells of 21
 households each), 6 to 12 building groups and their members per community; community sizes vary
-(log-normal), so requests per community range from about 20,000 to 130,000. The requests come from
-the same generator as stats_community.py (timings, statuses, ratings, reopenings, rejections,
-merges, escalations, lateness; see History there), streamed with PostgreSQL COPY by two worker
-processes, with the secondary indexes and foreign keys of the request table dropped during the load
-and built again afterwards, then ANALYZE. Timeline events are not written unless --events is given
-(no figure reads them; they would add about 50 million rows).
+(log-normal), so requests per community range from about 20,000 to 130,000. The requests are made
+on the server, one INSERT ... SELECT over generate_series per community (GENERATE_SQL: the same
+life as History in stats_community.py draws in Python: timings, statuses, ratings, reopenings,
+rejections, merges, escalations, lateness, cut at the present), two communities at a time, with the
+secondary indexes and foreign keys of the request table dropped during the load and built again
+afterwards, then VACUUM ANALYZE. No timeline events are written (no figure reads them).
 
 Then it prints the latency of `loudong.stats.compute.figures` (what each dashboard calls) per level,
 group, community, subdistrict and district, for the last year and the last month (p50/p95 over
@@ -25,20 +25,16 @@ group, community, subdistrict and district, for the last year and the last month
 
 import argparse
 import math
-import multiprocessing
 import os
 import random
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from stats_community import (
     DAY,
-    EVENT_COLUMNS,
-    REQUEST_COLUMNS,
-    CommunityPlan,
-    History,
-    Place,
+    SHANGHAI_OFFSET,
     build_community,
     last_periods,
     measure_levels,
@@ -97,25 +93,16 @@ def build_registry(count: int, rng: random.Random) -> None:
             print(f"  registry: {i + 1} communities, {time.perf_counter() - began:.0f} s", flush=True)
 
 
-def plans(total: int) -> list[tuple[int, int, CommunityPlan]]:
-    """(index, first id, plan) per community, in a fixed order, read back from the registry."""
-    from loudong.registry.models import Community, Household, Member, Stairwell
+def plans(total: int) -> list[tuple[int, int, tuple[int, int]]]:
+    """(index, first id, (community id, requests)) per community, in a fixed order."""
+    from loudong.registry.models import Community
 
-    communities = list(Community.objects.filter(code__startswith="bench-c").order_by("code"))
+    communities = list(Community.objects.filter(code__startswith="bench-c").order_by("code")
+                       .values_list("pk", flat=True))
     sizes = community_sizes(total, len(communities), random.Random(2026))
     out, first = [], 1
-    for index, (community, size) in enumerate(zip(communities, sizes, strict=True)):
-        households: dict[int, list] = {}
-        for hid, sid, room in Household.objects.filter(community=community).values_list("pk", "stairwell_id", "room"):
-            households.setdefault(sid, []).append((hid, room))
-        members: dict[int, list[int]] = {}
-        for mid, gid in Member.objects.filter(community=community).order_by("pk").values_list("pk", "group_id"):
-            members.setdefault(gid, []).append(mid)
-        places = [Place(b, s, g, households[s], members.get(g, []))
-                  for s, b, g in Stairwell.objects.filter(community=community).order_by("pk")
-                  .values_list("pk", "building_id", "group_id")]
-        pool = [m for ms in members.values() for m in ms][::6]
-        out.append((index, first, CommunityPlan(community.pk, places, size, pool)))
+    for index, (community_id, size) in enumerate(zip(communities, sizes, strict=True)):
+        out.append((index, first, (community_id, size)))
         first += size
     return out
 
@@ -160,37 +147,187 @@ def restore_ddl(conn: object) -> None:
         print(f"  {time.perf_counter() - began:6.1f} s  {statement[:110]}", flush=True)
 
 
-def load_worker(url: str, jobs: list, start: float, end: float, events: bool) -> None:
-    import psycopg
+GENERATE_SQL = """
+WITH places AS MATERIALIZED (
+    SELECT (row_number() OVER (ORDER BY s.id) - 1)::int AS idx, s.building_id, s.id AS stairwell_id, s.group_id,
+           coalesce((SELECT array_agg(m.id ORDER BY m.id) FROM registry_member m WHERE m.group_id = s.group_id),
+                    (SELECT array_agg(m.id ORDER BY m.id) FROM registry_member m
+                     WHERE m.community_id = %(community)s)) AS pool,
+           (SELECT array_agg(h.id ORDER BY h.id) FROM registry_household h WHERE h.stairwell_id = s.id) AS homes
+    FROM registry_stairwell s WHERE s.community_id = %(community)s
+), counted AS (SELECT count(*)::int AS places FROM places),
+-- Placement moments: more each year as the community takes to it (the day drawn as r^0.75), 7:00 to 22:00.
+drawn AS MATERIALIZED (
+    SELECT %(midnight)s + floor(%(days)s * random() ^ 0.75) * 86400 + (7 + 15 * random()) * 3600 AS moment,
+           random() AS r_place, random() AS r_cat, random() AS fate, random() AS r1, random() AS r2,
+           random() AS r3, random() AS r4, random() AS r5, random() AS r6, random() AS r7, random() AS r8,
+           random() AS r9, random() AS r10, random() AS r11
+    FROM generate_series(1, %(count)s)
+), base AS MATERIALIZED (
+    -- A moment later today than now is moved to the day before.
+    SELECT %(first)s - 1 + row_number() OVER (ORDER BY d.moment) AS id,
+           d.moment - CASE WHEN d.moment >= %(end)s THEN 86400 ELSE 0 END AS c, d.*,
+           (CASE WHEN d.r_cat < 0.33 THEN 1 WHEN d.r_cat < 0.60 THEN 2 WHEN d.r_cat < 0.80 THEN 3
+                 WHEN d.r_cat < 0.88 THEN 4 WHEN d.r_cat < 0.96 THEN 5 ELSE 6 END) AS cat,
+           p.building_id, p.stairwell_id, p.group_id, p.pool, p.homes
+    FROM drawn d CROSS JOIN counted n
+    JOIN places p ON p.idx = least(floor(d.r_place ^ 1.3 * n.places)::int, n.places - 1)
+), fated AS MATERIALIZED (
+    -- Each request's whole life, as if nothing stopped at the present: kind, times, outcome.
+    SELECT b.*,
+           CASE WHEN b.fate < 0.035 THEN 'rejected'
+                WHEN b.fate < 0.06 AND b.id > %(first)s THEN 'merged'
+                WHEN b.fate > 0.97 AND b.r1 < 0.5 THEN 'escalated'
+                ELSE 'dispatched' END AS path,
+           (ARRAY[24, 24, 12, 12, 24, 24])[b.cat] * 3600.0 AS response_s,
+           (ARRAY[2, 3, 5, 2, 3, 5])[b.cat] * 86400.0 AS days_s,
+           b.c + (ARRAY[2, 3, 5, 2, 3, 5])[b.cat] * 1.4 * 86400 + 43200 AS due,
+           b.c - ln(1 - b.r2) * 3 * 3600 AS t1,  -- rejected / merged / escalated / dispatched
+           b.r3 < 0.11 AS late,
+           b.fate > 0.965 AND b.fate <= 0.966 AS stalled,
+           b.fate > 0.97 AS escalates,
+           b.r5 < 0.9 AS on_time,
+           b.r6 <= 0.68 AS rated,
+           CASE WHEN b.r7 < 0.8 THEN 'satisfied' WHEN b.r7 < 0.95 THEN 'basic' ELSE 'unsatisfied' END AS rating,
+           b.r8 < 0.7 AS reopens_if_unsatisfied
+    FROM base b
+), timed AS MATERIALIZED (
+    SELECT f.*,
+           CASE WHEN f.late THEN f.t1 + f.response_s * (1 + 1.5 * f.r4)
+                ELSE f.t1 + least(-ln(1 - f.r4) * 4 * 3600, f.response_s * 0.95) END AS t_acc
+    FROM fated f
+), worked AS MATERIALIZED (
+    SELECT t.*,
+           CASE WHEN t.path = 'dispatched' AND t.escalates THEN t.t_acc - ln(1 - t.r9) * 86400 END AS t_esc,
+           CASE WHEN t.path = 'escalated' THEN t.t1 - ln(1 - t.r9) * 2.5 * 86400 END AS t_res_escalated
+    FROM timed t
+), resolved AS MATERIALIZED (
+    SELECT w.*,
+           CASE WHEN w.path = 'escalated' THEN w.t_res_escalated
+                WHEN w.path = 'dispatched' AND NOT w.stalled THEN
+                    coalesce(w.t_esc, w.t_acc) + CASE
+                        WHEN w.on_time THEN w.r10 * greatest(w.due - coalesce(w.t_esc, w.t_acc), 3600) * 0.9
+                        ELSE greatest(w.due - coalesce(w.t_esc, w.t_acc), 0) - ln(1 - w.r10) * 1.5 * 86400 END
+           END AS t_res
+    FROM worked w
+), rated AS MATERIALIZED (
+    SELECT r.*,
+           CASE WHEN r.rated THEN r.t_res - ln(1 - r.r11) * 0.8 * 86400 END AS t_rate,
+           r.rated AND r.rating = 'unsatisfied' AND r.reopens_if_unsatisfied AS reopens
+    FROM resolved r
+), lived AS MATERIALIZED (
+    SELECT x.*,
+           CASE WHEN x.reopens THEN x.t_rate - ln(1 - x.r1) * 86400 END AS t_res2
+    FROM rated x
+), now_state AS MATERIALIZED (
+    -- Cut at the present: what has happened by %(end)s.
+    SELECT l.*,
+           l.t1 < %(end)s AS started,
+           l.path = 'dispatched' AND l.t_acc < %(end)s AS taken,
+           l.t_esc < %(end)s AS escalated_late,
+           l.t_res < %(end)s AS resolved_once,
+           l.t_rate < %(end)s AS rated_now,
+           l.t_res2 < %(end)s AS resolved_again
+    FROM lived l
+), final AS (
+    SELECT s.*,
+           CASE
+               WHEN NOT s.started THEN 'submitted'
+               WHEN s.path IN ('rejected', 'merged') THEN s.path
+               WHEN s.path = 'dispatched' AND NOT s.taken THEN 'dispatched'
+               WHEN NOT coalesce(s.resolved_once, false) THEN
+                   CASE WHEN s.path = 'escalated' OR coalesce(s.escalated_late, false) THEN 'escalated'
+                        ELSE 'accepted' END
+               WHEN s.reopens AND s.rated_now THEN
+                   CASE WHEN NOT s.resolved_again THEN CASE WHEN s.path = 'escalated' THEN 'escalated'
+                                                          ELSE 'accepted' END
+                        WHEN s.t_res2 + 3 * 86400 < %(end)s THEN 'closed' ELSE 'resolved' END
+               WHEN s.rated THEN CASE WHEN s.rated_now THEN 'closed' ELSE 'resolved' END
+               WHEN s.t_res + 3 * 86400 < %(end)s THEN 'closed'
+               ELSE 'resolved'
+           END AS status
+    FROM now_state s
+)
+INSERT INTO tickets_request (
+    id, number, room, category_code, category_name, kind, channel, description, contact_name, contact_phone,
+    anonymous, tracking_token, status, created_at, updated_at, dispatched_at, accepted_at, resolved_at,
+    closed_at, response_due_at, response_late, due_at, remind_at, reminded_at, next_escalation_at,
+    escalation_level, paused_at, paused_seconds, question, extension_count, resolution, reply,
+    time_spent_minutes, rating, rating_comment, rated_at, reopen_count, support_count, flagged_unreasonable,
+    flag_reason, reject_reason, escalate_reason, assignee_id, building_id, community_id, created_by_id,
+    group_id, household_id, merged_into_id, resident_id, stairwell_id)
+SELECT
+    q.id, 'B' || q.id, '',
+    (ARRAY['environment', 'policy', 'hardship', 'safety', 'repair', 'dispute'])[q.cat],
+    (ARRAY['环境卫生', '政策咨询', '困难需求', '安全隐患', '设施维修', '邻里纠纷'])[q.cat],
+    (ARRAY['help', 'consult', 'help', 'report', 'help', 'complaint'])[q.cat],
+    (ARRAY['qr', 'qr', 'visit', 'phone', 'walk_in', 'meeting'])[1 + floor(q.r2 * 6)::int],
+    (ARRAY['楼道里堆了很多杂物，请帮忙清理。', '想问一下高龄津贴怎么申请。', '家里老人行动不便，需要帮忙买药。',
+           '电动车在楼道里充电，晚上插着线，怕起火。', '楼道灯坏了，晚上看不见。',
+           '楼上装修天天打钻，中午也不停。'])[q.cat],
+    (ARRAY['王', '李', '张', '刘', '陈', '杨', '赵', '黄'])[1 + floor(q.r3 * 8)::int]
+        || (ARRAY['先生', '女士', '阿姨', '师傅'])[1 + floor(q.r4 * 4)::int],
+    '139' || lpad(mod(q.id * 7919, 100000000)::text, 8, '0'),
+    q.r5 < 0.05, md5('bench' || q.id), q.status,
+    to_timestamp(q.c),
+    to_timestamp(greatest(q.c, CASE WHEN q.started THEN q.t1 END, CASE WHEN q.taken THEN q.t_acc END,
+                          CASE WHEN q.resolved_once THEN q.t_res END, CASE WHEN q.rated_now THEN q.t_rate END)),
+    CASE WHEN q.path = 'dispatched' AND q.started THEN to_timestamp(q.t1) END,
+    CASE WHEN q.taken THEN to_timestamp(q.t_acc) END,
+    CASE WHEN q.status IN ('resolved', 'closed') THEN to_timestamp(coalesce(
+        CASE WHEN q.reopens AND q.rated_now THEN q.t_res2 END, q.t_res)) END,
+    CASE WHEN q.status IN ('rejected', 'merged') THEN to_timestamp(q.t1)
+         WHEN q.status = 'closed' THEN to_timestamp(CASE
+             WHEN q.reopens THEN q.t_res2 + 3 * 86400
+             WHEN q.rated THEN q.t_rate ELSE q.t_res + 3 * 86400 END) END,
+    to_timestamp(CASE WHEN q.path = 'dispatched' AND q.started THEN q.t1 ELSE q.c END + q.response_s),
+    q.path = 'dispatched' AND q.late AND q.t1 + q.response_s < %(end)s,
+    CASE WHEN q.status IN ('rejected', 'merged') THEN NULL
+         WHEN q.reopens AND q.rated_now THEN to_timestamp(q.t_rate + 2.5 * 86400)
+         ELSE to_timestamp(q.due) END,
+    CASE WHEN q.status NOT IN ('rejected', 'merged') THEN to_timestamp(q.due - q.days_s * 0.35) END,
+    NULL, NULL,
+    CASE WHEN q.status NOT IN ('rejected', 'merged') AND q.due < least(coalesce(q.t_res, %(end)s), %(end)s)
+         THEN 1 ELSE 0 END,
+    NULL, 0, '', 0,
+    CASE WHEN q.resolved_once THEN CASE WHEN q.path = 'dispatched' AND q.r9 < 0.3 THEN 'online' ELSE 'offline' END
+         ELSE '' END,
+    CASE WHEN q.resolved_once THEN '已上门查看并处理完毕，居民表示认可。' ELSE '' END,
+    CASE WHEN q.resolved_once AND NOT (q.path = 'dispatched' AND q.r9 < 0.15)
+         THEN 5 + floor(q.r11 * 115)::int END,
+    CASE WHEN q.rated_now THEN q.rating ELSE '' END,
+    CASE WHEN q.rated_now THEN (CASE q.rating WHEN 'satisfied' THEN '谢谢，办得很快！' WHEN 'basic' THEN '基本解决了。'
+                                ELSE '还没有完全解决。' END) ELSE '' END,
+    CASE WHEN q.rated_now THEN to_timestamp(q.t_rate) END,
+    CASE WHEN q.reopens AND q.rated_now THEN 1 ELSE 0 END,
+    CASE WHEN q.r6 > 0.96 THEN 1 ELSE 0 END, false, '',
+    CASE WHEN q.status = 'rejected' THEN '属于物业公司职责，已告知居民物业电话。' ELSE '' END,
+    CASE WHEN (q.path = 'escalated' AND q.started) OR q.escalated_late THEN '需要社区协调有关部门，小组无法解决。'
+         ELSE '' END,
+    CASE WHEN q.path = 'dispatched' AND q.started THEN q.pool[1 + floor(q.r7 * array_length(q.pool, 1))::int] END,
+    q.building_id, %(community)s, NULL, q.group_id,
+    CASE WHEN q.r8 < 0.75 THEN q.homes[1 + floor(q.r10 * array_length(q.homes, 1))::int] END,
+    CASE WHEN q.status = 'merged' THEN q.id - 1 END,
+    NULL, q.stairwell_id
+FROM final q
+"""
 
-    with psycopg.connect(url) as conn:
-        conn.execute("SET synchronous_commit = off")
-        for index, first, plan in jobs:
-            last = first + plan.requests - 1
-            have = conn.execute("SELECT count(*) FROM tickets_request WHERE id BETWEEN %s AND %s",
-                                [first, last]).fetchone()[0]
-            if have == plan.requests:
-                continue
-            began = time.perf_counter()
-            conn.execute("DELETE FROM tickets_requestevent WHERE request_id BETWEEN %s AND %s", [first, last])
-            conn.execute("DELETE FROM tickets_request WHERE id BETWEEN %s AND %s", [first, last])
-            history = History(1000 + index, start, end, events=events)
-            event_rows: list = []
-            with conn.cursor() as cur:
-                with cur.copy(f"COPY tickets_request ({', '.join(REQUEST_COLUMNS)}) FROM STDIN") as copy:
-                    for row, row_events in history.rows(plan, first):
-                        copy.write_row(row)
-                        event_rows.extend(row_events)
-                if events:
-                    with cur.copy(f"COPY tickets_requestevent ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
-                        for row in event_rows:
-                            copy.write_row(row)
-            conn.commit()
-            print(f"  community {index:3d}: {plan.requests} requests in {time.perf_counter() - began:.0f} s",
-                  flush=True)
+
+def load_community(conn: object, index: int, first: int, plan: "tuple[int, int]", start: float, end: float) -> None:
+    """One community's requests in one INSERT ... SELECT (one transaction: loaded whole or not at all)."""
+    community_id, count = plan
+    midnight = start - (start + SHANGHAI_OFFSET) % DAY
+    began = time.perf_counter()
+    conn.execute("SELECT setseed(%s)", [((index * 7919) % 10000) / 10000.0])
+    conn.execute(GENERATE_SQL, {
+        "community": community_id, "first": first, "count": count, "end": end,
+        "midnight": midnight, "days": math.ceil((end - midnight) / DAY),
+    })
+    conn.commit()
+    print(f"  community {index:3d}: {count} requests in {time.perf_counter() - began:.1f} s", flush=True)
 
 
-def load(url: str, total: int, years: int, events: bool, workers: int, resume: bool = True) -> None:
+def load(url: str, total: int, years: int, workers: int, resume: bool = True) -> None:
     import psycopg
     from django.db import connection
 
@@ -206,36 +343,35 @@ def load(url: str, total: int, years: int, events: bool, workers: int, resume: b
     start = end - years * 365 * DAY
     jobs = plans(total)
     with psycopg.connect(url) as conn:
-        jobs = [(index, first, plan) for index, first, plan in jobs if conn.execute(
-            "SELECT count(*) FROM tickets_request WHERE id BETWEEN %s AND %s",
-            [first, first + plan.requests - 1]).fetchone()[0] != plan.requests]
+        jobs = [(index, first, plan) for index, first, plan in jobs if not conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM tickets_request WHERE id = %s)", [first]).fetchone()[0]]
         if not resume and jobs:
-            print(f"--measure-as-is: {len(jobs)} communities not fully loaded stay as they are", flush=True)
+            print(f"--measure-as-is: {len(jobs)} communities not loaded stay as they are", flush=True)
             jobs = []
         if jobs:  # indexes are dropped only for a load (and kept dropped until it is done)
             defer_ddl(conn)
-    connection.close()  # the workers are forked: they must not share this process's connection
     began = time.perf_counter()
-    shares = [jobs[i::workers] for i in range(workers)]
-    processes = [multiprocessing.Process(target=load_worker, args=(url, share, start, end, events))
-                 for share in shares]
-    for p in processes:
-        p.start()
-    for p in processes:
-        p.join()
-        if p.exitcode:
-            raise SystemExit(f"a loading worker failed (exit {p.exitcode}); run again with --reuse to resume")
-    print(f"requests loaded in {time.perf_counter() - began:.0f} s; building indexes and constraints", flush=True)
+
+    def work(share: list) -> None:
+        with psycopg.connect(url) as conn:
+            conn.execute("SET synchronous_commit = off")
+            conn.execute("SET work_mem = '256MB'")
+            for index, first, plan in share:
+                load_community(conn, index, first, plan, start, end)
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(work, [jobs[i::workers] for i in range(workers)]))
+    loaded = time.perf_counter() - began
+    print(f"requests loaded in {loaded:.0f} s; building indexes and constraints", flush=True)
     with psycopg.connect(url) as conn:
         restore_ddl(conn)
-        for table in ("tickets_request", "tickets_requestevent"):
-            conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                         f"(SELECT coalesce(max(id), 1) FROM {table}))")
+        conn.execute("SELECT setval(pg_get_serial_sequence('tickets_request', 'id'), "
+                     "(SELECT coalesce(max(id), 1) FROM tickets_request))")
         conn.commit()
         began = time.perf_counter()
         conn.autocommit = True
-        conn.execute("ANALYZE")
-        print(f"ANALYZE in {time.perf_counter() - began:.0f} s", flush=True)
+        conn.execute("VACUUM ANALYZE tickets_request")
+        print(f"VACUUM ANALYZE in {time.perf_counter() - began:.0f} s", flush=True)
 
 
 def main() -> None:
@@ -245,7 +381,6 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--events", action="store_true", help="also write the timeline events")
     parser.add_argument("--reuse", action="store_true", help="keep (and finish loading) the generated data")
     parser.add_argument("--generate-only", action="store_true")
     parser.add_argument("--measure-as-is", action="store_true",
@@ -278,7 +413,7 @@ def main() -> None:
         began = time.perf_counter()
         build_registry(args.communities, rng)
         print(f"registry built in {time.perf_counter() - began:.0f} s", flush=True)
-    load(url, args.requests, args.years, args.events, args.workers, resume=not args.measure_as_is)
+    load(url, args.requests, args.years, args.workers, resume=not args.measure_as_is)
     total = Request.objects.count()
     print(f"district: {Community.objects.count()} communities, {total} requests", flush=True)
     if args.generate_only:

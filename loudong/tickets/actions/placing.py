@@ -1,7 +1,18 @@
-"""Placing a request (点单, by the resident or 代点单 by staff), "我也遇到" and added details."""
+"""Placing a request (点单, by the resident or 代点单 by staff), "我也遇到" and added details.
+
+Placing is two steps shared by one request (`place_request`: staff pages, visits, meetings, Open311)
+and by many (`loudong.tickets.intake.materialize`: the resident's form and the API, in batches):
+`prepare` reads and checks everything and builds the unsaved Request with its number-less fields,
+deadlines and recipients; `write` then saves any number of them in one short transaction (numbers,
+bulk inserts of the requests and their photos, the events and the outbox notifications). On SQLite
+that transaction holds the database's one write lock, so nothing that can be done before is done
+inside. `Lookups` keeps what the requests of one write share (rules, groups, leaders, the calendar).
+"""
 
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.files.base import File
@@ -9,11 +20,12 @@ from django.db import connection, transaction
 
 from loudong.accounts.models import Role, User
 from loudong.groups.models import BuildingGroup
+from loudong.lib import workdays
 from loudong.lib.identity import InvalidValue, normalize_phone
 from loudong.lib.workdays import local
 from loudong.policy.models import current_rules
 from loudong.policy.rules import Rules
-from loudong.registry.models import Building, Community, Household, Resident, Stairwell
+from loudong.registry.models import Building, Community, Household, Member, Resident, Stairwell
 from loudong.tickets import deadlines
 from loudong.tickets.actions.base import (
     RESIDENT_LABEL,
@@ -36,26 +48,35 @@ MAX_PHOTOS = 3
 STAFF_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
 
 
-def next_number(community: Community, day: date) -> str:
+def next_numbers(community_id: int, day: date, count: int = 1) -> list[str]:
     """'20261129-1-0007': the Shanghai date, the community id and its count that day. One UPSERT
-    statement takes the next count, safe across processes on SQLite and PostgreSQL alike."""
+    statement takes the next `count` of them, safe across processes on SQLite and PostgreSQL alike."""
     table = connection.ops.quote_name(RequestSequence._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f'INSERT INTO {table} (community_id, day, "last") VALUES (%s, %s, 1) '
-            f'ON CONFLICT (community_id, day) DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"',
-            [community.pk, connection.ops.adapt_datefield_value(day)],
+            f'INSERT INTO {table} (community_id, day, "last") VALUES (%s, %s, %s) '
+            f'ON CONFLICT (community_id, day) DO UPDATE SET "last" = {table}."last" + %s RETURNING "last"',
+            [community_id, connection.ops.adapt_datefield_value(day), count, count],
         )
         last = cursor.fetchone()[0]
-    return f"{day:%Y%m%d}-{community.pk}-{last:04d}"
+    return [f"{day:%Y%m%d}-{community_id}-{n:04d}" for n in range(last - count + 1, last + 1)]
+
+
+def next_number(community: Community, day: date) -> str:
+    return next_numbers(community.pk, day)[0]
 
 
 def group_for(building: Building, stairwell: Stairwell | None) -> BuildingGroup | None:
     """The group serving the stairwell; else the building's only group, if it has exactly one."""
     if stairwell is not None and stairwell.group_id:
         return stairwell.group
-    ids = set(Stairwell.objects.filter(building=building, group__isnull=False).values_list("group_id", flat=True))
-    return BuildingGroup.objects.get(pk=ids.pop()) if len(ids) == 1 else None
+    group_id = _only_group_id(building.pk)
+    return BuildingGroup.objects.get(pk=group_id) if group_id else None
+
+
+def _only_group_id(building_id: int) -> int | None:
+    ids = set(Stairwell.objects.filter(building_id=building_id, group__isnull=False).values_list("group_id", flat=True))
+    return ids.pop() if len(ids) == 1 else None
 
 
 def _clean_phone(phone: str) -> str:
@@ -67,8 +88,75 @@ def _clean_phone(phone: str) -> str:
         raise TransitionError(str(exc)) from exc
 
 
-def _place_checks(community: Community, building: Building, stairwell: Stairwell | None,
-                  household: Household | None, by: User | None) -> tuple[Stairwell | None, Household | None]:
+class Lookups:
+    """What the requests written together share, each read once: the rules of each community, the
+    only group of a building, a group's leaders, residents by phone, the calendar overrides."""
+
+    def __init__(self, rules: dict[int, Rules] | None = None) -> None:
+        self._rules = dict(rules or {})
+        self._only_group: dict[int, int | None] = {}
+        self._leaders: dict[tuple[int, int | None], list[User]] = {}
+        self._phones: dict[tuple[int, str], list[Resident]] = {}
+        self._overrides: tuple[date, dict] | None = None
+
+    def rules(self, community_id: int) -> Rules:
+        if community_id not in self._rules:
+            self._rules[community_id] = current_rules(community_id)
+        return self._rules[community_id]
+
+    def only_group_id(self, building_id: int) -> int | None:
+        if building_id not in self._only_group:
+            self._only_group[building_id] = _only_group_id(building_id)
+        return self._only_group[building_id]
+
+    def leaders(self, req: Request) -> list[User]:
+        key = (req.community_id, req.group_id)
+        if key not in self._leaders:
+            self._leaders[key] = leaders_of(req)
+        return self._leaders[key]
+
+    def residents(self, community_id: int, phone: str) -> list[Resident]:
+        if (community_id, phone) not in self._phones:
+            self.read_phones(community_id, [phone])
+        return self._phones[(community_id, phone)]
+
+    def read_phones(self, community_id: int, phones: Iterable[str]) -> None:
+        """Residents with these phones, in one query (the batch reads them before preparing)."""
+        wanted = {p for p in phones if p and (community_id, p) not in self._phones}
+        if not wanted:
+            return
+        for phone in wanted:
+            self._phones[(community_id, phone)] = []
+        for resident in Resident.objects.filter(community_id=community_id, phone__in=wanted).select_related(
+                "household__stairwell"):
+            self._phones[(community_id, resident.phone)].append(resident)
+
+    def overrides(self, since: datetime) -> dict:
+        day = local(since).date()
+        if self._overrides is None or day < self._overrides[0]:
+            self._overrides = (day, deadlines.overrides(since))
+        return self._overrides[1]
+
+
+@dataclass
+class Placement:
+    """A checked, unsaved request and what `write` saves with it."""
+
+    req: Request
+    by: User | None
+    leaders: list[User]
+    photos: list = field(default_factory=list)  # files to store, or names already in the storage
+    suggested: Member | None = None  # the volunteer whose contact card the resident scanned
+
+
+def prepare(*, community: Community, building: Building, category_code: str, description: str,
+            kind: str = Request.Kind.HELP, channel: str = Request.Channel.QR,
+            stairwell: Stairwell | None = None, household: Household | None = None, room: str = "",
+            contact_name: str = "", contact_phone: str = "", anonymous: bool = False,
+            resident: Resident | None = None, by: User | None = None, photos: Iterable[File | str] = (),
+            now: datetime, tracking_token: str = "", suggested: Member | None = None,
+            lookups: Lookups) -> Placement:
+    """Check a request and build it, unsaved: every refusal is a TransitionError and nothing is written."""
     if building.community_id != community.pk:
         raise TransitionError("所选楼栋不在本社区。")
     if household is not None:
@@ -77,24 +165,7 @@ def _place_checks(community: Community, building: Building, stairwell: Stairwell
         stairwell = household.stairwell
     if stairwell is not None and stairwell.building_id != building.pk:
         raise TransitionError("所选单元不在这栋楼。")
-    if by is not None and not (by.roles_in(community.pk) & STAFF_ROLES):
-        raise TransitionError("只有本社区的志愿者、组长或社区管理员可以代居民点单。")
-    return stairwell, household
-
-
-def place_request(*, community: Community, building: Building, category_code: str, description: str,
-                  kind: str = Request.Kind.HELP, channel: str = Request.Channel.QR,
-                  stairwell: Stairwell | None = None, household: Household | None = None, room: str = "",
-                  contact_name: str = "", contact_phone: str = "", anonymous: bool = False,
-                  resident: Resident | None = None, by: User | None = None, photos: Iterable[File] = (),
-                  now: datetime | None = None, rules: Rules | None = None) -> Request:
-    """Create a request. `by` is the staff member entering it for a resident (代点单), else None.
-    `rules`: the community's current rules when the caller has just read them (saves reading again).
-    Everything is read and checked first; the writes then take one short transaction (on SQLite it
-    holds the database's one write lock, so nothing that can be done before is done inside)."""
-    now = now_or(now)
-    stairwell, household = _place_checks(community, building, stairwell, household, by)
-    category = (rules or current_rules(community.pk)).category(category_code)
+    category = lookups.rules(community.pk).category(category_code)
     if category is None:
         raise TransitionError("请选择诉求类别。")
     if kind not in Request.Kind.values:
@@ -109,7 +180,7 @@ def place_request(*, community: Community, building: Building, category_code: st
     if resident is not None and resident.community_id != community.pk:
         raise TransitionError("所选居民不在本社区。")
     if resident is None and phone:
-        matches = list(Resident.objects.filter(community=community, phone=phone)[:2])
+        matches = lookups.residents(community.pk, phone)
         resident = matches[0] if len(matches) == 1 else None
     if household is None and resident is not None and resident.household_id and not room:
         candidate = resident.household
@@ -119,31 +190,73 @@ def place_request(*, community: Community, building: Building, category_code: st
     if stairwell is not None and stairwell.group_id:
         group_id = stairwell.group_id
     else:
-        group_id = getattr(group_for(building, stairwell), "pk", None)
+        group_id = lookups.only_group_id(building.pk)
     req = Request(
         community=community, building=building,
         stairwell=stairwell, household=household, room=(room or (household.room if household else "")).strip()[:20],
         group_id=group_id, category_code=category.code, category_name=category.name, kind=kind, channel=channel,
         description=description, contact_name=contact_name.strip()[:40], contact_phone=phone,
-        anonymous=anonymous, resident=resident, created_by=by, tracking_token=secrets.token_urlsafe(16),
+        anonymous=anonymous, resident=resident, created_by=by,
+        tracking_token=tracking_token or secrets.token_urlsafe(16),
         status=Status.SUBMITTED, created_at=now, updated_at=now,
     )
     if stairwell is not None and stairwell.group_id == group_id and Stairwell.group.is_cached(stairwell):
-        req.group = stairwell.group  # the caller read it already (the API's answer names the group)
+        req.group = stairwell.group  # the caller read it already (an answer naming the group)
     req.response_due_at = deadlines.response_deadline(req, now, category)
-    deadlines.start_clock(req, now, deadlines.resolve_deadline(req, now, category))
-    leaders = leaders_of(req)
+    due = workdays.add_working_days(now, category.resolve_working_days, lookups.overrides(now))
+    deadlines.start_clock(req, now, due)
+    if suggested is not None and suggested.community_id != community.pk:
+        suggested = None
+    return Placement(req, by, lookups.leaders(req), photos, suggested)
+
+
+def write(placements: list[Placement]) -> None:
+    """Save prepared requests together in one transaction: their numbers (one UPSERT per community
+    and day), the rows, their photos, the "placed" events and the notifications (outbox)."""
+    by_day: dict[tuple[int, date], list[Request]] = defaultdict(list)
+    for placement in placements:
+        by_day[(placement.req.community_id, local(placement.req.created_at).date())].append(placement.req)
     with transaction.atomic():
-        req.number = next_number(community, local(now).date())
-        req.save()
-        for photo in photos:
-            RequestPhoto.objects.create(request=req, stage=RequestPhoto.Stage.ASKED, image=photo, uploaded_at=now)
-        label = None if by else RESIDENT_LABEL
-        record(req, "placed", by=by, at=now, label=label, channel=channel,
-               note=f"{req.get_channel_display()}：{req.get_kind_display()} · {req.category_name}")
-        tell_staff(leaders, req, "新的点单", f"{req.place_label} · {req.category_name}：{description[:60]}")
-        tell_group_robot(req, "新的点单")
-    return req
+        for (community_id, day), reqs in by_day.items():
+            for req, number in zip(reqs, next_numbers(community_id, day, len(reqs)), strict=True):
+                req.number = number
+        Request.objects.bulk_create([p.req for p in placements])
+        RequestPhoto.objects.bulk_create([
+            RequestPhoto(request=p.req, stage=RequestPhoto.Stage.ASKED, image=photo, uploaded_at=p.req.created_at)
+            for p in placements for photo in p.photos
+        ])
+        for p in placements:
+            req = p.req
+            record(req, "placed", by=p.by, at=req.created_at, label=None if p.by else RESIDENT_LABEL,
+                   channel=req.channel,
+                   note=f"{req.get_channel_display()}：{req.get_kind_display()} · {req.category_name}")
+            if p.suggested is not None:
+                # The resident scanned this volunteer's contact card: the leader's queue suggests them.
+                record(req, "suggested", by=None, at=req.created_at, label=RESIDENT_LABEL,
+                       note=f"居民扫的是{p.suggested}的便民联系卡", suggested_member_id=p.suggested.pk)
+            tell_staff(p.leaders, req, "新的点单", f"{req.place_label} · {req.category_name}：{req.description[:60]}")
+            tell_group_robot(req, "新的点单")
+
+
+def place_request(*, community: Community, building: Building, category_code: str, description: str,
+                  kind: str = Request.Kind.HELP, channel: str = Request.Channel.QR,
+                  stairwell: Stairwell | None = None, household: Household | None = None, room: str = "",
+                  contact_name: str = "", contact_phone: str = "", anonymous: bool = False,
+                  resident: Resident | None = None, by: User | None = None, photos: Iterable[File] = (),
+                  now: datetime | None = None, rules: Rules | None = None,
+                  suggested: Member | None = None) -> Request:
+    """Create one request. `by` is the staff member entering it for a resident (代点单), else None.
+    `rules`: the community's current rules when the caller has just read them (saves reading again)."""
+    if by is not None and not (by.roles_in(community.pk) & STAFF_ROLES):
+        raise TransitionError("只有本社区的志愿者、组长或社区管理员可以代居民点单。")
+    placement = prepare(
+        community=community, building=building, category_code=category_code, description=description, kind=kind,
+        channel=channel, stairwell=stairwell, household=household, room=room, contact_name=contact_name,
+        contact_phone=contact_phone, anonymous=anonymous, resident=resident, by=by, photos=photos,
+        now=now_or(now), suggested=suggested, lookups=Lookups({community.pk: rules} if rules else None),
+    )
+    write([placement])
+    return placement.req
 
 
 @atomic_action

@@ -1,0 +1,77 @@
+"""Tallies of finished requests, so dashboards sum a few rows instead of scanning every request.
+
+A request that is not open (status not in OPEN: resolved, closed, rejected, merged) is counted here
+by its collection day; an open one is always counted live from the request table (they are few),
+so the figures are exact at every moment. Every count is the one of loudong.stats.definitions with
+`now` far in the future: for a finished request only the response rate's denominator depends on
+`now` (dispatched, never taken, its response deadline still ahead), and the reading side subtracts
+those few (loudong.stats.tally).
+
+- AreaTally: per community, category and span: a Shanghai day ("d"), a week from Monday ("w") or a
+  calendar month ("m"). Subdistricts, districts and the community's trends read it.
+- LocalTally: per community, calendar month, category, building, group and volunteer; the
+  dashboards of a community and of a group read it for the whole months of their period.
+- DirtyDay: a community's collection day whose tallies are stale. The write path
+  (loudong.tickets.actions.base.record) marks it in the same transaction as the change; readers and
+  `loudong worker` recompute it before anything is summed.
+"""
+
+from django.db import models
+
+from loudong.stats.definitions import RECORD_SETS
+
+
+def count_field(key: str) -> str:
+    """The column of a figure key ("response_rate.num" → "response_rate_num")."""
+    return key.replace(".", "_")
+
+
+# Every figure counted over the period: each funnel figure and every rate's numerator and denominator.
+TALLIED = tuple(k for k, d in RECORD_SETS.items() if d.in_period)
+
+
+class Counts(models.Model):
+    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
+                                  db_index=False)
+    start = models.DateField()  # the first day of the span (Shanghai)
+    category_code = models.CharField(max_length=40)
+    category_name = models.CharField(max_length=40)
+
+    class Meta:
+        abstract = True
+
+
+for _key in TALLIED:
+    Counts.add_to_class(count_field(_key), models.IntegerField(default=0))
+
+
+class AreaTally(Counts):
+    class Span(models.TextChoices):
+        DAY = "d", "日"
+        WEEK = "w", "周"
+        MONTH = "m", "月"
+
+    span = models.CharField(max_length=1, choices=Span.choices)
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "span", "start"])]
+
+
+class LocalTally(Counts):
+    building = models.ForeignKey("registry.Building", on_delete=models.CASCADE, related_name="+",
+                                 db_index=False)
+    group = models.ForeignKey("groups.BuildingGroup", null=True, on_delete=models.SET_NULL, related_name="+")
+    assignee = models.ForeignKey("registry.Member", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "start"])]
+
+
+class DirtyDay(models.Model):
+    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
+                                  db_index=False)
+    day = models.DateField()
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "day"], name="stats_dirty_day_unique")]

@@ -309,14 +309,15 @@ def test_statuses_of_the_history_are_what_the_actions_left(history):
     assert status["declined"] == Status.SUBMITTED and status["waiting"] == Status.WAITING
 
 
-def test_the_community_reads_the_other_domains_figures_and_a_group_leaves_them_to_the_community(history):
+def test_the_community_and_its_group_read_the_other_domains_figures(history):
     f = figures(Scope.for_community("xihu"), NOV, now=NOW)
     assert f.visit_coverage.denominator == 2 and f.visit_coverage.numerator == 0
     assert f.activities_by_type and all(n == 0 for _, _, n in f.activities_by_type)
     assert (f.people_covered, f.meetings_held) == (0, 0)
     assert f.hours_total[1] == 1  # wang's minutes on the offline errands she resolved
-    g = figures(Scope.for_group(history.group), NOV, now=NOW)
-    assert g.visit_coverage is None and g.activities_by_type == [] and g.hours_total is None
+    g = figures(Scope.for_group(history.group), NOV, now=NOW)  # its own (tests/test_stats_group_domains.py)
+    assert (g.visit_coverage.numerator, g.visit_coverage.denominator) == (0, 1)  # the household of its stairwell
+    assert g.hours_total == f.hours_total  # wang is a member of the group
 
 
 def test_a_trend_day_is_the_shanghai_day_on_either_side_of_midnight(world):

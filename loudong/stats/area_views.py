@@ -30,7 +30,8 @@ def _place(request: HttpRequest, level: str, pk: int) -> pages.Place:
                                    for g in request.user.grant_list())
         up = (sub.district.name, reverse("area_stats:district", args=[sub.district_id])) if overseer_of_district \
             else None
-    return pages.Place(scope, reverse(f"area_stats:{level}", args=[pk]), False, children, up)
+    return pages.Place(scope, reverse(f"area_stats:{level}", args=[pk]), False, children, up,
+                       reverse("area_stats:work_report", args=[level, pk]))
 
 
 @login_required

@@ -4,11 +4,13 @@ volunteer hours)."""
 
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from loudong.community_life.activities import figures as activity_figures
+from loudong.community_life.activities.models import Activity
 from loudong.community_life.meetings import figures as meeting_figures
 from loudong.hours import figures as hours_figures
+from loudong.hours.ledger import Line, ledger, minutes_by_member
 from loudong.outreach import figures as outreach_figures
 from loudong.registry.models import Household, Member
 from loudong.stats.period import Period
@@ -39,23 +41,100 @@ def group_coverage(scope: Scope) -> Coverage:
 
 
 # Other domains -------------------------------------------------------------------------------------
+# Each record type belongs to a group in its own way, said in the definition shown on the page:
+# activities and meetings by their group field (the community's own, without a group, are not a
+# group's), visits by the household's stairwell, hours by the member's group.
+
+DEFINITIONS = {
+    "activities": (
+        "统计期间内已经开始的活动（计划中、还没开始的不算），按开始时间的北京时间日期计入。",
+        "本党小组组织的活动（登记活动时选了本小组），统计期间内已经开始的（还没开始的不算）；"
+        "社区组织、没有选党小组的活动不算在小组里。"),
+    "people_covered": (
+        "统计期间内已开展的活动参加的不同居民人数，每人只算一次；未登记的参加者按姓名和楼栋去重。",
+        "本党小组组织的活动参加的不同居民人数，每人只算一次；未登记的参加者按姓名和楼栋去重。"),
+    "visit_coverage": (
+        "统计期间内至少走访见到一次的住户占本范围全部住户的比例（敲门未遇不算）。",
+        "本党小组服务的单元里的住户中，统计期间内至少走访见到一次的比例（敲门未遇不算，不论是谁走访的）。"),
+    "meetings": (
+        "统计期间内已经召开的议事会次数（还没到时间的不算）。",
+        "本党小组召开的议事会次数（还没到时间的不算）；全社区的议事会不算在小组里。"),
+    "hours": (
+        "统计期间内登记的志愿服务时长（含更正），按小时四舍五入。",
+        "本党小组现有党员在统计期间登记的志愿服务时长（含更正，不论为哪个小组服务），按小时四舍五入；"
+        "已离开小组的党员不算。"),
+}
+
+
+def definition_of(scope: Scope, key: str) -> str:
+    community, group = DEFINITIONS[key]
+    return group if scope.level == "group" else community
+
+
+def _in_group(scope: Scope, rows: QuerySet, field: str) -> QuerySet:
+    return rows.filter(**{field: scope.pk}) if scope.level == "group" else rows
+
+
+def activities(scope: Scope, period: Period) -> QuerySet[Activity]:
+    """The activities held: the community's (of any group or none), or the group's own."""
+    return _in_group(scope, activity_figures.held(scope.community_ids(), period.start, period.end), "group_id")
+
+
+def attendance(scope: Scope, period: Period) -> QuerySet:
+    """The sign-ins of those activities."""
+    rows = activity_figures.attendance_in(scope.community_ids(), period.start, period.end)
+    return _in_group(scope, rows, "activity__group_id")
+
+
+def meetings(scope: Scope, period: Period) -> QuerySet:
+    rows = meeting_figures.held_meetings(scope.community_ids(), period.start, period.end)
+    return _in_group(scope, rows, "group_id")
+
+
+def households(scope: Scope) -> QuerySet[Household]:
+    """The households of the scope: a group's are those of the stairwells it serves."""
+    if scope.level == "group":
+        return Household.objects.filter(stairwell__group_id=scope.pk)
+    return scope.filter_by_community(Household.objects.all())
+
+
+def visits(scope: Scope, period: Period) -> QuerySet:
+    """The visits that count for coverage (someone met at home in the period) to those households."""
+    rows = outreach_figures.visits_in(scope.community_ids(), period.start, period.end)
+    return _in_group(scope, rows, "household__stairwell__group_id")
+
+
+def hours_lines(scope: Scope, period: Period) -> list[Line]:
+    """The hours ledger of the period: the community's, or its lines of the group's members."""
+    members = list(Member.objects.filter(group_id=scope.pk).values_list("pk", flat=True)) \
+        if scope.level == "group" else None
+    return ledger(scope.community_ids(), period.start, period.end, member_ids=members)
+
+
+def hours_of(lines: list[Line]) -> tuple[int, int]:
+    """(minutes, volunteers with hours) of ledger lines, as loudong.hours.figures counts them."""
+    totals = minutes_by_member(lines)
+    return sum(totals.values()), sum(1 for minutes in totals.values() if minutes > 0)
+
+
+def visit_rate(scope: Scope, visited: int, total: int) -> Rate:
+    return Rate("visit_coverage", "入户走访覆盖率", definition_of(scope, "visit_coverage"), visited, total,
+                "走访到的住户", "住户", "户")
+
 
 def other_domains(scope: Scope, period: Period) -> dict[str, Any]:
-    """The figures other apps define about their own records (each takes the communities and the
-    Shanghai days, both included). A group's dashboard leaves them out: those records belong to
-    the community as a whole."""
+    """The figures other apps define about their own records, for any level (see DEFINITIONS)."""
+    counts = dict(activities(scope, period).order_by().values("type").annotate(n=Count("id"))
+                  .values_list("type", "n"))
     if scope.level == "group":
-        return {}
-    ids, start, end = scope.community_ids(), period.start, period.end
-    out: dict[str, Any] = {
-        "activities_by_type": activity_figures.activities_by_type(ids, start, end),
-        "people_covered": activity_figures.people_covered(ids, start, end),
-        "visit_coverage": outreach_figures.visit_coverage(ids, start, end),
-        "meetings_held": meeting_figures.meetings_held(ids, start, end),
-        "hours_total": hours_figures.hours_total(ids, start, end),
+        hours = hours_of(hours_lines(scope, period))
+    else:  # the figure the hours app computes (one query per source for all the communities)
+        hours = hours_figures.hours_total(scope.community_ids(), period.start, period.end)
+    visited = visits(scope, period).values("household_id").distinct().count()
+    return {
+        "activities_by_type": [(value, label, counts.get(value, 0)) for value, label in Activity.Type.choices],
+        "people_covered": activity_figures.distinct_people(attendance(scope, period)),
+        "visit_coverage": visit_rate(scope, visited, households(scope).count()),
+        "meetings_held": meetings(scope, period).count(),
+        "hours_total": hours,
     }
-    visited, households = out["visit_coverage"]
-    out["visit_coverage"] = Rate("visit_coverage", "入户走访覆盖率",
-                                 "统计期间内至少走访见到一次的住户占本范围全部住户的比例（敲门未遇不算）。",
-                                 visited, households, "走访到的住户", "住户", "户")
-    return out

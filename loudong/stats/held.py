@@ -1,59 +1,169 @@
-"""The lists behind the activity and meeting figures of a dashboard: the same querysets the other
-apps count with (loudong.community_life.*.figures), shown without any person's name."""
+"""The lists behind the dashboard's figures that are not about requests (activities, meetings, people
+covered, visit coverage, volunteer hours): built on the querysets that loudong.stats.domains counts
+with, so that a list holds what its figure counted, at every level including a group's.
 
-from collections.abc import Callable
+Only the households list carries personal data (rooms, the visiting member's name) and it is built
+only for admins and leaders; anyone else (an overseer) gets the same figure as counts per building
+or per community.
+"""
+
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from loudong.community_life.activities import figures as activity_figures
-from loudong.community_life.meetings import figures as meeting_figures
+from loudong.community_life.activities.figures import distinct_people
+from loudong.hours.models import SOURCE_LABELS, hours_text
+from loudong.outreach.models import Visit
+from loudong.registry.models import Building, Community
+from loudong.stats import domains
 from loudong.stats.period import Period
 from loudong.stats.scope import Scope
 from loudong.stats.tables import local_time
 
 
 @dataclass(frozen=True)
-class HeldList:
-    key: str
-    label: str
-    definition: str
+class Listing:
+    """One list as a page and its Excel export show it."""
+
+    heading: str  # "{count}" is replaced by the number of rows
     headers: list[str]
-    rows: Callable[[list[int], Period], QuerySet]
+    rows: QuerySet | list
     cells: Callable[[object], list[object]]
+    personal: bool = False  # names or rooms in it: viewing and exporting are audited
+    note: str = ""
+
+    def all_cells(self) -> Iterable[list[object]]:
+        items = self.rows.iterator(chunk_size=2000) if isinstance(self.rows, QuerySet) else self.rows
+        return (self.cells(item) for item in items)
+
+
+@dataclass(frozen=True)
+class HeldList:
+    key: str  # also the key of its definition in domains.DEFINITIONS
+    label: str
+    listing: Callable[[Scope, Period, bool, str], Listing]  # (scope, period, people, view)
+    views: tuple[tuple[str, str], ...] = ()  # (value, label) of the ways to split it, the first the default
 
 
 def _activity_cells(activity) -> list[object]:  # noqa: ANN001 (an Activity annotated with `reached`)
-    return [local_time(activity.starts_at), activity.community.name, activity.get_type_display(), activity.title,
-            activity.place, activity.reached]
+    return [local_time(activity.starts_at), activity.community.name, activity.group.name if activity.group_id else "",
+            activity.get_type_display(), activity.title, activity.place, activity.reached]
+
+
+ACTIVITY_HEADERS = ["开始时间", "社区", "党小组", "活动类型", "活动名称", "地点", "参加人数"]
+
+
+def _activities(scope: Scope, period: Period) -> QuerySet:
+    return (domains.activities(scope, period).select_related("community", "group")
+            .annotate(reached=Count("attendance")).order_by("-starts_at", "-id"))
+
+
+def activities_listing(scope: Scope, period: Period, people: bool, view: str) -> Listing:
+    return Listing("开展活动：{count} 次", ACTIVITY_HEADERS, _activities(scope, period), _activity_cells)
+
+
+def people_listing(scope: Scope, period: Period, people: bool, view: str) -> Listing:
+    covered = distinct_people(domains.attendance(scope, period))
+    return Listing(f"活动覆盖群众：{covered} 人（{{count}} 次活动）", ACTIVITY_HEADERS,
+                   _activities(scope, period).filter(reached__gt=0), _activity_cells,
+                   note="下面是有人参加的活动和每次的参加人数。同一个人参加几次活动，在总人数里只算一次，"
+                        "所以各次相加可能多于总人数。")
 
 
 def _meeting_cells(meeting) -> list[object]:  # noqa: ANN001 (a Meeting)
-    return [local_time(meeting.held_at), meeting.community.name, meeting.group.name if meeting.group_id else "",
+    return [local_time(meeting.held_at), meeting.community.name, meeting.group.name if meeting.group_id else "全社区",
             meeting.title]
 
 
-HELD = {
-    "activities": HeldList(
-        "activities", "开展活动", "统计期间内已经开始的活动（计划中、还没开始的不算），按开始时间的北京时间日期计入。",
-        ["开始时间", "社区", "活动类型", "活动名称", "地点", "参加人次"],
-        lambda ids, p: activity_figures.activities_in(ids, p.start, p.end), _activity_cells),
-    "meetings": HeldList(
-        "meetings", "召开议事会", "统计期间内已经召开的议事会（还没到时间的不算）。",
-        ["开会时间", "社区", "党小组", "会议主题"],
-        lambda ids, p: meeting_figures.held_meetings(ids, p.start, p.end)
-        .select_related("community", "group").order_by("-held_at", "-id"), _meeting_cells),
-}
+def meetings_listing(scope: Scope, period: Period, people: bool, view: str) -> Listing:
+    rows = domains.meetings(scope, period).select_related("community", "group").order_by("-held_at", "-id")
+    return Listing("召开议事会：{count} 次", ["开会时间", "社区", "党小组", "会议主题"], rows, _meeting_cells)
 
 
-def held_list(scope: Scope, key: str) -> HeldList:
-    """The list named `key`; 404 for an unknown one, or on a group's dashboard (these are the community's)."""
+# Visit coverage ------------------------------------------------------------------------------------
+
+VISIT_VIEWS = (("visited", "走访到的住户"), ("unvisited", "没有走访到的住户"))
+
+
+def _visited(scope: Scope, period: Period) -> Exists:
+    return Exists(domains.visits(scope, period).filter(household_id=OuterRef("pk")))
+
+
+def _household_cells(household) -> list[object]:  # noqa: ANN001 (a Household annotated with the last visit)
+    return [str(household), local_time(household.last_visit), household.last_volunteer or ""]
+
+
+def _households(scope: Scope, period: Period, view: str) -> Listing:
+    """Each household, with the last visit where someone was met up to the period's end (for one not
+    visited in the period: the one before it, if any) and who made it."""
+    until = period.bounds()[1]
+    last = Visit.objects.filter(household_id=OuterRef("pk"), someone_home=Visit.Home.MET,
+                                visited_at__lt=until).order_by("-visited_at", "-id")
+    visited = _visited(scope, period)
+    rows = domains.households(scope).filter(visited if view == "visited" else ~visited)
+    rows = rows.select_related("stairwell__building").annotate(
+        last_visit=Subquery(last.values("visited_at")[:1]),
+        last_volunteer=Subquery(last.values("volunteer__resident__name")[:1]))
+    return Listing(f"{dict(VISIT_VIEWS)[view]}：{{count}} 户", ["住户", "最近走访（见到人）", "走访党员"], rows,
+                   _household_cells, personal=True)
+
+
+def _visit_counts(scope: Scope, period: Period) -> Listing:
+    """Households, visited and the rate per community (an area) or per building: no rooms, no names."""
+    field = "community_id" if scope.level in ("subdistrict", "district") else "stairwell__building_id"
+    model = Community if field == "community_id" else Building
+
+    def per(rows: QuerySet) -> dict[int, int]:
+        return dict(rows.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n"))
+
+    totals = per(domains.households(scope))
+    visited = per(domains.households(scope).filter(_visited(scope, period)))
+    names = dict(model.objects.filter(pk__in=totals).values_list("pk", "name"))
+    rows = sorted(([names[pk], total, visited.get(pk, 0), domains.visit_rate(scope, visited.get(pk, 0),
+                                                                             total).display()]
+                   for pk, total in totals.items()), key=lambda row: row[0])
+    rate = domains.visit_rate(scope, sum(visited.values()), sum(totals.values()))
+    label = "社区" if model is Community else "楼栋"
+    return Listing(f"入户走访覆盖率：{rate.display()}（走访到 {rate.numerator} 户 / 住户 {rate.denominator} 户，"
+                   f"{{count}} 个{label}）", [label, "住户", "走访到的住户", "覆盖率"], rows, list,
+                   note="这里只显示各处的户数，不显示房号和姓名。")
+
+
+def visits_listing(scope: Scope, period: Period, people: bool, view: str) -> Listing:
+    return _households(scope, period, view) if people else _visit_counts(scope, period)
+
+
+# Volunteer hours -----------------------------------------------------------------------------------
+
+def hours_listing(scope: Scope, period: Period, people: bool, view: str) -> Listing:
+    """Minutes per source (为民服务, 敲门问需, 活动, 补录) of the ledger the figure adds up."""
+    lines = domains.hours_lines(scope, period)
+    minutes, volunteers = domains.hours_of(lines)
+    rows = []
+    for source, label in SOURCE_LABELS.items():
+        mine = [line for line in lines if line.source == source]
+        if mine:
+            spent, served = domains.hours_of(mine)
+            rows.append([label, len(mine), served, hours_text(spent)])
+    return Listing(f"志愿服务时长：{hours_text(minutes)} 小时（{volunteers} 位志愿者，{{count}} 类服务）",
+                   ["服务来源", "记录条数", "志愿者人数", "时长（小时）"], rows, list,
+                   note="一位志愿者在几类服务里都有时长，在各类里都算一人，所以各类人数相加可能多于总人数。")
+
+
+HELD = {held.key: held for held in (
+    HeldList("activities", "开展活动", activities_listing),
+    HeldList("meetings", "召开议事会", meetings_listing),
+    HeldList("people_covered", "活动覆盖群众", people_listing),
+    HeldList("visit_coverage", "入户走访覆盖率", visits_listing, VISIT_VIEWS),
+    HeldList("hours", "志愿服务时长", hours_listing),
+)}
+
+
+def held_list(key: str) -> HeldList:
+    """The list named `key`; 404 for an unknown one."""
     found = HELD.get(key)
-    if found is None or scope.level == "group":
+    if found is None:
         raise Http404
     return found
-
-
-def held_rows(scope: Scope, period: Period, key: str) -> QuerySet:
-    return held_list(scope, key).rows(scope.community_ids(), period)

@@ -10,15 +10,19 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from loudong.accounts import audit
+from loudong.hours.models import hours_text
 from loudong.lib.xlsx import xlsx_bytes
 from loudong.registry.export import xlsx_response
+from loudong.registry.models import Community
 from loudong.stats import period as periods
 from loudong.stats.compute import figures
 from loudong.stats.definitions import RATES
-from loudong.stats.held import held_list, held_rows
+from loudong.stats.domains import DEFINITIONS, definition_of
+from loudong.stats.held import HeldList, Listing, held_list
 from loudong.stats.period import Period, PeriodError
 from loudong.stats.records import DIMENSIONS, definition, dimension_label, records_behind
 from loudong.stats.results import Figures
@@ -46,6 +50,7 @@ class Place:
     people: bool  # names and masked contacts in lists (admins and leaders only)
     children: list[tuple[str, str]]  # (name, dashboard URL) of the level below
     up: tuple[str, str] | None = None  # (name, dashboard URL) of the level above, if the user may see it
+    report_url: str = ""  # the work report's download page, for whom may have it
 
 
 def read_period(request: HttpRequest) -> tuple[Period, str, dict[str, str]]:
@@ -117,8 +122,9 @@ def dashboard(request: HttpRequest, place: Place, template: str = "stats/dashboa
         "charts_data": _chart_data(f),
         "figures_export_url": f"{place.base_url}export/figures/?{_query(period)}",
         "activities_total": sum(n for _, _, n in f.activities_by_type),
-        "activities_url": f"{place.base_url}held/activities/?{_query(period)}",
-        "meetings_url": f"{place.base_url}held/meetings/?{_query(period)}",
+        "held_urls": {key: f"{place.base_url}held/{key}/?{_query(period)}" for key in DEFINITIONS},
+        "definitions": {key: definition_of(place.scope, key) for key in DEFINITIONS},
+        "hours": hours_text(f.hours_total[0]), "report_url": place.report_url,
     }
     return render(request, template, context)
 
@@ -187,27 +193,50 @@ def table_export(request: HttpRequest, place: Place, table: str) -> HttpResponse
     return xlsx_response(content, f"{name}-{found.label}")
 
 
-def held(request: HttpRequest, place: Place, key: str) -> HttpResponse:
-    """The activities or meetings behind a dashboard figure: no person's name in them."""
-    found = held_list(place.scope, key)
+def _held(request: HttpRequest, place: Place, key: str) -> tuple[HeldList, Period, str, Listing]:
+    found = held_list(key)
     period, error, _ = read_period(request)
     if error:
         raise Http404
-    page = Paginator(held_rows(place.scope, period, key), PER_PAGE).get_page(request.GET.get("page"))
+    view = request.GET.get("show", "")
+    if found.views and view not in dict(found.views):
+        view = found.views[0][0]
+    return found, period, view, found.listing(place.scope, period, place.people, view)
+
+
+def _hours_team_url(place: Place, period: Period) -> str:
+    """The hours app's page of the volunteers' totals, for whom it shows them (admins and leaders)."""
+    if not place.people:
+        return ""
+    code = Community.objects.filter(pk=place.scope.community_ids()[0]).values_list("code", flat=True).first()
+    return f"{reverse('hours:team', args=[code])}?{urlencode({'start': period.start, 'end': period.end})}"
+
+
+def held(request: HttpRequest, place: Place, key: str) -> HttpResponse:
+    """The activities, meetings, households or hours behind a dashboard figure."""
+    found, period, view, listing = _held(request, place, key)
+    page = Paginator(listing.rows, PER_PAGE).get_page(request.GET.get("page"))
+    if listing.personal and page.object_list:
+        _audit(request, place, "view", found.label, page.paginator.count, period)
+    extra = {"show": view} if view else {}
     context = {
         "place": place, "scope": place.scope, "period": period, "found": found, "page": page,
-        "rows": [list(zip(found.headers, found.cells(item), strict=True)) for item in page.object_list],
-        "query": _query(period), "export_url": f"{place.base_url}held/{key}/export/?{_query(period)}",
+        "heading": listing.heading.format(count=page.paginator.count), "note": listing.note,
+        "definition": definition_of(place.scope, key), "headers": listing.headers,
+        "rows": [list(zip(listing.headers, listing.cells(item), strict=True)) for item in page.object_list],
+        "views": [(value, label, f"?{_query(period, show=value)}") for value, label in found.views], "view": view,
+        "query": _query(period, **extra), "export_url": f"{place.base_url}held/{key}/export/?{_query(period, **extra)}",
         "dashboard_url": f"{place.base_url}?{_query(period)}",
+        "hours_team_url": _hours_team_url(place, period) if key == "hours" else "",
     }
     return render(request, "stats/held.html", context)
 
 
 def held_export(request: HttpRequest, place: Place, key: str) -> HttpResponse:
-    found = held_list(place.scope, key)
-    period, error, _ = read_period(request)
-    if error:
-        raise Http404
-    rows = (found.cells(item) for item in held_rows(place.scope, period, key).iterator(chunk_size=2000))
-    content = xlsx_bytes(found.headers, rows, title=found.label)
-    return xlsx_response(content, f"{place.scope.name}-{found.label}-{period.start:%Y%m%d}-{period.end:%Y%m%d}")
+    found, period, view, listing = _held(request, place, key)
+    rows = list(listing.all_cells())
+    if listing.personal:
+        _audit(request, place, "export", found.label, len(rows), period)
+    content = xlsx_bytes(listing.headers, rows, title=found.label)
+    suffix = f"-{dict(found.views)[view]}" if view else ""
+    return xlsx_response(content, f"{place.scope.name}-{found.label}{suffix}-{period.start:%Y%m%d}-{period.end:%Y%m%d}")

@@ -19,4 +19,6 @@ urlpatterns = [
     path("group/<int:pk>/list/<str:key>/", views.group_records, name="group_records"),
     path("group/<int:pk>/list/<str:key>/export/", views.group_records_export, name="group_records_export"),
     path("group/<int:pk>/export/<slug:table>/", views.group_export, name="group_export"),
+    path("group/<int:pk>/held/<slug:key>/", views.group_held, name="group_held"),
+    path("group/<int:pk>/held/<slug:key>/export/", views.group_held_export, name="group_held_export"),
 ]

@@ -25,7 +25,7 @@ def _community_place(request: HttpRequest, code: str) -> pages.Place:
     if oversees(request.user, community):
         up = (community.subdistrict.name, reverse("area_stats:subdistrict", args=[community.subdistrict_id]))
     return pages.Place(scope, reverse("stats:dashboard", args=[code]), shows_people(request.user, scope),
-                       children, up)
+                       children, up, reverse("stats:work_report", args=[code]))
 
 
 def _group_place(request: HttpRequest, code: str, pk: int) -> pages.Place:
@@ -103,3 +103,13 @@ def held(request: HttpRequest, code: str, key: str) -> HttpResponse:
 @login_required
 def held_export(request: HttpRequest, code: str, key: str) -> HttpResponse:
     return pages.held_export(request, _community_place(request, code), key)
+
+
+@login_required
+def group_held(request: HttpRequest, code: str, pk: int, key: str) -> HttpResponse:
+    return pages.held(request, _group_place(request, code, pk), key)
+
+
+@login_required
+def group_held_export(request: HttpRequest, code: str, pk: int, key: str) -> HttpResponse:
+    return pages.held_export(request, _group_place(request, code, pk), key)

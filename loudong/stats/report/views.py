@@ -1,20 +1,22 @@
-"""Download of the work report (工作简报) from a community's dashboard: /c/<code>/stats/report/.
+"""Download of the work report (工作简报): a community's at /c/<code>/stats/report/, a subdistrict's or
+a district's at /stats/<level>/<pk>/report/.
 
 GET with `from`, `to` (or a `preset`) and `format=docx|pdf` answers the file; without a format, or
-with dates that do not parse, it shows the small page to choose them. Who may: the community's
-admin and the overseers of its area (the same as the community dashboard, through `scope_for`);
-anyone else gets 404. The report carries figures and group names, no personal data.
+with dates that do not parse, it shows the small page to choose them. Who may: whoever may see the
+dashboard of that scope (through `scope_for`: a community's admin and the overseers of its area; a
+subdistrict's or district's overseers); anyone else gets 404. The report carries figures and group
+names, no personal data.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from loudong.accounts.access import community_for
 from loudong.stats import period as periods
 from loudong.stats.period import PeriodError
-from loudong.stats.scope import scope_for
+from loudong.stats.scope import Scope, scope_for
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -25,7 +27,17 @@ CONTENT_TYPES = {
 @login_required
 def work_report(request: HttpRequest, code: str) -> HttpResponse:
     community = community_for(request.user, code)
-    scope = scope_for(request.user, "community", community.pk)
+    return _work_report(request, scope_for(request.user, "community", community.pk))
+
+
+@login_required
+def area_work_report(request: HttpRequest, level: str, pk: int) -> HttpResponse:
+    if level not in ("subdistrict", "district"):
+        raise Http404
+    return _work_report(request, scope_for(request.user, level, pk))
+
+
+def _work_report(request: HttpRequest, scope: Scope) -> HttpResponse:
     params = {k: request.GET.get(k, "") for k in ("from", "to", "preset")}
     fmt = request.GET.get("format", "")
     error = ""
@@ -36,7 +48,7 @@ def work_report(request: HttpRequest, code: str) -> HttpResponse:
     if fmt and fmt not in CONTENT_TYPES:
         error = "格式只能是 Word（docx）或 PDF。"
     if not fmt or error:
-        context = {"community": community, "period": period, "error": error, "form": params,
+        context = {"scope": scope, "period": period, "error": error, "form": params,
                    "presets": periods.presets()}
         return render(request, "stats/report/download.html", context, status=400 if error else 200)
 

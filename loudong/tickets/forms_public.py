@@ -253,14 +253,6 @@ def draft_photo_token(name: str) -> str:
     return signing.dumps(name, salt="ask.photo")
 
 
-def open_draft_photos(names: list[str]) -> list[ContentFile]:
-    files = []
-    for index, name in enumerate(names, start=1):
-        with default_storage.open(name, "rb") as handle:
-            files.append(ContentFile(handle.read(), name=f"photo-{index}.jpg"))
-    return files
-
-
 def delete_drafts(names: list[str]) -> None:
     for name in names:
         default_storage.delete(name)

@@ -6,13 +6,11 @@ errors. The tracking link's secret token is the resident's only key; every chang
 through loudong.tickets.actions.
 """
 
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core import signing
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,11 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from loudong.groups.models import BuildingGroup
 from loudong.lib.identity import InvalidValue, normalize_phone
-from loudong.lib.ratelimit import check_rate
-from loudong.policy.models import current_rules
-from loudong.registry.models import Building, Member, Stairwell
-from loudong.tickets import actions
-from loudong.tickets.actions.base import RESIDENT_LABEL, record
+from loudong.lib.ratelimit import check_rate, client_address, too_many
+from loudong.registry.models import Building, Member
+from loudong.tickets import actions, intake
 from loudong.tickets.forms_public import (
     CATEGORY_HINTS,
     KIND_HINTS,
@@ -40,12 +36,11 @@ from loudong.tickets.forms_public import (
     join_token,
     joined_request_id,
     kept_photos,
-    open_draft_photos,
     seconds_since,
     sign_photos,
     start_token,
 )
-from loudong.tickets.models import OPEN, Request, RequestPhoto
+from loudong.tickets.models import OPEN, Intake, Request, RequestPhoto
 from loudong.tickets.slip import moment_label
 from loudong.tickets.suggest.duplicates import for_public_form, public_excerpt
 
@@ -139,7 +134,8 @@ def place(request: HttpRequest) -> HttpResponse:
         return _screen(request, 2, origin, values, choice=choice, building=building, detail=detail,
                        photos=kept_photos(values["photos"]))
     if step == "2" and request.FILES:
-        # Photos are stored as drafts at once, so uploads count against the same limit as submissions.
+        # Photos are stored as drafts at once, so uploads are limited too (counted on counter rows; the
+        # submissions themselves on their intake rows).
         limited = check_rate(request, building.pk)
         if limited is not None:
             return limited
@@ -162,17 +158,11 @@ def place(request: HttpRequest) -> HttpResponse:
     refusal = _bot_check(contact, values)
     if refusal:
         return _screen(request, 3, origin, values, contact=contact, refusal=refusal, **context)
-    # The counters are single statements; the request's own transaction is kept short (SQLite has
-    # one write lock for both app processes).
-    limited = check_rate(request, building.pk)
-    if limited is not None:
-        return limited
-    try:
-        req = _submit(origin, choice, detail, contact, building, stairwells)
-    except actions.TransitionError as error:
-        return _screen(request, 3, origin, values, contact=contact, refusal=error.message, **context)
-    delete_drafts(photos)
-    return redirect("ask:receipt", token=req.tracking_token)
+    refused = intake.limited(request, building.pk)
+    if refused is not None:
+        return too_many(request, refused)
+    row = _receive(request, origin, choice, detail, contact, building)
+    return redirect("ask:receipt", token=row.tracking_token)
 
 
 def _bot_check(contact: ContactForm, values: dict) -> str:
@@ -190,26 +180,20 @@ def _bot_check(contact: ContactForm, values: dict) -> str:
     return ""
 
 
-def _submit(origin: Origin, choice: ChoiceForm, detail: DetailForm, contact: ContactForm,
-            building: Building, stairwells: list[Stairwell]) -> Request:
-    stairwell_id = detail.cleaned_data.get("stairwell")
-    stairwell = next((s for s in stairwells if s.pk == stairwell_id), None)
-    household = stairwell.households.filter(room=detail.cleaned_data["room"].strip()).first() if stairwell else None
-    # With a volunteer's card, the "suggested" event is written together with the request.
-    with transaction.atomic() if origin.member is not None else nullcontext():
-        req = actions.place_request(
-            community=building.community, building=building, category_code=choice.cleaned_data["category"],
-            kind=choice.cleaned_data["kind"], description=detail.cleaned_data["description"],
-            stairwell=stairwell, household=household, room=detail.cleaned_data["room"],
-            contact_name=contact.cleaned_data["contact_name"], contact_phone=contact.cleaned_data["contact_phone"],
-            anonymous=contact.cleaned_data["anonymous"], channel=Request.Channel.QR,
-            photos=open_draft_photos(detail.cleaned_data["photos"]), rules=choice.rules,
-        )
-        if origin.member is not None and origin.member.community_id == req.community_id:
-            # The resident scanned this volunteer's contact card: the leader's queue suggests them.
-            record(req, "suggested", by=None, at=req.created_at, label=RESIDENT_LABEL,
-                   note=f"居民扫的是{origin.member}的便民联系卡", suggested_member_id=origin.member.pk)
-    return req
+def _receive(request: HttpRequest, origin: Origin, choice: ChoiceForm, detail: DetailForm, contact: ContactForm,
+             building: Building) -> Intake:
+    """The checked submission as one intake row; the request (its number) follows within a second, or
+    when the receipt page asks for it."""
+    member = origin.member
+    return intake.receive(
+        community_id=building.community_id, building_id=building.pk, stairwell_id=detail.cleaned_data.get("stairwell"),
+        room=detail.cleaned_data["room"], category_code=choice.cleaned_data["category"],
+        kind=choice.cleaned_data["kind"], channel=Request.Channel.QR, description=detail.cleaned_data["description"],
+        contact_name=contact.cleaned_data["contact_name"], contact_phone=contact.cleaned_data["contact_phone"],
+        anonymous=contact.cleaned_data["anonymous"], photos=intake.store_photos(detail.cleaned_data["photos"]),
+        member_id=member.pk if member is not None and member.community_id == building.community_id else None,
+        client=client_address(request),
+    )
 
 
 def _origin(token: str) -> Origin | None:
@@ -224,10 +208,8 @@ def _origin(token: str) -> Origin | None:
 
 
 def _choice_form(origin: Origin, **kwargs: object) -> ChoiceForm:
-    rules = current_rules(origin.buildings[0].community_id)
-    form = ChoiceForm(buildings=origin.buildings, categories=rules.categories, **kwargs)
-    form.rules = rules  # handed to place_request, which would otherwise read them again
-    return form
+    rules = intake.rules_for(origin.buildings[0].community_id)
+    return ChoiceForm(buildings=origin.buildings, categories=rules.categories, **kwargs)
 
 
 def _screen(request: HttpRequest, step: int, origin: Origin, values: dict, **context: object) -> HttpResponse:
@@ -294,10 +276,26 @@ def _by_token(token: str) -> Request:
     )
 
 
+def _placed_or_waiting(request: HttpRequest, token: str) -> HttpResponse | None:
+    """None when the request of this token exists (placed now if the worker has not come by yet); the
+    "received, number coming" page while its intake row waits for a retry; 404 for an unknown token."""
+    if intake.materialize_token(token) is not None:
+        return None
+    from loudong.lib.qr import qr_svg
+
+    row = get_object_or_404(Intake, tracking_token=token)
+    link = request.build_absolute_uri(reverse("ask:track", args=[token]))
+    return _no_index(render(request, "tickets/public/receipt.html",
+                            {"waiting": row, "link": link, "qr": qr_svg(link)}))
+
+
 @require_GET
 def receipt(request: HttpRequest, token: str) -> HttpResponse:
     from loudong.lib.qr import qr_svg
 
+    waiting = _placed_or_waiting(request, token)
+    if waiting is not None:
+        return waiting
     req = _by_token(token)
     link = request.build_absolute_uri(reverse("ask:track", args=[token]))
     return _no_index(render(request, "tickets/public/receipt.html", {"req": req, "link": link, "qr": qr_svg(link)}))
@@ -305,7 +303,7 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def track(request: HttpRequest, token: str) -> HttpResponse:
-    return _track_page(request, token)
+    return _placed_or_waiting(request, token) or _track_page(request, token)
 
 
 def _track_page(request: HttpRequest, token: str, *, answer: AnswerForm | None = None,

@@ -1,0 +1,299 @@
+"""Intake: a submission from the resident's form or the API is checked, written as ONE row (Intake)
+and acknowledged at once; it becomes a Request right after, in batches.
+
+- `receive` writes the row. Everything the form and the API refuse is checked before it (by the
+  forms, the API's schema and `check_places`), so a row once written is a promise: it is never
+  dropped. Its tracking token is made here and becomes the request's.
+- `limited` is the rate limit of the resident's form, counted on the intake rows of the last hour
+  (an exact sliding window read on an index; nothing else is written).
+- `materialize(ids)` turns rows into Requests through the same rules as `place_request`
+  (`placing.prepare` and `placing.write`: number, group, deadlines, events, notifications), many
+  in one short transaction. A row that cannot become a request (its building was deleted
+  meanwhile, its category removed) keeps its error, the community's admins are told once in their
+  inbox, and it is retried later with a growing delay (30 s doubling, at most 6 hours).
+- `drain` is what `loudong worker` runs every second; `materialize_token` is what the resident's
+  receipt and tracking pages (and the API's receipt) run when the worker has not come by yet.
+"""
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
+from django.http import HttpRequest
+from django.utils import timezone
+
+from loudong.accounts.models import Role, User
+from loudong.lib import ratelimit
+from loudong.notify import outbox
+from loudong.policy.models import PolicyVersion
+from loudong.policy.rules import Rules
+from loudong.registry.models import Building, Household, Member, Resident, Stairwell
+from loudong.tickets.actions import placing
+from loudong.tickets.actions.base import TransitionError
+from loudong.tickets.forms_public import delete_drafts
+from loudong.tickets.models import Intake, Request
+
+log = logging.getLogger(__name__)
+BATCH = 200  # rows written in one transaction (on SQLite it holds the one write lock that long)
+
+# Rules by PolicyVersion id: a version is never changed (a change is a new version), so the only
+# question per submission is which version is the newest, one indexed read.
+_rules_by_version: dict[int, Rules] = {}
+
+
+def rules_for(community_id: int) -> Rules:
+    """The community's rules in force (as policy.current_rules), parsed once per process."""
+    version = (PolicyVersion.objects.filter(community_id=community_id).order_by("-number")
+               .values_list("pk", flat=True).first())
+    if version is None:
+        return Rules()
+    if version not in _rules_by_version:
+        if len(_rules_by_version) > 1000:
+            _rules_by_version.clear()
+        _rules_by_version[version] = PolicyVersion.objects.get(pk=version).parsed
+    return _rules_by_version[version]
+
+
+# Checks before the write -----------------------------------------------------------------------
+
+def check_places(community_id: int, building_id: int, stairwell_id: int | None,
+                 household_id: int | None) -> tuple[int, str] | None:
+    """The API's place references, read in one statement: None when they hold, else the status and
+    the refusal as placing a request words it (422: not in the community; 409: not together)."""
+    building, stairwell, household = (connection.ops.quote_name(m._meta.db_table)
+                                      for m in (Building, Stairwell, Household))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT 1 FROM {building} WHERE id = %s AND community_id = %s), "
+            f"(SELECT building_id FROM {stairwell} WHERE id = %s AND community_id = %s), "
+            f"(SELECT h.stairwell_id FROM {household} h WHERE h.id = %s AND h.community_id = %s), "
+            f"(SELECT s.building_id FROM {household} h JOIN {stairwell} s ON s.id = h.stairwell_id "
+            f"WHERE h.id = %s)",
+            [building_id, community_id, stairwell_id, community_id, household_id, community_id, household_id],
+        )
+        found, stairwell_building, household_stairwell, household_building = cursor.fetchone()
+    if found is None:
+        return 422, "所选楼栋不在本社区"
+    if stairwell_id is not None and stairwell_building is None:
+        return 422, "所选单元不在本社区"
+    if household_id is not None and household_stairwell is None:
+        return 422, "所选房号不在本社区"
+    if household_id is not None and stairwell_id is not None and household_stairwell != stairwell_id:
+        return 409, "所选房号不在这个单元。"
+    if (stairwell_building or household_building or building_id) != building_id:
+        return 409, "所选单元不在这栋楼。"
+    return None
+
+
+def limited(request: HttpRequest, building_id: int, now: datetime | None = None) -> ratelimit.RateLimited | None:
+    """The form's limits per client and per building ("ask_client", "ask_building"), counted on the
+    intake rows received in the last window, in one statement that reads at most a limit's worth of
+    index entries each. An exempt client is counted like any other but never refused."""
+    now = now or timezone.now()
+    client, building = ratelimit.limit("ask_client"), ratelimit.limit("ask_building")
+    address = ratelimit.client_address(request)
+    table = connection.ops.quote_name(Intake._meta.db_table)
+    adapt = connection.ops.adapt_datetimefield_value
+    client_since, building_since = now - timedelta(seconds=client.seconds), now - timedelta(seconds=building.seconds)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE client = %s AND received_at > %s "
+            f"LIMIT %s) c), (SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE building_id = %s "
+            f"AND received_at > %s LIMIT %s) b)",
+            [address, adapt(client_since), client.hits, building_id, adapt(building_since), building.hits],
+        )
+        by_client, by_building = cursor.fetchone()
+    if ratelimit.is_exempt(request):
+        return None
+    if by_client >= client.hits:
+        name, rule, rows = "ask_client", client, Intake.objects.filter(client=address)
+    elif by_building >= building.hits:
+        name, rule, rows = "ask_building", building, Intake.objects.filter(building_id=building_id)
+    else:
+        return None
+    since = now - timedelta(seconds=rule.seconds)
+    oldest = rows.filter(received_at__gt=since).order_by("received_at").values_list("received_at", flat=True).first()
+    wait = (oldest + timedelta(seconds=rule.seconds) - now).total_seconds() if oldest else rule.seconds
+    return ratelimit.RateLimited(name, max(1, int(wait) + 1))
+
+
+# The write -------------------------------------------------------------------------------------
+
+def store_photos(drafts: list[str]) -> list[str]:
+    """Move the form's draft photos (already re-encoded, without EXIF) to where requests keep theirs."""
+    names = []
+    now = timezone.localtime()
+    for draft in drafts:
+        with default_storage.open(draft, "rb") as handle:
+            names.append(default_storage.save(f"requests/{now:%Y/%m}/{secrets.token_urlsafe(12)}.jpg", handle))
+    delete_drafts(drafts)
+    return names
+
+
+def receive(*, community_id: int, building_id: int, category_code: str, kind: str, channel: str,
+            description: str, stairwell_id: int | None = None, household_id: int | None = None, room: str = "",
+            contact_name: str = "", contact_phone: str = "", anonymous: bool = False,
+            resident_id: int | None = None, member_id: int | None = None, photos: list[str] = (),
+            by: User | None = None, client: str = "", idempotency_owner: str = "", idempotency_key: str = "",
+            body_hash: str = "") -> Intake:
+    """Write the checked submission: one INSERT, in autocommit. With an idempotency key already used by
+    the same owner, raises IntegrityError (the caller answers with the first row)."""
+    now = timezone.now()
+    row = Intake(
+        community_id=community_id, building_id=building_id, stairwell_id=stairwell_id, household_id=household_id,
+        resident_id=resident_id, member_id=member_id, room=room.strip()[:20], category_code=category_code,
+        kind=kind, channel=channel, description=description, contact_name=contact_name.strip()[:40],
+        contact_phone=contact_phone, anonymous=anonymous, photos=list(photos), created_by=by, client=client,
+        idempotency_owner=idempotency_owner, idempotency_key=idempotency_key, body_hash=body_hash,
+        tracking_token=secrets.token_urlsafe(16), received_at=now, retry_at=now,
+    )
+    row.save(force_insert=True)
+    return row
+
+
+# Materializing ---------------------------------------------------------------------------------
+
+def _prepare(row: Intake, lookups: placing.Lookups, places: dict) -> placing.Placement:
+    """The row's placement, with its places read for the whole batch (`places`)."""
+    building = places[Building].get(row.building_id)
+    if building is None:
+        raise TransitionError(f"楼栋（编号 {row.building_id}）已不存在。")
+    found = {}
+    for model, pk in ((Stairwell, row.stairwell_id), (Household, row.household_id), (Resident, row.resident_id)):
+        found[model] = places[model].get(pk) if pk else None
+        if pk and found[model] is None:
+            raise TransitionError(f"{model._meta.verbose_name}（编号 {pk}）已不存在。")
+    household = found[Household]
+    if household is None and found[Stairwell] is not None and row.room:
+        household = places["rooms"].get((row.stairwell_id, row.room))
+    return placing.prepare(
+        community=row.community, building=building, category_code=row.category_code, description=row.description,
+        kind=row.kind, channel=row.channel, stairwell=found[Stairwell], household=household, room=row.room,
+        contact_name=row.contact_name, contact_phone=row.contact_phone, anonymous=row.anonymous,
+        resident=found[Resident], by=row.created_by, photos=row.photos, now=row.received_at,
+        tracking_token=row.tracking_token, suggested=places[Member].get(row.member_id), lookups=lookups,
+    )
+
+
+def _read_places(rows: list[Intake], lookups: placing.Lookups) -> dict:
+    """Everything the rows name, one query per kind for the whole batch."""
+    def ids(attr: str) -> set[int]:
+        return {getattr(r, attr) for r in rows if getattr(r, attr)}
+
+    places = {
+        Building: Building.objects.in_bulk(ids("building_id")),
+        Stairwell: Stairwell.objects.in_bulk(ids("stairwell_id")),
+        Household: Household.objects.select_related("stairwell").in_bulk(ids("household_id")),
+        Resident: Resident.objects.select_related("household__stairwell").in_bulk(ids("resident_id")),
+        Member: Member.objects.select_related("resident").in_bulk(ids("member_id")),
+    }
+    wanted = {(r.stairwell_id, r.room.strip()) for r in rows if r.stairwell_id and not r.household_id and r.room}
+    rooms = Household.objects.filter(stairwell_id__in={s for s, _ in wanted}, room__in={room for _, room in wanted})
+    places["rooms"] = {(h.stairwell_id, h.room): h for h in rooms.select_related("stairwell")}
+    for community_id in {r.community_id for r in rows}:
+        lookups.read_phones(community_id, [r.contact_phone for r in rows if r.community_id == community_id])
+    return places
+
+
+def materialize(ids: list[int]) -> dict[int, Request]:
+    """Turn the pending intake rows `ids` into requests; {intake id: request} of those it placed.
+    Rows another process placed meanwhile are left alone; rows that fail keep their error."""
+    rows = list(Intake.objects.filter(pk__in=ids, request__isnull=True).select_related("community", "created_by")
+                .order_by("pk"))
+    if not rows:
+        return {}
+    lookups = placing.Lookups()
+    places = _read_places(rows, lookups)
+    ready: dict[int, placing.Placement] = {}
+    failed: dict[int, str] = {}
+    for row in rows:
+        try:
+            ready[row.pk] = _prepare(row, lookups, places)
+        except TransitionError as error:
+            failed[row.pk] = error.message
+    placed: dict[int, Request] = {}
+    if ready:
+        try:
+            placed = _write(ready)
+        except Exception as error:  # noqa: BLE001 - kept with the error; never dropped
+            if len(ready) == 1:
+                failed[next(iter(ready))] = f"{type(error).__name__}: {error}"[:2000]
+                log.exception("intake row %s could not be placed", next(iter(ready)))
+            else:  # find the one that breaks the batch: the others go through alone
+                for pk in ready:
+                    placed.update(materialize([pk]))
+    if failed:
+        _mark_failed([r for r in rows if r.pk in failed], failed)
+    return placed
+
+
+def _write(ready: dict[int, placing.Placement]) -> dict[int, Request]:
+    """One transaction: claim the rows still pending (another worker or a receipt page may have placed
+    some), write their requests, link them."""
+    with transaction.atomic():
+        pending = set(Intake.objects.select_for_update().filter(pk__in=list(ready), request__isnull=True)
+                      .values_list("pk", flat=True))
+        chosen = {pk: p for pk, p in ready.items() if pk in pending}
+        if not chosen:
+            return {}
+        placing.write(list(chosen.values()))
+        own = Request.objects.filter(tracking_token=OuterRef("tracking_token")).values("pk")[:1]
+        Intake.objects.filter(pk__in=list(chosen)).update(request_id=Subquery(own), error="")
+    return {pk: p.req for pk, p in chosen.items()}
+
+
+def _mark_failed(rows: list[Intake], errors: dict[int, str]) -> None:
+    now = timezone.now()
+    for row in rows:
+        row.attempts += 1
+        row.error = errors[row.pk]
+        row.retry_at = now + outbox.backoff(row.attempts)
+        Intake.objects.filter(pk=row.pk, request__isnull=True).update(
+            attempts=row.attempts, error=row.error, retry_at=row.retry_at)
+        log.warning("intake row %s not placed (attempt %s): %s", row.pk, row.attempts, row.error)
+        if row.attempts == 1:
+            admins = User.objects.filter(grants__role=Role.ADMIN, grants__community_id=row.community_id,
+                                         is_active=True)
+            received = timezone.localtime(row.received_at)
+            outbox.notify_users(
+                admins, "有一条点单未能登记",
+                f"{received:%m-%d %H:%M} 收到的点单（{row.description[:40]}）未能生成编号：{row.error}。"
+                "系统会自动重试；请检查楼栋和点单类别设置。",
+                community_id=row.community_id,
+            )
+
+
+def drain(limit: int | None = None) -> int:
+    """Place every intake row that is due, BATCH at a time; how many became requests."""
+    done = 0
+    while limit is None or done < limit:
+        ids = list(Intake.objects.filter(request__isnull=True, retry_at__lte=timezone.now())
+                   .order_by("retry_at", "pk").values_list("pk", flat=True)[:BATCH])
+        if not ids:
+            break
+        placed = len(materialize(ids))
+        done += placed
+        if placed < len(ids):  # failures wait for their retry time; do not spin on them
+            break
+    return done
+
+
+def materialize_token(token: str) -> Request | None:
+    """The request of this tracking token, placed now if its intake row is still waiting; None when
+    there is no such request (yet: a row that failed waits for its retry)."""
+    req = Request.objects.filter(tracking_token=token).first()
+    if req is not None:
+        return req
+    row = Intake.objects.filter(tracking_token=token, request__isnull=True).values_list("pk", flat=True).first()
+    if row is None:
+        return Request.objects.filter(tracking_token=token).first()  # placed by another process just now
+    return materialize([row]).get(row) or Request.objects.filter(tracking_token=token).first()
+
+
+def purge(keep: timedelta) -> int:
+    """Intake rows placed longer than `keep` ago are no longer needed (the request has it all)."""
+    deleted, _ = Intake.objects.filter(request__isnull=False, received_at__lt=timezone.now() - keep).delete()
+    return deleted

@@ -50,6 +50,7 @@ class Command(BaseCommand):
             if not once:  # a long-lived process drops connections the database has closed
                 close_old_connections()
             self.run_queued_tasks()
+            self.drain_intake()
             clock = time.monotonic()
             if clock - last_sweep >= SWEEP_SECONDS or once:
                 last_sweep = clock
@@ -79,6 +80,15 @@ class Command(BaseCommand):
             worker.run()
         except Exception:  # noqa: BLE001 - a broken task must not stop the sweeps
             log.exception("running queued tasks failed")
+
+    def drain_intake(self) -> None:
+        """Submissions acknowledged since the last round become requests (loudong.tickets.intake)."""
+        from loudong.tickets.intake import drain
+
+        try:
+            drain()
+        except Exception:  # noqa: BLE001 - the rows stay; the next round tries again
+            log.exception("placing received submissions failed")
 
     def sweep_once(self) -> None:
         try:

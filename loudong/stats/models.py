@@ -56,6 +56,9 @@ class AreaTally(Counts):
     class Meta:
         indexes = [models.Index(fields=["community", "span", "start"])]
 
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.span} {self.start} {self.category_code}"
+
 
 class LocalTally(Counts):
     building = models.ForeignKey("registry.Building", on_delete=models.CASCADE, related_name="+",
@@ -66,6 +69,9 @@ class LocalTally(Counts):
     class Meta:
         indexes = [models.Index(fields=["community", "start"])]
 
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.start} {self.category_code} {self.building_id}"
+
 
 class DirtyDay(models.Model):
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
@@ -75,3 +81,6 @@ class DirtyDay(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["community", "day"], name="stats_dirty_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.day}"

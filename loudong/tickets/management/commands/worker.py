@@ -55,6 +55,7 @@ class Command(BaseCommand):
             if clock - last_sweep >= SWEEP_SECONDS or once:
                 last_sweep = clock
                 self.sweep_once()
+                self.refresh_stats()
             if clock - last_purge >= PURGE_SECONDS or once:
                 last_purge = clock
                 self.purge_idempotency()
@@ -105,6 +106,15 @@ class Command(BaseCommand):
             )
         if stalled:
             self.stdout.write(f"{timezone.localtime():%H:%M} 中断的名册导入 {stalled} 个已标记为失败")
+
+    def refresh_stats(self) -> None:
+        """Recount the stats tallies of the days whose finished requests changed."""
+        from loudong.stats import tally
+
+        try:
+            tally.refresh()
+        except Exception:  # noqa: BLE001 - readers recount what they need; try again next minute
+            log.exception("refreshing the stats tallies failed")
 
     def purge_idempotency(self) -> None:
         try:

@@ -28,6 +28,7 @@ from loudong.demo.requests import build_requests
 from loudong.policy.models import save_rules
 from loudong.policy.rules import Rules
 from loudong.registry.models import CareTag, Community, District, Household, Subdistrict
+from loudong.stats import tally
 
 POLICY_NOTE = "社区党总支制定《楼栋党小组实施方案》"
 
@@ -50,6 +51,7 @@ STEPS: list[Callable[[DemoSite], None]] = [
     build_activities,
     build_honours,
     build_hours,
+    lambda site: tally.rebuild(),  # the stats tallies of everything the steps wrote
 ]
 
 

@@ -110,7 +110,7 @@ class Figures:
     trend_weekly: list[TrendPoint]
     trend_monthly: list[TrendPoint]
     group_coverage: Coverage
-    # From the other domains (None / empty on a group's dashboard: those belong to the community).
+    # From the other domains (a group counts its own records: loudong.stats.domains.DEFINITIONS).
     activities_by_type: list[tuple[str, str, int]] = field(default_factory=list)  # (type, label, held)
     people_covered: int | None = None  # distinct persons reached by activities
     visit_coverage: Rate | None = None  # households visited / households

@@ -30,6 +30,7 @@ def test_the_overseer_downloads_the_subdistricts_report_from_its_dashboard(histo
     assert f'href="{url}?from=2026-11-01&amp;to=2026-11-30"' in dashboard
     page = client.get(url).content.decode()
     assert "青山街道：按选定期间生成工作简报" in page and "下载 Word" in page and "下载 PDF" in page
+    assert f'href="/stats/subdistrict/{history.subdistrict.pk}/"' in page  # back to the dashboard
     response = client.get(url, {**NOVEMBER, "format": "docx"})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response["Content-Disposition"].startswith("attachment") and "20261101-20261130.docx" in \

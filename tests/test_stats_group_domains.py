@@ -182,6 +182,7 @@ def test_an_overseer_sees_households_counted_per_building_or_community_never_roo
         body = page.content.decode()
         for personal in ("301", "502", "王秀英", "张建国", "刘光前", "1单元"):
             assert personal not in body, (url, personal)
+        assert "没有走访到的住户" not in body  # counts per place: nothing to split into households
         sheet = rows_of(client.get(url.replace("/?", "/export/?")))
         assert sheet[0] == (label, "住户", "走访到的住户", "覆盖率")
         assert "王秀英" not in str(sheet) and "301" not in str(sheet)

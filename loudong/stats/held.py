@@ -44,7 +44,12 @@ class HeldList:
     key: str  # also the key of its definition in domains.DEFINITIONS
     label: str
     listing: Callable[[Scope, Period, bool, str], Listing]  # (scope, period, people, view)
-    views: tuple[tuple[str, str], ...] = ()  # (value, label) of the ways to split it, the first the default
+    # (value, label) of the ways to split the list for admins and leaders, the first the default
+    views: tuple[tuple[str, str], ...] = ()
+
+    def views_for(self, people: bool) -> tuple[tuple[str, str], ...]:
+        """The household list splits into visited and not; the counts overseers see do not."""
+        return self.views if people else ()
 
 
 def _activity_cells(activity) -> list[object]:  # noqa: ANN001 (an Activity annotated with `reached`)

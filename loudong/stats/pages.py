@@ -198,9 +198,10 @@ def _held(request: HttpRequest, place: Place, key: str) -> tuple[HeldList, Perio
     period, error, _ = read_period(request)
     if error:
         raise Http404
+    views = found.views_for(place.people)
     view = request.GET.get("show", "")
-    if found.views and view not in dict(found.views):
-        view = found.views[0][0]
+    if view not in dict(views):
+        view = views[0][0] if views else ""
     return found, period, view, found.listing(place.scope, period, place.people, view)
 
 
@@ -224,7 +225,8 @@ def held(request: HttpRequest, place: Place, key: str) -> HttpResponse:
         "heading": listing.heading.format(count=page.paginator.count), "note": listing.note,
         "definition": definition_of(place.scope, key), "headers": listing.headers,
         "rows": [list(zip(listing.headers, listing.cells(item), strict=True)) for item in page.object_list],
-        "views": [(value, label, f"?{_query(period, show=value)}") for value, label in found.views], "view": view,
+        "views": [(value, label, f"?{_query(period, show=value)}") for value, label in found.views_for(place.people)],
+        "view": view,
         "query": _query(period, **extra), "export_url": f"{place.base_url}held/{key}/export/?{_query(period, **extra)}",
         "dashboard_url": f"{place.base_url}?{_query(period)}",
         "hours_team_url": _hours_team_url(place, period) if key == "hours" else "",

@@ -11,6 +11,7 @@ names, no personal data.
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 
 from loudong.accounts.access import community_for
@@ -27,17 +28,18 @@ CONTENT_TYPES = {
 @login_required
 def work_report(request: HttpRequest, code: str) -> HttpResponse:
     community = community_for(request.user, code)
-    return _work_report(request, scope_for(request.user, "community", community.pk))
+    return _work_report(request, scope_for(request.user, "community", community.pk),
+                        reverse("stats:dashboard", args=[code]))
 
 
 @login_required
 def area_work_report(request: HttpRequest, level: str, pk: int) -> HttpResponse:
     if level not in ("subdistrict", "district"):
         raise Http404
-    return _work_report(request, scope_for(request.user, level, pk))
+    return _work_report(request, scope_for(request.user, level, pk), reverse(f"area_stats:{level}", args=[pk]))
 
 
-def _work_report(request: HttpRequest, scope: Scope) -> HttpResponse:
+def _work_report(request: HttpRequest, scope: Scope, dashboard_url: str) -> HttpResponse:
     params = {k: request.GET.get(k, "") for k in ("from", "to", "preset")}
     fmt = request.GET.get("format", "")
     error = ""
@@ -48,7 +50,7 @@ def _work_report(request: HttpRequest, scope: Scope) -> HttpResponse:
     if fmt and fmt not in CONTENT_TYPES:
         error = "格式只能是 Word（docx）或 PDF。"
     if not fmt or error:
-        context = {"scope": scope, "period": period, "error": error, "form": params,
+        context = {"scope": scope, "dashboard_url": dashboard_url, "period": period, "error": error, "form": params,
                    "presets": periods.presets()}
         return render(request, "stats/report/download.html", context, status=400 if error else 200)
 

@@ -1,15 +1,40 @@
 """Figures the stats pages read: volunteer hours of one or many communities for a period."""
 
+from collections import Counter
 from datetime import date
 
-from loudong.hours.ledger import ledger, minutes_by_member
+from django.db.models import Sum
+
+from loudong.hours.ledger import SOURCES, Key
+from loudong.hours.models import Correction
 
 
 def hours_total(community_ids: list[int], start: date, end: date) -> tuple[int, int]:
     """(total minutes after corrections, number of distinct volunteers with hours) from `start`
-    to `end`, both included, in Shanghai days. Each source is read once for all communities
-    when it offers `service_records_many`; corrections are matched in memory."""
+    to `end`, both included, in Shanghai days: the same as the ledger's lines (loudong.hours.ledger),
+    summed in the database. Each source sums its minutes per member; the few approved corrections
+    then replace the minutes of the records they correct and add the manual entries."""
     if not community_ids:
         return 0, 0
-    totals = minutes_by_member(ledger(list(community_ids), start, end))
+    ids = list(community_ids)
+    totals: Counter[int] = Counter()
+    for module in SOURCES:
+        totals.update(module.minutes_by_member(ids, start, end))
+    approved = Correction.objects.approved().filter(community_id__in=ids)
+    changes: dict[Key, Correction] = {}  # the latest decision per record wins
+    for correction in approved.filter(kind=Correction.Kind.CHANGE).order_by("decided_at", "id"):
+        changes[correction.ledger_key] = correction
+    for module in SOURCES:
+        wanted = {key[1] for key in changes if key[0] == module.SOURCE}
+        if not wanted:
+            continue
+        seen: set[Key] = set()
+        for record in module.service_records_many(ids, start, end, source_ids=wanted):
+            key = (record.source, record.source_id, record.member_id)
+            if key in changes and key not in seen:
+                seen.add(key)
+                totals[record.member_id] += changes[key].minutes - record.minutes
+    manual = (approved.filter(kind=Correction.Kind.MISSING, served_on__gte=start, served_on__lte=end).order_by()
+              .values("member_id").annotate(total=Sum("minutes")))
+    totals.update({row["member_id"]: row["total"] for row in manual})
     return sum(totals.values()), sum(1 for minutes in totals.values() if minutes > 0)

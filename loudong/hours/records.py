@@ -5,9 +5,13 @@ served, once, and each source hands its rows to the hours ledger as `ServiceReco
 function `service_records(community_id, start, end)` in its own `hours_source.py`. The pair
 (source, source_id, member_id) is unique across all sources.
 
-A source may also offer `service_records_many(community_ids, start, end)`, the same records for
-several communities in one query; the ledger (loudong.hours.ledger) uses it when present, so
-figures for a subdistrict or a district do not query once per community.
+A source may also offer `service_records_many(community_ids, start, end, source_ids=None)`, the same
+records for several communities in one query (only those of the given source ids with
+`source_ids`); the ledger (loudong.hours.ledger) uses it when present, so figures for a subdistrict
+or a district do not query once per community. The sources the ledger lists also offer
+`minutes_by_member(community_ids, start, end)`, {member id: minutes} of the same records summed in
+the database, and their name as `SOURCE`: the stats' hours total (loudong.hours.figures) reads a
+district's years without loading its records.
 """
 
 from dataclasses import dataclass

@@ -7,7 +7,10 @@ again, and then counts once, on its latest day). The member is the request's ass
 escalated request the admin resolved without an assignee counts for no one.
 """
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet, Sum
 
 from loudong.hours.records import ServiceRecord
 from loudong.lib.workdays import SHANGHAI
@@ -25,14 +28,9 @@ def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-def service_records(community_id: int, start: date, end: date) -> list[ServiceRecord]:
-    return service_records_many([community_id], start, end)
-
-
-def service_records_many(community_ids: list[int], start: date, end: date) -> list[ServiceRecord]:
-    """The errands of several communities in one query (the ledger's totals for an area)."""
+def _errands(community_ids: list[int], start: date, end: date) -> QuerySet:
     since, until = day_bounds(start, end)
-    rows = Request.objects.filter(
+    return Request.objects.filter(
         community_id__in=community_ids,
         status__in=COUNTED,
         resolution=Request.Resolution.OFFLINE,
@@ -40,11 +38,31 @@ def service_records_many(community_ids: list[int], start: date, end: date) -> li
         assignee__isnull=False,
         resolved_at__gte=since,
         resolved_at__lt=until,
-    ).values_list("pk", "assignee_id", "resolved_at", "time_spent_minutes", "category_name")
+    ).order_by()
+
+
+def service_records(community_id: int, start: date, end: date) -> list[ServiceRecord]:
+    return service_records_many([community_id], start, end)
+
+
+def service_records_many(community_ids: list[int], start: date, end: date,
+                         source_ids: Iterable[int] | None = None) -> list[ServiceRecord]:
+    """The errands of several communities in one query (the ledger's totals for an area); only
+    those of the given requests with `source_ids`."""
+    rows = _errands(community_ids, start, end)
+    if source_ids is not None:
+        rows = rows.filter(pk__in=list(source_ids))
     return [
         ServiceRecord(
             source=SOURCE, source_id=pk, member_id=member_id, served_on=resolved_at.astimezone(SHANGHAI).date(),
             minutes=minutes, content=f"为民服务：{category}",
         )
-        for pk, member_id, resolved_at, minutes, category in rows
+        for pk, member_id, resolved_at, minutes, category in rows.values_list(
+            "pk", "assignee_id", "resolved_at", "time_spent_minutes", "category_name")
     ]
+
+
+def minutes_by_member(community_ids: list[int], start: date, end: date) -> dict[int, int]:
+    """{member: minutes} of the same records, summed in the database."""
+    rows = _errands(community_ids, start, end).values("assignee_id").annotate(minutes=Sum("time_spent_minutes"))
+    return {r["assignee_id"]: r["minutes"] for r in rows}

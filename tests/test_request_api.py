@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from loudong.accounts.models import ApiToken, AuditEntry
 from loudong.tickets import actions
-from loudong.tickets.models import Request
+from loudong.tickets.intake import drain
+from loudong.tickets.models import Intake, Request
 
 
 class Caller:
@@ -112,19 +113,46 @@ def test_staff_places_a_request_for_a_resident(world, as_user):
         "room": "301", "category_code": "hardship", "kind": "help", "channel": "visit",
         "description": "刘大爷腿脚不便，需要人帮忙取药", "contact_name": "刘光前", "contact_phone": "13800138000",
     })  # fmt: skip
-    assert response.status_code == 201, response.content
-    body = response.json()
+    # Received at once (one row); the request is made right after, here when the receipt is asked for.
+    assert response.status_code == 202, response.content
+    received = response.json()
+    assert received["status"] == "received" and not Request.objects.exists()
+    assert response["Location"] == received["receipt_url"] == f"/api/v1/requests/receipts/{received['tracking_token']}"
+    answer = as_user(world.volunteer).get(received["receipt_url"].removeprefix("/api/v1"))
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
     req = Request.objects.get()
     assert body["id"] == req.pk and body["channel"] == "visit" and body["channel_label"] == "敲门问需"
+    assert body["number"] == req.number and [e["kind"] for e in body["events"]] == ["placed"]
     assert req.created_by == world.volunteer and req.resident == world.liu and req.group == world.group
-    assert body["tracking_url"].endswith(f"/ask/t/{req.tracking_token}/")
+    assert req.tracking_token == received["tracking_token"]
+    assert body["tracking_url"] == received["tracking_url"] and body["tracking_url"].endswith(
+        f"/ask/t/{req.tracking_token}/")
     assert as_user(world.volunteer).get("/requests").json()["count"] == 1
+
+
+def test_the_receipt_is_for_its_sender_only(world, as_user):
+    body = {"community": "xihu", "building_id": world.building.pk, "category_code": "policy", "description": "问"}
+    receipt = as_user(world.admin).post("/requests", body).json()["receipt_url"].removeprefix("/api/v1")
+    assert as_user(world.leader).get(receipt).status_code == 404
+    assert as_user(world.admin).get("/requests/receipts/unknown").status_code == 404
+    assert as_user(world.admin).get(receipt).status_code == 200
+
+
+def test_a_receipt_that_cannot_be_placed_yet_stays_received(world, as_user):
+    body = {"community": "xihu", "building_id": world.building2.pk, "category_code": "policy", "description": "问"}
+    admin = as_user(world.admin)
+    receipt = admin.post("/requests", body).json()["receipt_url"].removeprefix("/api/v1")
+    world.building2.delete()
+    waiting = admin.get(receipt)
+    assert waiting.status_code == 202 and waiting.json()["status"] == "received"
+    assert not Request.objects.exists()
 
 
 def test_channel_defaults_to_api(world, as_user):
     response = as_user(world.admin).post("/requests", {
         "community": "xihu", "building_id": world.building2.pk, "category_code": "policy", "description": "问低保"})
-    assert response.status_code == 201 and Request.objects.get().channel == "api"
+    assert response.status_code == 202 and drain() == 1 and Request.objects.get().channel == "api"
 
 
 @pytest.mark.parametrize(
@@ -140,7 +168,7 @@ def test_placing_with_a_wrong_reference_is_422_in_chinese(world, as_user, change
     body = {"community": "xihu", "building_id": world.building.pk, "category_code": "policy", "description": "问"}
     response = as_user(world.admin).post("/requests", {**body, **change})
     assert response.status_code == 422 and response.json()["detail"] == message
-    assert not Request.objects.exists()
+    assert not Intake.objects.exists()
 
 
 def test_refusal_of_the_action_is_409_with_its_reason(world, as_user):
@@ -148,14 +176,29 @@ def test_refusal_of_the_action_is_409_with_its_reason(world, as_user):
             "category_code": "policy", "description": "问", "contact_phone": "12345"}
     response = as_user(world.admin).post("/requests", body)
     assert response.status_code == 409 and response.json()["detail"] == "电话号码位数不对：12345"
-    assert not Request.objects.exists()
+    assert not Intake.objects.exists()
+
+
+@pytest.mark.parametrize("change, status, message", [
+    ({"stairwell_id": "stairwell2"}, 409, "所选单元不在这栋楼。"),
+    ({"household_id": "household", "stairwell_id": "stairwell2"}, 409, "所选房号不在这个单元。"),
+    ({"household_id": 0}, 422, "所选房号不在本社区"),
+    ({"description": "   "}, 409, "请填写需要什么帮助。"),
+])
+def test_places_that_do_not_fit_together_are_refused_before_anything_is_kept(world, as_user, change, status,
+                                                                           message):
+    body = {"community": "xihu", "building_id": world.building.pk, "category_code": "policy", "description": "问"}
+    body.update({k: getattr(world, v).pk if isinstance(v, str) and hasattr(world, v) else v for k, v in change.items()})
+    response = as_user(world.admin).post("/requests", body)
+    assert response.status_code == status and response.json()["detail"] == message
+    assert not Intake.objects.exists()
 
 
 def test_resident_account_and_outsider_cannot_place_for_others(world, as_user):
     body = {"community": "xihu", "building_id": world.building.pk, "category_code": "policy", "description": "问"}
     assert as_user(world.resident).post("/requests", body).status_code == 404
     assert as_user(world.outsider).post("/requests", body).status_code == 404
-    assert not Request.objects.exists()
+    assert not Intake.objects.exists()
 
 
 def test_missing_fields_are_422_naming_them(world, as_user):

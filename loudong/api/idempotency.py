@@ -6,6 +6,10 @@ saved before that transaction commits. A concurrent POST with the same key there
 unique index (PostgreSQL) or on the write lock (SQLite, BEGIN IMMEDIATE) until the first has
 committed, then finds the record and replays it. If the work fails with a server error nothing is
 kept, so a retry runs it again.
+
+Placing a request (POST /api/v1/requests) keeps its key on the one intake row it writes instead
+(loudong.tickets.intake; unique per owner and key), so it writes no record here; a key used there
+is refused here as a key reused for another request.
 """
 
 import hashlib
@@ -23,6 +27,8 @@ from django.utils import timezone
 
 from loudong.accounts.models import ApiToken
 from loudong.api.models import IdempotencyRecord
+from loudong.tickets.intake import purge as purge_intake
+from loudong.tickets.models import Intake
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -121,6 +127,9 @@ def guarded(
 def _claim(request: HttpRequest, owner: Owner, key: str, body_hash: str) -> IdempotencyRecord | None:
     """Insert the record for this key; the earlier record instead, when the key was used before."""
     cutoff = timezone.now() - ttl()
+    if Intake.objects.filter(idempotency_owner=owner.label, idempotency_key=key,
+                             received_at__gte=cutoff).exists():
+        return IdempotencyRecord(body_hash="")  # used to place a request: another body, refused
     for _ in range(2):
         try:
             with transaction.atomic():
@@ -140,9 +149,10 @@ def _claim(request: HttpRequest, owner: Owner, key: str, body_hash: str) -> Idem
 
 
 def purge_expired() -> int:
-    """Delete answers older than the TTL; the worker may call it now and then."""
+    """Delete answers older than the TTL, and the intake rows placed before then (their keys with
+    them); the worker calls it every hour. How many answers and rows were deleted."""
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - ttl()).delete()
-    return deleted
+    return deleted + purge_intake(ttl())
 
 
 def bearer_owner(request: HttpRequest) -> Owner | None:

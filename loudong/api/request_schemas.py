@@ -71,6 +71,14 @@ class RequestCreatedOut(RequestDetailOut):
     tracking_url: str = Field(description="居民查看进度、补充、确认和评价的链接（回执），请转交居民")
 
 
+class ReceivedOut(Schema):
+    status: Literal["received"] = Field(description="已收到：点单已保存，编号等在一秒内生成")
+    tracking_token: str = Field(description="回执号，也是居民进度链接中的密钥")
+    received_at: datetime
+    receipt_url: str = Field(description="回执地址：GET 得到生成的点单（200），尚未生成时仍为 202")
+    tracking_url: str = Field(description="居民查看进度、补充、确认和评价的链接，请转交居民")
+
+
 class RequestPage(Schema):
     count: int
     page: int

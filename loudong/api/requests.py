@@ -7,7 +7,8 @@ from math import ceil
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -19,12 +20,24 @@ from loudong.accounts.access import community_for
 from loudong.accounts.models import AuditEntry, Role, User
 from loudong.api.auth import BearerToken
 from loudong.api.errors import ErrorOut
-from loudong.api.idempotency import idempotent
+from loudong.api.idempotency import (
+    HEADER,
+    KEY_INVALID,
+    KEY_REUSED,
+    MAX_KEY_LENGTH,
+    REPLAYED_HEADER,
+    Owner,
+    fingerprint,
+    idempotent,
+    json_refusal,
+    ttl,
+)
 from loudong.api.request_schemas import (
     ConfirmIn,
     DispatchIn,
     MergeIn,
     ReasonIn,
+    ReceivedOut,
     RequestCreatedOut,
     RequestDetailOut,
     RequestIn,
@@ -34,11 +47,11 @@ from loudong.api.request_schemas import (
     request_detail_out,
     request_out,
 )
-from loudong.policy.models import current_rules
-from loudong.registry.models import Building, Household, Member, Resident, Stairwell
-from loudong.tickets import actions
-from loudong.tickets.actions.base import TransitionError, tracking_url
-from loudong.tickets.models import Request, RequestQuerySet
+from loudong.registry.models import Community, Member, Resident
+from loudong.tickets import actions, intake
+from loudong.tickets.actions import placing
+from loudong.tickets.actions.base import TransitionError, require_text, tracking_url
+from loudong.tickets.models import Intake, Request, RequestQuerySet
 from loudong.tickets.slip import slip_pdf
 
 router = Router(auth=BearerToken(), tags=["点单"])
@@ -49,6 +62,13 @@ STAFF_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
 # A request is a few lines of text; anything far larger is a mistake or an attack.
 MAX_BODY_BYTES = 64 * 1024
 TOO_LARGE = "请求内容太大（最多 64 KB）"
+
+
+def received_doc() -> dict:
+    doc = idempotency_doc()
+    doc["responses"] = {202: {"description": "已收到（status 为 received），Location 为回执地址",
+                              "headers": {"Location": {"schema": {"type": "string"}, "description": "回执地址"}}}}
+    return doc
 
 
 def idempotency_doc() -> dict:
@@ -138,45 +158,114 @@ def list_requests(request: HttpRequest, query: Query[RequestQuery]) -> dict:
     }
 
 
-@router.post("/requests", response={201: RequestCreatedOut, **ERRORS}, openapi_extra=idempotency_doc())
-@decorate_view(idempotent, capped)
-def create_request(request: HttpRequest, body: RequestIn) -> Status:
+@router.post("/requests", response={202: ReceivedOut, **ERRORS}, openapi_extra=received_doc())
+@decorate_view(capped)
+def create_request(request: HttpRequest, body: RequestIn) -> HttpResponseBase:
     """代点单: a volunteer, leader or admin enters a request for a resident (door-knocking, a meeting,
-    a call). Send `Idempotency-Key` so a retry after a lost answer does not file it twice."""
+    a call). Everything is checked at once and the submission is kept (202, `status` "received"); the
+    request itself (its number, group and deadlines) is made within a second: follow `receipt_url`
+    (also in the `Location` header). Send `Idempotency-Key` so a retry after a lost answer does not
+    file it twice: the retry gets the first answer again."""
     user = request.auth
-    community = community_for(user, body.community, STAFF_ROLES)
-    rules = current_rules(community.pk)
-    if rules.category(body.category_code) is None:
+    key = request.headers.get(HEADER)
+    if key is not None:
+        key = key.strip()
+        if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+            return json_refusal(422, KEY_INVALID)
+    owner = Owner.for_user(user.pk).label if key else ""
+    body_hash = fingerprint(request) if key else ""
+    community = checked(user, body)
+    if isinstance(community, Status):
+        # A retry of a submission already received is answered as the first time, whatever has changed.
+        return again(owner, key, body_hash) or community
+    fields = dict(
+        community_id=community.pk, building_id=body.building_id, stairwell_id=body.stairwell_id,
+        household_id=body.household_id, resident_id=body.resident_id, room=body.room,
+        category_code=body.category_code, kind=body.kind, channel=body.channel, description=body.description.strip(),
+        contact_name=body.contact_name, contact_phone=placing.clean_phone(body.contact_phone), anonymous=body.anonymous,
+        by=user, idempotency_owner=owner, idempotency_key=key or "", body_hash=body_hash,
+    )
+    for _ in range(2):
+        try:
+            with transaction.atomic():
+                return received(intake.receive(**fields))
+        except IntegrityError:
+            if not key:
+                raise
+            answer = again(owner, key, body_hash)
+            if answer is not None:
+                return answer
+    raise IntegrityError("idempotency key could not be claimed")
+
+
+def checked(user: User, body: RequestIn) -> Community | Status:
+    """Every check placing the request makes, before anything is written: the community (a staff
+    role in it, else 404 as if it did not exist), then 422 for a reference that is not there and 409
+    for what placing refuses. The community when all hold."""
+    community = next((g.community for g in user.grant_list()
+                      if g.role in STAFF_ROLES and g.community_id and g.community.code == body.community), None)
+    if community is None:
+        raise Http404
+    if intake.rules_for(community.pk).category(body.category_code) is None:
         return invalid(f"没有这个点单类别：{body.category_code}")
-    building = Building.objects.filter(community=community, pk=body.building_id).first()
-    if building is None:
-        return invalid("所选楼栋不在本社区")
-    stairwell = household = resident = None
-    if body.stairwell_id is not None:
-        stairwell = Stairwell.objects.select_related("group").filter(community=community, pk=body.stairwell_id).first()
-        if stairwell is None:
-            return invalid("所选单元不在本社区")
-    if body.household_id is not None:
-        household = Household.objects.filter(community=community, pk=body.household_id).first()
-        if household is None:
-            return invalid("所选房号不在本社区")
-    if body.resident_id is not None:
-        resident = Resident.objects.visible_to(user).filter(community=community, pk=body.resident_id).first()
-        if resident is None:
-            return invalid("所选居民不存在，或您无权查看")
+    wrong = intake.check_places(community.pk, body.building_id, body.stairwell_id, body.household_id)
+    if wrong is not None:
+        return Status(wrong[0], {"detail": wrong[1]})
+    if body.resident_id is not None and not Resident.objects.visible_to(user).filter(
+            community=community, pk=body.resident_id).exists():
+        return invalid("所选居民不存在，或您无权查看")
     try:
-        req = actions.place_request(
-            community=community, building=building, stairwell=stairwell, household=household, room=body.room,
-            category_code=body.category_code, kind=body.kind, channel=body.channel, description=body.description,
-            contact_name=body.contact_name, contact_phone=body.contact_phone, anonymous=body.anonymous,
-            resident=resident, by=user, rules=rules,
-        )
+        require_text(body.description, "需要什么帮助")
+        placing.clean_phone(body.contact_phone)
     except TransitionError as error:
         return refused(error.message)
-    # The placed request carries its community, building, stairwell and group already; it is answered
-    # as entered even when outside the caller's later view (a leader entering for another group).
-    receipt = f"{settings.PUBLIC_URL}{tracking_url(req)}"
-    return Status(201, {**request_detail_out(user, req), "tracking_url": receipt})
+    return community
+
+
+def received_body(row: Intake) -> dict:
+    receipt = f"/api/v1/requests/receipts/{row.tracking_token}"
+    return {"status": "received", "tracking_token": row.tracking_token,
+            "received_at": timezone.localtime(row.received_at).isoformat(), "receipt_url": receipt,
+            "tracking_url": f"{settings.PUBLIC_URL}/ask/t/{row.tracking_token}/"}
+
+
+def received(row: Intake, *, replayed: bool = False) -> JsonResponse:
+    """202 with the receipt; the same bytes however often it is asked again."""
+    response = JsonResponse(received_body(row), status=202, json_dumps_params={"ensure_ascii": False})
+    response["Location"] = received_body(row)["receipt_url"]
+    if replayed:
+        response[REPLAYED_HEADER] = "true"
+    return response
+
+
+def again(owner: str, key: str | None, body_hash: str) -> HttpResponse | None:
+    """The first answer to this owner's key, or the refusal of a key reused for another body; None
+    when the key is new, or old enough to be used afresh (then it is freed)."""
+    if not key:
+        return None
+    row = Intake.objects.filter(idempotency_owner=owner, idempotency_key=key).first()
+    if row is None:
+        return None
+    if row.received_at < timezone.now() - ttl():
+        Intake.objects.filter(pk=row.pk).update(idempotency_key="", idempotency_owner="")
+        return None
+    return received(row, replayed=True) if row.body_hash == body_hash else json_refusal(422, KEY_REUSED)
+
+
+@router.get("/requests/receipts/{token}", response={200: RequestCreatedOut, 202: ReceivedOut, **ERRORS})
+def receipt(request: HttpRequest, token: str) -> HttpResponseBase:
+    """The request a submission became (200), made now if it was still waiting; 202 with
+    `status` "received" while it cannot be made yet (it is kept and retried). Only for its sender."""
+    user = request.auth
+    row = Intake.objects.filter(tracking_token=token, created_by=user).first()
+    if row is None and not Request.objects.filter(tracking_token=token, created_by=user).exists():
+        raise Http404
+    req = intake.materialize_token(token)
+    if req is None:
+        return received(row)
+    req = reread(req.pk)
+    # Answered as entered even when outside the caller's later view (a leader entering for another group).
+    return Status(200, {**request_detail_out(user, req), "tracking_url": f"{settings.PUBLIC_URL}{tracking_url(req)}"})
 
 
 @router.get("/requests/{request_id}", response={200: RequestDetailOut, **ERRORS})

@@ -79,7 +79,7 @@ def _only_group_id(building_id: int) -> int | None:
     return ids.pop() if len(ids) == 1 else None
 
 
-def _clean_phone(phone: str) -> str:
+def clean_phone(phone: str) -> str:
     if not phone.strip():
         return ""
     try:
@@ -176,7 +176,7 @@ def prepare(*, community: Community, building: Building, category_code: str, des
     if len(photos) > MAX_PHOTOS:
         raise TransitionError(f"最多上传 {MAX_PHOTOS} 张照片。")
     description = require_text(description, "需要什么帮助")
-    phone = _clean_phone(contact_phone)
+    phone = clean_phone(contact_phone)
     if resident is not None and resident.community_id != community.pk:
         raise TransitionError("所选居民不在本社区。")
     if resident is None and phone:
@@ -265,7 +265,7 @@ def support(req: Request, phone: str = "", *, now: datetime | None = None) -> Re
     now = now_or(now)
     locked = lock(req)
     require_status(locked, OPEN, "加入")
-    phone = _clean_phone(phone)
+    phone = clean_phone(phone)
     if phone and (phone == locked.contact_phone or locked.supporters.filter(contact_phone=phone).exists()):
         raise TransitionError("您已经加入过这条诉求。")
     Supporter.objects.create(request=locked, contact_phone=phone, created_at=now)

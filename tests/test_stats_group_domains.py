@@ -196,3 +196,19 @@ def test_an_overseer_sees_households_counted_per_building_or_community_never_roo
     assert heading(people).startswith("活动覆盖群众：4 人") and "李四" not in people.content.decode()
     assert not AuditEntry.objects.filter(object_type="stats_list").exists()
     assert login(w.outsider).get(f"/c/xihu/stats/held/visit_coverage/?{NOVEMBER}").status_code == 404
+
+
+def test_a_long_household_list_is_paged_and_its_export_has_every_row(lived, login):
+    from loudong.registry.models import Household
+
+    w = lived
+    Household.objects.bulk_create(Household(community=w.community, stairwell=w.stairwell, room=f"{n}")
+                                  for n in range(1001, 1061))
+    client = login(w.leader)
+    url = f"/c/xihu/stats/group/{w.group.pk}/held/visit_coverage/?{NOVEMBER}&show=unvisited"
+    first = client.get(url)
+    assert heading(first) == "没有走访到的住户：60 户" and "第 1 / 2 页" in first.content.decode()
+    assert "&amp;show=unvisited&page=2" in first.content.decode()  # the next page keeps the split
+    second = client.get(f"{url}&page=2").content.decode()
+    assert second.count('data-label="住户"') == 10
+    assert len(rows_of(client.get(url.replace("/?", "/export/?")))) == 61

@@ -190,11 +190,16 @@ class Request(models.Model):
             models.Index(fields=["community", "created_at"]),
             models.Index(fields=["group", "created_at"]),
             models.Index(fields=["created_at"]),
-            # The leader's queue: overdue requests by deadline, and a building's newest open requests (the
-            # candidates for duplicates). Partial, so they hold only the few open rows of a large table.
+            # The leader's queue: overdue requests by deadline, open ones counted by status (a leader's
+            # list is filtered by group and community), and a building's newest open requests (the
+            # candidates for duplicates). Partial, so they hold only the few open rows of a large table;
+            # SQLite uses them for queries written with status__among.
             models.Index(fields=["community", "due_at"], condition=Q(status__in=RUNNING),
                          name="request_running_community_due"),
-            models.Index(fields=["group", "due_at"], condition=Q(status__in=RUNNING), name="request_running_group_due"),
+            models.Index(fields=["group", "community", "due_at"], condition=Q(status__in=RUNNING),
+                         name="request_running_group_deadline"),
+            models.Index(fields=["group", "community", "status"], condition=Q(status__in=OPEN),
+                         name="request_open_group_status"),
             models.Index(fields=["building", "created_at"], condition=Q(status__in=OPEN), name="request_open_building"),
         ]
 

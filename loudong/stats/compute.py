@@ -1,9 +1,12 @@
 """The figures of a scope over a period, computed in a few aggregate queries.
 
-One query counts every funnel figure and every rate's numerator and denominator at once
-(conditional counts, `COUNT(*) FILTER (WHERE ...)` on PostgreSQL); one per breakdown groups the
-same counts by category, building, group or volunteer; two per trend. The filters come from
-loudong.stats.definitions, the same ones the lists behind the figures use.
+Every funnel figure and every rate's numerator and denominator are counted at once (conditional
+counts, `COUNT(*) FILTER (WHERE ...)` on PostgreSQL) per combination of category, building, group
+and volunteer (community and group) or of category and community (subdistrict and district), and
+the breakdowns are folded from those rows. Finished requests are read from the tallies
+(loudong.stats.tally: whole months for a community or a group, months, weeks and days for areas),
+open ones and the days a community's or group's period starts or ends with from the requests.
+The filters come from loudong.stats.definitions, the same ones the lists behind the figures use.
 """
 
 from collections.abc import Iterable
@@ -27,7 +30,7 @@ from loudong.stats.definitions import (
     RateDefinition,
 )
 from loudong.stats.domains import group_coverage, other_domains
-from loudong.stats.models import AreaTally, LocalTally
+from loudong.stats.models import TALLIED, AreaTally, LocalTally
 from loudong.stats.period import SHANGHAI, Period
 from loudong.stats.results import (
     Breakdown,
@@ -39,9 +42,7 @@ from loudong.stats.results import (
     TrendPoint,
 )
 from loudong.stats.scope import Scope
-from loudong.stats.tally import ShanghaiDate
-from loudong.stats.tally import monday as _monday
-from loudong.stats.tally import month_add as _month_add
+from loudong.stats.tally import LOCAL_DIMENSIONS, ShanghaiDate, monday, month_add
 from loudong.tickets.models import OPEN
 
 __all__ = ["Breakdown", "BreakdownRow", "Coverage", "Figure", "Figures", "Rate", "TrendPoint", "figures",
@@ -74,10 +75,9 @@ def _figure(key: str, count: int) -> Figure:
     return Figure(d.key, d.label, d.text, count)
 
 
-PERIOD_KEYS = tuple(k for k, d in RECORD_SETS.items() if d.in_period)
-# One scan of the period's requests gives the funnel and every breakdown: counts per combination
-# of these columns, summed in Python (a few thousand combinations at most for a community).
-LOCAL_DIMENSIONS = ("category_code", "building_id", "group_id", "assignee_id")
+PERIOD_KEYS = TALLIED
+# The funnel and every breakdown come from counts per combination of these columns, summed in
+# Python (a few thousand combinations at most for a community).
 AREA_DIMENSIONS = ("category_code", "community_id")
 
 
@@ -163,18 +163,18 @@ def trend_windows(period: Period, extend: bool = True) -> tuple[list[date], list
     and with `extend` at least the last 8 weeks / 12 months up to its end, so a short period still
     shows a line. Subdistricts and districts do not extend (their dashboards read every request of
     the window: a year of a district is millions of rows); choose 近12个月 there for a year's line."""
-    last_week = _monday(period.end)
-    first_week = _monday(period.start)
+    last_week = monday(period.end)
+    first_week = monday(period.start)
     last_month = period.end.replace(day=1)
     first_month = period.start.replace(day=1)
     if extend:
         first_week = min(first_week, last_week - timedelta(weeks=MIN_WEEKS - 1))
-        first_month = min(first_month, _month_add(last_month, -(MIN_MONTHS - 1)))
+        first_month = min(first_month, month_add(last_month, -(MIN_MONTHS - 1)))
     weeks = [first_week + timedelta(weeks=i) for i in range((last_week - first_week).days // 7 + 1)]
     months, month = [], first_month
     while month <= last_month:
         months.append(month)
-        month = _month_add(month, 1)
+        month = month_add(month, 1)
     return weeks, months
 
 
@@ -225,7 +225,7 @@ def trends(scope: Scope, period: Period) -> tuple[list[TrendPoint], list[TrendPo
     for span, start, collected, resolved in spans:
         buckets = []
         if span in ("w", "day", "w-day"):
-            buckets.append(by_week.get(_monday(start)))
+            buckets.append(by_week.get(monday(start)))
         if span in ("m", "day", "m-day"):
             buckets.append(by_month.get(start.replace(day=1)))
         for bucket in buckets:

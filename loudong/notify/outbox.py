@@ -12,7 +12,9 @@ conditional UPDATE, so only one worker sends it.
 """
 
 import logging
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.db import DatabaseError, transaction
@@ -32,9 +34,32 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(FIRST_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS))
 
 
+_collecting = threading.local()
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Inside a transaction, for many changes at once (requests placed in a batch): the messages queued
+    in this block are written together at its end, one INSERT and one delivery after commit, and the
+    robots of a group are read once."""
+    if getattr(_collecting, "messages", None) is not None:
+        yield
+        return
+    _collecting.messages, _collecting.robots = [], {}
+    try:
+        yield
+        messages = _collecting.messages
+    finally:
+        _collecting.messages = _collecting.robots = None
+    _queue(messages)
+
+
 def _queue(messages: list[OutboxMessage]) -> list[OutboxMessage]:
     if not messages:
         return []
+    if getattr(_collecting, "messages", None) is not None:
+        _collecting.messages.extend(messages)
+        return messages
     created = OutboxMessage.objects.bulk_create(messages)
     if any(m.pk is None for m in created):  # backends that do not return ids on bulk insert
         ids = list(OutboxMessage.objects.order_by("-id").values_list("pk", flat=True)[: len(created)])
@@ -71,7 +96,12 @@ def notify_phone(phone: str, text: str, url: str = "", community_id: int | None 
 def notify_robot(community_id: int, group_id: int | None, title: str, body: str = "",
                  url: str = "") -> list[OutboxMessage]:
     """The WeCom robots of the group (or, with no group, of the community) that are switched on."""
-    robots = GroupRobot.objects.filter(community_id=community_id, group_id=group_id, active=True)
+    known = getattr(_collecting, "robots", None)
+    robots = known.get((community_id, group_id)) if known is not None else None
+    if robots is None:
+        robots = list(GroupRobot.objects.filter(community_id=community_id, group_id=group_id, active=True))
+        if known is not None:
+            known[(community_id, group_id)] = robots
     return _queue([
         OutboxMessage(channel=OutboxMessage.Channel.WECOM, address=robot.url, title=title, body=body, url=url,
                       community_id=community_id)

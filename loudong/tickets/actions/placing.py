@@ -23,6 +23,7 @@ from loudong.groups.models import BuildingGroup
 from loudong.lib import workdays
 from loudong.lib.identity import InvalidValue, normalize_phone
 from loudong.lib.workdays import local
+from loudong.notify import outbox
 from loudong.policy.models import current_rules
 from loudong.policy.rules import Rules
 from loudong.registry.models import Building, Community, Household, Member, Resident, Stairwell
@@ -225,17 +226,19 @@ def write(placements: list[Placement]) -> None:
             RequestPhoto(request=p.req, stage=RequestPhoto.Stage.ASKED, image=photo, uploaded_at=p.req.created_at)
             for p in placements for photo in p.photos
         ])
-        for p in placements:
-            req = p.req
-            record(req, "placed", by=p.by, at=req.created_at, label=None if p.by else RESIDENT_LABEL,
-                   channel=req.channel,
-                   note=f"{req.get_channel_display()}：{req.get_kind_display()} · {req.category_name}")
-            if p.suggested is not None:
-                # The resident scanned this volunteer's contact card: the leader's queue suggests them.
-                record(req, "suggested", by=None, at=req.created_at, label=RESIDENT_LABEL,
-                       note=f"居民扫的是{p.suggested}的便民联系卡", suggested_member_id=p.suggested.pk)
-            tell_staff(p.leaders, req, "新的点单", f"{req.place_label} · {req.category_name}：{req.description[:60]}")
-            tell_group_robot(req, "新的点单")
+        with outbox.batched():  # every notification in one INSERT, delivered together after commit
+            for p in placements:
+                req = p.req
+                record(req, "placed", by=p.by, at=req.created_at, label=None if p.by else RESIDENT_LABEL,
+                       channel=req.channel,
+                       note=f"{req.get_channel_display()}：{req.get_kind_display()} · {req.category_name}")
+                if p.suggested is not None:
+                    # The resident scanned this volunteer's contact card: the leader's queue suggests them.
+                    record(req, "suggested", by=None, at=req.created_at, label=RESIDENT_LABEL,
+                           note=f"居民扫的是{p.suggested}的便民联系卡", suggested_member_id=p.suggested.pk)
+                tell_staff(p.leaders, req, "新的点单",
+                           f"{req.place_label} · {req.category_name}：{req.description[:60]}")
+                tell_group_robot(req, "新的点单")
 
 
 def place_request(*, community: Community, building: Building, category_code: str, description: str,

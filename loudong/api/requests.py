@@ -47,7 +47,7 @@ from loudong.api.request_schemas import (
     request_detail_out,
     request_out,
 )
-from loudong.registry.models import Community, Member, Resident
+from loudong.registry.models import Member, Resident
 from loudong.tickets import actions, intake
 from loudong.tickets.actions import placing
 from loudong.tickets.actions.base import TransitionError, require_text, tracking_url
@@ -179,7 +179,7 @@ def create_request(request: HttpRequest, body: RequestIn) -> HttpResponseBase:
         # A retry of a submission already received is answered as the first time, whatever has changed.
         return again(owner, key, body_hash) or community
     fields = dict(
-        community_id=community.pk, building_id=body.building_id, stairwell_id=body.stairwell_id,
+        community_id=community, building_id=body.building_id, stairwell_id=body.stairwell_id,
         household_id=body.household_id, resident_id=body.resident_id, room=body.room,
         category_code=body.category_code, kind=body.kind, channel=body.channel, description=body.description.strip(),
         contact_name=body.contact_name, contact_phone=placing.clean_phone(body.contact_phone), anonymous=body.anonymous,
@@ -198,21 +198,20 @@ def create_request(request: HttpRequest, body: RequestIn) -> HttpResponseBase:
     raise IntegrityError("idempotency key could not be claimed")
 
 
-def checked(user: User, body: RequestIn) -> Community | Status:
+def checked(user: User, body: RequestIn) -> int | Status:
     """Every check placing the request makes, before anything is written: the community (a staff
     role in it, else 404 as if it did not exist), then 422 for a reference that is not there and 409
-    for what placing refuses. The community when all hold."""
-    community = next((g.community for g in user.grant_list()
-                      if g.role in STAFF_ROLES and g.community_id and g.community.code == body.community), None)
+    for what placing refuses. The community's id when all hold."""
+    community = intake.staff_community(user.pk, body.community)
     if community is None:
         raise Http404
-    if intake.rules_for(community.pk).category(body.category_code) is None:
+    if intake.rules_for(community).category(body.category_code) is None:
         return invalid(f"没有这个点单类别：{body.category_code}")
-    wrong = intake.check_places(community.pk, body.building_id, body.stairwell_id, body.household_id)
+    wrong = intake.check_places(community, body.building_id, body.stairwell_id, body.household_id)
     if wrong is not None:
         return Status(wrong[0], {"detail": wrong[1]})
     if body.resident_id is not None and not Resident.objects.visible_to(user).filter(
-            community=community, pk=body.resident_id).exists():
+            community_id=community, pk=body.resident_id).exists():
         return invalid("所选居民不存在，或您无权查看")
     try:
         require_text(body.description, "需要什么帮助")

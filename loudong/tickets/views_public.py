@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from loudong.groups.models import BuildingGroup
 from loudong.lib.identity import InvalidValue, normalize_phone
 from loudong.lib.ratelimit import check_rate, client_address, too_many
-from loudong.registry.models import Building, Member
+from loudong.registry.models import Building, Member, Stairwell
 from loudong.tickets import actions, intake
 from loudong.tickets.forms_public import (
     CATEGORY_HINTS,
@@ -127,7 +127,8 @@ def place(request: HttpRequest) -> HttpResponse:
     if not choice.is_valid() or (step == "2" and back):
         return _screen(request, 1, origin, values, choice=choice)
     building = choice.buildings[choice.cleaned_data["building"]]
-    stairwells = list(building.stairwells.all())
+    stairwells = [Stairwell(id=pk, building_id=building.pk, name=name) for pk, name in intake.fetch(
+        f"SELECT id, name FROM {intake.table(Stairwell)} WHERE building_id = %s ORDER BY name", [building.pk])]
     if step == "1":
         initial = {k: values[k] for k in ("description", "stairwell", "room") if values[k]}
         detail = DetailForm(initial=initial, stairwells=stairwells)
@@ -201,8 +202,12 @@ def _origin(token: str) -> Origin | None:
         data = signing.loads(token, salt="ask.origin")
     except signing.BadSignature:
         return None
-    by_id = Building.objects.select_related("community").in_bulk(data.get("b") or [])
-    buildings = [by_id[pk] for pk in data.get("b") or [] if pk in by_id]
+    pks = [pk for pk in data.get("b") or [] if isinstance(pk, int)]
+    # Read plainly: every submission opens its origin. The community is read when a screen shows it.
+    rows = intake.fetch(f"SELECT id, community_id, name FROM {intake.table(Building)} "
+                        f"WHERE id IN ({', '.join(['%s'] * len(pks))})", pks) if pks else []
+    by_id = {pk: Building(id=pk, community_id=community_id, name=name) for pk, community_id, name in rows}
+    buildings = [by_id[pk] for pk in pks if pk in by_id]
     member = Member.objects.filter(pk=data["m"]).select_related("resident").first() if data.get("m") else None
     return Origin(buildings, member) if buildings else None
 

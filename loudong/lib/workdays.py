@@ -17,6 +17,7 @@ counted, and a limit ends at the end of its last day):
 
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -32,6 +33,13 @@ Overrides = Mapping[date, bool]
 def is_workday(day: date, overrides: Overrides | None = None) -> bool:
     if overrides and day in overrides:
         return overrides[day]
+    return _national_workday(day)
+
+
+@lru_cache(maxsize=8192)
+def _national_workday(day: date) -> bool:
+    """The national calendar's answer, kept per process (the package's data does not change while it
+    runs; a list of requests asks about the same few weeks of days again and again)."""
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:

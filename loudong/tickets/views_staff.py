@@ -86,10 +86,11 @@ def _suggest(cards: list[Card], now: object) -> None:
         return
     ranked = rank.recommend_many(requests, now=now, limit=2)
     found = duplicates.count_duplicates_many(requests)
+    guesses = classify.suggest_categories(requests)
     for card in cards:
         card.suggested = ranked.get(card.req.pk, [])
         card.duplicates = found.get(card.req.pk, 0)
-        guess = classify.suggest_category(card.req)
+        guess = guesses[card.req.pk]
         if guess and guess.code != card.req.category_code:
             card.category_guess = guess
 
@@ -103,25 +104,34 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("tickets:mine", code=code)
     now = timezone.now()
     visible = Request.objects.visible_to(user).filter(community=community)
-    counts = dict(visible.filter(status__in=OPEN).order_by().values_list("status").annotate(n=Count("id")))
-    overdue_count = visible.filter(status__in=RUNNING, due_at__lte=now).count()
+    counts = dict(visible.filter(status__among=OPEN).order_by().values_list("status").annotate(n=Count("id")))
+    overdue_count = visible.overdue(now).count()
     tab = request.GET.get("tab", "new")
     tabs = []
     for key, label, statuses in TABS:
-        n = overdue_count if key == "overdue" else (None if key == "done" else sum(counts.get(s, 0) for s in statuses))
+        if key == "overdue":
+            n = overdue_count
+        elif set(statuses) <= set(OPEN):
+            n = sum(counts.get(s, 0) for s in statuses)
+        else:
+            n = None  # resolved and finished requests are not counted on every view of the queue
         tabs.append({"key": key, "label": label, "count": n, "active": key == tab})
         if key == tab:
-            chosen = statuses
+            chosen, chosen_count = statuses, n
     if not any(t["active"] for t in tabs):
         raise Http404
-    rows = visible.filter(status__in=chosen).select_related("building", "stairwell", "assignee__resident")
+    rows = visible.overdue(now) if tab == "overdue" else visible.filter(status__among=chosen)
+    rows = rows.select_related("building", "stairwell", "assignee__resident")
     if tab == "overdue":
-        rows = rows.filter(due_at__lte=now).order_by("due_at", "id")
+        rows = rows.order_by("due_at", "id")
     elif tab in ("done", "resolved"):
         rows = rows.order_by("-updated_at", "-id")
     else:
         rows = rows.order_by("created_at", "id")
-    page = Paginator(rows, PER_PAGE, allow_empty_first_page=True).get_page(request.GET.get("page"))
+    paginator = Paginator(rows, PER_PAGE, allow_empty_first_page=True)
+    if chosen_count is not None:
+        paginator.count = chosen_count  # counted above for the tabs
+    page = paginator.get_page(request.GET.get("page"))
     table = overrides()
     cards = [_card(r, now, table=table) for r in page]
     if tab == "new":

@@ -3,18 +3,18 @@
 A multinomial naive Bayes over jieba words (Laplace smoothing, log space). It starts from a shipped
 set of labelled request texts (seed_requests.csv) so a new community gets suggestions on day one;
 each request a leader has triaged adds to it. One trained model per community is kept in memory
-and retrained when the community has a new request (checked at most once a minute).
+and retrained when a request is placed or triaged or the categories change (checked on each use).
 """
 
 import csv
 import math
 import threading
-import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db.models import Max
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -113,18 +113,11 @@ def name_words(name: str) -> list[str]:
     return pieces
 
 
-# How often a cached model checks whether the community has new requests placed through another
-# process: a busy queue page asks for many suggestions at once and must not query each time.
-# Requests placed, policies saved and communities created in this process are seen at once.
-CHECK_EVERY = 60.0
-
-
 @dataclass
 class _Trained:
     key: tuple
     model: NaiveBayes
     names: dict[str, str]
-    checked: float
 
 
 _lock = threading.Lock()
@@ -132,30 +125,32 @@ _trained: dict[int, _Trained] = {}
 
 
 def _current(community_id: int) -> _Trained:
-    """The community's model, retrained when a request has been added or the categories changed
-    (checked at most every CHECK_EVERY seconds)."""
+    """The community's model, trained once per process and again only when what it learns from has
+    changed: checked on every call by two index reads (the community's newest request id and how many
+    requests wait for triage: a request placed or triaged changes one of them, whichever process or
+    bulk insert wrote it) and the categories in force."""
     from loudong.tickets.models import Request
 
-    cached = _trained.get(community_id)
-    if cached and time.monotonic() - cached.checked < CHECK_EVERY:
-        return cached
     categories = tuple((c.code, c.name) for c in current_rules(community_id).categories)
-    newest = Request.objects.filter(community_id=community_id).order_by("-id").values_list("id", flat=True).first()
-    key = (newest, categories)
+    requests = Request.objects.filter(community_id=community_id).order_by()
+    key = (requests.aggregate(newest=Max("id"))["newest"], requests.filter(status=Request.Status.SUBMITTED).count(),
+           categories)
+    cached = _trained.get(community_id)
+    if cached and cached.key == key:
+        return cached
     with _lock:
         cached = _trained.get(community_id)
         if cached and cached.key == key:
-            cached.checked = time.monotonic()
             return cached
         codes = {code for code, _ in categories}
         past = (
-            Request.objects.filter(community_id=community_id, category_code__in=codes)
+            requests.filter(category_code__in=codes)
             .exclude(status__in=[Request.Status.SUBMITTED, Request.Status.REJECTED, Request.Status.MERGED])
             .order_by("-id")
             .values_list("description", "category_code")[:MAX_PAST_REQUESTS]
         )
         examples = [(text, code) for text, code in seed_examples() if code in codes] + list(past)
-        trained = _Trained(key, train(examples, categories), dict(categories), time.monotonic())
+        trained = _Trained(key, train(examples, categories), dict(categories))
         _trained[community_id] = trained
         return trained
 
@@ -164,15 +159,9 @@ def forget(community_id: int) -> None:
     _trained.pop(community_id, None)
 
 
-@receiver(post_save, sender="tickets.Request")
-@receiver(post_save, sender="policy.PolicyVersion")
-def _forget_on_change(sender: type, instance: object, created: bool = False, **kwargs: object) -> None:
-    if created:
-        forget(instance.community_id)
-
-
 @receiver(post_save, sender="registry.Community")
 def _forget_new_community(sender: type, instance: object, created: bool = False, **kwargs: object) -> None:
+    """A new community may reuse the id of a deleted one (or of one rolled back in a test)."""
     if created:
         forget(instance.pk)
 
@@ -183,14 +172,29 @@ def model_for(community_id: int) -> NaiveBayes:
 
 def guess_category(community_id: int, text: str) -> list[CategoryGuess]:
     """The community's categories for this text, most likely first."""
-    trained = _current(community_id)
+    return _guesses(_current(community_id), text)
+
+
+def _guesses(trained: _Trained, text: str) -> list[CategoryGuess]:
     probabilities = trained.model.probabilities(words(text))
     guesses = [CategoryGuess(code, trained.names[code], p) for code, p in probabilities.items()
                if code in trained.names]
     return sorted(guesses, key=lambda g: g.confidence, reverse=True)
 
 
+def suggest_categories(requests: Iterable[object]) -> dict[int, CategoryGuess | None]:
+    """The most likely category of each request (Request), for the leader's queue: the model is
+    checked once per community, not once per request."""
+    trained = {}
+    found = {}
+    for request in requests:
+        if request.community_id not in trained:
+            trained[request.community_id] = _current(request.community_id)
+        guesses = _guesses(trained[request.community_id], request.description)
+        found[request.pk] = guesses[0] if guesses else None
+    return found
+
+
 def suggest_category(request: object) -> CategoryGuess | None:
-    """The most likely category for a request (a Request), for the leader's queue."""
-    guesses = guess_category(request.community_id, request.description)
-    return guesses[0] if guesses else None
+    """The most likely category for a request (a Request)."""
+    return suggest_categories([request])[request.pk]

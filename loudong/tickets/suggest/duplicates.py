@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from loudong.policy.models import current_rules
+from django.db import connection
+
 from loudong.tickets.models import OPEN, Request
 from loudong.tickets.suggest.text import word_set
 
@@ -70,7 +71,8 @@ def suggest_duplicates(request: Request, *, limit: int = 5) -> list[Duplicate]:
 
 
 def suggest_duplicates_many(requests: Iterable[Request], *, limit: int = 5) -> dict[int, list[Duplicate]]:
-    """Duplicates for several requests (a page of the leader's queue) in three queries."""
+    """Duplicates for several requests (a page of the leader's queue): one query per building, one for
+    the matches."""
     scored = _scored_many(list(requests), limit)
     matched = {pk for found in scored.values() for _, pk in found}
     by_id = Request.objects.select_related("building").in_bulk(matched) if matched else {}
@@ -85,29 +87,44 @@ def count_duplicates_many(requests: Iterable[Request], *, limit: int = 5) -> dic
 
 def _scored_many(requests: list[Request], limit: int) -> dict[int, list[tuple[float, int]]]:
     """(similarity, id) of each request's likely duplicates, most alike first."""
-    codes = {r.category_code for r in requests}
-    for community_id in {r.community_id for r in requests}:
-        codes |= {c.code for c in current_rules(community_id).categories}
-    by_building: dict[int, list[tuple[int, str, str]]] = {}
-    buildings = {r.building_id for r in requests}
-    candidates = (Request.objects.filter(building_id__in=buildings, category_code__in=codes, status__in=OPEN)
-                  .order_by("-created_at", "-id").values_list("id", "building_id", "description", "category_code")
-                  [:MAX_CANDIDATES * len(buildings)])
-    for pk, building_id, description, code in candidates:
-        by_building.setdefault(building_id, []).append((pk, description, code))
+    candidates = _open_by_building({r.building_id for r in requests})
     scored: dict[int, list[tuple[float, int]]] = {}
     for request in requests:
         own = word_set(request.description)
         found = scored[request.pk] = []
-        for pk, description, code in by_building.get(request.building_id, [])[:MAX_CANDIDATES]:
-            if pk == request.pk:
+        for pk, others, code in candidates[request.building_id]:
+            common = len(own & others)
+            if not common or pk == request.pk:
                 continue
-            score = jaccard(own, word_set(description))
+            score = common / (len(own) + len(others) - common)  # Jaccard, without building the union
             if score >= (SAME_CATEGORY_MIN if code == request.category_code else OTHER_CATEGORY_MIN):
                 found.append((score, pk))
         found.sort(key=lambda pair: pair[0], reverse=True)
         del found[limit:]
     return scored
+
+
+def _open_by_building(building_ids: set[int]) -> dict[int, list[tuple[int, frozenset[str], str]]]:
+    """(id, words, category) of each building's newest open requests, up to MAX_CANDIDATES.
+
+    One short read per building, in the order of the partial index request_open_building: with a
+    million requests, one statement for all the buildings of a page sorted every open request of those
+    buildings to keep the newest of each (55 ms for ten buildings, against 0.2 ms for each read here).
+    The statement is built once and run for each building (building it again each time cost more
+    than running it).
+    """
+    newest = (Request.objects.filter(building_id=_ANY_BUILDING, status__among=OPEN).order_by("-created_at", "-id")
+              .values_list("id", "description", "category_code")[:MAX_CANDIDATES])
+    sql, params = newest.query.sql_with_params()
+    found = {}
+    with connection.cursor() as cursor:
+        for building_id in sorted(building_ids):
+            cursor.execute(sql, [building_id if p == _ANY_BUILDING else p for p in params])
+            found[building_id] = [(pk, word_set(text), code) for pk, text, code in cursor.fetchall()]
+    return found
+
+
+_ANY_BUILDING = -1  # stands for the building in the statement above (ids are positive)
 
 
 def public_excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:

@@ -74,16 +74,27 @@ def recommend_many(requests: Iterable[Request], *, now: datetime | None = None,
     ratings = recent_ratings(ids)
     history = _history(requests)
     hour_is_work = _working_hour(now or timezone.now())
-    return {
-        request.pk: _rank(request, [m for m in members if _may_serve(m, request, neighbours)], load, ratings,
-                          history.get(request.pk, (set(), None)), neighbours, hour_is_work)[:limit]
-        for request in requests
-    }
+    # What does not depend on the request, once per member; who may serve, once per place (the same
+    # members for every request of a building).
+    standing = {}
+    for member in members:
+        standing[member.pk] = Recommendation(member)
+        _availability(standing[member.pk], member, hour_is_work)
+        _ratings(standing[member.pk], ratings.get(member.pk))
+    serving: dict[tuple, list[Member]] = {}
+    found = {}
+    for request in requests:
+        place = (request.community_id, request.group_id, request.building_id)
+        if place not in serving:
+            serving[place] = [m for m in members if _may_serve(m, request, neighbours)]
+        found[request.pk] = _rank(request, serving[place], load, standing, history.get(request.pk, (set(), None)),
+                                  neighbours)[:limit]
+    return found
 
 
-def _rank(request: Request, members: list[Member], load: dict[int, int], ratings: dict[int, Counter],
-          history: tuple[set[int], int | None], neighbours: dict[int, set[int]], hour_is_work: bool,
-          ) -> list[Recommendation]:
+def _rank(request: Request, members: list[Member], load: dict[int, int], standing: dict[int, Recommendation],
+          history: tuple[set[int], int | None], neighbours: dict[int, set[int]]) -> list[Recommendation]:
+    """`standing`: each member's availability and ratings, already weighed."""
     declined_by, scanned = history
     text = f"{request.category_name} {request.description}"
     results = []
@@ -94,8 +105,8 @@ def _rank(request: Request, members: list[Member], load: dict[int, int], ratings
             fit.add(2, f"服务项目「{item}」对口")
         in_hand = load.get(member.pk, 0) - (request.assignee_id == member.pk and request.status in OPEN)
         _load(fit, in_hand)
-        _availability(fit, member, hour_is_work)
-        _ratings(fit, ratings.get(member.pk))
+        fit.score += standing[member.pk].score
+        fit.reasons += standing[member.pk].reasons
         if member.pk == scanned:
             fit.add(3, "居民扫的是TA的便民联系卡")
         if member.resident_id in declined_by:

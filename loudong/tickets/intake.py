@@ -15,6 +15,7 @@ and acknowledged at once; it becomes a Request right after, in batches.
   receipt and tracking pages (and the API's receipt) run when the worker has not come by yet.
 """
 
+import functools
 import logging
 import secrets
 from datetime import datetime, timedelta
@@ -166,15 +167,19 @@ def receive(*, community_id: int, building_id: int, category_code: str, kind: st
         idempotency_owner=idempotency_owner, idempotency_key=idempotency_key, body_hash=body_hash,
         tracking_token=secrets.token_urlsafe(16), received_at=now, retry_at=now,
     )
-    fields = [f for f in Intake._meta.concrete_fields if not f.primary_key]
-    with connection.cursor() as cursor:  # Model.save() would build the same statement, at twice the cost
-        cursor.execute(
-            f"INSERT INTO {table(Intake)} ({', '.join(connection.ops.quote_name(f.column) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id",
-            [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields],
-        )
+    with connection.cursor() as cursor:  # Model.save() would build the same statement each time
+        cursor.execute(_insert_sql(), [f.get_db_prep_save(getattr(row, f.attname), connection) for f in _FIELDS])
         row.pk = cursor.fetchone()[0]
     return row
+
+
+_FIELDS = [f for f in Intake._meta.concrete_fields if not f.primary_key]
+
+
+@functools.cache
+def _insert_sql() -> str:
+    return (f"INSERT INTO {table(Intake)} ({', '.join(connection.ops.quote_name(f.column) for f in _FIELDS)}) "
+            f"VALUES ({', '.join(['%s'] * len(_FIELDS))}) RETURNING id")
 
 
 # Materializing ---------------------------------------------------------------------------------

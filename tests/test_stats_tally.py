@@ -24,10 +24,11 @@ from loudong.stats.compute import (
     period_requests,
     trend_windows,
 )
-from loudong.stats.models import AreaTally, DirtyDay, LocalTally
+from loudong.stats.models import AreaTally, DirtyDay, ErrandDay, ErrandMonth, LocalTally
 from loudong.stats.period import Period
 from loudong.stats.scope import Scope
 from loudong.tickets import actions
+from loudong.tickets import hours_source as errand_source
 from loudong.tickets.models import Request, Status
 
 PERIODS = (
@@ -92,6 +93,12 @@ def assert_as_scanned(w, now: datetime = NOW) -> None:
     for scope in scopes(w):
         for period in PERIODS:
             assert computed(scope, period, now) == expected(scope, period, now), (scope.level, period)
+    for period in PERIODS:  # the errands' volunteer hours, per member, against their records
+        records: dict[int, int] = {}
+        for r in errand_source.service_records_many([w.community.pk], period.start, period.end):
+            records[r.member_id] = records.get(r.member_id, 0) + r.minutes
+        totals = errand_source.minutes_by_member([w.community.pk, w.other.pk], period.start, period.end)
+        assert totals == records, period
 
 
 def tally_rows() -> list[tuple]:
@@ -100,7 +107,9 @@ def tally_rows() -> list[tuple]:
     local = sorted(LocalTally.objects.values_list("start", "category_code", "building_id", "group_id", "assignee_id",
                                                   "collected", "taken", "confirmed", "rated", "on_time_rate_den"),
                    key=str)
-    return [*area, *local]
+    errands = sorted(ErrandDay.objects.values_list("day", "served_on", "member_id", "minutes"))
+    months = sorted(ErrandMonth.objects.values_list("start", "member_id", "minutes"))
+    return [*area, *local, *errands, *months]
 
 
 @pytest.fixture
@@ -111,6 +120,7 @@ def history(world):
 def test_figures_from_the_tallies_equal_a_scan_at_every_level_and_period(history):
     assert_as_scanned(history)
     assert AreaTally.objects.filter(span="m").exists() and LocalTally.objects.exists()
+    assert ErrandMonth.objects.exists()
     assert not DirtyDay.objects.exists()
 
 

@@ -11,6 +11,9 @@ those few (loudong.stats.tally).
   calendar month ("m"). Subdistricts, districts and the community's trends read it.
 - LocalTally: per community, calendar month, category, building, group and volunteer; the
   dashboards of a community and of a group read it for the whole months of their period.
+- ErrandDay, ErrandMonth: the minutes of offline errands (volunteer hours, loudong.tickets.hours_source)
+  per volunteer and Shanghai day of service, of the requests collected on each day (kept like the
+  others), and summed per month of service.
 - DirtyDay: a community's collection day whose tallies are stale. The write path
   (loudong.tickets.actions.base.record) marks it in the same transaction as the change; readers and
   `loudong worker` recompute it before anything is summed.
@@ -30,9 +33,11 @@ def count_field(key: str) -> str:
 TALLIED = tuple(k for k, d in RECORD_SETS.items() if d.in_period)
 
 
+# The tallies are derived rows, rebuilt at will: their references have no database constraint (each
+# would cost a deferred check per row written; Django still applies on_delete).
 class Counts(models.Model):
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
-                                  db_index=False)
+                                  db_index=False, db_constraint=False)
     start = models.DateField()  # the first day of the span (Shanghai)
     category_code = models.CharField(max_length=40)
     category_name = models.CharField(max_length=40)
@@ -62,9 +67,11 @@ class AreaTally(Counts):
 
 class LocalTally(Counts):
     building = models.ForeignKey("registry.Building", on_delete=models.CASCADE, related_name="+",
-                                 db_index=False)
-    group = models.ForeignKey("groups.BuildingGroup", null=True, on_delete=models.SET_NULL, related_name="+")
-    assignee = models.ForeignKey("registry.Member", null=True, on_delete=models.SET_NULL, related_name="+")
+                                 db_index=False, db_constraint=False)
+    group = models.ForeignKey("groups.BuildingGroup", null=True, on_delete=models.SET_NULL, related_name="+",
+                              db_constraint=False)
+    assignee = models.ForeignKey("registry.Member", null=True, on_delete=models.SET_NULL, related_name="+",
+                                 db_constraint=False)
 
     class Meta:
         indexes = [models.Index(fields=["community", "start"])]
@@ -84,3 +91,34 @@ class DirtyDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community_id} {self.day}"
+
+
+class ErrandDay(models.Model):
+    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
+                                  db_index=False, db_constraint=False)
+    day = models.DateField()  # the collection day of the requests (what DirtyDay marks)
+    served_on = models.DateField()  # the Shanghai day the errand was resolved
+    member = models.ForeignKey("registry.Member", on_delete=models.CASCADE, related_name="+", db_index=False,
+                               db_constraint=False)
+    minutes = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "day"]), models.Index(fields=["served_on", "community"]),
+                   models.Index(fields=["member"])]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.day} {self.served_on} {self.member_id}"
+
+
+class ErrandMonth(models.Model):
+    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
+                                  db_index=False, db_constraint=False)
+    start = models.DateField()  # the first day of the month of service
+    member = models.ForeignKey("registry.Member", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    minutes = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["start", "community"])]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.start} {self.member_id}"

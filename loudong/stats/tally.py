@@ -24,8 +24,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from loudong.stats.definitions import RECORD_SETS
-from loudong.stats.models import TALLIED, AreaTally, DirtyDay, LocalTally, count_field
+from loudong.stats.models import TALLIED, AreaTally, DirtyDay, ErrandDay, ErrandMonth, LocalTally, count_field
 from loudong.stats.period import SHANGHAI, Period
+from loudong.tickets import hours_source as errand_source
 from loudong.tickets.models import OPEN, Request
 
 # Finished requests are counted as if every deadline had passed (see loudong.stats.models).
@@ -92,12 +93,13 @@ def counts(now: datetime) -> dict[str, Count]:
     return {count_field(key): Count("pk", filter=RECORD_SETS[key].q(now)) for key in TALLIED}
 
 
-def _insert(model: type, rows: QuerySet, **fixed: object) -> None:
+def _insert(model: type, rows: QuerySet, renamed: dict[str, str] | None = None, **fixed: object) -> None:
     """INSERT INTO model's table SELECT `rows` (a values() query whose names are the model's fields,
-    `name` standing for category_name), with `fixed` values in front."""
+    or fields through `renamed`; `name` stands for category_name), with `fixed` values in front."""
+    renamed = {"name": "category_name", **(renamed or {})}
     query = rows.query
     names = list(query.selected)  # the SELECT's order: values(), then the annotations after it
-    fields = [*fixed, *("category_name" if n == "name" else n for n in names)]
+    fields = [*fixed, *(renamed.get(n, n) for n in names)]
     columns = ", ".join(model._meta.get_field(f.removesuffix("_id")).column if f.endswith("_id")
                         else model._meta.get_field(f).column for f in fields)
     sql, params = query.sql_with_params()
@@ -118,11 +120,11 @@ def _local_months(requests: QuerySet) -> QuerySet:
             .annotate(name=Max("category_name"), **counts(FAR_FUTURE)))
 
 
-def _span_sql(span: str) -> str:
-    """SQL for the week's Monday or the month's first day of a day row's `start`."""
+def _span_sql(span: str, column: str = "start") -> str:
+    """SQL for the week's Monday or the month's first day of a date column."""
     if connection.vendor == "postgresql":
-        return f"DATE_TRUNC('{'week' if span == 'w' else 'month'}', start)::date"
-    return "date(start, 'weekday 0', '-6 days')" if span == "w" else "date(start, 'start of month')"
+        return f"DATE_TRUNC('{'week' if span == 'w' else 'month'}', {column})::date"
+    return f"date({column}, 'weekday 0', '-6 days')" if span == "w" else f"date({column}, 'start of month')"
 
 
 def _roll_up(span: str, community_ids: list[int] | None, starts: set[date] | None) -> None:
@@ -147,6 +149,54 @@ def _roll_up(span: str, community_ids: list[int] | None, starts: set[date] | Non
             f"SELECT community_id, %s, {_span_sql(span)}, category_code, MAX(category_name), "
             f"{', '.join(f'SUM({c})' for c in columns)} FROM {table} WHERE {' AND '.join(where)} "
             f"GROUP BY community_id, {_span_sql(span)}, category_code", [span, *params])
+
+
+def _errand_days(requests: QuerySet) -> QuerySet:
+    return (errand_source.errands(requests).order_by()
+            .annotate(day=ShanghaiDate("created_at", tzinfo=SHANGHAI),
+                      served_on=ShanghaiDate("resolved_at", tzinfo=SHANGHAI))
+            .values("community_id", "day", "served_on", "assignee_id").annotate(minutes=Sum("time_spent_minutes")))
+
+
+def _errand_months(community_ids: list[int] | None, months: set[date] | None) -> None:
+    """ErrandMonth rows from ErrandDay (of `months` only, or all)."""
+    stale, where, params = ErrandMonth.objects.all(), ["1 = 1"], []
+    if community_ids is not None:
+        stale = stale.filter(community_id__in=community_ids)
+        where.append(f"community_id IN ({', '.join(['%s'] * len(community_ids))})")
+        params += community_ids
+    if months is not None:
+        if not months:
+            return
+        stale = stale.filter(start__in=months)
+        where.append(f"{_span_sql('m', 'served_on')} IN ({', '.join(['%s'] * len(months))})")
+        where.append("served_on >= %s AND served_on < %s")
+        params += [*sorted(months), min(months), month_add(max(months), 1)]
+    stale.delete()
+    month = _span_sql("m", "served_on")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ErrandMonth._meta.db_table} (community_id, start, member_id, minutes) "
+            f"SELECT community_id, {month}, member_id, SUM(minutes) FROM {ErrandDay._meta.db_table} "
+            f"WHERE {' AND '.join(where)} GROUP BY community_id, {month}, member_id", params)
+
+
+def errand_minutes(community_ids: list[int], start: date, end: date) -> dict[int, int]:
+    """{member: minutes} of the offline errands served start..end (loudong.tickets.hours_source):
+    month rows for whole months, day rows for the days around them."""
+    refresh(community_ids)
+    months, edges = split_months(start, end)
+    parts = [ErrandDay.objects.filter(community_id__in=community_ids, served_on__gte=a, served_on__lte=b)
+             for a, b in edges]
+    if months:
+        parts.append(ErrandMonth.objects.filter(community_id__in=community_ids, start__gte=months[0],
+                                                start__lt=months[1]))
+    totals: dict[int, int] = {}
+    for rows in parts:
+        for member_id, minutes in rows.order_by().values("member_id").annotate(total=Sum("minutes")).values_list(
+                "member_id", "total"):
+            totals[member_id] = totals.get(member_id, 0) + minutes
+    return totals
 
 
 def _runs(days: list[date]) -> list[tuple[date, date]]:
@@ -174,6 +224,15 @@ def _recount(community_id: int, days: list[date]) -> None:
     for first, last in _runs(months):
         lo, hi = Period(first, month_add(last, 1) - DAY).bounds()
         _insert(LocalTally, _local_months(requests.filter(created_at__gte=lo, created_at__lt=hi)))
+    errands = ErrandDay.objects.filter(community_id=community_id, day__in=days)
+    served = set(errands.values_list("served_on", flat=True))
+    errands.delete()
+    for first, last in _runs(days):
+        lo, hi = Period(first, last).bounds()
+        _insert(ErrandDay, _errand_days(requests.filter(created_at__gte=lo, created_at__lt=hi)),
+                {"assignee_id": "member_id"})
+    served |= set(errands.values_list("served_on", flat=True))
+    _errand_months([community_id], {d.replace(day=1) for d in served})
 
 
 def refresh(community_ids: list[int] | None = None) -> int:
@@ -197,8 +256,12 @@ def refresh(community_ids: list[int] | None = None) -> int:
 def rebuild(community_ids: list[int] | None = None) -> None:
     """Every tally again from the request table (of these communities, or all)."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":  # the whole table is grouped: sort in memory
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '256MB'")
         requests = Request.objects.all()
-        tables = [DirtyDay.objects.all(), AreaTally.objects.all(), LocalTally.objects.all()]
+        tables = [DirtyDay.objects.all(), AreaTally.objects.all(), LocalTally.objects.all(), ErrandDay.objects.all(),
+                  ErrandMonth.objects.all()]
         if community_ids is not None:
             requests = requests.filter(community_id__in=community_ids)
             tables = [t.filter(community_id__in=community_ids) for t in tables]
@@ -208,6 +271,8 @@ def rebuild(community_ids: list[int] | None = None) -> None:
         _roll_up("w", community_ids, None)
         _roll_up("m", community_ids, None)
         _insert(LocalTally, _local_months(requests))
+        _insert(ErrandDay, _errand_days(requests), {"assignee_id": "member_id"})
+        _errand_months(community_ids, None)
 
 
 # Reading ------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ escalated request the admin resolved without an assignee counts for no one.
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 
 from loudong.hours.records import ServiceRecord
 from loudong.lib.workdays import SHANGHAI
@@ -28,17 +28,16 @@ def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
+def errands(requests: QuerySet) -> QuerySet:
+    """The requests that are errands with hours (any day of service)."""
+    return requests.filter(status__in=COUNTED, resolution=Request.Resolution.OFFLINE, time_spent_minutes__isnull=False,
+                           assignee__isnull=False)
+
+
 def _errands(community_ids: list[int], start: date, end: date) -> QuerySet:
     since, until = day_bounds(start, end)
-    return Request.objects.filter(
-        community_id__in=community_ids,
-        status__in=COUNTED,
-        resolution=Request.Resolution.OFFLINE,
-        time_spent_minutes__isnull=False,
-        assignee__isnull=False,
-        resolved_at__gte=since,
-        resolved_at__lt=until,
-    ).order_by()
+    return errands(Request.objects.filter(community_id__in=community_ids, resolved_at__gte=since,
+                                          resolved_at__lt=until)).order_by()
 
 
 def service_records(community_id: int, start: date, end: date) -> list[ServiceRecord]:
@@ -63,6 +62,8 @@ def service_records_many(community_ids: list[int], start: date, end: date,
 
 
 def minutes_by_member(community_ids: list[int], start: date, end: date) -> dict[int, int]:
-    """{member: minutes} of the same records, summed in the database."""
-    rows = _errands(community_ids, start, end).values("assignee_id").annotate(minutes=Sum("time_spent_minutes"))
-    return {r["assignee_id"]: r["minutes"] for r in rows}
+    """{member: minutes} of the same records, from the errand tallies the stats keep
+    (loudong.stats.tally: summed per day and month of service, exact at every moment)."""
+    from loudong.stats import tally
+
+    return tally.errand_minutes(community_ids, start, end)

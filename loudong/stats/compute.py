@@ -208,18 +208,22 @@ def _tallied(scope: Scope, first: date, last: date) -> list[tuple[str, date, int
     return out
 
 
-def trends(scope: Scope, period: Period) -> tuple[list[TrendPoint], list[TrendPoint]]:
+def trends(scope: Scope, period: Period, open_rows: list[dict]) -> tuple[list[TrendPoint], list[TrendPoint]]:
     """Per week and per month of collection: the requests collected, and how many of them are
     resolved now (the funnel's 收集 and 办结, week by week), up to the period's last day.
     A group counts its requests per Shanghai day; the other levels read the area tallies for the
-    finished requests (whole weeks and months, the days around them) and count the open ones."""
+    finished requests (whole weeks and months, the days around them) and add the open ones
+    (`open_rows`, see open_rows)."""
     weeks, months = trend_windows(period, extend=scope.level not in AREA_LEVELS)
     first = min(weeks[0], months[0])
-    lo, hi = Period(first, period.end).bounds()
-    in_window = scope.requests().filter(created_at__gte=lo, created_at__lt=hi)
-    live = in_window if scope.level == "group" else in_window.filter(status__in=OPEN)
-    spans = [] if scope.level == "group" else _tallied(scope, first, period.end)
-    spans += [("day", r["day"], r["collected"], r["resolved"]) for r in _day_counts(live)]
+    if scope.level == "group":
+        lo, hi = Period(first, period.end).bounds()
+        spans = [("day", r["day"], r["collected"], r["resolved"])
+                 for r in _day_counts(scope.requests().filter(created_at__gte=lo, created_at__lt=hi))]
+    else:
+        spans = _tallied(scope, first, period.end)
+        spans += [("day", r["day"], r["collected"], r["resolved"]) for r in open_rows
+                  if first <= r["day"] <= period.end]
     by_week: dict[date, list[int]] = {w: [0, 0] for w in weeks}
     by_month: dict[date, list[int]] = {m: [0, 0] for m in months}
     for span, start, collected, resolved in spans:
@@ -262,24 +266,33 @@ def _response_pending(requests: QuerySet, dimensions: tuple[str, ...], now: date
     return [*grouped_counts(ahead, dimensions, now), *({**r, **{k: -r[k] for k in PERIOD_KEYS}} for r in far)]
 
 
-def period_rows(scope: Scope, period: Period, now: datetime) -> list[dict]:
+def open_rows(scope: Scope, now: datetime) -> list[dict]:
+    """Every open request of the scope, whenever collected, counted like grouped_counts per the
+    level's dimensions and Shanghai collection day, with the counts of now: one read of the open
+    requests serves the period's figures, the trends and 在办 / 现超期."""
+    dimensions = AREA_DIMENSIONS if scope.level in AREA_LEVELS else LOCAL_DIMENSIONS
+    keys = (*PERIOD_KEYS, *(d.key for d in NOW))
+    return list(scope.requests().filter(status__in=OPEN).order_by()
+                .annotate(day=ShanghaiDate("created_at", tzinfo=SHANGHAI)).values(*dimensions, "day")
+                .annotate(name=Max("category_name"), **_counts(keys, now)))
+
+
+def period_rows(scope: Scope, period: Period, now: datetime, open_rows: list[dict]) -> list[dict]:
     """The period's requests counted per combination of the level's dimensions (grouped_counts rows,
-    several rows per combination): the finished ones from the tallies, the open ones live. A
-    community or group reads its local tallies for whole months and the requests of the days around."""
+    several rows per combination): the finished ones from the tallies (a community or group: whole
+    months, and the requests of the days around them), the open ones from `open_rows`."""
     dimensions = AREA_DIMENSIONS if scope.level in AREA_LEVELS else LOCAL_DIMENSIONS
     if scope.level in AREA_LEVELS:
         tallied, edges = (period.start, period.end), []
     else:
         whole, edges = tally.split_months(period.start, period.end)
         tallied = (whole[0], whole[1] - timedelta(days=1)) if whole else None
-    rows = []
+    rows = [r for r in open_rows if period.start <= r["day"] <= period.end]
     for first, last in edges:
-        rows += grouped_counts(period_requests(scope, Period(first, last)), dimensions, now)
+        rows += grouped_counts(tally.finished(period_requests(scope, Period(first, last))), dimensions, now)
     if tallied:
-        requests = period_requests(scope, Period(*tallied))
         rows += _tally_rows(scope, *tallied)
-        rows += grouped_counts(requests.filter(status__in=OPEN), dimensions, now)
-        rows += _response_pending(requests, dimensions, now)
+        rows += _response_pending(period_requests(scope, Period(*tallied)), dimensions, now)
     return rows
 
 
@@ -287,11 +300,11 @@ def figures(scope: Scope, period: Period, *, now: datetime | None = None) -> Fig
     now = now or timezone.now()
     area = scope.level in AREA_LEVELS
     tally.refresh(scope.community_ids())
-    grouped = period_rows(scope, period, now)
+    opened = open_rows(scope, now)
+    grouped = period_rows(scope, period, now, opened)
     counts = {key: sum(row[key] for row in grouped) for key in PERIOD_KEYS}
-    # Only open requests can count now: the status filter lets the (community, status, ...) index work.
-    live = scope.requests().filter(status__in=OPEN).order_by().aggregate(**_counts([d.key for d in NOW], now))
-    weekly, monthly = trends(scope, period)
+    live = {d.key: sum(row[d.key] for row in opened) for d in NOW}
+    weekly, monthly = trends(scope, period, opened)
     return Figures(
         scope_level=scope.level, scope_pk=scope.pk, scope_name=scope.name,
         period_start=period.start, period_end=period.end, computed_at=now,

@@ -53,6 +53,11 @@ class Recommendation:
         if reason:
             self.reasons.append(reason)
 
+    @property
+    def main_reasons(self) -> str:
+        """The first two reasons, as a queue card shows them."""
+        return "，".join(self.reasons[:2])
+
 
 def recommend(request: Request, *, now: datetime | None = None, limit: int | None = None) -> list[Recommendation]:
     """The members who could take this request, best fit first."""

@@ -10,8 +10,11 @@ Settings (all optional; defaults below):
                                                      default: env LOUDONG_RATE_LIMIT_EXEMPT, comma-separated
     RATE_LIMIT_TRUSTED_PROXIES = ["127.0.0.1", "::1"]  proxies whose X-Forwarded-For names the client
 
-The public form calls `check_rate(request, building_id)` before it saves anything; Open311 calls
-`rate_limited(...)` and words the refusal in its own error format.
+The public form's submissions are counted on their own intake rows instead (the same limits,
+"ask_client" and "ask_building", over an exact sliding hour: loudong.tickets.intake.limited), so a
+submission writes one row and nothing else; its photo uploads and "我也遇到" call
+`check_rate(request, building_id)` before they save anything; Open311 calls `rate_limited(...)` and
+words the refusal in its own error format.
 """
 
 import ipaddress

@@ -2,7 +2,9 @@
 
 Placing takes three screens (what kind of help; what is needed and where; who to contact), all
 posted to one view that checks every screen so far and shows the next, or the same one with its
-errors. The tracking link's secret token is the resident's only key; every change made there goes
+errors. The last screen keeps the submission as one intake row and answers at once with the receipt
+(loudong.tickets.intake); the receipt and tracking pages make the request from it if the worker has
+not yet. The tracking link's secret token is the resident's only key; every change made there goes
 through loudong.tickets.actions.
 """
 

@@ -230,8 +230,9 @@ def received_body(row: Intake) -> dict:
 
 def received(row: Intake, *, replayed: bool = False) -> JsonResponse:
     """202 with the receipt; the same bytes however often it is asked again."""
-    response = JsonResponse(received_body(row), status=202, json_dumps_params={"ensure_ascii": False})
-    response["Location"] = received_body(row)["receipt_url"]
+    body = received_body(row)
+    response = JsonResponse(body, status=202, json_dumps_params={"ensure_ascii": False})
+    response["Location"] = body["receipt_url"]
     if replayed:
         response[REPLAYED_HEADER] = "true"
     return response

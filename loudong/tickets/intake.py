@@ -115,11 +115,11 @@ def limited(request: HttpRequest, building_id: int, now: datetime | None = None)
     now = now or timezone.now()
     client, building = ratelimit.limit("ask_client"), ratelimit.limit("ask_building")
     address = ratelimit.client_address(request)
-    intake, adapt = table(Intake), connection.ops.adapt_datetimefield_value
+    rows_table, adapt = table(Intake), connection.ops.adapt_datetimefield_value
     client_since, building_since = now - timedelta(seconds=client.seconds), now - timedelta(seconds=building.seconds)
     by_client, by_building = fetch(
-        f"SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {intake} WHERE client = %s AND received_at > %s "
-        f"LIMIT %s) c), (SELECT COUNT(*) FROM (SELECT 1 FROM {intake} WHERE building_id = %s "
+        f"SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {rows_table} WHERE client = %s AND received_at > %s "
+        f"LIMIT %s) c), (SELECT COUNT(*) FROM (SELECT 1 FROM {rows_table} WHERE building_id = %s "
         f"AND received_at > %s LIMIT %s) b)",
         [address, adapt(client_since), client.hits, building_id, adapt(building_since), building.hits],
     )[0]

@@ -15,7 +15,6 @@ day again.
 Reading: `area_q` and `split_months` cut a period into the fewest month, week and day rows.
 """
 
-from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection, transaction
@@ -81,8 +80,9 @@ def mark(req: Request) -> None:
         update_conflicts=True, unique_fields=["community", "day"], update_fields=["marked_at"])
 
 
-def sums(keys: Iterable[str] = TALLIED) -> dict[str, Sum]:
-    return {key: Sum(count_field(key)) for key in keys}
+def sums() -> dict[str, Sum]:
+    """Sum every tallied count, named by its figure key."""
+    return {key: Sum(count_field(key)) for key in TALLIED}
 
 
 def finished(requests: QuerySet) -> QuerySet:

@@ -148,12 +148,16 @@ def _candidates(requests: list[Request], neighbours: dict[int, set[int]]) -> lis
     groups = {r.group_id for r in requests if r.group_id}
     if groups:
         scope |= Q(group_id__in=groups)
-    return list(
-        Member.objects.filter(scope, community_id__in={r.community_id for r in requests})
-        .select_related("resident__household__stairwell__building")
-        .prefetch_related("service_items")
-        .distinct()
-    )
+    members = list(Member.objects.filter(scope, community_id__in={r.community_id for r in requests})
+                   .select_related("resident__household__stairwell__building"))
+    # Their service items' names only (no ServiceItem objects), as _item_names keeps them.
+    names = {m.pk: [] for m in members}
+    offered = Member.service_items.through.objects.filter(member_id__in=names).order_by("serviceitem_id")
+    for member_id, name in offered.values_list("member_id", "serviceitem__name"):
+        names[member_id].append(name)
+    for member in members:
+        member._service_item_names = names[member.pk]
+    return members
 
 
 def _place(fit: Recommendation, member: Member, request: Request, neighbours: set[int]) -> None:

@@ -311,6 +311,7 @@ SELECT
     CASE WHEN q.status = 'merged' THEN q.id - 1 END,
     NULL, q.stairwell_id
 FROM final q
+ORDER BY q.id  -- rows lie in the order they were placed, as in a live table
 """
 
 

@@ -26,7 +26,8 @@ shares of the machine, since other work on the machine slows the server down.
    A submission is acknowledged as one intake row; the requests are made afterwards. After each run the
    backlog is drained by what `loudong worker` runs every second (loudong.tickets.intake.drain), in
    this process while the server is idle, and timed (placed per second); then the intake rows and the
-   requests are counted: every acknowledged submission must have become a request.
+   requests are counted: every acknowledged submission must have become a request. With --worker,
+   `loudong worker` runs during the load and places them as they arrive, as in production.
 
 Latencies are per HTTP request, measured by the client, in milliseconds. Each path runs --repeat times
 (default 3) and the median run is printed with the others' throughputs after it.
@@ -171,7 +172,10 @@ class Shot:
                 f"server CPU {1000 * self.server_cpu / max(self.ok, 1):.1f} ms a request "
                 f"(= {self.ok * (os.cpu_count() or 1) / max(self.server_cpu, 1e-9):.0f}/s with the CPUs to itself)")
         if self.stored is not None:
-            text += (f"; acknowledged {self.stored}; drained by the worker's drain in {self.drain_seconds:.1f} s = "
+            text += f"; acknowledged {self.stored}"
+            if self.placed is not None and self.placed > self.drained:
+                text += f"; placed by `loudong worker` during the load {self.placed - self.drained}"
+            text += (f"; backlog of {self.drained} drained by the worker's drain in {self.drain_seconds:.1f} s = "
                      f"{self.drained / max(self.drain_seconds, 1e-9):.0f} placed/s; requests made {self.placed}")
             text += "" if self.stored >= self.ok and self.placed == self.stored else " (LOST!)"
         if self.failed:
@@ -381,13 +385,29 @@ def measure(spec: Spec, base: str, master: int, wrk: str | None, args: argparse.
     """One run of one path with its CPU accounting (and the rows it stored, when `count_rows`)."""
     before_rows = stored_rows() if count_rows else (0, 0)
     pids = server_pids(master)
+    # With --worker, `loudong worker` places the submissions while they arrive, as in production (its
+    # CPU is counted with the server's, and its placing holds SQLite's write lock: latencies show it).
+    worker = None
+    if args.worker and count_rows:
+        worker = subprocess.Popen([str(Path(sys.executable).with_name("loudong")), "worker"], cwd=ROOT,
+                                  env=os.environ.copy(), stdout=subprocess.PIPE, text=True)
+        worker.stdout.readline()  # "后台进程已启动": it has started (several seconds of imports)
+        time.sleep(2)  # and done its first round's sweeps
+        pids.append(worker.pid)
     server0, client0, (busy0, _) = process_seconds(pids), children_seconds(), cpu_ticks()
-    if wrk:
-        shot = run_wrk(wrk, base, spec, args.connections, args.seconds)
-    else:
-        shot = run_lean(base, spec, args.connections, args.seconds)
-    shot.server_cpu = process_seconds(pids) - server0
-    shot.client_cpu = children_seconds() - client0
+    try:
+        if wrk:
+            shot = run_wrk(wrk, base, spec, args.connections, args.seconds)
+        else:
+            shot = run_lean(base, spec, args.connections, args.seconds)
+        shot.server_cpu = process_seconds(pids) - server0
+    finally:
+        worker_life = 0.0
+        if worker is not None:
+            worker_life = process_seconds([worker.pid])  # a waited-for child counts as the client's below
+            worker.terminate()
+            worker.wait(timeout=60)
+    shot.client_cpu = children_seconds() - client0 - worker_life
     shot.machine_cpu = (cpu_ticks()[0] - busy0) / TICKS
     if count_rows:
         from django.db import connection
@@ -463,6 +483,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per path; the median is printed")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--lean", action="store_true", help="use the Python client even when wrk is there")
+    parser.add_argument("--worker", action="store_true",
+                        help="run `loudong worker` during the load (it places submissions as they arrive)")
     args = parser.parse_args()
 
     # Stopped with SIGTERM, still stop gunicorn and remove the data directory (the finally below).

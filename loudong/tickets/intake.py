@@ -38,7 +38,7 @@ from loudong.tickets.forms_public import delete_drafts
 from loudong.tickets.models import Intake, Request
 
 log = logging.getLogger(__name__)
-BATCH = 200  # rows written in one transaction (on SQLite it holds the one write lock that long)
+BATCH = 50  # rows written in one transaction (on SQLite it holds the one write lock that long)
 
 # Rules by PolicyVersion id: a version is never changed (a change is a new version), so the only
 # question per submission is which version is the newest, one indexed read.

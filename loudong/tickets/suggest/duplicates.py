@@ -9,9 +9,9 @@ Two uses:
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db.models import Count, Max, Sum
 
 from loudong.tickets.models import OPEN, Request
 from loudong.tickets.suggest.text import word_set
@@ -87,44 +87,67 @@ def count_duplicates_many(requests: Iterable[Request], *, limit: int = 5) -> dic
 
 def _scored_many(requests: list[Request], limit: int) -> dict[int, list[tuple[float, int]]]:
     """(similarity, id) of each request's likely duplicates, most alike first."""
-    candidates = _open_by_building({r.building_id for r in requests})
+    buildings = _open_by_building({r.building_id for r in requests})
     scored: dict[int, list[tuple[float, int]]] = {}
     for request in requests:
-        own = word_set(request.description)
-        found = scored[request.pk] = []
-        for pk, others, code in candidates[request.building_id]:
-            common = len(own & others)
-            if not common or pk == request.pk:
-                continue
-            score = common / (len(own) + len(others) - common)  # Jaccard, without building the union
-            if score >= (SAME_CATEGORY_MIN if code == request.category_code else OTHER_CATEGORY_MIN):
-                found.append((score, pk))
-        found.sort(key=lambda pair: pair[0], reverse=True)
-        del found[limit:]
+        building = buildings[request.building_id]
+        key = (request.pk, request.created_at)
+        if key not in building.scored:
+            building.scored[key] = _matches(request, building.candidates)
+        scored[request.pk] = building.scored[key][:limit]
     return scored
 
 
-def _open_by_building(building_ids: set[int]) -> dict[int, list[tuple[int, frozenset[str], str]]]:
-    """(id, words, category) of each building's newest open requests, up to MAX_CANDIDATES.
-
-    One short read per building, in the order of the partial index request_open_building: with a
-    million requests, one statement for all the buildings of a page sorted every open request of those
-    buildings to keep the newest of each (55 ms for ten buildings, against 0.2 ms for each read here).
-    The statement is built once and run for each building (building it again each time cost more
-    than running it).
-    """
-    newest = (Request.objects.filter(building_id=_ANY_BUILDING, status__among=OPEN).order_by("-created_at", "-id")
-              .values_list("id", "description", "category_code")[:MAX_CANDIDATES])
-    sql, params = newest.query.sql_with_params()
-    found = {}
-    with connection.cursor() as cursor:
-        for building_id in sorted(building_ids):
-            cursor.execute(sql, [building_id if p == _ANY_BUILDING else p for p in params])
-            found[building_id] = [(pk, word_set(text), code) for pk, text, code in cursor.fetchall()]
+def _matches(request: Request, candidates: list[tuple[int, frozenset[str], str]]) -> list[tuple[float, int]]:
+    own = word_set(request.description)
+    found = []
+    for pk, others, code in candidates:
+        common = len(own & others)
+        if not common or pk == request.pk:
+            continue
+        score = common / (len(own) + len(others) - common)  # Jaccard, without building the union
+        if score >= (SAME_CATEGORY_MIN if code == request.category_code else OTHER_CATEGORY_MIN):
+            found.append((score, pk))
+    found.sort(key=lambda pair: pair[0], reverse=True)
     return found
 
 
-_ANY_BUILDING = -1  # stands for the building in the statement above (ids are positive)
+@dataclass
+class _Building:
+    """A building's newest open requests as (id, words, category), up to MAX_CANDIDATES, read under
+    `stamp`; the matches found among them so far, by (request id, placing time)."""
+
+    stamp: tuple
+    candidates: list[tuple[int, frozenset[str], str]]
+    scored: dict[tuple, list[tuple[float, int]]] = field(default_factory=dict)
+
+
+_kept: dict[int, _Building] = {}
+
+
+def _open_by_building(building_ids: set[int]) -> dict[int, _Building]:
+    """Each building's candidates, kept by this process with a stamp of the building's open requests
+    (how many, the sum of their ids, the newest placing time), read for all the page's buildings in
+    one statement through the partial index request_open_building. A request placed, closed, rejected,
+    merged or reopened there changes the stamp, and only then are the building's open requests read
+    again and its matches found again (a request's text and category never change). Reading the
+    newest of each building on every view cost 1 ms a building with a million requests.
+    """
+    stamps = {building_id: (0, None, None) for building_id in building_ids}
+    open_requests = Request.objects.filter(building_id__in=building_ids, status__among=OPEN)
+    for building_id, *stamp in (open_requests.order_by().values_list("building_id")
+                                .annotate(Count("id"), Sum("id"), Max("created_at"))):
+        stamps[building_id] = tuple(stamp)
+    stale = {b for b in building_ids if b not in _kept or _kept[b].stamp != stamps[b]}
+    if stale:
+        fresh: dict[int, list] = {b: [] for b in stale}
+        for pk, building_id, text, code in (open_requests.filter(building_id__in=stale).order_by("-created_at", "-id")
+                                            .values_list("id", "building_id", "description", "category_code")):
+            if len(fresh[building_id]) < MAX_CANDIDATES:
+                fresh[building_id].append((pk, word_set(text), code))
+        for building_id in stale:
+            _kept[building_id] = _Building(stamps[building_id], fresh[building_id])
+    return {building_id: _kept[building_id] for building_id in building_ids}
 
 
 def public_excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from loudong.notify.models import OutboxMessage
 from loudong.policy.models import current_rules, save_rules
 from loudong.tickets import actions, intake
+from loudong.tickets.actions import placing
 from loudong.tickets.models import Intake, Request
 
 HOUR = 3600
@@ -160,8 +161,8 @@ def test_an_exempt_client_is_never_refused(world, no_exemptions):
 
 def test_rules_are_read_again_when_a_new_version_is_saved(world):
     rules = current_rules(world.community.pk)
-    assert intake.rules_for(world.community.pk).category("hardship") is not None
+    assert placing.rules_for(world.community.pk).category("hardship") is not None
     trimmed = rules.to_json()
     trimmed["categories"] = [c for c in trimmed["categories"] if c["code"] != "hardship"]
     save_rules(world.community.pk, rules.__class__.from_json(trimmed))
-    assert intake.rules_for(world.community.pk).category("hardship") is None
+    assert placing.rules_for(world.community.pk).category("hardship") is None

@@ -205,7 +205,7 @@ def checked(user: User, body: RequestIn) -> int | Status:
     community = intake.staff_community(user.pk, body.community)
     if community is None:
         raise Http404
-    if intake.rules_for(community).category(body.category_code) is None:
+    if placing.rules_for(community).category(body.category_code) is None:
         return invalid(f"没有这个点单类别：{body.category_code}")
     wrong = intake.check_places(community, body.building_id, body.stairwell_id, body.household_id)
     if wrong is not None:

@@ -29,47 +29,15 @@ from django.utils import timezone
 from loudong.accounts.models import Grant, Role, User
 from loudong.lib import ratelimit
 from loudong.notify import outbox
-from loudong.policy.models import PolicyVersion
-from loudong.policy.rules import Rules
 from loudong.registry.models import Building, Community, Household, Member, Resident, Stairwell
 from loudong.tickets.actions import placing
 from loudong.tickets.actions.base import TransitionError
+from loudong.tickets.actions.placing import fetch, table
 from loudong.tickets.forms_public import delete_drafts
 from loudong.tickets.models import Intake, Request
 
 log = logging.getLogger(__name__)
 BATCH = 50  # rows written in one transaction (on SQLite it holds the one write lock that long)
-
-# Rules by PolicyVersion id: a version is never changed (a change is a new version), so the only
-# question per submission is which version is the newest, one indexed read.
-_rules_by_version: dict[int, Rules] = {}
-
-
-def rules_for(community_id: int) -> Rules:
-    """The community's rules in force (as policy.current_rules), parsed once per process."""
-    version = fetch(f"SELECT id FROM {table(PolicyVersion)} WHERE community_id = %s ORDER BY number DESC LIMIT 1",
-                    [community_id])
-    if not version:
-        return Rules()
-    version = version[0][0]
-    if version not in _rules_by_version:
-        if len(_rules_by_version) > 1000:
-            _rules_by_version.clear()
-        _rules_by_version[version] = PolicyVersion.objects.get(pk=version).parsed
-    return _rules_by_version[version]
-
-
-def table(model: type) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def fetch(sql: str, params: list) -> list[tuple]:
-    """Rows of a plain statement. The checks every submission makes are written in SQL: building an
-    ORM query costs more than running it, and a submission has about 3 ms in all."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
 
 def staff_community(user_id: int, code: str) -> int | None:
     """The community `code` if the user is its admin, a leader or a volunteer in it."""

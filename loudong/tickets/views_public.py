@@ -23,6 +23,7 @@ from loudong.lib.identity import InvalidValue, normalize_phone
 from loudong.lib.ratelimit import check_rate, client_address, too_many
 from loudong.registry.models import Building, Member, Stairwell
 from loudong.tickets import actions, intake
+from loudong.tickets.actions.placing import fetch, rules_for, table
 from loudong.tickets.forms_public import (
     CATEGORY_HINTS,
     KIND_HINTS,
@@ -129,8 +130,8 @@ def place(request: HttpRequest) -> HttpResponse:
     if not choice.is_valid() or (step == "2" and back):
         return _screen(request, 1, origin, values, choice=choice)
     building = choice.buildings[choice.cleaned_data["building"]]
-    stairwells = [Stairwell(id=pk, building_id=building.pk, name=name) for pk, name in intake.fetch(
-        f"SELECT id, name FROM {intake.table(Stairwell)} WHERE building_id = %s ORDER BY name", [building.pk])]
+    stairwells = [Stairwell(id=pk, building_id=building.pk, name=name) for pk, name in fetch(
+        f"SELECT id, name FROM {table(Stairwell)} WHERE building_id = %s ORDER BY name", [building.pk])]
     if step == "1":
         initial = {k: values[k] for k in ("description", "stairwell", "room") if values[k]}
         detail = DetailForm(initial=initial, stairwells=stairwells)
@@ -206,7 +207,7 @@ def _origin(token: str) -> Origin | None:
         return None
     pks = [pk for pk in data.get("b") or [] if isinstance(pk, int)]
     # Read plainly: every submission opens its origin. The community is read when a screen shows it.
-    rows = intake.fetch(f"SELECT id, community_id, name FROM {intake.table(Building)} "
+    rows = fetch(f"SELECT id, community_id, name FROM {table(Building)} "
                         f"WHERE id IN ({', '.join(['%s'] * len(pks))})", pks) if pks else []
     by_id = {pk: Building(id=pk, community_id=community_id, name=name) for pk, community_id, name in rows}
     buildings = [by_id[pk] for pk in pks if pk in by_id]
@@ -215,7 +216,7 @@ def _origin(token: str) -> Origin | None:
 
 
 def _choice_form(origin: Origin, **kwargs: object) -> ChoiceForm:
-    rules = intake.rules_for(origin.buildings[0].community_id)
+    rules = rules_for(origin.buildings[0].community_id)
     return ChoiceForm(buildings=origin.buildings, categories=rules.categories, **kwargs)
 
 

@@ -51,20 +51,20 @@ STAFF_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
 
 # Rules by PolicyVersion id: a version is never changed (a change is a new version), so the only
 # question per submission is which version is the newest, one indexed read.
-_rules_by_version: dict[int, Rules] = {}
+_rules_by_version: dict[tuple, Rules] = {}
 
 
 def rules_for(community_id: int) -> Rules:
     """The community's rules in force (as policy.current_rules), parsed once per process."""
-    version = fetch(f"SELECT id FROM {table(PolicyVersion)} WHERE community_id = %s ORDER BY number DESC LIMIT 1",
-                    [community_id])
-    if not version:
+    newest = fetch(f"SELECT id, created_at FROM {table(PolicyVersion)} WHERE community_id = %s "
+                   f"ORDER BY number DESC LIMIT 1", [community_id])
+    if not newest:
         return Rules()
-    version = version[0][0]
+    version = tuple(newest[0])  # with its time: an id used again (a rolled-back test) is another version
     if version not in _rules_by_version:
         if len(_rules_by_version) > 1000:
             _rules_by_version.clear()
-        _rules_by_version[version] = PolicyVersion.objects.get(pk=version).parsed
+        _rules_by_version[version] = PolicyVersion.objects.get(pk=version[0]).parsed
     return _rules_by_version[version]
 
 

@@ -81,14 +81,17 @@ def working_seconds_between(start: datetime, end: datetime, overrides: Overrides
     start, end = local(start), local(end)
     if end <= start:
         return 0
-    total = 0.0
-    cursor = start
-    while cursor < end:
-        next_midnight = _midnight(cursor.date() + DAY)
-        segment_end = min(next_midnight, end)
-        if is_workday(cursor.date(), overrides):
-            total += (segment_end - cursor).total_seconds()
-        cursor = segment_end
+    first, last = start.date(), end.date()
+    if first == last:
+        return round((end - start).total_seconds()) if is_workday(first, overrides) else 0
+    total = (_midnight(first + DAY) - start).total_seconds() if is_workday(first, overrides) else 0.0
+    day = first + DAY
+    while day < last:  # whole days between (Shanghai has no daylight saving: 24 hours each)
+        if is_workday(day, overrides):
+            total += 86400
+        day += DAY
+    if is_workday(last, overrides):
+        total += (end - _midnight(last)).total_seconds()
     return round(total)
 
 

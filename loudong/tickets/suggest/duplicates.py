@@ -71,8 +71,8 @@ def suggest_duplicates(request: Request, *, limit: int = 5) -> list[Duplicate]:
 
 
 def suggest_duplicates_many(requests: Iterable[Request], *, limit: int = 5) -> dict[int, list[Duplicate]]:
-    """Duplicates for several requests (a page of the leader's queue): one query per building, one for
-    the matches."""
+    """Duplicates for several requests (a page of the leader's queue) in at most three queries: the
+    buildings' stamps, the open requests of those changed since they were last read, the matches."""
     scored = _scored_many(list(requests), limit)
     matched = {pk for found in scored.values() for _, pk in found}
     by_id = Request.objects.select_related("building").in_bulk(matched) if matched else {}

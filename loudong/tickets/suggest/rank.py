@@ -150,7 +150,7 @@ def _candidates(requests: list[Request], neighbours: dict[int, set[int]]) -> lis
         scope |= Q(group_id__in=groups)
     members = list(Member.objects.filter(scope, community_id__in={r.community_id for r in requests})
                    .select_related("resident__household__stairwell__building"))
-    # Their service items' names only (no ServiceItem objects), as _item_names keeps them.
+    # Their service items' names only (no ServiceItem objects), kept on each member for _matching_items.
     names = {m.pk: [] for m in members}
     offered = Member.service_items.through.objects.filter(member_id__in=names).order_by("serviceitem_id")
     for member_id, name in offered.values_list("member_id", "serviceitem__name"):
@@ -175,19 +175,11 @@ def _place(fit: Recommendation, member: Member, request: Request, neighbours: se
 
 def _matching_items(member: Member, text: str) -> list[str]:
     matched = []
-    for name in _item_names(member):
+    for name in member._service_item_names:  # set by _candidates
         keys = SERVICE_WORDS.get(name) or _name_pieces(name)
         if name in text or any(key in text for key in keys):
             matched.append(name)
     return matched[:2]
-
-
-def _item_names(member: Member) -> list[str]:
-    """The member's service items' names, kept on the instance: a page ranks it for many requests."""
-    names = getattr(member, "_service_item_names", None)
-    if names is None:
-        names = member._service_item_names = [item.name for item in member.service_items.all()]
-    return names
 
 
 def _name_pieces(name: str) -> tuple[str, ...]:

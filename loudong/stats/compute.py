@@ -208,12 +208,13 @@ def _tallied(scope: Scope, first: date, last: date) -> list[tuple[str, date, int
     return out
 
 
-def trends(scope: Scope, period: Period, open_rows: list[dict]) -> tuple[list[TrendPoint], list[TrendPoint]]:
+def trends(scope: Scope, period: Period, opened: list[dict] | None = None) -> tuple[list[TrendPoint],
+                                                                                 list[TrendPoint]]:
     """Per week and per month of collection: the requests collected, and how many of them are
     resolved now (the funnel's 收集 and 办结, week by week), up to the period's last day.
     A group counts its requests per Shanghai day; the other levels read the area tallies for the
     finished requests (whole weeks and months, the days around them) and add the open ones
-    (`open_rows`, see open_rows)."""
+    (an area's `opened`, see open_rows)."""
     weeks, months = trend_windows(period, extend=scope.level not in AREA_LEVELS)
     first = min(weeks[0], months[0])
     if scope.level == "group":
@@ -222,7 +223,10 @@ def trends(scope: Scope, period: Period, open_rows: list[dict]) -> tuple[list[Tr
                  for r in _day_counts(scope.requests().filter(created_at__gte=lo, created_at__lt=hi))]
     else:
         spans = _tallied(scope, first, period.end)
-        spans += [("day", r["day"], r["collected"], r["resolved"]) for r in open_rows
+        if opened is None:
+            lo, hi = Period(first, period.end).bounds()
+            opened = _day_counts(scope.requests().filter(status__in=OPEN, created_at__gte=lo, created_at__lt=hi))
+        spans += [("day", r["day"], r["collected"], r["resolved"]) for r in opened
                   if first <= r["day"] <= period.end]
     by_week: dict[date, list[int]] = {w: [0, 0] for w in weeks}
     by_month: dict[date, list[int]] = {m: [0, 0] for m in months}
@@ -245,13 +249,13 @@ def trends(scope: Scope, period: Period, open_rows: list[dict]) -> tuple[list[Tr
 
 def _tally_rows(scope: Scope, first: date, last: date) -> list[dict]:
     """The finished requests collected first..last, grouped like grouped_counts: by category and
-    community from the area tallies at area levels, else from the local month tallies (whole months)."""
+    community from the area tallies at area levels, else from the community's local month tallies
+    (whole months)."""
     if scope.level in AREA_LEVELS:
         rows = AreaTally.objects.filter(tally.area_q(first, last), community_id__in=scope.community_ids())
         dimensions = AREA_DIMENSIONS
     else:
-        rows = LocalTally.objects.filter(start__gte=first, start__lte=last)
-        rows = rows.filter(group_id=scope.pk) if scope.level == "group" else rows.filter(community_id=scope.pk)
+        rows = LocalTally.objects.filter(community_id=scope.pk, start__gte=first, start__lte=last)
         dimensions = LOCAL_DIMENSIONS
     return list(rows.values(*dimensions).annotate(name=Max("category_name"), **tally.sums()).order_by())
 
@@ -267,32 +271,34 @@ def _response_pending(requests: QuerySet, dimensions: tuple[str, ...], now: date
 
 
 def open_rows(scope: Scope, now: datetime) -> list[dict]:
-    """Every open request of the scope, whenever collected, counted like grouped_counts per the
-    level's dimensions and Shanghai collection day, with the counts of now: one read of the open
-    requests serves the period's figures, the trends and 在办 / 现超期."""
-    dimensions = AREA_DIMENSIONS if scope.level in AREA_LEVELS else LOCAL_DIMENSIONS
+    """Every open request of an area, whenever collected, counted like grouped_counts per category,
+    community and Shanghai collection day, with the counts of now: one read of the open requests
+    (tens of thousands in a district) serves the period's figures, the trends and 在办 / 现超期."""
     keys = (*PERIOD_KEYS, *(d.key for d in NOW))
     return list(scope.requests().filter(status__in=OPEN).order_by()
-                .annotate(day=ShanghaiDate("created_at", tzinfo=SHANGHAI)).values(*dimensions, "day")
+                .annotate(day=ShanghaiDate("created_at", tzinfo=SHANGHAI)).values("day", *AREA_DIMENSIONS)
                 .annotate(name=Max("category_name"), **_counts(keys, now)))
 
 
-def period_rows(scope: Scope, period: Period, now: datetime, open_rows: list[dict]) -> list[dict]:
+def period_rows(scope: Scope, period: Period, now: datetime, opened: list[dict] | None) -> list[dict]:
     """The period's requests counted per combination of the level's dimensions (grouped_counts rows,
-    several rows per combination): the finished ones from the tallies (a community or group: whole
-    months, and the requests of the days around them), the open ones from `open_rows`."""
-    dimensions = AREA_DIMENSIONS if scope.level in AREA_LEVELS else LOCAL_DIMENSIONS
+    several rows per combination). An area: the finished ones from its tallies, the open ones from
+    `opened` (open_rows). A community: its whole months from the tallies and its open requests,
+    the days around them from the requests. A group (a few thousand requests a year) and a
+    period without a whole month: the requests."""
     if scope.level in AREA_LEVELS:
-        tallied, edges = (period.start, period.end), []
-    else:
-        whole, edges = tally.split_months(period.start, period.end)
-        tallied = (whole[0], whole[1] - timedelta(days=1)) if whole else None
-    rows = [r for r in open_rows if period.start <= r["day"] <= period.end]
+        return [*(r for r in opened if period.start <= r["day"] <= period.end),
+                *_tally_rows(scope, period.start, period.end),
+                *_response_pending(period_requests(scope, period), AREA_DIMENSIONS, now)]
+    whole, edges = tally.split_months(period.start, period.end)
+    if scope.level == "group" or whole is None:
+        return grouped_counts(period_requests(scope, period), LOCAL_DIMENSIONS, now)
+    tallied = period_requests(scope, Period(whole[0], whole[1] - timedelta(days=1)))
+    rows = [*_tally_rows(scope, whole[0], whole[1] - timedelta(days=1)),
+            *grouped_counts(tallied.filter(status__in=OPEN), LOCAL_DIMENSIONS, now),
+            *_response_pending(tallied, LOCAL_DIMENSIONS, now)]
     for first, last in edges:
-        rows += grouped_counts(tally.finished(period_requests(scope, Period(first, last))), dimensions, now)
-    if tallied:
-        rows += _tally_rows(scope, *tallied)
-        rows += _response_pending(period_requests(scope, Period(*tallied)), dimensions, now)
+        rows += grouped_counts(period_requests(scope, Period(first, last)), LOCAL_DIMENSIONS, now)
     return rows
 
 
@@ -300,10 +306,13 @@ def figures(scope: Scope, period: Period, *, now: datetime | None = None) -> Fig
     now = now or timezone.now()
     area = scope.level in AREA_LEVELS
     tally.refresh(scope.community_ids())
-    opened = open_rows(scope, now)
+    opened = open_rows(scope, now) if area else None
     grouped = period_rows(scope, period, now, opened)
     counts = {key: sum(row[key] for row in grouped) for key in PERIOD_KEYS}
-    live = {d.key: sum(row[d.key] for row in opened) for d in NOW}
+    if area:
+        live = {d.key: sum(row[d.key] for row in opened) for d in NOW}
+    else:  # only open requests can count now: the status filter lets the (community, status, ...) index work
+        live = scope.requests().filter(status__in=OPEN).order_by().aggregate(**_counts([d.key for d in NOW], now))
     weekly, monthly = trends(scope, period, opened)
     return Figures(
         scope_level=scope.level, scope_pk=scope.pk, scope_name=scope.name,

@@ -103,9 +103,9 @@ class ErrandDay(models.Model):
     minutes = models.IntegerField()
 
     class Meta:
-        # (served_on, community, member, minutes): a period's sums read the index alone.
+        # (community, served_on, member, minutes): a period's sums read the index alone.
         indexes = [models.Index(fields=["community", "day"]),
-                   models.Index(fields=["served_on", "community", "member", "minutes"]),
+                   models.Index(fields=["community", "served_on", "member", "minutes"]),
                    models.Index(fields=["member"])]
 
     def __str__(self) -> str:
@@ -120,7 +120,7 @@ class ErrandMonth(models.Model):
     minutes = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["start", "community", "member", "minutes"])]
+        indexes = [models.Index(fields=["community", "start", "member", "minutes"])]
 
     def __str__(self) -> str:
         return f"{self.community_id} {self.start} {self.member_id}"

@@ -83,14 +83,12 @@ def fetch(sql: str, params: list) -> list[tuple]:
 def next_numbers(community_id: int, day: date, count: int = 1) -> list[str]:
     """'20261129-1-0007': the Shanghai date, the community id and its count that day. One UPSERT
     statement takes the next `count` of them, safe across processes on SQLite and PostgreSQL alike."""
-    table = connection.ops.quote_name(RequestSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO {table} (community_id, day, "last") VALUES (%s, %s, %s) '
-            f'ON CONFLICT (community_id, day) DO UPDATE SET "last" = {table}."last" + %s RETURNING "last"',
-            [community_id, connection.ops.adapt_datefield_value(day), count, count],
-        )
-        last = cursor.fetchone()[0]
+    sequence = table(RequestSequence)
+    last = fetch(
+        f'INSERT INTO {sequence} (community_id, day, "last") VALUES (%s, %s, %s) '
+        f'ON CONFLICT (community_id, day) DO UPDATE SET "last" = {sequence}."last" + %s RETURNING "last"',
+        [community_id, connection.ops.adapt_datefield_value(day), count, count],
+    )[0][0]
     return [f"{day:%Y%m%d}-{community_id}-{n:04d}" for n in range(last - count + 1, last + 1)]
 
 

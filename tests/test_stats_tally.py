@@ -104,9 +104,8 @@ def assert_as_scanned(w, now: datetime = NOW) -> None:
 def tally_rows() -> list[tuple]:
     area = sorted(AreaTally.objects.values_list("community_id", "span", "start", "category_code", "collected",
                                                 "resolved", "overdue", "response_rate_den", "followup_rate_num"))
-    local = sorted(LocalTally.objects.values_list("start", "category_code", "building_id", "group_id", "assignee_id",
-                                                  "collected", "taken", "confirmed", "rated", "on_time_rate_den"),
-                   key=str)
+    local = sorted(LocalTally.objects.values_list("start", "building_id", "group_id", "assignee_id", "collected",
+                                                  "taken", "confirmed", "rated", "on_time_rate_den"), key=str)
     errands = sorted(ErrandDay.objects.values_list("day", "served_on", "member_id", "minutes"))
     months = sorted(ErrandMonth.objects.values_list("start", "member_id", "minutes"))
     return [*area, *local, *errands, *months]

@@ -94,7 +94,7 @@ def _fold(rows: list[dict], dimension: str, skip_none: bool = False) -> list[dic
             continue
         into = folded.get(value)
         if into is None:
-            folded[value] = {dimension: value, "name": row["name"], **{k: row[k] for k in BREAKDOWN_KEYS}}
+            folded[value] = {dimension: value, "name": row.get("name"), **{k: row[k] for k in BREAKDOWN_KEYS}}
         else:
             for k in BREAKDOWN_KEYS:
                 into[k] += row[k]
@@ -247,17 +247,16 @@ def trends(scope: Scope, period: Period, opened: list[dict] | None = None) -> tu
 
 # The whole dashboard -------------------------------------------------------------------------------
 
-def _tally_rows(scope: Scope, first: date, last: date) -> list[dict]:
-    """The finished requests collected first..last, grouped like grouped_counts: by category and
-    community from the area tallies at area levels, else from the community's local month tallies
-    (whole months)."""
-    if scope.level in AREA_LEVELS:
-        rows = AreaTally.objects.filter(tally.area_q(first, last), community_id__in=scope.community_ids())
-        dimensions = AREA_DIMENSIONS
-    else:
-        rows = LocalTally.objects.filter(community_id=scope.pk, start__gte=first, start__lte=last)
-        dimensions = LOCAL_DIMENSIONS
-    return list(rows.values(*dimensions).annotate(name=Max("category_name"), **tally.sums()).order_by())
+def _area_tally_rows(community_ids: list[int], first: date, last: date) -> list[dict]:
+    """The finished requests collected first..last per category and community, from the area tallies."""
+    rows = AreaTally.objects.filter(tally.area_q(first, last), community_id__in=community_ids)
+    return list(rows.values(*AREA_DIMENSIONS).annotate(name=Max("category_name"), **tally.sums()).order_by())
+
+
+def _local_tally_rows(community_id: int, first: date, last: date) -> list[dict]:
+    """The finished requests collected in the months first..last per building, group and volunteer."""
+    rows = LocalTally.objects.filter(community_id=community_id, start__gte=first, start__lte=last)
+    return list(rows.values(*tally.LOCAL_TALLIED).annotate(**tally.sums()).order_by())
 
 
 def _response_pending(requests: QuerySet, dimensions: tuple[str, ...], now: datetime) -> list[dict]:
@@ -280,26 +279,32 @@ def open_rows(scope: Scope, now: datetime) -> list[dict]:
                 .annotate(name=Max("category_name"), **_counts(keys, now)))
 
 
-def period_rows(scope: Scope, period: Period, now: datetime, opened: list[dict] | None) -> list[dict]:
-    """The period's requests counted per combination of the level's dimensions (grouped_counts rows,
-    several rows per combination). An area: the finished ones from its tallies, the open ones from
-    `opened` (open_rows). A community: its whole months from the tallies and its open requests,
-    the days around them from the requests. A group (a few thousand requests a year) and a
-    period without a whole month: the requests."""
+def period_rows(scope: Scope, period: Period, now: datetime,
+                opened: list[dict] | None) -> tuple[list[dict], list[dict]]:
+    """The period's requests counted like grouped_counts (several rows per combination): rows with
+    the category (the funnel and the categories, and an area's communities) and rows with the
+    building, group and volunteer (a community's or group's other breakdowns), each request once in
+    each list. An area: the finished ones from its tallies, the open ones from `opened`
+    (open_rows). A community: its whole months from the tallies and its open requests, the days
+    around them from the requests. A group (a few thousand requests a year) and a period without a
+    whole month: the requests."""
     if scope.level in AREA_LEVELS:
-        return [*(r for r in opened if period.start <= r["day"] <= period.end),
-                *_tally_rows(scope, period.start, period.end),
+        rows = [*(r for r in opened if period.start <= r["day"] <= period.end),
+                *_area_tally_rows(scope.community_ids(), period.start, period.end),
                 *_response_pending(period_requests(scope, period), AREA_DIMENSIONS, now)]
+        return rows, rows
     whole, edges = tally.split_months(period.start, period.end)
     if scope.level == "group" or whole is None:
-        return grouped_counts(period_requests(scope, period), LOCAL_DIMENSIONS, now)
-    tallied = period_requests(scope, Period(whole[0], whole[1] - timedelta(days=1)))
-    rows = [*_tally_rows(scope, whole[0], whole[1] - timedelta(days=1)),
-            *grouped_counts(tallied.filter(status__in=OPEN), LOCAL_DIMENSIONS, now),
+        rows = grouped_counts(period_requests(scope, period), LOCAL_DIMENSIONS, now)
+        return rows, rows
+    last = whole[1] - timedelta(days=1)
+    tallied = period_requests(scope, Period(whole[0], last))
+    live = [*grouped_counts(tallied.filter(status__in=OPEN), LOCAL_DIMENSIONS, now),
             *_response_pending(tallied, LOCAL_DIMENSIONS, now)]
-    for first, last in edges:
-        rows += grouped_counts(period_requests(scope, Period(first, last)), LOCAL_DIMENSIONS, now)
-    return rows
+    for first, end in edges:
+        live += grouped_counts(period_requests(scope, Period(first, end)), LOCAL_DIMENSIONS, now)
+    return ([*_area_tally_rows([scope.pk], whole[0], last), *live],
+            [*_local_tally_rows(scope.pk, whole[0], last), *live])
 
 
 def figures(scope: Scope, period: Period, *, now: datetime | None = None) -> Figures:
@@ -307,7 +312,7 @@ def figures(scope: Scope, period: Period, *, now: datetime | None = None) -> Fig
     area = scope.level in AREA_LEVELS
     tally.refresh(scope.community_ids())
     opened = open_rows(scope, now) if area else None
-    grouped = period_rows(scope, period, now, opened)
+    grouped, local = period_rows(scope, period, now, opened)
     counts = {key: sum(row[key] for row in grouped) for key in PERIOD_KEYS}
     if area:
         live = {d.key: sum(row[d.key] for row in opened) for d in NOW}
@@ -322,9 +327,9 @@ def figures(scope: Scope, period: Period, *, now: datetime | None = None) -> Fig
         open_now=_figure("open_now", live["open_now"]),
         overdue_now=_figure("overdue_now", live["overdue_now"]),
         by_category=by_category(grouped),
-        by_building=_empty("building", "按楼栋") if area else by_building(grouped),
-        by_group=_empty("group", "按党小组") if area else by_group(grouped),
-        by_volunteer=_empty("volunteer", "按志愿者") if area else by_volunteer(grouped),
+        by_building=_empty("building", "按楼栋") if area else by_building(local),
+        by_group=_empty("group", "按党小组") if area else by_group(local),
+        by_volunteer=_empty("volunteer", "按志愿者") if area else by_volunteer(local),
         by_community=by_community(grouped, scope.community_ids()) if area else _empty("community", "按社区"),
         trend_weekly=weekly, trend_monthly=monthly,
         group_coverage=group_coverage(scope),

@@ -8,9 +8,10 @@ so the figures are exact at every moment. Every count is the one of loudong.stat
 those few (loudong.stats.tally).
 
 - AreaTally: per community, category and span: a Shanghai day ("d"), a week from Monday ("w") or a
-  calendar month ("m"). Subdistricts, districts and the community's trends read it.
-- LocalTally: per community, calendar month, category, building, group and volunteer; the
-  dashboards of a community and of a group read it for the whole months of their period.
+  calendar month ("m"). Subdistricts and districts read it, and a community its funnel, categories
+  and trends.
+- LocalTally: per community, calendar month, building, group and volunteer; a community's
+  breakdowns by building, group and volunteer read it for the whole months of their period.
 - ErrandDay, ErrandMonth: the minutes of offline errands (volunteer hours, loudong.tickets.hours_source)
   per volunteer and Shanghai day of service, of the requests collected on each day (kept like the
   others), and summed per month of service.
@@ -39,8 +40,6 @@ class Counts(models.Model):
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
                                   db_index=False, db_constraint=False)
     start = models.DateField()  # the first day of the span (Shanghai)
-    category_code = models.CharField(max_length=40)
-    category_name = models.CharField(max_length=40)
 
     class Meta:
         abstract = True
@@ -51,6 +50,9 @@ for _key in TALLIED:
 
 
 class AreaTally(Counts):
+    category_code = models.CharField(max_length=40)
+    category_name = models.CharField(max_length=40)
+
     class Span(models.TextChoices):
         DAY = "d", "日"
         WEEK = "w", "周"
@@ -77,7 +79,7 @@ class LocalTally(Counts):
         indexes = [models.Index(fields=["community", "start"])]
 
     def __str__(self) -> str:
-        return f"{self.community_id} {self.start} {self.category_code} {self.building_id}"
+        return f"{self.community_id} {self.start} {self.building_id} {self.assignee_id}"
 
 
 class DirtyDay(models.Model):

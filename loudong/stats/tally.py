@@ -31,6 +31,7 @@ from loudong.tickets.models import OPEN, Request
 # Finished requests are counted as if every deadline had passed (see loudong.stats.models).
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 LOCAL_DIMENSIONS = ("category_code", "building_id", "group_id", "assignee_id")
+LOCAL_TALLIED = LOCAL_DIMENSIONS[1:]  # a community's categories come from its area tallies
 DAY = timedelta(days=1)
 
 
@@ -116,8 +117,7 @@ def _area_days(requests: QuerySet) -> QuerySet:
 
 def _local_months(requests: QuerySet) -> QuerySet:
     return (finished(requests).annotate(start=ShanghaiMonth("created_at"))
-            .values("community_id", "start", *LOCAL_DIMENSIONS)
-            .annotate(name=Max("category_name"), **counts(FAR_FUTURE)))
+            .values("community_id", "start", *LOCAL_TALLIED).annotate(**counts(FAR_FUTURE)))
 
 
 def _span_sql(span: str, column: str = "start") -> str:

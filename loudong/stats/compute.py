@@ -4,8 +4,8 @@ Every funnel figure and every rate's numerator and denominator are counted at on
 counts, `COUNT(*) FILTER (WHERE ...)` on PostgreSQL) per combination of category, building, group
 and volunteer (community and group) or of category and community (subdistrict and district), and
 the breakdowns are folded from those rows. Finished requests are read from the tallies
-(loudong.stats.tally: whole months for a community or a group, months, weeks and days for areas),
-open ones and the days a community's or group's period starts or ends with from the requests.
+(loudong.stats.tally: an area's months, weeks and days, a community's whole months); open ones, a
+group's requests and the days around a community's whole months from the requests.
 The filters come from loudong.stats.definitions, the same ones the lists behind the figures use.
 """
 

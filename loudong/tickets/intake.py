@@ -21,7 +21,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
@@ -197,8 +197,14 @@ def _read_places(rows: list[Intake], lookups: placing.Lookups) -> dict:
 def materialize(ids: list[int]) -> dict[int, Request]:
     """Turn the pending intake rows `ids` into requests; {intake id: request} of those it placed.
     Rows another process placed meanwhile are left alone; rows that fail keep their error."""
-    rows = list(Intake.objects.filter(pk__in=ids, request__isnull=True).select_related("community", "created_by")
-                .order_by("pk"))
+    return _materialize(list(pending().filter(pk__in=ids).order_by("pk")))
+
+
+def pending() -> "models.QuerySet[Intake]":
+    return Intake.objects.filter(request__isnull=True).select_related("community", "created_by")
+
+
+def _materialize(rows: list[Intake]) -> dict[int, Request]:
     if not rows:
         return {}
     lookups = placing.Lookups()
@@ -280,13 +286,10 @@ def drain(limit: int | None = None) -> int:
 def materialize_token(token: str) -> Request | None:
     """The request of this tracking token, placed now if its intake row is still waiting; None when
     there is no such request (yet: a row that failed waits for its retry)."""
-    req = Request.objects.filter(tracking_token=token).first()
-    if req is not None:
-        return req
-    row = Intake.objects.filter(tracking_token=token, request__isnull=True).values_list("pk", flat=True).first()
-    if row is None:
-        return Request.objects.filter(tracking_token=token).first()  # placed by another process just now
-    return materialize([row]).get(row) or Request.objects.filter(tracking_token=token).first()
+    row = pending().filter(tracking_token=token).first()
+    placed = _materialize([row]).get(row.pk) if row is not None else None
+    # Placed before, or by another process just now, or (None) waiting for a retry or unknown.
+    return placed or Request.objects.filter(tracking_token=token).first()
 
 
 def purge(keep: timedelta) -> int:

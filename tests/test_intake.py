@@ -92,10 +92,16 @@ def test_a_row_that_cannot_be_placed_is_kept_with_its_error_told_to_admins_and_r
 
 def test_a_deleted_building_keeps_the_row_waiting(world, client):
     row = receive(world, building_id=world.building2.pk, stairwell_id=None, room="")
+    other = receive(world, building_id=world.building2.pk, stairwell_id=world.stairwell2.pk, room="")
+    building_id, stairwell_id = world.building2.pk, world.stairwell2.pk
     world.building2.delete()
     assert intake.drain() == 0
     row.refresh_from_db()
-    assert row.request is None and "已不存在" in row.error
+    assert row.request is None and row.error == f"楼栋（编号 {building_id}）已不存在。"
+    # Moved to a building still there, it still cannot be placed: its stairwell went with the first.
+    Intake.objects.filter(pk=other.pk).update(building_id=world.building.pk, retry_at=timezone.now())
+    assert intake.drain() == 0
+    assert Intake.objects.get(pk=other.pk).error == f"单元（编号 {stairwell_id}）已不存在。"
     receipt = client.get(f"/ask/t/{row.tracking_token}/receipt/")
     assert receipt.status_code == 200 and "不会丢失" in receipt.content.decode()
     assert client.get(f"/ask/t/{row.tracking_token}/").status_code == 200

@@ -158,10 +158,11 @@ def _prepare(row: Intake, lookups: placing.Lookups, places: dict) -> placing.Pla
     if building is None:
         raise TransitionError(f"楼栋（编号 {row.building_id}）已不存在。")
     found = {}
-    for model, pk in ((Stairwell, row.stairwell_id), (Household, row.household_id), (Resident, row.resident_id)):
+    for model, pk, name in ((Stairwell, row.stairwell_id, "单元"), (Household, row.household_id, "房号"),
+                            (Resident, row.resident_id, "居民")):
         found[model] = places[model].get(pk) if pk else None
         if pk and found[model] is None:
-            raise TransitionError(f"{model._meta.verbose_name}（编号 {pk}）已不存在。")
+            raise TransitionError(f"{name}（编号 {pk}）已不存在。")
     household = found[Household]
     if household is None and found[Stairwell] is not None and row.room:
         household = places["rooms"].get((row.stairwell_id, row.room))

@@ -37,7 +37,11 @@ from loudong.tickets.forms_public import delete_drafts
 from loudong.tickets.models import Intake, Request
 
 log = logging.getLogger(__name__)
-BATCH = 50  # rows written in one transaction (on SQLite it holds the one write lock that long)
+# Rows written in one transaction. On SQLite it holds the one write lock that long, and submissions
+# arriving meanwhile wait for it: with `loudong worker` draining during the load, 50 a batch about
+# doubled their p99 (benchmarks/request_throughput.py --worker).
+BATCH = 20
+
 
 def staff_community(user_id: int, code: str) -> int | None:
     """The community `code` if the user is its admin, a leader or a volunteer in it."""

@@ -38,8 +38,9 @@ from loudong.tickets.models import Intake, Request
 
 log = logging.getLogger(__name__)
 # Rows written in one transaction. On SQLite it holds the one write lock that long, and submissions
-# arriving meanwhile wait for it: with `loudong worker` draining during the load, 50 a batch about
-# doubled their p99 (benchmarks/request_throughput.py --worker).
+# arriving meanwhile wait for it: with `loudong worker` draining during the load, their p99 was
+# 337-378 ms with 50 a batch and 198-220 ms with 20 (benchmarks/request_throughput.py --worker, one
+# run each on a shared machine).
 BATCH = 20
 
 

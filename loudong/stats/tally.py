@@ -2,8 +2,9 @@
 
 Writing: `mark(req)` flags the request's community and collection day as stale (one UPSERT, in the
 transaction of the change); `refresh(community_ids)` recomputes the flagged days of those
-communities (their day rows, the week and month rows above them, the local month rows), every
-reader calls it first and `loudong worker` calls it for all each minute; `rebuild()` recomputes
+communities (their day rows, the week and month rows above them, the local month rows, the errand
+minutes of those days and the months they were served in), every reader calls it first and
+`loudong worker` calls it for all each minute; `rebuild()` recomputes
 everything (`loudong stats_rebuild`, after bulk loads). The rows come from the request table through
 the figures' own definitions, in INSERT ... SELECT statements: nothing passes through Python.
 
@@ -12,7 +13,8 @@ in the same transaction: a change committed before the flag is taken is counted,
 running holds the flag's row (its UPSERT updates it) until it commits, and a later change flags the
 day again.
 
-Reading: `area_q` and `split_months` cut a period into the fewest month, week and day rows.
+Reading: `area_q` and `split_months` cut a period into the fewest month, week and day rows;
+`errand_minutes` gives the hours ledger its errands' minutes per volunteer.
 """
 
 from datetime import UTC, date, datetime, timedelta

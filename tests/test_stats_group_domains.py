@@ -8,16 +8,20 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
+from test_hours import errand
 
 from loudong.accounts.models import AuditEntry
 from loudong.community_life.activities.actions import record_attendance
 from loudong.community_life.activities.models import Activity, Attendance, ServingMember
 from loudong.community_life.meetings.models import Meeting
 from loudong.groups.models import BuildingGroup
+from loudong.hours import actions
+from loudong.hours.ledger import ledger
 from loudong.lib.workdays import SHANGHAI
 from loudong.outreach.models import Visit
 from loudong.registry.models import Member
 from loudong.stats.compute import figures
+from loudong.stats.domains import hours_lines, hours_of
 from loudong.stats.period import Period
 from loudong.stats.scope import Scope
 
@@ -93,6 +97,37 @@ def test_a_group_counts_its_own_activities_people_visits_meetings_and_hours(live
     other = figures(Scope.for_group(w.group2), NOV)
     assert (other.people_covered, other.meetings_held, other.visit_coverage.numerator, other.hours_total) \
         == (1, 1, 0, (20, 1))
+
+
+def test_a_groups_hours_are_its_members_now_after_corrections_as_in_the_ledger(lived):
+    """The group's hours figure (summed in the database, loudong.hours.figures) equals the ledger's
+    lines of its members (the hours list) with corrections, manual entries and a member who left."""
+    w = lived
+    cleanup = Activity.objects.get(title="清洁家园")
+    errand(w, 60, at(15))  # wang's offline errand
+
+    def line(member, source: str, source_id: int):  # noqa: ANN001
+        lines = ledger([w.community.pk], NOV.start, NOV.end, [member.pk])
+        return next(x for x in lines if (x.source, x.source_id) == (source, source_id))
+
+    actions.decide(w.admin, actions.ask_change(w.leader, w.liu_member, line(w.liu_member, "activity", cleanup.pk),
+                                               minutes=90, reason="提前结束了"), approve=True)
+    actions.decide(w.leader, actions.ask_missing(w.volunteer, w.wang_member, served_on=date(2026, 11, 20), minutes=30,
+                                                 content="帮独居老人买药", reason="电话里找的我"), approve=True)
+    knock = Visit.objects.get(volunteer=w.zhang_member, visited_at=at(9))
+    actions.decide(w.admin, actions.ask_change(w.resident, w.zhang_member, line(w.zhang_member, "visit", knock.pk),
+                                               minutes=25, reason="多等了一会儿"), approve=True)
+
+    def both(group):  # noqa: ANN001
+        scope = Scope.for_group(group)
+        return figures(scope, NOV).hours_total, hours_of(hours_lines(scope, NOV))
+
+    assert both(w.group) == ((200, 2), (200, 2))  # liu 90 corrected; wang 20 visit + 60 errand + 30 manual
+    assert both(w.group2) == ((25, 1), (25, 1))  # zhang's corrected knock, no one else's
+    w.wang_member.group = None
+    w.wang_member.save()
+    assert both(w.group) == ((90, 1), (90, 1))  # wang left: none of her hours, nor her manual entry
+    assert figures(Scope.for_community("xihu"), NOV).hours_total == (225, 3)
 
 
 def test_the_group_dashboard_shows_them_with_their_definitions_and_links(lived, login):

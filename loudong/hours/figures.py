@@ -1,6 +1,7 @@
 """Figures the stats pages read: volunteer hours of one or many communities for a period."""
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Sum
@@ -9,18 +10,23 @@ from loudong.hours.ledger import SOURCES, Key
 from loudong.hours.models import Correction
 
 
-def hours_total(community_ids: list[int], start: date, end: date) -> tuple[int, int]:
+def hours_total(community_ids: list[int], start: date, end: date,
+                member_ids: Iterable[int] | None = None) -> tuple[int, int]:
     """(total minutes after corrections, number of distinct volunteers with hours) from `start`
     to `end`, both included, in Shanghai days: the same as the ledger's lines (loudong.hours.ledger),
-    summed in the database. Each source sums its minutes per member; the few approved corrections
-    then replace the minutes of the records they correct and add the manual entries."""
-    if not community_ids:
+    summed in the database; only the given members' with `member_ids` (a group's). Each source sums
+    its minutes per member; the few approved corrections then replace the minutes of the records
+    they correct and add the manual entries."""
+    members = list(member_ids) if member_ids is not None else None
+    if not community_ids or members == []:
         return 0, 0
     ids = list(community_ids)
     totals: Counter[int] = Counter()
     for module in SOURCES:
-        totals.update(module.minutes_by_member(ids, start, end))
+        totals.update(module.minutes_by_member(ids, start, end, members))
     approved = Correction.objects.approved().filter(community_id__in=ids)
+    if members is not None:
+        approved = approved.filter(member_id__in=members)
     changes: dict[Key, Correction] = {}  # the latest decision per record wins
     for correction in approved.filter(kind=Correction.Kind.CHANGE).order_by("decided_at", "id"):
         changes[correction.ledger_key] = correction

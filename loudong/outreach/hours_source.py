@@ -36,7 +36,11 @@ def service_records_many(community_ids: list[int], start: date, end: date,
             .values_list("pk", "volunteer_id", "visited_at", "minutes")]
 
 
-def minutes_by_member(community_ids: list[int], start: date, end: date) -> dict[int, int]:
-    """{member: minutes} of the same records, summed in the database."""
-    rows = _visits(community_ids, start, end).order_by().values("volunteer_id").annotate(total=Sum("minutes"))
+def minutes_by_member(community_ids: list[int], start: date, end: date,
+                      member_ids: list[int] | None = None) -> dict[int, int]:
+    """{member: minutes} of the same records, summed in the database; only the given members'."""
+    rows = _visits(community_ids, start, end).order_by()
+    if member_ids is not None:
+        rows = rows.filter(volunteer_id__in=member_ids)
+    rows = rows.values("volunteer_id").annotate(total=Sum("minutes"))
     return {r["volunteer_id"]: r["total"] for r in rows}

@@ -12,7 +12,7 @@ from loudong.community_life.meetings import figures as meeting_figures
 from loudong.hours import figures as hours_figures
 from loudong.hours.ledger import Line, ledger, minutes_by_member
 from loudong.outreach import figures as outreach_figures
-from loudong.registry.models import Household, Member
+from loudong.registry.models import Household, Member, Stairwell
 from loudong.stats.period import Period
 from loudong.stats.results import Coverage, Rate
 from loudong.stats.scope import Scope
@@ -21,22 +21,20 @@ from loudong.stats.scope import Scope
 def group_coverage(scope: Scope) -> Coverage:
     """Members in a group / members; households whose stairwell a group serves / households."""
     if scope.level == "group":
-        members = Member.objects.filter(group_id=scope.pk).count()
-        in_groups = members
-        households = Household.objects.filter(stairwell__group_id=scope.pk).count()
-        served = households
+        members = in_groups = Member.objects.filter(group_id=scope.pk).count()
+        total = served = households(scope).count()
     else:
         m = scope.filter_by_community(Member.objects.all()).aggregate(
             total=Count("pk"), grouped=Count("pk", filter=Q(group__isnull=False)))
         h = scope.filter_by_community(Household.objects.all()).aggregate(
             total=Count("pk"), served=Count("pk", filter=Q(stairwell__group__isnull=False)))
-        members, in_groups, households, served = m["total"], m["grouped"], h["total"], h["served"]
+        members, in_groups, total, served = m["total"], m["grouped"], h["total"], h["served"]
     return Coverage(
-        members, in_groups, households, served,
+        members, in_groups, total, served,
         Rate("members_in_groups", "党员编入党小组", "编入楼栋党小组的党员占本范围党员的比例。", in_groups, members,
              "编入党小组的党员", "党员", "人"),
         Rate("households_served", "住户有党小组服务", "所在单元有楼栋党小组服务的住户占本范围住户的比例。", served,
-             households, "有党小组服务的住户", "住户", "户"),
+             total, "有党小组服务的住户", "住户", "户"),
     )
 
 
@@ -93,8 +91,9 @@ def meetings(scope: Scope, period: Period) -> QuerySet:
 
 def households(scope: Scope) -> QuerySet[Household]:
     """The households of the scope: a group's are those of the stairwells it serves."""
-    if scope.level == "group":
-        return Household.objects.filter(stairwell__group_id=scope.pk)
+    if scope.level == "group":  # by the stairwells' ids: an index read (a join made PostgreSQL scan them all)
+        return Household.objects.filter(stairwell_id__in=list(
+            Stairwell.objects.filter(group_id=scope.pk).values_list("pk", flat=True)))
     return scope.filter_by_community(Household.objects.all())
 
 
@@ -104,11 +103,15 @@ def visits(scope: Scope, period: Period) -> QuerySet:
     return _in_group(scope, rows, "household__stairwell__group_id")
 
 
+def _members(scope: Scope) -> list[int] | None:
+    """A group's members now (None: everyone of the scope's communities)."""
+    return list(Member.objects.filter(group_id=scope.pk).values_list("pk", flat=True)) \
+        if scope.level == "group" else None
+
+
 def hours_lines(scope: Scope, period: Period) -> list[Line]:
     """The hours ledger of the period: the community's, or its lines of the group's members."""
-    members = list(Member.objects.filter(group_id=scope.pk).values_list("pk", flat=True)) \
-        if scope.level == "group" else None
-    return ledger(scope.community_ids(), period.start, period.end, member_ids=members)
+    return ledger(scope.community_ids(), period.start, period.end, member_ids=_members(scope))
 
 
 def hours_of(lines: list[Line]) -> tuple[int, int]:
@@ -126,10 +129,9 @@ def other_domains(scope: Scope, period: Period) -> dict[str, Any]:
     """The figures other apps define about their own records, for any level (see DEFINITIONS)."""
     counts = dict(activities(scope, period).order_by().values("type").annotate(n=Count("id"))
                   .values_list("type", "n"))
-    if scope.level == "group":
-        hours = hours_of(hours_lines(scope, period))
-    else:  # the figure the hours app computes (one query per source for all the communities)
-        hours = hours_figures.hours_total(scope.community_ids(), period.start, period.end)
+    # the figure the hours app computes (one query per source for all the communities), a group's
+    # only of its members: what hours_of(hours_lines(...)) gives, summed in the database
+    hours = hours_figures.hours_total(scope.community_ids(), period.start, period.end, _members(scope))
     visited = visits(scope, period).values("household_id").distinct().count()
     return {
         "activities_by_type": [(value, label, counts.get(value, 0)) for value, label in Activity.Type.choices],

@@ -183,9 +183,10 @@ def _errand_months(community_ids: list[int] | None, months: set[date] | None) ->
             f"WHERE {' AND '.join(where)} GROUP BY community_id, {month}, member_id", params)
 
 
-def errand_minutes(community_ids: list[int], start: date, end: date) -> dict[int, int]:
+def errand_minutes(community_ids: list[int], start: date, end: date,
+                   member_ids: list[int] | None = None) -> dict[int, int]:
     """{member: minutes} of the offline errands served start..end (loudong.tickets.hours_source):
-    month rows for whole months, day rows for the days around them."""
+    month rows for whole months, day rows for the days around them; only the given members'."""
     refresh(community_ids)
     months, edges = split_months(start, end)
     parts = [ErrandDay.objects.filter(community_id__in=community_ids, served_on__gte=a, served_on__lte=b)
@@ -195,6 +196,8 @@ def errand_minutes(community_ids: list[int], start: date, end: date) -> dict[int
                                                 start__lt=months[1]))
     totals: dict[int, int] = {}
     for rows in parts:
+        if member_ids is not None:
+            rows = rows.filter(member_id__in=member_ids)
         for member_id, minutes in rows.order_by().values("member_id").annotate(total=Sum("minutes")).values_list(
                 "member_id", "total"):
             totals[member_id] = totals.get(member_id, 0) + minutes

@@ -44,7 +44,11 @@ def service_records_many(community_ids: list[int], start: date, end: date,
     ]  # fmt: skip
 
 
-def minutes_by_member(community_ids: list[int], start: date, end: date) -> dict[int, int]:
-    """{member: minutes} of the same records, summed in the database."""
-    rows = _served(community_ids, start, end).order_by().values("member_id").annotate(total=Sum("minutes"))
+def minutes_by_member(community_ids: list[int], start: date, end: date,
+                      member_ids: list[int] | None = None) -> dict[int, int]:
+    """{member: minutes} of the same records, summed in the database; only the given members'."""
+    rows = _served(community_ids, start, end).order_by()
+    if member_ids is not None:
+        rows = rows.filter(member_id__in=member_ids)
+    rows = rows.values("member_id").annotate(total=Sum("minutes"))
     return {r["member_id"]: r["total"] for r in rows}

@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='request',
-            index=models.Index(condition=models.Q(('status__in', ('submitted', 'dispatched', 'accepted', 'escalated', 'waiting'))), fields=['community'], include=('id', 'created_at', 'category_code', 'category_name', 'status', 'resolution', 'escalate_reason', 'dispatched_at', 'accepted_at', 'resolved_at', 'rated_at', 'rating', 'due_at', 'response_due_at'), name='request_open_stats'),
+            index=models.Index(condition=models.Q(('status__in', ('submitted', 'dispatched', 'accepted', 'escalated', 'waiting'))), fields=['community', 'category_code', 'created_at'], include=('id', 'category_name', 'status', 'resolution', 'escalate_reason', 'dispatched_at', 'accepted_at', 'resolved_at', 'rated_at', 'rating', 'due_at', 'response_due_at'), name='request_open_stats'),
         ),
     ]

@@ -125,8 +125,9 @@ def visit_rate(scope: Scope, visited: int, total: int) -> Rate:
                 "走访到的住户", "住户", "户")
 
 
-def other_domains(scope: Scope, period: Period) -> dict[str, Any]:
-    """The figures other apps define about their own records, for any level (see DEFINITIONS)."""
+def other_domains(scope: Scope, period: Period, household_count: int) -> dict[str, Any]:
+    """The figures other apps define about their own records, for any level (see DEFINITIONS);
+    `household_count` is the scope's households (group_coverage counted them)."""
     counts = dict(activities(scope, period).order_by().values("type").annotate(n=Count("id"))
                   .values_list("type", "n"))
     # the figure the hours app computes (one query per source for all the communities), a group's
@@ -136,7 +137,7 @@ def other_domains(scope: Scope, period: Period) -> dict[str, Any]:
     return {
         "activities_by_type": [(value, label, counts.get(value, 0)) for value, label in Activity.Type.choices],
         "people_covered": activity_figures.distinct_people(attendance(scope, period)),
-        "visit_coverage": visit_rate(scope, visited, households(scope).count()),
+        "visit_coverage": visit_rate(scope, visited, household_count),
         "meetings_held": meetings(scope, period).count(),
         "hours_total": hours,
     }

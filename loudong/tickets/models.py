@@ -190,16 +190,17 @@ class Request(models.Model):
             models.Index(fields=["community", "created_at"]),
             models.Index(fields=["group", "created_at"]),
             models.Index(fields=["created_at"]),
-            # The leader's queue: overdue requests by deadline, open ones counted by status (a leader's
-            # list is filtered by group and community), and a building's newest open requests (the
-            # candidates for duplicates). Partial, so they hold only the few open rows of a large table;
-            # SQLite uses them for queries written with status__among.
+            # The leader's queue: requests counted by status (a leader's list is filtered by group and
+            # community), the finished ones latest first, overdue ones by deadline, and a building's newest
+            # open requests (the candidates for duplicates). The partial ones hold only the few open rows
+            # of a large table; SQLite uses them for queries written with status__among.
+            models.Index(fields=["community", "updated_at"], name="request_community_updated"),
+            models.Index(fields=["group", "community", "updated_at"], name="request_group_updated"),
             models.Index(fields=["community", "due_at"], condition=Q(status__in=RUNNING),
                          name="request_running_community_due"),
             models.Index(fields=["group", "community", "due_at"], condition=Q(status__in=RUNNING),
                          name="request_running_group_deadline"),
-            models.Index(fields=["group", "community", "status"], condition=Q(status__in=OPEN),
-                         name="request_open_group_status"),
+            models.Index(fields=["group", "community", "status"], name="request_group_status"),
             models.Index(fields=["building", "created_at"], condition=Q(status__in=OPEN), name="request_open_building"),
             # The area dashboards' one read of every open request (loudong.stats.compute.open_rows): on
             # PostgreSQL the index holds every column it reads, so the stalled ones spread over the

@@ -64,6 +64,17 @@ def test_placing_twice_makes_one_request(world):
     assert intake.drain() == 0 and Request.objects.count() == 1
 
 
+def test_a_receipt_places_the_rows_waiting_before_it_in_the_same_batch(world):
+    earlier = [receive(world, description=f"楼道灯坏了（{n}）") for n in range(3)]
+    own = receive(world, description="我自己的点单")
+    placed = intake.materialize_token(own.tracking_token)
+    assert placed.description == "我自己的点单"
+    # The neighbours' requests exist too, numbered in the order received; the worker finds nothing left.
+    numbers = [Request.objects.get(tracking_token=r.tracking_token).number for r in (*earlier, own)]
+    assert numbers == sorted(numbers) and len(set(numbers)) == 4
+    assert intake.drain() == 0
+
+
 def test_a_row_that_cannot_be_placed_is_kept_with_its_error_told_to_admins_and_retried(world):
     rules = current_rules(world.community.pk)
     broken = receive(world, category_code="hardship")

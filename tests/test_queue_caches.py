@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from loudong.lib import workdays
 from loudong.tickets import actions
-from loudong.tickets.models import OPEN, Request, Status
+from loudong.tickets.models import FINAL, OPEN, Request, Status
 
 BASE = "/c/xihu/requests/"
 
@@ -86,6 +86,8 @@ def test_sqlite_uses_the_partial_indexes_for_the_queue(world):
         .order_by("-created_at", "-id").values_list("id")[:200],
         "request_running_community_due": Request.objects.filter(community=world.community)
         .overdue().order_by("due_at", "id"),
+        "request_community_updated": Request.objects.filter(community=world.community, status__among=FINAL)
+        .order_by("-updated_at", "-id")[:30],
     }
     for index, query in queries.items():
         sql, params = query.query.sql_with_params()

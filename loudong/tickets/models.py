@@ -313,15 +313,25 @@ class RequestSequence(models.Model):
 
 
 class CalendarOverride(models.Model):
-    """A date that is a working day or a rest day regardless of the national calendar."""
+    """A date that is a working day or a rest day regardless of the national calendar: in one
+    community (its admin sets it: a local holiday, a day off for an event), or, without a community,
+    everywhere (set by the operators, e.g. a State Council change the calendar library lacks). A
+    community's own row wins over an everywhere row of the same date."""
 
-    date = models.DateField("日期", unique=True)
+    community = models.ForeignKey("registry.Community", null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="+")
+    date = models.DateField("日期")
     is_workday = models.BooleanField("上班", default=False)
     note = models.CharField("说明", max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "date"], name="calendar_one_per_community_day"),
+            models.UniqueConstraint(fields=["date"], condition=models.Q(community__isnull=True),
+                                    name="calendar_one_everywhere_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {'上班' if self.is_workday else '休息'}"

@@ -54,6 +54,19 @@ def test_an_admin_override_moves_the_deadline(world):
     assert place(world, at(2026, 11, 25, 9)).due_at == at(2026, 11, 29)  # Thu, Fri, Sat 28
 
 
+def test_a_communitys_override_moves_only_its_own_deadlines_and_wins_over_an_everywhere_row(world):
+    from loudong.registry.models import Building, Stairwell
+
+    CalendarOverride.objects.create(date=date(2026, 11, 24), is_workday=False, note="所有社区")
+    CalendarOverride.objects.create(community=world.community, date=date(2026, 11, 24), is_workday=True)
+    assert place(world, at(2026, 11, 23, 9)).due_at == at(2026, 11, 27)  # Tue 24 (its own row), Wed 25, Thu 26
+    building = Building.objects.get(community=world.other)
+    elsewhere = actions.place_request(community=world.other, building=building,
+                                      stairwell=Stairwell.objects.get(building=building), category_code="policy",
+                                      description="问问养老保险", now=at(2026, 11, 23, 9))
+    assert elsewhere.due_at == at(2026, 11, 28)  # Wed 25, Thu 26, Fri 27: the everywhere row rests the 24th
+
+
 def test_waiting_for_the_resident_pauses_the_clock_by_the_working_time_waited(world):
     req = taken(world, at(2026, 11, 23, 9))
     assert req.due_at == at(2026, 11, 27)

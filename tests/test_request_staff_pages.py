@@ -2,7 +2,7 @@
 actions, 代点单 and the calendar; scoping (outsiders get 404) and forms that keep what was typed."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -204,11 +204,22 @@ def test_only_community_admins_edit_the_calendar(world, login):
     assert "工作日设置" in page
     client.post(BASE + "calendar/", {"date": "2026-12-24", "is_workday": "0", "note": "本地活动放假"})
     row = CalendarOverride.objects.get()
-    assert (row.is_workday, row.note) == (False, "本地活动放假")
+    assert (row.community, row.is_workday, row.note) == (world.community, False, "本地活动放假")
     again = client.post(BASE + "calendar/", {"date": "2026-12-24", "is_workday": "1"})
     assert again.status_code == 400 and "已经设置过" in again.content.decode()
+    # Another community's admin sets the same day for their own community, and cannot delete ours;
+    # nobody deletes a row for every community from a community's page.
+    outsider = login(world.outsider)
+    assert outsider.post("/c/other/requests/calendar/", {"date": "2026-12-24", "is_workday": "1"}).status_code == 302
+    assert outsider.post(f"/c/other/requests/calendar/{row.pk}/delete/").status_code == 404
+    everywhere = CalendarOverride.objects.create(date=date(2026, 12, 31), is_workday=False, note="所有社区")
+    client = login(world.admin)
+    page = client.get(BASE + "calendar/").content.decode()
+    assert "所有社区统一设置" in page and "已经设置过" not in page
+    assert client.post(BASE + f"calendar/{everywhere.pk}/delete/").status_code == 404
     client.post(BASE + f"calendar/{row.pk}/delete/")
-    assert not CalendarOverride.objects.exists()
+    assert set(CalendarOverride.objects.values_list("community__code", "date")) == {
+        ("other", date(2026, 12, 24)), (None, date(2026, 12, 31))}
 
 
 @pytest.mark.parametrize("tab", ["new", "overdue", "dispatched", "doing", "escalated", "resolved", "done"])

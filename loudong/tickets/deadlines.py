@@ -22,6 +22,7 @@
 
 from datetime import datetime, timedelta
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 from loudong.lib import workdays
@@ -37,12 +38,14 @@ MAX_ESCALATION = 3
 AUTO_CLOSE_AFTER = timedelta(days=3)
 
 
-def overrides(since: datetime | None = None) -> dict:
-    """Calendar overrides from shortly before `since` on (all of them when None)."""
-    rows = CalendarOverride.objects.all()
+def overrides(community_id: int, since: datetime | None = None) -> dict:
+    """The community's calendar overrides from shortly before `since` on (all of them when None):
+    its own rows and the rows for every community, its own winning on the same date."""
+    rows = CalendarOverride.objects.filter(Q(community_id=community_id) | Q(community__isnull=True))
     if since is not None:
         rows = rows.filter(date__gte=workdays.local(since).date() - timedelta(days=1))
-    return dict(rows.values_list("date", "is_workday"))
+    # Everywhere rows first, so that the community's own row of a date replaces them.
+    return dict(rows.order_by(F("community_id").asc(nulls_first=True)).values_list("date", "is_workday"))
 
 
 def category_limits(community_id: int, category_code: str) -> tuple[int, int]:
@@ -61,13 +64,14 @@ def response_deadline(req: Request, start: datetime, category: Category | None =
 
 def resolve_deadline(req: Request, start: datetime, category: Category | None = None) -> datetime:
     days = category.resolve_working_days if category else category_limits(req.community_id, req.category_code)[1]
-    return workdays.add_working_days(start, days, overrides(start))
+    return workdays.add_working_days(start, days, overrides(req.community_id, start))
 
 
 def longest_self_extension(req: Request) -> datetime:
     """The latest deadline a volunteer may set without the leader: one more allotment of days."""
     _, days = category_limits(req.community_id, req.category_code)
-    return workdays.add_working_days(req.due_at - timedelta(microseconds=1), days, overrides(req.due_at))
+    return workdays.add_working_days(req.due_at - timedelta(microseconds=1), days,
+                                     overrides(req.community_id, req.due_at))
 
 
 def start_clock(req: Request, start: datetime, due: datetime) -> None:
@@ -81,7 +85,7 @@ def start_clock(req: Request, start: datetime, due: datetime) -> None:
 
 def shift_clock(req: Request, paused_from: datetime, resumed_at: datetime) -> int:
     """Move the deadline (and its reminder) later by the working time spent paused; that time."""
-    table = overrides(paused_from)
+    table = overrides(req.community_id, paused_from)
     paused = workdays.working_seconds_between(paused_from, resumed_at, table)
     if req.due_at and paused:
         req.due_at = workdays.add_working_seconds(req.due_at, paused, table)
@@ -97,13 +101,13 @@ def next_escalation(req: Request) -> datetime | None:
     if req.escalation_level == 0:
         return req.due_at
     return workdays.add_working_seconds(
-        req.due_at, ESCALATION_STEP_WORKING_SECONDS * req.escalation_level, overrides(req.due_at)
+        req.due_at, ESCALATION_STEP_WORKING_SECONDS * req.escalation_level, overrides(req.community_id, req.due_at)
     )
 
 
 def time_left_words(req: Request, now: datetime | None = None, table: dict | None = None) -> str:
     """还剩 2 个工作日 / 还剩 5 小时 / 已超期 1 个工作日 / 已暂停: plain words for the lists.
-    `table`: the calendar overrides, when a page shows many requests (read once)."""
+    `table`: the community's calendar overrides, when a page shows many requests (read once)."""
     now = now or timezone.now()
     if req.status not in OPEN:
         return ""
@@ -120,7 +124,7 @@ def time_left_words(req: Request, now: datetime | None = None, table: dict | Non
             return f"响应已超时 {max(int(late), 1)} 小时" if late < 48 else f"响应已超时 {int(late // 24)} 天"
     if due is None:
         return ""
-    table = overrides(min(now, due)) if table is None else table
+    table = overrides(req.community_id, min(now, due)) if table is None else table
     if due <= now:
         late = workdays.working_seconds_between(due, now, table) / 86400
         return f"已超期 {int(late)} 个工作日" if late >= 1 else "已超期"

@@ -145,5 +145,10 @@ class OverrideForm(forms.ModelForm):
         model = CalendarOverride
         fields = ["date", "is_workday", "note"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
-        error_messages = {"date": {"required": "请选择日期", "invalid": "日期格式不对",
-                                   "unique": "这一天已经设置过了，请先删除原来的设置"}}
+        error_messages = {"date": {"required": "请选择日期", "invalid": "日期格式不对"}}
+
+    def clean_date(self) -> object:
+        day = self.cleaned_data["date"]
+        if CalendarOverride.objects.filter(community=self.instance.community, date=day).exists():
+            raise forms.ValidationError("这一天已经设置过了，请先删除原来的设置")
+        return day

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +15,7 @@ from loudong.accounts.access import community_for
 from loudong.accounts.models import AuditEntry, Role
 from loudong.lib.workdays import is_workday
 from loudong.policy.models import current_rules
-from loudong.registry.models import Building, Resident, Stairwell
+from loudong.registry.models import Building, Community, Resident, Stairwell
 from loudong.tickets import actions
 from loudong.tickets.deadlines import overrides
 from loudong.tickets.forms_staff import EntryForm, OverrideForm
@@ -91,9 +92,9 @@ def resident_search(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
-def _calendar_ahead(today: date) -> list[dict]:
-    """Days in the next months that differ from a plain Monday-to-Friday week."""
-    table = overrides()
+def _calendar_ahead(community: Community, today: date) -> list[dict]:
+    """Days in the next months that differ from a plain Monday-to-Friday week, in this community."""
+    table = overrides(community.pk)
     days = []
     for offset in range(CALENDAR_AHEAD_DAYS):
         day = today + timedelta(days=offset)
@@ -107,7 +108,7 @@ def _calendar_ahead(today: date) -> list[dict]:
 def calendar(request: HttpRequest, code: str) -> HttpResponse:
     """Admins add a date as a working day or a rest day (a local holiday, a State Council change)."""
     community = community_for(request.user, code, {Role.ADMIN})
-    form = OverrideForm(request.POST or None)
+    form = OverrideForm(request.POST or None, instance=CalendarOverride(community=community))
     if request.method == "POST" and form.is_valid():
         row = form.save()
         audit.record(request, AuditEntry.Action.CREATE, row, community_id=community.pk,
@@ -117,8 +118,9 @@ def calendar(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     return render(request, "tickets/staff/calendar.html", {
         "community": community, "form": form,
-        "rows": CalendarOverride.objects.filter(date__gte=today - timedelta(days=365)),
-        "ahead": _calendar_ahead(today),
+        "rows": CalendarOverride.objects.filter(Q(community=community) | Q(community__isnull=True),
+                                                date__gte=today - timedelta(days=365)),
+        "ahead": _calendar_ahead(community, today),
     }, status=400 if form.is_bound and form.errors else 200)
 
 
@@ -126,7 +128,7 @@ def calendar(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def calendar_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_for(request.user, code, {Role.ADMIN})
-    row = get_object_or_404(CalendarOverride, pk=pk)
+    row = get_object_or_404(CalendarOverride, pk=pk, community=community)  # never another's, nor everywhere rows
     audit.record(request, AuditEntry.Action.DELETE, row, community_id=community.pk,
                  detail={"date": row.date.isoformat(), "is_workday": row.is_workday})
     row.delete()

@@ -81,10 +81,10 @@ def _card(req: Request, now: object, table: dict | None = None) -> Card:
                 age=age_words(req.created_at, now))
 
 
-def _list_cards(rows: object, code: str, now: object) -> list[Card]:
+def _list_cards(rows: object, community: Community, now: object) -> list[Card]:
     """The cards of a list, each with its links (reversed once per list: a {% url %} per card took a
     third of the page's rendering)."""
-    table = overrides()
+    table, code = overrides(community.pk), community.code
     detail_url, dispatch_url = _url_of_request("tickets:detail", code), _url_of_request("tickets:dispatch", code)
     cards = []
     for req in rows:
@@ -153,7 +153,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     if chosen_count is not None:
         paginator.count = chosen_count  # counted above for the tabs
     page = paginator.get_page(request.GET.get("page"))
-    cards = _list_cards(page, code, now)
+    cards = _list_cards(page, community, now)
     if tab == "new":
         _suggest(cards[:SUGGESTED_ON_QUEUE], now)
     return render(request, "tickets/staff/queue.html", {
@@ -179,7 +179,7 @@ def mine(request: HttpRequest, code: str) -> HttpResponse:
     entered = (Request.objects.filter(community=community, created_by=user).select_related("building")
                .order_by("-created_at")[:5])
     return render(request, "tickets/staff/mine.html", {
-        "community": community, "cards": _list_cards(open_rows, code, now), "finished": finished,
+        "community": community, "cards": _list_cards(open_rows, community, now), "finished": finished,
         "entered": entered, "is_dispatcher": bool(user.roles_in(community.pk) & DISPATCH_ROLES),
     })
 

@@ -127,7 +127,7 @@ class Lookups:
         self._only_group: dict[int, int | None] = {}
         self._leaders: dict[tuple[int, int | None], list[User]] = {}
         self._phones: dict[tuple[int, str], list[Resident]] = {}
-        self._overrides: tuple[date, dict] | None = None
+        self._overrides: dict[int, tuple[date, dict]] = {}
 
     def rules(self, community_id: int) -> Rules:
         if community_id not in self._rules:
@@ -161,11 +161,12 @@ class Lookups:
                 "household__stairwell"):
             self._phones[(community_id, resident.phone)].append(resident)
 
-    def overrides(self, since: datetime) -> dict:
+    def overrides(self, community_id: int, since: datetime) -> dict:
         day = local(since).date()
-        if self._overrides is None or day < self._overrides[0]:
-            self._overrides = (day, deadlines.overrides(since))
-        return self._overrides[1]
+        known = self._overrides.get(community_id)
+        if known is None or day < known[0]:
+            self._overrides[community_id] = known = (day, deadlines.overrides(community_id, since))
+        return known[1]
 
 
 @dataclass
@@ -233,7 +234,7 @@ def prepare(*, community: Community, building: Building, category_code: str, des
     if stairwell is not None and stairwell.group_id == group_id and Stairwell.group.is_cached(stairwell):
         req.group = stairwell.group  # the caller read it already (an answer naming the group)
     req.response_due_at = deadlines.response_deadline(req, now, category)
-    due = workdays.add_working_days(now, category.resolve_working_days, lookups.overrides(now))
+    due = workdays.add_working_days(now, category.resolve_working_days, lookups.overrides(community.pk, now))
     deadlines.start_clock(req, now, due)
     if suggested is not None and suggested.community_id != community.pk:
         suggested = None

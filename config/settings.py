@@ -141,7 +141,9 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # Locking by address would lock out a whole community office behind one NAT address.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# models.W040: the stats' covering index on open requests (INCLUDE columns) is for PostgreSQL; SQLite
+# keeps its key columns only, which is what it needs.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False

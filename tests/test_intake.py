@@ -183,3 +183,18 @@ def test_rules_are_read_again_when_a_new_version_is_saved(world):
     trimmed["categories"] = [c for c in trimmed["categories"] if c["code"] != "hardship"]
     save_rules(world.community.pk, rules.__class__.from_json(trimmed))
     assert placing.rules_for(world.community.pk).category("hardship") is None
+
+
+def test_the_admins_queue_shows_the_submissions_that_could_not_be_placed(world, login):
+    rules = current_rules(world.community.pk)
+    broken = receive(world, category_code="hardship", description="老人家里没米了")
+    save_rules(world.community.pk, rules.__class__.from_json(
+        {**rules.to_json(), "categories": [c for c in rules.to_json()["categories"] if c["code"] != "hardship"]}))
+    intake.drain()
+    page = login(world.admin).get("/c/xihu/requests/").content.decode()
+    assert "有 1 条点单已收到但未能登记" in page and "老人家里没米了" in page and "请选择诉求类别" in page
+    assert "未能登记" not in login(world.leader).get("/c/xihu/requests/").content.decode()  # the admin fixes it
+    save_rules(world.community.pk, rules)
+    Intake.objects.filter(pk=broken.pk).update(retry_at=timezone.now())
+    intake.drain()
+    assert "未能登记" not in login(world.admin).get("/c/xihu/requests/").content.decode()

@@ -22,13 +22,14 @@ from loudong.accounts.models import Role, User
 from loudong.registry.models import Community, Member
 from loudong.tickets import actions
 from loudong.tickets.deadlines import overrides, time_left_words
-from loudong.tickets.models import OPEN, RUNNING, Request, Status
+from loudong.tickets.models import OPEN, RUNNING, Intake, Request, Status
 from loudong.tickets.suggest import classify, duplicates, rank
 
 STAFF_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
 DISPATCH_ROLES = {Role.ADMIN, Role.LEADER}
 PER_PAGE = 30
 SUGGESTED_ON_QUEUE = PER_PAGE  # the suggestions are read for a whole page at once
+UNPLACED_SHOWN = 20
 
 TABS = [
     ("new", "待派单", (Status.SUBMITTED,)),
@@ -156,9 +157,13 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     cards = _list_cards(page, community, now)
     if tab == "new":
         _suggest(cards[:SUGGESTED_ON_QUEUE], now)
+    # Submissions received but not placed (kept with their error, retried): the admin can fix the cause.
+    unplaced = (list(Intake.objects.filter(community=community, request__isnull=True, attempts__gt=0)
+                     .order_by("received_at")[:UNPLACED_SHOWN])
+                if Role.ADMIN in user.roles_in(community.pk) else [])
     return render(request, "tickets/staff/queue.html", {
         "community": community, "tabs": tabs, "tab": tab, "cards": cards, "page": page,
-        "overdue_count": overdue_count,
+        "overdue_count": overdue_count, "unplaced": unplaced,
     })
 
 

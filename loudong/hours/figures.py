@@ -6,8 +6,7 @@ from datetime import date
 
 from django.db.models import Sum
 
-from loudong.hours.ledger import SOURCES, Key
-from loudong.hours.models import Correction
+from loudong.hours.ledger import SOURCES, Key, approved_corrections
 
 
 def hours_total(community_ids: list[int], start: date, end: date,
@@ -24,12 +23,7 @@ def hours_total(community_ids: list[int], start: date, end: date,
     totals: Counter[int] = Counter()
     for module in SOURCES:
         totals.update(module.minutes_by_member(ids, start, end, members))
-    approved = Correction.objects.approved().filter(community_id__in=ids)
-    if members is not None:
-        approved = approved.filter(member_id__in=members)
-    changes: dict[Key, Correction] = {}  # the latest decision per record wins
-    for correction in approved.filter(kind=Correction.Kind.CHANGE).order_by("decided_at", "id"):
-        changes[correction.ledger_key] = correction
+    changes, manual = approved_corrections(ids, start, end, members)
     for module in SOURCES:
         wanted = {key[1] for key in changes if key[0] == module.SOURCE}
         if not wanted:
@@ -40,7 +34,6 @@ def hours_total(community_ids: list[int], start: date, end: date,
             if key in changes and key not in seen:
                 seen.add(key)
                 totals[record.member_id] += changes[key].minutes - record.minutes
-    manual = (approved.filter(kind=Correction.Kind.MISSING, served_on__gte=start, served_on__lte=end).order_by()
-              .values("member_id").annotate(total=Sum("minutes")))
-    totals.update({row["member_id"]: row["total"] for row in manual})
+    manual_totals = manual.order_by().values("member_id").annotate(total=Sum("minutes"))
+    totals.update({row["member_id"]: row["total"] for row in manual_totals})
     return sum(totals.values()), sum(1 for minutes in totals.values() if minutes > 0)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from types import ModuleType
 
+from django.db.models import QuerySet
+
 from loudong.community_life.activities import hours_source as activity_source
 from loudong.hours.models import MANUAL, SOURCE_LABELS, Correction
 from loudong.hours.records import ServiceRecord
@@ -73,22 +75,29 @@ def ledger(
         if wanted is None or r.member_id in wanted:
             lines[key] = Line(r.source, r.source_id, r.member_id, r.served_on, r.minutes, r.content, r.minutes)
 
-    approved = Correction.objects.approved().filter(community_id__in=community_ids)
-    if wanted is not None:
-        approved = approved.filter(member_id__in=wanted)
-    # Changes are few (a volunteer asks for each); all of them are read and matched by key.
-    changes = approved.filter(kind=Correction.Kind.CHANGE).order_by("decided_at", "id")
-    for correction in changes:
-        line = lines.get(correction.ledger_key)
+    changes, manual = approved_corrections(community_ids, start, end, wanted)
+    for key, correction in changes.items():
+        line = lines.get(key)
         if line is not None:
             line.minutes, line.correction = correction.minutes, correction
-    manual = approved.filter(kind=Correction.Kind.MISSING, served_on__gte=start, served_on__lte=end)
     for correction in manual:
         lines[correction.ledger_key] = Line(
             MANUAL, correction.pk, correction.member_id, correction.served_on, correction.minutes,
             correction.content, None, correction,
         )
     return sorted(lines.values(), key=lambda line: (line.served_on, line.source, line.source_id))
+
+
+def approved_corrections(community_ids: list[int], start: date, end: date, member_ids: Iterable[int] | None = None
+                         ) -> tuple[dict[Key, Correction], QuerySet[Correction]]:
+    """The approved changes by the key they correct (the latest decision wins) and the approved manual
+    entries of the period; only the given members' when `member_ids` is set. Changes are few (a
+    volunteer asks for each): all of them are read and matched by key."""
+    approved = Correction.objects.approved().filter(community_id__in=community_ids)
+    if member_ids is not None:
+        approved = approved.filter(member_id__in=member_ids)
+    changes = {c.ledger_key: c for c in approved.filter(kind=Correction.Kind.CHANGE).order_by("decided_at", "id")}
+    return changes, approved.filter(kind=Correction.Kind.MISSING, served_on__gte=start, served_on__lte=end)
 
 
 def minutes_by_member(lines: Iterable[Line]) -> dict[int, int]:

@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from loudong.groups.models import BuildingGroup
+from loudong.lib.sql import plain_values
 from loudong.registry.models import Building, Member
 from loudong.stats import tally
 from loudong.stats.definitions import (
@@ -82,8 +83,8 @@ AREA_DIMENSIONS = ("category_code", "community_id")
 
 
 def grouped_counts(requests: QuerySet, dimensions: tuple[str, ...], now: datetime) -> list[dict]:
-    return list(requests.values(*dimensions).annotate(**_counts(PERIOD_KEYS, now), name=Max("category_name"))
-                .order_by())
+    return plain_values(requests.values(*dimensions).annotate(**_counts(PERIOD_KEYS, now), name=Max("category_name"))
+                        .order_by())
 
 
 def _fold(rows: list[dict], dimension: str, skip_none: bool = False) -> list[dict]:
@@ -195,8 +196,8 @@ def _tallied(scope: Scope, first: date, last: date) -> list[tuple[str, date, int
         q |= Q(span="w", start__gte=whole_weeks[0], start__lt=whole_weeks[1])
     if whole_months:
         q |= Q(span="m", start__gte=whole_months[0], start__lt=whole_months[1])
-    rows = (AreaTally.objects.filter(q, community_id__in=scope.community_ids()).values("span", "start")
-            .annotate(collected=Sum("collected"), resolved=Sum("resolved")).order_by())
+    rows = plain_values(AreaTally.objects.filter(q, community_id__in=scope.community_ids()).values("span", "start")
+                        .annotate(collected=Sum("collected"), resolved=Sum("resolved")).order_by(), dates=("start",))
     out = []
     for r in rows:
         span, start = r["span"], r["start"]
@@ -208,26 +209,21 @@ def _tallied(scope: Scope, first: date, last: date) -> list[tuple[str, date, int
     return out
 
 
-def trends(scope: Scope, period: Period, opened: list[dict] | None = None) -> tuple[list[TrendPoint],
-                                                                                 list[TrendPoint]]:
+def trends(scope: Scope, period: Period) -> tuple[list[TrendPoint], list[TrendPoint]]:
     """Per week and per month of collection: the requests collected, and how many of them are
     resolved now (the funnel's 收集 and 办结, week by week), up to the period's last day.
     A group counts its requests per Shanghai day; the other levels read the area tallies for the
-    finished requests (whole weeks and months, the days around them) and add the open ones
-    (an area's `opened`, see open_rows)."""
+    finished requests (whole weeks and months, the days around them) and count the open ones per day."""
     weeks, months = trend_windows(period, extend=scope.level not in AREA_LEVELS)
     first = min(weeks[0], months[0])
+    lo, hi = Period(first, period.end).bounds()
     if scope.level == "group":
-        lo, hi = Period(first, period.end).bounds()
         spans = [("day", r["day"], r["collected"], r["resolved"])
                  for r in _day_counts(scope.requests().filter(created_at__gte=lo, created_at__lt=hi))]
     else:
-        spans = _tallied(scope, first, period.end)
-        if opened is None:
-            lo, hi = Period(first, period.end).bounds()
-            opened = _day_counts(scope.requests().filter(status__in=OPEN, created_at__gte=lo, created_at__lt=hi))
-        spans += [("day", r["day"], r["collected"], r["resolved"]) for r in opened
-                  if first <= r["day"] <= period.end]
+        opened = _day_counts(scope.requests().filter(status__among=OPEN, created_at__gte=lo, created_at__lt=hi))
+        spans = [*_tallied(scope, first, period.end),
+                 *(("day", r["day"], r["collected"], r["resolved"]) for r in opened)]
     by_week: dict[date, list[int]] = {w: [0, 0] for w in weeks}
     by_month: dict[date, list[int]] = {m: [0, 0] for m in months}
     for span, start, collected, resolved in spans:
@@ -250,48 +246,41 @@ def trends(scope: Scope, period: Period, opened: list[dict] | None = None) -> tu
 def _area_tally_rows(community_ids: list[int], first: date, last: date) -> list[dict]:
     """The finished requests collected first..last per category and community, from the area tallies."""
     rows = AreaTally.objects.filter(tally.area_q(first, last), community_id__in=community_ids)
-    return list(rows.values(*AREA_DIMENSIONS).annotate(name=Max("category_name"), **tally.sums()).order_by())
+    return plain_values(rows.values(*AREA_DIMENSIONS).annotate(name=Max("category_name"), **tally.sums()).order_by())
 
 
 def _local_tally_rows(community_id: int, first: date, last: date) -> list[dict]:
     """The finished requests collected in the months first..last per building, group and volunteer."""
     rows = LocalTally.objects.filter(community_id=community_id, start__gte=first, start__lte=last)
-    return list(rows.values(*tally.LOCAL_TALLIED).annotate(**tally.sums()).order_by())
+    return plain_values(rows.values(*tally.LOCAL_TALLIED).annotate(**tally.sums()).order_by())
 
 
 def _response_pending(requests: QuerySet, dimensions: tuple[str, ...], now: datetime) -> list[dict]:
     """What the tallies of these finished requests count as if every deadline had passed, corrected
-    for `now`: the difference for those whose response deadline is still ahead (a handful)."""
-    ahead = tally.finished(requests).filter(response_due_at__gt=now)
+    for `now`: the difference for those whose response deadline is still ahead. Of the counts, only
+    the response rate's denominator depends on `now` for a finished request, and only for one
+    dispatched and never taken (Request.Meta's index request_finished_response_due holds those)."""
+    ahead = tally.finished(requests).filter(accepted_at__isnull=True, dispatched_at__isnull=False,
+                                            response_due_at__gt=now)
     far = {f"{key}.far": count for key, count in _counts(PERIOD_KEYS, tally.FAR_FUTURE).items()}
-    rows = ahead.values(*dimensions).annotate(**_counts(PERIOD_KEYS, now), **far, name=Max("category_name")).order_by()
+    rows = plain_values(ahead.values(*dimensions).annotate(**_counts(PERIOD_KEYS, now), **far,
+                                                           name=Max("category_name")).order_by())
     return [{**r, **{k: r[k] - r.pop(f"{k}.far") for k in PERIOD_KEYS}} for r in rows]  # one read of them
 
 
-def open_rows(scope: Scope, now: datetime) -> list[dict]:
-    """Every open request of an area, whenever collected, counted like grouped_counts per category,
-    community and Shanghai collection day, with the counts of now: one read of the open requests
-    (tens of thousands in a district) serves the period's figures, the trends and 在办 / 现超期."""
-    keys = (*PERIOD_KEYS, *(d.key for d in NOW))
-    return list(scope.requests().filter(status__among=OPEN).order_by()
-                .annotate(day=ShanghaiDate("created_at", tzinfo=SHANGHAI)).values("day", *AREA_DIMENSIONS)
-                .annotate(name=Max("category_name"), **_counts(keys, now))
-                .order_by("community_id", "category_code", "day"))  # the order of the index that answers it
-
-
-def period_rows(scope: Scope, period: Period, now: datetime,
-                opened: list[dict] | None) -> tuple[list[dict], list[dict]]:
+def period_rows(scope: Scope, period: Period, now: datetime) -> tuple[list[dict], list[dict]]:
     """The period's requests counted like grouped_counts (several rows per combination): rows with
     the category (the funnel and the categories, and an area's communities) and rows with the
     building, group and volunteer (a community's or group's other breakdowns), each request once in
-    each list. An area: the finished ones from its tallies, the open ones from `opened`
-    (open_rows). A community: its whole months from the tallies and its open requests, the days
-    around them from the requests. A group (a few thousand requests a year) and a period without a
-    whole month: the requests."""
+    each list. An area: the finished ones from its tallies, the open ones from the requests. A
+    community: its whole months from the tallies and its open requests, the days around them from
+    the requests. A group (a few thousand requests a year) and a period without a whole month: the
+    requests."""
     if scope.level in AREA_LEVELS:
-        rows = [*(r for r in opened if period.start <= r["day"] <= period.end),
+        requests = period_requests(scope, period)
+        rows = [*grouped_counts(requests.filter(status__among=OPEN), AREA_DIMENSIONS, now),
                 *_area_tally_rows(scope.community_ids(), period.start, period.end),
-                *_response_pending(period_requests(scope, period), AREA_DIMENSIONS, now)]
+                *_response_pending(requests, AREA_DIMENSIONS, now)]
         return rows, rows
     whole, edges = tally.split_months(period.start, period.end)
     if scope.level == "group" or whole is None:
@@ -299,7 +288,7 @@ def period_rows(scope: Scope, period: Period, now: datetime,
         return rows, rows
     last = whole[1] - timedelta(days=1)
     tallied = period_requests(scope, Period(whole[0], last))
-    live = [*grouped_counts(tallied.filter(status__in=OPEN), LOCAL_DIMENSIONS, now),
+    live = [*grouped_counts(tallied.filter(status__among=OPEN), LOCAL_DIMENSIONS, now),
             *_response_pending(tallied, LOCAL_DIMENSIONS, now)]
     for first, end in edges:
         live += grouped_counts(period_requests(scope, Period(first, end)), LOCAL_DIMENSIONS, now)
@@ -311,14 +300,11 @@ def figures(scope: Scope, period: Period, *, now: datetime | None = None) -> Fig
     now = now or timezone.now()
     area = scope.level in AREA_LEVELS
     tally.refresh(scope.community_ids())
-    opened = open_rows(scope, now) if area else None
-    grouped, local = period_rows(scope, period, now, opened)
+    grouped, local = period_rows(scope, period, now)
     counts = {key: sum(row[key] for row in grouped) for key in PERIOD_KEYS}
-    if area:
-        live = {d.key: sum(row[d.key] for row in opened) for d in NOW}
-    else:  # only open requests can count now: the status filter lets the (community, status, ...) index work
-        live = scope.requests().filter(status__in=OPEN).order_by().aggregate(**_counts([d.key for d in NOW], now))
-    weekly, monthly = trends(scope, period, opened)
+    # only open requests can count now: the status filter lets the partial indexes of open requests work
+    live = scope.requests().filter(status__among=OPEN).order_by().aggregate(**_counts([d.key for d in NOW], now))
+    weekly, monthly = trends(scope, period)
     coverage = group_coverage(scope)
     return Figures(
         scope_level=scope.level, scope_pk=scope.pk, scope_name=scope.name,

@@ -89,7 +89,7 @@ def sums() -> dict[str, Sum]:
 
 
 def finished(requests: QuerySet) -> QuerySet:
-    return requests.exclude(status__in=OPEN).order_by()
+    return requests.exclude(status__among=OPEN).order_by()
 
 
 def counts(now: datetime) -> dict[str, Count]:

@@ -210,6 +210,10 @@ class Request(models.Model):
                          include=["id", "category_name", "status", "resolution",
                                   "escalate_reason", "dispatched_at", "accepted_at", "resolved_at", "rated_at",
                                   "rating", "due_at", "response_due_at"]),
+            # The few finished requests dispatched and never taken: while their response deadline is
+            # ahead, the dashboards count them differently from the tallies (stats.compute._response_pending).
+            models.Index(fields=["response_due_at"], name="request_finished_response_due",
+                         condition=~Q(status__in=OPEN) & Q(accepted_at__isnull=True, dispatched_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

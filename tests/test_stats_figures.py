@@ -11,7 +11,7 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from loudong.lib.workdays import SHANGHAI
-from loudong.stats import tally
+from loudong.stats import coverage, tally
 from loudong.stats.compute import figures
 from loudong.stats.definitions import RECORD_SETS
 from loudong.stats.period import Period, PeriodError, preset
@@ -292,6 +292,7 @@ def test_periods_parse_with_chinese_errors_and_presets_end_today():
 def test_figures_take_the_same_few_queries_whatever_the_number_of_requests(history):
     def queries() -> list[str]:
         tally.refresh()  # the days the actions marked stale are recounted once, before
+        coverage.refresh()  # and the communities whose households and members the fixture wrote
         with CaptureQueriesContext(connection) as context:
             figures(Scope.for_community("xihu"), NOV, now=NOW)
         return [q["sql"] for q in context.captured_queries]

@@ -24,7 +24,7 @@ from loudong.stats.compute import (
     period_requests,
     trend_windows,
 )
-from loudong.stats.models import AreaTally, DirtyDay, ErrandDay, ErrandMonth, LocalTally
+from loudong.stats.models import AreaTally, AreaTrend, DirtyDay, ErrandDay, ErrandMonth, ErrandWeek, LocalTally
 from loudong.stats.period import Period
 from loudong.stats.scope import Scope
 from loudong.tickets import actions
@@ -107,8 +107,10 @@ def tally_rows() -> list[tuple]:
     local = sorted(LocalTally.objects.values_list("start", "building_id", "group_id", "assignee_id", "collected",
                                                   "taken", "confirmed", "rated", "on_time_rate_den"), key=str)
     errands = sorted(ErrandDay.objects.values_list("day", "served_on", "member_id", "minutes"))
+    weeks = sorted(ErrandWeek.objects.values_list("start", "member_id", "minutes"))
     months = sorted(ErrandMonth.objects.values_list("start", "member_id", "minutes"))
-    return [*area, *local, *errands, *months]
+    trend = sorted(AreaTrend.objects.values_list("community_id", "span", "start", "collected", "resolved"))
+    return [*area, *local, *errands, *weeks, *months, *trend]
 
 
 @pytest.fixture
@@ -119,7 +121,7 @@ def history(world):
 def test_figures_from_the_tallies_equal_a_scan_at_every_level_and_period(history):
     assert_as_scanned(history)
     assert AreaTally.objects.filter(span="m").exists() and LocalTally.objects.exists()
-    assert ErrandMonth.objects.exists()
+    assert ErrandMonth.objects.exists() and ErrandWeek.objects.exists() and AreaTrend.objects.filter(span="w").exists()
     assert not DirtyDay.objects.exists()
 
 

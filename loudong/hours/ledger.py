@@ -93,7 +93,7 @@ def approved_corrections(community_ids: list[int], start: date, end: date, membe
     """The approved changes by the key they correct (the latest decision wins) and the approved manual
     entries of the period; only the given members' when `member_ids` is set. Changes are few (a
     volunteer asks for each): all of them are read and matched by key."""
-    approved = Correction.objects.approved().filter(community_id__in=community_ids)
+    approved = Correction.objects.approved().filter(community_id__in_ids=community_ids)
     if member_ids is not None:
         approved = approved.filter(member_id__in=member_ids)
     changes = {c.ledger_key: c for c in approved.filter(kind=Correction.Kind.CHANGE).order_by("decided_at", "id")}

@@ -16,7 +16,7 @@ CONTENT = "入户走访（敲门问需）"
 
 def _visits(community_ids: list[int], start: date, end: date) -> QuerySet:
     since, until = day_bounds(start, end)
-    return Visit.objects.filter(community_id__in=community_ids, volunteer__isnull=False, visited_at__gte=since,
+    return Visit.objects.filter(community_id__in_ids=community_ids, volunteer__isnull=False, visited_at__gte=since,
                                 visited_at__lt=until)
 
 

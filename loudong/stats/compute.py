@@ -31,7 +31,7 @@ from loudong.stats.definitions import (
     RateDefinition,
 )
 from loudong.stats.domains import group_coverage, other_domains
-from loudong.stats.models import TALLIED, AreaTally, LocalTally
+from loudong.stats.models import TALLIED, AreaTally, AreaTrend, LocalTally
 from loudong.stats.period import SHANGHAI, Period
 from loudong.stats.results import (
     Breakdown,
@@ -196,7 +196,7 @@ def _tallied(scope: Scope, first: date, last: date) -> list[tuple[str, date, int
         q |= Q(span="w", start__gte=whole_weeks[0], start__lt=whole_weeks[1])
     if whole_months:
         q |= Q(span="m", start__gte=whole_months[0], start__lt=whole_months[1])
-    rows = plain_values(AreaTally.objects.filter(q, community_id__in=scope.community_ids()).values("span", "start")
+    rows = plain_values(AreaTrend.objects.filter(q, community_id__in_ids=scope.community_ids()).values("span", "start")
                         .annotate(collected=Sum("collected"), resolved=Sum("resolved")).order_by(), dates=("start",))
     out = []
     for r in rows:
@@ -209,21 +209,33 @@ def _tallied(scope: Scope, first: date, last: date) -> list[tuple[str, date, int
     return out
 
 
-def trends(scope: Scope, period: Period) -> tuple[list[TrendPoint], list[TrendPoint]]:
+def open_by_day(scope: Scope, now: datetime) -> list[dict]:
+    """Every open request of the scope, whenever collected, per Shanghai collection day: collected
+    and resolved (the trends' share of them) and the counts of now (在办, 现超期), in one read of
+    them (the status filter lets the partial indexes of open requests answer it)."""
+    rows = (scope.requests().filter(status__among=OPEN).order_by()
+            .annotate(day=ShanghaiDate("created_at", tzinfo=SHANGHAI)).values("day")
+            .annotate(collected=Count("pk"), resolved=Count("pk", filter=Q_RESOLVED),
+                      **_counts([d.key for d in NOW], now)))
+    return plain_values(rows, dates=("day",))
+
+
+def trends(scope: Scope, period: Period, opened: list[dict]) -> tuple[list[TrendPoint], list[TrendPoint]]:
     """Per week and per month of collection: the requests collected, and how many of them are
     resolved now (the funnel's 收集 and 办结, week by week), up to the period's last day.
     A group counts its requests per Shanghai day; the other levels read the area tallies for the
-    finished requests (whole weeks and months, the days around them) and count the open ones per day."""
+    finished requests (whole weeks and months, the days around them) and add the open ones
+    (`opened`, from open_by_day)."""
     weeks, months = trend_windows(period, extend=scope.level not in AREA_LEVELS)
     first = min(weeks[0], months[0])
-    lo, hi = Period(first, period.end).bounds()
     if scope.level == "group":
+        lo, hi = Period(first, period.end).bounds()
         spans = [("day", r["day"], r["collected"], r["resolved"])
                  for r in _day_counts(scope.requests().filter(created_at__gte=lo, created_at__lt=hi))]
     else:
-        opened = _day_counts(scope.requests().filter(status__among=OPEN, created_at__gte=lo, created_at__lt=hi))
         spans = [*_tallied(scope, first, period.end),
-                 *(("day", r["day"], r["collected"], r["resolved"]) for r in opened)]
+                 *(("day", r["day"], r["collected"], r["resolved"]) for r in opened
+                   if first <= r["day"] <= period.end)]
     by_week: dict[date, list[int]] = {w: [0, 0] for w in weeks}
     by_month: dict[date, list[int]] = {m: [0, 0] for m in months}
     for span, start, collected, resolved in spans:
@@ -245,7 +257,7 @@ def trends(scope: Scope, period: Period) -> tuple[list[TrendPoint], list[TrendPo
 
 def _area_tally_rows(community_ids: list[int], first: date, last: date) -> list[dict]:
     """The finished requests collected first..last per category and community, from the area tallies."""
-    rows = AreaTally.objects.filter(tally.area_q(first, last), community_id__in=community_ids)
+    rows = AreaTally.objects.filter(tally.area_q(first, last), community_id__in_ids=community_ids)
     return plain_values(rows.values(*AREA_DIMENSIONS).annotate(name=Max("category_name"), **tally.sums()).order_by())
 
 
@@ -302,9 +314,9 @@ def figures(scope: Scope, period: Period, *, now: datetime | None = None) -> Fig
     tally.refresh(scope.community_ids())
     grouped, local = period_rows(scope, period, now)
     counts = {key: sum(row[key] for row in grouped) for key in PERIOD_KEYS}
-    # only open requests can count now: the status filter lets the partial indexes of open requests work
-    live = scope.requests().filter(status__among=OPEN).order_by().aggregate(**_counts([d.key for d in NOW], now))
-    weekly, monthly = trends(scope, period)
+    opened = open_by_day(scope, now)
+    live = {d.key: sum(row[d.key] for row in opened) for d in NOW}
+    weekly, monthly = trends(scope, period, opened)
     coverage = group_coverage(scope)
     return Figures(
         scope_level=scope.level, scope_pk=scope.pk, scope_name=scope.name,

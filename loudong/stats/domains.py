@@ -4,7 +4,7 @@ volunteer hours)."""
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from loudong.community_life.activities import figures as activity_figures
 from loudong.community_life.activities.models import Activity
@@ -13,6 +13,7 @@ from loudong.hours import figures as hours_figures
 from loudong.hours.ledger import Line, ledger, minutes_by_member
 from loudong.outreach import figures as outreach_figures
 from loudong.registry.models import Household, Member, Stairwell
+from loudong.stats import coverage
 from loudong.stats.period import Period
 from loudong.stats.results import Coverage, Rate
 from loudong.stats.scope import Scope
@@ -23,12 +24,10 @@ def group_coverage(scope: Scope) -> Coverage:
     if scope.level == "group":
         members = in_groups = Member.objects.filter(group_id=scope.pk).count()
         total = served = households(scope).count()
-    else:
-        m = scope.filter_by_community(Member.objects.all()).aggregate(
-            total=Count("pk"), grouped=Count("pk", filter=Q(group__isnull=False)))
-        h = scope.filter_by_community(Household.objects.all()).aggregate(
-            total=Count("pk"), served=Count("pk", filter=Q(stairwell__group__isnull=False)))
-        members, in_groups, total, served = m["total"], m["grouped"], h["total"], h["served"]
+    else:  # counted per community (a district's are hundreds of thousands of households)
+        c = coverage.totals(scope.community_ids())
+        members, in_groups, total, served = (c["members"], c["members_in_groups"], c["households"],
+                                             c["households_served"])
     return Coverage(
         members, in_groups, total, served,
         Rate("members_in_groups", "党员编入党小组", "编入楼栋党小组的党员占本范围党员的比例。", in_groups, members,

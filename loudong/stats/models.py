@@ -12,9 +12,14 @@ those few (loudong.stats.tally).
   and trends.
 - LocalTally: per community, calendar month, building, group and volunteer; a community's
   breakdowns by building, group and volunteer read it for the whole months of their period.
-- ErrandDay, ErrandMonth: the minutes of offline errands (volunteer hours, loudong.tickets.hours_source)
-  per volunteer and Shanghai day of service, of the requests collected on each day (kept like the
-  others), and summed per month of service.
+- AreaTrend: AreaTally's rows summed over the categories (collected and resolved only), for the
+  trend lines of communities and areas.
+- ErrandDay, ErrandWeek, ErrandMonth: the minutes of offline errands (volunteer hours,
+  loudong.tickets.hours_source) per volunteer and Shanghai day of service, of the requests collected
+  on each day (kept like the others), and summed per week (from Monday) and month of service.
+- CoverageTally: a community's members and households, and those in or served by a group (group
+  coverage, counted now). Database triggers on the registry's tables mark the community in
+  StaleCoverage on any change, however it is written; readers recount the marked ones first.
 - DirtyDay: a community's collection day whose tallies are stale. The write path
   (loudong.tickets.actions.base.record) marks it in the same transaction as the change; readers and
   `loudong worker` recompute it before anything is summed.
@@ -67,6 +72,23 @@ class AreaTally(Counts):
         return f"{self.community_id} {self.span} {self.start} {self.category_code}"
 
 
+class AreaTrend(models.Model):
+    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
+                                  db_index=False, db_constraint=False)
+    span = models.CharField(max_length=1, choices=AreaTally.Span.choices)
+    start = models.DateField()
+    collected = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+
+    class Meta:
+        # On PostgreSQL the trend's sums read the index alone.
+        indexes = [models.Index(fields=["community", "span", "start"], include=["collected", "resolved"],
+                                name="stats_area_trend_read")]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.span} {self.start}"
+
+
 class LocalTally(Counts):
     building = models.ForeignKey("registry.Building", on_delete=models.CASCADE, related_name="+",
                                  db_index=False, db_constraint=False)
@@ -114,6 +136,20 @@ class ErrandDay(models.Model):
         return f"{self.community_id} {self.day} {self.served_on} {self.member_id}"
 
 
+class ErrandWeek(models.Model):
+    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
+                                  db_index=False, db_constraint=False)
+    start = models.DateField()  # the Monday of the week of service
+    member = models.ForeignKey("registry.Member", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    minutes = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "start", "member", "minutes"])]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.start} {self.member_id}"
+
+
 class ErrandMonth(models.Model):
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
                                   db_index=False, db_constraint=False)
@@ -126,3 +162,25 @@ class ErrandMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community_id} {self.start} {self.member_id}"
+
+
+class CoverageTally(models.Model):
+    community = models.OneToOneField("registry.Community", on_delete=models.CASCADE, primary_key=True,
+                                     related_name="+", db_constraint=False)
+    members = models.IntegerField(default=0)
+    members_in_groups = models.IntegerField(default=0)
+    households = models.IntegerField(default=0)
+    households_served = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.members_in_groups}/{self.members} {self.households_served}/{self.households}"
+
+
+class StaleCoverage(models.Model):
+    """Written by the registry tables' triggers (migration 0007): a plain column, no constraint, so
+    a community deleted with its rows leaves a mark that a recount simply drops."""
+
+    community_id = models.IntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return str(self.community_id)

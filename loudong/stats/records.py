@@ -58,5 +58,5 @@ def dimension_label(scope: Scope, dimension: str, value: str) -> str:
     model, field = models[dimension]
     rows = model.objects.filter(pk=int(value))
     if dimension != "community":
-        rows = rows.filter(community_id__in=scope.community_ids())
+        rows = rows.filter(community_id__in_ids=scope.community_ids())
     return rows.values_list(field, flat=True).first() or ""

@@ -59,11 +59,11 @@ class Scope:
             return Request.objects.filter(group_id=self.pk)
         if self.level == "community":
             return Request.objects.filter(community_id=self.pk)
-        return Request.objects.filter(community_id__in=self.community_ids())
+        return Request.objects.filter(community_id__in_ids=self.community_ids())
 
     def filter_by_community(self, rows: QuerySet, field: str = "community_id") -> QuerySet:
         """Any community-owned rows (members, households, visits ...) narrowed to the scope's communities."""
-        return rows.filter(**{f"{field}__in": self.community_ids()})
+        return rows.filter(**{f"{field}__in_ids": self.community_ids()})
 
     @classmethod
     def for_community(cls, code: str) -> "Scope":

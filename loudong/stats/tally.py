@@ -2,8 +2,8 @@
 
 Writing: `mark(req)` flags the request's community and collection day as stale (one UPSERT, in the
 transaction of the change); `refresh(community_ids)` recomputes the flagged days of those
-communities (their day rows, the week and month rows above them, the local month rows, the errand
-minutes of those days and the months they were served in), every reader calls it first and
+communities (their day rows, the week and month rows above them, their trend rows, the local month
+rows, the errand minutes of those days and the weeks and months they were served in), every reader calls it first and
 `loudong worker` calls it for all each minute; `rebuild()` recomputes
 everything (`loudong stats_rebuild`, after bulk loads). The rows come from the request table through
 the figures' own definitions, in INSERT ... SELECT statements: nothing passes through Python.
@@ -13,7 +13,7 @@ in the same transaction: a change committed before the flag is taken is counted,
 running holds the flag's row (its UPSERT updates it) until it commits, and a later change flags the
 day again.
 
-Reading: `area_q` and `split_months` cut a period into the fewest month, week and day rows;
+Reading: `pieces`, `area_q` and `split_months` cut a period into the fewest month, week and day rows;
 `errand_minutes` gives the hours ledger its errands' minutes per volunteer.
 """
 
@@ -25,7 +25,17 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from loudong.stats.definitions import RECORD_SETS
-from loudong.stats.models import TALLIED, AreaTally, DirtyDay, ErrandDay, ErrandMonth, LocalTally, count_field
+from loudong.stats.models import (
+    TALLIED,
+    AreaTally,
+    AreaTrend,
+    DirtyDay,
+    ErrandDay,
+    ErrandMonth,
+    ErrandWeek,
+    LocalTally,
+    count_field,
+)
 from loudong.stats.period import SHANGHAI, Period
 from loudong.tickets import hours_source as errand_source
 from loudong.tickets.models import OPEN, Request
@@ -153,6 +163,21 @@ def _roll_up(span: str, community_ids: list[int] | None, starts: set[date] | Non
             f"GROUP BY community_id, {_span_sql(span)}, category_code", [span, *params])
 
 
+def _trend(community_ids: list[int] | None, starts: dict[str, set[date]] | None) -> None:
+    """AreaTrend's rows from AreaTally's, summed over the categories (of these spans' starts, or all)."""
+    q = Q()
+    if starts is not None:
+        q = Q(pk__in=[])
+        for span, days in starts.items():
+            q |= Q(span=span, start__in=days)
+    if community_ids is not None:
+        q &= Q(community_id__in=community_ids)
+    AreaTrend.objects.filter(q).delete()
+    _insert(AreaTrend, AreaTally.objects.filter(q).order_by().values("community_id", "span", "start")
+            .annotate(all_collected=Sum("collected"), all_resolved=Sum("resolved")),
+            {"all_collected": "collected", "all_resolved": "resolved"})
+
+
 def _errand_days(requests: QuerySet) -> QuerySet:
     return (errand_source.errands(requests).order_by()
             .annotate(day=ShanghaiDate("created_at", tzinfo=SHANGHAI),
@@ -160,48 +185,58 @@ def _errand_days(requests: QuerySet) -> QuerySet:
             .values("community_id", "day", "served_on", "assignee_id").annotate(minutes=Sum("time_spent_minutes")))
 
 
-def _errand_months(community_ids: list[int] | None, months: set[date] | None) -> None:
-    """ErrandMonth rows from ErrandDay (of `months` only, or all)."""
-    stale, where, params = ErrandMonth.objects.all(), ["1 = 1"], []
+ERRAND_SPANS = {"w": ErrandWeek, "m": ErrandMonth}
+
+
+def _errand_spans(span: str, community_ids: list[int] | None, starts: set[date] | None) -> None:
+    """ErrandWeek ("w") or ErrandMonth ("m") rows from ErrandDay (of `starts` only, or all)."""
+    model = ERRAND_SPANS[span]
+    stale, where, params = model.objects.all(), ["1 = 1"], []
     if community_ids is not None:
         stale = stale.filter(community_id__in=community_ids)
         where.append(f"community_id IN ({', '.join(['%s'] * len(community_ids))})")
         params += community_ids
-    if months is not None:
-        if not months:
+    if starts is not None:
+        if not starts:
             return
-        stale = stale.filter(start__in=months)
-        where.append(f"{_span_sql('m', 'served_on')} IN ({', '.join(['%s'] * len(months))})")
+        stale = stale.filter(start__in=starts)
+        where.append(f"{_span_sql(span, 'served_on')} IN ({', '.join(['%s'] * len(starts))})")
         where.append("served_on >= %s AND served_on < %s")
-        params += [*sorted(months), min(months), month_add(max(months), 1)]
+        params += [*sorted(starts), min(starts), max(starts) + timedelta(days=31)]
     stale.delete()
-    month = _span_sql("m", "served_on")
+    start = _span_sql(span, "served_on")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {ErrandMonth._meta.db_table} (community_id, start, member_id, minutes) "
-            f"SELECT community_id, {month}, member_id, SUM(minutes) FROM {ErrandDay._meta.db_table} "
-            f"WHERE {' AND '.join(where)} GROUP BY community_id, {month}, member_id", params)
+            f"INSERT INTO {model._meta.db_table} (community_id, start, member_id, minutes) "
+            f"SELECT community_id, {start}, member_id, SUM(minutes) FROM {ErrandDay._meta.db_table} "
+            f"WHERE {' AND '.join(where)} GROUP BY community_id, {start}, member_id", params)
 
 
 def errand_minutes(community_ids: list[int], start: date, end: date,
                    member_ids: list[int] | None = None) -> dict[int, int]:
     """{member: minutes} of the offline errands served start..end (loudong.tickets.hours_source):
-    month rows for whole months, day rows for the days around them; only the given members'."""
+    month rows for whole months, week rows for the whole weeks around them, day rows for the rest;
+    only the given members'. Each range is summed per member on its own (it reads its index alone)
+    and the sums are added in the same statement (a district's members come back once)."""
     refresh(community_ids)
-    months, edges = split_months(start, end)
-    parts = [ErrandDay.objects.filter(community_id__in=community_ids, served_on__gte=a, served_on__lte=b)
-             for a, b in edges]
-    if months:
-        parts.append(ErrandMonth.objects.filter(community_id__in=community_ids, start__gte=months[0],
-                                                start__lt=months[1]))
-    totals: dict[int, int] = {}
-    for rows in parts:
+    parts, params = [], []
+    for span, lo, hi in pieces(start, end):
+        if span == "d":
+            rows = ErrandDay.objects.filter(served_on__gte=lo, served_on__lte=hi)
+        else:
+            rows = ERRAND_SPANS[span].objects.filter(start__gte=lo, start__lt=hi)
+        rows = rows.filter(community_id__in_ids=community_ids)
         if member_ids is not None:
             rows = rows.filter(member_id__in=member_ids)
-        for member_id, minutes in rows.order_by().values("member_id").annotate(total=Sum("minutes")).values_list(
-                "member_id", "total"):
-            totals[member_id] = totals.get(member_id, 0) + minutes
-    return totals
+        sql, part_params = rows.order_by().values("member_id").annotate(total=Sum("minutes")).query.sql_with_params()
+        parts.append(sql)
+        params += part_params
+    if not parts:
+        return {}
+    with connection.cursor() as cursor:  # (PostgreSQL's SUM of a bigint is a numeric: cast back)
+        cursor.execute(f"SELECT member_id, CAST(SUM(total) AS BIGINT) FROM ({' UNION ALL '.join(parts)}) t "
+                       f"GROUP BY member_id", params)
+        return dict(cursor.fetchall())
 
 
 def _runs(days: list[date]) -> list[tuple[date, date]]:
@@ -222,9 +257,11 @@ def _recount(community_id: int, days: list[date]) -> None:
     for first, last in _runs(days):
         lo, hi = Period(first, last).bounds()
         _insert(AreaTally, _area_days(requests.filter(created_at__gte=lo, created_at__lt=hi)), span="d")
-    _roll_up("w", [community_id], {monday(d) for d in days})
+    weeks = {monday(d) for d in days}
     months = sorted({d.replace(day=1) for d in days})
+    _roll_up("w", [community_id], weeks)
     _roll_up("m", [community_id], set(months))
+    _trend([community_id], {"d": set(days), "w": weeks, "m": set(months)})
     LocalTally.objects.filter(community_id=community_id, start__in=months).delete()
     for first, last in _runs(months):
         lo, hi = Period(first, month_add(last, 1) - DAY).bounds()
@@ -237,7 +274,8 @@ def _recount(community_id: int, days: list[date]) -> None:
         _insert(ErrandDay, _errand_days(requests.filter(created_at__gte=lo, created_at__lt=hi)),
                 {"assignee_id": "member_id"})
     served |= set(errands.values_list("served_on", flat=True))
-    _errand_months([community_id], {d.replace(day=1) for d in served})
+    _errand_spans("w", [community_id], {monday(d) for d in served})
+    _errand_spans("m", [community_id], {d.replace(day=1) for d in served})
 
 
 def refresh(community_ids: list[int] | None = None) -> int:
@@ -245,7 +283,7 @@ def refresh(community_ids: list[int] | None = None) -> int:
     with transaction.atomic():
         stale = DirtyDay.objects.select_for_update().order_by("community_id", "day")
         if community_ids is not None:
-            stale = stale.filter(community_id__in=community_ids)
+            stale = stale.filter(community_id__in_ids=community_ids)
         rows = list(stale.values_list("pk", "community_id", "day"))
         if not rows:
             return 0
@@ -261,12 +299,13 @@ def refresh(community_ids: list[int] | None = None) -> int:
 def rebuild(community_ids: list[int] | None = None) -> None:
     """Every tally again from the request table (of these communities, or all)."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":  # the whole table is grouped: sort in memory
+        if connection.vendor == "postgresql":  # the whole table is grouped: sort in memory, in parallel
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '256MB'")
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 2")
         requests = Request.objects.all()
-        tables = [DirtyDay.objects.all(), AreaTally.objects.all(), LocalTally.objects.all(), ErrandDay.objects.all(),
-                  ErrandMonth.objects.all()]
+        tables = [DirtyDay.objects.all(), AreaTally.objects.all(), AreaTrend.objects.all(), LocalTally.objects.all(),
+                  ErrandDay.objects.all(), ErrandWeek.objects.all(), ErrandMonth.objects.all()]
         if community_ids is not None:
             requests = requests.filter(community_id__in=community_ids)
             tables = [t.filter(community_id__in=community_ids) for t in tables]
@@ -275,9 +314,11 @@ def rebuild(community_ids: list[int] | None = None) -> None:
         _insert(AreaTally, _area_days(requests), span="d")
         _roll_up("w", community_ids, None)
         _roll_up("m", community_ids, None)
+        _trend(community_ids, None)
         _insert(LocalTally, _local_months(requests))
         _insert(ErrandDay, _errand_days(requests), {"assignee_id": "member_id"})
-        _errand_months(community_ids, None)
+        _errand_spans("w", community_ids, None)
+        _errand_spans("m", community_ids, None)
 
 
 # Reading ------------------------------------------------------------------------------------------
@@ -304,16 +345,23 @@ def split_weeks(first: date, last: date) -> tuple[tuple[date, date] | None, list
     return split(first, last, monday, lambda d: d + timedelta(weeks=1))
 
 
-def area_q(first: date, last: date) -> Q:
-    """AreaTally rows that add up to the days first..last: whole months, whole weeks, then days."""
+def pieces(first: date, last: date) -> list[tuple[str, date, date]]:
+    """The fewest tally rows that add up to the days first..last: whole months ("m", first month,
+    month after the last), whole weeks around them ("w", first Monday, Monday after the last), and
+    the days left ("d", first day, last day)."""
     months, rest = split_months(first, last)
-    parts = [Q(span="m", start__gte=months[0], start__lt=months[1])] if months else []
+    out = [("m", *months)] if months else []
     for lo, hi in rest:
         weeks, days = split_weeks(lo, hi)
         if weeks:
-            parts.append(Q(span="w", start__gte=weeks[0], start__lt=weeks[1]))
-        parts += [Q(span="d", start__gte=a, start__lte=b) for a, b in days]
-    q = parts[0]
-    for part in parts[1:]:
-        q |= part
+            out.append(("w", *weeks))
+        out += [("d", a, b) for a, b in days]
+    return out
+
+
+def area_q(first: date, last: date) -> Q:
+    """AreaTally rows that add up to the days first..last: whole months, whole weeks, then days."""
+    q = Q(pk__in=[])
+    for span, lo, hi in pieces(first, last):
+        q |= Q(span=span, start__gte=lo, start__lte=hi) if span == "d" else Q(span=span, start__gte=lo, start__lt=hi)
     return q

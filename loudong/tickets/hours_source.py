@@ -36,7 +36,7 @@ def errands(requests: QuerySet) -> QuerySet:
 
 def _errands(community_ids: list[int], start: date, end: date) -> QuerySet:
     since, until = day_bounds(start, end)
-    return errands(Request.objects.filter(community_id__in=community_ids, resolved_at__gte=since,
+    return errands(Request.objects.filter(community_id__in_ids=community_ids, resolved_at__gte=since,
                                           resolved_at__lt=until)).order_by()
 
 

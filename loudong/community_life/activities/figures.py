@@ -20,7 +20,7 @@ def held(community_ids: list[int], start: date, end: date) -> QuerySet[Activity]
     since, until = day_range(start, end)
     now = timezone.now()
     return Activity.objects.filter(
-        community_id__in=list(community_ids), starts_at__gte=since, starts_at__lt=until, starts_at__lte=now
+        community_id__in_ids=list(community_ids), starts_at__gte=since, starts_at__lt=until, starts_at__lte=now
     )
 
 
@@ -46,7 +46,7 @@ def attendance_in(community_ids: list[int], start: date, end: date) -> QuerySet[
     """The sign-ins of the activities held in the communities in the period."""
     since, until = day_range(start, end)
     return Attendance.objects.filter(
-        community_id__in=list(community_ids), activity_starts_at__gte=since, activity_starts_at__lt=until,
+        community_id__in_ids=list(community_ids), activity_starts_at__gte=since, activity_starts_at__lt=until,
         activity_starts_at__lte=timezone.now(),
     ).order_by()
 

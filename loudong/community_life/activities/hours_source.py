@@ -17,7 +17,7 @@ SOURCE = "activity"
 def _served(community_ids: list[int], start: date, end: date) -> QuerySet:
     since, until = day_range(start, end)
     return ServingMember.objects.filter(
-        community_id__in=community_ids, activity__starts_at__gte=since, activity__starts_at__lt=until,
+        community_id__in_ids=community_ids, activity__starts_at__gte=since, activity__starts_at__lt=until,
         activity__ends_at__lte=timezone.now(), minutes__gt=0,
     )
 

@@ -11,7 +11,7 @@ def honours_awarded(community_ids: list[int], start: date, end: date) -> list[tu
     """[(title, number of people)] of honours awarded from `start` to `end` (both included), most
     first, in one grouped query. A person honoured twice with one title counts twice."""
     rows = (
-        Honour.objects.filter(community_id__in=community_ids, awarded_on__gte=start, awarded_on__lte=end)
+        Honour.objects.filter(community_id__in_ids=community_ids, awarded_on__gte=start, awarded_on__lte=end)
         .values("title").annotate(n=Count("pk")).order_by("-n", "title")
     )  # fmt: skip
     return [(row["title"], row["n"]) for row in rows]

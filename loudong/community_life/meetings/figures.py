@@ -23,7 +23,7 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 def held_meetings(community_ids: list[int], start: date, end: date) -> QuerySet[Meeting]:
     begin, stop = _bounds(start, end)
-    return Meeting.objects.filter(community_id__in=community_ids, held_at__gte=begin, held_at__lt=stop,
+    return Meeting.objects.filter(community_id__in_ids=community_ids, held_at__gte=begin, held_at__lt=stop,
                                   held_at__lte=timezone.now())
 
 
@@ -32,7 +32,7 @@ def meetings_held(community_ids: list[int], start: date, end: date) -> int:
 
 
 def tasks_due(community_ids: list[int], start: date, end: date) -> QuerySet[FollowUpTask]:
-    return FollowUpTask.objects.filter(community_id__in=community_ids, due_on__gte=start, due_on__lte=end)
+    return FollowUpTask.objects.filter(community_id__in_ids=community_ids, due_on__gte=start, due_on__lte=end)
 
 
 def tasks_done(community_ids: list[int], start: date, end: date) -> QuerySet[FollowUpTask]:

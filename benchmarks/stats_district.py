@@ -425,7 +425,8 @@ def main() -> None:
         began = time.perf_counter()
         call_command("stats_rebuild")
         with connection.cursor() as cursor:  # as autovacuum would: the visibility map lets indexes answer alone
-            for table in ("stats_areatally", "stats_localtally", "stats_errandday", "stats_errandmonth"):
+            for table in ("stats_areatally", "stats_areatrend", "stats_localtally", "stats_errandday",
+                          "stats_errandweek", "stats_errandmonth", "stats_coveragetally"):
                 cursor.execute(f"VACUUM ANALYZE {table}")
         print(f"stats_rebuild (the tallies of every finished request): {time.perf_counter() - began:.0f} s",
               flush=True)

@@ -12,7 +12,7 @@ from test_roster_import import HEADER, row, workbook
 from loudong.registry.models import Building, Household, Member, Resident, Stairwell
 from loudong.stats import coverage
 from loudong.stats.compute import figures
-from loudong.stats.models import StaleCoverage
+from loudong.stats.models import CoverageTally, StaleCoverage
 from loudong.stats.period import Period
 from loudong.stats.scope import Scope
 
@@ -96,3 +96,10 @@ def test_the_dashboards_read_it_at_every_level_above_the_group(world):
             expected["households_served"]), scope.level
     group = figures(Scope.for_group(w.group), period).group_coverage
     assert (group.households, group.households_served) == (2, 2)  # the stairwell it serves: 301 and 302
+
+
+def test_stats_rebuild_counts_the_coverage_again(world):
+    coverage.refresh()
+    CoverageTally.objects.filter(community_id=world.community.pk).update(households=999)  # as if damaged
+    call_command("stats_rebuild", "--community", "xihu", stdout=io.StringIO())
+    assert coverage.totals([world.community.pk]) == counted([world.community.pk])

@@ -11,7 +11,7 @@ mark's row until it commits, and a later change marks the community again.
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
-from loudong.registry.models import Household, Member
+from loudong.registry.models import Community, Household, Member
 from loudong.stats.models import CoverageTally, StaleCoverage
 
 FIELDS = ("members", "members_in_groups", "households", "households_served")
@@ -42,6 +42,14 @@ def refresh(community_ids: list[int] | None = None) -> int:
             StaleCoverage.objects.filter(community_id__in_ids=ids).delete()
             _recount(ids)
     return len(ids)
+
+
+def rebuild(community_ids: list[int] | None = None) -> None:
+    """Count these communities (all with None) again, marked or not (`loudong stats_rebuild`)."""
+    ids = community_ids if community_ids is not None else list(Community.objects.values_list("pk", flat=True))
+    with transaction.atomic():
+        StaleCoverage.objects.filter(community_id__in_ids=ids).delete()
+        _recount(ids)
 
 
 def totals(community_ids: list[int]) -> dict[str, int]:

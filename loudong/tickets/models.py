@@ -202,9 +202,9 @@ class Request(models.Model):
                          name="request_running_group_deadline"),
             models.Index(fields=["group", "community", "status"], name="request_group_status"),
             models.Index(fields=["building", "created_at"], condition=Q(status__in=OPEN), name="request_open_building"),
-            # The area dashboards' one read of every open request (loudong.stats.compute.open_rows): on
-            # PostgreSQL the index holds every column it reads, so the stalled ones spread over the
-            # table are counted without visiting it, in the order they are grouped.
+            # The dashboards' reads of the open requests (loudong.stats.compute: grouped_counts of an
+            # area's, open_by_day): on PostgreSQL the index holds every column they read, so the stalled
+            # ones spread over the table are counted without visiting it, in the order they are grouped.
             models.Index(fields=["community", "category_code", "created_at"], condition=Q(status__in=OPEN),
                          name="request_open_stats",
                          include=["id", "category_name", "status", "resolution",

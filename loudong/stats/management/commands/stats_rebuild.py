@@ -1,12 +1,13 @@
 """`loudong stats_rebuild [--community CODE]`: count the tallies of finished requests again from the
-request table (after bulk loads and imports that bypass loudong.tickets.actions)."""
+request table (after bulk loads and imports that bypass loudong.tickets.actions), and the group
+coverage from the registry."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from loudong.registry.models import Community
-from loudong.stats import tally
+from loudong.stats import coverage, tally
 
 
 class Command(BaseCommand):
@@ -24,4 +25,5 @@ class Command(BaseCommand):
             ids = [found]
         began = time.perf_counter()
         tally.rebuild(ids)
+        coverage.rebuild(ids)
         self.stdout.write(f"汇总表已重新统计，用时 {time.perf_counter() - began:.1f} 秒")

@@ -103,3 +103,12 @@ def test_stats_rebuild_counts_the_coverage_again(world):
     CoverageTally.objects.filter(community_id=world.community.pk).update(households=999)  # as if damaged
     call_command("stats_rebuild", "--community", "xihu", stdout=io.StringIO())
     assert coverage.totals([world.community.pk]) == counted([world.community.pk])
+
+
+def test_the_worker_recounts_marked_communities_each_round(world):
+    Household.objects.create(community=world.community, stairwell=world.stairwell, room="303")
+    assert StaleCoverage.objects.filter(community_id=world.community.pk).exists()
+    call_command("worker", "--once", stdout=io.StringIO())
+    assert not StaleCoverage.objects.filter(community_id=world.community.pk).exists()
+    assert CoverageTally.objects.get(community_id=world.community.pk).households == counted(
+        [world.community.pk])["households"]

@@ -3,8 +3,8 @@
 Writing: `mark(req)` flags the request's community and collection day as stale (one UPSERT, in the
 transaction of the change); `refresh(community_ids)` recomputes the flagged days of those
 communities (their day rows, the week and month rows above them, their trend rows, the local month
-rows, the errand minutes of those days and the weeks and months they were served in), every reader calls it first and
-`loudong worker` calls it for all each minute; `rebuild()` recomputes
+rows, the errand minutes of those days and the weeks and months they were served in); every reader
+calls it first and `loudong worker` calls it for all each minute; `rebuild()` recomputes
 everything (`loudong stats_rebuild`, after bulk loads). The rows come from the request table through
 the figures' own definitions, in INSERT ... SELECT statements: nothing passes through Python.
 

@@ -108,11 +108,13 @@ class Command(BaseCommand):
             self.stdout.write(f"{timezone.localtime():%H:%M} 中断的名册导入 {stalled} 个已标记为失败")
 
     def refresh_stats(self) -> None:
-        """Recount the stats tallies of the days whose finished requests changed."""
-        from loudong.stats import tally
+        """Recount the stats tallies of the days whose finished requests changed, and the group
+        coverage of the communities whose registry changed."""
+        from loudong.stats import coverage, tally
 
         try:
             tally.refresh()
+            coverage.refresh()
         except Exception:  # noqa: BLE001 - readers recount what they need; try again next minute
             log.exception("refreshing the stats tallies failed")
 

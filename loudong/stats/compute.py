@@ -274,10 +274,16 @@ def _response_pending(requests: QuerySet, dimensions: tuple[str, ...], now: date
     dispatched and never taken (Request.Meta's index request_finished_response_due holds those)."""
     ahead = tally.finished(requests).filter(accepted_at__isnull=True, dispatched_at__isnull=False,
                                             response_due_at__gt=now)
-    far = {f"{key}.far": count for key, count in _counts(PERIOD_KEYS, tally.FAR_FUTURE).items()}
-    rows = plain_values(ahead.values(*dimensions).annotate(**_counts(PERIOD_KEYS, now), **far,
+    keys = [k for k in PERIOD_KEYS if RECORD_SETS[k].q(now) != RECORD_SETS[k].q(tally.FAR_FUTURE)]  # read now
+    far = {f"{key}.far": count for key, count in _counts(keys, tally.FAR_FUTURE).items()}
+    rows = plain_values(ahead.values(*dimensions).annotate(**_counts(keys, now), **far,
                                                            name=Max("category_name")).order_by())
-    return [{**r, **{k: r[k] - r.pop(f"{k}.far") for k in PERIOD_KEYS}} for r in rows]  # one read of them
+    out = []
+    for r in rows:  # one read of them
+        row = {d: r[d] for d in (*dimensions, "name")} | dict.fromkeys(PERIOD_KEYS, 0)
+        row.update({k: r[k] - r[f"{k}.far"] for k in keys})
+        out.append(row)
+    return out
 
 
 def period_rows(scope: Scope, period: Period, now: datetime) -> tuple[list[dict], list[dict]]:

@@ -47,14 +47,23 @@ LOCAL_TALLIED = LOCAL_DIMENSIONS[1:]  # a community's categories come from its a
 DAY = timedelta(days=1)
 
 
-class ShanghaiDate(TruncDate):
-    """The Shanghai calendar day of a moment. China keeps UTC+8 all year (no daylight saving since
-    1991), so SQLite adds the fixed offset in SQL instead of Django's per-row Python conversion,
-    which took 420 of 544 ms of a community's dashboard on 200,000 requests."""
+# China keeps UTC+8 all year (no daylight saving since 1991): the Shanghai day of a moment is the
+# UTC day of the moment 8 hours later, computed in SQL with the fixed offset. On SQLite it replaces
+# Django's per-row Python conversion (420 of 544 ms of a community's dashboard on 200,000 requests);
+# on PostgreSQL, `AT TIME ZONE 'Asia/Shanghai'` looks the zone's rules up for every row (14 of 35 ms
+# of grouping a district's 44,000 open requests by day).
+SHANGHAI_DAY_SQL = {"sqlite": "date({}, '+8 hours')",
+                    "postgresql": "(({} AT TIME ZONE 'UTC') + INTERVAL '8 hours')::date"}
+SHANGHAI_MONTH_SQL = {"sqlite": "date({}, '+8 hours', 'start of month')",
+                      "postgresql": "DATE_TRUNC('month', ({} AT TIME ZONE 'UTC') + INTERVAL '8 hours')::date"}
 
-    def as_sqlite(self, compiler: object, connection: object, **extra_context: object) -> tuple[str, list]:
+
+class ShanghaiDate(TruncDate):
+    """The Shanghai calendar day of a moment (see SHANGHAI_DAY_SQL)."""
+
+    def as_sql(self, compiler: object, connection: object, **extra_context: object) -> tuple[str, list]:
         sql, params = compiler.compile(self.lhs)
-        return f"date({sql}, '+8 hours')", list(params)
+        return SHANGHAI_DAY_SQL[connection.vendor].format(sql), list(params)
 
 
 class ShanghaiMonth(Func):
@@ -64,11 +73,7 @@ class ShanghaiMonth(Func):
 
     def as_sql(self, compiler: object, connection: object, **extra_context: object) -> tuple[str, list]:
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"(DATE_TRUNC('month', {sql} AT TIME ZONE 'Asia/Shanghai'))::date", list(params)
-
-    def as_sqlite(self, compiler: object, connection: object, **extra_context: object) -> tuple[str, list]:
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"date({sql}, '+8 hours', 'start of month')", list(params)
+        return SHANGHAI_MONTH_SQL[connection.vendor].format(sql), list(params)
 
 
 def local_day(moment: datetime) -> date:

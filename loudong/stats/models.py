@@ -136,32 +136,29 @@ class ErrandDay(models.Model):
         return f"{self.community_id} {self.day} {self.served_on} {self.member_id}"
 
 
-class ErrandWeek(models.Model):
+class ErrandSpan(models.Model):
+    """A volunteer's errand minutes summed over a span of service days, from ErrandDay."""
+
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
                                   db_index=False, db_constraint=False)
-    start = models.DateField()  # the Monday of the week of service
+    start = models.DateField()  # the first day of the span
     member = models.ForeignKey("registry.Member", on_delete=models.CASCADE, related_name="+", db_constraint=False)
     minutes = models.IntegerField()
 
     class Meta:
+        abstract = True
         indexes = [models.Index(fields=["community", "start", "member", "minutes"])]
 
     def __str__(self) -> str:
         return f"{self.community_id} {self.start} {self.member_id}"
 
 
-class ErrandMonth(models.Model):
-    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
-                                  db_index=False, db_constraint=False)
-    start = models.DateField()  # the first day of the month of service
-    member = models.ForeignKey("registry.Member", on_delete=models.CASCADE, related_name="+", db_constraint=False)
-    minutes = models.IntegerField()
+class ErrandWeek(ErrandSpan):
+    """Per week of service, from Monday."""
 
-    class Meta:
-        indexes = [models.Index(fields=["community", "start", "member", "minutes"])]
 
-    def __str__(self) -> str:
-        return f"{self.community_id} {self.start} {self.member_id}"
+class ErrandMonth(ErrandSpan):
+    """Per calendar month of service."""
 
 
 class CoverageTally(models.Model):

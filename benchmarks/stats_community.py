@@ -10,9 +10,9 @@ with plain INSERTs, every column set the way the actions in loudong.tickets.acti
 rejected, merged, escalated, late, still open and overdue), with their timeline events.
 
 Then it counts the tallies of the finished requests (`loudong stats_rebuild`, timed) and prints
-the dashboard's latency (`loudong.stats.compute.figures`, p50/p95 over repeated
-calls) for a group and the community, for the last year and the last month, and the time to build
-the work report as .docx and .pdf for the last year.
+the dashboard's latency (`loudong.stats.compute.figures`, p50/p95 over repeated calls) for a group
+and the community, for the last year and the last month and for a year and a month cut mid-month
+(last_periods), and the time to build the work report as .docx and .pdf for the last year.
 
 The history generator (`History`) and the measuring helpers are shared with stats_district.py.
 """
@@ -428,9 +428,14 @@ def measure_reports(scopes: "list[tuple[str, object]]", period: object, out_dir:
 
 
 def last_periods(end: date) -> "list[tuple[str, object]]":
+    """A year and a month up to `end`, and the same up to the 15th of the month before: a period cut
+    in the middle of a month at both ends is the slowest shape to sum (weeks and days around its
+    whole months, and more of the requests read live), whatever the date the benchmark runs on."""
     from loudong.stats.period import Period
 
-    return [("1 year", Period(end - timedelta(days=364), end)), ("1 month", Period(end - timedelta(days=29), end))]
+    mid = (end.replace(day=1) - timedelta(days=1)).replace(day=15)
+    return [("1 year", Period(end - timedelta(days=364), end)), ("1 month", Period(end - timedelta(days=29), end)),
+            ("1y mid", Period(mid - timedelta(days=364), mid)), ("1m mid", Period(mid - timedelta(days=29), mid))]
 
 
 # SQLite: one community ------------------------------------------------------------------------------

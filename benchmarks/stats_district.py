@@ -18,10 +18,10 @@ secondary indexes and foreign keys of the request table dropped during the load 
 afterwards, then VACUUM ANALYZE. No timeline events are written (no figure reads them).
 
 Then it counts the tallies of the finished requests (`loudong stats_rebuild`, timed; not with
---skip-rebuild) and prints the latency of `loudong.stats.compute.figures` (what each dashboard calls) per level,
-group, community, subdistrict and district, for the last year and the last month (p50/p95 over
---repeats calls; target p50 under 300 ms), and the time to build the work report as .docx and
-.pdf for a community and for the district.
+--skip-rebuild) and prints the latency of `loudong.stats.compute.figures` (what each dashboard calls)
+per level, group, community, subdistrict and district, for the last year and month and for a year and
+a month cut mid-month (p50/p95 over --repeats calls; target p50 under 300 ms), and the time to build
+the work report as .docx and .pdf for a community and for the district.
 """
 
 import argparse

@@ -106,6 +106,38 @@ def test_the_author_may_withdraw_their_own_note(w, login):
     assert Note.objects.get().hidden_reason == "作者撤回"
 
 
+def test_the_author_corrects_their_note_and_nobody_else_can(w, login):
+    n = note(w)
+    edit = reverse("blackboard:edit", args=["xihu", n.pk])
+    client = login(w.volunteer)
+    board = client.get(reverse("blackboard:building", args=["xihu", w.building.pk])).content.decode()
+    assert f'href="{edit}"' in board and "撤回《重温入党誓词》" in board
+    form = client.get(edit).content.decode()
+    assert "修改学习心得" in form and "带头加班抢修" in form  # the text as it is, to correct
+    response = client.post(edit, {"title": "  重温  入党誓词（二） ", "body": BODY.replace("加班", "连夜")})
+    assert response.url == reverse("blackboard:building", args=["xihu", w.building.pk])
+    n.refresh_from_db()
+    assert (n.title, "连夜抢修" in n.body, n.building, n.author) == ("重温 入党誓词（二）", True, w.building,
+                                                                   w.wang_member)
+    assert n.edited_at is not None
+    assert "（已修改）" in Client().get(response.url).content.decode()
+    # Refused with the reason, the note unchanged.
+    page = client.post(edit, {"title": "短", "body": "太短了"}).content.decode()
+    assert "学习心得至少写 10 个字" in page
+    n.refresh_from_db()
+    assert n.title == "重温 入党誓词（二）"
+    # Not the author: the leader moderates but does not rewrite; an outsider does not see it.
+    assert login(w.leader).get(edit).status_code == 404
+    assert login(w.leader).post(edit, {"title": "改掉", "body": BODY}).status_code == 404
+    assert login(w.outsider).get(edit).status_code == 404
+    leader_board = login(w.leader).get(reverse("blackboard:building", args=["xihu", w.building.pk])).content.decode()
+    assert f'href="{edit}"' not in leader_board
+    # A note taken down stays as it was.
+    actions.hide(w.leader, n, "内容有错字")
+    with pytest.raises(actions.BlackboardError, match="已撤下"):
+        actions.edit(w.volunteer, n, title="再改", body=BODY)
+
+
 @pytest.mark.parametrize(("size", "points"), [("A4", "595.276 x 841.89"), ("A3", "841.89 x 1190.55")])
 def test_the_poster_is_a_chinese_pdf_in_the_chosen_size_with_a_qr_code_to_the_building(w, login, size, points):
     n = note(w)

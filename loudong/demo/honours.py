@@ -7,7 +7,7 @@ are this year's entries. Notes are written by members of the group serving the b
 """
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from loudong.community_life.blackboard.models import Note
 from loudong.community_life.honours.models import Honour
 from loudong.demo.context import DemoCommunity, DemoSite
 from loudong.demo.people import age_on_reference
+from loudong.lib.workdays import SHANGHAI
 from loudong.registry.models import Member, Resident, Stairwell
 
 HUNAN = ("湖南好人", "中共湖南省委宣传部、湖南省文明办")
@@ -143,9 +144,13 @@ def _notes(demo: DemoCommunity, rng: random.Random, today: date) -> int:
             continue
         for title, body in rng.sample(NOTES, rng.randint(1, 3)):
             author = rng.choice(writers)
+            written_on = today - timedelta(days=rng.randint(3, 330))
+            # every seventh one corrected by its author the evening after (it shows 已修改)
+            edited_at = (datetime.combine(written_on + timedelta(days=1), time(20, 15), tzinfo=SHANGHAI)
+                         if len(rows) % 7 == 6 else None)
             rows.append(Note(
                 community=demo.community, building=building, author=author, author_name=author.resident.name,
-                title=title, body=body, written_on=today - timedelta(days=rng.randint(3, 330)),
+                title=title, body=body, written_on=written_on, edited_at=edited_at,
             ))  # fmt: skip
     Note.objects.bulk_create(rows)
     return len(rows)

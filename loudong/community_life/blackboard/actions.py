@@ -1,6 +1,7 @@
 """Writing and moderating blackboard notes; the permission checks sit next to the writes.
 
 - write: a party member, for their own building, a building their group serves, or the whole group
+- edit: the author, the title and text of a note still shown
 - hide: the community admin, a leader of a group serving the note's building (or of the note's
   group), or the author withdrawing their own note
 - show again: the admin or such a leader
@@ -48,7 +49,8 @@ def may_moderate(user: User, note: Note) -> bool:
     ).exists()
 
 
-def write(member: Member, *, title: str, body: str, building: Building | None, written_on: date | None = None) -> Note:
+def _text(title: str, body: str) -> tuple[str, str]:
+    """The title and text as kept (spaces tidied), or a refusal."""
     title, body = " ".join(title.split()), body.strip()
     if not title:
         raise BlackboardError("请写一个标题。")
@@ -58,6 +60,11 @@ def write(member: Member, *, title: str, body: str, building: Building | None, w
         raise BlackboardError("学习心得至少写 10 个字。")
     if len(body) > BODY_MAX:
         raise BlackboardError(f"小黑板写不下：请控制在 {BODY_MAX} 字以内（现在 {len(body)} 字）。")
+    return title, body
+
+
+def write(member: Member, *, title: str, body: str, building: Building | None, written_on: date | None = None) -> Note:
+    title, body = _text(title, body)
     if building is None and not member.group_id:
         raise BlackboardError("您还没有编入党小组，请选择一栋楼。")
     if building is not None and not writable_buildings(member).filter(pk=building.pk).exists():
@@ -71,8 +78,23 @@ def write(member: Member, *, title: str, body: str, building: Building | None, w
     )  # fmt: skip
 
 
+def is_author(user: User, note: Note) -> bool:
+    return note.author_id is not None and user.resident_id is not None and note.author.resident_id == user.resident_id
+
+
+def edit(user: User, note: Note, *, title: str, body: str) -> Note:
+    if not is_author(user, note):
+        raise BlackboardError("只有作者本人可以修改这条心得。")
+    if note.hidden:
+        raise BlackboardError("这条心得已撤下，不能再修改；可以重新写一条。")
+    note.title, note.body = _text(title, body)
+    note.edited_at = timezone.now()
+    note.save(update_fields=["title", "body", "edited_at"])
+    return note
+
+
 def hide(user: User, note: Note, reason: str) -> Note:
-    own = note.author_id is not None and user.resident_id is not None and note.author.resident_id == user.resident_id
+    own = is_author(user, note)
     if not (may_moderate(user, note) or own):
         raise BlackboardError("只有组长、社区管理员或作者本人可以撤下这条心得。")
     reason = " ".join(reason.split())

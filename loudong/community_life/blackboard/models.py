@@ -2,7 +2,8 @@
 blackboard page and printed as posters for the stairwell.
 
 A note belongs to one building, or to a whole group (then it shows on every building the group
-serves). Leaders and admins moderate by hiding a note; nothing is deleted.
+serves). Leaders and admins moderate by hiding a note; nothing is deleted. The author may correct
+the title and text of a note still shown (it then says 已修改).
 """
 
 from django.db import models
@@ -38,6 +39,7 @@ class Note(models.Model):
     body = models.TextField("学习心得")
     written_on = models.DateField("日期", default=timezone.localdate)
     created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField("修改时间", null=True, blank=True)  # the author's last edit
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     hidden_reason = models.CharField("隐藏原因", max_length=200, blank=True)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.write, name="write"),
     path("building/<int:pk>/", views.building, name="building"),
     path("building/<int:pk>/poster.pdf", views.poster, name="poster"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/hide/", views.hide, name="hide"),
     path("<int:pk>/show/", views.show, name="show"),
 ]

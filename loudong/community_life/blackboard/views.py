@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from loudong.accounts.access import community_for
 from loudong.accounts.models import Role
 from loudong.community_life.blackboard import actions
-from loudong.community_life.blackboard.forms import HideForm, NoteForm
+from loudong.community_life.blackboard.forms import HideForm, NoteForm, NoteTextForm
 from loudong.community_life.blackboard.models import Note
 from loudong.groups.views import own_member
 from loudong.lib.pdf import html_to_pdf
@@ -38,8 +38,21 @@ def fit(note: Note) -> str:
     return "s" if length <= 180 else "m" if length <= 320 else "l"
 
 
-def moderation_flags(request: HttpRequest, notes: list[Note]) -> list[tuple[Note, bool]]:
-    return [(n, request.user.is_authenticated and actions.may_moderate(request.user, n)) for n in notes]
+def moderation_flags(request: HttpRequest, notes: list[Note]) -> list[tuple[Note, bool, bool]]:
+    """(note, may the user hide or show it, is the user its author) for each note."""
+    user = request.user
+    if not user.is_authenticated:
+        return [(n, False, False) for n in notes]
+    return [(n, actions.may_moderate(user, n), actions.is_author(user, n)) for n in notes]
+
+
+def _back_to(note: Note, code: str) -> HttpResponse:
+    """The note's building's blackboard (the first building of a group's note), or the community's."""
+    target = note.building or Building.objects.filter(
+        community_id=note.community_id, stairwells__group_id=note.group_id).order_by("name").first()
+    if target is None:
+        return redirect("blackboard:index", code=code)
+    return redirect("blackboard:building", code=code, pk=target.pk)
 
 
 @login_required
@@ -73,11 +86,29 @@ def write(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, "已贴上小黑板。")
-            target = note.building or (buildings[0] if buildings else None)
-            if target is None:
-                return redirect("blackboard:index", code=community.code)
-            return redirect("blackboard:building", code=community.code, pk=target.pk)
-    return render(request, "blackboard/write.html", {"community": community, "form": form})
+            return _back_to(note, community.code)
+    return render(request, "blackboard/write.html", {"community": community, "form": form,
+                                                     "heading": "写学习心得", "button": "贴上小黑板"})
+
+
+@login_required
+def edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The author corrects the title and text of their note (other people's notes: 404)."""
+    community = community_for(request.user, code, READ_ROLES)
+    note = get_object_or_404(Note.objects.select_related("author"), community=community, pk=pk)
+    if not actions.is_author(request.user, note):
+        raise Http404
+    form = NoteTextForm(request.POST or None, initial={"title": note.title, "body": note.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit(request.user, note, title=form.cleaned_data["title"], body=form.cleaned_data["body"])
+        except actions.BlackboardError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"《{note.title}》已修改。")
+            return _back_to(note, community.code)
+    return render(request, "blackboard/write.html", {"community": community, "form": form,
+                                                     "heading": "修改学习心得", "button": "保存修改"})
 
 
 def building(request: HttpRequest, code: str, pk: int) -> HttpResponse:
@@ -85,7 +116,7 @@ def building(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     place = get_object_or_404(Building.objects.select_related("community"), community__code=code, pk=pk)
     community = place.community
     notes = list(Note.objects.filter(community=community).for_building(place.pk).shown()
-                 .select_related("building", "group")[:30])
+                 .select_related("building", "group", "author")[:30])
     roles = request.user.roles_in(community.pk) if request.user.is_authenticated else set()
     context = {
         "community": community, "building": place, "notes": moderation_flags(request, notes),

@@ -20,7 +20,8 @@ afterwards, then VACUUM ANALYZE. No timeline events are written (no figure reads
 Then it counts the tallies of the finished requests (`loudong stats_rebuild`, timed; not with
 --skip-rebuild) and prints the latency of `loudong.stats.compute.figures` (what each dashboard calls)
 per level, group, community, subdistrict and district, for the last year and month and for a year and
-a month cut mid-month (p50/p95 over --repeats calls; target p50 under 300 ms), and the time to build
+a month cut mid-month (p50/p95 over --repeats calls; target p50 under 300 ms), then the same for the
+subdistrict's and the district's dashboard pages as their overseer opens them, and the time to build
 the work report as .docx and .pdf for a community and for the district.
 """
 
@@ -38,6 +39,7 @@ from stats_community import (
     SHANGHAI_OFFSET,
     build_community,
     last_periods,
+    latency,
     measure_levels,
     measure_reports,
 )
@@ -433,6 +435,34 @@ def main() -> None:
     measure(args)
 
 
+def measure_pages(district: object, subdistrict: object, periods: "list[tuple[str, object]]", repeats: int) -> None:
+    """The dashboard pages themselves, as the district's overseer opens them: the view, its figures
+    and the template with its charts (Django's test client, no network)."""
+    from django.test import Client
+
+    from loudong.accounts.models import Grant, Role, User
+
+    user, _ = User.objects.get_or_create(username="bench-overseer", defaults={"display_name": "区督查"})
+    Grant.objects.get_or_create(user=user, role=Role.OVERSEER, district=district)
+    client = Client()
+    client.force_login(user)
+    print(f"dashboard pages, {repeats} requests each (ms):")
+    for level, pk in (("subdistrict", subdistrict.pk), ("district", district.pk)):
+        for label, period in periods:
+            url = f"/stats/{level}/{pk}/?from={period.start}&to={period.end}"
+            sizes = []
+
+            def once(url: str = url, sizes: list = sizes) -> None:
+                response = client.get(url)
+                if response.status_code != 200:
+                    raise SystemExit(f"{url}: HTTP {response.status_code}")
+                sizes.append(len(response.content))
+
+            p50, p95, first = latency(once, repeats)
+            print(f"  {level:<11} {label:<8} {sizes[-1] // 1024:>4} KB  "
+                  f"p50 {p50:8.1f}  p95 {p95:8.1f}  first {first:8.1f}")
+
+
 def measure(args: argparse.Namespace) -> None:
     from django.db.models import Count
 
@@ -456,6 +486,7 @@ def measure(args: argparse.Namespace) -> None:
     ]
     periods = last_periods(today())
     measure_levels(scopes, periods, args.repeats)
+    measure_pages(district, subdistrict, periods, args.repeats)
     measure_reports([scopes[1], scopes[3]], periods[0][1], Path(args.out))
     print(f"requests per community: min {sized[0].n}, median {community.n}, max {sized[-1].n}; "
           f"{math.fsum(c.n for c in sized):.0f} in all")

@@ -144,19 +144,29 @@ def _span_sql(span: str, column: str = "start") -> str:
     return f"date({column}, 'weekday 0', '-6 days')" if span == "w" else f"date({column}, 'start of month')"
 
 
-def _roll_up(span: str, community_ids: list[int] | None, starts: set[date] | None) -> None:
-    """The week or month rows of AreaTally from its day rows (of `starts` only, or all)."""
-    stale = AreaTally.objects.filter(span=span)
-    where, params = ["span = 'd'"], []
+def _spans_of(span: str, column: str, rows: QuerySet, community_ids: list[int] | None,
+              starts: set[date] | None) -> tuple[QuerySet, str, list]:
+    """For a roll-up into week or month rows: the stale rows to delete (`rows` of these communities
+    and starts; all with None), and the SQL conditions with their parameters that pick the rows
+    they are summed from (those whose date `column` falls in one of these spans)."""
+    where, params = ["1 = 1"], []
     if community_ids is not None:
-        stale = stale.filter(community_id__in=community_ids)
+        rows = rows.filter(community_id__in=community_ids)
         where.append(f"community_id IN ({', '.join(['%s'] * len(community_ids))})")
         params += community_ids
     if starts is not None:
-        stale = stale.filter(start__in=starts)
-        where.append(f"{_span_sql(span)} IN ({', '.join(['%s'] * len(starts))})")
-        where.append("start >= %s AND start < %s")
+        rows = rows.filter(start__in=starts)
+        where.append(f"{_span_sql(span, column)} IN ({', '.join(['%s'] * len(starts))})")
+        where.append(f"{column} >= %s AND {column} < %s")
         params += [*sorted(starts), min(starts), max(starts) + timedelta(days=31)]
+    return rows, " AND ".join(where), params
+
+
+def _roll_up(span: str, community_ids: list[int] | None, starts: set[date] | None) -> None:
+    """The week or month rows of AreaTally from its day rows (of `starts` only, or all)."""
+    if starts is not None and not starts:
+        return
+    stale, where, params = _spans_of(span, "start", AreaTally.objects.filter(span=span), community_ids, starts)
     stale.delete()
     columns = [count_field(k) for k in TALLIED]
     table = AreaTally._meta.db_table
@@ -164,7 +174,7 @@ def _roll_up(span: str, community_ids: list[int] | None, starts: set[date] | Non
         cursor.execute(
             f"INSERT INTO {table} (community_id, span, start, category_code, category_name, {', '.join(columns)}) "
             f"SELECT community_id, %s, {_span_sql(span)}, category_code, MAX(category_name), "
-            f"{', '.join(f'SUM({c})' for c in columns)} FROM {table} WHERE {' AND '.join(where)} "
+            f"{', '.join(f'SUM({c})' for c in columns)} FROM {table} WHERE span = 'd' AND {where} "
             f"GROUP BY community_id, {_span_sql(span)}, category_code", [span, *params])
 
 
@@ -195,26 +205,17 @@ ERRAND_SPANS = {"w": ErrandWeek, "m": ErrandMonth}
 
 def _errand_spans(span: str, community_ids: list[int] | None, starts: set[date] | None) -> None:
     """ErrandWeek ("w") or ErrandMonth ("m") rows from ErrandDay (of `starts` only, or all)."""
+    if starts is not None and not starts:
+        return
     model = ERRAND_SPANS[span]
-    stale, where, params = model.objects.all(), ["1 = 1"], []
-    if community_ids is not None:
-        stale = stale.filter(community_id__in=community_ids)
-        where.append(f"community_id IN ({', '.join(['%s'] * len(community_ids))})")
-        params += community_ids
-    if starts is not None:
-        if not starts:
-            return
-        stale = stale.filter(start__in=starts)
-        where.append(f"{_span_sql(span, 'served_on')} IN ({', '.join(['%s'] * len(starts))})")
-        where.append("served_on >= %s AND served_on < %s")
-        params += [*sorted(starts), min(starts), max(starts) + timedelta(days=31)]
+    stale, where, params = _spans_of(span, "served_on", model.objects.all(), community_ids, starts)
     stale.delete()
     start = _span_sql(span, "served_on")
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {model._meta.db_table} (community_id, start, member_id, minutes) "
             f"SELECT community_id, {start}, member_id, SUM(minutes) FROM {ErrandDay._meta.db_table} "
-            f"WHERE {' AND '.join(where)} GROUP BY community_id, {start}, member_id", params)
+            f"WHERE {where} GROUP BY community_id, {start}, member_id", params)
 
 
 def errand_minutes(community_ids: list[int], start: date, end: date,

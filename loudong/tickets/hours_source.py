@@ -64,7 +64,7 @@ def service_records_many(community_ids: list[int], start: date, end: date,
 def minutes_by_member(community_ids: list[int], start: date, end: date,
                       member_ids: list[int] | None = None) -> dict[int, int]:
     """{member: minutes} of the same records, from the errand tallies the stats keep
-    (loudong.stats.tally: summed per day and month of service, exact at every moment); only the
+    (loudong.stats.tally: summed per day, week and month of service, exact at every moment); only the
     given members'."""
     from loudong.stats import tally
 

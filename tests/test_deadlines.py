@@ -106,7 +106,7 @@ def test_pausing_and_resuming_need_the_right_person_and_state(world):
 
 def test_volunteer_may_extend_once_within_the_automatic_limit(world):
     req = taken(world, at(2026, 11, 23, 9))  # due end of Thu 26
-    with pytest.raises(TransitionError, match="最晚到 12月02日"):
+    with pytest.raises(TransitionError, match="最晚到 2026年12月1日 24:00"):
         actions.extend(req, by=world.volunteer, reason="等配件", new_due_at=at(2026, 12, 4),
                        now=at(2026, 11, 24, 9))
     actions.extend(req, by=world.volunteer, reason="等配件", new_due_at=at(2026, 12, 1), now=at(2026, 11, 24, 9))

@@ -117,7 +117,7 @@ def status_notes(req: Request) -> str:
 def service_notice(req: Request) -> str:
     notice = f"点单编号 {req.number}"
     if req.due_at:
-        notice += f"，规定办结时间 {timezone.localtime(req.due_at):%Y-%m-%d %H:%M}"
+        notice += f"，规定办结时间 {req.due_label}"
     return notice
 
 

@@ -59,6 +59,20 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=SHANGHAI)
 
 
+def deadline_label(moment: datetime | None) -> str:
+    """A deadline in words, Shanghai time, the one way every page, slip and message says it.
+
+    A deadline at midnight is the end of the day before, so it reads as 24:00 of that day
+    ("2026年12月10日 24:00", not "12月11日"); any other moment reads as itself."""
+    if moment is None:
+        return "—"
+    moment = local(moment)
+    if (moment.hour, moment.minute, moment.second) == (0, 0, 0):
+        day = moment.date() - DAY
+        return f"{day.year}年{day.month}月{day.day}日 24:00"
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
+
+
 def add_working_days(start: datetime, days: int, overrides: Overrides | None = None) -> datetime:
     """The end (next midnight) of the `days`-th working day after the day of `start`."""
     if days < 0:

@@ -19,6 +19,8 @@ from django.db import models
 from django.db.models import Lookup, Q
 from django.utils import timezone
 
+from loudong.lib.workdays import deadline_label
+
 
 class Status(models.TextChoices):
     SUBMITTED = "submitted", "待派单"
@@ -226,6 +228,11 @@ class Request(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status in RUNNING and self.due_at is not None and self.due_at <= timezone.now()
+
+    @property
+    def due_label(self) -> str:
+        """办结期限 in words: the one text the staff page, the tracking page and the slip show."""
+        return deadline_label(self.due_at)
 
     @property
     def place_label(self) -> str:

@@ -6,8 +6,6 @@ The phone is always masked; the name is hidden too when the resident asked to st
 volunteers and the reader is not the community admin or the group's leader.
 """
 
-from datetime import datetime, timedelta
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +19,7 @@ from loudong.accounts.models import AuditEntry, Role, User
 from loudong.lib.identity import mask_phone
 from loudong.lib.pdf import html_to_pdf
 from loudong.lib.qr import qr_data_uri
-from loudong.lib.workdays import local
+from loudong.lib.workdays import deadline_label
 from loudong.policy.models import current_rules
 from loudong.tickets.models import Request
 
@@ -34,17 +32,6 @@ def tracking_address(req: Request) -> str:
 
 def staff_address(req: Request) -> str:
     return f"{settings.PUBLIC_URL}/c/{req.community.code}/requests/{req.pk}/"
-
-
-def moment_label(moment: datetime | None) -> str:
-    """Shanghai time in words; a deadline at midnight reads as 24:00 of the day before (the day it ends)."""
-    if moment is None:
-        return "—"
-    moment = local(moment)
-    if (moment.hour, moment.minute) == (0, 0):
-        day = moment - timedelta(days=1)
-        return f"{day.year}年{day.month}月{day.day}日 24:00"
-    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
 def sees_contact(viewer: User | None, req: Request) -> bool:
@@ -71,8 +58,8 @@ def slip_context(req: Request, viewer: User | None = None) -> dict:
         "qr_tracking": qr_data_uri(tracking, scale=3),
         "qr_staff": qr_data_uri(staff_address(req), scale=3),
         "tracking_address": tracking,
-        "response_due": moment_label(req.response_due_at),
-        "due": moment_label(req.due_at),
+        "response_due": deadline_label(req.response_due_at),
+        "due": req.due_label,
     }
 
 

@@ -44,7 +44,6 @@ from loudong.tickets.forms_public import (
     start_token,
 )
 from loudong.tickets.models import OPEN, Intake, Request, RequestPhoto
-from loudong.tickets.slip import moment_label
 from loudong.tickets.suggest.duplicates import for_public_form, public_excerpt
 
 # Hidden fields that carry a draft from screen to screen.
@@ -318,7 +317,7 @@ def _track_page(request: HttpRequest, token: str, *, answer: AnswerForm | None =
                 rating: RatingForm | None = None, status: int = 200) -> HttpResponse:
     req = _by_token(token)
     context = {
-        "req": req, "sentence": status_sentence(req), "timeline": public_timeline(req), "due": moment_label(req.due_at),
+        "req": req, "sentence": status_sentence(req), "timeline": public_timeline(req), "due": req.due_label,
         "photos": list(req.photos.all()),
         "can_add": req.status in OPEN, "can_rate": req.status == Request.Status.RESOLVED,
         "answer": answer or AnswerForm(), "rating": rating or RatingForm(),

@@ -134,7 +134,7 @@ def extend(req: Request, *, by: User, reason: str, new_due_at: datetime, now: da
             raise TransitionError("志愿者只能自行延期一次，再延期请找组长。")
         limit = deadlines.longest_self_extension(locked)
         if new_due_at > limit:
-            raise TransitionError(f"自行延期最晚到 {deadlines.workdays.local(limit):%m月%d日}，更长请找组长。")
+            raise TransitionError(f"自行延期最晚到 {deadlines.workdays.deadline_label(limit)}，更长请找组长。")
     before = locked.due_at
     locked.due_at = new_due_at
     locked.extension_count += 1
@@ -149,6 +149,6 @@ def extend(req: Request, *, by: User, reason: str, new_due_at: datetime, now: da
         tell_assignee(locked, "点单已延期", reason)
     else:
         tell_staff(leaders_of(locked), locked, "志愿者延期了点单", reason)
-    tell_resident(locked, f"办理期限延长，原因：{reason}。详情：")
+    tell_resident(locked, f"办理期限延长至 {locked.due_label}，原因：{reason}。详情：")
     return sync(req, locked)
 

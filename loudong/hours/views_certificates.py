@@ -29,6 +29,11 @@ from loudong.hours.views import HOURS_ROLES, STAFF_ROLES, scoped_members
 from loudong.lib.pdf import html_to_pdf
 from loudong.lib.qr import qr_data_uri
 
+# A year of an active volunteer's activities can name dozens of kinds of service; the sheet keeps the
+# largest ones, each on one line (a Chinese character is as wide as the font is high: 28 fit at 10.5 pt).
+MAX_CONTENT_ROWS = 8
+CONTENT_CHARS = 28
+
 
 def mask_name(name: str) -> str:
     """王秀英 → 王*英, 刘光 → 刘*: the surname and, for longer names, the last character."""
@@ -37,6 +42,29 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def content_rows(contents: list[list]) -> list[tuple[str, int, str]]:
+    """The certificate's table of services: (content, times, hours), at most MAX_CONTENT_ROWS rows
+    of one line each, the smallest kinds summed on the last row, so the sheet stays one A4 page."""
+    shown = contents if len(contents) <= MAX_CONTENT_ROWS else contents[: MAX_CONTENT_ROWS - 1]
+    rows = [(clip(content, CONTENT_CHARS), times, hours_text(minutes)) for content, times, minutes in shown]
+    rest = contents[len(shown):]
+    if rest:
+        rows.append((f"其他 {len(rest)} 项服务", sum(times for _, times, _ in rest),
+                     hours_text(sum(minutes for *_, minutes in rest))))
+    return rows
+
+
+def clip(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def certificate_html(certificate: Certificate) -> str:
+    url = verify_url(certificate)
+    return render_to_string("hours/certificate.html", {
+        "c": certificate, "qr": qr_data_uri(url), "url": url, "contents": content_rows(certificate.contents),
+    })  # fmt: skip
 
 
 def verify_url(certificate: Certificate) -> str:
@@ -78,11 +106,7 @@ def certificate_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     mine = member is not None and member.pk == certificate.member_id
     if not mine and not scoped_members(request.user, community).filter(pk=certificate.member_id).exists():
         raise Http404
-    html = render_to_string("hours/certificate.html", {
-        "c": certificate, "qr": qr_data_uri(verify_url(certificate)), "url": verify_url(certificate),
-        "contents": [(content, times, hours_text(minutes)) for content, times, minutes in certificate.contents],
-    })  # fmt: skip
-    pdf = html_to_pdf(html)
+    pdf = html_to_pdf(certificate_html(certificate))
     record(request, AuditEntry.Action.EXPORT, certificate, object_repr=f"{certificate.person_name} 的志愿服务记录证明",
            detail={"编号": certificate.number})  # fmt: skip
     response = HttpResponse(pdf, content_type="application/pdf")

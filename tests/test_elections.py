@@ -9,6 +9,7 @@ from django.db import connection, models
 from django.urls import reverse
 
 from loudong.accounts.models import AuditEntry, Grant, Role
+from loudong.groups.elections.record import proposal
 from loudong.groups.models import BuildingGroup, Candidate, Election, Elector
 from loudong.registry.models import Member, Resident, Stairwell
 
@@ -90,9 +91,9 @@ def test_admin_opens_an_election_and_the_platform_proposes_three_names_with_reas
     reasons = proposed[0].reasons
     assert any(r.startswith("入党") and r.endswith("年") for r in reasons)
     assert "已退休，平时时间较充裕" in reasons
-    assert "会议记录尚未启用，参会次数暂按 0 计" in reasons
+    assert "近一年党小组没有记录会议" in reasons  # no meetings recorded: said so, not a zero
     page = client.get(url("detail", election.pk)).content.decode()
-    assert "建议名单" in page and "会议记录尚未启用" in page
+    assert "建议名单" in page and "近一年党小组没有记录会议" in page and "会议记录尚未启用" not in page
     assert AuditEntry.objects.filter(object_type="election", action="create").exists()
 
 
@@ -391,3 +392,36 @@ def test_the_proposed_list_counts_requests_resolved_and_residents_satisfied(five
     li = candidate(election, five.li)
     assert "办结点单 4 件，居民评价满意 3 次" in li.reasons
     assert li.proposed
+
+
+def test_the_proposed_list_counts_the_group_meetings_each_member_attended_in_the_past_year(five, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from loudong.community_life.meetings import actions as meetings
+
+    def meeting(days_ago: float, *people: Member, group: BuildingGroup | None = five.group) -> None:
+        held = timezone.now() - timedelta(days=days_ago)
+        m = meetings.create_meeting(five.community, by=five.admin, title="楼道堆物怎么清", held_at=held, group=group)
+        meetings.set_attendance(m, by=five.admin, residents=[p.resident for p in people], guests=["物业王经理"])
+
+    meeting(10, five.zhao, five.sun)
+    meeting(40, five.zhao)
+    meeting(100, five.zhao, five.li)
+    meeting(400, five.sun, five.li)  # more than a year ago: not counted
+    meeting(-3, five.li)  # planned for next week: not held yet
+    meeting(5, five.li, group=None)  # a meeting of the whole community, not of the group
+
+    ranked = {member: (points, reasons) for member, points, reasons, _ in proposal(five.group, "leader")}
+    assert "近一年党小组开会 3 次，参加 3 次" in ranked[five.zhao][1]
+    assert "近一年党小组开会 3 次，参加 1 次" in ranked[five.sun][1]
+    assert "近一年党小组开会 3 次，参加 1 次" in ranked[five.li][1]
+    # The same years and work otherwise: two points a meeting.
+    assert ranked[five.zhao][0] - ranked[five.sun][0] == 4 and ranked[five.sun][0] == ranked[five.li][0]
+
+    client = login(five.admin)
+    election = open_election(client, five.group)
+    assert candidate(election, five.zhao).proposed  # attending put 赵敏 on the list, after 刘光前
+    page = client.get(url("detail", election.pk)).content.decode()
+    assert "近一年党小组开会 3 次，参加 3 次" in page and "会议记录尚未启用" not in page

@@ -4,7 +4,9 @@ the viewer may see). Periods are Shanghai dates, both ends included.
 - meetings held: meetings whose time falls in the period and has already come (a planned meeting
   is not held yet);
 - tasks: follow-up tasks due in the period; done = marked done (on time or late); overdue = still
-  open after their due date, as of today.
+  open after their due date, as of today;
+- a member's attendance: their group's meetings held in the period and the ones they came to (the
+  provider registered with the elections' 建议名单, see apps.py).
 """
 
 from datetime import date, datetime, time, timedelta
@@ -13,7 +15,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from loudong.community_life.meetings.models import FollowUpTask, Meeting
+from loudong.groups.elections.attendance import MeetingTally
 from loudong.lib.workdays import SHANGHAI
+from loudong.registry.models import Member
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -25,6 +29,14 @@ def held_meetings(community_ids: list[int], start: date, end: date) -> QuerySet[
     begin, stop = _bounds(start, end)
     return Meeting.objects.filter(community_id__in_ids=community_ids, held_at__gte=begin, held_at__lt=stop,
                                   held_at__lte=timezone.now())
+
+
+def group_attendance(member: Member, start: date, end: date) -> MeetingTally:
+    """The meetings of the member's group held in the period, and how many of them the member attended."""
+    if member.group_id is None:
+        return MeetingTally(0, 0)
+    held = held_meetings([member.community_id], start, end).filter(group_id=member.group_id)
+    return MeetingTally(held.count(), held.filter(attendance__resident_id=member.resident_id).count())
 
 
 def meetings_held(community_ids: list[int], start: date, end: date) -> int:

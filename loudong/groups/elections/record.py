@@ -1,24 +1,27 @@
 """建议名单: which members the platform proposes for an office, and why, read from the record.
 
 `candidate_record` gathers what the record holds about one member (years in the party, retired or
-working, hosting a 红色议事厅, requests resolved and residents' 满意 ratings); `score` turns it
-into points and the plain-language reasons shown beside each name. Meetings are not recorded on
-the platform yet: they count as nothing, and the reason says so, so nobody reads a zero as a
+working, hosting a 红色议事厅, the group meetings of the past year they attended, requests resolved
+and residents' 满意 ratings); `score` turns it into points and the plain-language reasons shown
+beside each name. Attendance comes from the meetings app through `attendance.meeting_tally`; a
+group that recorded no meetings in the year is said to have none, so nobody reads a zero as a
 judgement.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from loudong.groups.elections.attendance import MeetingTally, meeting_tally
 from loudong.groups.models import BuildingGroup, Election, Venue
 from loudong.registry.models import Member
 from loudong.tickets.models import Request, Status
 
 PROPOSED = 3  # names on the 建议名单
 YEARS_CAP = 40
+ATTENDANCE_DAYS = 365  # the meetings that count: those of the year before the proposal
 
 
 @dataclass(frozen=True)
@@ -26,18 +29,17 @@ class CandidateRecord:
     years_as_member: int | None  # None: 入党日期 not recorded
     retired: bool | None  # None: 在职/退休 not recorded
     venue_host: bool
-    meetings_attended: int
-    meetings_recorded: bool  # False until meetings are recorded on the platform
+    meetings: MeetingTally | None  # the past year's group meetings; None: meetings are not recorded
     requests_resolved: int
     satisfied_ratings: int
 
 
 def candidate_record(member: Member, on: date | None = None) -> CandidateRecord:
     """The record as of `on` (today by default; the demo's past elections pass their own day)."""
+    today = on or timezone.localdate()
     joined = member.joined_on
     years = None
     if joined:
-        today = on or timezone.localdate()
         years = today.year - joined.year - ((today.month, today.day) < (joined.month, joined.day))
     retired = None
     if member.employment:
@@ -51,8 +53,7 @@ def candidate_record(member: Member, on: date | None = None) -> CandidateRecord:
         years_as_member=years,
         retired=retired,
         venue_host=hosts,
-        meetings_attended=0,
-        meetings_recorded=False,
+        meetings=meeting_tally(member, today - timedelta(days=ATTENDANCE_DAYS - 1), today),
         requests_resolved=resolved,
         satisfied_ratings=satisfied,
     )
@@ -87,11 +88,14 @@ def score(record: CandidateRecord) -> tuple[float, list[str]]:
     if record.venue_host:
         points += 15
         reasons.append("家中设有红色议事厅")
-    if record.meetings_recorded:
-        points += 2 * record.meetings_attended
-        reasons.append(f"参加党小组会议 {record.meetings_attended} 次")
-    else:
+    meetings = record.meetings
+    if meetings is None:
         reasons.append("会议记录尚未启用，参会次数暂按 0 计")
+    elif meetings.held == 0:
+        reasons.append("近一年党小组没有记录会议")
+    else:
+        points += 2 * meetings.attended
+        reasons.append(f"近一年党小组开会 {meetings.held} 次，参加 {meetings.attended} 次")
     points += 3 * record.requests_resolved + 2 * record.satisfied_ratings
     reasons.append(f"办结点单 {record.requests_resolved} 件，居民评价满意 {record.satisfied_ratings} 次")
     return points, reasons

@@ -279,6 +279,18 @@ def test_transition_on_a_request_out_of_sight_is_404(world, as_user, lamp):
     assert Request.objects.get().status == "submitted"
 
 
+def test_an_errand_resolved_without_minutes_is_409_and_stays_open(world, as_user, lamp):
+    actions.dispatch(lamp, world.wang_member, by=world.leader)
+    actions.accept(lamp, by=world.volunteer)
+    response = as_user(world.volunteer).post(f"/requests/{lamp.pk}/resolve",
+                                             {"resolution": "offline", "reply": "换了新灯泡"})
+    assert response.status_code == 409 and "线下跑腿请填写用了多少分钟" in response.json()["detail"]
+    assert Request.objects.get().status == "accepted"
+    answered = as_user(world.volunteer).post(f"/requests/{lamp.pk}/resolve",
+                                             {"resolution": "online", "reply": "已告知物业电话"})
+    assert answered.status_code == 200 and answered.json()["time_spent_minutes"] is None
+
+
 def test_bad_body_is_422_in_chinese(world, as_user, lamp):
     response = as_user(world.leader).post(f"/requests/{lamp.pk}/resolve", {"resolution": "magic"})
     assert response.status_code == 422 and response.json()["detail"].startswith("请求参数不正确")

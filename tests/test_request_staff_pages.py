@@ -127,6 +127,21 @@ def test_a_form_error_keeps_what_was_typed(world, login):
     assert response.status_code == 400 and "请填写原因" in response.content.decode()
 
 
+def test_a_volunteer_resolving_an_errand_without_minutes_is_told_to_fill_them_in(world, login):
+    req = place(world)
+    actions.dispatch(req, world.wang_member, by=world.leader)
+    actions.accept(req, by=world.volunteer)
+    client = login(world.volunteer)
+    assert "线下跑腿必填" in client.get(f"{BASE}{req.pk}/resolve/").content.decode()
+    response = client.post(f"{BASE}{req.pk}/resolve/", {"resolution": "offline", "reply": "换了灯泡", "minutes": ""})
+    page = response.content.decode()
+    assert response.status_code == 400 and "线下跑腿请填写用了多少分钟" in page and "换了灯泡" in page
+    req.refresh_from_db()
+    assert req.status == Status.ACCEPTED
+    response = client.post(f"{BASE}{req.pk}/resolve/", {"resolution": "online", "reply": "已电话告知报修电话"})
+    assert response.status_code == 302
+
+
 def test_the_request_page_offers_only_the_allowed_actions(world, login):
     req = place(world)
     actions.dispatch(req, world.wang_member, by=world.leader)

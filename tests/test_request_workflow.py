@@ -184,6 +184,20 @@ def test_volunteer_resolves_an_offline_errand_with_minutes_spent(w):
     assert (req.resolution, req.time_spent_minutes) == ("offline", 40)
 
 
+@pytest.mark.parametrize("minutes", [None, 0])
+def test_an_offline_errand_without_minutes_is_refused_since_hours_come_from_them(w, minutes):
+    req = accepted(w, category_code="hardship", description="帮忙去药店买降压药")
+    refused(lambda: actions.resolve(req, by=w.volunteer, resolution="offline", reply="买好了", minutes=minutes),
+            req, "线下跑腿请填写用了多少分钟", "志愿服务时长")
+    assert req.status == Status.ACCEPTED
+
+
+def test_an_online_answer_needs_no_minutes(w):
+    req = accepted(w)
+    actions.resolve(req, by=w.volunteer, resolution="online", reply="带身份证到社区办理")
+    assert (req.status, req.time_spent_minutes) == (Status.RESOLVED, None)
+
+
 def test_resident_confirms_and_rates_which_closes_it(w):
     req = accepted(w)
     refused(lambda: actions.confirm(req, "satisfied"), req, "不能评价")

@@ -70,7 +70,7 @@ class ResolveForm(forms.Form):
                                    error_messages=_required("请选择线上答疑还是线下跑腿"))
     reply = forms.CharField(label="答复内容 / 做了什么", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
                             error_messages=_required("请写下答复内容或做了什么"))
-    minutes = forms.IntegerField(label="用了多少分钟（跑腿时填）", required=False, min_value=0, max_value=1440,
+    minutes = forms.IntegerField(label="用了多少分钟（线下跑腿必填）", required=False, min_value=0, max_value=1440,
                                  error_messages={"min_value": "用时不能小于 0", "max_value": "用时不能超过 1440 分钟",
                                                  "invalid": "用时请填数字"})
     photos = PhotosField(label="照片（可选，最多 3 张）", required=False)

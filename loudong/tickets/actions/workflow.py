@@ -111,6 +111,10 @@ def resolve(req: Request, *, by: User, resolution: str, reply: str = "", minutes
     reply = require_text(reply, what)
     if minutes is not None and not 0 <= minutes <= MAX_MINUTES:
         raise TransitionError("用时请填 0 到 1440 分钟之间的数。")
+    # A volunteer's errand is counted in their service hours by these minutes (loudong.hours); an
+    # escalated request the community itself resolves is no volunteer's service.
+    if resolution == Request.Resolution.OFFLINE and locked.status != Status.ESCALATED and not minutes:
+        raise TransitionError("线下跑腿请填写用了多少分钟（至少 1 分钟），志愿服务时长按它计算。")
     photos = list(photos)
     if len(photos) > MAX_DONE_PHOTOS:
         raise TransitionError(f"最多上传 {MAX_DONE_PHOTOS} 张照片。")

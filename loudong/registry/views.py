@@ -12,6 +12,7 @@ from loudong.accounts.access import community_for, overseen_communities
 from loudong.accounts.menu import menu_for
 from loudong.accounts.models import Role, User
 from loudong.groups.models import BuildingGroup
+from loudong.registry import home
 from loudong.registry.models import Building, CareTag, Community, Household, Member, Resident, Stairwell
 from loudong.registry.views_common import (
     PEOPLE_ROLES,
@@ -47,6 +48,7 @@ def community_home(request: HttpRequest, code: str) -> HttpResponse:
     context["my_groups"] = [group_card(user, community, group) for group in my_groups(user, community)]
     if Role.RESIDENT in roles:
         context["my_home"] = home_card(user, community)
+    context["sections"] = home.sections_for(request, community, roles)
     return render(request, "registry/community.html", context)
 
 
@@ -121,19 +123,14 @@ def group_card(user: User, community: Community, group: BuildingGroup) -> dict:
 
 
 def home_card(user: User, community: Community) -> dict:
-    """我的家: the user's household and its people, and the group that serves their stairwell."""
-    own = (
-        visible_residents(user, community)
-        .filter(pk=user.resident_id)
-        .select_related("household__stairwell__building", "household__stairwell__group__leader__resident")
-        .first()
-    )
+    """我的家: the user's household and its people (the group serving it: the requests' section)."""
+    own = visible_residents(user, community).filter(pk=user.resident_id).select_related(
+        "household__stairwell__building").first()
     if own is None:
         return {"resident": None}
     household = own.household
     people = visible_residents(user, community).filter(household=household) if household else [own]
-    group = household.stairwell.group if household else None
-    return {"resident": own, "household": household, "people": people, "group": group}
+    return {"resident": own, "household": household, "people": people}
 
 
 @login_required

@@ -35,11 +35,16 @@ def member_url(member: Member) -> str:
     return f"{settings.PUBLIC_URL}/ask/m/{member.pk}/"
 
 
+def published_phone(member: Member) -> str:
+    """The phone the notice board shows in full: only with the member's consent; '' without it."""
+    return member.resident.phone if member.publish_phone else ""
+
+
 def printed_phone(member: Member) -> str:
     phone = member.resident.phone
     if not phone:
         return ""
-    return phone if member.publish_phone else mask_phone(phone)
+    return published_phone(member) or mask_phone(phone)
 
 
 def role_of(member: Member, group: BuildingGroup) -> str:

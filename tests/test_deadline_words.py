@@ -88,11 +88,13 @@ def test_open311_notice_says_the_deadline_as_the_pages_do(world, client):
     assert row["service_notice"].endswith("规定办结时间 2026年12月10日 24:00")
 
 
-def test_the_residents_sms_about_an_extension_names_the_new_deadline_in_the_same_words(world):
+def test_the_messages_about_an_extension_name_the_new_deadline_in_the_same_words(world):
     req = placed_monday(world)
     actions.extend(req, by=world.leader, reason="要等社保局回复", new_due_at=at(2026, 12, 16), now=at(2026, 12, 8))
     sms = OutboxMessage.objects.get(channel=OutboxMessage.Channel.SMS, title__contains="延长")
     assert "办理期限延长至 2026年12月15日 24:00" in sms.title
+    volunteer = OutboxMessage.objects.get(user=world.volunteer, title__contains="已延期")
+    assert volunteer.body == "新的期限：2026年12月15日 24:00。原因：要等社保局回复"
 
 
 def test_a_volunteer_told_how_far_they_may_extend_reads_the_same_day(world):

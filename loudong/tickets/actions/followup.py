@@ -145,10 +145,11 @@ def extend(req: Request, *, by: User, reason: str, new_due_at: datetime, now: da
     locked.save()
     record(locked, "extended", by=by, at=now, note=reason, before=before.isoformat(),
            after=new_due_at.isoformat())
+    news = f"新的期限：{locked.due_label}。原因：{reason}"
     if dispatcher:
-        tell_assignee(locked, "点单已延期", reason)
+        tell_assignee(locked, "点单已延期", news)
     else:
-        tell_staff(leaders_of(locked), locked, "志愿者延期了点单", reason)
+        tell_staff(leaders_of(locked), locked, "志愿者延期了点单", news)
     tell_resident(locked, f"办理期限延长至 {locked.due_label}，原因：{reason}。详情：")
     return sync(req, locked)
 

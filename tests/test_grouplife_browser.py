@@ -60,7 +60,7 @@ def test_admin_runs_an_election_from_the_phone_and_a_member_votes(live_server, p
     page.get_by_role("button", name="发起选举").click()
     expect(page.locator(".messages")).to_contain_text("平台已给出建议名单")
     expect(page.get_by_role("main")).to_contain_text("建议名单")
-    expect(page.get_by_role("main")).to_contain_text("会议记录尚未启用")
+    expect(page.get_by_role("main")).to_contain_text("近一年党小组没有记录会议")
     fits_the_phone(page)
     page.get_by_role("button", name="开始投票").click()
     expect(page.locator("#stage")).to_have_text("投票中")

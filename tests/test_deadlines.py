@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.core.management import call_command
 
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.notify.models import OutboxMessage
 from loudong.tickets import actions, deadlines
 from loudong.tickets.actions import TransitionError

@@ -13,7 +13,7 @@ from loudong.hours.figures import hours_total
 from loudong.hours.ledger import ledger, minutes_by_member, source_records
 from loudong.hours.models import Correction
 from loudong.hours.records import ServiceRecord
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.registry.models import Member, Resident
 from loudong.tickets import actions as tickets
 from loudong.tickets.hours_source import service_records

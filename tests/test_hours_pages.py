@@ -16,7 +16,7 @@ from test_hours import MARCH, errand
 from loudong.accounts.models import AuditEntry, Role
 from loudong.hours import actions
 from loudong.hours.models import Certificate, Correction
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.registry.models import Member, Resident
 
 MARCH_Q = "?start=2026-03-01&end=2026-03-31"

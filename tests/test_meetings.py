@@ -14,7 +14,7 @@ from loudong.accounts.models import AuditEntry, Role
 from loudong.community_life.meetings import actions
 from loudong.community_life.meetings.models import Attendance, FollowUpTask, Meeting
 from loudong.groups.models import BuildingGroup, Venue
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.registry.models import Member, Resident
 from loudong.tickets.models import Request
 

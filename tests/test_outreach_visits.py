@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from loudong.accounts.models import AuditEntry
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.outreach import actions
 from loudong.outreach.figures import visit_coverage, visits_in
 from loudong.outreach.hours_source import service_records

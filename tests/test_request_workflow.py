@@ -8,7 +8,7 @@ from conftest import make_user
 
 from loudong.accounts.models import Role
 from loudong.groups.models import BuildingGroup
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.notify.models import OutboxMessage
 from loudong.registry.models import Building, Member, Resident
 from loudong.tickets import actions

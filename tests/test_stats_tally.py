@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from test_stats_figures import NOW, at, build_history, handled, place, resolved
 
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.stats import tally
 from loudong.stats.compute import (
     AREA_DIMENSIONS,

@@ -33,7 +33,7 @@ from loudong.demo.request_texts import (
     REJECT_REASONS,
 )
 from loudong.groups.models import BuildingGroup
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.notify.models import Notification, OutboxMessage
 from loudong.registry.models import Member, Resident
 from loudong.tickets import actions

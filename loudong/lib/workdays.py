@@ -18,11 +18,11 @@ counted, and a limit ends at the end of its last day):
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from loudong.lib.shanghai import SHANGHAI, local
+
 DAY = timedelta(days=1)
 # A year of rest days in a row does not exist; this bounds the loops against bad overrides.
 MAX_SCAN_DAYS = 3660
@@ -46,13 +46,6 @@ def _national_workday(day: date) -> bool:
         # The library only knows the years the State Council has published; before that (or for a year
         # not yet announced) Monday to Friday is the best honest guess, and admins can override days.
         return day.weekday() < 5
-
-
-def local(moment: datetime) -> datetime:
-    """The moment in Shanghai time; naive values are taken as Shanghai time."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=SHANGHAI)
-    return moment.astimezone(SHANGHAI)
 
 
 def _midnight(day: date) -> datetime:

@@ -4,11 +4,11 @@ its audit trail, so it never carries a full value."""
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
 
+from loudong.lib.shanghai import SHANGHAI
 from loudong.lib.xlsx import xlsx_bytes
 from loudong.registry.models import Member, Resident
 
@@ -97,7 +97,7 @@ def members_xlsx(members: QuerySet[Member]) -> tuple[bytes, int]:
 
 def xlsx_response(content: bytes, title: str) -> HttpResponse:
     """A download named like 居民名单-20250301-0930.xlsx (Shanghai time)."""
-    stamp = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d-%H%M")
+    stamp = datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M")
     name = f"{title}-{stamp}.xlsx"
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = (

@@ -21,7 +21,7 @@ from loudong.accounts.models import AuditEntry, Role, User
 from loudong.lib.identity import mask_phone
 from loudong.lib.pdf import html_to_pdf
 from loudong.lib.qr import qr_data_uri
-from loudong.lib.workdays import local
+from loudong.lib.shanghai import local
 from loudong.policy.models import current_rules
 from loudong.tickets.models import Request
 

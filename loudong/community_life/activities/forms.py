@@ -13,7 +13,7 @@ from loudong.community_life.activities.scope import creatable_groups, is_admin, 
 from loudong.groups.models import Venue
 from loudong.groups.views import open_venues
 from loudong.lib.identity import InvalidValue, normalize_phone
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.registry.models import Building, Community, Resident
 from loudong.tickets.forms_public import MultiplePhotoField, MultiplePhotoInput, clean_photo
 

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from loudong.community_life.meetings.models import FollowUpTask, Meeting
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:

@@ -22,7 +22,7 @@ from loudong.accounts.models import Role, User
 from loudong.groups.models import BuildingGroup
 from loudong.lib import workdays
 from loudong.lib.identity import InvalidValue, normalize_phone
-from loudong.lib.workdays import local
+from loudong.lib.shanghai import local
 from loudong.notify import outbox
 from loudong.policy.models import PolicyVersion
 from loudong.policy.rules import Rules

@@ -10,7 +10,7 @@ from conftest import make_user
 from loudong.accounts.models import Role
 from loudong.hours import actions
 from loudong.hours.figures import hours_total
-from loudong.hours.ledger import ledger, minutes_by_member, source_records
+from loudong.hours.ledger import ledger, source_records, total_by_member
 from loudong.hours.models import Correction
 from loudong.hours.records import ServiceRecord
 from loudong.lib.shanghai import SHANGHAI
@@ -171,7 +171,7 @@ def test_totals_count_distinct_volunteers_across_communities(w):
     errand(w, 20, MARCH, member=zhao_member, user=zhao_user)
     assert hours_total([w.community.pk, w.other.pk], date(2026, 3, 1), date(2026, 3, 31)) == (110, 2)
     lines = ledger([w.community.pk], date(2026, 3, 1), date(2026, 3, 31))
-    assert minutes_by_member(lines) == {w.wang_member.pk: 90, zhao_member.pk: 20}
+    assert total_by_member(lines) == {w.wang_member.pk: 90, zhao_member.pk: 20}
 
 
 def test_errands_visits_and_activities_each_count_once_and_a_visit_correction_replaces(w):

@@ -19,7 +19,7 @@ from loudong.accounts.models import AuditEntry, Role, User
 from loudong.groups.views import led_groups, own_member
 from loudong.hours import actions
 from loudong.hours.forms import ChangeForm, DecisionForm, MissingForm, Period, PeriodForm, period_of, presets
-from loudong.hours.ledger import Line, ledger, minutes_by_member
+from loudong.hours.ledger import Line, ledger, total_by_member
 from loudong.hours.models import Certificate, Correction, hours_text
 from loudong.registry.models import Community, Member
 
@@ -131,7 +131,7 @@ def team(request: HttpRequest, code: str) -> HttpResponse:
     context = {"community": community, **period_context(request)}
     period: Period = context["period"]
     members = list(scoped_members(request.user, community).order_by("resident__name_pinyin", "pk"))
-    totals = minutes_by_member(ledger([community.pk], period.start, period.end, [m.pk for m in members]))
+    totals = total_by_member(ledger([community.pk], period.start, period.end, [m.pk for m in members]))
     rows = [(m, hours_text(totals.get(m.pk, 0))) for m in members]
     minutes = sum(totals.values())
     context.update({

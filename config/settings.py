@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "loudong.lib",
     "loudong.accounts",
     "loudong.registry",
     "loudong.groups",

@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Sum
 
 from loudong.hours.ledger import Key, approved_corrections
-from loudong.hours.sources import sources
+from loudong.hours.sources import minutes_by_member, sources
 
 
 def hours_total(community_ids: list[int], start: date, end: date,
@@ -23,7 +23,7 @@ def hours_total(community_ids: list[int], start: date, end: date,
     ids = list(community_ids)
     totals: Counter[int] = Counter()
     for module in sources():
-        totals.update(module.minutes_by_member(ids, start, end, members))
+        totals.update(minutes_by_member(module, ids, start, end, members))
     changes, manual = approved_corrections(ids, start, end, members)
     for module in sources():
         wanted = {key[1] for key in changes if key[0] == module.SOURCE}

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from loudong.accounts.models import Role, User
 from loudong.notify import outbox
-from loudong.stats import tally
+from loudong.tickets.hooks import finished_request_changed
 from loudong.tickets.models import OPEN, Request, RequestEvent, Status
 
 RESIDENT_LABEL = "居民"
@@ -114,7 +114,7 @@ def actor_label(user: User | None) -> str:
 def record(req: Request, kind: str, *, by: User | None, at: datetime, from_status: str = "",
            note: str = "", label: str | None = None, **data: Any) -> RequestEvent:
     if req.status not in OPEN or from_status not in ("", *OPEN):
-        tally.mark(req)  # a finished request changed, or stopped being finished: its tallies are stale
+        finished_request_changed.send(req)  # a finished request changed, or stopped being finished
     return RequestEvent.objects.create(
         request=req, kind=kind, at=at, actor=by, actor_label=label if label is not None else actor_label(by),
         from_status=from_status, to_status=req.status if from_status else "", note=note, data=data,

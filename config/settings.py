@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "loudong.stats",
     "loudong.demo",
     "loudong.api",
+    "loudong.worker",
 ]
 
 MIDDLEWARE = [

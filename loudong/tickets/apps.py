@@ -6,6 +6,9 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         from loudong.hours.sources import register_source
-        from loudong.tickets import hours_source
+        from loudong.tickets import hours_source, intake, tasks
+        from loudong.worker import jobs
 
         register_source(hours_source)
+        jobs.register("intake", intake.drain_job, every=jobs.ROUND)
+        jobs.register("deadlines", tasks.sweep_job, every=jobs.MINUTE)

@@ -274,6 +274,11 @@ def _mark_failed(rows: list[Intake], errors: dict[int, str]) -> None:
             )
 
 
+def drain_job() -> str:
+    drain()
+    return ""
+
+
 def drain(limit: int | None = None) -> int:
     """Place every intake row that is due, BATCH at a time; how many became requests."""
     done = 0

@@ -57,6 +57,11 @@ def _fail(job: ImportJob, message: str) -> None:
     )
 
 
+def fail_stalled_job() -> str:
+    stalled = fail_stalled()
+    return f"中断的名册导入 {stalled} 个已标记为失败" if stalled else ""
+
+
 def fail_stalled(now: datetime | None = None) -> int:
     """Mark failed the running imports whose process is gone (no heartbeat for STALLED_AFTER), so
     the page stops showing progress forever and says to upload again; remove their uploads."""

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from loudong.accounts.ratelimit import rate_limited
 from loudong.api.idempotency import Owner, guarded
 from loudong.api.models import ApiKey
 from loudong.api.open311_format import (
@@ -33,7 +34,6 @@ from loudong.api.open311_format import (
     service_notice,
 )
 from loudong.api.open311_input import contact_name, kind_of, locate, requests_filter
-from loudong.lib.ratelimit import rate_limited
 from loudong.policy.models import PolicyVersion, current_rules
 from loudong.registry.models import Community
 from loudong.tickets import actions

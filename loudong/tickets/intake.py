@@ -26,8 +26,8 @@ from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
+from loudong.accounts import ratelimit
 from loudong.accounts.models import Grant, Role, User
-from loudong.lib import ratelimit
 from loudong.notify import outbox
 from loudong.registry.models import Building, Community, Household, Member, Resident, Stairwell
 from loudong.tickets.actions import placing

@@ -18,9 +18,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from loudong.accounts.ratelimit import check_rate, client_address, too_many
 from loudong.groups.models import BuildingGroup
 from loudong.lib.identity import InvalidValue, normalize_phone
-from loudong.lib.ratelimit import check_rate, client_address, too_many
 from loudong.registry.models import Building, Member, Stairwell
 from loudong.tickets import actions, intake
 from loudong.tickets.actions.placing import fetch, rules_for, table

@@ -12,10 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from loudong.accounts import ratelimit
 from loudong.community_life.activities import actions
 from loudong.community_life.activities.forms import SignInForm, seconds_since, start_token
 from loudong.community_life.activities.models import Activity
-from loudong.lib import ratelimit
 from loudong.registry.models import Building
 
 COOKIE_DAYS = 3

@@ -28,7 +28,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from loudong.api.models import RateCounter
+from loudong.accounts.models import RateCounter
 
 DEFAULTS: dict[str, tuple[int, int]] = {
     "ask_client": (10, 3600),  # public form: one phone or one address, per hour

@@ -9,7 +9,6 @@ import re
 from django import forms
 from django.db.models import QuerySet
 
-from loudong.groups.models import BuildingGroup
 from loudong.lib.identity import (
     InvalidValue,
     birth_date_from_id,
@@ -28,6 +27,7 @@ from loudong.registry.models import (
     ResidentQuerySet,
     ServiceItem,
     Stairwell,
+    groups_of,
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -100,7 +100,7 @@ class MemberFilterForm(forms.Form):
 
     def __init__(self, data: object, *, community: Community) -> None:
         super().__init__(data)
-        groups = BuildingGroup.objects.filter(community=community)
+        groups = groups_of(community)
         self.fields["group"].choices = [("", "全部"), ("any", "已编入党小组"), ("none", "未编入党小组")] + [
             (str(g.pk), g.name) for g in groups
         ]
@@ -295,7 +295,7 @@ class MemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.community = community
         self.fields["service_items"].queryset = ServiceItem.objects.filter(community=community)
-        self.fields["group"].queryset = BuildingGroup.objects.filter(community=community)
+        self.fields["group"].queryset = self.fields["group"].queryset.filter(community=community)
         self.fields["group"].empty_label = "暂未编入党小组"
         self.fields["employment"].choices = [("", "未填")] + Member.Employment.choices
 

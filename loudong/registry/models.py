@@ -4,7 +4,7 @@ Every row below the community carries `community` so any query can be scoped wit
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from loudong.lib.identity import mask_id_number, mask_phone
@@ -293,3 +293,9 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+def groups_of(community: Community) -> QuerySet:
+    """The community's building groups, reached through the registry's own foreign key: groups sit
+    above the registry, which names them only by that relation (stairwells and members point to them)."""
+    return Stairwell._meta.get_field("group").related_model.objects.filter(community=community)

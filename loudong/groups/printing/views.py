@@ -177,4 +177,4 @@ def my_consent(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, "您已撤回同意：以后打印的公示栏和联系卡上，您的电话会隐去中间四位")
     if member.group_id:
         return redirect("elections:group", code=community.code, pk=member.group_id)
-    return redirect("registry:community", code=community.code)
+    return redirect("community", code=community.code)

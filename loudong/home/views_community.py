@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from loudong.accounts.access import community_for, overseen_communities
-from loudong.accounts.menu import menu_for
 from loudong.accounts.models import Role, User
 from loudong.groups.models import BuildingGroup
+from loudong.home.menu import menu_for
 from loudong.registry.models import Building, CareTag, Community, Household, Member, Resident, Stairwell
 from loudong.registry.views_common import (
     PEOPLE_ROLES,
@@ -47,7 +47,7 @@ def community_home(request: HttpRequest, code: str) -> HttpResponse:
     context["my_groups"] = [group_card(user, community, group) for group in my_groups(user, community)]
     if Role.RESIDENT in roles:
         context["my_home"] = home_card(user, community)
-    return render(request, "registry/community.html", context)
+    return render(request, "home/community.html", context)
 
 
 def registry_figures(user: User, community: Community, *, whole: bool) -> list[Figure]:
@@ -157,4 +157,4 @@ def overview(request: HttpRequest) -> HttpResponse:
     }
     rows = [{"community": c, **{kind: per_kind[kind].get(c.pk, 0) for kind in counted}} for c in communities]
     totals = {kind: sum(row[kind] for row in rows) for kind in counted}
-    return render(request, "registry/overview.html", {"rows": rows, "totals": totals})
+    return render(request, "home/overview.html", {"rows": rows, "totals": totals})

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 
-from loudong.accounts.menu import primary_for
 from loudong.accounts.models import Role
+from loudong.home.menu import primary_for
 
 
 def navigation(request: HttpRequest) -> dict:

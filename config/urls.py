@@ -1,7 +1,7 @@
 from django.urls import include, path
 
-from loudong.accounts.views import audit_log
 from loudong.api.urls import api
+from loudong.home.views_audit import audit_log
 
 urlpatterns = [
     path("", include("loudong.home.urls")),

@@ -16,8 +16,7 @@ from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 
 from loudong.accounts import audit
-from loudong.accounts.access import community_for
-from loudong.accounts.models import AuditEntry, Role, User
+from loudong.accounts.models import AuditEntry, User
 from loudong.api.auth import BearerToken
 from loudong.api.errors import ErrorOut
 from loudong.api.idempotency import (
@@ -47,8 +46,10 @@ from loudong.api.request_schemas import (
     request_detail_out,
     request_out,
 )
+from loudong.registry.access import community_for
 from loudong.registry.models import Member, Resident
 from loudong.tickets import actions, intake
+from loudong.tickets.access import staff_community_id
 from loudong.tickets.actions import placing
 from loudong.tickets.actions.base import TransitionError, require_text, tracking_url
 from loudong.tickets.models import Intake, Request, RequestQuerySet
@@ -58,7 +59,6 @@ router = Router(auth=BearerToken(), tags=["点单"])
 ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 RELATED = ("community", "building", "stairwell", "group", "assignee__resident")
 ACTED = {200: RequestDetailOut, **ERRORS}
-STAFF_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
 # A request is a few lines of text; anything far larger is a mistake or an attack.
 MAX_BODY_BYTES = 64 * 1024
 TOO_LARGE = "请求内容太大（最多 64 KB）"
@@ -202,7 +202,7 @@ def checked(user: User, body: RequestIn) -> int | Status:
     """Every check placing the request makes, before anything is written: the community (a staff
     role in it, else 404 as if it did not exist), then 422 for a reference that is not there and 409
     for what placing refuses. The community's id when all hold."""
-    community = intake.staff_community(user.pk, body.community)
+    community = staff_community_id(user.pk, body.community)
     if community is None:
         raise Http404
     if placing.rules_for(community).category(body.category_code) is None:

@@ -8,19 +8,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from loudong.accounts.access import community_for, overseen_communities
+from loudong.accounts.access import PEOPLE_ROLES
 from loudong.accounts.models import Role, User
 from loudong.groups.models import BuildingGroup
 from loudong.home.menu import menu_for
-from loudong.registry.models import Building, CareTag, Community, Household, Member, Resident, Stairwell
-from loudong.registry.views_common import (
-    PEOPLE_ROLES,
+from loudong.registry.access import (
+    community_for,
+    overseen_communities,
     visible_buildings,
     visible_households,
     visible_members,
     visible_residents,
     visible_stairwells,
 )
+from loudong.registry.models import Building, CareTag, Community, Household, Member, Resident, Stairwell
 from loudong.registry.views_places import site_plan
 
 HOME_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER, Role.RESIDENT}

@@ -8,35 +8,20 @@ no positions, no ranking.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from loudong.accounts.access import community_for
+from loudong.accounts.access import is_admin
 from loudong.accounts.audit import record
-from loudong.accounts.models import AuditEntry, Role, User
-from loudong.groups.views import led_groups, own_member
+from loudong.accounts.models import AuditEntry
 from loudong.hours import actions
+from loudong.hours.access import hours_community, may_oversee, scoped_members, team_community
 from loudong.hours.forms import ChangeForm, DecisionForm, MissingForm, Period, PeriodForm, period_of, presets
 from loudong.hours.ledger import Line, ledger, total_by_member
 from loudong.hours.models import Certificate, Correction, hours_text
+from loudong.registry.access import own_member
 from loudong.registry.models import Community, Member
-
-HOURS_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
-STAFF_ROLES = {Role.ADMIN, Role.LEADER}
-
-
-def is_admin(user: User, community: Community) -> bool:
-    return Role.ADMIN in user.roles_in(community.pk)
-
-
-def scoped_members(user: User, community: Community) -> QuerySet[Member]:
-    """Members whose hours this user oversees: all for the admin, the led groups' for a leader."""
-    members = Member.objects.filter(community=community).select_related("resident", "group")
-    if is_admin(user, community):
-        return members
-    return members.filter(group__in=led_groups(user, community))
 
 
 def period_context(request: HttpRequest) -> dict:
@@ -53,10 +38,9 @@ def summary(lines: list[Line]) -> dict:
 @login_required
 def mine(request: HttpRequest, code: str) -> HttpResponse:
     """我的服务时长."""
-    community = community_for(request.user, code, HOURS_ROLES)
+    community = hours_community(request, code)
     member = own_member(request.user, community)
-    context = {"community": community, "member": member, "is_staff": bool(request.user.roles_in(community.pk)
-                                                                          & STAFF_ROLES)}
+    context = {"community": community, "member": member, "is_staff": may_oversee(request.user, community)}
     context.update(period_context(request))
     if member is not None:
         period: Period = context["period"]
@@ -88,7 +72,7 @@ def own_line(request: HttpRequest, community: Community, member: Member) -> Line
 @login_required
 def ask_change(request: HttpRequest, code: str) -> HttpResponse:
     """申请更正 one record: the new minutes and why."""
-    community = community_for(request.user, code, HOURS_ROLES)
+    community = hours_community(request, code)
     member = own_member(request.user, community)
     if member is None:
         raise Http404
@@ -108,7 +92,7 @@ def ask_change(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def ask_missing(request: HttpRequest, code: str) -> HttpResponse:
     """补录: service no source recorded."""
-    community = community_for(request.user, code, HOURS_ROLES)
+    community = hours_community(request, code)
     member = own_member(request.user, community)
     if member is None:
         raise Http404
@@ -127,7 +111,7 @@ def ask_missing(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def team(request: HttpRequest, code: str) -> HttpResponse:
     """The volunteers' totals for a period, sorted by name (a table of totals, not a ranking)."""
-    community = community_for(request.user, code, STAFF_ROLES)
+    community = team_community(request, code)
     context = {"community": community, **period_context(request)}
     period: Period = context["period"]
     members = list(scoped_members(request.user, community).order_by("resident__name_pinyin", "pk"))
@@ -145,7 +129,7 @@ def team(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def member_hours(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """One volunteer's records for a period, for their leader or the admin; issue a certificate."""
-    community = community_for(request.user, code, STAFF_ROLES)
+    community = team_community(request, code)
     member = get_object_or_404(scoped_members(request.user, community), pk=pk)
     context = {"community": community, "member": member, **period_context(request)}
     period: Period = context["period"]
@@ -162,7 +146,7 @@ def member_hours(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest, code: str) -> HttpResponse:
     """更正审核: the pending asks of the user's volunteers, then the latest decisions."""
-    community = community_for(request.user, code, STAFF_ROLES)
+    community = team_community(request, code)
     members = scoped_members(request.user, community).values("pk")
     scoped = Correction.objects.filter(community=community, member__in=members).select_related(
         "member__resident", "decided_by"
@@ -176,7 +160,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community = community_for(request.user, code, STAFF_ROLES)
+    community = team_community(request, code)
     members = scoped_members(request.user, community).values("pk")
     correction = get_object_or_404(Correction, community=community, member__in=members, pk=pk)
     approve = request.POST.get("decision") == "approve"

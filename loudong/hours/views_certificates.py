@@ -18,16 +18,15 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from loudong.accounts.access import community_for
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry
-from loudong.groups.views import own_member
 from loudong.hours import actions
+from loudong.hours.access import hours_community, scoped_members, team_community
 from loudong.hours.forms import PeriodForm
 from loudong.hours.models import Certificate, hours_text
-from loudong.hours.views import HOURS_ROLES, STAFF_ROLES, scoped_members
 from loudong.lib.pdf import html_to_pdf
 from loudong.lib.qr import qr_data_uri
+from loudong.registry.access import own_member
 
 
 def mask_name(name: str) -> str:
@@ -47,7 +46,7 @@ def verify_url(certificate: Certificate) -> str:
 @login_required
 @require_POST
 def issue(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community = community_for(request.user, code, STAFF_ROLES)
+    community = team_community(request, code)
     member = get_object_or_404(scoped_members(request.user, community), pk=pk)
     form = PeriodForm(request.POST)
     if not form.is_valid():
@@ -71,7 +70,7 @@ def issue(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 def certificate_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community = community_for(request.user, code, HOURS_ROLES)
+    community = hours_community(request, code)
     certificate = get_object_or_404(Certificate.objects.select_related("community", "member"), community=community,
                                     pk=pk)
     member = own_member(request.user, community)

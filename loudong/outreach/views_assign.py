@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from loudong.groups.access import led_groups
 from loudong.groups.models import BuildingGroup
 from loudong.outreach import actions
+from loudong.outreach.access import outreach_community
 from loudong.outreach.models import AssignmentDraft
-from loudong.outreach.scope import led_groups, outreach_community
 from loudong.registry.models import Community, Household
 
 

@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from loudong.outreach import actions
+from loudong.outreach.access import households_for, may_lead, outreach_community, serving_member, visits_for
 from loudong.outreach.forms import ToRequestForm, VisitForm
 from loudong.outreach.models import Visit
 from loudong.outreach.schedule import DueState, HouseholdDue, schedule
-from loudong.outreach.scope import households_for, may_lead, outreach_community, own_member, visits_for
 from loudong.policy.models import current_rules
 from loudong.registry.models import Community, Household, Resident
 from loudong.tickets.suggest.classify import guess_category
@@ -46,7 +46,7 @@ def state_counts(rows: list[HouseholdDue]) -> dict[str, int]:
 @login_required
 def mine(request: HttpRequest, code: str) -> HttpResponse:
     community = outreach_community(request, code)
-    member = own_member(request.user, community)
+    member = serving_member(request.user, community)
     rows = []
     recent = Visit.objects.none()
     if member is not None:
@@ -67,7 +67,7 @@ def _household_choices(request: HttpRequest, community: Community) -> list[House
 @login_required
 def visit_new(request: HttpRequest, code: str) -> HttpResponse:
     community = outreach_community(request, code)
-    member = own_member(request.user, community)
+    member = serving_member(request.user, community)
     if member is None:
         messages.error(request, "只有在档案里有党员记录的志愿者和组长才能记录走访。")
         return redirect("outreach:mine", code=code)
@@ -154,7 +154,7 @@ def household_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return render(request, "outreach/household.html", {
         "community": community, "household": household, "row": row, "residents": residents, "visits": visits,
         "volunteer": assignment.volunteer if assignment else None,
-        "may_log": own_member(request.user, community) is not None,
+        "may_log": serving_member(request.user, community) is not None,
     })
 
 

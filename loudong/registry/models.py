@@ -123,7 +123,7 @@ class ServiceItem(models.Model):
 
 class ResidentQuerySet(models.QuerySet):
     def visible_to(self, user: "models.Model") -> "ResidentQuerySet":
-        from loudong.accounts.access import resident_scope
+        from loudong.registry.access import resident_scope
 
         return self.filter(resident_scope(user))
 

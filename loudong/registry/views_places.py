@@ -7,16 +7,11 @@ from django.db.models import Count, Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from loudong.accounts.access import is_admin
 from loudong.accounts.models import User
+from loudong.registry.access import admin_community, people_community, visible_buildings, visible_residents
 from loudong.registry.forms import stairwells_of
 from loudong.registry.models import Building, Community, Household, Stairwell, groups_of
-from loudong.registry.views_common import (
-    admin_community,
-    is_admin,
-    people_community,
-    visible_buildings,
-    visible_residents,
-)
 
 # Distinct, calm colours for groups on the site plan; buildings no group serves are grey.
 PALETTE = ["#c0392b", "#2e86c1", "#28a745", "#d68910", "#8e44ad", "#16a085", "#b9770e", "#c2185b", "#34495e",

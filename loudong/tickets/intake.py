@@ -27,11 +27,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from loudong.accounts import ratelimit
-from loudong.accounts.models import Grant, Role, User
+from loudong.accounts.models import Role, User
 from loudong.notify import outbox
-from loudong.registry.models import Building, Community, Household, Member, Resident, Stairwell
+from loudong.registry.models import Building, Household, Member, Resident, Stairwell
 from loudong.tickets.actions import placing
-from loudong.tickets.actions.base import TransitionError
+from loudong.tickets.actions.base import (
+    TransitionError,
+)
 from loudong.tickets.actions.placing import fetch, table
 from loudong.tickets.forms_public import delete_drafts
 from loudong.tickets.models import Intake, Request
@@ -42,16 +44,6 @@ log = logging.getLogger(__name__)
 # 337-378 ms with 50 a batch and 198-220 ms with 20 (benchmarks/request_throughput.py --worker, one
 # run each on a shared machine).
 BATCH = 20
-
-
-def staff_community(user_id: int, code: str) -> int | None:
-    """The community `code` if the user is its admin, a leader or a volunteer in it."""
-    found = fetch(
-        f"SELECT c.id FROM {table(Grant)} g JOIN {table(Community)} c ON c.id = g.community_id "
-        f"WHERE g.user_id = %s AND c.code = %s AND g.role IN (%s, %s, %s) LIMIT 1",
-        [user_id, code, *sorted(placing.STAFF_ROLES)],
-    )
-    return found[0][0] if found else None
 
 
 # Checks before the write -----------------------------------------------------------------------

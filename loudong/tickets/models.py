@@ -56,23 +56,9 @@ class RequestQuerySet(models.QuerySet):
     def visible_to(self, user: "models.Model") -> "RequestQuerySet":
         """admin: the community; leader: the group's requests; volunteer: assigned to them or entered
         by them; resident account: their own. Overseers see roll-ups elsewhere, not requests."""
-        from loudong.accounts.models import Role
+        from loudong.tickets.access import request_scope  # the access rules import the models
 
-        if not user.is_authenticated:
-            return self.none()
-        scope = Q(pk__in=[])
-        for grant in user.grant_list():
-            if grant.role == Role.ADMIN:
-                scope |= Q(community_id=grant.community_id)
-            elif grant.role == Role.LEADER:
-                scope |= Q(group_id=grant.group_id)
-            elif grant.role == Role.VOLUNTEER:
-                scope |= Q(community_id=grant.community_id, created_by=user)
-                if user.resident_id:
-                    scope |= Q(community_id=grant.community_id, assignee__resident_id=user.resident_id)
-            elif grant.role == Role.RESIDENT and user.resident_id:
-                scope |= Q(community_id=grant.community_id, resident_id=user.resident_id)
-        return self.filter(scope)
+        return self.filter(request_scope(user))
 
     def open(self) -> "RequestQuerySet":
         return self.filter(status__among=OPEN)

@@ -13,8 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from loudong.accounts.access import community_for
 from loudong.accounts.models import User
+from loudong.registry.access import community_for
 from loudong.tickets import actions
 from loudong.tickets.forms_staff import ExtendForm, MergeForm, NoteForm, QuestionForm, ReasonForm, ResolveForm
 from loudong.tickets.models import FINAL, Request

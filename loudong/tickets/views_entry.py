@@ -11,16 +11,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from loudong.accounts import audit
-from loudong.accounts.access import community_for
+from loudong.accounts.access import STAFF_ROLES
 from loudong.accounts.models import AuditEntry, Role
 from loudong.lib.workdays import is_workday
 from loudong.policy.models import current_rules
+from loudong.registry.access import community_for
 from loudong.registry.models import Building, Community, Resident, Stairwell
 from loudong.tickets import actions
 from loudong.tickets.deadlines import overrides
 from loudong.tickets.forms_staff import EntryForm, OverrideForm
 from loudong.tickets.models import CalendarOverride
-from loudong.tickets.views_staff import STAFF_ROLES
 
 SEARCH_LIMIT = 10
 CALENDAR_AHEAD_DAYS = 120

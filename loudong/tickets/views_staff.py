@@ -17,15 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from loudong.accounts.access import community_for
+from loudong.accounts.access import STAFF_ROLES
 from loudong.accounts.models import Role, User
+from loudong.registry.access import community_for
 from loudong.registry.models import Community, Member
 from loudong.tickets import actions
 from loudong.tickets.deadlines import overrides, time_left_words
 from loudong.tickets.models import OPEN, RUNNING, Intake, Request, Status
 from loudong.tickets.suggest import classify, duplicates, rank
 
-STAFF_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
 DISPATCH_ROLES = {Role.ADMIN, Role.LEADER}
 PER_PAGE = 30
 SUGGESTED_ON_QUEUE = PER_PAGE  # the suggestions are read for a whole page at once

@@ -17,10 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from loudong.community_life.activities import actions
-from loudong.community_life.activities.figures import people_covered
-from loudong.community_life.activities.forms import ActivityForm, PhotoForm, type_from
-from loudong.community_life.activities.models import MAX_PHOTOS, Activity, ActivityPhoto
-from loudong.community_life.activities.scope import (
+from loudong.community_life.activities.access import (
     may_create,
     may_edit,
     may_see_names,
@@ -30,6 +27,9 @@ from loudong.community_life.activities.scope import (
     staff_community,
     visible_activities,
 )
+from loudong.community_life.activities.figures import people_covered
+from loudong.community_life.activities.forms import ActivityForm, PhotoForm, type_from
+from loudong.community_life.activities.models import MAX_PHOTOS, Activity, ActivityPhoto
 from loudong.lib.pdf import html_to_pdf
 from loudong.lib.qr import qr_data_uri, qr_svg
 from loudong.registry.models import Resident

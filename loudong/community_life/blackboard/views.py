@@ -12,14 +12,13 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from loudong.accounts.access import community_for
 from loudong.accounts.models import Role
 from loudong.community_life.blackboard import actions
 from loudong.community_life.blackboard.forms import HideForm, NoteForm, NoteTextForm
 from loudong.community_life.blackboard.models import Note
-from loudong.groups.views import own_member
 from loudong.lib.pdf import html_to_pdf
 from loudong.lib.qr import qr_data_uri
+from loudong.registry.access import community_for, own_member
 from loudong.registry.models import Building
 
 READ_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER, Role.RESIDENT}

@@ -14,17 +14,12 @@ from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 
+from loudong.accounts.access import is_admin
 from loudong.accounts.audit import changes, record
 from loudong.accounts.models import AuditEntry, User
+from loudong.community_life.meetings.access import may_finish, may_run, people_pool, task_owners
 from loudong.community_life.meetings.models import AgendaItem, Attendance, Decision, FollowUpTask, Meeting
-from loudong.community_life.meetings.scope import (
-    is_admin,
-    managed_groups,
-    may_finish,
-    may_run,
-    people_pool,
-    task_owners,
-)
+from loudong.groups.access import led_groups
 from loudong.groups.models import BuildingGroup, Venue
 from loudong.registry.models import Building, Community, Member, Resident
 from loudong.tickets import actions as tickets
@@ -86,7 +81,7 @@ def create_meeting(community: Community, *, by: User, title: str, held_at: datet
                    http: HttpRequest | None = None, now: datetime | None = None) -> Meeting:
     if group is None and not is_admin(by, community):
         raise MeetingError("全社区的会议由社区管理员安排；组长请选择自己的党小组。")
-    if group is not None and not managed_groups(by, community).filter(pk=group.pk).exists():
+    if group is not None and not led_groups(by, community).filter(pk=group.pk).exists():
         raise MeetingError("只能为自己负责的党小组安排会议。")
     _check_place(community, group, venue)
     now = now or timezone.now()

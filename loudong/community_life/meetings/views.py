@@ -14,9 +14,18 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from loudong.accounts.access import is_admin
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry, User
 from loudong.community_life.meetings import actions
+from loudong.community_life.meetings.access import (
+    may_finish,
+    may_prepare,
+    may_run,
+    meetings_community,
+    my_tasks,
+    visible_meetings,
+)
 from loudong.community_life.meetings.forms import (
     AgendaForm,
     DecisionForm,
@@ -26,24 +35,15 @@ from loudong.community_life.meetings.forms import (
     TaskForm,
 )
 from loudong.community_life.meetings.models import FollowUpTask, Meeting
-from loudong.community_life.meetings.scope import (
-    is_admin,
-    managed_groups,
-    may_finish,
-    may_prepare,
-    may_run,
-    meetings_community,
-    my_tasks,
-    own_member,
-    visible_meetings,
-)
 from loudong.community_life.meetings.suggestions import (
     RECURRING_WINDOW_DAYS,
     RULE_TEXT,
     recurring_requests,
     suggestions_for,
 )
+from loudong.groups.access import led_groups
 from loudong.lib.pdf import html_to_pdf
+from loudong.registry.access import own_member
 from loudong.registry.models import Building, Community
 
 PAST_SHOWN = 30
@@ -216,7 +216,7 @@ def team_tasks(user: User, community: Community) -> QuerySet[FollowUpTask]:
     """Open tasks of the meetings the user runs (a leader's group, all for the admin), overdue first."""
     tasks = FollowUpTask.objects.filter(community=community).open()
     if not is_admin(user, community):
-        tasks = tasks.filter(meeting__group__in=managed_groups(user, community))
+        tasks = tasks.filter(meeting__group__in=led_groups(user, community))
     return tasks.select_related("meeting", "owner__resident").order_by("due_on", "id")
 
 

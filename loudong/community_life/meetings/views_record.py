@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry
 from loudong.community_life.meetings import actions
+from loudong.community_life.meetings.access import pickable_people, task_owners
 from loudong.community_life.meetings.forms import (
     AgendaForm,
     DecisionForm,
@@ -22,7 +23,6 @@ from loudong.community_life.meetings.forms import (
     TaskForm,
 )
 from loudong.community_life.meetings.models import Meeting
-from loudong.community_life.meetings.scope import pickable_people, task_owners
 from loudong.community_life.meetings.suggestions import suggestions_for
 from loudong.community_life.meetings.views import detail_context, scoped_meeting
 from loudong.registry.models import Building

@@ -6,13 +6,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from loudong.accounts.access import is_admin
 from loudong.accounts.models import User
+from loudong.groups.access import group_community, led_groups, visible_groups
 from loudong.groups.elections import actions
 from loudong.groups.elections.actions import ElectionError
 from loudong.groups.elections.forms import NominateForm, OpenElectionForm, PaperForm, VoteForm
 from loudong.groups.elections.record import proposal
 from loudong.groups.models import Candidate, Election, Elector
-from loudong.groups.views import group_community, is_admin, led_groups, own_member, visible_groups
+from loudong.registry.access import own_member
 from loudong.registry.models import Community
 
 

@@ -13,10 +13,10 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from loudong.accounts.access import community_for
 from loudong.accounts.audit import record
 from loudong.accounts.models import Role
 from loudong.lib.xlsx import xlsx_bytes
+from loudong.registry.access import community_for
 from loudong.registry.models import Community, ImportJob
 from loudong.registry.roster.parse import FIELD_LABELS, HEADER_NAMES
 from loudong.registry.roster.tasks import run_import

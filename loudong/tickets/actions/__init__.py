@@ -15,7 +15,10 @@ Who may do what:
 - remind / mark_response_late / step_overdue / close_unrated: the worker
 """
 
-from loudong.tickets.actions.base import TransitionError, is_admin, is_assignee, is_dispatcher, is_leader
+from loudong.tickets.access import is_admin, is_assignee, is_dispatcher, is_leader
+from loudong.tickets.actions.base import (
+    TransitionError,
+)
 from loudong.tickets.actions.clock import close_unrated, mark_response_late, remind, step_overdue
 from loudong.tickets.actions.followup import MAX_REOPENS, confirm, extend, pause_for_resident, reopen, resume
 from loudong.tickets.actions.placing import comment, group_for, next_number, place_request, support

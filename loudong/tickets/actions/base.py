@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from loudong.accounts.models import Role, User
 from loudong.notify import outbox
+from loudong.tickets.access import is_assignee, is_dispatcher
 from loudong.tickets.hooks import finished_request_changed
 from loudong.tickets.models import OPEN, Request, RequestEvent, Status
 
@@ -71,28 +72,6 @@ def require_text(value: str, what: str, max_length: int = 2000) -> str:
     if len(text) > max_length:
         raise TransitionError(f"{what}太长了，请不超过 {max_length} 个字。")
     return text
-
-
-def is_admin(user: User | None, req: Request) -> bool:
-    return bool(user and user.is_authenticated) and any(
-        g.role == Role.ADMIN and g.community_id == req.community_id for g in user.grant_list()
-    )
-
-
-def is_leader(user: User | None, req: Request) -> bool:
-    return bool(user and user.is_authenticated and req.group_id) and any(
-        g.role == Role.LEADER and g.group_id == req.group_id for g in user.grant_list()
-    )
-
-
-def is_dispatcher(user: User | None, req: Request) -> bool:
-    return is_leader(user, req) or is_admin(user, req)
-
-
-def is_assignee(user: User | None, req: Request) -> bool:
-    if not (user and user.is_authenticated and user.resident_id and req.assignee_id):
-        return False
-    return req.assignee.resident_id == user.resident_id
 
 
 def require_dispatcher(user: User | None, req: Request, verb: str) -> None:

@@ -4,12 +4,11 @@ from datetime import datetime
 
 from loudong.accounts.models import User
 from loudong.tickets import deadlines
+from loudong.tickets.access import is_assignee, is_dispatcher
 from loudong.tickets.actions.base import (
     RESIDENT_LABEL,
     TransitionError,
     atomic_action,
-    is_assignee,
-    is_dispatcher,
     leaders_of,
     lock,
     move,

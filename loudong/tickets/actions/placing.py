@@ -18,7 +18,8 @@ from datetime import date, datetime
 from django.core.files.base import File
 from django.db import connection, transaction
 
-from loudong.accounts.models import Role, User
+from loudong.accounts.access import STAFF_ROLES
+from loudong.accounts.models import User
 from loudong.groups.models import BuildingGroup
 from loudong.lib import workdays
 from loudong.lib.identity import InvalidValue, normalize_phone
@@ -28,6 +29,7 @@ from loudong.policy.models import PolicyVersion
 from loudong.policy.rules import Rules
 from loudong.registry.models import Building, Community, Household, Member, Resident, Stairwell
 from loudong.tickets import deadlines
+from loudong.tickets.access import is_assignee, is_dispatcher
 from loudong.tickets.actions.base import (
     RESIDENT_LABEL,
     TransitionError,
@@ -46,7 +48,6 @@ from loudong.tickets.actions.base import (
 from loudong.tickets.models import OPEN, Request, RequestPhoto, RequestSequence, Status, Supporter
 
 MAX_PHOTOS = 3
-STAFF_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
 
 
 # Rules by PolicyVersion id: a version is never changed (a change is a new version), so the only
@@ -313,8 +314,6 @@ def support(req: Request, phone: str = "", *, now: datetime | None = None) -> Re
 def comment(req: Request, note: str, *, by: User | None = None, photos: Iterable[File] = (),
             now: datetime | None = None) -> Request:
     """Details added by the resident (by token, `by` None) or a note by staff who may act on it."""
-    from loudong.tickets.actions.base import is_assignee, is_dispatcher
-
     now = now_or(now)
     locked = lock(req)
     require_status(locked, (*OPEN, Status.RESOLVED), "补充")

@@ -8,12 +8,11 @@ from django.core.files.base import File
 from loudong.accounts.models import User
 from loudong.registry.models import Member
 from loudong.tickets import deadlines
+from loudong.tickets.access import is_admin, is_assignee, is_dispatcher
 from loudong.tickets.actions.base import (
     TransitionError,
     admins_of,
     atomic_action,
-    is_admin,
-    is_assignee,
     leaders_of,
     lock,
     move,
@@ -221,8 +220,6 @@ def flag_unreasonable(req: Request, *, by: User, reason: str, now: datetime | No
 
 def may(user: User, req: Request) -> dict[str, bool]:
     """Which staff actions the user may take on the request now (for showing only allowed buttons)."""
-    from loudong.tickets.actions.base import is_dispatcher
-
     dispatcher = is_dispatcher(user, req)
     admin = is_admin(user, req)
     mine = is_assignee(user, req)

@@ -1,4 +1,4 @@
-"""Who sees and who runs which meetings, built on loudong.accounts.access.
+"""Who sees and who runs which meetings, built on the grants (loudong.accounts.access).
 
 - admin: every meeting of the community, and runs them all;
 - leader: their group's meetings (runs them) and the community-wide ones (reads them);
@@ -9,34 +9,19 @@
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from loudong.accounts.access import community_for
+from loudong.accounts.access import STAFF_ROLES, group_ids, is_admin
 from loudong.accounts.models import Role, User
 from loudong.community_life.meetings.models import FollowUpTask, Meeting
+from loudong.groups.access import led_groups
 from loudong.groups.models import BuildingGroup, Venue
+from loudong.registry.access import community_for, own_member
 from loudong.registry.models import Community, Member, Resident, ResidentQuerySet
 
-MEETING_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
+MEETING_ROLES = STAFF_ROLES
 
 
 def meetings_community(request: HttpRequest, code: str) -> Community:
     return community_for(request.user, code, MEETING_ROLES)
-
-
-def is_admin(user: User, community: Community) -> bool:
-    return Role.ADMIN in user.roles_in(community.pk)
-
-
-def group_ids(user: User, community: Community, roles: set[str]) -> set[int]:
-    return {g.group_id for g in user.grant_list()
-            if g.community_id == community.pk and g.group_id and g.role in roles}
-
-
-def managed_groups(user: User, community: Community) -> QuerySet[BuildingGroup]:
-    """Groups whose meetings the user runs: all for the admin, their own for a leader."""
-    groups = BuildingGroup.objects.filter(community=community)
-    if is_admin(user, community):
-        return groups
-    return groups.filter(pk__in=group_ids(user, community, {Role.LEADER}))
 
 
 def may_run(user: User, meeting: Meeting) -> bool:
@@ -47,7 +32,7 @@ def may_run(user: User, meeting: Meeting) -> bool:
 
 
 def may_prepare(user: User, community: Community) -> bool:
-    return managed_groups(user, community).exists()
+    return led_groups(user, community).exists()
 
 
 def visible_meetings(user: User, community: Community) -> QuerySet[Meeting]:
@@ -58,12 +43,6 @@ def visible_meetings(user: User, community: Community) -> QuerySet[Meeting]:
     if not ids:
         return meetings.none()
     return meetings.filter(Q(group__isnull=True) | Q(group_id__in=ids))
-
-
-def own_member(user: User, community: Community) -> Member | None:
-    if not user.is_authenticated or not user.resident_id:
-        return None
-    return Member.objects.filter(resident_id=user.resident_id, community=community).first()
 
 
 def my_tasks(user: User, community: Community) -> QuerySet[FollowUpTask]:

@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from loudong.accounts.access import community_for
 from loudong.accounts.models import AuditEntry, Role
+from loudong.registry.access import community_for
 
 AUDIT_PAGE_SIZE = 50
 # Object types written by code other than a model instance, or models without a Chinese name.
@@ -155,6 +155,6 @@ def audit_log(request: HttpRequest, code: str) -> HttpResponse:
         for e in page
     ]
     return render(
-        request, "accounts/audit.html",
+        request, "home/audit.html",
         {"community": community, "form": form, "page": page, "rows": rows, "filtering": filtering},
     )

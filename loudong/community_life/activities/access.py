@@ -1,4 +1,4 @@
-"""Who may see, create and change activities, built on loudong.accounts.access.
+"""Who may see, create and change activities, built on the grants (loudong.accounts.access).
 
 Staff pages are for admins, leaders and volunteers of the community (residents and outsiders get
 404). Everyone on staff sees the community's activities and their counts; the names of the people
@@ -10,35 +10,21 @@ creates activities for their own group (a volunteer may organise).
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from loudong.accounts.access import community_for
+from loudong.accounts.access import STAFF_ROLES, group_ids, is_admin, led_group_ids
 from loudong.accounts.models import Role, User
 from loudong.community_life.activities.models import Activity
 from loudong.groups.models import BuildingGroup
+from loudong.registry.access import community_for, own_member
 from loudong.registry.models import Community, Member
-
-STAFF_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
 
 
 def staff_community(request: HttpRequest, code: str) -> Community:
     return community_for(request.user, code, STAFF_ROLES)
 
 
-def is_admin(user: User, community: Community) -> bool:
-    return Role.ADMIN in user.roles_in(community.pk)
-
-
-def _group_ids(user: User, community: Community, roles: set[str]) -> set[int]:
-    return {g.group_id for g in user.grant_list() if g.community_id == community.pk and g.role in roles and g.group_id}
-
-
-def led_group_ids(user: User, community: Community) -> set[int]:
-    return _group_ids(user, community, {Role.LEADER})
-
-
 def own_member_id(user: User, community: Community) -> int | None:
-    if not user.resident_id:
-        return None
-    return Member.objects.filter(resident_id=user.resident_id, community=community).values_list("pk", flat=True).first()
+    member = own_member(user, community)
+    return member.pk if member else None
 
 
 def visible_activities(user: User, community: Community) -> QuerySet[Activity]:
@@ -85,7 +71,7 @@ def creatable_groups(user: User, community: Community) -> QuerySet[BuildingGroup
     groups = BuildingGroup.objects.filter(community=community)
     if is_admin(user, community):
         return groups
-    return groups.filter(pk__in=_group_ids(user, community, {Role.LEADER, Role.VOLUNTEER}))
+    return groups.filter(pk__in=group_ids(user, community, {Role.LEADER, Role.VOLUNTEER}))
 
 
 def may_create(user: User, community: Community) -> bool:

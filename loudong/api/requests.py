@@ -46,12 +46,13 @@ from loudong.api.request_schemas import (
     request_detail_out,
     request_out,
 )
+from loudong.lib.actions import ActionRefused
 from loudong.registry.access import community_for
 from loudong.registry.models import Member, Resident
 from loudong.tickets import actions, intake
 from loudong.tickets.access import staff_community_id
 from loudong.tickets.actions import placing
-from loudong.tickets.actions.base import TransitionError, require_text, tracking_url
+from loudong.tickets.actions.base import require_text, tracking_url
 from loudong.tickets.models import Intake, Request, RequestQuerySet
 from loudong.tickets.slip import slip_pdf
 
@@ -124,7 +125,7 @@ def transition(request: HttpRequest, request_id: int, do: Callable[[Request], ob
     req = found(user, request_id)
     try:
         do(req)
-    except TransitionError as error:
+    except ActionRefused as error:
         return refused(error.message)
     # Read back unscoped: after declining, a volunteer no longer sees the request, yet is owed the answer.
     return Status(200, request_detail_out(user, reread(req.pk)))
@@ -216,7 +217,7 @@ def checked(user: User, body: RequestIn) -> int | Status:
     try:
         require_text(body.description, "需要什么帮助")
         placing.clean_phone(body.contact_phone)
-    except TransitionError as error:
+    except ActionRefused as error:
         return refused(error.message)
     return community
 
@@ -331,7 +332,7 @@ def confirm(request: HttpRequest, request_id: int, body: ConfirmIn) -> Status:
 
     def do(req: Request) -> object:
         if not user.resident_id or req.resident_id != user.resident_id:
-            raise TransitionError("只有提出诉求的居民本人可以确认和评价。")
+            raise ActionRefused("只有提出诉求的居民本人可以确认和评价。")
         return actions.confirm(req, rating=body.rating, comment=body.comment)
 
     return transition(request, request_id, do)

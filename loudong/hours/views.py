@@ -20,6 +20,7 @@ from loudong.hours.access import hours_community, may_oversee, scoped_members, t
 from loudong.hours.forms import ChangeForm, DecisionForm, MissingForm, Period, PeriodForm, period_of, presets
 from loudong.hours.ledger import Line, ledger, total_by_member
 from loudong.hours.models import Certificate, Correction, hours_text
+from loudong.lib.actions import ActionRefused
 from loudong.registry.access import own_member
 from loudong.registry.models import Community, Member
 
@@ -81,7 +82,7 @@ def ask_change(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.ask_change(request.user, member, line, **form.cleaned_data)
-        except actions.HoursError as error:
+        except ActionRefused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "更正申请已提交，组长审核后生效。")
@@ -100,7 +101,7 @@ def ask_missing(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.ask_missing(request.user, member, **form.cleaned_data)
-        except actions.HoursError as error:
+        except ActionRefused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "补录申请已提交，组长审核后计入服务时长。")
@@ -171,7 +172,7 @@ def decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         return redirect("hours:queue", code=community.code)
     try:
         decided = actions.decide(request.user, correction, approve=approve, note=note)
-    except actions.HoursError as error:
+    except ActionRefused as error:
         messages.error(request, str(error))
     else:
         record(request, AuditEntry.Action.UPDATE, decided, object_repr=f"{decided.member} 的时长申请",

@@ -24,6 +24,7 @@ from loudong.hours import actions
 from loudong.hours.access import hours_community, scoped_members, team_community
 from loudong.hours.forms import PeriodForm
 from loudong.hours.models import Certificate, hours_text
+from loudong.lib.actions import ActionRefused
 from loudong.lib.pdf import html_to_pdf
 from loudong.lib.qr import qr_data_uri
 from loudong.registry.access import own_member
@@ -56,7 +57,7 @@ def issue(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     back = reverse("hours:member", args=[community.code, member.pk]) + f"?start={start}&end={end}"
     try:
         certificate, created = actions.issue_certificate(request.user, member, start, end)
-    except actions.HoursError as error:
+    except ActionRefused as error:
         messages.error(request, str(error))
         return redirect(back)
     if created:

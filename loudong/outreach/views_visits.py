@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from loudong.lib.actions import ActionRefused
 from loudong.outreach import actions
 from loudong.outreach.access import households_for, may_lead, outreach_community, serving_member, visits_for
 from loudong.outreach.forms import ToRequestForm, VisitForm
@@ -89,7 +90,7 @@ def visit_new(request: HttpRequest, code: str) -> HttpResponse:
                 minutes=data["minutes"], someone_home=data["someone_home"],
                 met=[r for r in residents if r.pk in set(data.get("met") or [])], needs=data["needs"],
                 note=data["note"], request=request)
-        except actions.OutreachError as refusal:
+        except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(request, f"已记录走访：{household}。")
@@ -134,7 +135,7 @@ def visit_to_request(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     try:
         req = actions.request_from_visit(visit, category_code=form.cleaned_data["category"], by=request.user,
                                          request=request)
-    except actions.OutreachError as refusal:
+    except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(request, f"已转为点单，编号 {req.number}。组长会尽快派单。")

@@ -28,12 +28,10 @@ from django.utils import timezone
 
 from loudong.accounts import ratelimit
 from loudong.accounts.models import Role, User
+from loudong.lib.actions import ActionRefused
 from loudong.notify import outbox
 from loudong.registry.models import Building, Household, Member, Resident, Stairwell
 from loudong.tickets.actions import placing
-from loudong.tickets.actions.base import (
-    TransitionError,
-)
 from loudong.tickets.actions.placing import fetch, table
 from loudong.tickets.forms_public import delete_drafts
 from loudong.tickets.models import Intake, Request
@@ -153,13 +151,13 @@ def _prepare(row: Intake, lookups: placing.Lookups, places: dict) -> placing.Pla
     """The row's placement, with its places read for the whole batch (`places`)."""
     building = places[Building].get(row.building_id)
     if building is None:
-        raise TransitionError(f"楼栋（编号 {row.building_id}）已不存在。")
+        raise ActionRefused(f"楼栋（编号 {row.building_id}）已不存在。")
     found = {}
     for model, pk, name in ((Stairwell, row.stairwell_id, "单元"), (Household, row.household_id, "房号"),
                             (Resident, row.resident_id, "居民")):
         found[model] = places[model].get(pk) if pk else None
         if pk and found[model] is None:
-            raise TransitionError(f"{name}（编号 {pk}）已不存在。")
+            raise ActionRefused(f"{name}（编号 {pk}）已不存在。")
     household = found[Household]
     if household is None and found[Stairwell] is not None and row.room:
         household = places["rooms"].get((row.stairwell_id, row.room))
@@ -212,7 +210,7 @@ def _materialize(rows: list[Intake]) -> dict[int, Request]:
     for row in rows:
         try:
             ready[row.pk] = _prepare(row, lookups, places)
-        except TransitionError as error:
+        except ActionRefused as error:
             failed[row.pk] = error.message
     placed: dict[int, Request] = {}
     if ready:

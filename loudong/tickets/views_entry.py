@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from loudong.accounts import audit
 from loudong.accounts.access import STAFF_ROLES
 from loudong.accounts.models import AuditEntry, Role
+from loudong.lib.actions import ActionRefused
 from loudong.lib.workdays import is_workday
 from loudong.policy.models import current_rules
 from loudong.registry.access import community_for
@@ -66,7 +67,7 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
                 contact_phone=data.get("contact_phone", ""), anonymous=data.get("anonymous", False),
                 resident=resident, by=user,
             )
-        except actions.TransitionError as refusal:
+        except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
             audit.record(request, AuditEntry.Action.CREATE, req, detail={"what": "代点单", "channel": req.channel})

@@ -1,7 +1,6 @@
 """点单: requests from residents, their timeline, photos, supporters and the working-day calendar.
 
-Implements the shared tickets spec. `loudong.tickets.actions` is a package (same import path and
-names as the spec's actions.py). Additions to the spec (names of the spec are unchanged):
+What the rows hold beyond the obvious:
 - Request.remind_at, next_escalation_at: precomputed, indexed moments the worker sweeps on
   (the reminder at 75% of the time, the next overdue escalation step).
 - Request.response_late: set once when the response deadline passed untaken (one event, one notice).

@@ -60,6 +60,16 @@ def normalize_id_number(value: object) -> str:
     return text
 
 
+def id_from_15_digits(value: object) -> str | None:
+    """The 18-character form of a first-generation 15-digit ID number (issued before 1999: no
+    century, no check character), or None when the value is not one."""
+    text = _SEPARATORS.sub("", clean_text(value))
+    if not re.fullmatch(r"\d{15}", text):
+        return None
+    first17 = f"{text[:6]}19{text[6:]}"
+    return first17 + id_check_char(first17)
+
+
 def birth_date_from_id(id_number: str) -> date | None:
     try:
         born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
@@ -91,7 +101,7 @@ def normalize_phone(value: object) -> str:
         raise InvalidValue(f"电话号码含有非数字字符：{text}")
     for prefix in ("0086", "86"):
         if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
     if re.fullmatch(r"1[3-9]\d{9}", digits):
         return digits
     if re.fullmatch(r"0\d{9,11}", digits):

@@ -11,12 +11,8 @@ from loudong.registry.roster.importer import import_roster
 from loudong.registry.roster.parse import RosterError
 
 logger = logging.getLogger(__name__)
-FAILED_MESSAGE = (
-    "导入时出错，没能完成。已处理的部分可能已经保存；再导入一次同一个文件不会产生重复，请稍后重试。"
-)
-STALLED_MESSAGE = (
-    "导入中断了（后台进程停止）。已处理的部分可能已经保存；请重新上传同一个文件，不会产生重复。"
-)
+FAILED_MESSAGE = "导入时出错，没能完成。已处理的部分可能已经保存；再导入一次同一个文件不会产生重复，请稍后重试。"
+STALLED_MESSAGE = "导入中断了（后台进程停止）。已处理的部分可能已经保存；请重新上传同一个文件，不会产生重复。"
 # A chunk of rows takes seconds; a running job without a heartbeat for this long has no process left.
 STALLED_AFTER = timedelta(minutes=10)
 
@@ -29,8 +25,9 @@ def run_import(job_id: int) -> None:
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, heartbeat_at=timezone.now())
 
     def progress(processed: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed, total_rows=total,
-                                                   heartbeat_at=timezone.now())
+        ImportJob.objects.filter(pk=job.pk).update(
+            processed_rows=processed, total_rows=total, heartbeat_at=timezone.now()
+        )
 
     try:
         with job.file.open("rb") as upload:

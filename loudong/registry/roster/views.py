@@ -49,9 +49,7 @@ class UploadForm(forms.Form):
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
-            raise forms.ValidationError(
-                "只能导入 Excel 表格（.xlsx、.xls）或 .ods 表格，请另存为这几种格式后再上传"
-            )
+            raise forms.ValidationError("只能导入 Excel 表格（.xlsx、.xls）或 .ods 表格，请另存为这几种格式后再上传")
         if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
             raise forms.ValidationError(f"文件太大（超过 {MAX_UPLOAD_MB} MB），请把名册拆成几个文件分别导入")
         return upload
@@ -71,9 +69,7 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = ImportJob(
-            community=community, created_by=request.user, original_name=Path(upload.name).name[:200]
-        )
+        job = ImportJob(community=community, created_by=request.user, original_name=Path(upload.name).name[:200])
         job.file.save(f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}", upload, save=False)
         job.save()
         transaction.on_commit(lambda: run_import.enqueue(job.pk))

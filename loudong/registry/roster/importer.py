@@ -91,6 +91,7 @@ class RosterImport:
         self.reader = RowReader(roster.columns, roster.header, community.name)
         self.result = ImportResult(header=roster.header)
         self.samples: list[dict] = []  # the first rows as read, with what became of them
+        self.first_cells: list[list[str]] = []  # the same rows' cells as text
         self.places = PlaceBook(community, dry_run=dry_run)
         self.numbered: dict[str, tuple[tuple[str, str, str], int]] = {}  # 户号 -> (home, first row)
         self.state: dict[int, list] = {}
@@ -166,6 +167,8 @@ class RosterImport:
     def _import_chunk(self, chunk: list[tuple[int, list]]) -> None:
         accepted: list[tuple[PersonRow, list, tuple | None]] = []
         for number, cells in chunk:
+            if len(self.first_cells) < SAMPLE_ROWS:
+                self.first_cells.append([cell_text(c) for c in cells])
             try:
                 person = self.reader.read(number, cells)
                 place = self.places.resolve(person.place) if person.place else None
@@ -494,6 +497,10 @@ def preview_roster(
         "mapping": roster.mapping,
         "signature": roster.signature,
         "samples": run.samples,
+        "examples": [
+            next((cells[i] for cells in run.first_cells if i < len(cells) and cells[i]), "")[:40]
+            for i in range(len(roster.mapping))
+        ],
         "created": result.created,
         "updated": result.updated,
         "unchanged": result.unchanged,

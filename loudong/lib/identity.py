@@ -44,11 +44,12 @@ def normalize_id_number(value: object) -> str:
         if value != int(value):
             raise InvalidValue("身份证号格式不对")
         value = int(value)
-    text = _SEPARATORS.sub("", clean_text(value)).upper()
+    written = clean_text(value).upper()
+    if re.fullmatch(r"\d(\.\d+)?E\+?\d+", written.replace(" ", "")):
+        raise InvalidValue("身份证号被表格存成了科学计数法，末几位已丢失，请把这一列设为文本后重新填写")
+    text = _SEPARATORS.sub("", written)
     if not text:
         return ""
-    if re.fullmatch(r"\d\.\d+E\+\d+", text):
-        raise InvalidValue("身份证号被表格存成了科学计数法，末几位已丢失，请把这一列设为文本后重新填写")
     if not re.fullmatch(r"\d{17}[\dX]", text):
         raise InvalidValue(f"身份证号应为18位（现为{len(text)}位）")
     if text[:2] not in _PROVINCE_CODES:

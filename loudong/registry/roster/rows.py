@@ -156,7 +156,11 @@ class RowReader:
         if work:
             person.workplace, person.post, _ = read_work(work)
         if text := cell_text(self.raw(cells, "workplace")):
-            person.workplace = workplace_only(text)
+            if "post" in self.columns:
+                person.workplace = workplace_only(text)
+            else:  # 工作单位 holding the post too: 衡阳市第一人民医院 医生
+                person.workplace, post, _ = read_work(text)
+                person.post = post or person.post
         if text := cell_text(self.raw(cells, "post")):
             person.post = meaningful(text)
         person.note = self.text(cells, "note") if self.columns.get("note") else None

@@ -59,7 +59,8 @@ _STANDING_WORDS: dict[str, tuple[str | None, str | None, str | None]] = {
     "离退休": (None, "retired", None), "退休": (None, "retired", None), "离休": (None, "retired", None),
     "流动党员": (None, None, "mobile"), "流动": (None, None, "mobile"),
 }  # fmt: skip
-_NOT_WORKING = {"无业", "待业", "失业", "无", "无工作", "暂无工作", "家务", "家庭主妇", "在家", "无固定职业"}
+_NOT_WORKING = {"无业", "待业", "失业", "无", "无工作", "暂无工作", "家务", "家庭主妇", "在家", "无固定职业",
+                "学生", "在校学生", "学龄前", "幼儿"}  # fmt: skip
 _RETIRED = {"退休", "离休", "离退休", "已退休", "退休人员", "离退休人员"}
 _POST_SPLIT = re.compile(r"\s+|[/、,，;；]")
 

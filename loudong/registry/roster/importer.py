@@ -92,6 +92,7 @@ class RosterImport:
         self.result = ImportResult(header=roster.header)
         self.samples: list[dict] = []  # the first rows as read, with what became of them
         self.first_cells: list[list[str]] = []  # the same rows' cells as text
+        self.sample_rows: set[int] = set()
         self.places = PlaceBook(community, dry_run=dry_run)
         self.numbered: dict[str, tuple[tuple[str, str, str], int]] = {}  # 户号 -> (home, first row)
         self.state: dict[int, list] = {}
@@ -161,14 +162,16 @@ class RosterImport:
         return "rejected"
 
     def _sample(self, number: int, person: PersonRow | None, outcome: str, reason: str = "") -> None:
-        if len(self.samples) < SAMPLE_ROWS:
+        if number in self.sample_rows:
             self.samples.append(describe(number, person, outcome, reason))
+            self.samples.sort(key=lambda sample: sample["row"])
 
     def _import_chunk(self, chunk: list[tuple[int, list]]) -> None:
         accepted: list[tuple[PersonRow, list, tuple | None]] = []
         for number, cells in chunk:
             if len(self.first_cells) < SAMPLE_ROWS:
                 self.first_cells.append([cell_text(c) for c in cells])
+                self.sample_rows.add(number)
             try:
                 person = self.reader.read(number, cells)
                 place = self.places.resolve(person.place) if person.place else None

@@ -6,10 +6,10 @@ import json
 
 import pytest
 from django.core.management import call_command
+from roster_corpus.layouts import CREATED, REFUSED, WARNING, Layout, all_layouts
 
 from loudong.registry.models import Household, Member, Resident
 from loudong.registry.roster.importer import import_roster
-from roster_corpus.layouts import CREATED, REFUSED, WARNING, Layout, all_layouts
 
 LAYOUTS = all_layouts()
 
@@ -95,7 +95,11 @@ def test_households_are_grouped_by_household_number_with_relations_and_members(w
     assert (son.workplace, son.post, son.education) == ("衡阳市第一人民医院", "医生", "大学本科")
     husband, mother, godchild = (Resident.objects.get(name=names[r]) for r in (8, 10, 11))
     assert (husband.relation, mother.relation, mother.education, godchild.relation) == (
-        "spouse", "parent", "未上学", "")
+        "spouse",
+        "parent",
+        "未上学",
+        "",
+    )
     assert Resident.objects.get(name=names[12]).phone == "0734-8221234"
     son_in_law = Resident.objects.get(name=names[14])
     assert str(son_in_law.household) == "学宫巷3号1单元202室"  # his own address, with a warning

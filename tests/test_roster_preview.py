@@ -122,7 +122,9 @@ def test_cancelling_a_preview_deletes_the_upload_and_imports_nothing(world, post
 
 def test_a_mapping_without_a_name_column_is_refused_in_chinese(world, post, admin_client):
     _html, job = upload(post)
-    response = admin_client.post(reverse("roster:confirm", args=["xihu", job.pk]), {"column-1": "", "action": "confirm"})
+    response = admin_client.post(
+        reverse("roster:confirm", args=["xihu", job.pk]), {"column-1": "", "action": "confirm"}
+    )
     assert response.status_code == 400 and "请至少把一列设为“姓名”" in response.content.decode()
     job.refresh_from_db()
     assert job.status == "review"

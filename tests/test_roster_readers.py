@@ -121,8 +121,9 @@ def test_an_old_15_digit_id_number_becomes_its_18_digit_form(born, order):
        st.sampled_from(["{n}", "+86 {n}", "0086{n}", "{a}-{b}-{c}", "{a} {b} {c}", "wide"]))  # fmt: skip
 def test_a_mobile_in_any_spelling_reads_back_to_eleven_digits(second, rest, form):
     number = f"1{second}{rest:09d}"
-    written = number.translate(WIDE) if form == "wide" else form.format(
-        n=number, a=number[:3], b=number[3:7], c=number[7:])
+    written = (
+        number.translate(WIDE) if form == "wide" else form.format(n=number, a=number[:3], b=number[3:7], c=number[7:])
+    )
     assert normalize_phone(written) == number
     assert normalize_phone(int(number)) == number
 

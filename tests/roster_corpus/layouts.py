@@ -70,7 +70,9 @@ def party_roster(name: str, file_name: str, write: Callable) -> Layout:
     member(date(1956, 4, 20), 1956.04, 1985.07, "个体", ethnic="回族", education="初中")
     member(date(1990, 6, 1), "1990.06", "2023.12", "衡阳市自来水公司 会计", male=False, education="硕士研究生",
            standing="预备党员")  # fmt: skip
-    member(date(1958, 9, 3), "1958.09", "1980.05", "退休", ethnic="穿青人", outcome=WARNING, words="民族「穿青人」认不出")
+    member(
+        date(1958, 9, 3), "1958.09", "1980.05", "退休", ethnic="穿青人", outcome=WARNING, words="民族「穿青人」认不出"
+    )
     member(date(1948, 2, 11), "1948.02", "1972.03", "退休", male=False, education="扫盲班", outcome=WARNING,
            words="文化程度「扫盲班」认不出")  # fmt: skip
     member(date(1952, 11, 5), "1952.11", "1976.10", "退休", standing="失联党员", outcome=WARNING,
@@ -115,7 +117,15 @@ def in_post_members() -> Layout:
     row("1988.08", "中共党员", "衡阳市第一人民医院", "医生", "衡阳市第一人民医院党委", phone="138001380",
         outcome=REFUSED, words="电话号码位数不对")  # fmt: skip
     row("1990.13", "中共党员", "衡阳市供电公司", "电工", "衡阳市供电公司党委", outcome=REFUSED, words="不存在")
-    row("1992.05", "待定", "衡阳市税务局", "科员", "衡阳市税务局机关党委", outcome=WARNING, words="政治面貌「待定」认不出")
+    row(
+        "1992.05",
+        "待定",
+        "衡阳市税务局",
+        "科员",
+        "衡阳市税务局机关党委",
+        outcome=WARNING,
+        words="政治面貌「待定」认不出",
+    )
     row("1983.03", "中共党员", "衡阳日报社", "编辑", "衡阳日报社党委", phone="0734-8221234")
     row("1986.11", "中共党员", "无", "", "西湖新村社区党委")
     return layout
@@ -203,8 +213,8 @@ def care_ledger() -> Layout:
     row("430407400303021", "空巢老人", outcome=WARNING, words="15位的旧号码")
     row(p.id_number(date(1941, 1, 1), True)[:17], "高龄", outcome=REFUSED, words="应为18位")
     row(p.id_number(date(1939, 9, 9), False), "残疾、低保", "", "老人" * 110, outcome=WARNING, words="备注超过200个字")
-    row(p.id_number(date(1944, 4, 4), True), "独居老人、需要每天上门查看并协助就医的特别困难独居老人", p.phone(), outcome=WARNING,
-        words="太长")  # fmt: skip
+    long_tag = "需要每天上门查看并协助就医的特别困难独居老人"
+    row(p.id_number(date(1944, 4, 4), True), f"独居老人、{long_tag}", p.phone(), outcome=WARNING, words="太长")
     return layout
 
 

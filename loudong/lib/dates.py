@@ -81,8 +81,8 @@ def read_date(value: object) -> WrittenDate | None:
         return WrittenDate(_checked(int(m[1]), int(m[2]), 1, text), MONTH)
     if m := _YEAR.fullmatch(text):
         return WrittenDate(_checked(int(m[1]), 1, 1, text), YEAR)
-    if re.fullmatch(r"\d+\.0", text):
-        return _from_number(float(text))
+    if re.fullmatch(r"\d+(\.0)?", text):
+        return _from_number(float(text))  # a serial number or 19500302 kept as text
     raise InvalidValue(_UNREADABLE.format(text))
 
 

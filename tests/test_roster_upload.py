@@ -168,7 +168,7 @@ def test_upload_without_a_file_asks_for_one(world, login):
 def test_upload_page_explains_recognised_columns_and_offers_the_template(world, login):
     client = login(world.admin)
     html = client.get(reverse("roster:import", args=["xihu"])).content.decode()
-    assert "公民身份号码" in html and 'accept=".xlsx,.xls,.ods' in html
+    assert "公民身份号码" in html and 'accept=".xlsx,.xls,.et,.ods,.csv' in html
     template = client.get(reverse("roster:template", args=["xihu"]))
     sheet = load_workbook(io.BytesIO(b"".join(template.streaming_content))).active
     header, example = list(sheet.iter_rows(values_only=True))

@@ -2,14 +2,13 @@
 
 import io
 import json
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
+from roster_corpus.writers import write_ods
 
 from loudong.accounts.models import AuditEntry
 from loudong.lib.identity import id_check_char
@@ -46,46 +45,10 @@ def workbook(tmp_path, rows, *, merges=(), start="A1", name="名册.xlsx") -> st
     return str(path)
 
 
-MANIFEST = (
-    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-    '<manifest:file-entry manifest:full-path="/" '
-    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-    "</manifest:manifest>"
-)
-
-
 def ods_file(tmp_path, rows) -> str:
     """A minimal OpenDocument spreadsheet (what LibreOffice and WPS save as .ods)."""
-
-    def cell(value) -> str:
-        if value in (None, ""):
-            return "<table:table-cell/>"
-        if isinstance(value, date):
-            kind = f'office:value-type="date" office:date-value="{value.isoformat()}"'
-        elif isinstance(value, int | float):
-            kind = f'office:value-type="float" office:value="{value}"'
-        else:
-            kind = 'office:value-type="string"'
-        return f"<table:table-cell {kind}><text:p>{escape(str(value))}</text:p></table:table-cell>"
-
-    body = "".join("<table:table-row>" + "".join(cell(v) for v in r) + "</table:table-row>" for r in rows)
-    ns = (
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
-    )
-    content = (
-        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
-        f'<office:body><office:spreadsheet><table:table table:name="名册">{body}</table:table>'
-        "</office:spreadsheet></office:body></office:document-content>"
-    )
     path = tmp_path / "名册.ods"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("content.xml", content)
-        archive.writestr("META-INF/manifest.xml", MANIFEST)
+    write_ods(path, rows, [])
     return str(path)
 
 

@@ -21,6 +21,7 @@ from loudong.registry.models import (
     Building,
     CareTag,
     Community,
+    DatePrecision,
     Household,
     Member,
     Resident,
@@ -188,6 +189,8 @@ class ResidentForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if "birth_date" in self.changed_data:
+            self.instance.birth_precision = DatePrecision.DAY  # a date picked in the form is a day
         id_number = cleaned.get("id_number")
         if not id_number:
             return cleaned
@@ -312,6 +315,8 @@ class MemberForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if "joined_on" in self.changed_data:
+            self.instance.joined_precision = DatePrecision.DAY  # a date picked in the form is a day
         registration = cleaned.get("registration")
         if registration == Member.Registration.OTHER and not cleaned.get("registered_org"):
             self.add_error("registered_org", "组织关系在其他单位时，请填写单位名称")

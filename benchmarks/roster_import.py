@@ -1,6 +1,7 @@
-"""Roster import benchmark: a messy 100,000-row workbook imported, then imported again.
+"""Roster import benchmark: a messy 100,000-row workbook imported, then imported again; and the
+same rows as a CSV in GBK (as Excel saves it on Chinese Windows), imported into a new community.
 
-    .venv/bin/python benchmarks/roster_import.py [--rows 100000]
+    .venv/bin/python benchmarks/roster_import.py [--rows 100000] [--formats xlsx,csv]
 
 Uses a fresh SQLite database in a temporary data dir, or the database named by DATABASE_URL (a new
 community is created there each run). Prints rows/s, seconds and peak memory (RSS) of the process
@@ -15,6 +16,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -68,20 +70,45 @@ def written_address(building: int, stair: int, room: str, i: int) -> str:
 
 
 def generate(path: str, rows: int, variant: int) -> None:
-    """Write the messy roster; variant 1 changes every 20th phone (for the re-import)."""
+    """Write the messy roster as .xlsx; variant 1 changes every 20th phone (for the re-import)."""
     from openpyxl import Workbook
 
-    rng = random.Random(20240501)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("花名册")
-    sheet.append(["西湖新村社区居民花名册（基准测试）"])
-    sheet.append(["填报单位：西湖新村社区", None, None, None, None, "填报日期：2024年5月1日"])
-    sheet.append(HEADER)
+    for cells in messy_rows(rows, variant):
+        sheet.append(cells)
+    book.save(path)
+
+
+def generate_csv(path: str, rows: int) -> None:
+    """The same roster as Excel saves it as CSV on Chinese Windows: GBK, every cell text, dates as
+    1950/3/2, 入党时间 to the month (1985.07)."""
+    import csv
+
+    with open(path, "w", encoding="gbk", newline="") as handle:
+        out = csv.writer(handle)
+        for cells in messy_rows(rows, 0):
+            text = []
+            for j, cell in enumerate(cells):
+                if isinstance(cell, date):
+                    cell = f"{cell.year}.{cell.month:02d}" if j == 9 else f"{cell.year}/{cell.month}/{cell.day}"
+                elif isinstance(cell, int) and j in (3, 9) and cell < 100000:  # an Excel serial
+                    day = date(1899, 12, 30) + timedelta(days=cell)
+                    cell = f"{day.year}/{day.month}/{day.day}"
+                text.append("" if cell is None else str(cell))
+            out.writerow(text)
+
+
+def messy_rows(rows: int, variant: int) -> "Iterator[list]":
+    rng = random.Random(20240501)
+    yield ["西湖新村社区居民花名册（基准测试）"]
+    yield ["填报单位：西湖新村社区", None, None, None, None, "填报日期：2024年5月1日"]
+    yield HEADER
     households = [(b, s, f"{floor}0{door}") for b in range(1, 201) for s in range(1, 7)
                   for floor in range(1, 7) for door in range(1, 7)]  # fmt: skip
     for i in range(rows):
         if i and i % 997 == 0:
-            sheet.append([])
+            yield []
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
         birth = date(1930, 1, 1) + timedelta(days=rng.randrange(365 * 75))
         building, stair, room = households[i * 43 % len(households)]
@@ -89,7 +116,7 @@ def generate(path: str, rows: int, variant: int) -> None:
         phone = f"13{rng.randrange(10**9):09d}"
         if variant and i % 20 == 0:
             phone = f"15{i:09d}"
-        member = i % 33 == 0
+        member = i % 33 == 0 and birth.year < 1990  # joined at 25: not in the future
         cells = [
             i + 1,
             name if i % 50 else f"{name[0]}  {name[1:]}",
@@ -107,9 +134,8 @@ def generate(path: str, rows: int, variant: int) -> None:
             cells[5] = "12345" if i % 2 else cells[5]
             cells[3] = cells[3] if i % 2 else "1950年3月"
             cells[4] = cells[4] if i % 2 else ""
-        sheet.append(cells)
-    sheet.append(["合计", f"{rows}人"])
-    book.save(path)
+        yield cells
+    yield ["合计", f"{rows}人"]
 
 
 def run_import(path: str, code: str, queue: "multiprocessing.Queue") -> None:
@@ -125,7 +151,8 @@ def run_import(path: str, code: str, queue: "multiprocessing.Queue") -> None:
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     summary = result.summary()
-    queue.put({**summary, "rejected": len(summary["rejected"]), "seconds": seconds, "peak_mb": peak_mb})
+    queue.put({**summary, "rejected": len(summary["rejected"]), "warnings": len(summary["warnings"]),
+               "seconds": seconds, "peak_mb": peak_mb})  # fmt: skip
 
 
 def in_child(target: object, *args: object) -> dict:
@@ -141,22 +168,45 @@ def in_child(target: object, *args: object) -> dict:
 
 def _generate_child(path: str, rows: int, variant: int, queue: "multiprocessing.Queue") -> None:
     started = time.perf_counter()
-    generate(path, rows, variant)
+    if path.endswith(".csv"):
+        generate_csv(path, rows)
+    else:
+        generate(path, rows, variant)
     queue.put({"seconds": time.perf_counter() - started})
+
+
+def new_community(label: str) -> str:
+    from loudong.registry.models import Community, District, Subdistrict
+
+    suffix = f"{label}-{int(time.time())}"
+    district = District.objects.create(name="石鼓区", code=f"bench-d-{suffix}")
+    subdistrict = Subdistrict.objects.create(district=district, name="青山街道", code=f"bench-s-{suffix}")
+    return Community.objects.create(subdistrict=subdistrict, name="西湖新村社区", code=f"bench-{suffix}").code
+
+
+def report(label: str, rows: int, outcome: dict) -> None:
+    print(
+        f"{label}: {rows / outcome['seconds']:,.0f} rows/s, {outcome['seconds']:.1f} s, "
+        f"peak RSS {outcome['peak_mb']:.0f} MB; created {outcome['created']}, "
+        f"updated {outcome['updated']}, unchanged {outcome['unchanged']}, "
+        f"rejected {outcome['rejected']}, warnings {outcome['warnings']}, places created {outcome['places_created']}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--formats", default="xlsx,csv", help="xlsx, csv or both")
     args = parser.parse_args()
+    formats = set(args.formats.split(","))
     workdir = Path(tempfile.mkdtemp(prefix="loudong-bench-"))
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["LOUDONG_DATA_DIR"] = str(workdir / "data")
     os.environ.setdefault("LOUDONG_DATA_DIR", str(workdir / "data"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 
-    first, second = str(workdir / "roster.xlsx"), str(workdir / "roster-changed.xlsx")
-    for path, variant in ((first, 0), (second, 1)):
+    first, second, gbk = (str(workdir / n) for n in ("roster.xlsx", "roster-changed.xlsx", "roster-gbk.csv"))
+    files = [(first, 0), (second, 1)] if "xlsx" in formats else []
+    files += [(gbk, 0)] if "csv" in formats else []
+    for path, variant in files:
         made = in_child(_generate_child, path, args.rows, variant)
         size_mb = Path(path).stat().st_size / 1e6
         print(f"generated {Path(path).name}: {args.rows} rows, {size_mb:.1f} MB in {made['seconds']:.1f} s")
@@ -168,25 +218,19 @@ def main() -> None:
     from django.conf import settings
     from django.db import connections
 
-    from loudong.registry.models import Community, District, Subdistrict
-
     call_command("migrate", verbosity=0)
-    suffix = f"{int(time.time())}"
-    district = District.objects.create(name="石鼓区", code=f"bench-d-{suffix}")
-    subdistrict = Subdistrict.objects.create(district=district, name="青山街道", code=f"bench-s-{suffix}")
-    community = Community.objects.create(subdistrict=subdistrict, name="西湖新村社区", code=f"bench-{suffix}")
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    print(f"database: {engine}, community {community.code}")
-    connections.close_all()
-
-    for label, path in (("first import", first), ("re-import (every 20th phone changed)", second)):
-        outcome = in_child(run_import, path, community.code)
-        print(
-            f"{label}: {args.rows / outcome['seconds']:,.0f} rows/s, {outcome['seconds']:.1f} s, "
-            f"peak RSS {outcome['peak_mb']:.0f} MB; created {outcome['created']}, "
-            f"updated {outcome['updated']}, unchanged {outcome['unchanged']}, "
-            f"rejected {outcome['rejected']}, places created {outcome['places_created']}"
-        )
+    print(f"database: {engine}")
+    if "xlsx" in formats:
+        code = new_community("xlsx")
+        connections.close_all()
+        for label, path in (("xlsx first import", first), ("xlsx re-import (every 20th phone changed)", second)):
+            report(label, args.rows, in_child(run_import, path, code))
+    if "csv" in formats:
+        code = new_community("csv")
+        connections.close_all()
+        report("GBK CSV first import", args.rows, in_child(run_import, gbk, code))
+        report("GBK CSV re-import", args.rows, in_child(run_import, gbk, code))
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "loudong.lib",
     "loudong.accounts",
     "loudong.registry",
     "loudong.groups",
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "loudong.stats",
     "loudong.demo",
     "loudong.api",
+    "loudong.worker",
+    "loudong.home",
 ]
 
 MIDDLEWARE = [
@@ -88,7 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "loudong.accounts.context.navigation",
+                "loudong.home.context.navigation",
             ],
         },
     },
@@ -135,9 +138,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "accounts:login"
+LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "accounts:login"
+LOGOUT_REDIRECT_URL = "login"
 
 # Five wrong passwords lock the username (from any address) for 15 minutes.
 AXES_FAILURE_LIMIT = 5

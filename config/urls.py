@@ -1,18 +1,15 @@
 from django.urls import include, path
 
-from loudong.accounts import views as account_views
 from loudong.api.urls import api
-from loudong.registry import views as registry_views
+from loudong.home.views_audit import audit_log
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
-    path("accounts/", include("loudong.accounts.urls")),
-    path("overview/", registry_views.overview, name="overview"),
+    path("", include("loudong.home.urls")),
     path("ask/", include("loudong.tickets.public_urls")),
     path("inbox/", include("loudong.notify.urls")),
     path("a/", include("loudong.community_life.activities.public_urls")),
     path("stats/", include("loudong.stats.area_urls")),
-    path("c/<slug:code>/audit/", account_views.audit_log, name="audit"),
+    path("c/<slug:code>/audit/", audit_log, name="audit"),
     path("c/<slug:code>/policy/", include("loudong.policy.urls")),
     path("c/<slug:code>/roster/", include("loudong.registry.roster.urls")),
     path("c/<slug:code>/groups/", include("loudong.groups.urls")),

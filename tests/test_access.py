@@ -1,5 +1,11 @@
-from loudong.accounts.access import may_reveal
+import pytest
+from django.http import Http404
+
+from loudong.accounts.access import STAFF_ROLES
+from loudong.accounts.models import Grant, Role
+from loudong.registry.access import community_for, may_reveal
 from loudong.registry.models import Resident
+from loudong.tickets.access import staff_community_id
 
 
 def visible_names(user) -> set[str]:
@@ -33,3 +39,29 @@ def test_only_admin_may_reveal_an_id_number_and_leader_a_phone(world):
     assert may_reveal(world.leader, world.wang, "phone")
     assert not may_reveal(world.volunteer, world.liu, "phone")
     assert may_reveal(world.resident, world.zhang, "phone")
+
+
+@pytest.mark.parametrize("persona", ["admin", "leader", "volunteer", "resident", "overseer", "outsider"])
+def test_the_intakes_sql_staff_check_agrees_with_the_access_rule_for_every_role(world, persona):
+    user = getattr(world, persona)
+    for code in ("xihu", "other", "nowhere"):
+        try:
+            expected = community_for(user, code, STAFF_ROLES).pk
+        except Http404:
+            expected = None
+        assert staff_community_id(user.pk, code) == expected, (persona, code)
+
+
+def test_every_role_is_checked_by_the_sql_staff_check(world):
+    """A role added later is either staff or not, in both rules: one grant of each role in turn."""
+    user = world.resident
+    for role in Role.values:
+        Grant.objects.filter(user=user).delete()
+        scope = {"community": world.community}
+        if role in (Role.LEADER, Role.VOLUNTEER):
+            scope["group"] = world.group
+        elif role == Role.OVERSEER:
+            scope = {"subdistrict": world.subdistrict}
+        Grant.objects.create(user=user, role=role, **scope)
+        user = type(user).objects.get(pk=user.pk)  # grants are cached per object
+        assert (staff_community_id(user.pk, "xihu") is not None) == (role in STAFF_ROLES), role

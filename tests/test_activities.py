@@ -16,7 +16,7 @@ from loudong.community_life.activities import actions
 from loudong.community_life.activities.hours_source import service_records
 from loudong.community_life.activities.models import Activity, ActivityPhoto, Attendance, ServingMember
 from loudong.hours.records import ServiceRecord
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 
 
 def make_activity(w, *, starts: datetime | None = None, hours: float = 2, type: str = Activity.Type.CLEANUP,

@@ -14,7 +14,7 @@ from loudong.accounts.models import AuditEntry
 from loudong.community_life.activities import actions
 from loudong.community_life.activities.figures import activities_by_type, activities_in, people_covered
 from loudong.community_life.activities.models import Activity, Attendance
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.registry.models import Resident
 
 

@@ -39,7 +39,7 @@ def test_only_the_community_admin_sees_the_audit_log(world, login, persona):
 
 def test_anonymous_visitor_is_sent_to_the_login_page(world, client):
     response = client.get(audit_url())
-    assert response.status_code == 302 and reverse("accounts:login") in response.url
+    assert response.status_code == 302 and reverse("login") in response.url
 
 
 def test_admin_sees_entries_of_their_community_only(world, login):
@@ -116,7 +116,7 @@ def test_page_shows_time_actor_action_object_masked_changes_and_address(world, l
 
 
 def test_login_entries_read_as_success_or_failure(world, client, login):
-    client.post(reverse("accounts:login"), {"username": "admin", "password": "wrong-password"})
+    client.post(reverse("login"), {"username": "admin", "password": "wrong-password"})
     page = login(world.admin).get(audit_url(action="login")).content.decode()
     assert "结果：失败：用户名或密码错误" in page
     assert "结果：成功" in page

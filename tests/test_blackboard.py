@@ -14,6 +14,7 @@ from django.urls import reverse
 from loudong.accounts.models import Role
 from loudong.community_life.blackboard import actions
 from loudong.community_life.blackboard.models import Note
+from loudong.lib.actions import ActionRefused
 
 BODY = "学习党史，重温入党誓词。老党员讲起当年在厂里带头加班抢修的故事，我们都很受教育，要把为人民服务落到楼栋里。"
 
@@ -58,7 +59,7 @@ def test_bad_notes_are_refused_with_clear_messages(w, login):
     assert "请写一个标题" in page and "小黑板写不下" in page
     page = client.post(url, {"title": "心得", "body": BODY, "place": str(w.building2.pk)}).content.decode()
     assert "请在列出的楼栋中选择" in page  # 学宫巷3号 is neither her building nor her group's
-    with pytest.raises(actions.BlackboardError, match="只能写给自己住的楼栋"):
+    with pytest.raises(ActionRefused, match="只能写给自己住的楼栋"):
         note(w, building=w.building2)
     assert Note.objects.count() == 0
     assert login(w.resident).get(url).status_code == 404  # not a party member
@@ -84,9 +85,9 @@ def test_the_buildings_blackboard_is_public_but_only_in_its_community(w, client)
 def test_a_leader_takes_a_note_down_and_puts_it_back_and_a_volunteer_cannot(w, login):
     n = note(w)
     other_volunteer = make_user("zhou", Role.VOLUNTEER, community=w.community, group=w.group)
-    with pytest.raises(actions.BlackboardError):
+    with pytest.raises(ActionRefused):
         actions.hide(other_volunteer, n, "不喜欢")
-    with pytest.raises(actions.BlackboardError, match="原因"):
+    with pytest.raises(ActionRefused, match="原因"):
         actions.hide(w.leader, n, "")
     login(w.leader).post(reverse("blackboard:hide", args=["xihu", n.pk]), {"reason": "内容有错字，请改后重贴"},
                          follow=True)
@@ -134,7 +135,7 @@ def test_the_author_corrects_their_note_and_nobody_else_can(w, login):
     assert f'href="{edit}"' not in leader_board
     # A note taken down stays as it was.
     actions.hide(w.leader, n, "内容有错字")
-    with pytest.raises(actions.BlackboardError, match="已撤下"):
+    with pytest.raises(ActionRefused, match="已撤下"):
         actions.edit(w.volunteer, n, title="再改", body=BODY)
 
 

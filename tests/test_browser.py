@@ -88,8 +88,12 @@ def test_admin_imports_a_roster_through_the_web_page(live_server, page: Page, wo
     log_in(page, live_server.url, "admin", PASSWORD)
     page.get_by_role("link", name="导入名册", exact=True).click()
     page.locator("input[type=file]").set_input_files(str(roster))
-    page.get_by_role("button", name="上传并导入").click()
+    page.get_by_role("button", name="上传并检查").click()
     main = page.locator("main")
+    expect(page.locator("#preview-created")).to_have_text("2", timeout=30_000)  # checked, not saved yet
+    expect(page.get_by_label(re.compile("第 1 列（姓名）读作"))).to_have_value("name")
+    expect(main).to_contain_text("第 5 行：不导入")
+    page.get_by_role("button", name="确认导入").first.click()
     expect(page.locator("#count-created")).to_have_text("2", timeout=30_000)
     expect(main).to_contain_text("第 5 行")
     expect(main).to_contain_text("电话")

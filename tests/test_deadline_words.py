@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from loudong.api.models import ApiKey
-from loudong.lib.workdays import SHANGHAI, deadline_label
+from loudong.lib.actions import ActionRefused
+from loudong.lib.shanghai import SHANGHAI, deadline_label
 from loudong.notify.models import OutboxMessage
 from loudong.tickets import actions
 from loudong.tickets.models import Request
@@ -99,6 +100,6 @@ def test_the_messages_about_an_extension_name_the_new_deadline_in_the_same_words
 
 def test_a_volunteer_told_how_far_they_may_extend_reads_the_same_day(world):
     req = placed_monday(world)  # due at the end of Thursday 10 December; 3 more working days at most
-    with pytest.raises(actions.TransitionError) as refusal:
+    with pytest.raises(ActionRefused) as refusal:
         actions.extend(req, by=world.volunteer, reason="等配件", new_due_at=at(2026, 12, 20), now=at(2026, 12, 8))
     assert "最晚到 2026年12月15日 24:00" in refusal.value.message

@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.core.management import call_command
 
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.actions import ActionRefused
+from loudong.lib.shanghai import SHANGHAI
 from loudong.notify.models import OutboxMessage
 from loudong.tickets import actions, deadlines
-from loudong.tickets.actions import TransitionError
 from loudong.tickets.models import CalendarOverride, Request, Status
 from loudong.tickets.tasks import sweep
 
@@ -98,21 +98,21 @@ def test_a_paused_request_neither_escalates_nor_is_reminded(world):
 
 def test_pausing_and_resuming_need_the_right_person_and_state(world):
     req = place(world, at(2026, 11, 23, 9))
-    with pytest.raises(TransitionError, match="办理中|不能向居民询问"):
+    with pytest.raises(ActionRefused, match="办理中|不能向居民询问"):
         actions.pause_for_resident(req, by=world.leader, question="?")
-    with pytest.raises(TransitionError, match="恢复办理"):
+    with pytest.raises(ActionRefused, match="恢复办理"):
         actions.resume(req, "好")
 
 
 def test_volunteer_may_extend_once_within_the_automatic_limit(world):
     req = taken(world, at(2026, 11, 23, 9))  # due end of Thu 26
-    with pytest.raises(TransitionError, match="最晚到 2026年12月1日 24:00"):
+    with pytest.raises(ActionRefused, match="最晚到 2026年12月1日 24:00"):
         actions.extend(req, by=world.volunteer, reason="等配件", new_due_at=at(2026, 12, 4),
                        now=at(2026, 11, 24, 9))
     actions.extend(req, by=world.volunteer, reason="等配件", new_due_at=at(2026, 12, 1), now=at(2026, 11, 24, 9))
     assert (req.due_at, req.extension_count) == (at(2026, 12, 1), 1)
     assert any("延期" in t for t in notices("leader"))
-    with pytest.raises(TransitionError, match="只能自行延期一次"):
+    with pytest.raises(ActionRefused, match="只能自行延期一次"):
         actions.extend(req, by=world.volunteer, reason="还要等", new_due_at=at(2026, 12, 2), now=at(2026, 11, 25))
     actions.extend(req, by=world.leader, reason="配件缺货", new_due_at=at(2026, 12, 20), now=at(2026, 11, 25))
     assert req.due_at == at(2026, 12, 20)
@@ -121,11 +121,11 @@ def test_volunteer_may_extend_once_within_the_automatic_limit(world):
 
 def test_an_extension_must_be_asked_before_the_deadline_and_move_it_later(world):
     req = taken(world, at(2026, 11, 23, 9))
-    with pytest.raises(TransitionError, match="期限之前"):
+    with pytest.raises(ActionRefused, match="期限之前"):
         actions.extend(req, by=world.leader, reason="忘了", new_due_at=at(2026, 12, 5), now=at(2026, 11, 27, 1))
-    with pytest.raises(TransitionError, match="晚于"):
+    with pytest.raises(ActionRefused, match="晚于"):
         actions.extend(req, by=world.leader, reason="x", new_due_at=at(2026, 11, 25), now=at(2026, 11, 24))
-    with pytest.raises(TransitionError, match="原因"):
+    with pytest.raises(ActionRefused, match="原因"):
         actions.extend(req, by=world.leader, reason="", new_due_at=at(2026, 11, 30), now=at(2026, 11, 24))
 
 

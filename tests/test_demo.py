@@ -244,20 +244,20 @@ def test_each_demo_account_holds_the_right_grant(xihu):
 
 @pytest.mark.parametrize("username", DEMO_USERS)
 def test_each_demo_account_can_log_in_with_the_published_password(demo_output, client, username):
-    response = client.post(reverse("accounts:login"), {"username": username, "password": "loudong-demo"})
+    response = client.post(reverse("login"), {"username": username, "password": "loudong-demo"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(User.objects.get(username=username).pk)
     assert client.get(response.url, follow=True).status_code == 200
 
 
 def test_login_page_lists_demo_logins_after_the_demo(demo_output, client):
-    page = client.get(reverse("accounts:login")).content.decode()
+    page = client.get(reverse("login")).content.decode()
     assert 'id="demo-logins"' in page and "demo-leader" in page and "loudong-demo" in page
 
 
 def test_login_page_hides_demo_logins_in_a_database_without_the_demo(demo_output, client):
     DemoMarker.objects.all().delete()
-    page = client.get(reverse("accounts:login")).content.decode()
+    page = client.get(reverse("login")).content.decode()
     assert "demo-leader" not in page and "loudong-demo" not in page
 
 

@@ -10,10 +10,11 @@ from conftest import make_user
 from loudong.accounts.models import Role
 from loudong.hours import actions
 from loudong.hours.figures import hours_total
-from loudong.hours.ledger import ledger, minutes_by_member, source_records
+from loudong.hours.ledger import ledger, source_records, total_by_member
 from loudong.hours.models import Correction
 from loudong.hours.records import ServiceRecord
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.actions import ActionRefused
+from loudong.lib.shanghai import SHANGHAI
 from loudong.registry.models import Member, Resident
 from loudong.tickets import actions as tickets
 from loudong.tickets.hours_source import service_records
@@ -105,12 +106,12 @@ def test_an_approved_correction_replaces_the_minutes_and_does_not_add(w):
 def test_a_rejected_correction_leaves_the_source_minutes(w):
     req = errand(w, 60, MARCH)
     correction = actions.ask_change(w.volunteer, w.wang_member, line_of(w, req), minutes=600, reason="记错了")
-    with pytest.raises(actions.HoursError, match="原因"):
+    with pytest.raises(ActionRefused, match="原因"):
         actions.decide(w.leader, correction, approve=False, note="")
     actions.decide(w.leader, correction, approve=False, note="当天只去了一个小时")
     assert Correction.objects.get(pk=correction.pk).status == Correction.Status.REJECTED
     assert hours_total([w.community.pk], date(2026, 3, 1), date(2026, 3, 31)) == (60, 1)
-    with pytest.raises(actions.HoursError, match="已经未通过"):
+    with pytest.raises(ActionRefused, match="已经未通过"):
         actions.decide(w.admin, correction, approve=True)
 
 
@@ -123,23 +124,23 @@ def test_a_manual_entry_counts_once_and_only_when_approved(w):
     assert hours_total([w.community.pk], date(2026, 3, 1), date(2026, 3, 4)) == (0, 0)
     (line,) = ledger([w.community.pk], date(2026, 3, 1), date(2026, 3, 31))
     assert (line.source, line.source_id, line.content) == ("manual", entry.pk, "帮独居老人买药")
-    with pytest.raises(actions.HoursError, match="补录的记录不能再申请更正"):
+    with pytest.raises(ActionRefused, match="补录的记录不能再申请更正"):
         actions.ask_change(w.volunteer, w.wang_member, line, minutes=60, reason="多写一点")
 
 
 def test_volunteers_ask_only_for_their_own_and_only_once_at_a_time(w):
     req = errand(w, 60, MARCH)
     line = line_of(w, req)
-    with pytest.raises(actions.HoursError, match="自己"):
+    with pytest.raises(ActionRefused, match="自己"):
         actions.ask_change(w.leader, w.wang_member, line, minutes=90, reason="帮她改")
-    with pytest.raises(actions.HoursError, match="一样"):
+    with pytest.raises(ActionRefused, match="一样"):
         actions.ask_change(w.volunteer, w.wang_member, line, minutes=60, reason="没变")
-    with pytest.raises(actions.HoursError, match="理由"):
+    with pytest.raises(ActionRefused, match="理由"):
         actions.ask_change(w.volunteer, w.wang_member, line, minutes=90, reason=" ")
     actions.ask_change(w.volunteer, w.wang_member, line, minutes=90, reason="少填了半小时")
-    with pytest.raises(actions.HoursError, match="待审核"):
+    with pytest.raises(ActionRefused, match="待审核"):
         actions.ask_change(w.volunteer, w.wang_member, line, minutes=100, reason="再改一次")
-    with pytest.raises(actions.HoursError, match="晚于今天"):
+    with pytest.raises(ActionRefused, match="晚于今天"):
         actions.ask_missing(w.volunteer, w.wang_member, served_on=date.today() + timedelta(days=2), minutes=30,
                             content="明天的服务", reason="提前登记")
 
@@ -150,12 +151,12 @@ def test_only_the_members_leader_or_the_admin_decide_and_never_for_themselves(w)
     req = errand(w, 60, MARCH)
     correction = actions.ask_change(w.volunteer, w.wang_member, line_of(w, req), minutes=90, reason="少填了")
     for user in (w.volunteer, w.resident, w.outsider, outsider_leader):
-        with pytest.raises(actions.HoursError, match="组长或社区管理员"):
+        with pytest.raises(ActionRefused, match="组长或社区管理员"):
             actions.decide(user, correction, approve=True)
     # The leader (刘光前) asks for his own missing record: he cannot approve it, the admin can.
     own = actions.ask_missing(w.leader, w.liu_member, served_on=date(2026, 3, 2), minutes=30, content="打扫楼道",
                               reason="周五大扫除")
-    with pytest.raises(actions.HoursError, match="自己的申请"):
+    with pytest.raises(ActionRefused, match="自己的申请"):
         actions.decide(w.leader, own, approve=True)
     assert actions.decide(w.admin, own, approve=True).status == Correction.Status.APPROVED
 
@@ -171,7 +172,7 @@ def test_totals_count_distinct_volunteers_across_communities(w):
     errand(w, 20, MARCH, member=zhao_member, user=zhao_user)
     assert hours_total([w.community.pk, w.other.pk], date(2026, 3, 1), date(2026, 3, 31)) == (110, 2)
     lines = ledger([w.community.pk], date(2026, 3, 1), date(2026, 3, 31))
-    assert minutes_by_member(lines) == {w.wang_member.pk: 90, zhao_member.pk: 20}
+    assert total_by_member(lines) == {w.wang_member.pk: 90, zhao_member.pk: 20}
 
 
 def test_errands_visits_and_activities_each_count_once_and_a_visit_correction_replaces(w):

@@ -16,7 +16,7 @@ from loudong.accounts.models import AuditEntry, User
 
 def attempt(client, username: str, password: str):
     credentials = {"username": username, "password": password}
-    return client.post(reverse("accounts:login"), credentials, REMOTE_ADDR="10.1.2.3")
+    return client.post(reverse("login"), credentials, REMOTE_ADDR="10.1.2.3")
 
 
 def test_five_wrong_passwords_lock_the_account_and_the_right_one_then_fails(client, world):
@@ -118,11 +118,11 @@ def test_a_user_without_a_role_lands_on_a_page_that_says_whom_to_ask(client, db)
     User.objects.create_user(username="newcomer", password=PASSWORD)
     response = attempt(client, "newcomer", PASSWORD)
     page = client.get(response.url, follow=True)
-    assert page.redirect_chain[-1][0] == reverse("accounts:no_role")
+    assert page.redirect_chain[-1][0] == reverse("no_role")
     text = page.content.decode()
     assert "还没有分配角色" in text and "社区管理员" in text and "newcomer" in text
 
 
 def test_a_user_with_a_role_is_sent_on_from_the_no_role_page(world, login):
-    response = login(world.admin).get(reverse("accounts:no_role"))
+    response = login(world.admin).get(reverse("no_role"))
     assert response.status_code == 302 and response.url == reverse("home")

@@ -14,7 +14,8 @@ from loudong.accounts.models import AuditEntry, Role
 from loudong.community_life.meetings import actions
 from loudong.community_life.meetings.models import Attendance, FollowUpTask, Meeting
 from loudong.groups.models import BuildingGroup, Venue
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.actions import ActionRefused
+from loudong.lib.shanghai import SHANGHAI
 from loudong.registry.models import Member, Resident
 from loudong.tickets.models import Request
 
@@ -134,7 +135,7 @@ def test_leader_reads_but_cannot_run_a_community_wide_meeting(world, login):
     client = login(world.leader)
     assert client.get(url("detail", world, wide.pk)).status_code == 200
     assert client.get(url("edit", world, wide.pk)).status_code == 404
-    with pytest.raises(actions.MeetingError, match="只有本小组的组长或社区管理员"):
+    with pytest.raises(ActionRefused, match="只有本小组的组长或社区管理员"):
         actions.add_decision(wide, "组长擅自决定", by=world.leader)
 
 
@@ -180,7 +181,7 @@ def test_people_from_outside_the_group_cannot_be_ticked(world, login, meeting):
     assert response.status_code == 400
     assert "不在本次会议范围内" in response.content.decode()
     assert not meeting.attendance.exists()
-    with pytest.raises(actions.MeetingError, match="张建国不是环城北路93号党小组的居民或党员"):
+    with pytest.raises(ActionRefused, match="张建国不是环城北路93号党小组的居民或党员"):
         actions.set_attendance(meeting, by=world.leader, residents=[world.zhang], guests=[])
 
 
@@ -208,7 +209,7 @@ def test_decision_opens_a_request_through_the_request_workflow(world, login, mee
     assert req.number in page
     assert client.post(url("decision_remove", world, meeting.pk, decision.pk)).status_code == 302
     assert meeting.decisions.count() == 1
-    with pytest.raises(actions.MeetingError, match="已经开了点单，不能删除"):
+    with pytest.raises(ActionRefused, match="已经开了点单，不能删除"):
         actions.delete_meeting(meeting, by=world.leader)
 
 
@@ -237,7 +238,7 @@ def test_task_owner_marks_their_task_done(world, login, meeting):
     task.refresh_from_db()
     assert task.is_done and task.done_note == "已清运三车" and task.done_by == world.volunteer
     assert task.done_at is not None
-    with pytest.raises(actions.MeetingError, match="已经标记完成"):
+    with pytest.raises(ActionRefused, match="已经标记完成"):
         actions.finish_task(task, by=world.volunteer)
 
 
@@ -265,7 +266,7 @@ def test_open_task_past_its_due_date_is_overdue(world, login, meeting):
 
 
 def test_task_owner_must_be_a_member_of_the_group_and_due_after_the_meeting(world, login, meeting, second):
-    with pytest.raises(actions.MeetingError, match="张建国不是环城北路93号党小组的党员"):
+    with pytest.raises(ActionRefused, match="张建国不是环城北路93号党小组的党员"):
         actions.add_task(meeting, by=world.leader, text="x", owner=second[1], due_on=date(2026, 4, 1))
     response = login(world.leader).post(url("task_add", world, meeting.pk), {
         "task-text": "张贴通知", "task-owner": world.wang_member.pk, "task-due_on": "2026-03-01",

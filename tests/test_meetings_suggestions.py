@@ -14,7 +14,7 @@ from loudong.community_life.meetings.suggestions import (
     RECURRING_WINDOW_DAYS,
     suggestions_for,
 )
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.tickets.actions import place_request
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from loudong.accounts.menu import SECTIONS, menu_for
 from loudong.accounts.models import Role
+from loudong.home.menu import SECTIONS, menu_for
 
 
 @pytest.mark.parametrize("persona", ["admin", "leader", "volunteer"])

@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loudong.accounts.models import AuditEntry
+from loudong.lib.actions import ActionRefused
 from loudong.outreach import actions
-from loudong.outreach.assign import AssignmentError, HouseholdSpot, Place, VolunteerSpot, cost, propose, spread
+from loudong.outreach.assign import HouseholdSpot, Place, VolunteerSpot, cost, propose, spread
 from loudong.outreach.models import Assignment, AssignmentDraft
 from loudong.registry.models import Household, Member, Resident, Stairwell
 
@@ -72,7 +73,7 @@ def test_a_new_proposal_keeps_households_with_whoever_has_them_when_distance_tie
 
 
 def test_a_group_without_members_cannot_be_proposed_for():
-    with pytest.raises(AssignmentError, match="还没有党员"):
+    with pytest.raises(ActionRefused, match="还没有党员"):
         propose([HouseholdSpot(1, place(1, 1))], [])
 
 
@@ -172,9 +173,9 @@ def test_moving_a_household_after_confirmation_takes_effect_at_once_and_is_audit
 def test_a_household_cannot_go_to_a_member_of_another_group_or_come_from_outside(group_of_three, world):
     w = group_of_three
     outsider = Member.objects.create(community=w.community, resident=w.zhang)
-    with pytest.raises(actions.OutreachError, match="只能交给本党小组的党员"):
+    with pytest.raises(ActionRefused, match="只能交给本党小组的党员"):
         actions.move(w.group, w.household, outsider, by=w.leader)
-    with pytest.raises(actions.OutreachError, match="不在本党小组负责的单元"):
+    with pytest.raises(ActionRefused, match="不在本党小组负责的单元"):
         actions.move(w.group, w.household2, w.wang_member, by=w.leader)
 
 
@@ -182,7 +183,7 @@ def test_confirming_a_stale_draft_asks_for_a_new_proposal(group_of_three):
     w = group_of_three
     actions.propose_for(w.group, by=w.leader)
     Household.objects.create(community=w.community, stairwell=w.stairwell, room="999")
-    with pytest.raises(actions.OutreachError, match="请重新生成建议"):
+    with pytest.raises(ActionRefused, match="请重新生成建议"):
         actions.confirm(w.group, by=w.leader)
     assert not Assignment.objects.exists()
 

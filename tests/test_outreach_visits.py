@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from loudong.accounts.models import AuditEntry
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.actions import ActionRefused
+from loudong.lib.shanghai import SHANGHAI
 from loudong.outreach import actions
 from loudong.outreach.figures import visit_coverage, visits_in
 from loudong.outreach.hours_source import service_records
@@ -116,7 +117,7 @@ def test_bad_visits_are_refused_in_chinese_and_nothing_is_saved(world, changes, 
     values["visited_at"] = {"future": now + timedelta(hours=2), "long_ago": now - timedelta(days=91)}.get(
         values["visited_at"], values["visited_at"])
     values["met"] = {"liu": [w.liu], "zhang": [w.zhang]}.get(values["met"], [])
-    with pytest.raises(actions.OutreachError, match=message):
+    with pytest.raises(ActionRefused, match=message):
         actions.log_visit(household=w.household, volunteer=w.wang_member, by=w.volunteer, **values)
     assert not Visit.objects.exists()
 
@@ -132,7 +133,7 @@ def test_a_need_found_becomes_a_request_from_the_visit_in_one_step(world):
     assert req.household == w.household and req.resident == w.liu and req.group == w.group
     assert req.description == "楼道灯坏了，晚上看不见" and req.created_by == w.volunteer
     assert req.events.filter(kind="placed").exists()
-    with pytest.raises(actions.OutreachError, match="已经转为点单"):
+    with pytest.raises(ActionRefused, match="已经转为点单"):
         actions.request_from_visit(logged, category_code="environment", by=w.volunteer)
     assert Request.objects.count() == 1
 
@@ -141,11 +142,11 @@ def test_a_visit_without_needs_or_with_an_unknown_category_makes_no_request(worl
     w = world
     quiet = actions.log_visit(household=w.household, volunteer=w.wang_member, by=w.volunteer,
                               visited_at=timezone.now())
-    with pytest.raises(actions.OutreachError, match="没有记录需求"):
+    with pytest.raises(ActionRefused, match="没有记录需求"):
         actions.request_from_visit(quiet, category_code="environment", by=w.volunteer)
     needy = actions.log_visit(household=w.household, volunteer=w.wang_member, by=w.volunteer,
                               visited_at=timezone.now(), needs="想咨询医保")
-    with pytest.raises(actions.OutreachError, match="请选择诉求类别"):
+    with pytest.raises(ActionRefused, match="请选择诉求类别"):
         actions.request_from_visit(needy, category_code="nonsense", by=w.volunteer)
     assert not Request.objects.exists()
     needy.refresh_from_db()

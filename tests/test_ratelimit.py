@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory
 
-from loudong.api.models import RateCounter
-from loudong.lib import ratelimit
-from loudong.lib.ratelimit import check_rate, client_address, hit
+from loudong.accounts import ratelimit
+from loudong.accounts.models import RateCounter
+from loudong.accounts.ratelimit import check_rate, client_address, hit
 
 HOUR = 3600
 T0 = 1_800_000_000 - 1_800_000_000 % HOUR  # the start of an hour window

@@ -8,11 +8,11 @@ from conftest import make_user
 
 from loudong.accounts.models import Role
 from loudong.groups.models import BuildingGroup
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.actions import ActionRefused
+from loudong.lib.shanghai import SHANGHAI
 from loudong.notify.models import OutboxMessage
 from loudong.registry.models import Building, Member, Resident
 from loudong.tickets import actions
-from loudong.tickets.actions import TransitionError
 from loudong.tickets.models import Request, RequestEvent, Status
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)  # a Monday
@@ -49,9 +49,9 @@ def state(req):
 
 
 def refused(call, req, *words):
-    """The call raises TransitionError naming `words`, and the request, its events and the outbox are unchanged."""
+    """The call raises ActionRefused naming `words`, and the request, its events and the outbox are unchanged."""
     before = state(req)
-    with pytest.raises(TransitionError) as refusal:
+    with pytest.raises(ActionRefused) as refusal:
         call()
     assert state(req) == before
     for word in words:
@@ -96,7 +96,7 @@ def test_placing_refuses_a_building_of_another_community_a_bad_category_and_an_e
     for kwargs, word in [({"building": other}, "不在本社区"), ({"stairwell": w.stairwell2}, "不在这栋楼"),
                          ({"category_code": "nope"}, "类别"), ({"description": "  "}, "请填写"),
                          ({"contact_phone": "12345"}, "电话号码"), ({"kind": "praise"}, "诉求类型")]:
-        with pytest.raises(TransitionError) as refusal:
+        with pytest.raises(ActionRefused) as refusal:
             place(w, **kwargs)
         assert word in refusal.value.message, (kwargs, refusal.value.message)
     assert Request.objects.count() == 0
@@ -104,7 +104,7 @@ def test_placing_refuses_a_building_of_another_community_a_bad_category_and_an_e
 
 
 def test_only_staff_of_the_community_may_enter_a_request_for_a_resident(w):
-    with pytest.raises(TransitionError, match="代居民点单"):
+    with pytest.raises(ActionRefused, match="代居民点单"):
         place(w, by=w.outsider)
     req = place(w, by=w.volunteer, channel=Request.Channel.VISIT, resident=w.zhang)
     assert req.created_by == w.volunteer
@@ -328,6 +328,6 @@ def test_requests_are_visible_by_role_and_scope(w):
 def test_a_refused_action_leaves_no_notification_behind(w):
     req = place(w)
     count = OutboxMessage.objects.count()
-    with pytest.raises(TransitionError):
+    with pytest.raises(ActionRefused):
         actions.dispatch(req, w.zhao_member, by=w.leader)
     assert OutboxMessage.objects.count() == count

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from loudong.tickets import actions
 from loudong.tickets.models import Request
 
-HOME = reverse("registry:community", args=["xihu"])
+HOME = reverse("community", args=["xihu"])
 
 
 def ask(world, resident, description: str, **kwargs) -> Request:

@@ -2,14 +2,13 @@
 
 import io
 import json
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
+from roster_corpus.writers import write_ods
 
 from loudong.accounts.models import AuditEntry
 from loudong.lib.identity import id_check_char
@@ -46,46 +45,10 @@ def workbook(tmp_path, rows, *, merges=(), start="A1", name="名册.xlsx") -> st
     return str(path)
 
 
-MANIFEST = (
-    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-    '<manifest:file-entry manifest:full-path="/" '
-    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-    "</manifest:manifest>"
-)
-
-
 def ods_file(tmp_path, rows) -> str:
     """A minimal OpenDocument spreadsheet (what LibreOffice and WPS save as .ods)."""
-
-    def cell(value) -> str:
-        if value in (None, ""):
-            return "<table:table-cell/>"
-        if isinstance(value, date):
-            kind = f'office:value-type="date" office:date-value="{value.isoformat()}"'
-        elif isinstance(value, int | float):
-            kind = f'office:value-type="float" office:value="{value}"'
-        else:
-            kind = 'office:value-type="string"'
-        return f"<table:table-cell {kind}><text:p>{escape(str(value))}</text:p></table:table-cell>"
-
-    body = "".join("<table:table-row>" + "".join(cell(v) for v in r) + "</table:table-row>" for r in rows)
-    ns = (
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
-    )
-    content = (
-        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
-        f'<office:body><office:spreadsheet><table:table table:name="名册">{body}</table:table>'
-        "</office:spreadsheet></office:body></office:document-content>"
-    )
     path = tmp_path / "名册.ods"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("content.xml", content)
-        archive.writestr("META-INF/manifest.xml", MANIFEST)
+    write_ods(path, rows, [])
     return str(path)
 
 
@@ -119,6 +82,7 @@ def test_title_rows_and_merged_title_above_the_header_are_skipped(world, tmp_pat
         "updated": 0,
         "unchanged": 0,
         "rejected": [],
+        "warnings": [],
         "places_created": 1,
     }
     person = Resident.objects.get(name="赵春兰")
@@ -205,10 +169,11 @@ def test_an_ods_file_is_read_like_an_xlsx(world, tmp_path):
         row(birth=date(1956, 4, 18), phone=13912345678),
         [],
         row(name="钱多多", birth="1950年3月"),
+        row(name="孙小梅", phone="12345"),
     ]
     result = run(ods_file(tmp_path, rows), world.community)
-    assert result.created == 1
-    assert [r["row"] for r in result.rejected] == [6]
+    assert result.created == 2
+    assert [r["row"] for r in result.rejected] == [7]
     person = Resident.objects.get(name="赵春兰")
     assert (person.birth_date, person.phone) == (date(1956, 4, 18), "13912345678")
 
@@ -265,12 +230,17 @@ def test_each_written_form_of_a_birth_date_is_read(world, tmp_path, written):
     assert Resident.objects.get(name="赵春兰").birth_date == date(1950, 3, 2)
 
 
-@pytest.mark.parametrize("written", ["1950-03", "1950年3月", "1950.3", 1950, "1950"])
-def test_a_birth_date_to_the_month_only_is_rejected_without_an_id_number(world, tmp_path, written):
+@pytest.mark.parametrize(
+    ("written", "precision", "shown"),
+    [("1950-03", "month", "1950年3月"), ("1950年3月", "month", "1950年3月"), ("1950.3", "month", "1950年3月"),
+     (1950.03, "month", "1950年3月"), (1950, "year", "1950年"), ("1950", "year", "1950年")],
+)  # fmt: skip
+def test_a_birth_date_to_the_month_or_year_is_kept_with_its_precision(world, tmp_path, written, precision, shown):
     result = run(workbook(tmp_path, [HEADER, row(birth=written)]), world.community)
-    assert result.created == 0
-    assert result.rejected[0]["row"] == 2
-    assert "只写到了年或月" in result.rejected[0]["reason"]
+    assert (result.created, result.rejected) == (1, [])
+    person = Resident.objects.get(name="赵春兰")
+    assert (person.birth_date.month, person.birth_precision, person.birth_written) == (
+        3 if precision == "month" else 1, precision, shown)
 
 
 def test_a_birth_date_to_the_month_only_is_completed_from_the_id_number(world, tmp_path):
@@ -470,13 +440,13 @@ def test_bad_rows_are_named_by_excel_row_number_and_good_rows_still_import(world
         row(name="周大勇", gender="男", birth="1955-01-01"),
     ]
     result = run(workbook(tmp_path, rows, start="B2"), world.community)
-    assert result.created == 2
+    assert result.created == 3
     assert [(r["row"], r["reason"]) for r in result.rejected] == [
         (6, "姓名为空"),
         (8, "电话号码位数不对：12345"),
         (9, "出生日期「1950-02-30」不存在"),
-        (10, "性别应填“男”或“女”，现为「未知」"),
     ]
+    assert result.warnings == [{"row": 10, "message": "性别应填“男”或“女”，现为「未知」，没有导入性别"}]
 
 
 def test_reimport_with_id_numbers_updates_and_never_duplicates(world, tmp_path):
@@ -556,6 +526,7 @@ def test_identical_data_counts_as_unchanged(world, tmp_path):
         "updated": 0,
         "unchanged": 30,
         "rejected": [],
+        "warnings": [],
         "places_created": 0,
     }
     assert Resident.objects.filter(name__startswith="居民").count() == 30
@@ -683,6 +654,7 @@ def test_one_audit_entry_records_each_import_with_its_counts(world, tmp_path):
         "updated": 0,
         "unchanged": 0,
         "rejected": 1,
+        "warnings": 0,
         "places_created": 1,
     }
 
@@ -696,6 +668,7 @@ def test_command_prints_the_json_summary(world, tmp_path):
         "updated": 0,
         "unchanged": 0,
         "rejected": [{"row": 3, "reason": "电话号码位数不对：12345"}],
+        "warnings": [],
         "places_created": 1,
     }
 

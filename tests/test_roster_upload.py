@@ -31,13 +31,19 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def upload(login, world, django_capture_on_commit_callbacks):
-    """upload(file) posts it as the community admin, runs the queued task and returns the job page."""
+    """upload(file) posts it as the community admin, runs the queued task, confirms the preview
+    as shown (unless confirm=False) and returns the job page."""
 
-    def _upload(file):
+    def _upload(file, confirm=True):
         client = login(world.admin)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("roster:import", args=["xihu"]), {"file": file})
         assert response.status_code == 302, response.content.decode()
+        job = ImportJob.objects.order_by("-pk").first()
+        if confirm and job.status == "review":
+            with django_capture_on_commit_callbacks(execute=True):
+                confirmed = client.post(reverse("roster:confirm", args=["xihu", job.pk]), {"action": "confirm"})
+            assert confirmed.status_code == 302
         return client.get(response["Location"])
 
     return _upload
@@ -69,7 +75,7 @@ def test_rejected_rows_are_listed_and_download_imports_again_after_fixing(world,
             [
                 HEADER,
                 ["赵春兰", "女", "1956-04-18", "13912345678", "5栋1单元101"],
-                ["钱多多", "男", "1958年6月", "13800000001", "5栋1单元102"],
+                ["钱多多", "男", "1958年13月", "13800000001", "5栋1单元102"],
                 ["孙小梅", "女", "1960-01-01", "12345", "5栋1单元103"],
             ]
         )
@@ -82,8 +88,8 @@ def test_rejected_rows_are_listed_and_download_imports_again_after_fixing(world,
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0] == [*HEADER, "原行号", "问题原因"]
-    assert rows[1][:6] == ["钱多多", "男", "1958年6月", "13800000001", "5栋1单元102", 3]
-    assert "只写到了年或月" in rows[1][6]
+    assert rows[1][:6] == ["钱多多", "男", "1958年13月", "13800000001", "5栋1单元102", 3]
+    assert "日期「1958年13月」不存在" in rows[1][6]
     assert rows[2][5] == 4
     assert AuditEntry.objects.filter(action="export", object_type="importjob").count() == 1
 
@@ -134,7 +140,7 @@ def test_an_unreadable_file_fails_the_job_with_the_reason(world, upload):
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("名册.csv", "只能导入 Excel 表格"), ("名册.docx", "只能导入 Excel 表格")],
+    [("名册.pdf", "只能导入 Excel 表格"), ("名册.docx", "只能导入 Excel 表格")],
 )
 def test_a_wrong_file_type_gets_a_chinese_form_error(world, login, name, message):
     response = login(world.admin).post(
@@ -162,7 +168,7 @@ def test_upload_without_a_file_asks_for_one(world, login):
 def test_upload_page_explains_recognised_columns_and_offers_the_template(world, login):
     client = login(world.admin)
     html = client.get(reverse("roster:import", args=["xihu"])).content.decode()
-    assert "公民身份号码" in html and 'accept=".xlsx,.xls,.ods' in html
+    assert "公民身份号码" in html and 'accept=".xlsx,.xls,.et,.ods,.csv' in html
     template = client.get(reverse("roster:template", args=["xihu"]))
     sheet = load_workbook(io.BytesIO(b"".join(template.streaming_content))).active
     header, example = list(sheet.iter_rows(values_only=True))

@@ -105,7 +105,7 @@ def test_bad_parameters_are_explained_in_chinese(history, client, params, messag
 
 
 def test_without_dates_the_period_is_this_month(history, client):
-    from loudong.stats.period import today
+    from loudong.lib.shanghai import today
 
     body = get(client, history.admin, community="xihu").json()
     assert body["period"]["start"] == today().replace(day=1).isoformat()

@@ -10,7 +10,7 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.stats import coverage, tally
 from loudong.stats.compute import figures
 from loudong.stats.definitions import RECORD_SETS

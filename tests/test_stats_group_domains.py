@@ -17,7 +17,7 @@ from loudong.community_life.meetings.models import Meeting
 from loudong.groups.models import BuildingGroup
 from loudong.hours import actions
 from loudong.hours.ledger import ledger
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.outreach.models import Visit
 from loudong.registry.models import Member
 from loudong.stats.compute import figures

@@ -187,7 +187,7 @@ def test_activities_and_meetings_behind_the_dashboard_open_as_lists_without_name
 
     from loudong.community_life.activities.models import Activity
     from loudong.community_life.meetings.actions import create_meeting
-    from loudong.lib.workdays import SHANGHAI
+    from loudong.lib.shanghai import SHANGHAI
 
     w = world
     start = datetime(2026, 11, 10, 9, tzinfo=SHANGHAI)

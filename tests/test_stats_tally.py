@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from test_stats_figures import NOW, at, build_history, handled, place, resolved
 
-from loudong.lib.workdays import SHANGHAI
+from loudong.hours.sources import minutes_by_member
+from loudong.lib.shanghai import SHANGHAI
 from loudong.stats import tally
 from loudong.stats.compute import (
     AREA_DIMENSIONS,
@@ -97,8 +98,9 @@ def assert_as_scanned(w, now: datetime = NOW) -> None:
         records: dict[int, int] = {}
         for r in errand_source.service_records_many([w.community.pk], period.start, period.end):
             records[r.member_id] = records.get(r.member_id, 0) + r.minutes
-        totals = errand_source.minutes_by_member([w.community.pk, w.other.pk], period.start, period.end)
+        totals = minutes_by_member(errand_source, [w.community.pk, w.other.pk], period.start, period.end)
         assert totals == records, period
+        assert errand_source.minutes_by_member([w.community.pk], period.start, period.end) == records, period
 
 
 def tally_rows() -> list[tuple]:

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from docx import Document
 
 from loudong.accounts.models import ApiToken
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.stats.compute import figures
 from loudong.stats.period import Period
 from loudong.stats.report.build import build_report

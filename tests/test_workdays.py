@@ -5,8 +5,8 @@ from datetime import date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from loudong.lib.shanghai import SHANGHAI
 from loudong.lib.workdays import (
-    SHANGHAI,
     add_working_days,
     add_working_hours,
     add_working_seconds,

@@ -147,3 +147,19 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionDenied("审计日志只能追加，不能删除")
+
+
+class RateCounter(models.Model):
+    """Hits of one client or one building in one fixed time window; incremented with an upsert so
+    several app processes share the count."""
+
+    scope = models.CharField(max_length=120)
+    window_start = models.BigIntegerField()  # seconds since the epoch
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "window_start"], name="ratecounter_scope_window")]
+        indexes = [models.Index(fields=["window_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope} @ {self.window_start}: {self.hits}"

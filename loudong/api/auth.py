@@ -5,7 +5,6 @@ counts failures and locks the account exactly as on the login page.
 """
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
@@ -17,6 +16,7 @@ from ninja.security import HttpBearer
 
 from loudong.accounts.models import ApiToken, User
 from loudong.api.errors import ErrorOut
+from loudong.lib.shanghai import SHANGHAI
 
 # Writing last_used_at on every call would make each read a write; once a minute is enough to tell.
 TOUCH_EVERY = timedelta(minutes=1)
@@ -60,7 +60,7 @@ def locked_detail(request: HttpRequest) -> str:
     unlock_at = getattr(request, "loudong_unlock_at", None)
     if unlock_at is None:
         return "密码错误次数过多，账号已暂时锁定，请稍后再试"
-    local = unlock_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    local = unlock_at.astimezone(SHANGHAI)
     return f"密码错误次数过多，账号已暂时锁定，请在 {local:%H:%M} 之后再试"
 
 

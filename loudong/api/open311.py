@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from loudong.accounts.ratelimit import rate_limited
 from loudong.api.idempotency import Owner, guarded
 from loudong.api.models import ApiKey
 from loudong.api.open311_format import (
@@ -33,11 +34,10 @@ from loudong.api.open311_format import (
     service_notice,
 )
 from loudong.api.open311_input import contact_name, kind_of, locate, requests_filter
-from loudong.lib.ratelimit import rate_limited
+from loudong.lib.actions import ActionRefused
 from loudong.policy.models import PolicyVersion, current_rules
 from loudong.registry.models import Community
 from loudong.tickets import actions
-from loudong.tickets.actions.base import TransitionError
 from loudong.tickets.models import Request
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -208,7 +208,7 @@ def create(request: HttpRequest, fmt: str) -> HttpResponse:
                 contact_name=contact_name(param(request, "first_name"), param(request, "last_name")),
                 contact_phone=param(request, "phone")[:20], anonymous=anonymous, rules=rules,
             )
-        except TransitionError as error:
+        except ActionRefused as error:
             return error_response(fmt, Open311Error(400, error.message))
         answer = {"service_request_id": req.pk, "service_notice": service_notice(req), "account_id": None}
         return respond(fmt, "service_requests", [answer])

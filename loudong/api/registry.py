@@ -7,17 +7,12 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from loudong.accounts.access import community_for
+from loudong.accounts.access import PEOPLE_ROLES
 from loudong.api.auth import BearerToken
 from loudong.api.errors import ErrorOut
+from loudong.registry.access import community_for, visible_buildings, visible_residents
 from loudong.registry.models import Member, Resident, Stairwell
-from loudong.registry.views_common import (
-    PEOPLE_ROLES,
-    page_of,
-    resident_list,
-    visible_buildings,
-    visible_residents,
-)
+from loudong.registry.views_common import page_of, resident_list
 
 router = Router(auth=BearerToken(), tags=["档案"])
 ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}

@@ -16,8 +16,7 @@ from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 
 from loudong.accounts import audit
-from loudong.accounts.access import community_for
-from loudong.accounts.models import AuditEntry, Role, User
+from loudong.accounts.models import AuditEntry, User
 from loudong.api.auth import BearerToken
 from loudong.api.errors import ErrorOut
 from loudong.api.idempotency import (
@@ -47,10 +46,13 @@ from loudong.api.request_schemas import (
     request_detail_out,
     request_out,
 )
+from loudong.lib.actions import ActionRefused
+from loudong.registry.access import community_for
 from loudong.registry.models import Member, Resident
 from loudong.tickets import actions, intake
+from loudong.tickets.access import staff_community_id
 from loudong.tickets.actions import placing
-from loudong.tickets.actions.base import TransitionError, require_text, tracking_url
+from loudong.tickets.actions.base import require_text, tracking_url
 from loudong.tickets.models import Intake, Request, RequestQuerySet
 from loudong.tickets.slip import slip_pdf
 
@@ -58,7 +60,6 @@ router = Router(auth=BearerToken(), tags=["点单"])
 ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 RELATED = ("community", "building", "stairwell", "group", "assignee__resident")
 ACTED = {200: RequestDetailOut, **ERRORS}
-STAFF_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
 # A request is a few lines of text; anything far larger is a mistake or an attack.
 MAX_BODY_BYTES = 64 * 1024
 TOO_LARGE = "请求内容太大（最多 64 KB）"
@@ -124,7 +125,7 @@ def transition(request: HttpRequest, request_id: int, do: Callable[[Request], ob
     req = found(user, request_id)
     try:
         do(req)
-    except TransitionError as error:
+    except ActionRefused as error:
         return refused(error.message)
     # Read back unscoped: after declining, a volunteer no longer sees the request, yet is owed the answer.
     return Status(200, request_detail_out(user, reread(req.pk)))
@@ -202,7 +203,7 @@ def checked(user: User, body: RequestIn) -> int | Status:
     """Every check placing the request makes, before anything is written: the community (a staff
     role in it, else 404 as if it did not exist), then 422 for a reference that is not there and 409
     for what placing refuses. The community's id when all hold."""
-    community = intake.staff_community(user.pk, body.community)
+    community = staff_community_id(user.pk, body.community)
     if community is None:
         raise Http404
     if placing.rules_for(community).category(body.category_code) is None:
@@ -216,7 +217,7 @@ def checked(user: User, body: RequestIn) -> int | Status:
     try:
         require_text(body.description, "需要什么帮助")
         placing.clean_phone(body.contact_phone)
-    except TransitionError as error:
+    except ActionRefused as error:
         return refused(error.message)
     return community
 
@@ -331,7 +332,7 @@ def confirm(request: HttpRequest, request_id: int, body: ConfirmIn) -> Status:
 
     def do(req: Request) -> object:
         if not user.resident_id or req.resident_id != user.resident_id:
-            raise TransitionError("只有提出诉求的居民本人可以确认和评价。")
+            raise ActionRefused("只有提出诉求的居民本人可以确认和评价。")
         return actions.confirm(req, rating=body.rating, comment=body.comment)
 
     return transition(request, request_id, do)

@@ -22,7 +22,7 @@ from loudong.community_life.activities.models import Activity, Attendance, Servi
 from loudong.demo.context import DemoCommunity, DemoSite
 from loudong.demo.names import NameMaker
 from loudong.groups.models import BuildingGroup, Venue
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.registry.models import Member, Resident
 
 T = Activity.Type

@@ -5,14 +5,13 @@ most members' consent to print their phone on the notice board and contact cards
 
 import random
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from loudong.demo.context import DemoCommunity, DemoSite
 from loudong.groups.elections.record import proposal
 from loudong.groups.models import BuildingGroup, Candidate, Election, Elector, Venue, VenueConsent, VenueKitItem
+from loudong.lib.shanghai import SHANGHAI
 from loudong.registry.models import Member, Resident
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 PHONE_CONSENT = 0.85  # share of grouped members who agreed to publish their phone
 
 OPENING_TIMES = (

@@ -16,7 +16,7 @@ from loudong.community_life.blackboard.models import Note
 from loudong.community_life.honours.models import Honour
 from loudong.demo.context import DemoCommunity, DemoSite
 from loudong.demo.people import age_on_reference
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.registry.models import Member, Resident, Stairwell
 
 HUNAN = ("湖南好人", "中共湖南省委宣传部、湖南省文明办")

@@ -15,6 +15,7 @@ from loudong.demo.context import DemoSite
 from loudong.hours import actions
 from loudong.hours.ledger import Line, ledger
 from loudong.hours.models import Correction
+from loudong.lib.actions import ActionRefused
 from loudong.registry.models import Member
 
 CHANGE_REASONS = (
@@ -82,6 +83,6 @@ def _certificate(leader: User, member: Member, today: date) -> str | None:
     end = today.replace(day=1) - timedelta(days=1)
     try:
         certificate, _ = actions.issue_certificate(leader, member, date(end.year, 1, 1), end)
-    except actions.HoursError:
+    except ActionRefused:
         return None  # no hours in that period: nothing to certify
     return certificate.number

@@ -21,7 +21,7 @@ from loudong.community_life.meetings.models import AgendaItem, Attendance, Decis
 from loudong.demo.context import DemoCommunity, DemoSite
 from loudong.demo.logins import FIRST_GROUP_BUILDING
 from loudong.groups.models import BuildingGroup, Venue
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.registry.models import Member, Resident
 from loudong.tickets.models import Request
 

@@ -22,7 +22,7 @@ from loudong.accounts.models import Role, User
 from loudong.demo.context import DemoCommunity, DemoSite
 from loudong.demo.logins import FIRST_GROUP_BUILDING
 from loudong.demo.requests import Clock, _fill_inboxes
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.outreach import actions
 from loudong.outreach.assign import propose
 from loudong.outreach.figures import visit_coverage

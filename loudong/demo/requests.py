@@ -33,7 +33,8 @@ from loudong.demo.request_texts import (
     REJECT_REASONS,
 )
 from loudong.groups.models import BuildingGroup
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.actions import ActionRefused
+from loudong.lib.shanghai import SHANGHAI
 from loudong.notify.models import Notification, OutboxMessage
 from loudong.registry.models import Member, Resident
 from loudong.tickets import actions
@@ -280,7 +281,7 @@ def _live(plan: Plan, crews: dict[int, Crew], admin: User, rng: random.Random, n
             break
         try:
             index = _do(step, req, plan, leader, admin, pool, index, reply, minutes, rng, t)
-        except actions.TransitionError:
+        except ActionRefused:
             break
         clock.stamp(t)
     _tick(req, now, clock)

@@ -15,15 +15,12 @@ from django.utils import timezone
 from loudong.accounts.models import Role, User
 from loudong.hours.ledger import Line, contents_of, ledger
 from loudong.hours.models import Certificate, Correction
+from loudong.lib.actions import ActionRefused
 from loudong.lib.pinyin import name_keys
 from loudong.registry.models import Community, Member
 
 MAX_MINUTES = 24 * 60
 EARLIEST = date(2000, 1, 1)
-
-
-class HoursError(ValueError):
-    """A refusal with a Chinese message for the user; nothing was written."""
 
 
 def may_decide(user: User, member: Member) -> bool:
@@ -48,18 +45,18 @@ def may_issue(user: User, member: Member) -> bool:
 
 def _clean(minutes: int, reason: str) -> str:
     if not 0 <= minutes <= MAX_MINUTES:
-        raise HoursError("时长请填 0 到 1440 分钟之间的数。")
+        raise ActionRefused("时长请填 0 到 1440 分钟之间的数。")
     reason = " ".join(reason.split())
     if len(reason) < 2:
-        raise HoursError("请写明理由，审核的组长才知道为什么要改。")
+        raise ActionRefused("请写明理由，审核的组长才知道为什么要改。")
     if len(reason) > 300:
-        raise HoursError("理由请控制在 300 字以内。")
+        raise ActionRefused("理由请控制在 300 字以内。")
     return reason
 
 
 def _own(user: User, member: Member) -> None:
     if not user.resident_id or user.resident_id != member.resident_id:
-        raise HoursError("只能为自己的服务记录申请更正。")
+        raise ActionRefused("只能为自己的服务记录申请更正。")
 
 
 @transaction.atomic
@@ -68,14 +65,14 @@ def ask_change(user: User, member: Member, line: Line, *, minutes: int, reason: 
     _own(user, member)
     reason = _clean(minutes, reason)
     if line.member_id != member.pk or line.source_id is None or line.source == "manual":
-        raise HoursError("补录的记录不能再申请更正，如有出入请联系组长。")
+        raise ActionRefused("补录的记录不能再申请更正，如有出入请联系组长。")
     if minutes == line.minutes:
-        raise HoursError(f"新的时长和现在记录的 {line.minutes} 分钟一样，不用更正。")
+        raise ActionRefused(f"新的时长和现在记录的 {line.minutes} 分钟一样，不用更正。")
     pending = Correction.objects.pending().filter(
         kind=Correction.Kind.CHANGE, source=line.source, source_id=line.source_id, member=member
     )
     if pending.exists():
-        raise HoursError("这条记录已经有一个待审核的更正申请，请等组长审核。")
+        raise ActionRefused("这条记录已经有一个待审核的更正申请，请等组长审核。")
     try:
         with transaction.atomic():
             return Correction.objects.create(
@@ -84,7 +81,7 @@ def ask_change(user: User, member: Member, line: Line, *, minutes: int, reason: 
                 original_minutes=line.minutes, minutes=minutes, reason=reason, requested_by=user,
             )  # fmt: skip
     except IntegrityError as error:  # the same ask sent twice at once
-        raise HoursError("这条记录已经有一个待审核的更正申请，请等组长审核。") from error
+        raise ActionRefused("这条记录已经有一个待审核的更正申请，请等组长审核。") from error
 
 
 @transaction.atomic
@@ -95,15 +92,15 @@ def ask_missing(
     _own(user, member)
     reason = _clean(minutes, reason)
     if minutes == 0:
-        raise HoursError("补录的时长不能为 0 分钟。")
+        raise ActionRefused("补录的时长不能为 0 分钟。")
     today = timezone.localdate()
     if served_on > today:
-        raise HoursError("服务日期不能晚于今天。")
+        raise ActionRefused("服务日期不能晚于今天。")
     if served_on < EARLIEST:
-        raise HoursError("服务日期太早了，请核对。")
+        raise ActionRefused("服务日期太早了，请核对。")
     content = " ".join(content.split())
     if not 2 <= len(content) <= 100:
-        raise HoursError("请用 2 到 100 个字写明做了什么服务。")
+        raise ActionRefused("请用 2 到 100 个字写明做了什么服务。")
     return Correction.objects.create(
         community_id=member.community_id, member=member, kind=Correction.Kind.MISSING, served_on=served_on,
         content=content, minutes=minutes, reason=reason, requested_by=user,
@@ -115,14 +112,14 @@ def decide(user: User, correction: Correction, *, approve: bool, note: str = "")
     """通过 / 不通过. An approval replaces the source's minutes for the record's key."""
     locked = Correction.objects.select_for_update().select_related("member").get(pk=correction.pk)
     if not may_decide(user, locked.member):
-        raise HoursError("只有本组组长或社区管理员可以审核，自己的申请请由他人审核。")
+        raise ActionRefused("只有本组组长或社区管理员可以审核，自己的申请请由他人审核。")
     if locked.status != Correction.Status.PENDING:
-        raise HoursError(f"这个申请已经{locked.get_status_display()}，不能再审核。")
+        raise ActionRefused(f"这个申请已经{locked.get_status_display()}，不能再审核。")
     note = " ".join(note.split())
     if not approve and len(note) < 2:
-        raise HoursError("不通过时请写明原因，志愿者才知道怎么办。")
+        raise ActionRefused("不通过时请写明原因，志愿者才知道怎么办。")
     if len(note) > 300:
-        raise HoursError("审核意见请控制在 300 字以内。")
+        raise ActionRefused("审核意见请控制在 300 字以内。")
     locked.status = Correction.Status.APPROVED if approve else Correction.Status.REJECTED
     locked.decided_by, locked.decided_at, locked.decision_note = user, timezone.now(), note
     locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
@@ -140,12 +137,12 @@ def issue_certificate(user: User, member: Member, start: date, end: date) -> tup
     """The certificate of this member and period; (certificate, created). An issued one is
     returned as it was, so a re-print carries the same number and totals."""
     if not may_issue(user, member):
-        raise HoursError("只有本组组长或社区管理员可以出具证明。")
+        raise ActionRefused("只有本组组长或社区管理员可以出具证明。")
     if start > end:
-        raise HoursError("起始日期不能晚于截止日期。")
+        raise ActionRefused("起始日期不能晚于截止日期。")
     today = timezone.localdate()
     if end > today:
-        raise HoursError("截止日期不能晚于今天：证明只能记录已经完成的服务。")
+        raise ActionRefused("截止日期不能晚于今天：证明只能记录已经完成的服务。")
     existing = Certificate.objects.filter(member=member, period_start=start, period_end=end).first()
     if existing is not None:
         return existing, False
@@ -154,7 +151,7 @@ def issue_certificate(user: User, member: Member, start: date, end: date) -> tup
     lines = ledger([community.pk], start, end, member_ids=[member.pk])
     minutes = sum(line.minutes for line in lines)
     if minutes <= 0:
-        raise HoursError("这段时间没有服务时长记录，不能出具证明。")
+        raise ActionRefused("这段时间没有服务时长记录，不能出具证明。")
     year = today.year
     serial = (Certificate.objects.filter(community=community, year=year).aggregate(m=Max("serial"))["m"] or 0) + 1
     resident = member.resident

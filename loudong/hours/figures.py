@@ -6,7 +6,8 @@ from datetime import date
 
 from django.db.models import Sum
 
-from loudong.hours.ledger import SOURCES, Key, approved_corrections
+from loudong.hours.ledger import Key, approved_corrections
+from loudong.hours.sources import minutes_by_member, sources
 
 
 def hours_total(community_ids: list[int], start: date, end: date,
@@ -21,10 +22,10 @@ def hours_total(community_ids: list[int], start: date, end: date,
         return 0, 0
     ids = list(community_ids)
     totals: Counter[int] = Counter()
-    for module in SOURCES:
-        totals.update(module.minutes_by_member(ids, start, end, members))
+    for module in sources():
+        totals.update(minutes_by_member(module, ids, start, end, members))
     changes, manual = approved_corrections(ids, start, end, members)
-    for module in SOURCES:
+    for module in sources():
         wanted = {key[1] for key in changes if key[0] == module.SOURCE}
         if not wanted:
             continue

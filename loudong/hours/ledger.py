@@ -9,19 +9,12 @@ correction. Periods are whole days in Asia/Shanghai, both ends included.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from types import ModuleType
 
 from django.db.models import QuerySet
 
-from loudong.community_life.activities import hours_source as activity_source
 from loudong.hours.models import MANUAL, SOURCE_LABELS, Correction
 from loudong.hours.records import ServiceRecord
-from loudong.outreach import hours_source as visit_source
-from loudong.tickets import hours_source as errand_source
-
-# Every source of hours; each module offers service_records(community_id, start, end) and may offer
-# service_records_many(community_ids, start, end) to read many communities in one query.
-SOURCES: tuple[ModuleType, ...] = (errand_source, visit_source, activity_source)
+from loudong.hours.sources import sources
 
 Key = tuple[str, int, int]
 
@@ -54,7 +47,7 @@ class Line:
 def source_records(community_ids: list[int], start: date, end: date) -> dict[Key, ServiceRecord]:
     """Each source's records in the period, one per key."""
     records: dict[Key, ServiceRecord] = {}
-    for module in SOURCES:
+    for module in sources():
         many = getattr(module, "service_records_many", None)
         if many is not None:
             rows: Iterable[ServiceRecord] = many(community_ids, start, end)
@@ -100,7 +93,7 @@ def approved_corrections(community_ids: list[int], start: date, end: date, membe
     return changes, approved.filter(kind=Correction.Kind.MISSING, served_on__gte=start, served_on__lte=end)
 
 
-def minutes_by_member(lines: Iterable[Line]) -> dict[int, int]:
+def total_by_member(lines: Iterable[Line]) -> dict[int, int]:
     totals: dict[int, int] = {}
     for line in lines:
         totals[line.member_id] = totals.get(line.member_id, 0) + line.minutes

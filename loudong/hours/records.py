@@ -8,7 +8,8 @@ function `service_records(community_id, start, end)` in its own `hours_source.py
 A source may also offer `service_records_many(community_ids, start, end, source_ids=None)`, the same
 records for several communities in one query (only those of the given source ids with
 `source_ids`); the ledger (loudong.hours.ledger) uses it when present, so figures for a subdistrict
-or a district do not query once per community. The sources the ledger lists also offer
+or a district do not query once per community. The sources registered with the ledger
+(loudong.hours.sources) also offer
 `minutes_by_member(community_ids, start, end)`, {member id: minutes} of the same records summed in
 the database, and their name as `SOURCE`: the stats' hours total (loudong.hours.figures) reads a
 district's years without loading its records.

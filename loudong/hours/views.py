@@ -8,35 +8,21 @@ no positions, no ranking.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from loudong.accounts.access import community_for
+from loudong.accounts.access import is_admin
 from loudong.accounts.audit import record
-from loudong.accounts.models import AuditEntry, Role, User
-from loudong.groups.views import led_groups, own_member
+from loudong.accounts.models import AuditEntry
 from loudong.hours import actions
+from loudong.hours.access import hours_community, may_oversee, scoped_members, team_community
 from loudong.hours.forms import ChangeForm, DecisionForm, MissingForm, Period, PeriodForm, period_of, presets
-from loudong.hours.ledger import Line, ledger, minutes_by_member
+from loudong.hours.ledger import Line, ledger, total_by_member
 from loudong.hours.models import Certificate, Correction, hours_text
+from loudong.lib.actions import ActionRefused
+from loudong.registry.access import own_member
 from loudong.registry.models import Community, Member
-
-HOURS_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
-STAFF_ROLES = {Role.ADMIN, Role.LEADER}
-
-
-def is_admin(user: User, community: Community) -> bool:
-    return Role.ADMIN in user.roles_in(community.pk)
-
-
-def scoped_members(user: User, community: Community) -> QuerySet[Member]:
-    """Members whose hours this user oversees: all for the admin, the led groups' for a leader."""
-    members = Member.objects.filter(community=community).select_related("resident", "group")
-    if is_admin(user, community):
-        return members
-    return members.filter(group__in=led_groups(user, community))
 
 
 def period_context(request: HttpRequest) -> dict:
@@ -53,10 +39,9 @@ def summary(lines: list[Line]) -> dict:
 @login_required
 def mine(request: HttpRequest, code: str) -> HttpResponse:
     """我的服务时长."""
-    community = community_for(request.user, code, HOURS_ROLES)
+    community = hours_community(request, code)
     member = own_member(request.user, community)
-    context = {"community": community, "member": member, "is_staff": bool(request.user.roles_in(community.pk)
-                                                                          & STAFF_ROLES)}
+    context = {"community": community, "member": member, "is_staff": may_oversee(request.user, community)}
     context.update(period_context(request))
     if member is not None:
         period: Period = context["period"]
@@ -88,7 +73,7 @@ def own_line(request: HttpRequest, community: Community, member: Member) -> Line
 @login_required
 def ask_change(request: HttpRequest, code: str) -> HttpResponse:
     """申请更正 one record: the new minutes and why."""
-    community = community_for(request.user, code, HOURS_ROLES)
+    community = hours_community(request, code)
     member = own_member(request.user, community)
     if member is None:
         raise Http404
@@ -97,7 +82,7 @@ def ask_change(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.ask_change(request.user, member, line, **form.cleaned_data)
-        except actions.HoursError as error:
+        except ActionRefused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "更正申请已提交，组长审核后生效。")
@@ -108,7 +93,7 @@ def ask_change(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def ask_missing(request: HttpRequest, code: str) -> HttpResponse:
     """补录: service no source recorded."""
-    community = community_for(request.user, code, HOURS_ROLES)
+    community = hours_community(request, code)
     member = own_member(request.user, community)
     if member is None:
         raise Http404
@@ -116,7 +101,7 @@ def ask_missing(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.ask_missing(request.user, member, **form.cleaned_data)
-        except actions.HoursError as error:
+        except ActionRefused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "补录申请已提交，组长审核后计入服务时长。")
@@ -127,11 +112,11 @@ def ask_missing(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def team(request: HttpRequest, code: str) -> HttpResponse:
     """The volunteers' totals for a period, sorted by name (a table of totals, not a ranking)."""
-    community = community_for(request.user, code, STAFF_ROLES)
+    community = team_community(request, code)
     context = {"community": community, **period_context(request)}
     period: Period = context["period"]
     members = list(scoped_members(request.user, community).order_by("resident__name_pinyin", "pk"))
-    totals = minutes_by_member(ledger([community.pk], period.start, period.end, [m.pk for m in members]))
+    totals = total_by_member(ledger([community.pk], period.start, period.end, [m.pk for m in members]))
     rows = [(m, hours_text(totals.get(m.pk, 0))) for m in members]
     minutes = sum(totals.values())
     context.update({
@@ -145,7 +130,7 @@ def team(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def member_hours(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """One volunteer's records for a period, for their leader or the admin; issue a certificate."""
-    community = community_for(request.user, code, STAFF_ROLES)
+    community = team_community(request, code)
     member = get_object_or_404(scoped_members(request.user, community), pk=pk)
     context = {"community": community, "member": member, **period_context(request)}
     period: Period = context["period"]
@@ -162,7 +147,7 @@ def member_hours(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest, code: str) -> HttpResponse:
     """更正审核: the pending asks of the user's volunteers, then the latest decisions."""
-    community = community_for(request.user, code, STAFF_ROLES)
+    community = team_community(request, code)
     members = scoped_members(request.user, community).values("pk")
     scoped = Correction.objects.filter(community=community, member__in=members).select_related(
         "member__resident", "decided_by"
@@ -176,7 +161,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community = community_for(request.user, code, STAFF_ROLES)
+    community = team_community(request, code)
     members = scoped_members(request.user, community).values("pk")
     correction = get_object_or_404(Correction, community=community, member__in=members, pk=pk)
     approve = request.POST.get("decision") == "approve"
@@ -187,7 +172,7 @@ def decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         return redirect("hours:queue", code=community.code)
     try:
         decided = actions.decide(request.user, correction, approve=approve, note=note)
-    except actions.HoursError as error:
+    except ActionRefused as error:
         messages.error(request, str(error))
     else:
         record(request, AuditEntry.Action.UPDATE, decided, object_repr=f"{decided.member} 的时长申请",

@@ -18,16 +18,16 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from loudong.accounts.access import community_for
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry
-from loudong.groups.views import own_member
 from loudong.hours import actions
+from loudong.hours.access import hours_community, scoped_members, team_community
 from loudong.hours.forms import PeriodForm
 from loudong.hours.models import Certificate, hours_text
-from loudong.hours.views import HOURS_ROLES, STAFF_ROLES, scoped_members
+from loudong.lib.actions import ActionRefused
 from loudong.lib.pdf import html_to_pdf
 from loudong.lib.qr import qr_data_uri
+from loudong.registry.access import own_member
 
 # A year of an active volunteer's activities can name dozens of kinds of service; the sheet keeps the
 # largest ones, each on one line (a Chinese character is as wide as the font is high: 28 fit at 10.5 pt).
@@ -75,7 +75,7 @@ def verify_url(certificate: Certificate) -> str:
 @login_required
 @require_POST
 def issue(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community = community_for(request.user, code, STAFF_ROLES)
+    community = team_community(request, code)
     member = get_object_or_404(scoped_members(request.user, community), pk=pk)
     form = PeriodForm(request.POST)
     if not form.is_valid():
@@ -85,7 +85,7 @@ def issue(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     back = reverse("hours:member", args=[community.code, member.pk]) + f"?start={start}&end={end}"
     try:
         certificate, created = actions.issue_certificate(request.user, member, start, end)
-    except actions.HoursError as error:
+    except ActionRefused as error:
         messages.error(request, str(error))
         return redirect(back)
     if created:
@@ -99,7 +99,7 @@ def issue(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 def certificate_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community = community_for(request.user, code, HOURS_ROLES)
+    community = hours_community(request, code)
     certificate = get_object_or_404(Certificate.objects.select_related("community", "member"), community=community,
                                     pk=pk)
     member = own_member(request.user, community)

@@ -44,11 +44,12 @@ def normalize_id_number(value: object) -> str:
         if value != int(value):
             raise InvalidValue("身份证号格式不对")
         value = int(value)
-    text = _SEPARATORS.sub("", clean_text(value)).upper()
+    written = clean_text(value).upper()
+    if re.fullmatch(r"\d(\.\d+)?E\+?\d+", written.replace(" ", "")):
+        raise InvalidValue("身份证号被表格存成了科学计数法，末几位已丢失，请把这一列设为文本后重新填写")
+    text = _SEPARATORS.sub("", written)
     if not text:
         return ""
-    if re.fullmatch(r"\d\.\d+E\+\d+", text):
-        raise InvalidValue("身份证号被表格存成了科学计数法，末几位已丢失，请把这一列设为文本后重新填写")
     if not re.fullmatch(r"\d{17}[\dX]", text):
         raise InvalidValue(f"身份证号应为18位（现为{len(text)}位）")
     if text[:2] not in _PROVINCE_CODES:
@@ -58,6 +59,16 @@ def normalize_id_number(value: object) -> str:
     if id_check_char(text[:17]) != text[17]:
         raise InvalidValue("身份证号校验位不对，请核对是否抄错或末几位丢失")
     return text
+
+
+def id_from_15_digits(value: object) -> str | None:
+    """The 18-character form of a first-generation 15-digit ID number (issued before 1999: no
+    century, no check character), or None when the value is not one."""
+    text = _SEPARATORS.sub("", clean_text(value))
+    if not re.fullmatch(r"\d{15}", text):
+        return None
+    first17 = f"{text[:6]}19{text[6:]}"
+    return first17 + id_check_char(first17)
 
 
 def birth_date_from_id(id_number: str) -> date | None:
@@ -91,7 +102,7 @@ def normalize_phone(value: object) -> str:
         raise InvalidValue(f"电话号码含有非数字字符：{text}")
     for prefix in ("0086", "86"):
         if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
     if re.fullmatch(r"1[3-9]\d{9}", digits):
         return digits
     if re.fullmatch(r"0\d{9,11}", digits):

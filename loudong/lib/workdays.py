@@ -18,11 +18,11 @@ counted, and a limit ends at the end of its last day):
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from loudong.lib.shanghai import SHANGHAI, local
+
 DAY = timedelta(days=1)
 # A year of rest days in a row does not exist; this bounds the loops against bad overrides.
 MAX_SCAN_DAYS = 3660
@@ -48,29 +48,8 @@ def _national_workday(day: date) -> bool:
         return day.weekday() < 5
 
 
-def local(moment: datetime) -> datetime:
-    """The moment in Shanghai time; naive values are taken as Shanghai time."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=SHANGHAI)
-    return moment.astimezone(SHANGHAI)
-
-
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=SHANGHAI)
-
-
-def deadline_label(moment: datetime | None) -> str:
-    """A deadline in words, Shanghai time, the one way every page, slip and message says it.
-
-    A deadline at midnight is the end of the day before, so it reads as 24:00 of that day
-    ("2026年12月10日 24:00", not "12月11日"); any other moment reads as itself."""
-    if moment is None:
-        return "—"
-    moment = local(moment)
-    if (moment.hour, moment.minute, moment.second) == (0, 0, 0):
-        day = moment.date() - DAY
-        return f"{day.year}年{day.month}月{day.day}日 24:00"
-    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
 def add_working_days(start: datetime, days: int, overrides: Overrides | None = None) -> datetime:

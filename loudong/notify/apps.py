@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class NotifyConfig(AppConfig):
     name = "loudong.notify"
+
+    def ready(self) -> None:
+        from loudong.notify.outbox import send_due_job
+        from loudong.worker import jobs
+
+        jobs.register("outbox", send_due_job, every=jobs.MINUTE)

@@ -180,6 +180,11 @@ def send_one(message: OutboxMessage, now: datetime | None = None) -> bool:
     return True
 
 
+def send_due_job() -> str:
+    sent = send_due()
+    return f"发送通知 {sent}" if sent else ""
+
+
 def send_due(now: datetime | None = None, limit: int = 200, ids: list[int] | None = None) -> int:
     """Deliver pending messages whose time has come; the number sent."""
     now = now or timezone.now()

@@ -1,7 +1,7 @@
 """The write path of outreach: proposing, adjusting and confirming a group's assignment, logging a
 visit and turning a need found on a visit into a request. Every change is written to the audit log.
 
-Refusals raise OutreachError with a Chinese message; nothing is changed then.
+Refusals raise ActionRefused with a Chinese message; nothing is changed then.
 """
 
 from collections.abc import Iterable
@@ -14,8 +14,9 @@ from django.utils import timezone
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry, User
 from loudong.groups.models import BuildingGroup
+from loudong.lib.actions import ActionRefused
 from loudong.lib.identity import InvalidValue, normalize_phone
-from loudong.outreach.assign import AssignmentError, HouseholdSpot, Place, VolunteerSpot, propose
+from loudong.outreach.assign import HouseholdSpot, Place, VolunteerSpot, propose
 from loudong.outreach.models import Assignment, AssignmentDraft, Visit
 from loudong.registry.models import Household, Member, Resident
 from loudong.tickets import actions as tickets
@@ -25,12 +26,6 @@ MAX_MINUTES = 600
 # A visit is logged the same day or soon after; older ones are kept out to catch a mistyped year.
 MAX_DAYS_BACK = 90
 MAX_TEXT = 2000
-
-
-class OutreachError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 # ---- assignments ------------------------------------------------------------------------------
@@ -81,11 +76,11 @@ def propose_for(group: BuildingGroup, *, by: User, request: HttpRequest | None =
     """The platform's proposal, kept as the group's draft until the leader confirms or discards it."""
     households, volunteers = spots(group)
     if not households:
-        raise OutreachError("这个党小组负责的单元里还没有住户。")
+        raise ActionRefused("这个党小组负责的单元里还没有住户。")
     try:
         mapping = propose(households, volunteers)
-    except AssignmentError as refusal:
-        raise OutreachError(refusal.message) from refusal
+    except ActionRefused as refusal:
+        raise ActionRefused(refusal.message) from refusal
     draft, _ = AssignmentDraft.objects.update_or_create(
         group=group, defaults={"community_id": group.community_id, "created_by": by, "created_at": timezone.now(),
                                "mapping": {str(h): m for h, m in mapping.items()}})
@@ -96,9 +91,9 @@ def propose_for(group: BuildingGroup, *, by: User, request: HttpRequest | None =
 
 def _check_move(group: BuildingGroup, household: Household, volunteer: Member) -> None:
     if household.stairwell.group_id != group.pk:
-        raise OutreachError("这一户不在本党小组负责的单元里。")
+        raise ActionRefused("这一户不在本党小组负责的单元里。")
     if volunteer.group_id != group.pk:
-        raise OutreachError("只能交给本党小组的党员。")
+        raise ActionRefused("只能交给本党小组的党员。")
 
 
 @transaction.atomic
@@ -131,15 +126,15 @@ def confirm(group: BuildingGroup, *, by: User, request: HttpRequest | None = Non
     """Apply the draft: every household of the group gets the member the draft names. Returns changes."""
     draft = AssignmentDraft.objects.select_for_update().filter(group=group).first()
     if draft is None:
-        raise OutreachError("没有待确认的包户建议，请先生成建议。")
+        raise ActionRefused("没有待确认的包户建议，请先生成建议。")
     mapping = draft.as_ids()
     households = {h.pk: h for h in group_households(group)}
     members = {m.pk: m for m in group_members(group)}
     missing = [h for pk, h in households.items() if pk not in mapping]
     if missing:
-        raise OutreachError(f"有 {len(missing)} 户是建议生成后才划入本党小组的，请重新生成建议。")
+        raise ActionRefused(f"有 {len(missing)} 户是建议生成后才划入本党小组的，请重新生成建议。")
     if any(mapping[pk] not in members for pk in households):
-        raise OutreachError("建议里有党员已不在本党小组，请重新生成建议。")
+        raise ActionRefused("建议里有党员已不在本党小组，请重新生成建议。")
     existing = {a.household_id: a for a in Assignment.objects.select_for_update().filter(household_id__in=households)}
     now = timezone.now()
     changed = []
@@ -165,7 +160,7 @@ def confirm(group: BuildingGroup, *, by: User, request: HttpRequest | None = Non
 def discard(group: BuildingGroup, *, by: User, request: HttpRequest | None = None) -> None:
     draft = AssignmentDraft.objects.filter(group=group).first()
     if draft is None:
-        raise OutreachError("没有待确认的包户建议。")
+        raise ActionRefused("没有待确认的包户建议。")
     record(request, AuditEntry.Action.DELETE, draft, actor=by, detail={"放弃建议": len(draft.mapping)})
     draft.delete()
 
@@ -182,7 +177,7 @@ def _member_name(member_id: int | str | None) -> str | None:
 def _clean_text(value: str, what: str) -> str:
     text = (value or "").strip()
     if len(text) > MAX_TEXT:
-        raise OutreachError(f"{what}太长了，请不超过 {MAX_TEXT} 个字。")
+        raise ActionRefused(f"{what}太长了，请不超过 {MAX_TEXT} 个字。")
     return text
 
 
@@ -193,20 +188,20 @@ def log_visit(*, household: Household, volunteer: Member, by: User, visited_at: 
               now: datetime | None = None) -> Visit:
     now = now or timezone.now()
     if volunteer.community_id != household.community_id:
-        raise OutreachError("这一户不在您所在的社区。")
+        raise ActionRefused("这一户不在您所在的社区。")
     if not 1 <= int(minutes) <= MAX_MINUTES:
-        raise OutreachError(f"用时须在 1 到 {MAX_MINUTES} 分钟之间。")
+        raise ActionRefused(f"用时须在 1 到 {MAX_MINUTES} 分钟之间。")
     if visited_at > now + timedelta(minutes=5):
-        raise OutreachError("走访时间不能晚于现在。")
+        raise ActionRefused("走访时间不能晚于现在。")
     if visited_at < now - timedelta(days=MAX_DAYS_BACK):
-        raise OutreachError(f"只能补记 {MAX_DAYS_BACK} 天以内的走访，请检查日期。")
+        raise ActionRefused(f"只能补记 {MAX_DAYS_BACK} 天以内的走访，请检查日期。")
     if someone_home not in Visit.Home.values:
-        raise OutreachError("请选择是否有人在家。")
+        raise ActionRefused("请选择是否有人在家。")
     met = list(met)
     if someone_home == Visit.Home.AWAY and met:
-        raise OutreachError("选了“无人在家”，就不要勾选见到的居民。")
+        raise ActionRefused("选了“无人在家”，就不要勾选见到的居民。")
     if any(r.household_id != household.pk for r in met):
-        raise OutreachError("勾选的居民不住在这一户。")
+        raise ActionRefused("勾选的居民不住在这一户。")
     needs, note = _clean_text(needs, "发现的需求"), _clean_text(note, "备注")
     visit = Visit.objects.create(
         community_id=household.community_id, household=household, volunteer=volunteer, visited_at=visited_at,
@@ -233,9 +228,9 @@ def request_from_visit(visit: Visit, *, category_code: str, by: User, request: H
     """一键转点单: the need written on the visit becomes a request (channel 敲门问需) linked to it."""
     visit = Visit.objects.select_for_update().select_related("household__stairwell__building").get(pk=visit.pk)
     if visit.request_id:
-        raise OutreachError("这次走访发现的需求已经转为点单了。")
+        raise ActionRefused("这次走访发现的需求已经转为点单了。")
     if not visit.needs.strip():
-        raise OutreachError("这次走访没有记录需求，不能转为点单。请先补充需求。")
+        raise ActionRefused("这次走访没有记录需求，不能转为点单。请先补充需求。")
     household = visit.household
     resident = contact_for(visit)
     phone = ""
@@ -250,8 +245,8 @@ def request_from_visit(visit: Visit, *, category_code: str, by: User, request: H
             stairwell=household.stairwell, household=household, category_code=category_code,
             description=visit.needs, kind=Request.Kind.HELP, channel=Request.Channel.VISIT, resident=resident,
             contact_name=resident.name if resident else "", contact_phone=phone, by=by, now=now)
-    except tickets.TransitionError as refusal:
-        raise OutreachError(refusal.message) from refusal
+    except ActionRefused as refusal:
+        raise ActionRefused(refusal.message) from refusal
     visit.request = req
     visit.save(update_fields=["request"])
     record(request, AuditEntry.Action.CREATE, req, actor=by,

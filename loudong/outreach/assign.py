@@ -22,18 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from loudong.lib.actions import ActionRefused
+
 SAME_BUILDING = 100.0  # metres-equivalent added for another stairwell of the same building
 ELSEWHERE = 1000.0  # added for another building: a nearer building never beats one's own
 NO_HOME = 1500.0  # a member whose home is not on the site plan: equally far from everything
 KEEP_BONUS = 30.0  # taken off for the volunteer who has the household now
-
-
-class AssignmentError(Exception):
-    """The proposal cannot be made; the message (Chinese) says why."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -75,7 +69,7 @@ def propose(households: Sequence[HouseholdSpot], volunteers: Sequence[VolunteerS
     if not households:
         return {}
     if not volunteers:
-        raise AssignmentError("这个党小组还没有党员，无法分配包户。")
+        raise ActionRefused("这个党小组还没有党员，无法分配包户。")
     households = sorted(households, key=lambda h: h.id)
     volunteers = sorted(volunteers, key=lambda v: v.id)
     k = len(volunteers)

@@ -8,8 +8,8 @@ from datetime import date
 
 from django.db.models import QuerySet
 
+from loudong.lib.shanghai import day_bounds
 from loudong.outreach.models import Visit
-from loudong.outreach.schedule import day_bounds
 from loudong.registry.models import Household
 
 

@@ -7,8 +7,8 @@ from datetime import date
 from django.db.models import QuerySet, Sum
 
 from loudong.hours.records import ServiceRecord
+from loudong.lib.shanghai import day_bounds, local_date
 from loudong.outreach.models import Visit
-from loudong.outreach.schedule import day_bounds, local_date
 
 SOURCE = "visit"
 CONTENT = "入户走访（敲门问需）"

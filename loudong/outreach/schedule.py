@@ -9,13 +9,13 @@ move the date (the household still needs to be seen) but is shown beside it.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import local_date
 from loudong.outreach.models import Visit
 from loudong.policy.rules import Rules
 from loudong.registry.models import Household, Resident
@@ -54,15 +54,6 @@ class HouseholdDue:
     def days_late(self) -> int:
         return max(0, (timezone.localdate() - self.next_due).days)
 
-
-def local_date(moment: datetime) -> date:
-    return timezone.localtime(moment, SHANGHAI).date()
-
-
-def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00:00, end + 1 day 00:00) in Shanghai: the moments whose local date is in [start, end]."""
-    return (datetime.combine(start, time.min, tzinfo=SHANGHAI),
-            datetime.combine(end + timedelta(days=1), time.min, tzinfo=SHANGHAI))
 
 
 def soon_window(visit_days: int) -> int:

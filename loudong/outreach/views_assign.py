@@ -8,10 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from loudong.groups.access import led_groups
 from loudong.groups.models import BuildingGroup
+from loudong.lib.actions import ActionRefused
 from loudong.outreach import actions
+from loudong.outreach.access import outreach_community
 from loudong.outreach.models import AssignmentDraft
-from loudong.outreach.scope import led_groups, outreach_community
 from loudong.registry.models import Community, Household
 
 
@@ -74,7 +76,7 @@ def propose(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _, group = _group(request, code, pk)
     try:
         actions.propose_for(group, by=request.user, request=request)
-    except actions.OutreachError as refusal:
+    except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(request, "平台已给出包户建议。可以点住户换人，满意后点“确认包户”。")
@@ -87,7 +89,7 @@ def confirm(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _, group = _group(request, code, pk)
     try:
         changed = actions.confirm(group, by=request.user, request=request)
-    except actions.OutreachError as refusal:
+    except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(request, f"包户已确认，{changed} 户有变动。")
@@ -100,7 +102,7 @@ def discard(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _, group = _group(request, code, pk)
     try:
         actions.discard(group, by=request.user, request=request)
-    except actions.OutreachError as refusal:
+    except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(request, "已放弃建议，包户保持原样。")
@@ -123,7 +125,7 @@ def move(request: HttpRequest, code: str, pk: int, household: int) -> HttpRespon
             return redirect("outreach:move", code=code, pk=group.pk, household=target.pk)
         try:
             in_draft = actions.move(group, target, chosen, by=request.user, request=request)
-        except actions.OutreachError as refusal:
+        except ActionRefused as refusal:
             messages.error(request, refusal.message)
         else:
             messages.success(request, f"已把{target}交给{chosen}" + ("（建议中，确认后生效）。" if in_draft else "。"))

@@ -8,9 +8,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from loudong.accounts.access import is_admin
+from loudong.groups.access import led_groups
+from loudong.outreach.access import households_for, outreach_community
 from loudong.outreach.models import Assignment
 from loudong.outreach.schedule import DueState, HouseholdDue, schedule
-from loudong.outreach.scope import households_for, is_admin, led_groups, outreach_community
 from loudong.outreach.views_visits import with_people
 from loudong.policy.models import current_rules
 from loudong.registry.models import Community

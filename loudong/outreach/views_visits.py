@@ -10,11 +10,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from loudong.lib.actions import ActionRefused
 from loudong.outreach import actions
+from loudong.outreach.access import households_for, may_lead, outreach_community, serving_member, visits_for
 from loudong.outreach.forms import ToRequestForm, VisitForm
 from loudong.outreach.models import Visit
 from loudong.outreach.schedule import DueState, HouseholdDue, schedule
-from loudong.outreach.scope import households_for, may_lead, outreach_community, own_member, visits_for
 from loudong.policy.models import current_rules
 from loudong.registry.models import Community, Household, Resident
 from loudong.tickets.suggest.classify import guess_category
@@ -46,7 +47,7 @@ def state_counts(rows: list[HouseholdDue]) -> dict[str, int]:
 @login_required
 def mine(request: HttpRequest, code: str) -> HttpResponse:
     community = outreach_community(request, code)
-    member = own_member(request.user, community)
+    member = serving_member(request.user, community)
     rows = []
     recent = Visit.objects.none()
     if member is not None:
@@ -67,7 +68,7 @@ def _household_choices(request: HttpRequest, community: Community) -> list[House
 @login_required
 def visit_new(request: HttpRequest, code: str) -> HttpResponse:
     community = outreach_community(request, code)
-    member = own_member(request.user, community)
+    member = serving_member(request.user, community)
     if member is None:
         messages.error(request, "只有在档案里有党员记录的志愿者和组长才能记录走访。")
         return redirect("outreach:mine", code=code)
@@ -89,7 +90,7 @@ def visit_new(request: HttpRequest, code: str) -> HttpResponse:
                 minutes=data["minutes"], someone_home=data["someone_home"],
                 met=[r for r in residents if r.pk in set(data.get("met") or [])], needs=data["needs"],
                 note=data["note"], request=request)
-        except actions.OutreachError as refusal:
+        except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(request, f"已记录走访：{household}。")
@@ -134,7 +135,7 @@ def visit_to_request(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     try:
         req = actions.request_from_visit(visit, category_code=form.cleaned_data["category"], by=request.user,
                                          request=request)
-    except actions.OutreachError as refusal:
+    except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(request, f"已转为点单，编号 {req.number}。组长会尽快派单。")
@@ -154,7 +155,7 @@ def household_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return render(request, "outreach/household.html", {
         "community": community, "household": household, "row": row, "residents": residents, "visits": visits,
         "volunteer": assignment.volunteer if assignment else None,
-        "may_log": own_member(request.user, community) is not None,
+        "may_log": serving_member(request.user, community) is not None,
     })
 
 

@@ -13,7 +13,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from loudong.accounts.access import community_for, oversees
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry, Role, User
 from loudong.policy.forms import (
@@ -27,6 +26,7 @@ from loudong.policy.forms import (
 )
 from loudong.policy.models import PolicyDocument, PolicyVersion, save_rules
 from loudong.policy.rules import Category, Rules
+from loudong.registry.access import community_for, oversees
 from loudong.registry.models import CareTag, Community
 
 READER_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}

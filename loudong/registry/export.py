@@ -2,15 +2,16 @@
 its audit trail, so it never carries a full value."""
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
 
+from loudong.lib.dates import format_date
+from loudong.lib.shanghai import SHANGHAI
 from loudong.lib.xlsx import xlsx_bytes
-from loudong.registry.models import Member, Resident
+from loudong.registry.models import DatePrecision, Member, Resident
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 2000
@@ -53,7 +54,7 @@ def resident_rows(residents: QuerySet[Resident]) -> Iterator[list]:
         yield [
             resident.name,
             resident.get_gender_display(),
-            resident.birth_date,
+            _written(resident.birth_date, resident.birth_precision),
             resident.age,
             *place_cells(resident),
             resident.phone_masked,
@@ -80,9 +81,15 @@ def member_rows(members: QuerySet[Member]) -> Iterator[list]:
             member.get_standing_display(),
             member.registration_display,
             member.get_employment_display(),
-            member.joined_on,
+            _written(member.joined_on, member.joined_precision),
             "、".join(item.name for item in member.service_items.all()),
         ]
+
+
+def _written(day: date | None, precision: str) -> date | str | None:
+    """A date cell, or the text as written ('1985年7月') when the roster gave only the month or year:
+    a date cell would claim the 1st; the text imports back with its precision."""
+    return day if day is None or precision == DatePrecision.DAY else format_date(day, precision)
 
 
 def residents_xlsx(residents: QuerySet[Resident]) -> tuple[bytes, int]:
@@ -97,7 +104,7 @@ def members_xlsx(members: QuerySet[Member]) -> tuple[bytes, int]:
 
 def xlsx_response(content: bytes, title: str) -> HttpResponse:
     """A download named like 居民名单-20250301-0930.xlsx (Shanghai time)."""
-    stamp = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d-%H%M")
+    stamp = datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M")
     name = f"{title}-{stamp}.xlsx"
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = (

@@ -9,7 +9,6 @@ import re
 from django import forms
 from django.db.models import QuerySet
 
-from loudong.groups.models import BuildingGroup
 from loudong.lib.identity import (
     InvalidValue,
     birth_date_from_id,
@@ -22,12 +21,14 @@ from loudong.registry.models import (
     Building,
     CareTag,
     Community,
+    DatePrecision,
     Household,
     Member,
     Resident,
     ResidentQuerySet,
     ServiceItem,
     Stairwell,
+    groups_of,
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -100,7 +101,7 @@ class MemberFilterForm(forms.Form):
 
     def __init__(self, data: object, *, community: Community) -> None:
         super().__init__(data)
-        groups = BuildingGroup.objects.filter(community=community)
+        groups = groups_of(community)
         self.fields["group"].choices = [("", "全部"), ("any", "已编入党小组"), ("none", "未编入党小组")] + [
             (str(g.pk), g.name) for g in groups
         ]
@@ -188,6 +189,8 @@ class ResidentForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if "birth_date" in self.changed_data:
+            self.instance.birth_precision = DatePrecision.DAY  # a date picked in the form is a day
         id_number = cleaned.get("id_number")
         if not id_number:
             return cleaned
@@ -295,7 +298,7 @@ class MemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.community = community
         self.fields["service_items"].queryset = ServiceItem.objects.filter(community=community)
-        self.fields["group"].queryset = BuildingGroup.objects.filter(community=community)
+        self.fields["group"].queryset = self.fields["group"].queryset.filter(community=community)
         self.fields["group"].empty_label = "暂未编入党小组"
         self.fields["employment"].choices = [("", "未填")] + Member.Employment.choices
 
@@ -312,6 +315,8 @@ class MemberForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if "joined_on" in self.changed_data:
+            self.instance.joined_precision = DatePrecision.DAY  # a date picked in the form is a day
         registration = cleaned.get("registration")
         if registration == Member.Registration.OTHER and not cleaned.get("registered_org"):
             self.add_error("registered_org", "组织关系在其他单位时，请填写单位名称")

@@ -4,9 +4,10 @@ Every row below the community carries `community` so any query can be scoped wit
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from loudong.lib.dates import DAY, MONTH, YEAR, format_date
 from loudong.lib.identity import mask_id_number, mask_phone
 from loudong.lib.pinyin import name_keys
 
@@ -80,14 +81,32 @@ class Stairwell(models.Model):
         return f"{self.building.name}{self.name}"
 
 
+class DatePrecision(models.TextChoices):
+    """How precisely a date was written: rosters give 入党时间 and 出生年月 to the month."""
+
+    DAY = DAY, "日"
+    MONTH = MONTH, "月"
+    YEAR = YEAR, "年"
+
+
+def precision_field(verbose_name: str) -> models.CharField:
+    # A database default too: the roster import writes rows with plain INSERTs.
+    return models.CharField(
+        verbose_name, max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY, db_default=DAY
+    )
+
+
 class Household(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
     stairwell = models.ForeignKey(Stairwell, on_delete=models.CASCADE, related_name="households")
     room = models.CharField("房号", max_length=20)
+    # 户号 as the community's household rosters number it; people of one 户号 are one household.
+    number = models.CharField("户号", max_length=30, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["stairwell__building__name", "stairwell__name", "room"]
         constraints = [models.UniqueConstraint(fields=["stairwell", "room"], name="household_unique_room")]
+        indexes = [models.Index(fields=["community", "number"])]
 
     def __str__(self) -> str:
         return f"{self.stairwell}{self.room}室"
@@ -123,7 +142,7 @@ class ServiceItem(models.Model):
 
 class ResidentQuerySet(models.QuerySet):
     def visible_to(self, user: "models.Model") -> "ResidentQuerySet":
-        from loudong.accounts.access import resident_scope
+        from loudong.registry.access import resident_scope
 
         return self.filter(resident_scope(user))
 
@@ -150,6 +169,17 @@ class Resident(models.Model):
         MALE = "M", "男"
         FEMALE = "F", "女"
 
+    class Relation(models.TextChoices):
+        """与户主关系, in the groups of GB/T 4761."""
+
+        HEAD = "head", "户主"
+        SPOUSE = "spouse", "配偶"
+        CHILD = "child", "子女"
+        PARENT = "parent", "父母"
+        GRANDCHILD = "grandchild", "孙子女"
+        SIBLING = "sibling", "兄弟姐妹"
+        OTHER = "other", "其他"
+
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="residents")
     household = models.ForeignKey(
         Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="residents"
@@ -159,10 +189,18 @@ class Resident(models.Model):
     name_initials = models.CharField(max_length=40, editable=False, default="")
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
+    birth_precision = precision_field("出生日期写到")
     phone = models.CharField("联系电话", max_length=20, blank=True)
     id_number = models.CharField("身份证号", max_length=18, null=True, blank=True)
     care_tags = models.ManyToManyField(CareTag, blank=True, related_name="residents", verbose_name="关爱标签")
     note = models.CharField("备注", max_length=200, blank=True)
+    relation = models.CharField(
+        "与户主关系", max_length=12, choices=Relation.choices, blank=True, default="", db_default=""
+    )
+    ethnicity = models.CharField("民族", max_length=10, blank=True, default="", db_default="")
+    education = models.CharField("文化程度", max_length=10, blank=True, default="", db_default="")
+    workplace = models.CharField("工作单位", max_length=100, blank=True, default="", db_default="")
+    post = models.CharField("职务", max_length=50, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -200,6 +238,11 @@ class Resident(models.Model):
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
     @property
+    def birth_written(self) -> str:
+        """出生日期 as written: '1950年3月2日', or '1950年3月' when the roster gave only the month."""
+        return format_date(self.birth_date, self.birth_precision)
+
+    @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
 
@@ -230,6 +273,7 @@ class Member(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="members")
     resident = models.OneToOneField(Resident, on_delete=models.CASCADE, related_name="member")
     joined_on = models.DateField("入党日期", null=True, blank=True)
+    joined_precision = precision_field("入党日期写到")
     standing = models.CharField("党员类别", max_length=16, choices=Standing.choices, default=Standing.FULL)
     registration = models.CharField(
         "组织关系", max_length=16, choices=Registration.choices, default=Registration.LOCAL
@@ -254,6 +298,11 @@ class Member(models.Model):
         return self.resident.name
 
     @property
+    def joined_written(self) -> str:
+        """入党日期 as written: '1985年7月1日', or '1985年7月' when the roster gave only the month."""
+        return format_date(self.joined_on, self.joined_precision)
+
+    @property
     def registration_display(self) -> str:
         if self.registration == self.Registration.OTHER and self.registered_org:
             return self.registered_org
@@ -261,11 +310,15 @@ class Member(models.Model):
 
 
 class ImportJob(models.Model):
-    """One roster upload: the file, progress while it runs, and the result when done."""
+    """One roster upload: the file, progress while it runs, and the result when done.
+
+    An upload whose header the community has not confirmed before is first read without saving
+    (a dry run): the admin checks how each column is read and confirms; then it imports."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
         RUNNING = "running", "正在导入"
+        REVIEW = "review", "待确认"
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
 
@@ -283,6 +336,10 @@ class ImportJob(models.Model):
     processed_rows = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # The field each column is read as ('' = not imported); empty until previewed or remembered.
+    mapping = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(default=dict, blank=True)  # the dry run: counts and sample rows
+    confirmed_at = models.DateTimeField(null=True, blank=True)  # set: the task imports for real
 
     class Meta:
         ordering = ["-created_at"]
@@ -293,3 +350,29 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class RosterMapping(models.Model):
+    """How a community's roster template is read, as its admin confirmed it: next month's file
+    with the same header goes straight through."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="roster_mappings")
+    signature = models.CharField(max_length=64)  # loudong.registry.roster.fields.header_signature
+    header = models.JSONField(default=list)
+    mapping = models.JSONField(default=list)  # one field name per column, '' = not imported
+    confirmed_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "signature"], name="rostermapping_unique_signature")
+        ]
+
+    def __str__(self) -> str:
+        return " | ".join(self.header)
+
+
+def groups_of(community: Community) -> QuerySet:
+    """The community's building groups, reached through the registry's own foreign key: groups sit
+    above the registry, which names them only by that relation (stairwells and members point to them)."""
+    return Stairwell._meta.get_field("group").related_model.objects.filter(community=community)

@@ -1,10 +1,9 @@
 from django.urls import path
 
-from loudong.registry import views, views_edit, views_members, views_people, views_places, views_places_edit
+from loudong.registry import views_edit, views_members, views_people, views_places, views_places_edit
 
 app_name = "registry"
 urlpatterns = [
-    path("", views.community_home, name="community"),
     path("buildings/", views_places.buildings, name="buildings"),
     path("buildings/<int:pk>/", views_places.building_detail, name="building"),
     path("places/stairwells/", views_places.stairwell_options, name="stairwell_options"),

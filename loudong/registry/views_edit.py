@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from loudong.accounts.audit import changes, record
 from loudong.accounts.models import AuditEntry
+from loudong.registry.access import admin_community, visible_residents
 from loudong.registry.forms import PlaceForm, ResidentForm
 from loudong.registry.models import Community, Resident
-from loudong.registry.views_common import admin_community, visible_residents
 
 
 def snapshot(resident: Resident) -> dict:

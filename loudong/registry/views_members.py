@@ -7,20 +7,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from loudong.accounts.access import is_admin
 from loudong.accounts.audit import changes, record
 from loudong.accounts.models import AuditEntry
+from loudong.registry.access import admin_community, people_community, visible_residents
 from loudong.registry.export import members_xlsx, xlsx_response
 from loudong.registry.forms import MemberFilterForm, MemberForm
 from loudong.registry.models import Community, Member
-from loudong.registry.views_common import (
-    admin_community,
-    is_admin,
-    is_htmx,
-    page_of,
-    people_community,
-    varies_on_htmx,
-    visible_residents,
-)
+from loudong.registry.views_common import is_htmx, page_of, varies_on_htmx
 from loudong.registry.views_edit import editable_resident
 
 

@@ -5,22 +5,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from loudong.accounts.access import may_reveal
+from loudong.accounts.access import is_admin
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry, User
+from loudong.registry.access import may_reveal, people_community, visible_buildings, visible_residents
 from loudong.registry.export import residents_xlsx, xlsx_response
 from loudong.registry.forms import ResidentFilterForm
 from loudong.registry.models import Community, Resident, ResidentQuerySet
-from loudong.registry.views_common import (
-    is_admin,
-    is_htmx,
-    page_of,
-    people_community,
-    resident_list,
-    varies_on_htmx,
-    visible_buildings,
-    visible_residents,
-)
+from loudong.registry.views_common import is_htmx, page_of, resident_list, varies_on_htmx
 
 REVEALABLE = {"phone": "联系电话", "id_number": "身份证号"}
 

@@ -3,21 +3,15 @@
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from loudong.accounts.access import is_admin
 from loudong.accounts.models import User
-from loudong.groups.models import BuildingGroup
+from loudong.registry.access import admin_community, people_community, visible_buildings, visible_residents
 from loudong.registry.forms import stairwells_of
-from loudong.registry.models import Building, Community, Household, Stairwell
-from loudong.registry.views_common import (
-    admin_community,
-    is_admin,
-    people_community,
-    visible_buildings,
-    visible_residents,
-)
+from loudong.registry.models import Building, Community, Household, Stairwell, groups_of
 
 # Distinct, calm colours for groups on the site plan; buildings no group serves are grey.
 PALETTE = ["#c0392b", "#2e86c1", "#28a745", "#d68910", "#8e44ad", "#16a085", "#b9770e", "#c2185b", "#34495e",
@@ -25,9 +19,9 @@ PALETTE = ["#c0392b", "#2e86c1", "#28a745", "#d68910", "#8e44ad", "#16a085", "#b
 UNSERVED = "#bdbdbd"
 
 
-def serving_groups(community: Community) -> dict[int, BuildingGroup]:
+def serving_groups(community: Community) -> dict[int, Model]:
     """Building id -> the group serving it (the first by name when stairwells have different groups)."""
-    served: dict[int, BuildingGroup] = {}
+    served: dict[int, Model] = {}
     stairwells = (
         Stairwell.objects.filter(community=community, group__isnull=False)
         .select_related("group")
@@ -40,7 +34,7 @@ def serving_groups(community: Community) -> dict[int, BuildingGroup]:
 
 def site_plan(user: User, community: Community) -> dict:
     """The community's buildings drawn to scale in metres; a building the user may open is a link."""
-    groups = list(BuildingGroup.objects.filter(community=community).order_by("pk"))
+    groups = list(groups_of(community).order_by("pk"))
     colour = {group.pk: PALETTE[i % len(PALETTE)] for i, group in enumerate(groups)}
     served = serving_groups(community)
     openable = set(visible_buildings(user, community).values_list("pk", flat=True))

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from loudong.accounts.audit import changes, record
 from loudong.accounts.models import AuditEntry
+from loudong.registry.access import admin_community
 from loudong.registry.forms_places import (
     STAIRWELL_MARGIN,
     SUGGEST_WITHIN,
@@ -29,7 +30,7 @@ from loudong.registry.forms_places import (
     unplaced,
 )
 from loudong.registry.models import Building, Community, Household, Stairwell
-from loudong.registry.views_common import admin_community, is_htmx, varies_on_htmx
+from loudong.registry.views_common import is_htmx, varies_on_htmx
 from loudong.registry.views_places import site_plan
 
 POSITION_FIELDS = ("x", "y", "width", "depth")

@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from loudong.groups.models import BuildingGroup
+from loudong.lib.shanghai import SHANGHAI
 from loudong.lib.sql import plain_values
 from loudong.registry.models import Building, Member
 from loudong.stats import tally
@@ -32,7 +33,7 @@ from loudong.stats.definitions import (
 )
 from loudong.stats.domains import group_coverage, other_domains
 from loudong.stats.models import TALLIED, AreaTally, AreaTrend, LocalTally
-from loudong.stats.period import SHANGHAI, Period
+from loudong.stats.period import Period
 from loudong.stats.results import (
     Breakdown,
     BreakdownRow,

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 
 from loudong.registry.models import Community, Household, Member
+from loudong.stats import tally
 from loudong.stats.models import CoverageTally, StaleCoverage
 
 FIELDS = ("members", "members_in_groups", "households", "households_served")
@@ -29,6 +30,14 @@ def _recount(community_ids: list[int]) -> None:
     CoverageTally.objects.filter(community_id__in_ids=community_ids).delete()
     CoverageTally.objects.bulk_create(
         CoverageTally(community_id=pk, **c) for pk, c in counts.items() if any(c.values()))
+
+
+def refresh_job() -> str:
+    """The worker's minute: the days whose finished requests changed, then the communities whose
+    registry changed."""
+    tally.refresh()
+    refresh()
+    return ""
 
 
 def refresh(community_ids: list[int] | None = None) -> int:

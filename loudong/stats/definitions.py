@@ -172,8 +172,3 @@ RECORD_SETS: dict[str, Definition] = {
 
 # The columns of every breakdown table (by category, building, group, volunteer).
 BREAKDOWN_FIGURES = ("collected", "resolved", "overdue")
-
-
-def counts_for(keys: "tuple[str, ...] | list[str]", now: datetime) -> dict[str, Q]:
-    """{key: Q} for conditional counts in one aggregate query."""
-    return {key: RECORD_SETS[key].q(now) for key in keys}

@@ -10,7 +10,7 @@ from loudong.community_life.activities import figures as activity_figures
 from loudong.community_life.activities.models import Activity
 from loudong.community_life.meetings import figures as meeting_figures
 from loudong.hours import figures as hours_figures
-from loudong.hours.ledger import Line, ledger, minutes_by_member
+from loudong.hours.ledger import Line, ledger, total_by_member
 from loudong.outreach import figures as outreach_figures
 from loudong.registry.models import Household, Member, Stairwell
 from loudong.stats import coverage
@@ -115,7 +115,7 @@ def hours_lines(scope: Scope, period: Period) -> list[Line]:
 
 def hours_of(lines: list[Line]) -> tuple[int, int]:
     """(minutes, volunteers with hours) of ledger lines, as loudong.hours.figures counts them."""
-    totals = minutes_by_member(lines)
+    totals = total_by_member(lines)
     return sum(totals.values()), sum(1 for minutes in totals.values() if minutes > 0)
 
 

@@ -6,12 +6,10 @@ turns the days into aware datetimes at Shanghai midnight, and every period query
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from django.utils import timezone
+from loudong.lib.shanghai import day_bounds, today
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_DAYS = 366 * 10
 
 
@@ -30,8 +28,7 @@ class Period:
 
     def bounds(self) -> tuple[datetime, datetime]:
         """(Shanghai midnight starting `start`, Shanghai midnight after `end`): aware, end exclusive."""
-        return (datetime.combine(self.start, time(0), tzinfo=SHANGHAI),
-                datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=SHANGHAI))
+        return day_bounds(self.start, self.end)
 
     @property
     def days(self) -> int:
@@ -82,10 +79,6 @@ def _month_end(first: date) -> date:
 def _add_months(first: date, months: int) -> date:
     index = first.year * 12 + first.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
-
-
-def today() -> date:
-    return timezone.now().astimezone(SHANGHAI).date()
 
 
 # key, label. Presets end today at the latest: a period never reaches into the future.

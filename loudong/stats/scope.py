@@ -12,9 +12,9 @@ from functools import cached_property
 from django.db.models import QuerySet
 from django.http import Http404
 
-from loudong.accounts.access import oversees
 from loudong.accounts.models import Role, User
 from loudong.groups.models import BuildingGroup
+from loudong.registry.access import oversees
 from loudong.registry.models import Community, District, Subdistrict
 
 LEVELS = ("group", "community", "subdistrict", "district")

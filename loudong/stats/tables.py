@@ -10,8 +10,8 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from loudong.lib.identity import mask_phone
+from loudong.lib.shanghai import SHANGHAI
 from loudong.stats.definitions import RATES
-from loudong.stats.period import SHANGHAI
 from loudong.stats.results import Breakdown, Figures, Rate
 
 LIST_HEADERS = ["编号", "点单时间", "社区", "类别", "楼栋", "来源", "状态", "办理方式", "评价"]

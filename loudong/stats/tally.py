@@ -24,6 +24,7 @@ from django.db.models import Count, DateField, Func, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from loudong.lib.shanghai import SHANGHAI, local_date
 from loudong.stats.definitions import RECORD_SETS
 from loudong.stats.models import (
     TALLIED,
@@ -36,7 +37,7 @@ from loudong.stats.models import (
     LocalTally,
     count_field,
 )
-from loudong.stats.period import SHANGHAI, Period
+from loudong.stats.period import Period
 from loudong.tickets import hours_source as errand_source
 from loudong.tickets.models import OPEN, Request
 
@@ -76,9 +77,6 @@ class ShanghaiMonth(Func):
         return SHANGHAI_MONTH_SQL[connection.vendor].format(sql), list(params)
 
 
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(SHANGHAI).date()
-
 
 def month_add(first: date, months: int) -> date:
     index = first.year * 12 + first.month - 1 + months
@@ -94,7 +92,7 @@ def monday(day: date) -> date:
 def mark(req: Request) -> None:
     """The request changed while finished (or stopped being so): its day's tallies are stale."""
     DirtyDay.objects.bulk_create(
-        [DirtyDay(community_id=req.community_id, day=local_day(req.created_at), marked_at=timezone.now())],
+        [DirtyDay(community_id=req.community_id, day=local_date(req.created_at), marked_at=timezone.now())],
         update_conflicts=True, unique_fields=["community", "day"], update_fields=["marked_at"])
 
 

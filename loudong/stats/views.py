@@ -9,9 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from loudong.accounts.access import community_for, oversees
 from loudong.accounts.models import Role
 from loudong.groups.models import BuildingGroup
+from loudong.registry.access import community_for, oversees
 from loudong.registry.models import Community
 from loudong.stats import pages
 from loudong.stats.scope import child_scopes, scope_for, shows_people

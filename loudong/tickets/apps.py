@@ -5,8 +5,12 @@ class TicketsConfig(AppConfig):
     name = "loudong.tickets"
 
     def ready(self) -> None:
-        # A resident's requests and 我要点单 on their community's home page (drawn in registry, below).
-        from loudong.registry import home
-        from loudong.tickets.home_section import resident_section
+        from loudong.groups.elections.hooks import requests_done
+        from loudong.hours.sources import register_source
+        from loudong.tickets import hours_source, intake, member_record, tasks
+        from loudong.worker import jobs
 
-        home.register(resident_section)
+        register_source(hours_source)
+        requests_done.connect(member_record.service_done)
+        jobs.register("intake", intake.drain_job, every=jobs.ROUND)
+        jobs.register("deadlines", tasks.sweep_job, every=jobs.MINUTE)

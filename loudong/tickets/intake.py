@@ -26,12 +26,12 @@ from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
-from loudong.accounts.models import Grant, Role, User
-from loudong.lib import ratelimit
+from loudong.accounts import ratelimit
+from loudong.accounts.models import Role, User
+from loudong.lib.actions import ActionRefused
 from loudong.notify import outbox
-from loudong.registry.models import Building, Community, Household, Member, Resident, Stairwell
+from loudong.registry.models import Building, Household, Member, Resident, Stairwell
 from loudong.tickets.actions import placing
-from loudong.tickets.actions.base import TransitionError
 from loudong.tickets.actions.placing import fetch, table
 from loudong.tickets.forms_public import delete_drafts
 from loudong.tickets.models import Intake, Request
@@ -42,16 +42,6 @@ log = logging.getLogger(__name__)
 # 337-378 ms with 50 a batch and 198-220 ms with 20 (benchmarks/request_throughput.py --worker, one
 # run each on a shared machine).
 BATCH = 20
-
-
-def staff_community(user_id: int, code: str) -> int | None:
-    """The community `code` if the user is its admin, a leader or a volunteer in it."""
-    found = fetch(
-        f"SELECT c.id FROM {table(Grant)} g JOIN {table(Community)} c ON c.id = g.community_id "
-        f"WHERE g.user_id = %s AND c.code = %s AND g.role IN (%s, %s, %s) LIMIT 1",
-        [user_id, code, *sorted(placing.STAFF_ROLES)],
-    )
-    return found[0][0] if found else None
 
 
 # Checks before the write -----------------------------------------------------------------------
@@ -161,13 +151,13 @@ def _prepare(row: Intake, lookups: placing.Lookups, places: dict) -> placing.Pla
     """The row's placement, with its places read for the whole batch (`places`)."""
     building = places[Building].get(row.building_id)
     if building is None:
-        raise TransitionError(f"楼栋（编号 {row.building_id}）已不存在。")
+        raise ActionRefused(f"楼栋（编号 {row.building_id}）已不存在。")
     found = {}
     for model, pk, name in ((Stairwell, row.stairwell_id, "单元"), (Household, row.household_id, "房号"),
                             (Resident, row.resident_id, "居民")):
         found[model] = places[model].get(pk) if pk else None
         if pk and found[model] is None:
-            raise TransitionError(f"{name}（编号 {pk}）已不存在。")
+            raise ActionRefused(f"{name}（编号 {pk}）已不存在。")
     household = found[Household]
     if household is None and found[Stairwell] is not None and row.room:
         household = places["rooms"].get((row.stairwell_id, row.room))
@@ -220,7 +210,7 @@ def _materialize(rows: list[Intake]) -> dict[int, Request]:
     for row in rows:
         try:
             ready[row.pk] = _prepare(row, lookups, places)
-        except TransitionError as error:
+        except ActionRefused as error:
             failed[row.pk] = error.message
     placed: dict[int, Request] = {}
     if ready:
@@ -272,6 +262,11 @@ def _mark_failed(rows: list[Intake], errors: dict[int, str]) -> None:
                 "系统会自动重试；请检查楼栋和点单类别设置。",
                 community_id=row.community_id,
             )
+
+
+def drain_job() -> str:
+    drain()
+    return ""
 
 
 def drain(limit: int | None = None) -> int:

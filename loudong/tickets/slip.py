@@ -14,13 +14,13 @@ from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 
 from loudong.accounts import audit
-from loudong.accounts.access import community_for
 from loudong.accounts.models import AuditEntry, Role, User
 from loudong.lib.identity import mask_phone
 from loudong.lib.pdf import html_to_pdf
 from loudong.lib.qr import qr_data_uri
-from loudong.lib.workdays import deadline_label
+from loudong.lib.shanghai import deadline_label
 from loudong.policy.models import current_rules
+from loudong.registry.access import community_for
 from loudong.tickets.models import Request
 
 RATINGS = Request.Rating.choices

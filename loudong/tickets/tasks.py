@@ -1,4 +1,4 @@
-"""The deadline sweep: what `loudong worker` runs every minute (also a task, for other schedulers).
+"""The deadline sweep: what `loudong worker` runs every minute (the job "deadlines").
 
 Each query reads one indexed column (remind_at, response_due_at, next_escalation_at,
 (status, resolved_at)) and takes at most BATCH rows; the actions re-check each row under a lock,
@@ -8,7 +8,6 @@ so running two sweeps at once is harmless.
 from datetime import datetime
 
 from django.utils import timezone
-from django_tasks import task
 
 from loudong.tickets import actions, deadlines
 from loudong.tickets.models import RUNNING, Request, Status
@@ -40,6 +39,9 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     return done
 
 
-@task()
-def sweep_deadlines() -> dict[str, int]:
-    return sweep()
+def sweep_job() -> str:
+    done = sweep()
+    if not any(done.values()):
+        return ""
+    return (f"提醒 {done['reminded']}，响应超时 {done['response_late']}，超期督办 {done['escalated']}，"
+            f"自动办结 {done['closed']}")

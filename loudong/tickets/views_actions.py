@@ -1,6 +1,6 @@
 """One page per action that needs words from the user (a reason, a reply, a question, a date).
 
-GET shows the form; POST validates it and calls the action. A refusal (TransitionError) is shown
+GET shows the form; POST validates it and calls the action. A refusal (ActionRefused) is shown
 on the same form with everything the user typed kept.
 """
 
@@ -13,8 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from loudong.accounts.access import community_for
 from loudong.accounts.models import User
+from loudong.lib.actions import ActionRefused
+from loudong.registry.access import community_for
 from loudong.tickets import actions
 from loudong.tickets.forms_staff import ExtendForm, MergeForm, NoteForm, QuestionForm, ReasonForm, ResolveForm
 from loudong.tickets.models import FINAL, Request
@@ -102,7 +103,7 @@ def act(request: HttpRequest, code: str, pk: int, step: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             action.run(req, user, form)
-        except actions.TransitionError as refusal:
+        except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(request, action.done)

@@ -11,16 +11,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from loudong.accounts import audit
-from loudong.accounts.access import community_for
+from loudong.accounts.access import STAFF_ROLES
 from loudong.accounts.models import AuditEntry, Role
+from loudong.lib.actions import ActionRefused
 from loudong.lib.workdays import is_workday
 from loudong.policy.models import current_rules
+from loudong.registry.access import community_for
 from loudong.registry.models import Building, Community, Resident, Stairwell
 from loudong.tickets import actions
 from loudong.tickets.deadlines import overrides
 from loudong.tickets.forms_staff import EntryForm, OverrideForm
 from loudong.tickets.models import CalendarOverride
-from loudong.tickets.views_staff import STAFF_ROLES
 
 SEARCH_LIMIT = 10
 CALENDAR_AHEAD_DAYS = 120
@@ -66,7 +67,7 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
                 contact_phone=data.get("contact_phone", ""), anonymous=data.get("anonymous", False),
                 resident=resident, by=user,
             )
-        except actions.TransitionError as refusal:
+        except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
             audit.record(request, AuditEntry.Action.CREATE, req, detail={"what": "代点单", "channel": req.channel})

@@ -18,9 +18,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from loudong.accounts.ratelimit import check_rate, client_address, too_many
 from loudong.groups.models import BuildingGroup
+from loudong.lib.actions import ActionRefused
 from loudong.lib.identity import InvalidValue, normalize_phone
-from loudong.lib.ratelimit import check_rate, client_address, too_many
 from loudong.registry.models import Building, Member, Stairwell
 from loudong.tickets import actions, intake
 from loudong.tickets.actions.placing import fetch, rules_for, table
@@ -268,7 +269,7 @@ def join(request: HttpRequest) -> HttpResponse:
     try:
         actions.support(req, phone)
         messages.success(request, "已记下：您也遇到了这件事。它办理的进度，您可以用下面的链接查看。")
-    except actions.TransitionError as error:
+    except ActionRefused as error:
         messages.info(request, error.message)
     delete_drafts(kept_photos(request.POST.get("photos", "")))
     return redirect("ask:receipt", token=req.tracking_token)
@@ -341,7 +342,7 @@ def reply(request: HttpRequest, token: str) -> HttpResponse:
         else:
             actions.comment(req, form.cleaned_data["note"])
             messages.success(request, "已补充，志愿者和组长都能看到。")
-    except actions.TransitionError as error:
+    except ActionRefused as error:
         form.add_error(None, error.message)
         return _track_again(request, token, answer=form)
     return redirect("ask:track", token=token)
@@ -355,7 +356,7 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
         return _track_again(request, token, rating=form)
     try:
         req = actions.confirm(req, form.cleaned_data["rating"], form.cleaned_data["comment"])
-    except actions.TransitionError as error:
+    except ActionRefused as error:
         form.add_error(None, error.message)
         return _track_again(request, token, rating=form)
     if req.status == Request.Status.CLOSED:

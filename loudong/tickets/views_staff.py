@@ -17,15 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from loudong.accounts.access import community_for
+from loudong.accounts.access import STAFF_ROLES
 from loudong.accounts.models import Role, User
+from loudong.lib.actions import ActionRefused
+from loudong.registry.access import community_for
 from loudong.registry.models import Community, Member
 from loudong.tickets import actions
 from loudong.tickets.deadlines import overrides, time_left_words
 from loudong.tickets.models import OPEN, RUNNING, Intake, Request, Status
 from loudong.tickets.suggest import classify, duplicates, rank
 
-STAFF_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
 DISPATCH_ROLES = {Role.ADMIN, Role.LEADER}
 PER_PAGE = 30
 SUGGESTED_ON_QUEUE = PER_PAGE  # the suggestions are read for a whole page at once
@@ -226,7 +227,7 @@ def dispatch(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             return redirect("tickets:dispatch", code=code, pk=pk)
         try:
             actions.dispatch(req, member, by=user)
-        except actions.TransitionError as refusal:
+        except ActionRefused as refusal:
             messages.error(request, refusal.message)
             return redirect("tickets:dispatch", code=code, pk=pk)
         messages.success(request, f"已派给 {member}，等 TA 接单。")
@@ -282,7 +283,7 @@ def accept(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     req = visible_request(request.user, community, pk)
     try:
         actions.accept(req, by=request.user)
-    except actions.TransitionError as refusal:
+    except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(request, f"已接单：{req.number}。办好后点“办结”。")

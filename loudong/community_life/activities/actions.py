@@ -20,18 +20,11 @@ from loudong.community_life.activities.models import (
     ServingMember,
     name_key,
 )
+from loudong.lib.actions import ActionRefused
 from loudong.registry.models import Building, Community, Member, Resident
 
 NEW, ALREADY, MERGED = "new", "already", "merged"
 FIELDS = ("group", "type", "title", "starts_at", "ends_at", "place", "venue", "organiser", "speaker", "description")
-
-
-class ActivityError(Exception):
-    """A refused change; the message is Chinese and shown as it is."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def snapshot(activity: Activity) -> dict:
@@ -104,7 +97,7 @@ def delete_activity(request: HttpRequest, activity: Activity) -> None:
     """Only an activity nobody signed in to may be deleted: what happened is kept."""
     with transaction.atomic():
         if Attendance.objects.filter(activity=activity).exists():
-            raise ActivityError("这次活动已有签到记录，不能删除。如果信息有误，请修改活动。")
+            raise ActionRefused("这次活动已有签到记录，不能删除。如果信息有误，请修改活动。")
         record(request, AuditEntry.Action.DELETE, activity, detail={"changes": changes(snapshot(activity), {})})
         for photo in activity.photos.all():
             photo.image.delete(save=False)
@@ -117,7 +110,7 @@ def add_photos(request: HttpRequest, activity: Activity, photos: list[bytes]) ->
         Activity.objects.select_for_update().filter(pk=activity.pk).first()
         have = ActivityPhoto.objects.filter(activity=activity).count()
         if have + len(photos) > MAX_PHOTOS:
-            raise ActivityError(f"每次活动最多 {MAX_PHOTOS} 张照片（已有 {have} 张），请先删去几张。")
+            raise ActionRefused(f"每次活动最多 {MAX_PHOTOS} 张照片（已有 {have} 张），请先删去几张。")
         for data in photos:
             ActivityPhoto.objects.create(
                 activity=activity, image=ContentFile(data, name=f"{secrets.token_urlsafe(12)}.jpg")
@@ -203,7 +196,7 @@ def record_attendance(activity: Activity, *, how: str, resident: Resident | None
 
 def sign_in(request: HttpRequest, activity: Activity, *, name: str, building: Building | None,
             phone: str) -> Recorded:
-    """A resident's own sign-in from the QR code. Raises ActivityError when it cannot be recorded."""
+    """A resident's own sign-in from the QR code. Raises ActionRefused when it cannot be recorded."""
     community = activity.community
     resident = match_by_phone(community, phone, name) if phone else None
     if resident is not None:
@@ -214,7 +207,7 @@ def sign_in(request: HttpRequest, activity: Activity, *, name: str, building: Bu
         done = record_attendance(activity, how=how, resident=resident) if resident else record_attendance(
             activity, how=how, name=name, building=building)
     else:
-        raise ActivityError("没能用这个电话签到，请填写姓名和楼栋再签到。")
+        raise ActionRefused("没能用这个电话签到，请填写姓名和楼栋再签到。")
     if done.outcome != ALREADY:
         _log_attendance(request, activity, done, "扫码签到")
     return done
@@ -223,7 +216,7 @@ def sign_in(request: HttpRequest, activity: Activity, *, name: str, building: Bu
 def tick(request: HttpRequest, activity: Activity, resident: Resident) -> Recorded:
     """The organiser ticks a resident who came."""
     if resident.community_id != activity.community_id:
-        raise ActivityError("只能勾选本社区的居民。")
+        raise ActionRefused("只能勾选本社区的居民。")
     done = record_attendance(activity, how=Attendance.How.TICKED, resident=resident, by=request.user)
     if done.outcome != ALREADY:
         _log_attendance(request, activity, done, "组织者勾选")

@@ -13,11 +13,11 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from loudong.community_life.activities.models import Activity, Attendance
-from loudong.community_life.activities.period import day_range
+from loudong.lib.shanghai import day_bounds
 
 
 def held(community_ids: list[int], start: date, end: date) -> QuerySet[Activity]:
-    since, until = day_range(start, end)
+    since, until = day_bounds(start, end)
     now = timezone.now()
     return Activity.objects.filter(
         community_id__in_ids=list(community_ids), starts_at__gte=since, starts_at__lt=until, starts_at__lte=now
@@ -44,7 +44,7 @@ def activities_by_type(community_ids: list[int], start: date, end: date) -> list
 
 def attendance_in(community_ids: list[int], start: date, end: date) -> QuerySet[Attendance]:
     """The sign-ins of the activities held in the communities in the period."""
-    since, until = day_range(start, end)
+    since, until = day_bounds(start, end)
     return Attendance.objects.filter(
         community_id__in_ids=list(community_ids), activity_starts_at__gte=since, activity_starts_at__lt=until,
         activity_starts_at__lte=timezone.now(),

@@ -7,13 +7,14 @@ from datetime import datetime
 from django import forms
 from django.core import signing
 
+from loudong.accounts.access import is_admin
 from loudong.accounts.models import User
+from loudong.community_life.activities.access import creatable_groups, member_choices
 from loudong.community_life.activities.models import MAX_PHOTOS, Activity
-from loudong.community_life.activities.scope import creatable_groups, is_admin, member_choices
 from loudong.groups.models import Venue
-from loudong.groups.views import open_venues
+from loudong.groups.venues.queries import open_venues
 from loudong.lib.identity import InvalidValue, normalize_phone
-from loudong.lib.workdays import SHANGHAI
+from loudong.lib.shanghai import SHANGHAI
 from loudong.registry.models import Building, Community, Resident
 from loudong.tickets.forms_public import MultiplePhotoField, MultiplePhotoInput, clean_photo
 

@@ -8,14 +8,14 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from loudong.community_life.activities.models import Activity, ServingMember
-from loudong.community_life.activities.period import day_range
 from loudong.hours.records import ServiceRecord
+from loudong.lib.shanghai import day_bounds
 
 SOURCE = "activity"
 
 
 def _served(community_ids: list[int], start: date, end: date) -> QuerySet:
-    since, until = day_range(start, end)
+    since, until = day_bounds(start, end)
     return ServingMember.objects.filter(
         community_id__in_ids=community_ids, activity__starts_at__gte=since, activity__starts_at__lt=until,
         activity__ends_at__lte=timezone.now(), minutes__gt=0,

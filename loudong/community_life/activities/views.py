@@ -17,10 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from loudong.community_life.activities import actions
-from loudong.community_life.activities.figures import people_covered
-from loudong.community_life.activities.forms import ActivityForm, PhotoForm, type_from
-from loudong.community_life.activities.models import MAX_PHOTOS, Activity, ActivityPhoto
-from loudong.community_life.activities.scope import (
+from loudong.community_life.activities.access import (
     may_create,
     may_edit,
     may_see_names,
@@ -30,6 +27,10 @@ from loudong.community_life.activities.scope import (
     staff_community,
     visible_activities,
 )
+from loudong.community_life.activities.figures import people_covered
+from loudong.community_life.activities.forms import ActivityForm, PhotoForm, type_from
+from loudong.community_life.activities.models import MAX_PHOTOS, Activity, ActivityPhoto
+from loudong.lib.actions import ActionRefused
 from loudong.lib.pdf import html_to_pdf
 from loudong.lib.qr import qr_data_uri, qr_svg
 from loudong.registry.models import Resident
@@ -149,7 +150,7 @@ def activity_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         raise Http404
     try:
         actions.delete_activity(request, activity)
-    except actions.ActivityError as error:
+    except ActionRefused as error:
         messages.error(request, error.message)
         return redirect("activities:detail", code=community.code, pk=activity.pk)
     messages.success(request, f"已删除活动“{activity.title}”。")
@@ -197,7 +198,7 @@ def photo_upload(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         try:
             added = actions.add_photos(request, activity, form.cleaned_data["photos"])
             messages.success(request, f"已上传 {added} 张照片（已去掉照片里的位置信息）。")
-        except actions.ActivityError as error:
+        except ActionRefused as error:
             messages.error(request, error.message)
     else:
         for error in form.errors.get("photos", []):

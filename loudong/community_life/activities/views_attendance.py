@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry
 from loudong.community_life.activities import actions
+from loudong.community_life.activities.access import may_see_names, scoped_activity
 from loudong.community_life.activities.models import Activity, Attendance
-from loudong.community_life.activities.scope import may_see_names, scoped_activity
 from loudong.registry.models import Community, Resident
 
 RESULTS = 20

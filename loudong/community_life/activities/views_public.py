@@ -12,10 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from loudong.accounts import ratelimit
 from loudong.community_life.activities import actions
 from loudong.community_life.activities.forms import SignInForm, seconds_since, start_token
 from loudong.community_life.activities.models import Activity
-from loudong.lib import ratelimit
+from loudong.lib.actions import ActionRefused
 from loudong.registry.models import Building
 
 COOKIE_DAYS = 3
@@ -73,7 +74,7 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 done = actions.sign_in(request, activity, name=form.cleaned_data["name"],
                                        building=form.cleaned_data["building_obj"], phone=form.cleaned_data["phone"])
-            except actions.ActivityError as error:
+            except ActionRefused as error:
                 refusal = error.message
             else:
                 already = done.outcome == actions.ALREADY

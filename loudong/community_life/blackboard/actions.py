@@ -14,11 +14,8 @@ from django.utils import timezone
 
 from loudong.accounts.models import Role, User
 from loudong.community_life.blackboard.models import BODY_MAX, TITLE_MAX, Note
+from loudong.lib.actions import ActionRefused
 from loudong.registry.models import Building, Member, Stairwell
-
-
-class BlackboardError(ValueError):
-    """A refusal with a Chinese message; nothing was written."""
 
 
 def writable_buildings(member: Member) -> QuerySet[Building]:
@@ -53,25 +50,25 @@ def _text(title: str, body: str) -> tuple[str, str]:
     """The title and text as kept (spaces tidied), or a refusal."""
     title, body = " ".join(title.split()), body.strip()
     if not title:
-        raise BlackboardError("请写一个标题。")
+        raise ActionRefused("请写一个标题。")
     if len(title) > TITLE_MAX:
-        raise BlackboardError(f"标题请控制在 {TITLE_MAX} 字以内。")
+        raise ActionRefused(f"标题请控制在 {TITLE_MAX} 字以内。")
     if len(body) < 10:
-        raise BlackboardError("学习心得至少写 10 个字。")
+        raise ActionRefused("学习心得至少写 10 个字。")
     if len(body) > BODY_MAX:
-        raise BlackboardError(f"小黑板写不下：请控制在 {BODY_MAX} 字以内（现在 {len(body)} 字）。")
+        raise ActionRefused(f"小黑板写不下：请控制在 {BODY_MAX} 字以内（现在 {len(body)} 字）。")
     return title, body
 
 
 def write(member: Member, *, title: str, body: str, building: Building | None, written_on: date | None = None) -> Note:
     title, body = _text(title, body)
     if building is None and not member.group_id:
-        raise BlackboardError("您还没有编入党小组，请选择一栋楼。")
+        raise ActionRefused("您还没有编入党小组，请选择一栋楼。")
     if building is not None and not writable_buildings(member).filter(pk=building.pk).exists():
-        raise BlackboardError("只能写给自己住的楼栋或本组服务的楼栋。")
+        raise ActionRefused("只能写给自己住的楼栋或本组服务的楼栋。")
     written_on = written_on or timezone.localdate()
     if written_on > timezone.localdate():
-        raise BlackboardError("日期不能晚于今天。")
+        raise ActionRefused("日期不能晚于今天。")
     return Note.objects.create(
         community_id=member.community_id, building=building, group_id=None if building else member.group_id,
         author=member, author_name=member.resident.name, title=title, body=body, written_on=written_on,
@@ -84,9 +81,9 @@ def is_author(user: User, note: Note) -> bool:
 
 def edit(user: User, note: Note, *, title: str, body: str) -> Note:
     if not is_author(user, note):
-        raise BlackboardError("只有作者本人可以修改这条心得。")
+        raise ActionRefused("只有作者本人可以修改这条心得。")
     if note.hidden:
-        raise BlackboardError("这条心得已撤下，不能再修改；可以重新写一条。")
+        raise ActionRefused("这条心得已撤下，不能再修改；可以重新写一条。")
     note.title, note.body = _text(title, body)
     note.edited_at = timezone.now()
     note.save(update_fields=["title", "body", "edited_at"])
@@ -96,10 +93,10 @@ def edit(user: User, note: Note, *, title: str, body: str) -> Note:
 def hide(user: User, note: Note, reason: str) -> Note:
     own = is_author(user, note)
     if not (may_moderate(user, note) or own):
-        raise BlackboardError("只有组长、社区管理员或作者本人可以撤下这条心得。")
+        raise ActionRefused("只有组长、社区管理员或作者本人可以撤下这条心得。")
     reason = " ".join(reason.split())
     if not own and len(reason) < 2:
-        raise BlackboardError("请写明撤下的原因，作者才知道。")
+        raise ActionRefused("请写明撤下的原因，作者才知道。")
     note.hidden_at, note.hidden_by, note.hidden_reason = timezone.now(), user, reason[:200] or "作者撤回"
     note.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     return note
@@ -107,7 +104,7 @@ def hide(user: User, note: Note, reason: str) -> Note:
 
 def show(user: User, note: Note) -> Note:
     if not may_moderate(user, note):
-        raise BlackboardError("只有组长或社区管理员可以恢复显示。")
+        raise ActionRefused("只有组长或社区管理员可以恢复显示。")
     note.hidden_at, note.hidden_by, note.hidden_reason = None, None, ""
     note.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     return note

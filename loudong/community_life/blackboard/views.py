@@ -12,14 +12,14 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from loudong.accounts.access import community_for
 from loudong.accounts.models import Role
 from loudong.community_life.blackboard import actions
 from loudong.community_life.blackboard.forms import HideForm, NoteForm, NoteTextForm
 from loudong.community_life.blackboard.models import Note
-from loudong.groups.views import own_member
+from loudong.lib.actions import ActionRefused
 from loudong.lib.pdf import html_to_pdf
 from loudong.lib.qr import qr_data_uri
+from loudong.registry.access import community_for, own_member
 from loudong.registry.models import Building
 
 READ_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER, Role.RESIDENT}
@@ -82,7 +82,7 @@ def write(request: HttpRequest, code: str) -> HttpResponse:
         try:
             note = actions.write(member, title=form.cleaned_data["title"], body=form.cleaned_data["body"],
                                  building=form.building())
-        except actions.BlackboardError as error:
+        except ActionRefused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "已贴上小黑板。")
@@ -102,7 +102,7 @@ def edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.edit(request.user, note, title=form.cleaned_data["title"], body=form.cleaned_data["body"])
-        except actions.BlackboardError as error:
+        except ActionRefused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"《{note.title}》已修改。")
@@ -160,7 +160,7 @@ def hide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         actions.hide(request.user, note, reason)
-    except actions.BlackboardError as error:
+    except ActionRefused as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"已撤下《{note.title}》。")
@@ -177,7 +177,7 @@ def show(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     note = get_object_or_404(Note, community=community, pk=pk)
     try:
         actions.show(request.user, note)
-    except actions.BlackboardError as error:
+    except ActionRefused as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"《{note.title}》已恢复显示。")

@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from loudong.accounts.access import community_for
 from loudong.accounts.audit import changes, record
 from loudong.accounts.models import AuditEntry, Role
 from loudong.community_life.honours.forms import HonourForm
 from loudong.community_life.honours.models import COMMON_TITLES, Honour
+from loudong.registry.access import community_for
 from loudong.registry.models import Community, Resident, ResidentQuerySet
 
 READ_ROLES = {Role.ADMIN, Role.LEADER}

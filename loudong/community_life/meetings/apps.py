@@ -9,6 +9,6 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         # The elections' 建议名单 (in groups, a lower layer) counts the meetings a candidate attended.
         from loudong.community_life.meetings.figures import group_attendance
-        from loudong.groups.elections import attendance
+        from loudong.groups.elections.hooks import meetings_attended
 
-        attendance.register(group_attendance)
+        meetings_attended.connect(group_attendance)

@@ -5,8 +5,8 @@ the viewer may see). Periods are Shanghai dates, both ends included.
   is not held yet);
 - tasks: follow-up tasks due in the period; done = marked done (on time or late); overdue = still
   open after their due date, as of today;
-- a member's attendance: their group's meetings held in the period and the ones they came to (the
-  provider registered with the elections' 建议名单, see apps.py).
+- a member's attendance: their group's meetings held in the period and the ones they came to (for
+  the elections' 建议名单, connected in apps.py).
 """
 
 from datetime import date, datetime, time, timedelta
@@ -15,8 +15,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from loudong.community_life.meetings.models import FollowUpTask, Meeting
-from loudong.groups.elections.attendance import MeetingTally
-from loudong.lib.workdays import SHANGHAI
+from loudong.groups.elections.hooks import MeetingTally
+from loudong.lib.shanghai import SHANGHAI
 from loudong.registry.models import Member
 
 

@@ -3,9 +3,11 @@
 from django import forms
 from django.utils import timezone
 
+from loudong.accounts.access import is_admin
+from loudong.community_life.meetings.access import task_owners, venues_for
 from loudong.community_life.meetings.models import Meeting
-from loudong.community_life.meetings.scope import is_admin, managed_groups, task_owners, venues_for
 from loudong.community_life.meetings.suggestions import meeting_buildings
+from loudong.groups.access import led_groups
 from loudong.groups.models import BuildingGroup
 from loudong.policy.models import current_rules
 from loudong.registry.models import Building, Community, Member
@@ -38,7 +40,7 @@ class MeetingForm(forms.Form):
                  meeting: Meeting | None = None, initial: dict | None = None) -> None:
         super().__init__(data, initial=initial)
         self.community = community
-        groups = list(managed_groups(user, community))
+        groups = list(led_groups(user, community))
         choices = [(str(g.pk), g.name) for g in groups]
         if is_admin(user, community):
             choices.append((COMMUNITY_WIDE, "全社区（不分党小组）"))

@@ -14,9 +14,18 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from loudong.accounts.access import is_admin
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry, User
 from loudong.community_life.meetings import actions
+from loudong.community_life.meetings.access import (
+    may_finish,
+    may_prepare,
+    may_run,
+    meetings_community,
+    my_tasks,
+    visible_meetings,
+)
 from loudong.community_life.meetings.forms import (
     AgendaForm,
     DecisionForm,
@@ -26,24 +35,16 @@ from loudong.community_life.meetings.forms import (
     TaskForm,
 )
 from loudong.community_life.meetings.models import FollowUpTask, Meeting
-from loudong.community_life.meetings.scope import (
-    is_admin,
-    managed_groups,
-    may_finish,
-    may_prepare,
-    may_run,
-    meetings_community,
-    my_tasks,
-    own_member,
-    visible_meetings,
-)
 from loudong.community_life.meetings.suggestions import (
     RECURRING_WINDOW_DAYS,
     RULE_TEXT,
     recurring_requests,
     suggestions_for,
 )
+from loudong.groups.access import led_groups
+from loudong.lib.actions import ActionRefused
 from loudong.lib.pdf import html_to_pdf
+from loudong.registry.access import own_member
 from loudong.registry.models import Building, Community
 
 PAST_SHOWN = 30
@@ -74,7 +75,7 @@ def meeting_list(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "meetings/list.html", context)
 
 
-def _save_error(form: MeetingForm, refusal: actions.MeetingError) -> None:
+def _save_error(form: MeetingForm, refusal: ActionRefused) -> None:
     form.add_error(None, refusal.message)
 
 
@@ -93,7 +94,7 @@ def meeting_create(request: HttpRequest, code: str) -> HttpResponse:
                 community, by=request.user, title=data["title"], held_at=data["held_at"], group=data["group"],
                 venue=data["venue"], place=data["place"], http=request,
             )
-        except actions.MeetingError as refusal:
+        except ActionRefused as refusal:
             _save_error(form, refusal)
         else:
             messages.success(request, "已安排会议。可以在下面添加议题。")
@@ -115,7 +116,7 @@ def meeting_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         try:
             actions.update_meeting(meeting, by=request.user, title=data["title"], held_at=data["held_at"],
                                    venue=data["venue"], place=data["place"], http=request)
-        except actions.MeetingError as refusal:
+        except ActionRefused as refusal:
             _save_error(form, refusal)
         else:
             messages.success(request, "已保存")
@@ -131,7 +132,7 @@ def meeting_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             actions.delete_meeting(meeting, by=request.user, http=request)
-        except actions.MeetingError as refusal:
+        except ActionRefused as refusal:
             messages.error(request, refusal.message)
             return redirect("meetings:detail", code=code, pk=meeting.pk)
         messages.success(request, f"已删除会议：{meeting.title}")
@@ -216,7 +217,7 @@ def team_tasks(user: User, community: Community) -> QuerySet[FollowUpTask]:
     """Open tasks of the meetings the user runs (a leader's group, all for the admin), overdue first."""
     tasks = FollowUpTask.objects.filter(community=community).open()
     if not is_admin(user, community):
-        tasks = tasks.filter(meeting__group__in=managed_groups(user, community))
+        tasks = tasks.filter(meeting__group__in=led_groups(user, community))
     return tasks.select_related("meeting", "owner__resident").order_by("due_on", "id")
 
 
@@ -235,7 +236,7 @@ def task_done(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     else:
         try:
             actions.finish_task(task, by=request.user, note=form.cleaned_data["note"], http=request)
-        except actions.MeetingError as refusal:
+        except ActionRefused as refusal:
             messages.error(request, refusal.message)
         else:
             messages.success(request, f"已标记完成：{task.text}")
@@ -251,7 +252,7 @@ def task_reopen(request: HttpRequest, code: str, pk: int, task: int) -> HttpResp
     row = get_object_or_404(meeting.tasks, pk=task)
     try:
         actions.reopen_task(row, by=request.user, http=request)
-    except actions.MeetingError as refusal:
+    except ActionRefused as refusal:
         messages.error(request, refusal.message)
     return redirect(f"{_detail_url(code, meeting.pk)}#tasks")
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry
 from loudong.community_life.meetings import actions
+from loudong.community_life.meetings.access import pickable_people, task_owners
 from loudong.community_life.meetings.forms import (
     AgendaForm,
     DecisionForm,
@@ -22,9 +23,9 @@ from loudong.community_life.meetings.forms import (
     TaskForm,
 )
 from loudong.community_life.meetings.models import Meeting
-from loudong.community_life.meetings.scope import pickable_people, task_owners
 from loudong.community_life.meetings.suggestions import suggestions_for
 from loudong.community_life.meetings.views import detail_context, scoped_meeting
+from loudong.lib.actions import ActionRefused
 from loudong.registry.models import Building
 
 SEARCH_LIMIT = 12
@@ -53,7 +54,7 @@ def agenda_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         return _refused(request, community, meeting, "agenda_form", form)
     try:
         actions.add_agenda_item(meeting, form.cleaned_data["text"], by=request.user, http=request)
-    except actions.MeetingError as refusal:
+    except ActionRefused as refusal:
         return _refused(request, community, meeting, "agenda_form", form, refusal.message)
     return _back(code, meeting, "agenda")
 
@@ -73,7 +74,7 @@ def agenda_suggest(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     try:
         actions.add_agenda_item(meeting, chosen.agenda_text, by=request.user, building=building,
                                 category_code=chosen.category_code, http=request)
-    except actions.MeetingError as refusal:
+    except ActionRefused as refusal:
         messages.error(request, refusal.message)
     return _back(code, meeting, "agenda")
 
@@ -115,10 +116,10 @@ def attendance(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         guests, typed = request.POST.getlist("guest"), request.POST.get("new_guests", "")
         try:
             if len(ticked_people) != len(ids):
-                raise actions.MeetingError("勾选的人里有不在本次会议范围内的居民，请重新勾选。")
+                raise ActionRefused("勾选的人里有不在本次会议范围内的居民，请重新勾选。")
             added, removed = actions.set_attendance(meeting, by=request.user, residents=ticked_people,
                                                     guests=guests + split_guests(typed), http=request)
-        except actions.MeetingError as refusal:
+        except ActionRefused as refusal:
             messages.error(request, refusal.message)
         else:
             total = meeting.attendance.count()
@@ -173,7 +174,7 @@ def decision_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         return _refused(request, community, meeting, "decision_form", form)
     try:
         actions.add_decision(meeting, form.cleaned_data["text"], by=request.user, http=request)
-    except actions.MeetingError as refusal:
+    except ActionRefused as refusal:
         return _refused(request, community, meeting, "decision_form", form, refusal.message)
     return _back(code, meeting, "decisions")
 
@@ -184,7 +185,7 @@ def decision_remove(request: HttpRequest, code: str, pk: int, decision: int) -> 
     _, meeting = scoped_meeting(request, code, pk, run=True)
     try:
         actions.remove_decision(get_object_or_404(meeting.decisions, pk=decision), by=request.user, http=request)
-    except actions.MeetingError as refusal:
+    except ActionRefused as refusal:
         messages.error(request, refusal.message)
     return _back(code, meeting, "decisions")
 
@@ -202,7 +203,7 @@ def decision_request(request: HttpRequest, code: str, pk: int, decision: int) ->
             req = actions.open_request(row, by=request.user, building=form.chosen_building(),
                                        category_code=data["category"], description=data["description"],
                                        kind=data["kind"], http=request)
-        except actions.MeetingError as refusal:
+        except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(request, f"已开点单，编号 {req.number}，来源：议事会。")
@@ -223,6 +224,6 @@ def task_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     try:
         actions.add_task(meeting, by=request.user, text=data["text"], owner=data["owner"], due_on=data["due_on"],
                          decision=decision, http=request)
-    except actions.MeetingError as refusal:
+    except ActionRefused as refusal:
         return _refused(request, community, meeting, "task_form", form, refusal.message)
     return _back(code, meeting, "tasks")

@@ -24,21 +24,18 @@ from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry, Grant, Role, User
 from loudong.groups.elections.record import candidate_record, electorate, eligible_for, proposal, score
 from loudong.groups.models import BuildingGroup, Candidate, Election, Elector
+from loudong.lib.actions import ActionRefused
 from loudong.registry.models import Member
-
-
-class ElectionError(Exception):
-    """A refused step, with the reason in Chinese for the page."""
 
 
 def open_election(request: HttpRequest, group: BuildingGroup, office: str) -> Election:
     with transaction.atomic():
         group = BuildingGroup.objects.select_for_update().get(pk=group.pk)
         if Election.objects.filter(group=group, office=office).exclude(stage=Election.Stage.CLOSED).exists():
-            raise ElectionError(f"{group.name}的{Election.Office(office).label}选举正在进行，请先结束它。")
+            raise ActionRefused(f"{group.name}的{Election.Office(office).label}选举正在进行，请先结束它。")
         roll = electorate(group)
         if not roll:
-            raise ElectionError(f"{group.name}还没有可以参加选举的正式党员。")
+            raise ActionRefused(f"{group.name}还没有可以参加选举的正式党员。")
         election = Election.objects.create(
             community_id=group.community_id, group=group, office=office, opened_by=request.user
         )
@@ -56,12 +53,12 @@ def nominate(request: HttpRequest, election: Election, member: Member, nominated
     with transaction.atomic():
         election = _locked(election)
         if election.stage != Election.Stage.NOMINATING:
-            raise ElectionError("提名已经截止，投票已经开始。")
+            raise ActionRefused("提名已经截止，投票已经开始。")
         why_not = eligible_for(election.group, election.office, member)
         if why_not or not election.electors.filter(member=member).exists():
-            raise ElectionError(f"{member.resident.name}不能被提名：{why_not or '不在本次选举的选民名单中'}。")
+            raise ActionRefused(f"{member.resident.name}不能被提名：{why_not or '不在本次选举的选民名单中'}。")
         if election.candidates.filter(member=member).exists():
-            raise ElectionError(f"{member.resident.name}已经是候选人了。")
+            raise ActionRefused(f"{member.resident.name}已经是候选人了。")
         points, reasons = score(candidate_record(member))
         candidate = Candidate.objects.create(
             election=election, member=member, nominated_by=nominated_by, score=points, reasons=reasons
@@ -75,7 +72,7 @@ def remove_candidate(request: HttpRequest, candidate: Candidate) -> None:
     with transaction.atomic():
         election = _locked(candidate.election)
         if election.stage != Election.Stage.NOMINATING:
-            raise ElectionError("投票已经开始，候选人不能再变动。")
+            raise ActionRefused("投票已经开始，候选人不能再变动。")
         record(request, AuditEntry.Action.DELETE, candidate, community_id=election.community_id,
                object_repr=f"{election}：撤下候选人 {candidate.member.resident.name}")  # fmt: skip
         candidate.delete()
@@ -85,9 +82,9 @@ def start_voting(request: HttpRequest, election: Election) -> None:
     with transaction.atomic():
         election = _locked(election)
         if election.stage != Election.Stage.NOMINATING:
-            raise ElectionError("投票已经开始或已经结束。")
+            raise ActionRefused("投票已经开始或已经结束。")
         if not election.candidates.exists():
-            raise ElectionError("还没有候选人，请先提名。")
+            raise ActionRefused("还没有候选人，请先提名。")
         election.stage = Election.Stage.VOTING
         election.voting_started_at = timezone.now()
         election.save(update_fields=["stage", "voting_started_at"])
@@ -100,16 +97,16 @@ def cast_vote(election: Election, member: Member, candidate_id: int | None) -> N
     with transaction.atomic():
         election = _locked(election)
         if election.stage != Election.Stage.VOTING:
-            raise ElectionError("现在不在投票时间。")
+            raise ActionRefused("现在不在投票时间。")
         if candidate_id is not None and not election.candidates.filter(pk=candidate_id).exists():
-            raise ElectionError("请在候选人中选择一位，或选择弃权。")
+            raise ActionRefused("请在候选人中选择一位，或选择弃权。")
         marked = Elector.objects.filter(election=election, member=member, voted=False).update(
             voted=True, channel=Elector.Channel.PHONE
         )
         if not marked:
             if election.electors.filter(member=member).exists():
-                raise ElectionError("您已经投过票了，每人只能投一次。")
-            raise ElectionError("您不在本次选举的选民名单中。")
+                raise ActionRefused("您已经投过票了，每人只能投一次。")
+            raise ActionRefused("您不在本次选举的选民名单中。")
         _count(election, {candidate_id: 1} if candidate_id else {}, 0 if candidate_id else 1)
 
 
@@ -120,17 +117,17 @@ def enter_paper(
     with transaction.atomic():
         election = _locked(election)
         if election.stage != Election.Stage.VOTING:
-            raise ElectionError("现在不在投票时间，不能录入纸质选票。")
+            raise ActionRefused("现在不在投票时间，不能录入纸质选票。")
         ballots = sum(counts.values()) + blank
         if ballots != len(voters):
-            raise ElectionError(f"选票共 {ballots} 张，但勾选的投票人是 {len(voters)} 位，两者应当相等。")
+            raise ActionRefused(f"选票共 {ballots} 张，但勾选的投票人是 {len(voters)} 位，两者应当相等。")
         if not voters:
-            raise ElectionError("请勾选投纸质票的党员。")
+            raise ActionRefused("请勾选投纸质票的党员。")
         marked = Elector.objects.filter(election=election, pk__in=[e.pk for e in voters], voted=False).update(
             voted=True, channel=Elector.Channel.PAPER
         )
         if marked != len(voters):
-            raise ElectionError("勾选的党员中有人已经投过票了，请刷新后重新录入。")
+            raise ActionRefused("勾选的党员中有人已经投过票了，请刷新后重新录入。")
         _count(election, counts, blank)
         record(request, AuditEntry.Action.UPDATE, election, detail={
             "录入纸质选票": ballots, "投票人": sorted(e.member.resident.name for e in voters),
@@ -150,7 +147,7 @@ def close_election(request: HttpRequest, election: Election) -> Election:
     with transaction.atomic():
         election = _locked(election)
         if election.stage == Election.Stage.CLOSED:
-            raise ElectionError("这次选举已经结束了。")
+            raise ActionRefused("这次选举已经结束了。")
         roll = election.electors.count()
         turnout = election.electors.filter(voted=True).count()
         candidates = list(election.candidates.select_related("member__resident").order_by("-votes", "id"))

@@ -3,21 +3,20 @@
 `candidate_record` gathers what the record holds about one member (years in the party, retired or
 working, hosting a 红色议事厅, the group meetings of the past year they attended, requests resolved
 and residents' 满意 ratings); `score` turns it into points and the plain-language reasons shown
-beside each name. Attendance comes from the meetings app through `attendance.meeting_tally`; a
-group that recorded no meetings in the year is said to have none, so nobody reads a zero as a
-judgement.
+beside each name. Attendance and requests come from the apps that record them, through
+`loudong.groups.elections.hooks`; a group that recorded no meetings in the year is said to have
+none, so nobody reads a zero as a judgement.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from loudong.groups.elections.attendance import MeetingTally, meeting_tally
+from loudong.groups.elections.hooks import MeetingTally, meeting_tally, service_tally
 from loudong.groups.models import BuildingGroup, Election, Venue
 from loudong.registry.models import Member
-from loudong.tickets.models import Request, Status
 
 PROPOSED = 3  # names on the 建议名单
 YEARS_CAP = 40
@@ -48,26 +47,15 @@ def candidate_record(member: Member, on: date | None = None) -> CandidateRecord:
     if on is not None:
         hosting = hosting.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=on))
     hosts = hosting.exists()
-    resolved, satisfied = service_done(member, on)
+    service = service_tally(member, on)
     return CandidateRecord(
         years_as_member=years,
         retired=retired,
         venue_host=hosts,
         meetings=meeting_tally(member, today - timedelta(days=ATTENDANCE_DAYS - 1), today),
-        requests_resolved=resolved,
-        satisfied_ratings=satisfied,
+        requests_resolved=service.resolved,
+        satisfied_ratings=service.satisfied,
     )
-
-
-def service_done(member: Member, on: date | None = None) -> tuple[int, int]:
-    """Requests the member resolved (待确认 or 已办结) and those the resident rated 满意, up to `on`."""
-    done = Request.objects.filter(
-        assignee=member, status__in=[Status.RESOLVED, Status.CLOSED], resolved_at__isnull=False
-    )
-    if on is not None:
-        done = done.filter(resolved_at__date__lte=on)
-    counts = done.aggregate(resolved=Count("pk"), satisfied=Count("pk", filter=Q(rating=Request.Rating.SATISFIED)))
-    return counts["resolved"], counts["satisfied"]
 
 
 def score(record: CandidateRecord) -> tuple[float, list[str]]:

@@ -6,13 +6,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from loudong.accounts.access import is_admin
 from loudong.accounts.models import User
+from loudong.groups.access import group_community, led_groups, visible_groups
 from loudong.groups.elections import actions
-from loudong.groups.elections.actions import ElectionError
 from loudong.groups.elections.forms import NominateForm, OpenElectionForm, PaperForm, VoteForm
 from loudong.groups.elections.record import proposal
 from loudong.groups.models import Candidate, Election, Elector
-from loudong.groups.views import group_community, is_admin, led_groups, own_member, visible_groups
+from loudong.lib.actions import ActionRefused
+from loudong.registry.access import own_member
 from loudong.registry.models import Community
 
 
@@ -44,7 +46,7 @@ def election_open(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             election = actions.open_election(request, group, form.cleaned_data["office"])
-        except ElectionError as error:
+        except ActionRefused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"已发起{election}，平台已给出建议名单")
@@ -108,7 +110,7 @@ def nominate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         who = f"社区管理员 {request.user}" if admin else f"党员 {elector.member.resident.name}"
         try:
             actions.nominate(request, election, member, who)
-        except ElectionError as error:
+        except ActionRefused as error:
             form.add_error("member", str(error))
         else:
             messages.success(request, f"已提名 {member.resident.name} 为候选人")
@@ -125,7 +127,7 @@ def remove_candidate(request: HttpRequest, code: str, pk: int, candidate: int) -
     try:
         actions.remove_candidate(request, chosen)
         messages.success(request, f"已撤下候选人 {chosen.member.resident.name}")
-    except ElectionError as error:
+    except ActionRefused as error:
         messages.error(request, str(error))
     return redirect("elections:detail", code=community.code, pk=election.pk)
 
@@ -137,7 +139,7 @@ def start(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     try:
         actions.start_voting(request, election)
         messages.success(request, "投票已开始：党员可以用手机投票，也可以投纸质票")
-    except ElectionError as error:
+    except ActionRefused as error:
         messages.error(request, str(error))
     return redirect("elections:detail", code=community.code, pk=election.pk)
 
@@ -156,7 +158,7 @@ def vote(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             actions.cast_vote(election, elector.member, form.candidate_id())
-        except ElectionError as error:
+        except ActionRefused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, "投票成功，谢谢您！结果在选举结束后公布。")
@@ -174,7 +176,7 @@ def paper(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         voters = list(form.cleaned_data["voters"])
         try:
             actions.enter_paper(request, election, voters, form.counts(), form.cleaned_data["blank"])
-        except ElectionError as error:
+        except ActionRefused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"已录入 {len(voters)} 张纸质选票")
@@ -189,7 +191,7 @@ def close(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             runoff = actions.close_election(request, election)
-        except ElectionError as error:
+        except ActionRefused as error:
             messages.error(request, str(error))
             return redirect("elections:detail", code=community.code, pk=election.pk)
         election.refresh_from_db()

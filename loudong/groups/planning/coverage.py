@@ -11,12 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from loudong.accounts.access import community_for
 from loudong.accounts.audit import changes, record
 from loudong.accounts.models import AuditEntry, Role
 from loudong.groups.models import BuildingGroup
 from loudong.groups.planning.community import move_volunteer_role, position
 from loudong.policy.models import current_rules
+from loudong.registry.access import community_for
 from loudong.registry.models import Community, Household, Member, Stairwell
 
 

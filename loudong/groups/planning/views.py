@@ -13,12 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from loudong.accounts.access import community_for
 from loudong.accounts.models import Role
 from loudong.groups.planning.community import Planning, load, plan_changes
 from loudong.groups.planning.community import apply_plan as apply_to_registry
 from loudong.groups.planning.drawing import colours, site_plan
 from loudong.groups.planning.engine import Evaluation, Infeasible, Timeout
+from loudong.registry.access import community_for
 from loudong.registry.models import Community, Stairwell
 
 # A community admin waits at most this long for a proposal; past it the best plan found is shown

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from loudong.groups.models import BuildingGroup
-from loudong.groups.views import current_venue, venue_address
+from loudong.groups.venues.queries import current_venue, venue_address
 from loudong.lib.identity import mask_phone
 from loudong.lib.qr import qr_data_uri
 from loudong.registry.models import Member, Stairwell

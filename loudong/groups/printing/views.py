@@ -14,12 +14,14 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from loudong.accounts.access import is_admin
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry
+from loudong.groups.access import group_community, led_groups
 from loudong.groups.models import BuildingGroup
 from loudong.groups.printing.content import CUT_X, CUT_Y, board_of, cards_of, group_members, printed_phone, sheets
-from loudong.groups.views import group_community, is_admin, led_groups, own_member
 from loudong.lib.pdf import html_to_pdf
+from loudong.registry.access import own_member
 from loudong.registry.models import Community, Member
 
 SIZES = {"A4", "A3"}
@@ -177,4 +179,4 @@ def my_consent(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, "您已撤回同意：以后打印的公示栏和联系卡上，您的电话会隐去中间四位")
     if member.group_id:
         return redirect("elections:group", code=community.code, pk=member.group_id)
-    return redirect("registry:community", code=community.code)
+    return redirect("community", code=community.code)

@@ -8,11 +8,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from loudong.accounts.access import is_admin
 from loudong.accounts.audit import changes, record
 from loudong.accounts.models import AuditEntry
+from loudong.groups.access import group_community, led_groups
 from loudong.groups.models import Venue, VenueConsent, VenueKitItem
 from loudong.groups.venues.forms import ConsentForm, KitItemForm, ReturnKitForm, VenueForm, WithdrawConsentForm
-from loudong.groups.views import group_community, is_admin, led_groups, venue_address
+from loudong.groups.venues.queries import venue_address
 from loudong.registry.models import Community
 
 

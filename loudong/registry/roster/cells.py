@@ -1,28 +1,18 @@
-"""Reading single roster cells: text, dates, gender, addresses, tag lists.
+"""Reading single roster cells: text, gender, addresses, tag lists (dates: loudong.lib.dates).
 
 Django-free. Every parser raises InvalidValue with a Chinese reason the user can act on.
 """
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from loudong.lib.identity import InvalidValue, clean_text
 
 # Cells that say "nothing here" in words.
-EMPTY_MARKERS = {"无", "暂无", "空", "-", "--", "/", "—", "——", "\\", "null", "none", "n/a"}
-_EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 with Excel's 1900 leap-year bug
+EMPTY_MARKERS = {"无", "暂无", "空", "不详", "-", "--", "/", "—", "——", "\\", "null", "none", "n/a"}
 _LIST_SPLIT = re.compile(r"[、,，/;；|\s]+")
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _CN_NUMBER = "[一二两三四五六七八九十]+"
-
-
-class MonthOnly(InvalidValue):
-    """A date written to the month (or year) only: no day is guessed."""
-
-    def __init__(self, text: str, year: int, month: int | None) -> None:
-        super().__init__(text)
-        self.year = year
-        self.month = month
 
 
 def cell_text(value: object) -> str:
@@ -45,62 +35,6 @@ def cell_text(value: object) -> str:
 def meaningful(text: str) -> str:
     """Text with the words for "nothing" turned into ''."""
     return "" if text.lower() in EMPTY_MARKERS else text
-
-
-def _checked_date(year: int, month: int, day: int, text: str) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise InvalidValue(f"日期「{text}」不存在") from None
-
-
-_FULL_DATE = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
-)
-_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_MONTH_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:份)?")
-_YEAR_ONLY = re.compile(r"(\d{4})\s*年?")
-
-
-def parse_date(value: object) -> date | None:
-    """A date from a date cell, an Excel serial number, or text such as 1950-03-02, 1950/3/2,
-    1950.3.2, 1950年3月2日 or 19500302. Blank gives None; a month-only date raises MonthOnly."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return _date_from_number(float(value))
-    text = meaningful(cell_text(value))
-    if not text:
-        return None
-    if m := _FULL_DATE.fullmatch(text):
-        return _checked_date(int(m[1]), int(m[2]), int(m[3]), text)
-    if m := _COMPACT_DATE.fullmatch(text):
-        return _checked_date(int(m[1]), int(m[2]), int(m[3]), text)
-    if m := _MONTH_DATE.fullmatch(text):
-        raise MonthOnly(text, int(m[1]), int(m[2]))
-    if m := _YEAR_ONLY.fullmatch(text):
-        raise MonthOnly(text, int(m[1]), None)
-    if re.fullmatch(r"\d+(\.0)?", text):
-        return _date_from_number(float(text))
-    raise InvalidValue(f"日期「{text}」看不懂，请写成 1950-03-02 这样的格式")
-
-
-def _date_from_number(number: float) -> date:
-    whole = int(number)
-    text = cell_text(number)
-    if number != whole:
-        if 1890 <= whole <= 2100:  # 1950.03 typed as a number: year and month only
-            raise MonthOnly(text, whole, None)
-        raise InvalidValue(f"日期「{text}」看不懂，请写成 1950-03-02 这样的格式")
-    if 18900101 <= whole <= 21001231:
-        return _checked_date(whole // 10000, whole // 100 % 100, whole % 100, text)
-    if 1890 <= whole <= 2100:
-        raise MonthOnly(text, whole, None)
-    if 0 < whole < 80000:
-        return _EXCEL_EPOCH + timedelta(days=whole)
-    raise InvalidValue(f"日期「{text}」看不懂，请写成 1950-03-02 这样的格式")
 
 
 def parse_gender(text: str) -> str:

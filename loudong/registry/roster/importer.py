@@ -5,11 +5,15 @@ ID. The community's residents, member records and places are loaded once into di
 written in chunks with bulk queries, so 100,000 rows take seconds, not hours. Each chunk commits
 on its own: progress stays visible to the web page and SQLite's write lock is never held for long.
 A crash part-way leaves the chunks before it saved; importing the file again is safe.
+
+A dry run (the preview before an admin confirms) reads and matches every row the same way but
+writes nothing: new rows get stand-in keys, so its counts are the ones the import will give.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import count
 from typing import BinaryIO
 
 from django.db import transaction
@@ -20,19 +24,27 @@ from loudong.accounts.audit import record
 from loudong.accounts.models import User
 from loudong.lib.identity import InvalidValue
 from loudong.lib.pinyin import name_keys
-from loudong.registry.models import CareTag, Community, Member, Resident, ServiceItem
+from loudong.registry.models import CareTag, Community, Member, Resident, RosterMapping, ServiceItem
 from loudong.registry.roster import bulk
 from loudong.registry.roster.cells import cell_text
+from loudong.registry.roster.members import MemberRow
 from loudong.registry.roster.parse import Roster, open_roster
 from loudong.registry.roster.places import PlaceBook
-from loudong.registry.roster.rows import NO_PLACE, MemberRow, PersonRow, RowProblem, RowReader
+from loudong.registry.roster.rows import NO_PLACE, PersonRow, RowProblem, RowReader
+from loudong.registry.roster.samples import SAMPLE_ROWS, describe
 
 CHUNK_ROWS = 1000
 PLACES_KEPT = 500  # household names kept for the result page; a first import can create tens of thousands
 Progress = Callable[[int, int], None]
 # Order of the values kept per resident (and compared to tell "updated" from "unchanged").
-RESIDENT_FIELDS = ("name", "gender", "birth_date", "phone", "id_number", "household_id", "note")
-MEMBER_FIELDS = ("joined_on", "standing", "registration", "registered_org", "employment")
+RESIDENT_FIELDS = (
+    "name", "gender", "birth_date", "birth_precision", "phone", "id_number", "household_id", "note",
+    "relation", "ethnicity", "education", "workplace", "post",
+)  # fmt: skip
+_NAME, _BIRTH, _PRECISION, _ID, _HOUSEHOLD = 0, 2, 3, 5, 6
+_RESIDENT_DEFAULTS = {"gender": "", "birth_precision": "day", "phone": "", "note": "", "relation": "",
+                      "ethnicity": "", "education": "", "workplace": "", "post": ""}  # fmt: skip
+MEMBER_FIELDS = ("joined_on", "joined_precision", "standing", "registration", "registered_org", "employment")
 CareTagLink = Resident.care_tags.through
 ServiceLink = Member.service_items.through
 
@@ -44,6 +56,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rejected: list[dict] = field(default_factory=list)  # {"row", "reason", "cells"}
+    warnings: list[dict] = field(default_factory=list)  # {"row", "message"}: imported, with a doubt
     places: dict[str, list[str]] = field(default_factory=dict)
     places_created: int = 0
     header: list[str] = field(default_factory=list)
@@ -55,6 +68,7 @@ class ImportResult:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": [{"row": r["row"], "reason": r["reason"]} for r in self.rejected],
+            "warnings": self.warnings,
             "places_created": self.places_created,
         }
 
@@ -66,17 +80,26 @@ class ImportResult:
 
 
 class RosterImport:
-    def __init__(self, community: Community, roster: Roster, progress: Progress | None = None) -> None:
+    def __init__(
+        self, community: Community, roster: Roster, progress: Progress | None = None, *, dry_run: bool = False
+    ) -> None:
         self.community = community
         self.roster = roster
         self.progress = progress
+        self.dry_run = dry_run
+        self._stand_in = count(-1, -1)
         self.reader = RowReader(roster.columns, roster.header, community.name)
         self.result = ImportResult(header=roster.header)
-        self.places = PlaceBook(community)
+        self.samples: list[dict] = []  # the first rows as read, with what became of them
+        self.first_cells: list[list[str]] = []  # the same rows' cells as text
+        self.sample_rows: set[int] = set()
+        self.places = PlaceBook(community, dry_run=dry_run)
+        self.numbered: dict[str, tuple[tuple[str, str, str], int]] = {}  # 户号 -> (home, first row)
         self.state: dict[int, list] = {}
         self.by_id: dict[str, int] = {}
         self.by_key: dict[tuple, int] = {}
         self.by_name_birth: dict[tuple, int] = {}  # for sheets without addresses; -1 = ambiguous
+        self.by_name_home: dict[tuple, list[int]] = {}  # for a birth date written less precisely
         for pk, *values in Resident.objects.filter(community=community).values_list("pk", *RESIDENT_FIELDS):
             self._remember(pk, values)
         self.tags: dict[int, set[int]] = {}
@@ -104,12 +127,13 @@ class RosterImport:
 
     def _remember(self, pk: int, values: list) -> None:
         self.state[pk] = values
-        name, _g, birth, _p, id_number, household_id, _n = values
+        name, birth, id_number, household_id = values[_NAME], values[_BIRTH], values[_ID], values[_HOUSEHOLD]
         if id_number:
             self.by_id[id_number] = pk
         self.by_key.setdefault((name, birth, household_id), pk)
         key = (name, birth)
         self.by_name_birth[key] = pk if self.by_name_birth.get(key, pk) == pk else -1
+        self.by_name_home.setdefault((name, household_id), []).append(pk)
 
     def run(self) -> ImportResult:
         total = self.roster.total_rows
@@ -128,30 +152,71 @@ class RosterImport:
         if self.progress:
             self.progress(total, total)
         self.result.rejected.sort(key=lambda r: r["row"])
+        self.result.warnings.sort(key=lambda w: w["row"])
         self.result.places = self.places.created
         self.result.places_created = self.places.created_count
         return self.result
 
-    def _reject(self, number: int, reason: str, cells: list) -> None:
+    def _reject(self, number: int, reason: str, cells: list) -> str:
         self.result.rejected.append({"row": number, "reason": reason, "cells": [cell_text(c) for c in cells]})
+        return "rejected"
+
+    def _sample(self, number: int, person: PersonRow | None, outcome: str, reason: str = "") -> None:
+        if number in self.sample_rows:
+            self.samples.append(describe(number, person, outcome, reason))
+            self.samples.sort(key=lambda sample: sample["row"])
 
     def _import_chunk(self, chunk: list[tuple[int, list]]) -> None:
         accepted: list[tuple[PersonRow, list, tuple | None]] = []
         for number, cells in chunk:
+            if len(self.first_cells) < SAMPLE_ROWS:
+                self.first_cells.append([cell_text(c) for c in cells])
+                self.sample_rows.add(number)
             try:
                 person = self.reader.read(number, cells)
                 place = self.places.resolve(person.place) if person.place else None
+                if person.household_number:
+                    place = self._household_by_number(person, place)
             except (RowProblem, InvalidValue) as problem:
                 self._reject(number, str(problem), cells)
+                self._sample(number, None, "rejected", str(problem))
                 continue
             accepted.append((person, cells, place))
         with transaction.atomic():
             self.places.ensure([place for _p, _c, place in accepted if place])
             batch = _Batch()
+            numbered: dict[int, str] = {}
             for person, cells, place in accepted:
                 household_id = self.places.household_id(place) if place else None
-                self._apply(person, cells, household_id, batch)
+                outcome = self._apply(person, cells, household_id, batch)
+                if outcome != "rejected":
+                    if person.warnings:
+                        self.result.warnings.append({"row": person.row, "message": "；".join(person.warnings)})
+                    if person.household_number and household_id:
+                        numbered.setdefault(household_id, person.household_number)
+                reason = self.result.rejected[-1]["reason"] if outcome == "rejected" else ""
+                self._sample(person.row, person, outcome, reason)
+            self.places.number_households(numbered)
             self._write(batch)
+
+    def _household_by_number(self, person: PersonRow, place: tuple | None) -> tuple | None:
+        """People of one 户号 share a home: a row without an address takes its 户号's (from an
+        earlier row of the file, or the registry)."""
+        number = person.household_number
+        known = self.numbered.get(number)
+        if place is None:
+            if known is not None:
+                place = known[0]
+            elif (household_id := self.places.by_number.get(number)) is not None:
+                place = self.places.place_of(household_id)
+            if place is not None:
+                person.place_blank = False
+            return place
+        if known is None:
+            self.numbered[number] = (place, person.row)
+        elif known[0] != place:
+            person.warnings.append(f"户号「{number}」与第{known[1]}行相同，住址却不同；按本行的住址登记")
+        return place
 
     def _match(self, person: PersonRow, household_id: int | None) -> int | None:
         key = (person.name, person.birth_date, household_id)
@@ -161,9 +226,21 @@ class RosterImport:
         if pk is None and not self.reader.has_place:
             pk = self.by_name_birth.get((person.name, person.birth_date))
             pk = None if pk == -1 else pk
-        if pk is not None and person.id_number and self.state[pk][4]:
+        if pk is None:
+            pk = self._same_birth_less_precisely(person, household_id)
+        if pk is not None and person.id_number and self.state[pk][_ID]:
             return None  # the same name and home, but a different ID number: another person
         return pk
+
+    def _same_birth_less_precisely(self, person: PersonRow, household_id: int | None) -> int | None:
+        """The one person of this name and home whose birth date agrees as far as both were
+        written (1950年3月 and 1950-03-02), or who has none on record."""
+        found = [
+            pk
+            for pk in self.by_name_home.get((person.name, household_id), ())
+            if _births_agree(self.state[pk][_BIRTH], self.state[pk][_PRECISION], person)
+        ]
+        return found[0] if len(found) == 1 else None
 
     def _duplicate_of(self, person: PersonRow, household_id: int | None, pk: int | None) -> str | None:
         key = (person.name, person.birth_date, household_id)
@@ -180,42 +257,42 @@ class RosterImport:
             self.seen_pks[pk] = person.row
         return None
 
-    def _apply(self, person: PersonRow, cells: list, household_id: int | None, batch: "_Batch") -> None:
+    def _apply(self, person: PersonRow, cells: list, household_id: int | None, batch: "_Batch") -> str:
+        """Queue the row's writes; 'created', 'updated', 'unchanged' or 'rejected'."""
         if person.place_blank:
             # No address on the row: only someone registered with this ID number can be meant,
             # and they stay in their household (a blank cell never erases).
             pk = self.by_id.get(person.id_number) if person.id_number else None
             if pk is None:
-                self._reject(person.row, NO_PLACE, cells)
-                return
-            household_id = self.state[pk][5]
+                return self._reject(person.row, NO_PLACE, cells)
+            household_id = self.state[pk][_HOUSEHOLD]
         pk = self._match(person, household_id)
         if reason := self._duplicate_of(person, household_id, pk):
-            self._reject(person.row, reason, cells)
-            return
+            return self._reject(person.row, reason, cells)
         tag_ids = self._ids(person.care_tags, self.tag_ids, CareTag)
+        said = (
+            [getattr(person, f) for f in RESIDENT_FIELDS[:_HOUSEHOLD]]
+            + [household_id]
+            + [getattr(person, f) for f in RESIDENT_FIELDS[_HOUSEHOLD + 1 :]]
+        )
         if pk is None:
-            values = [person.name, person.gender or "", person.birth_date, person.phone or "",
-                      person.id_number, household_id, person.note or ""]  # fmt: skip
+            values = [_RESIDENT_DEFAULTS.get(f) if v is None else v for f, v in zip(RESIDENT_FIELDS, said, strict=True)]
             batch.new_residents.append((values, person, tag_ids))
             self.result.created += 1
-            return
+            return "created"
         old = self.state[pk]
-        new = [
-            person.name,
-            old[1] if person.gender is None else person.gender,
-            old[2] if person.birth_date is None else person.birth_date,
-            old[3] if person.phone is None else person.phone,
-            person.id_number or old[4],
-            household_id if self.reader.has_place else old[5],
-            old[6] if person.note is None else person.note,
-        ]
+        new = [o if v is None else v for o, v in zip(old, said, strict=True)]
+        new[_NAME] = person.name
+        new[_ID] = person.id_number or old[_ID]
+        new[_HOUSEHOLD] = household_id if self.reader.has_place or household_id else old[_HOUSEHOLD]
+        if person.birth is None:
+            new[_PRECISION] = old[_PRECISION]
         changed = new != old
         if changed:
             batch.updated_residents.append((pk, new))
             self.state[pk] = new
-            if new[4]:
-                self.by_id[new[4]] = pk
+            if new[_ID]:
+                self.by_id[new[_ID]] = pk
         if tag_ids is not None and tag_ids != self.tags.get(pk, set()):
             batch.tag_sets[pk] = tag_ids
             self.tags[pk] = tag_ids
@@ -224,8 +301,9 @@ class RosterImport:
             changed |= self._apply_member(pk, person.member, batch)
         if changed:
             self.result.updated += 1
-        else:
-            self.result.unchanged += 1
+            return "updated"
+        self.result.unchanged += 1
+        return "unchanged"
 
     def _apply_member(self, resident_pk: int, row: MemberRow, batch: "_Batch") -> bool:
         item_ids = self._ids(row.service_items, self.service_ids, ServiceItem)
@@ -250,7 +328,10 @@ class RosterImport:
             return None
         for name in names:
             if name not in known:
-                known[name] = model.objects.create(community=self.community, name=name).pk
+                if self.dry_run:
+                    known[name] = next(self._stand_in)
+                else:
+                    known[name] = model.objects.create(community=self.community, name=name).pk
         return {known[name] for name in names}
 
     def _name_keys_of(self, name: str) -> tuple[str, str]:
@@ -259,15 +340,20 @@ class RosterImport:
             self._name_keys[name] = name_keys(name)
         return self._name_keys[name]
 
+    def _insert(self, model: type, fields: tuple[str, ...], rows: list[tuple]) -> list[int]:
+        if self.dry_run:
+            return [next(self._stand_in) for _ in rows]
+        return bulk.insert(model, fields, rows, returning=True)
+
     def _write(self, batch: "_Batch") -> None:
         now = timezone.now()
         created_pks: set[int] = set()
         if batch.new_residents:
             rows = [
-                (self.community.pk, *values, *self._name_keys_of(values[0]), now, now)
+                (self.community.pk, *values, *self._name_keys_of(values[_NAME]), now, now)
                 for values, _p, _t in batch.new_residents
             ]
-            pks = bulk.insert(Resident, _RESIDENT_INSERT, rows, returning=True)
+            pks = self._insert(Resident, _RESIDENT_INSERT, rows)
             created_pks.update(pks)
             for pk, (values, person, tag_ids) in zip(pks, batch.new_residents, strict=True):
                 self._remember(pk, values)
@@ -277,12 +363,13 @@ class RosterImport:
                 if person.member is not None:
                     items = self._ids(person.member.service_items, self.service_ids, ServiceItem)
                     batch.new_members.append((pk, person.member, items))
-        bulk.update(
-            Resident,
-            [*RESIDENT_FIELDS, "name_pinyin", "name_initials", "updated_at"],
-            [(*values, *self._name_keys_of(values[0]), now, pk) for pk, values in batch.updated_residents],
-        )
-        _replace_links(CareTagLink, "resident_id", "caretag_id", batch.tag_sets, created_pks)
+        if not self.dry_run:
+            bulk.update(
+                Resident,
+                [*RESIDENT_FIELDS, "name_pinyin", "name_initials", "updated_at"],
+                [(*values, *self._name_keys_of(values[_NAME]), now, pk) for pk, values in batch.updated_residents],
+            )
+            _replace_links(CareTagLink, "resident_id", "caretag_id", batch.tag_sets, created_pks)
         self._write_members(batch, now)
 
     def _write_members(self, batch: "_Batch", now: datetime) -> None:
@@ -290,23 +377,32 @@ class RosterImport:
         if batch.new_members:
             rows = []
             for resident_pk, row, _items in batch.new_members:
-                values = [
-                    _MEMBER_DEFAULTS[f] if getattr(row, f) is None else getattr(row, f) for f in MEMBER_FIELDS
-                ]
+                values = [_MEMBER_DEFAULTS[f] if getattr(row, f) is None else getattr(row, f) for f in MEMBER_FIELDS]
                 rows.append((self.community.pk, resident_pk, *values, now, now))
-            pks = bulk.insert(Member, _MEMBER_INSERT, rows, returning=True)
+            pks = self._insert(Member, _MEMBER_INSERT, rows)
             created_pks.update(pks)
             for pk, row, (resident_pk, _row, item_ids) in zip(pks, rows, batch.new_members, strict=True):
                 self.members[resident_pk] = [pk, *row[2 : 2 + len(MEMBER_FIELDS)]]
                 if item_ids:
                     batch.service_sets[pk] = item_ids
                     self.services[pk] = item_ids
-        bulk.update(
-            Member,
-            [*MEMBER_FIELDS, "updated_at"],
-            [(*values, now, pk) for pk, values in batch.updated_members],
-        )
-        _replace_links(ServiceLink, "member_id", "serviceitem_id", batch.service_sets, created_pks)
+        if not self.dry_run:
+            bulk.update(
+                Member,
+                [*MEMBER_FIELDS, "updated_at"],
+                [(*values, now, pk) for pk, values in batch.updated_members],
+            )
+            _replace_links(ServiceLink, "member_id", "serviceitem_id", batch.service_sets, created_pks)
+
+
+def _births_agree(stored: object, stored_precision: str, person: PersonRow) -> bool:
+    if stored is None or person.birth is None:
+        return True
+    if person.birth.precision == stored_precision == "day":
+        return stored == person.birth_date
+    coarse = "year" if "year" in (stored_precision, person.birth.precision) else "month"
+    same_year = stored.year == person.birth.day.year
+    return same_year if coarse == "year" else same_year and stored.month == person.birth.day.month
 
 
 _RESIDENT_INSERT = (
@@ -320,6 +416,7 @@ _RESIDENT_INSERT = (
 _MEMBER_INSERT = ("community_id", "resident_id", *MEMBER_FIELDS, "created_at", "updated_at")
 _MEMBER_DEFAULTS = {
     "joined_on": None,
+    "joined_precision": "day",
     "standing": Member.Standing.FULL.value,
     "registration": Member.Registration.LOCAL.value,
     "registered_org": "",
@@ -337,9 +434,7 @@ class _Batch:
     service_sets: dict[int, set[int]] = field(default_factory=dict)  # member -> the full new set
 
 
-def _replace_links(
-    through: type, owner: str, target: str, sets: dict[int, set[int]], fresh: set[int]
-) -> None:
+def _replace_links(through: type, owner: str, target: str, sets: dict[int, set[int]], fresh: set[int]) -> None:
     """Set many-to-many links to exactly `sets`; owners in `fresh` were just created and have none."""
     if not sets:
         return
@@ -350,6 +445,18 @@ def _replace_links(
     bulk.insert(through, (owner, target), links)
 
 
+def open_for(source: str | BinaryIO, community: Community, mapping: list[str] | None = None) -> Roster:
+    """The roster with its columns read as `mapping` says, else as the community confirmed for this
+    header before, else as the header names them."""
+    roster = open_roster(source)
+    if not mapping:
+        remembered = RosterMapping.objects.filter(community=community, signature=roster.signature).first()
+        mapping = remembered.mapping if remembered else None
+    if mapping:
+        roster.use_mapping(mapping)
+    return roster
+
+
 def import_roster(
     source: str | BinaryIO,
     community: Community,
@@ -358,11 +465,12 @@ def import_roster(
     actor: User | None = None,
     request: HttpRequest | None = None,
     progress: Progress | None = None,
+    mapping: list[str] | None = None,
 ) -> ImportResult:
     """Import a roster file (a path or an open binary file) into `community`; one audit entry.
 
     Raises RosterError (Chinese message) when the file as a whole cannot be read."""
-    roster = open_roster(source)
+    roster = open_for(source, community, mapping)
     run = RosterImport(community, roster, progress=progress)
     run.result.file_name = file_name
     try:
@@ -374,6 +482,37 @@ def import_roster(
     return result
 
 
+def preview_roster(
+    source: str | BinaryIO,
+    community: Community,
+    *,
+    mapping: list[str] | None = None,
+    progress: Progress | None = None,
+) -> dict:
+    """A dry run: how each column is read, the first rows as read, and the counts the import
+    would give; nothing is written."""
+    roster = open_for(source, community, mapping)
+    run = RosterImport(community, roster, progress=progress, dry_run=True)
+    result = run.run()
+    return {
+        "header": roster.header,
+        "header_row": roster.header_row,
+        "mapping": roster.mapping,
+        "signature": roster.signature,
+        "samples": run.samples,
+        "examples": [
+            next((cells[i] for cells in run.first_cells if i < len(cells) and cells[i]), "")[:40]
+            for i in range(len(roster.mapping))
+        ],
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "rejected": len(result.rejected),
+        "warnings": len(result.warnings),
+        "places_created": result.places_created,
+    }
+
+
 def _audit(
     result: ImportResult,
     community: Community,
@@ -381,7 +520,8 @@ def _audit(
     request: HttpRequest | None,
     failed: bool = False,
 ) -> None:
-    detail = {"file": result.file_name, **result.summary(), "rejected": len(result.rejected)}
+    detail = {"file": result.file_name, **result.summary(), "rejected": len(result.rejected),
+              "warnings": len(result.warnings)}  # fmt: skip
     if failed:
         detail["failed"] = True
     record(request, "import", None, community_id=community.pk, actor=actor, detail=detail,

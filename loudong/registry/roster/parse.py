@@ -1,99 +1,84 @@
 """Reading a roster sheet: find the header row under any title rows, map the many ways columns are
-named to our fields, and stream the data rows with their Excel row numbers.
+named to our fields, and stream the data rows with their spreadsheet row numbers.
 
-python-calamine reads .xlsx, .xls and .ods. Its `iter_rows()` starts at the sheet's first row (so
-index + 1 is the row number Excel shows) but at the first used column; merged ranges are reported
-in absolute coordinates, so columns are shifted by `sheet.start[1]`.
+The header is the row among the first ones whose cells name the most known fields; a row holding
+an ID number, a phone or a date is data and never the header. Below it, only blank rows, repeated
+headers, totals and signature lines are skipped: every other row is read, and either imported or
+listed with its reason.
 """
 
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import islice
 from typing import BinaryIO
 
-from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
-
-from loudong.lib.identity import clean_text
+from loudong.lib.dates import read_date
+from loudong.lib.identity import InvalidValue, clean_text
 from loudong.registry.roster.cells import cell_text
+from loudong.registry.roster.fields import (
+    FIELD_LABELS,
+    HEADER_NAMES,
+    columns_of,
+    field_for_header,
+    header_signature,
+    normalize_header,
+)
+from loudong.registry.roster.sources import RosterError, SheetRows, open_sheets
 
-HEADER_SCAN_ROWS = 15
-
-# Field -> the ways community rosters name it (compared after normalize_header).
-HEADER_NAMES: dict[str, tuple[str, ...]] = {
-    "name": ("姓名", "名字", "居民姓名", "人员姓名", "党员姓名"),
-    "gender": ("性别",),
-    "birth_date": ("出生日期", "出生年月", "出生年月日", "生日", "出生时间"),
-    "id_number": ("身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证", "公民身份证号码", "证件号"),
-    "phone": ("联系电话", "手机", "手机号码", "手机号", "电话", "电话号码", "联系方式"),
-    "building": ("楼栋", "楼号", "栋号", "楼栋号", "栋", "楼栋名称"),
-    "stairwell": ("单元", "楼道", "单元号"),
-    "room": ("房号", "门牌号", "室号", "房间号", "门牌", "户号"),
-    "address": ("住址", "地址", "家庭住址", "现住址", "居住地址", "现居住地址"),
-    "care_tags": ("关爱标签", "人员类别", "特殊人群", "标签", "关爱类型", "重点人群", "人员类型"),
-    "political": ("政治面貌", "是否党员"),
-    "joined_on": ("入党时间", "入党日期", "入党年月"),
-    "standing": ("党员类别", "党员类型"),
-    "registration": ("组织关系所在", "组织关系", "组织关系所在单位", "组织关系所在党组织"),
-    "employment": ("在职/退休", "在职退休", "在职或退休", "工作状态", "在职情况", "在职", "退休"),
-    "service_items": ("服务项目", "服务内容", "可提供服务", "志愿服务项目"),
-    "note": ("备注", "备注说明"),
-}
-FIELD_LABELS = {
-    "name": "姓名", "gender": "性别", "birth_date": "出生日期", "id_number": "身份证号",
-    "phone": "联系电话", "building": "楼栋", "stairwell": "单元", "room": "房号", "address": "住址",
-    "care_tags": "关爱标签", "political": "政治面貌", "joined_on": "入党日期", "standing": "党员类别",
-    "registration": "组织关系所在", "employment": "在职/退休", "service_items": "服务项目", "note": "备注",
-}  # fmt: skip
-# Rows whose first cells start like this close the table: totals and the signature lines under it.
+__all__ = ["FIELD_LABELS", "HEADER_NAMES", "Roster", "RosterError", "normalize_header", "open_roster"]
+HEADER_SCAN_ROWS = 20
+# Rows whose first cells start like this close the table: totals, signature lines and notes under it.
 _CLOSING_WORDS = (
     "合计", "总计", "共计", "小计", "填表人", "制表人", "审核人", "填报人", "填表日期", "制表日期",
+    "负责人:", "注:", "说明:", "填表说明",
 )  # fmt: skip
-_DECORATION = re.compile(r"[\s*※★☆:：]+")
-_BRACKETED = re.compile(r"[(\[【〔].*?[)\]】〕]")
-
-
-def normalize_header(value: object) -> str:
-    """'* 身份证号码\\n(18位)' -> '身份证号码(18位)': full width folded; spaces, breaks, stars gone."""
-    return _DECORATION.sub("", clean_text(value if isinstance(value, str) else cell_text(value))).lower()
-
-
-_HEADER_INDEX = {normalize_header(n): f for f, names in HEADER_NAMES.items() for n in names}
-
-
-def field_for_header(value: object) -> str | None:
-    header = normalize_header(value)
-    if not header:
-        return None
-    return _HEADER_INDEX.get(header) or _HEADER_INDEX.get(_BRACKETED.sub("", header))
-
-
-class RosterError(Exception):
-    """The file as a whole cannot be imported; the message is Chinese."""
+_ID_OR_PHONE = re.compile(r"\d{17}[\dX]|\d{15}|(?:86)?1[3-9]\d{9}|0\d{9,11}|[2-9]\d{6,7}")
 
 
 @dataclass
 class Roster:
-    header_row: int  # as Excel shows it (1-based)
+    header_row: int  # the last header row, as the spreadsheet shows it (1-based)
     header: list[str]
-    columns: dict[str, list[int]]  # field -> column positions in each row, in sheet order
+    mapping: list[str]  # the field each column is read as ('' = not imported), by position
     total_rows: int  # rows below the header, blank ones included
     _rows: Iterator[tuple[int, list]] = field(repr=False)
+    _source: object = field(default=None, repr=False)  # keeps the file open while rows stream
+
+    @property
+    def columns(self) -> dict[str, list[int]]:
+        """Field -> column positions in each row, in sheet order."""
+        return columns_of(self.mapping)
+
+    @property
+    def signature(self) -> str:
+        return header_signature(self.header)
+
+    def use_mapping(self, mapping: list[str]) -> None:
+        """Read the columns as `mapping` says (a confirmed or remembered choice)."""
+        width = max(len(self.header), len(mapping))
+        self.mapping = [(mapping[i] if i < len(mapping) else "") for i in range(width)]
 
     def rows(self) -> Iterator[tuple[int, list]]:
-        """(Excel row number, cells) of each data row; blank and total rows are skipped silently."""
-        name_columns = self.columns["name"]
+        """(row number, cells) of each data row. Skipped silently: blank rows (nothing in any
+        column read), totals and signature lines, and the header repeated on each printed page."""
+        columns = self.columns
+        read = sorted({p for positions in columns.values() for p in positions})
+        names = columns.get("name", [])
+        header_names = {normalize_header(self.header[p]) for p in names if p < len(self.header)}
         for number, cells in self._rows:
-            if not any(cell != "" for cell in cells) or _is_closing(cells):
+            if not any(p < len(cells) and cells[p] != "" and cells[p] is not None for p in read):
                 continue
-            if any(_repeats_name_header(cells[c]) for c in name_columns):
-                continue  # the header repeated (printed rosters repeat it on every page)
+            if _is_closing(cells):
+                continue
+            if any(p < len(cells) and _repeats_name_header(cells[p], header_names) for p in names):
+                continue
             yield number, cells
 
 
-def _repeats_name_header(cell: object) -> bool:
-    # Every name header (姓名, 名字, ...) has 名 in it: a cheap test before normalising.
-    return isinstance(cell, str) and "名" in cell and field_for_header(cell) == "name"
+def _repeats_name_header(cell: object, header_names: set[str]) -> bool:
+    return isinstance(cell, str) and (normalize_header(cell) in header_names or field_for_header(cell) == "name")
 
 
 def _is_closing(cells: list) -> bool:
@@ -104,6 +89,23 @@ def _is_closing(cells: list) -> bool:
     return False
 
 
+def looks_like_data(cell: object) -> bool:
+    """A cell that is an ID number, a phone or a date: what a header cell never is."""
+    if isinstance(cell, date):
+        return True
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return abs(cell) >= 1e6 or 1890 <= abs(cell) <= 2100
+    if not isinstance(cell, str) or not cell or field_for_header(cell):
+        return False
+    text = clean_text(cell)
+    if _ID_OR_PHONE.fullmatch(re.sub(r"[\s\-+()]", "", text).upper()):
+        return True
+    try:
+        return read_date(text) is not None
+    except InvalidValue:
+        return False
+
+
 def _header_columns(cells: list) -> dict[str, list[int]]:
     columns: dict[str, list[int]] = {}
     for position, cell in enumerate(cells):
@@ -112,60 +114,70 @@ def _header_columns(cells: list) -> dict[str, list[int]]:
     return columns
 
 
+def _find_header(head: list[list]) -> tuple[int, dict[str, list[int]]]:
+    """(index, columns) of the row naming the most fields (with 姓名 and one more); -1 if none."""
+    best, best_columns = -1, {}
+    for index, cells in enumerate(head):
+        if any(looks_like_data(cell) for cell in cells):
+            continue
+        columns = _header_columns(cells)
+        if "name" in columns and len(columns) >= 2 and len(columns) > len(best_columns):
+            best, best_columns = index, columns
+    return best, best_columns
+
+
+def _is_sub_header(cells: list, columns: dict[str, list[int]]) -> bool:
+    """A second header row (住址 over 楼栋 | 单元 | 房号): every cell in it names a field, none is
+    data, nothing sits under 姓名, and it names columns the first row left open."""
+    below = _header_columns(cells)
+    filled = [p for p, cell in enumerate(cells) if cell != "" and cell is not None]
+    if not below or "name" in below or len(filled) != sum(len(ps) for ps in below.values()):
+        return False
+    if any(looks_like_data(cells[p]) for p in filled) or any(p in filled for p in columns.get("name", [])):
+        return False
+    taken = {p for name, positions in columns.items() if name != "address" for p in positions}
+    return not taken & set(filled)
+
+
 def open_roster(source: str | BinaryIO) -> Roster:
     """The first sheet that has a header row with a 姓名 column, ready to stream."""
-    try:
-        if isinstance(source, str):
-            workbook = CalamineWorkbook.from_path(source)
-        else:
-            workbook = CalamineWorkbook.from_filelike(source)
-    except Exception as exc:  # calamine raises many error kinds for files it cannot parse
-        raise RosterError("无法读取这个文件：请上传 Excel（.xlsx、.xls）或 .ods 表格文件") from exc
-    for meta in workbook.sheets_metadata:
-        if meta.typ != SheetTypeEnum.WorkSheet or meta.visible != SheetVisibleEnum.Visible:
-            continue
-        try:
-            sheet = workbook.get_sheet_by_name(meta.name)
-        except Exception as exc:
-            raise RosterError(f"无法读取工作表「{meta.name}」，文件可能已损坏") from exc
-        if sheet.start is None:
-            continue
-        rows = sheet.iter_rows()
-        head = list(islice(rows, HEADER_SCAN_ROWS))
-        best, best_columns = -1, {}
-        for index, cells in enumerate(head):
-            columns = _header_columns(cells)
-            if "name" in columns and len(columns) >= 2 and len(columns) > len(best_columns):
-                best, best_columns = index, columns
-        if best < 0:
-            continue
-        header = [cell_text(c) for c in head[best]]
-        body_start = best + 1
-        if body_start < len(head) and _is_sub_header(head[body_start], best_columns):
-            # A two-row header: 住址 over 楼栋 | 单元 | 房号.
-            for name, positions in _header_columns(head[body_start]).items():
-                best_columns.setdefault(name, positions)
-            header = [cell_text(s) or h for h, s in zip(header, head[body_start], strict=False)]
-            body_start += 1
-        data = _numbered(head[body_start:], rows, start=body_start)
-        merged = _vertical_merges(sheet, header_index=best)
-        return Roster(
-            header_row=body_start,
-            header=header,
-            columns=best_columns,
-            total_rows=max(sheet.end[0] + 1 - body_start, 0),
-            _rows=_fill_merged(data, merged) if merged else data,
-        )
+    sheets = open_sheets(source)
+    for sheet in sheets:
+        roster = _roster_of(sheet)
+        if roster is not None:
+            roster._source = sheets
+            return roster
     raise RosterError(
         f"在表格前 {HEADER_SCAN_ROWS} 行里没有找到表头：表头需要有“姓名”一列，"
         "以及性别、身份证号、联系电话、住址等至少一列"
     )
 
 
-def _is_sub_header(cells: list, columns: dict[str, list[int]]) -> bool:
-    below = _header_columns(cells)
-    taken = {p for name, positions in columns.items() if name != "address" for p in positions}
-    return bool(below) and "name" not in below and not taken & {p for ps in below.values() for p in ps}
+def _roster_of(sheet: SheetRows) -> Roster | None:
+    head = list(islice(sheet.rows, HEADER_SCAN_ROWS))
+    best, columns = _find_header(head)
+    if best < 0:
+        return None
+    header = [cell_text(c) for c in head[best]]
+    body_start = best + 1
+    if body_start < len(head) and _is_sub_header(head[body_start], columns):
+        for name, positions in _header_columns(head[body_start]).items():
+            columns.setdefault(name, positions)
+        header = [cell_text(s) or h for h, s in zip(header, head[body_start], strict=False)]
+        body_start += 1
+    mapping = [""] * len(header)
+    for name, positions in columns.items():
+        for position in positions:
+            mapping[position] = name
+    data = _numbered(head[body_start:], sheet.rows, start=body_start)
+    merged = _vertical_merges(sheet.merges, header_index=body_start - 1)
+    return Roster(
+        header_row=body_start,
+        header=header,
+        mapping=mapping,
+        total_rows=max(sheet.row_count - body_start, 0),
+        _rows=_fill_merged(data, merged) if merged else data,
+    )
 
 
 def _numbered(head: list[list], rest: Iterator[list], start: int) -> Iterator[tuple[int, list]]:
@@ -178,15 +190,13 @@ def _numbered(head: list[list], rest: Iterator[list], start: int) -> Iterator[tu
         yield number, cells
 
 
-def _vertical_merges(sheet: object, header_index: int) -> dict[int, list[tuple[int, int]]]:
+def _vertical_merges(ranges: list, header_index: int) -> dict[int, list[tuple[int, int]]]:
     """Row index -> [(column, last row index)] for cells merged downwards below the header
     (a household's address written once for all its members)."""
-    ranges = getattr(sheet, "merged_cell_ranges", None) or []
-    first_column = sheet.start[1]
     merges: dict[int, list[tuple[int, int]]] = {}
     for (top, left), (bottom, _right) in ranges:
         if top > header_index and bottom > top:
-            merges.setdefault(top, []).append((left - first_column, bottom))
+            merges.setdefault(top, []).append((left, bottom))
     return merges
 
 

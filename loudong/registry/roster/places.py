@@ -1,5 +1,8 @@
 """The community's buildings, stairwells and households during an import: loaded once into dicts,
-new ones created in bulk and remembered for the result."""
+new ones created in bulk and remembered for the result. In a dry run nothing is written: new
+places get stand-in keys (negative numbers) so the rest of the run can count as if they existed."""
+
+from itertools import count
 
 from loudong.lib.identity import InvalidValue
 from loudong.registry.models import Building, Community, Household, Stairwell
@@ -9,8 +12,10 @@ Place = tuple[str, str | None, str]  # (building, stairwell or None, room) as th
 
 
 class PlaceBook:
-    def __init__(self, community: Community) -> None:
+    def __init__(self, community: Community, *, dry_run: bool = False) -> None:
         self.community = community
+        self.dry_run = dry_run
+        self._stand_in = count(-1, -1)
         self.buildings: dict[str, int] = {}
         self.addresses: dict[str, int] = {}
         buildings = Building.objects.filter(community=community).values_list("pk", "name", "address")
@@ -26,12 +31,16 @@ class PlaceBook:
         ):
             self.stairwells[building_id, name] = pk
             self.stairwells_of.setdefault(building_id, []).append(name)
-        self.households: dict[tuple[int, str], int] = {
-            (stairwell_id, room): pk
-            for pk, stairwell_id, room in Household.objects.filter(community=community).values_list(
-                "pk", "stairwell_id", "room"
-            )
-        }
+        self.households: dict[tuple[int, str], int] = {}
+        self.numbers: dict[int, str] = {}  # household -> 户号
+        self.by_number: dict[str, int] = {}
+        for pk, stairwell_id, room, number in Household.objects.filter(community=community).values_list(
+            "pk", "stairwell_id", "room", "number"
+        ):
+            self.households[stairwell_id, room] = pk
+            if number:
+                self.numbers[pk] = number
+                self.by_number.setdefault(number, pk)
         self._resolved: dict[str, str] = {}
         self.created: dict[str, list[str]] = {"buildings": [], "stairwells": [], "households": []}
         self.created_count = 0
@@ -72,6 +81,28 @@ class PlaceBook:
         building, stairwell, room = place
         return self.households[self.stairwells[self.buildings[building], stairwell], room]
 
+    def place_of(self, household_id: int) -> tuple[str, str, str]:
+        """(building, stairwell, room) of a known household."""
+        stairwell_id, room = next(key for key, pk in self.households.items() if pk == household_id)
+        building_id, stairwell = next(key for key, pk in self.stairwells.items() if pk == stairwell_id)
+        return self.building_names[building_id], stairwell, room
+
+    def number_households(self, numbered: dict[int, str]) -> None:
+        """Record the 户号 of households that have none yet (a 户号 never moves to another home)."""
+        updates = []
+        for household_id, number in numbered.items():
+            if not self.numbers.get(household_id) and number not in self.by_number:
+                self.numbers[household_id] = number
+                self.by_number[number] = household_id
+                updates.append((number, household_id))
+        if updates and not self.dry_run:
+            bulk.update(Household, ["number"], updates)
+
+    def _created_keys(self, model: type, objs: list) -> list[int]:
+        if self.dry_run:
+            return [next(self._stand_in) for _ in objs]
+        return [obj.pk for obj in model.objects.bulk_create(objs)]
+
     def ensure(self, places: list[tuple[str, str, str]]) -> None:
         """Create the buildings, stairwells and households of `places` the registry doesn't know."""
         new_buildings = []
@@ -84,9 +115,9 @@ class PlaceBook:
                 Building(community=self.community, name=name, **_grid_position(count + i))
                 for i, name in enumerate(new_buildings)
             ]
-            for obj in Building.objects.bulk_create(objs):
-                self.buildings[obj.name] = obj.pk
-                self.building_names[obj.pk] = obj.name
+            for obj, pk in zip(objs, self._created_keys(Building, objs), strict=True):
+                self.buildings[obj.name] = pk
+                self.building_names[pk] = obj.name
             self._note("buildings", new_buildings)
         new_stairwells: list[tuple[int, str]] = []
         for building, stairwell, _r in places:
@@ -95,8 +126,8 @@ class PlaceBook:
                 new_stairwells.append(key)
         if new_stairwells:
             objs = [Stairwell(community=self.community, building_id=b, name=s) for b, s in new_stairwells]
-            for obj in Stairwell.objects.bulk_create(objs):
-                self.stairwells[obj.building_id, obj.name] = obj.pk
+            for obj, pk in zip(objs, self._created_keys(Stairwell, objs), strict=True):
+                self.stairwells[obj.building_id, obj.name] = pk
                 self.stairwells_of.setdefault(obj.building_id, []).append(obj.name)
             self._note("stairwells", [f"{self.building_names[b]}{s}" for b, s in new_stairwells])
         new_households: list[tuple[int, str]] = []
@@ -108,7 +139,10 @@ class PlaceBook:
                 labels.append(f"{building}{stairwell}{room}室")
         if new_households:
             rows = [(self.community.pk, s, r) for s, r in new_households]
-            pks = bulk.insert(Household, ("community_id", "stairwell_id", "room"), rows, returning=True)
+            if self.dry_run:
+                pks = [next(self._stand_in) for _ in rows]
+            else:
+                pks = bulk.insert(Household, ("community_id", "stairwell_id", "room"), rows, returning=True)
             self.households.update(zip(new_households, pks, strict=True))
             self._note("households", labels)
 

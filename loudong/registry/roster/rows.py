@@ -1,26 +1,29 @@
 """One roster row -> what it says about one person (and their member record), or the reasons it
 cannot be imported. Django-free: the importer matches and writes.
 
+A row is refused only for what would make the record wrong: no name, an invalid ID number, an
+invalid phone, an impossible date, no home to file the person in. A descriptive cell it cannot
+read (民族, 文化程度, 与户主关系, unusual 党员类别 wording, ...) is left out with a warning.
 A value of None means "the sheet says nothing here": the importer leaves the stored value alone.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from loudong.lib.dates import WrittenDate, read_date
 from loudong.lib.identity import (
     InvalidValue,
     birth_date_from_id,
     gender_from_id,
+    id_from_15_digits,
     normalize_id_number,
     normalize_phone,
 )
 from loudong.registry.roster.cells import (
-    MonthOnly,
     building_name,
     cell_text,
     meaningful,
-    parse_date,
     parse_gender,
     room_name,
     split_address,
@@ -28,40 +31,44 @@ from loudong.registry.roster.cells import (
     split_room,
     stairwell_name,
 )
-from loudong.registry.roster.parse import normalize_header
+from loudong.registry.roster.fields import PLACE_FIELDS, normalize_header
+from loudong.registry.roster.members import MemberRow, read_member
+from loudong.registry.roster.words import read_education, read_ethnicity, read_relation, read_work, workplace_only
 
-_TICKS = {"√", "✓", "✔", "是", "y", "yes", "1", "有"}
-_MEMBER_WORDS = {"中共党员", "党员", "中国共产党党员", "共产党员", "正式党员", "中共正式党员"}
-_PROBATIONARY_WORDS = {"中共预备党员", "预备党员", "预备"}
 _GENDER_WORDS = {"M": "男", "F": "女"}
-_PLACE_FIELDS = ("building", "stairwell", "room", "address")
 _BRACKETED = re.compile(r"\(.*?\)")  # after NFKC, （户主） is (户主)
 NO_PLACE = "没有填写住址（楼栋、单元、房号）"
-
-
-@dataclass(slots=True)
-class MemberRow:
-    joined_on: date | None = None
-    standing: str | None = None  # "full" | "probationary"
-    registration: str | None = None  # "local" | "other" | "mobile"
-    registered_org: str | None = None
-    employment: str | None = None  # "working" | "retired"
-    service_items: list[str] | None = None
+_TEXT_LIMITS = {"note": 200, "workplace": 100, "post": 50}
 
 
 @dataclass(slots=True)
 class PersonRow:
     row: int
     name: str
-    gender: str | None
-    birth_date: date | None
-    phone: str | None
-    id_number: str | None
-    place: tuple[str, str | None, str] | None  # (building, stairwell or None, room)
-    place_blank: bool  # the sheet has address columns but this row left them all empty
-    care_tags: list[str] | None
-    note: str | None
-    member: MemberRow | None
+    gender: str | None = None
+    birth: WrittenDate | None = None
+    phone: str | None = None
+    id_number: str | None = None
+    place: tuple[str, str | None, str] | None = None  # (building, stairwell or None, room)
+    place_blank: bool = False  # the sheet has address columns but this row left them all empty
+    care_tags: list[str] | None = None
+    note: str | None = None
+    relation: str | None = None
+    household_number: str = ""
+    ethnicity: str | None = None
+    education: str | None = None
+    workplace: str | None = None
+    post: str | None = None
+    member: MemberRow | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def birth_date(self) -> date | None:
+        return self.birth.day if self.birth else None
+
+    @property
+    def birth_precision(self) -> str | None:
+        return self.birth.precision if self.birth else None
 
 
 class RowProblem(Exception):
@@ -77,7 +84,9 @@ class RowReader:
         self.columns = columns
         self.header = [normalize_header(h) for h in header]
         self.community_name = community_name
-        self.has_place = bool({"building", "stairwell", "room", "address"} & columns.keys())
+        self.has_place = bool(set(PLACE_FIELDS) & columns.keys())
+        # A party roster (入党时间, 党员类别 ... but no 政治面貌): everyone on it is a member.
+        self.party_sheet = "political" not in columns and bool({"joined_on", "standing"} & columns.keys())
 
     def text(self, cells: list, field: str) -> str:
         """The first non-blank cell of the field's columns, cleaned ('' when none)."""
@@ -88,12 +97,39 @@ class RowReader:
 
     def raw(self, cells: list, field: str) -> object:
         for position in self.columns.get(field, ()):
-            if position < len(cells) and cells[position] != "":
+            if position < len(cells) and cells[position] != "" and cells[position] is not None:
                 return cells[position]
         return ""
 
     def read(self, number: int, cells: list) -> PersonRow:
         reasons: list[str] = []
+        person = PersonRow(number, self._name(cells, reasons))
+        warnings = person.warnings
+        id_number = self._id_number(cells, reasons, warnings)
+        gender_text = self.text(cells, "gender")
+        try:
+            person.gender = parse_gender(gender_text) or None
+        except InvalidValue as exc:
+            warnings.append(f"{exc}，没有导入性别")
+        person.birth = self._birth(cells, id_number, reasons, warnings)
+        if id_number:
+            from_id = gender_from_id(id_number)
+            if person.gender and person.gender != from_id:
+                reasons.append(f"性别「{_GENDER_WORDS[person.gender]}」与身份证号（{_GENDER_WORDS[from_id]}）不一致")
+            person.gender = from_id
+        person.id_number = id_number or None
+        person.phone = self._phone(cells, reasons)
+        person.household_number = self.text(cells, "household_number")[:30]
+        person.place_blank = self.has_place and not any(self.text(cells, f) for f in PLACE_FIELDS)
+        person.place = None if person.place_blank else self._place(cells, reasons)
+        person.care_tags = self.list_cell(cells, "care_tags", 20, "关爱标签", warnings)
+        self._descriptive(cells, person)
+        person.member = read_member(self, cells, person, reasons)
+        if reasons:
+            raise RowProblem(reasons)
+        return person
+
+    def _name(self, cells: list, reasons: list[str]) -> str:
         name = _BRACKETED.sub("", self.text(cells, "name")).strip()  # 张三（户主）
         if re.search(r"[\u4e00-\u9fff]", name):
             name = "".join(name.split())  # 王  芳: spaces used to line names up
@@ -101,82 +137,92 @@ class RowReader:
             reasons.append("姓名为空")
         elif len(name) > 40:
             reasons.append("姓名太长（超过40个字）")
-        id_number = self._id_number(cells, reasons)
-        gender = self._guard(reasons, lambda: parse_gender(self.text(cells, "gender"))) or None
-        birth_date = self._birth_date(cells, id_number, reasons)
-        if id_number:
-            from_id = gender_from_id(id_number)
-            if gender and gender != from_id:
-                reasons.append(f"性别「{_GENDER_WORDS[gender]}」与身份证号（{_GENDER_WORDS[from_id]}）不一致")
-            gender = from_id
-        phone = self._phone(cells, reasons)
-        place_blank = self.has_place and not any(self.text(cells, f) for f in _PLACE_FIELDS)
-        place = None if place_blank else self._place(cells, reasons)
-        care_tags = self._list(cells, "care_tags", 20, "关爱标签", reasons)
-        note = self.text(cells, "note")[:200] or None
-        member = self._member(cells, reasons)
-        if reasons:
-            raise RowProblem(reasons)
-        return PersonRow(
-            number,
-            name,
-            gender,
-            birth_date,
-            phone,
-            id_number or None,
-            place,
-            place_blank,
-            care_tags,
-            note,
-            member,
-        )
+        return name
 
-    @staticmethod
-    def _guard(reasons: list[str], parse: object) -> object:
-        try:
-            return parse()
-        except InvalidValue as exc:
-            reasons.append(str(exc))
-            return None
+    def _descriptive(self, cells: list, person: PersonRow) -> None:
+        """民族, 文化程度, 与户主关系, 工作单位/职务, 备注: kept when read, warned about when not."""
+        warnings = person.warnings
+        for name, label, reader in (
+            ("ethnicity", "民族", read_ethnicity),
+            ("education", "文化程度", read_education),
+            ("relation", "与户主关系", read_relation),
+        ):
+            if text := self.text(cells, name):
+                value = reader(text)
+                if value is None:
+                    warnings.append(f"{label}「{text}」认不出，没有导入这一项")
+                setattr(person, name, value)
+        work = cell_text(self.raw(cells, "workplace_post"))
+        if work:
+            person.workplace, person.post, _ = read_work(work)
+        if text := cell_text(self.raw(cells, "workplace")):
+            if "post" in self.columns:
+                person.workplace = workplace_only(text)
+            else:  # 工作单位 holding the post too: 衡阳市第一人民医院 医生
+                person.workplace, post, _ = read_work(text)
+                person.post = post or person.post
+        if text := cell_text(self.raw(cells, "post")):
+            person.post = meaningful(text)
+        person.note = self.text(cells, "note") if self.columns.get("note") else None
+        for name, limit in _TEXT_LIMITS.items():
+            value = getattr(person, name)
+            if value and len(value) > limit:
+                setattr(person, name, value[:limit])
+                warnings.append(f"{_LABELS[name]}超过{limit}个字，只导入了前{limit}个字")
 
-    def _id_number(self, cells: list, reasons: list[str]) -> str:
+    def _id_number(self, cells: list, reasons: list[str], warnings: list[str]) -> str:
         value = self.raw(cells, "id_number")
         if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1e15:
             # Excel keeps 15 significant digits: an 18-digit number has lost its last digits.
             reasons.append("身份证号被存成了数字，末几位已丢失；请把这一列设为文本格式后重新填写")
             return ""
-        return self._guard(reasons, lambda: normalize_id_number(meaningful(cell_text(value)))) or ""
+        text = meaningful(cell_text(value))
+        if converted := id_from_15_digits(text):
+            warnings.append(f"身份证号「{text}」是15位的旧号码，已换算成18位：{converted}")
+            text = converted
+        try:
+            return normalize_id_number(text)
+        except InvalidValue as exc:
+            reasons.append(str(exc))
+            return ""
 
-    def _birth_date(self, cells: list, id_number: str, reasons: list[str]) -> date | None:
+    def _birth(self, cells: list, id_number: str, reasons: list[str], warnings: list[str]) -> WrittenDate | None:
         value = self.raw(cells, "birth_date")
+        written_text = cell_text(value)
         from_id = birth_date_from_id(id_number) if id_number else None
         try:
-            written = parse_date(value)
-        except MonthOnly as partial:
-            if from_id is None:
-                reasons.append(f"出生日期「{partial}」只写到了年或月，缺少日；请写完整日期，或填写身份证号")
-            elif partial.year != from_id.year or partial.month not in (None, from_id.month):
-                reasons.append(f"出生日期「{partial}」与身份证号中的出生日期（{from_id:%Y-%m-%d}）不一致")
-            return from_id
+            written = read_date(meaningful(written_text) if isinstance(value, str) else value)
         except InvalidValue as exc:
             reasons.append(f"出生{exc}")
-            return from_id
+            return WrittenDate(from_id) if from_id else None
         if from_id is not None:
-            if written is not None and written != from_id:
-                reasons.append(
-                    f"出生日期「{written:%Y-%m-%d}」与身份证号中的出生日期（{from_id:%Y-%m-%d}）不一致"
-                )
-            return from_id
-        if written is not None and not date(1890, 1, 1) <= written <= date.today():
-            reasons.append(f"出生日期「{written:%Y-%m-%d}」不合理")
+            if written is not None and not written.day <= from_id <= written.last_day:
+                reasons.append(f"出生日期「{written_text}」与身份证号中的出生日期（{from_id:%Y-%m-%d}）不一致")
+            return WrittenDate(from_id)
+        if written is None:
+            return None
+        if written.day > date.today():
+            reasons.append(f"出生日期「{written_text}」在今天之后")
+        elif written.last_day < date(1890, 1, 1):
+            reasons.append(f"出生日期「{written_text}」不合理")
+        if written.note:
+            warnings.append(f"出生日期{written.note}")
         return written
+
+    def work_text(self, cells: list) -> str:
+        """What the row says about work, for telling 在职 from 退休."""
+        return cell_text(self.raw(cells, "workplace_post") or self.raw(cells, "workplace") or self.raw(cells, "post"))
 
     def _phone(self, cells: list, reasons: list[str]) -> str | None:
         value = self.raw(cells, "phone")
         if isinstance(value, str):
             # Several numbers in one cell: keep the first.
             value = re.split(r"[,，;；/、]", _BRACKETED.sub("", meaningful(cell_text(value))))[0]
-        return self._guard(reasons, lambda: normalize_phone(value)) or None
+        try:
+            return normalize_phone(value) or None
+        except InvalidValue as exc:
+            reasons.append(str(exc))
+            return None
 
     def _place(self, cells: list, reasons: list[str]) -> tuple[str, str | None, str] | None:
         if not self.has_place:
@@ -207,77 +253,17 @@ class RowReader:
             return None
         return building, stair, room
 
-    def _list(self, cells: list, field: str, limit: int, label: str, reasons: list[str]) -> list[str] | None:
-        positions = self.columns.get(field)
-        if not positions:
+    def list_cell(self, cells: list, field: str, limit: int, label: str, warnings: list[str]) -> list[str] | None:
+        """Tags or service items of one cell; an item too long to be one is left out with a warning."""
+        if not self.columns.get(field):
             return None
-        raw = next((cell_text(cells[p]) for p in positions if p < len(cells) and cells[p] != ""), "")
+        raw = cell_text(self.raw(cells, field))
         if not raw:
             return None  # blank leaves the stored list alone; 无 clears it
         items = split_list(raw)
         if too_long := [i for i in items if len(i) > limit]:
-            reasons.append(f"{label}「{too_long[0]}」太长（最多{limit}个字）")
-        return items
+            warnings.append(f"{label}「{too_long[0]}」太长（最多{limit}个字），没有导入这一项")
+        return [i for i in items if len(i) <= limit]
 
-    def _member(self, cells: list, reasons: list[str]) -> MemberRow | None:
-        political = self.text(cells, "political").lower()
-        standing_text = self.text(cells, "standing")
-        joined_text = self.raw(cells, "joined_on")
-        is_member = political in _MEMBER_WORDS or political in _PROBATIONARY_WORDS or political in _TICKS
-        says_party_details = bool(standing_text or meaningful(cell_text(joined_text)))
-        if not is_member and not (not political and says_party_details):
-            return None
-        member = MemberRow()
-        if political in _PROBATIONARY_WORDS:
-            member.standing = "probationary"
-        elif political in _MEMBER_WORDS:
-            member.standing = "full"
-        if standing_text:
-            if standing_text in {"正式", "正式党员"}:
-                member.standing = "full"
-            elif standing_text in _PROBATIONARY_WORDS:
-                member.standing = "probationary"
-            else:
-                reasons.append(f"党员类别应填“正式”或“预备”，现为「{standing_text}」")
-        try:
-            member.joined_on = parse_date(joined_text)
-        except MonthOnly as partial:
-            reasons.append(f"入党日期「{partial}」只写到了年或月，缺少日")
-        except InvalidValue as exc:
-            reasons.append(f"入党{exc}")
-        if member.joined_on and not date(1921, 7, 1) <= member.joined_on <= date.today():
-            reasons.append(f"入党日期「{member.joined_on:%Y-%m-%d}」不合理")
-        self._registration(self.text(cells, "registration"), member)
-        member.employment = self._employment(cells, reasons)
-        member.service_items = self._list(cells, "service_items", 30, "服务项目", reasons)
-        return member
 
-    def _registration(self, text: str, member: MemberRow) -> None:
-        if not text:
-            return
-        if "流动" in text:
-            member.registration, member.registered_org = "mobile", ""
-        elif (
-            "本社区" in text
-            or text in {"社区", "社区党委", "社区党支部", "社区党总支", "社区党组织"}
-            or (self.community_name and text.startswith(self.community_name))
-        ):
-            member.registration, member.registered_org = "local", ""
-        else:
-            member.registration, member.registered_org = "other", text[:100]
-
-    def _employment(self, cells: list, reasons: list[str]) -> str | None:
-        for position in self.columns.get("employment", ()):
-            text = meaningful(cell_text(cells[position])).lower() if position < len(cells) else ""
-            if not text:
-                continue
-            if text in _TICKS:  # a tick under a 在职 or 退休 column
-                text = self.header[position]
-            if "退休" in text or "离休" in text:
-                return "retired"
-            if text in {"在职", "在岗", "工作", "上班", "就业"}:
-                return "working"
-            if text in {"无业", "待业", "失业", "学生", "否"}:
-                return None
-            reasons.append(f"在职/退休一栏应填“在职”或“退休”，现为「{text}」")
-        return None
+_LABELS = {"note": "备注", "workplace": "工作单位", "post": "职务"}

@@ -8,5 +8,6 @@ urlpatterns = [
     path("template/", views.template_download, name="template"),
     path("jobs/<int:job_id>/", views.job_page, name="job"),
     path("jobs/<int:job_id>/status/", views.job_status, name="status"),
+    path("jobs/<int:job_id>/confirm/", views.confirm, name="confirm"),
     path("jobs/<int:job_id>/rejected.xlsx", views.rejected_download, name="rejected"),
 ]

@@ -1,4 +1,5 @@
-"""Roster upload pages: upload, progress and result, the rejected rows and a template to fill in.
+"""Roster upload pages: upload, the preview to confirm (how each column is read, sample rows,
+counts), progress and result, the rejected rows and a template to fill in.
 
 Community admins only; anyone else gets 404 (community_for)."""
 
@@ -11,19 +12,21 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
-from loudong.accounts.access import community_for
 from loudong.accounts.audit import record
 from loudong.accounts.models import Role
 from loudong.lib.xlsx import xlsx_bytes
-from loudong.registry.models import Community, ImportJob
+from loudong.registry.access import community_for
+from loudong.registry.models import Community, ImportJob, RosterMapping
 from loudong.registry.roster.parse import FIELD_LABELS, HEADER_NAMES
-from loudong.registry.roster.tasks import run_import
+from loudong.registry.roster.tasks import forget_upload, run_import
 
 MAX_UPLOAD_MB = 20
-ALLOWED_SUFFIXES = (".xlsx", ".xls", ".ods")
+ALLOWED_SUFFIXES = (".xlsx", ".xls", ".et", ".ods", ".csv", ".txt")
 REJECTED_SHOWN = 200
+CANCELLED_MESSAGE = "已取消，这个文件没有导入，上传的文件已删除。"
 TEMPLATE_HEADERS = [
     "姓名", "性别", "出生日期", "身份证号", "联系电话", "楼栋", "单元", "房号", "关爱标签",
     "政治面貌", "入党日期", "党员类别", "组织关系所在", "在职/退休", "服务项目", "备注",
@@ -49,9 +52,7 @@ class UploadForm(forms.Form):
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
-            raise forms.ValidationError(
-                "只能导入 Excel 表格（.xlsx、.xls）或 .ods 表格，请另存为这几种格式后再上传"
-            )
+            raise forms.ValidationError("只能导入 Excel 表格（.xlsx、.xls）或 .ods 表格，请另存为这几种格式后再上传")
         if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
             raise forms.ValidationError(f"文件太大（超过 {MAX_UPLOAD_MB} MB），请把名册拆成几个文件分别导入")
         return upload
@@ -71,9 +72,7 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = ImportJob(
-            community=community, created_by=request.user, original_name=Path(upload.name).name[:200]
-        )
+        job = ImportJob(community=community, created_by=request.user, original_name=Path(upload.name).name[:200])
         job.file.save(f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}", upload, save=False)
         job.save()
         transaction.on_commit(lambda: run_import.enqueue(job.pk))
@@ -92,18 +91,26 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _status_context(community: Community, job: ImportJob) -> dict:
+def _status_context(community: Community, job: ImportJob, problem: str = "") -> dict:
     result = job.result or {}
     rejected = result.get("rejected", [])
+    warnings = result.get("warnings", [])
     places = result.get("places", {})
     return {
         "community": community,
         "job": job,
         "active": job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING),
         "result": result,
+        "preview": job.preview or {},
+        "columns": _preview_columns(job) if job.status == ImportJob.Status.REVIEW else [],
+        "field_choices": list(FIELD_LABELS.items()),
+        "problem": problem,
         "rejected_count": len(rejected),
         "rejected_shown": rejected[:REJECTED_SHOWN],
         "rejected_more": max(len(rejected) - REJECTED_SHOWN, 0),
+        "warning_count": len(warnings),
+        "warnings_shown": warnings[:REJECTED_SHOWN],
+        "warnings_more": max(len(warnings) - REJECTED_SHOWN, 0),
         "new_buildings": places.get("buildings", []),
         "new_stairwells": places.get("stairwells", []),
         "new_households": places.get("households", []),
@@ -126,6 +133,62 @@ def job_status(request: HttpRequest, code: str, job_id: int) -> HttpResponse:
     community = _admin_community(request, code)
     job = _job(community, job_id)
     return render(request, "roster/job.html#status", _status_context(community, job))
+
+
+def _preview_columns(job: ImportJob) -> list[dict]:
+    preview = job.preview or {}
+    header, examples = preview.get("header", []), preview.get("examples", [])
+    mapping = job.mapping or preview.get("mapping", [])
+    return [
+        {
+            "index": i,
+            "number": i + 1,
+            "header": header[i] if i < len(header) else "",
+            "field": field,
+            "example": examples[i] if i < len(examples) else "",
+        }
+        for i, field in enumerate(mapping)
+    ]
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, code: str, job_id: int) -> HttpResponse:
+    """The admin's answer to a preview: import as shown (and remember how this header is read),
+    check again with changed columns, or cancel."""
+    community = _admin_community(request, code)
+    job = _job(community, job_id)
+    if job.status != ImportJob.Status.REVIEW:
+        return redirect("roster:job", code=community.code, job_id=job.pk)
+    action = request.POST.get("action")
+    if action == "cancel":
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, error=CANCELLED_MESSAGE, finished_at=timezone.now()
+        )
+        forget_upload(job)
+        return redirect("roster:job", code=community.code, job_id=job.pk)
+    mapping = [request.POST.get(f"column-{i}", field) for i, field in enumerate(job.mapping)]
+    mapping = [field if field in FIELD_LABELS else "" for field in mapping]
+    if "name" not in mapping:
+        context = _status_context(community, job, problem="请至少把一列设为“姓名”，否则认不出是谁。")
+        return render(request, "roster/job.html", context, status=400)
+    confirmed = action == "confirm" and mapping == job.mapping
+    if confirmed:
+        preview = job.preview or {}
+        RosterMapping.objects.update_or_create(
+            community=community,
+            signature=preview.get("signature", ""),
+            defaults={"header": preview.get("header", []), "mapping": mapping, "confirmed_by": request.user},
+        )
+    job.mapping = mapping
+    job.confirmed_at = timezone.now() if confirmed else None
+    job.status = ImportJob.Status.QUEUED
+    job.processed_rows = job.total_rows = 0
+    job.save(update_fields=["mapping", "confirmed_at", "status", "processed_rows", "total_rows"])
+    record(request, "update", job, detail={"confirmed": confirmed, "mapping": mapping},
+           object_repr=f"名册导入：{job.original_name}")  # fmt: skip
+    transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    return redirect("roster:job", code=community.code, job_id=job.pk)
 
 
 @login_required

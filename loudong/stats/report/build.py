@@ -11,9 +11,10 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from loudong.lib.shanghai import SHANGHAI
 from loudong.stats.compute import figures as compute_figures
 from loudong.stats.definitions import FUNNEL, RATES
-from loudong.stats.period import SHANGHAI, Period
+from loudong.stats.period import Period
 from loudong.stats.report import charts, highlights
 from loudong.stats.report.sentences import (
     category_sentence,

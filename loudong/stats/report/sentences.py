@@ -3,7 +3,8 @@
 Every number here is read from a `Figures` result; nothing is counted in this module.
 """
 
-from loudong.stats.period import SHANGHAI, Period
+from loudong.lib.shanghai import SHANGHAI
+from loudong.stats.period import Period
 from loudong.stats.results import Figures, Rate
 from loudong.stats.scope import Scope
 

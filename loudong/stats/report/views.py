@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
-from loudong.accounts.access import community_for
+from loudong.registry.access import community_for
 from loudong.stats import period as periods
 from loudong.stats.period import PeriodError
 from loudong.stats.scope import Scope, scope_for

@@ -2,7 +2,7 @@
 
 Each action runs in one transaction, re-reads the request under a row lock, checks the actor's
 role, the status and the scope, writes a RequestEvent and queues notifications through the outbox
-(sent after commit). A refusal raises TransitionError with a Chinese message and changes nothing.
+(sent after commit). A refusal raises ActionRefused with a Chinese message and changes nothing.
 Every action takes `now=` so history (the demo, tests) can be written with a fixed clock.
 
 Who may do what:
@@ -15,7 +15,8 @@ Who may do what:
 - remind / mark_response_late / step_overdue / close_unrated: the worker
 """
 
-from loudong.tickets.actions.base import TransitionError, is_admin, is_assignee, is_dispatcher, is_leader
+from loudong.lib.actions import ActionRefused
+from loudong.tickets.access import is_admin, is_assignee, is_dispatcher, is_leader
 from loudong.tickets.actions.clock import close_unrated, mark_response_late, remind, step_overdue
 from loudong.tickets.actions.followup import MAX_REOPENS, confirm, extend, pause_for_resident, reopen, resume
 from loudong.tickets.actions.placing import comment, group_for, next_number, place_request, support
@@ -32,7 +33,7 @@ from loudong.tickets.actions.workflow import (
 )
 
 __all__ = [
-    "MAX_REOPENS", "TransitionError", "accept", "close_unrated", "comment", "confirm", "decline", "dispatch",
+    "MAX_REOPENS", "ActionRefused", "accept", "close_unrated", "comment", "confirm", "decline", "dispatch",
     "escalate", "extend", "flag_unreasonable", "group_for", "is_admin", "is_assignee", "is_dispatcher",
     "is_leader", "mark_response_late", "may", "merge", "next_number", "pause_for_resident", "place_request",
     "reject", "remind", "reopen", "resolve", "resume", "step_overdue", "support",

@@ -1,40 +1,20 @@
-"""What every action shares: the refusal error, locking, role checks, events and recipients."""
+"""What every request action shares: locking, role checks, events and recipients."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from loudong.accounts.models import Role, User
+from loudong.lib.actions import ActionRefused
 from loudong.notify import outbox
-from loudong.stats import tally
+from loudong.tickets.access import is_assignee, is_dispatcher
+from loudong.tickets.hooks import finished_request_changed
 from loudong.tickets.models import OPEN, Request, RequestEvent, Status
 
 RESIDENT_LABEL = "居民"
 SYSTEM_LABEL = "系统"
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class TransitionError(Exception):
-    """An action refused: the message (Chinese) says why; nothing was changed."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def atomic_action(func: F) -> F:
-    """Run the action in one transaction; a TransitionError rolls everything back."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with transaction.atomic():
-            return func(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def lock(req: Request) -> Request:
@@ -61,48 +41,26 @@ def status_label(status: str) -> str:
 
 def require_status(req: Request, allowed: Iterable[str], verb: str) -> None:
     if req.status not in set(allowed):
-        raise TransitionError(f"这条点单现在是“{status_label(req.status)}”，不能{verb}。")
+        raise ActionRefused(f"这条点单现在是“{status_label(req.status)}”，不能{verb}。")
 
 
 def require_text(value: str, what: str, max_length: int = 2000) -> str:
     text = (value or "").strip()
     if not text:
-        raise TransitionError(f"请填写{what}。")
+        raise ActionRefused(f"请填写{what}。")
     if len(text) > max_length:
-        raise TransitionError(f"{what}太长了，请不超过 {max_length} 个字。")
+        raise ActionRefused(f"{what}太长了，请不超过 {max_length} 个字。")
     return text
-
-
-def is_admin(user: User | None, req: Request) -> bool:
-    return bool(user and user.is_authenticated) and any(
-        g.role == Role.ADMIN and g.community_id == req.community_id for g in user.grant_list()
-    )
-
-
-def is_leader(user: User | None, req: Request) -> bool:
-    return bool(user and user.is_authenticated and req.group_id) and any(
-        g.role == Role.LEADER and g.group_id == req.group_id for g in user.grant_list()
-    )
-
-
-def is_dispatcher(user: User | None, req: Request) -> bool:
-    return is_leader(user, req) or is_admin(user, req)
-
-
-def is_assignee(user: User | None, req: Request) -> bool:
-    if not (user and user.is_authenticated and user.resident_id and req.assignee_id):
-        return False
-    return req.assignee.resident_id == user.resident_id
 
 
 def require_dispatcher(user: User | None, req: Request, verb: str) -> None:
     if not is_dispatcher(user, req):
-        raise TransitionError(f"只有本楼栋党小组组长或社区管理员可以{verb}。")
+        raise ActionRefused(f"只有本楼栋党小组组长或社区管理员可以{verb}。")
 
 
 def require_assignee(user: User | None, req: Request, verb: str) -> None:
     if not is_assignee(user, req):
-        raise TransitionError(f"只有承办这条点单的志愿者可以{verb}。")
+        raise ActionRefused(f"只有承办这条点单的志愿者可以{verb}。")
 
 
 def actor_label(user: User | None) -> str:
@@ -114,7 +72,7 @@ def actor_label(user: User | None) -> str:
 def record(req: Request, kind: str, *, by: User | None, at: datetime, from_status: str = "",
            note: str = "", label: str | None = None, **data: Any) -> RequestEvent:
     if req.status not in OPEN or from_status not in ("", *OPEN):
-        tally.mark(req)  # a finished request changed, or stopped being finished: its tallies are stale
+        finished_request_changed.send(req)  # a finished request changed, or stopped being finished
     return RequestEvent.objects.create(
         request=req, kind=kind, at=at, actor=by, actor_label=label if label is not None else actor_label(by),
         from_status=from_status, to_status=req.status if from_status else "", note=note, data=data,

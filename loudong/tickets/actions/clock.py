@@ -6,11 +6,11 @@ so two workers, or a sweep racing a volunteer's click, never act twice.
 
 from datetime import datetime
 
+from loudong.lib.actions import atomic_action
 from loudong.tickets import deadlines
 from loudong.tickets.actions.base import (
     SYSTEM_LABEL,
     admins_of,
-    atomic_action,
     leaders_of,
     lock,
     move,

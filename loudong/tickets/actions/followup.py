@@ -3,13 +3,12 @@
 from datetime import datetime
 
 from loudong.accounts.models import User
+from loudong.lib.actions import ActionRefused, atomic_action
+from loudong.lib.shanghai import deadline_label
 from loudong.tickets import deadlines
+from loudong.tickets.access import is_assignee, is_dispatcher
 from loudong.tickets.actions.base import (
     RESIDENT_LABEL,
-    TransitionError,
-    atomic_action,
-    is_assignee,
-    is_dispatcher,
     leaders_of,
     lock,
     move,
@@ -35,7 +34,7 @@ def confirm(req: Request, rating: str, comment: str = "", *, now: datetime | Non
     locked = lock(req)
     require_status(locked, [Status.RESOLVED], "评价")
     if rating not in Request.Rating.values:
-        raise TransitionError("请选择满意、基本满意或不满意。")
+        raise ActionRefused("请选择满意、基本满意或不满意。")
     comment = (comment or "").strip()[:500]
     locked.rating = rating
     locked.rating_comment = comment
@@ -60,7 +59,7 @@ def reopen(req: Request, comment: str, *, now: datetime | None = None) -> Reques
     locked = lock(req)
     require_status(locked, [Status.RESOLVED], "重新办理")
     if locked.reopen_count >= MAX_REOPENS:
-        raise TransitionError(f"这条点单已经重新办理过 {MAX_REOPENS} 次，请评价后联系社区。")
+        raise ActionRefused(f"这条点单已经重新办理过 {MAX_REOPENS} 次，请评价后联系社区。")
     _reopen(locked, require_text(comment, "哪里没有解决", 500), now)
     return sync(req, locked)
 
@@ -84,7 +83,7 @@ def pause_for_resident(req: Request, *, by: User, question: str, now: datetime |
     now = now_or(now)
     locked = lock(req)
     if not (is_assignee(by, locked) or is_dispatcher(by, locked)):
-        raise TransitionError("只有承办志愿者或组长可以向居民询问。")
+        raise ActionRefused("只有承办志愿者或组长可以向居民询问。")
     require_status(locked, [Status.ACCEPTED], "向居民询问")
     locked.question = require_text(question, "要问居民的问题", 500)
     locked.paused_at = now
@@ -99,7 +98,7 @@ def resume(req: Request, note: str, *, by: User | None = None, now: datetime | N
     now = now_or(now)
     locked = lock(req)
     if by is not None and not (is_assignee(by, locked) or is_dispatcher(by, locked)):
-        raise TransitionError("只有承办志愿者或组长可以恢复办理。")
+        raise ActionRefused("只有承办志愿者或组长可以恢复办理。")
     require_status(locked, [Status.WAITING], "恢复办理")
     note = require_text(note, "回复内容")
     paused = deadlines.shift_clock(locked, locked.paused_at, now)
@@ -121,20 +120,20 @@ def extend(req: Request, *, by: User, reason: str, new_due_at: datetime, now: da
     locked = lock(req)
     dispatcher = is_dispatcher(by, locked)
     if not (dispatcher or is_assignee(by, locked)):
-        raise TransitionError("只有承办志愿者、组长或社区管理员可以延期。")
+        raise ActionRefused("只有承办志愿者、组长或社区管理员可以延期。")
     require_status(locked, [Status.SUBMITTED, Status.DISPATCHED, Status.ACCEPTED, Status.WAITING,
                             Status.ESCALATED], "延期")
     reason = require_text(reason, "延期原因", 200)
     if locked.due_at is None or now >= locked.due_at:
-        raise TransitionError("延期要在办结期限之前申请；已超期的点单请尽快办理或上报社区。")
+        raise ActionRefused("延期要在办结期限之前申请；已超期的点单请尽快办理或上报社区。")
     if new_due_at <= locked.due_at:
-        raise TransitionError("新的期限要晚于原来的期限。")
+        raise ActionRefused("新的期限要晚于原来的期限。")
     if not dispatcher:
         if locked.extension_count >= 1:
-            raise TransitionError("志愿者只能自行延期一次，再延期请找组长。")
+            raise ActionRefused("志愿者只能自行延期一次，再延期请找组长。")
         limit = deadlines.longest_self_extension(locked)
         if new_due_at > limit:
-            raise TransitionError(f"自行延期最晚到 {deadlines.workdays.deadline_label(limit)}，更长请找组长。")
+            raise ActionRefused(f"自行延期最晚到 {deadline_label(limit)}，更长请找组长。")
     before = locked.due_at
     locked.due_at = new_due_at
     locked.extension_count += 1

@@ -18,20 +18,21 @@ from datetime import date, datetime
 from django.core.files.base import File
 from django.db import connection, transaction
 
-from loudong.accounts.models import Role, User
+from loudong.accounts.access import STAFF_ROLES
+from loudong.accounts.models import User
 from loudong.groups.models import BuildingGroup
 from loudong.lib import workdays
+from loudong.lib.actions import ActionRefused, atomic_action
 from loudong.lib.identity import InvalidValue, normalize_phone
-from loudong.lib.workdays import local
+from loudong.lib.shanghai import local
 from loudong.notify import outbox
 from loudong.policy.models import PolicyVersion
 from loudong.policy.rules import Rules
 from loudong.registry.models import Building, Community, Household, Member, Resident, Stairwell
 from loudong.tickets import deadlines
+from loudong.tickets.access import is_assignee, is_dispatcher
 from loudong.tickets.actions.base import (
     RESIDENT_LABEL,
-    TransitionError,
-    atomic_action,
     leaders_of,
     lock,
     now_or,
@@ -46,7 +47,6 @@ from loudong.tickets.actions.base import (
 from loudong.tickets.models import OPEN, Request, RequestPhoto, RequestSequence, Status, Supporter
 
 MAX_PHOTOS = 3
-STAFF_ROLES = {Role.ADMIN, Role.LEADER, Role.VOLUNTEER}
 
 
 # Rules by PolicyVersion id: a version is never changed (a change is a new version), so the only
@@ -115,7 +115,7 @@ def clean_phone(phone: str) -> str:
     try:
         return normalize_phone(phone)
     except InvalidValue as exc:
-        raise TransitionError(str(exc)) from exc
+        raise ActionRefused(str(exc)) from exc
 
 
 class Lookups:
@@ -187,29 +187,29 @@ def prepare(*, community: Community, building: Building, category_code: str, des
             resident: Resident | None = None, by: User | None = None, photos: Iterable[File | str] = (),
             now: datetime, tracking_token: str = "", suggested: Member | None = None,
             lookups: Lookups) -> Placement:
-    """Check a request and build it, unsaved: every refusal is a TransitionError and nothing is written."""
+    """Check a request and build it, unsaved: every refusal is a ActionRefused and nothing is written."""
     if building.community_id != community.pk:
-        raise TransitionError("所选楼栋不在本社区。")
+        raise ActionRefused("所选楼栋不在本社区。")
     if household is not None:
         if stairwell is not None and household.stairwell_id != stairwell.pk:
-            raise TransitionError("所选房号不在这个单元。")
+            raise ActionRefused("所选房号不在这个单元。")
         stairwell = household.stairwell
     if stairwell is not None and stairwell.building_id != building.pk:
-        raise TransitionError("所选单元不在这栋楼。")
+        raise ActionRefused("所选单元不在这栋楼。")
     category = lookups.rules(community.pk).category(category_code)
     if category is None:
-        raise TransitionError("请选择诉求类别。")
+        raise ActionRefused("请选择诉求类别。")
     if kind not in Request.Kind.values:
-        raise TransitionError("请选择诉求类型（咨询、求助、投诉、举报或建议）。")
+        raise ActionRefused("请选择诉求类型（咨询、求助、投诉、举报或建议）。")
     if channel not in Request.Channel.values:
-        raise TransitionError("来源不正确。")
+        raise ActionRefused("来源不正确。")
     photos = list(photos)
     if len(photos) > MAX_PHOTOS:
-        raise TransitionError(f"最多上传 {MAX_PHOTOS} 张照片。")
+        raise ActionRefused(f"最多上传 {MAX_PHOTOS} 张照片。")
     description = require_text(description, "需要什么帮助")
     phone = clean_phone(contact_phone)
     if resident is not None and resident.community_id != community.pk:
-        raise TransitionError("所选居民不在本社区。")
+        raise ActionRefused("所选居民不在本社区。")
     if resident is None and phone:
         matches = lookups.residents(community.pk, phone)
         resident = matches[0] if len(matches) == 1 else None
@@ -281,7 +281,7 @@ def place_request(*, community: Community, building: Building, category_code: st
     """Create one request. `by` is the staff member entering it for a resident (代点单), else None.
     `rules`: the community's current rules when the caller has just read them (saves reading again)."""
     if by is not None and not (by.roles_in(community.pk) & STAFF_ROLES):
-        raise TransitionError("只有本社区的志愿者、组长或社区管理员可以代居民点单。")
+        raise ActionRefused("只有本社区的志愿者、组长或社区管理员可以代居民点单。")
     placement = prepare(
         community=community, building=building, category_code=category_code, description=description, kind=kind,
         channel=channel, stairwell=stairwell, household=household, room=room, contact_name=contact_name,
@@ -300,7 +300,7 @@ def support(req: Request, phone: str = "", *, now: datetime | None = None) -> Re
     require_status(locked, OPEN, "加入")
     phone = clean_phone(phone)
     if phone and (phone == locked.contact_phone or locked.supporters.filter(contact_phone=phone).exists()):
-        raise TransitionError("您已经加入过这条诉求。")
+        raise ActionRefused("您已经加入过这条诉求。")
     Supporter.objects.create(request=locked, contact_phone=phone, created_at=now)
     locked.support_count += 1
     locked.updated_at = now
@@ -313,17 +313,15 @@ def support(req: Request, phone: str = "", *, now: datetime | None = None) -> Re
 def comment(req: Request, note: str, *, by: User | None = None, photos: Iterable[File] = (),
             now: datetime | None = None) -> Request:
     """Details added by the resident (by token, `by` None) or a note by staff who may act on it."""
-    from loudong.tickets.actions.base import is_assignee, is_dispatcher
-
     now = now_or(now)
     locked = lock(req)
     require_status(locked, (*OPEN, Status.RESOLVED), "补充")
     if by is not None and not (is_dispatcher(by, locked) or is_assignee(by, locked)):
-        raise TransitionError("只有组长、承办志愿者或社区管理员可以在这里留言。")
+        raise ActionRefused("只有组长、承办志愿者或社区管理员可以在这里留言。")
     note = require_text(note, "补充内容")
     photos = list(photos)
     if len(photos) + locked.photos.filter(stage=RequestPhoto.Stage.ASKED).count() > MAX_PHOTOS and by is None:
-        raise TransitionError(f"最多上传 {MAX_PHOTOS} 张照片。")
+        raise ActionRefused(f"最多上传 {MAX_PHOTOS} 张照片。")
     for photo in photos:
         stage = RequestPhoto.Stage.ASKED if by is None else RequestPhoto.Stage.DONE
         RequestPhoto.objects.create(request=locked, stage=stage, image=photo, uploaded_at=now)

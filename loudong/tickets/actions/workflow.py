@@ -6,14 +6,12 @@ from datetime import datetime
 from django.core.files.base import File
 
 from loudong.accounts.models import User
+from loudong.lib.actions import ActionRefused, atomic_action
 from loudong.registry.models import Member
 from loudong.tickets import deadlines
+from loudong.tickets.access import is_admin, is_assignee, is_dispatcher
 from loudong.tickets.actions.base import (
-    TransitionError,
     admins_of,
-    atomic_action,
-    is_admin,
-    is_assignee,
     leaders_of,
     lock,
     move,
@@ -45,11 +43,11 @@ def dispatch(req: Request, volunteer: Member, *, by: User, now: datetime | None 
         allowed.append(Status.ESCALATED)
     require_status(locked, allowed, "派单")
     if volunteer.community_id != locked.community_id:
-        raise TransitionError("这位党员不在本社区。")
+        raise ActionRefused("这位党员不在本社区。")
     if not is_admin(by, locked) and volunteer.group_id != locked.group_id:
-        raise TransitionError("只能派给本楼栋党小组的党员。")
+        raise ActionRefused("只能派给本楼栋党小组的党员。")
     if locked.status == Status.DISPATCHED and locked.assignee_id == volunteer.pk:
-        raise TransitionError(f"这条点单已经派给{volunteer}了。")
+        raise ActionRefused(f"这条点单已经派给{volunteer}了。")
     before = locked.assignee
     locked.assignee = volunteer
     locked.dispatched_at = now
@@ -101,23 +99,23 @@ def resolve(req: Request, *, by: User, resolution: str, reply: str = "", minutes
     locked = lock(req)
     if locked.status == Status.ESCALATED:
         if not is_admin(by, locked):
-            raise TransitionError("已上报社区的点单由社区管理员办理。")
+            raise ActionRefused("已上报社区的点单由社区管理员办理。")
     else:
         require_assignee(by, locked, "办结")
         require_status(locked, [Status.ACCEPTED, Status.WAITING], "办结")
     if resolution not in Request.Resolution.values:
-        raise TransitionError("请选择办理方式：线上答疑或线下跑腿。")
+        raise ActionRefused("请选择办理方式：线上答疑或线下跑腿。")
     what = "答复内容" if resolution == Request.Resolution.ONLINE else "做了什么"
     reply = require_text(reply, what)
     if minutes is not None and not 0 <= minutes <= MAX_MINUTES:
-        raise TransitionError("用时请填 0 到 1440 分钟之间的数。")
+        raise ActionRefused("用时请填 0 到 1440 分钟之间的数。")
     # A volunteer's errand is counted in their service hours by these minutes (loudong.hours); an
     # escalated request the community itself resolves is no volunteer's service.
     if resolution == Request.Resolution.OFFLINE and locked.status != Status.ESCALATED and not minutes:
-        raise TransitionError("线下跑腿请填写用了多少分钟（至少 1 分钟），志愿服务时长按它计算。")
+        raise ActionRefused("线下跑腿请填写用了多少分钟（至少 1 分钟），志愿服务时长按它计算。")
     photos = list(photos)
     if len(photos) > MAX_DONE_PHOTOS:
-        raise TransitionError(f"最多上传 {MAX_DONE_PHOTOS} 张照片。")
+        raise ActionRefused(f"最多上传 {MAX_DONE_PHOTOS} 张照片。")
     if locked.status == Status.WAITING:
         deadlines.shift_clock(locked, locked.paused_at, now)
         locked.paused_seconds += int((now - locked.paused_at).total_seconds())
@@ -186,11 +184,11 @@ def merge(req: Request, into: Request, *, by: User, now: datetime | None = None)
     require_status(locked, [Status.SUBMITTED, Status.DISPATCHED], "合并")
     target = lock(into)
     if target.pk == locked.pk:
-        raise TransitionError("不能和自己合并。")
+        raise ActionRefused("不能和自己合并。")
     if target.community_id != locked.community_id or target.building_id != locked.building_id:
-        raise TransitionError("只能合并同一栋楼的点单。")
+        raise ActionRefused("只能合并同一栋楼的点单。")
     if target.status in FINAL:
-        raise TransitionError(f"目标点单已是“{target.get_status_display()}”，不能合并进去。")
+        raise ActionRefused(f"目标点单已是“{target.get_status_display()}”，不能合并进去。")
     locked.merged_into = target
     locked.closed_at = now
     move(locked, Status.MERGED, "merged", by=by, at=now, note=f"与 {target.number} 合并", into=target.pk)
@@ -212,7 +210,7 @@ def flag_unreasonable(req: Request, *, by: User, reason: str, now: datetime | No
     require_assignee(by, locked, "标记不合理诉求")
     require_status(locked, [Status.DISPATCHED, Status.ACCEPTED, Status.WAITING], "标记不合理诉求")
     if locked.flagged_unreasonable:
-        raise TransitionError("这条点单已经标记过，等组长处理。")
+        raise ActionRefused("这条点单已经标记过，等组长处理。")
     reason = require_text(reason, "为什么不合理", 200)
     locked.flagged_unreasonable = True
     locked.flag_reason = reason
@@ -225,8 +223,6 @@ def flag_unreasonable(req: Request, *, by: User, reason: str, now: datetime | No
 
 def may(user: User, req: Request) -> dict[str, bool]:
     """Which staff actions the user may take on the request now (for showing only allowed buttons)."""
-    from loudong.tickets.actions.base import is_dispatcher
-
     dispatcher = is_dispatcher(user, req)
     admin = is_admin(user, req)
     mine = is_assignee(user, req)

@@ -18,7 +18,8 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from loudong.lib.workdays import is_workday, local
+from loudong.lib.shanghai import local
+from loudong.lib.workdays import is_workday
 from loudong.registry.models import Building, Member
 from loudong.tickets.models import OPEN, Request, RequestEvent
 

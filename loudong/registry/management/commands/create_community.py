@@ -19,8 +19,8 @@ from pypinyin import lazy_pinyin
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry
 from loudong.lib.identity import clean_text
-from loudong.policy.models import current_rules
-from loudong.registry.models import CareTag, Community, District, Subdistrict
+from loudong.registry.hooks import community_created
+from loudong.registry.models import Community, District, Subdistrict
 
 REQUIRED = (
     ("district", "--district 区名"),
@@ -90,9 +90,7 @@ class Command(BaseCommand):
             if twin is not None:
                 raise bad(f"{subdistrict.name}已有名为“{twin.name}”的社区（代码 {twin.code}），没有重复创建")
             community = Community.objects.create(subdistrict=subdistrict, name=given["name"], code=given["code"])
-            # The care tags the default policy sets visit intervals for, so forms have them from day one.
-            tags = list(current_rules(community.pk).visit_days_by_care_tag)
-            CareTag.objects.bulk_create(CareTag(community=community, name=tag) for tag in tags)
+            said = [line for line in community_created.send(community) if line]
             for obj, made in ((district, new_district), (subdistrict, new_subdistrict), (community, True)):
                 if made:
                     record(None, AuditEntry.Action.CREATE, obj, community_id=community.pk)
@@ -104,7 +102,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"已新建社区：{community.name}（代码 {community.code}），属于{district.name}{subdistrict.name}"
         )
-        self.stdout.write(f"已添加关爱标签：{'、'.join(tags)}")
+        for line in said:
+            self.stdout.write(line)
         self.stdout.write(
             f"下一步，设置社区管理员：loudong grant_role 用户名 --role admin --community {community.code} "
             "--create --password '密码'"

@@ -14,7 +14,7 @@ EXIT_USAGE = 2
 
 
 class Command(BaseCommand):
-    help = "导入居民名册（.xlsx、.xls 或 .ods）：新增、更新，不重复；有问题的行列出行号和原因。"
+    help = "导入居民名册（.xlsx、.xls、.et、.ods 或 CSV）：新增、更新，不重复；有问题的行列出行号和原因。"
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", help="名册文件")
@@ -54,4 +54,7 @@ class Command(BaseCommand):
             lines += [f"  第 {r['row']} 行：{r['reason']}" for r in result.rejected]
         else:
             lines.append("所有行都已导入。")
+        if result.warnings:
+            lines.append(f"有 {len(result.warnings)} 行已导入，但请留意：")
+            lines += [f"  第 {w['row']} 行：{w['message']}" for w in result.warnings]
         return "\n".join(lines)

@@ -1,0 +1,15 @@
+"""`loudong worker`: the one background process, a runner of the jobs each domain registers.
+
+Every round (about once a second) it runs the queued background tasks (django-tasks' database
+queue, as `db_worker` would: roster imports, outbox deliveries), then every registered job whose
+time has come. The jobs, each registered from its app's AppConfig.ready() with `jobs.register`:
+
+- intake (tickets, every round): places the submissions received since the last round;
+- deadlines (tickets, every minute): reminders, late responses, overdue escalation, auto-close;
+- outbox (notify, every minute): sends the messages whose retry time has come;
+- stalled imports (registry, every minute): marks failed the roster imports whose process died;
+- tallies (stats, every minute): recounts the stale stats tallies and group coverage;
+- idempotency (api, every hour): purges expired API idempotency answers and placed intake rows.
+
+A job that fails is logged and tried again at its next time; it never stops the others.
+"""

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from loudong.accounts.access import community_for
 from loudong.accounts.models import Role, User
 from loudong.registry.models import Community, Member
-from loudong.tickets import actions
+from loudong.tickets import actions, publicity
 from loudong.tickets.deadlines import overrides, time_left_words
 from loudong.tickets.models import OPEN, RUNNING, Intake, Request, Status
 from loudong.tickets.suggest import classify, duplicates, rank
@@ -205,7 +205,7 @@ def detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return render(request, "tickets/staff/detail.html", {
         "community": community, "req": req, "card": _card(req, timezone.now()), "may": allowed,
         "events": events, "photos": list(req.photos.all()), "show_contact": shows_contact(user, req),
-        "duplicates": similar,
+        "duplicates": similar, "offered": publicity.excerpts([req]).get(req.pk, ""),
         "back": reverse("tickets:queue" if actions.is_dispatcher(user, req) else "tickets:mine", args=[code]),
     })
 

@@ -11,13 +11,13 @@ from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from test_request_public import hidden, jpeg, send
 
 from loudong.demo.request_texts import ASKS
 from loudong.registry.models import Resident
 from loudong.tickets import actions
 from loudong.tickets.forms_public import join_token
 from loudong.tickets.models import Request, Supporter
-from test_request_public import hidden, jpeg, send
 
 HOUSEHOLD_ASKS = [a for a in ASKS if a[0] in ("policy", "hardship")]  # 政策咨询, 困难需求: household by default
 SHARED_ASKS = [a for a in ASKS if a[0] == "environment" and a[1] != "report"]

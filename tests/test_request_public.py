@@ -419,3 +419,39 @@ def test_photos_are_seen_only_through_their_own_requests_link(client, world):
                                   description="医保报销怎么办")
     assert client.get(f"/ask/t/{req.tracking_token}/photo/{photo.pk}/").status_code == 200
     assert client.get(f"/ask/t/{other.tracking_token}/photo/{photo.pk}/").status_code == 404
+
+
+# Back: every screen is a page opened by GET ---------------------------------------------------------
+
+def test_each_screen_is_opened_by_get_after_a_redirect_so_back_never_sends_the_form_again(client, world):
+    landing = client.get(f"/ask/b/{world.building.pk}/")
+    sent = client.post("/ask/place/", {**hidden(landing), "step": "1", "category": "hardship"})
+    assert sent.status_code == 303 and re.fullmatch(r"/ask/place/[\w-]{12}/2/", sent["Location"])
+    key = sent["Location"].split("/")[3]
+    second = client.get(sent["Location"])
+    sent = client.post("/ask/place/", {**hidden(second), "step": "2", "description": "想请人陪我去医院复查",
+                                       "room": "502"})
+    assert sent.status_code == 303 and sent["Location"] == f"/ask/place/{key}/3/"
+    assert "怎么联系您" in client.get(sent["Location"]).content.decode()
+    # Back from screen 3 opens screen 2 again, with what was typed; Back again, the landing page with the choice.
+    back = client.get(f"/ask/place/{key}/2/").content.decode()
+    assert "需要什么帮助" in back and "想请人陪我去医院复查" in back and 'value="502"' in back
+    assert "errorlist" not in back
+    first = client.get(f"/ask/b/{world.building.pk}/").content.decode()
+    assert re.findall(r'value="(\w+)"\s*checked', first) == ["hardship"]
+    assert f'name="draft" value="{key}"' in first
+
+
+def test_after_sending_the_screens_lead_to_the_receipt_and_the_landing_page_starts_afresh(client, world):
+    page = screen2(client, world)
+    key = hidden(page)["draft"]
+    done = submit(client, page)
+    assert done.status_code == 302 and "/receipt/" in done["Location"]
+    again = client.get(f"/ask/place/{key}/3/").content.decode()
+    assert "这份点单已经提交了" in again and done["Location"] in again
+    assert not re.findall(r'value="(\w+)"\s*checked', client.get(f"/ask/b/{world.building.pk}/").content.decode())
+
+
+def test_an_unknown_or_expired_draft_asks_to_scan_again(client, world):
+    gone = client.get("/ask/place/AAAAAAAAAAAA/2/")
+    assert gone.status_code == 410 and "重新扫" in gone.content.decode()

@@ -50,9 +50,17 @@ def load(session: SessionBase, key: str) -> dict | None:
 
 
 def latest(session: SessionBase, matches: Callable[[dict[str, str]], bool]) -> dict | None:
-    """The newest draft whose values match (the one a landing page left for the next screen)."""
-    found = [d for d in _fresh(session).values() if matches(d["values"])]
+    """The newest draft not yet sent whose values match (the one a landing page left for the next screen)."""
+    found = [d for d in _fresh(session).values() if not d.get("sent") and matches(d["values"])]
     return max(found, key=lambda d: d["saved"]) if found else None
+
+
+def finish(session: SessionBase, key: str, receipt: str) -> None:
+    """The draft was sent: its screens, opened again with Back, lead to its receipt."""
+    drafts = _fresh(session)
+    if key in drafts:
+        drafts[key] = {"sent": receipt, "saved": drafts[key]["saved"], "values": {}}
+        session[SESSION_KEY] = drafts
 
 
 def drop(session: SessionBase, key: str) -> None:

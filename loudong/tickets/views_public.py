@@ -169,7 +169,7 @@ def place(request: HttpRequest) -> HttpResponse:
     if refused is not None:
         return too_many(request, refused)
     row = _receive(request, origin, choice, detail, contact, building)
-    drafts.drop(request.session, values["draft"])
+    drafts.finish(request.session, values["draft"], row.tracking_token)
     return redirect("ask:receipt", token=row.tracking_token)
 
 
@@ -187,6 +187,9 @@ def _go(request: HttpRequest, values: dict, step: int, *, errors: bool = False, 
 def screen(request: HttpRequest, key: str, step: int) -> HttpResponse:
     """Screen `step` of a kept draft: what was typed, and its errors when it was just sent with them."""
     draft = drafts.load(request.session, key)
+    if draft and draft.get("sent"):
+        receipt = reverse("ask:receipt", args=[draft["sent"]])
+        return no_index(render(request, "tickets/public/unavailable.html", {"sent": receipt}))
     origin = _origin(draft["values"].get("origin", "")) if draft else None
     if origin is None or step not in ON_SCREEN:
         return no_index(render(request, "tickets/public/unavailable.html", {"expired": True}, status=410))

@@ -27,10 +27,12 @@ _ID_NUMBER = re.compile(r"(?<!\d)\d{6}[\s\-]?\d{8}[\s\-]?\d{3}[\dXxＸｘ](?!\d)
 # Mobiles (+86, spaces or dashes anywhere) and landlines with an area code (0734-8221234, (0734)8221234).
 _PHONE = re.compile(
     r"(?:(?:\+|＋)?86[\s\-]?)?(?<!\d)1[3-9]\d(?:[\s\-]?\d){8}(?!\d)"
-    r"|[(（]?0\d{2,3}[)）]?[\s\-]?\d{3,4}[\s\-]?\d{0,4}[xX*＊]*"
+    r"|(?<!\d)[(（]?0\d{2,3}[)）]?[\s\-]?\d{3,4}[\s\-]?\d{0,4}[xX*＊]*"
 )
 # What is left of a number: three or more digits, even split by a space or a dash; not a year (2026年).
 _DIGITS = re.compile(r"(?<!\d)(?!\d{4}年)\d(?:[\s\-]?\d){2,}[xX*＊]*")
+# Digits touching a removed part belong to it (the 1-1- of 1-1-101楼).
+_BESIDE_MASK = re.compile(r"(?:\d+[\s\-－—]*)*\*\*(?:[\s\-－—]*\d+)*")
 _MASKS = re.compile(r"(?:\*\*[\s\-]*)+\*\*")
 
 # Titles said after a surname: 王阿姨, 李奶奶, 周师傅; Hunan's 娭毑 (grandmother) and 嗲嗲 (grandfather).
@@ -86,7 +88,7 @@ class Redactor:
         if self._known is not None:
             text = self._known.sub(MASK, text)
         text = _TITLED.sub(MASK, text)
-        for pattern in (_ID_NUMBER, _PHONE, _PLACE, _DIGITS):
+        for pattern in (_ID_NUMBER, _PHONE, _PLACE, _DIGITS, _BESIDE_MASK):
             text = pattern.sub(MASK, text)
         return _MASKS.sub(MASK, text)
 

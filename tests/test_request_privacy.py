@@ -135,11 +135,11 @@ def test_the_joiners_page_shows_the_status_and_the_public_note_and_nothing_of_th
     actions.dispatch(offered, world.wang_member, by=world.leader)
     actions.accept(offered, by=world.volunteer)
     actions.pause_for_resident(offered, by=world.volunteer, question="请问赵阿姨301家里几点有人？")
-    actions.publish(offered, "已联系物业，周五前清走楼道杂物。", by=world.volunteer)
+    actions.publish(offered, "已联系物业，周五前清走赵桂兰家（301）门口的杂物。", by=world.volunteer)
     page = client.get(joined["Location"])
     assert_private(page)
     text = visible(page)
-    assert "办理中" in text and "已联系物业，周五前清走楼道杂物。" in text and "几点有人" not in text
+    assert "办理中" in text and "已联系物业，周五前清走**家（**）门口的杂物。" in text and "几点有人" not in text
     actions.resolve(offered, by=world.volunteer, resolution="offline", reply="已清理，301赵桂兰家门口也扫了",
                     minutes=30)
     page = client.get(joined["Location"])

@@ -10,6 +10,8 @@
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import QuerySet
 
@@ -48,6 +50,26 @@ def excerpts(requests: Iterable[Request]) -> dict[int, str]:
     requests = [r for r in requests if may_offer(r)]
     redact = redactor_for(requests)
     return {r.pk: excerpt(r.description, redact, EXCERPT_LENGTH) for r in requests}
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A neighbour's request as the public form lists it: built field by field, so that nothing else
+    of it can reach the template."""
+
+    request_id: int
+    excerpt: str
+    status: str
+    reported_at: datetime
+    supporters: int
+
+
+def offers(requests: Iterable[Request]) -> list[Offer]:
+    """The requests that may be offered, as the form shows them (the others are left out)."""
+    requests = list(requests)
+    shown = excerpts(requests)
+    return [Offer(r.pk, shown[r.pk], status_for_supporters(r)[0], r.created_at, r.support_count)
+            for r in requests if r.pk in shown]
 
 
 # The status as a neighbour who joined reads it: the steps that concern the requester alone (a

@@ -300,13 +300,12 @@ def _screen(request: HttpRequest, step: int, origin: Origin, values: dict, **con
         found = for_public_form(building.pk, category.code, text)
         if step == 3:
             found = [d for d in found if d.similarity >= SIMILAR_ENOUGH]
-        shown = publicity.excerpts([d.request for d in found])
+        tokens = {d.request.pk: join_token(d.request) for d in found}
         context.update(
             category=category, kind_label=Request.Kind(choice.cleaned_data["kind"]).label,
             scope=scope, scope_label=Request.Scope(scope).label,
             scopes=[(value, label, SCOPE_HINTS[value]) for value, label in Request.Scope.choices],
-            duplicates=[(d.request, shown[d.request.pk], join_token(d.request)) for d in found
-                        if d.request.pk in shown],
+            duplicates=[(offer, tokens[offer.request_id]) for offer in publicity.offers(d.request for d in found)],
             photo_tokens=[draft_photo_token(n) for n in context["photos"]],
         )
     return no_index(render(request, f"tickets/public/step{step}.html", context))

@@ -226,7 +226,9 @@ def shared_problem(req: Request) -> SharedProblem:
     return SharedProblem(
         category=req.category_name, building=req.building.name,
         excerpt=publicity.excerpts([req]).get(req.pk, ""), status=status, sentence=sentence,
-        public_note=req.public_note, public_note_at=req.public_note_at, supporters=req.support_count,
+        # Written for the public by staff, and redacted all the same: a room or a name slips in.
+        public_note=publicity.redactor_for([req])(req.public_note), public_note_at=req.public_note_at,
+        supporters=req.support_count,
     )
 
 

@@ -45,10 +45,11 @@ def redactor_for(requests: Iterable[Request]) -> Redactor:
     return Redactor(names)
 
 
-def excerpts(requests: Iterable[Request]) -> dict[int, str]:
-    """{request id: what neighbours read of it}, for requests that are offered."""
+def excerpts(requests: Iterable[Request], redact: Redactor | None = None) -> dict[int, str]:
+    """{request id: what neighbours read of it}, for requests that are offered (`redact`: one made
+    for these requests already)."""
     requests = [r for r in requests if may_offer(r)]
-    redact = redactor_for(requests)
+    redact = redact or redactor_for(requests)
     return {r.pk: excerpt(r.description, redact, EXCERPT_LENGTH) for r in requests}
 
 

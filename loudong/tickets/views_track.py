@@ -198,8 +198,6 @@ def public_timeline(req: Request, events: list | None = None) -> list[PublicEven
             note = ""  # the reason is written for the community admin
         elif event.kind == "scoped":
             note = SCOPE_NOTES.get(event.data.get("scope"), "")
-        elif event.kind == "published" and not note:
-            note = "撤下了公开进展"
         timeline.append(PublicEvent(event.at, EVENT_TITLES[event.kind], note))
     return timeline
 
@@ -223,12 +221,12 @@ class SharedProblem:
 
 def shared_problem(req: Request) -> SharedProblem:
     status, sentence = publicity.status_for_supporters(req)
+    redact = publicity.redactor_for([req])
     return SharedProblem(
         category=req.category_name, building=req.building.name,
-        excerpt=publicity.excerpts([req]).get(req.pk, ""), status=status, sentence=sentence,
+        excerpt=publicity.excerpts([req], redact).get(req.pk, ""), status=status, sentence=sentence,
         # Written for the public by staff, and redacted all the same: a room or a name slips in.
-        public_note=publicity.redactor_for([req])(req.public_note), public_note_at=req.public_note_at,
-        supporters=req.support_count,
+        public_note=redact(req.public_note), public_note_at=req.public_note_at, supporters=req.support_count,
     )
 
 

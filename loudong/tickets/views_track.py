@@ -72,7 +72,8 @@ def _track_page(request: HttpRequest, token: str, *, answer: AnswerForm | None =
     events = list(req.events.all())
     context = {
         "req": req, "sentence": status_sentence(req), "timeline": public_timeline(req, events),
-        "due": moment_label(req.due_at), "follow": _follow_link(events), "offered": publicity.may_offer(req),
+        "due": moment_label(req.due_at), "follow": _follow_link(events),
+        "neighbours": SCOPE_NOTES[Request.Scope.SHARED] if publicity.may_offer(req) else "邻居看不到这件事。",
         "photos": list(req.photos.all()),
         "can_add": req.status in OPEN, "can_rate": req.status == Request.Status.RESOLVED,
         "answer": answer or AnswerForm(), "rating": rating or RatingForm(),

@@ -1,6 +1,6 @@
-"""复制链接 on the receipt, in a real browser: it copies where the Clipboard API works, and where it is
-missing (older WeChat browsers, plain-http sites) or refuses, it selects the link and asks the
-resident to long-press it, without a script error."""
+"""复制链接 on the receipt and the joiner's page, in a real browser: it copies where the Clipboard API
+works, and where it is missing (older WeChat browsers, plain-http sites) or refuses, it selects the
+link and asks the resident to long-press it, without a script error."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -10,10 +10,13 @@ from loudong.tickets import actions
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def receipt(live_server, world) -> str:
+@pytest.fixture(params=["receipt", "joiner"])
+def receipt(request, live_server, world) -> str:
+    """The page with a link to keep: the receipt after placing, or the page of a neighbour who joined."""
     req = actions.place_request(community=world.community, building=world.building, category_code="environment",
                                 description="楼道灯坏了一个星期了")
+    if request.param == "joiner":
+        return f"{live_server.url}/ask/s/{actions.support(req, '13512345678').tracking_token}/"
     return f"{live_server.url}/ask/t/{req.tracking_token}/receipt/"
 
 
@@ -35,7 +38,7 @@ def test_without_navigator_clipboard_the_link_is_selected_for_a_long_press(page:
     link = page.locator("#tracking-link").inner_text().strip()
     page.get_by_role("button", name="复制链接").click()
     expect(page.locator("#copy-link")).to_contain_text("请长按复制")
-    assert selected_text(page) == link and "/ask/t/" in link
+    assert selected_text(page) == link and "/ask/" in link
     assert errors == []
 
 

@@ -4,6 +4,7 @@ The demo is built once for this module (inside a transaction rolled back at the 
 runs in its own savepoint on top of it.
 """
 
+import re
 from collections import Counter
 from io import StringIO
 
@@ -285,3 +286,32 @@ def test_running_twice_gives_the_same_community_without_duplicates(xihu):
     assert PolicyVersion.objects.filter(community=xihu).count() == 1
     assert DemoMarker.objects.count() == 1
     assert AuditEntry.objects.get(pk=audit.pk).community_id == xihu.pk
+
+
+def test_the_demo_shows_shared_place_problems_neighbours_joined_and_household_matters_no_neighbour_sees(
+        demo_output, xihu, client):
+    from loudong.tickets.models import OPEN, Request
+    from loudong.tickets.publicity import excerpts
+
+    placed = Request.objects.filter(community=xihu)
+    joined = placed.filter(scope="shared", anonymous=False, support_count__gt=0, status__in=OPEN).exclude(kind="report")
+    assert joined.count() >= 2 and joined.exclude(public_note="").exists()
+    assert placed.filter(scope="household").count() > placed.filter(scope="shared").count() / 2
+    assert placed.filter(events__kind="scoped").exists()  # a leader's correction
+    assert placed.filter(category_code="environment", scope="household").exists()  # a resident's own tap
+    assert "公共区域的事" in demo_output and "家中的事" in demo_output and "邻居看不到" in demo_output
+
+    # The form of the building offers its shared problems and none of its open household matters.
+    shown = joined.exclude(public_note="").first()
+    page = client.get(f"/ask/b/{shown.building_id}/")
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.content.decode()))
+    for category in ("environment", "policy", "hardship"):
+        sent = client.post("/ask/place/", {**hidden, "step": "1", "category": category})
+        text = client.get(sent["Location"]).content.decode()
+        for private in placed.filter(building_id=shown.building_id, scope="household", status__in=OPEN):
+            assert private.description[:12] not in text
+        if category == "environment":
+            assert excerpts([shown])[shown.pk] in text
+    supporter = shown.supporters.first()
+    text = client.get(f"/ask/s/{supporter.tracking_token}/").content.decode()
+    assert shown.public_note in text and shown.contact_name not in text and shown.number not in text

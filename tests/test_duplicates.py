@@ -4,7 +4,6 @@ from loudong.tickets import actions
 from loudong.tickets.suggest.duplicates import (
     for_public_form,
     jaccard,
-    public_excerpt,
     similarity,
     suggest_duplicates,
 )
@@ -56,10 +55,13 @@ def test_public_form_lists_the_buildings_open_requests_of_the_category_most_alik
     assert [d.request for d in for_public_form(world.building.pk, "environment", "垃圾桶又满了")][0] == older
 
 
-def test_neighbours_read_only_the_start_of_a_request_with_numbers_hidden():
-    assert public_excerpt("301室王阿姨电话13800138000需要帮忙") == "***室王阿姨电话***需要帮忙"
-    long = "楼道" * 40
-    assert public_excerpt(long).endswith("…") and len(public_excerpt(long)) == 41
+def test_public_form_lists_only_shared_place_requests_never_a_households(world):
+    shared = place(world, "垃圾桶满了没人清运")
+    place(world, "家里的垃圾没人帮忙倒", scope="household")
+    assert [d.request for d in for_public_form(world.building.pk, "environment")] == [shared]
+    assert for_public_form(world.building.pk, "hardship") == []
+    place(world, "独居老人需要买药", category="hardship")  # 困难需求: a household's matter by default
+    assert for_public_form(world.building.pk, "hardship") == []
 
 
 def test_duplicate_suggestions_take_a_few_queries(world, django_assert_max_num_queries):

@@ -218,7 +218,7 @@ def test_an_edit_is_written_to_the_audit_log_with_what_changed(world, login):
     entry = AuditEntry.objects.get(action="update", object_type="policy")
     assert entry.community_id == world.community.pk
     assert entry.detail == {
-        "每组最少党员人数": ["5 人", "6 人"], "新增类别“安全隐患”": "接单 6 小时，办结 1 个工作日",
+        "每组最少党员人数": ["5 人", "6 人"], "新增类别“安全隐患”": "接单 6 小时，办结 1 个工作日，通常是公共区域的事",
     }
     page = client.get(reverse("audit", args=["xihu"])).content.decode()
     assert "新增类别“安全隐患”：接单 6 小时，办结 1 个工作日" in page

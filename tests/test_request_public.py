@@ -32,6 +32,14 @@ def hidden(response) -> dict[str, str]:
     return {name: unescape(value) for name, value in fields}
 
 
+def send(client, data, **extra):
+    """Send a screen as the browser does: the answer is a redirect to the next screen (or the same one
+    with its errors), which is then opened by GET."""
+    sent = client.post("/ask/place/", data, **extra)
+    assert sent.status_code == 303, sent.status_code
+    return client.get(sent["Location"])
+
+
 def old_start() -> str:
     return signing.dumps(time.time() - 30, salt="ask.started")
 
@@ -55,20 +63,27 @@ def jpeg_with_gps() -> bytes:
 
 def screen1(client, world, category="environment"):
     page = client.get(f"/ask/b/{world.building.pk}/")
-    return client.post("/ask/place/", {**hidden(page), "step": "1", "category": category})
+    return send(client, {**hidden(page), "step": "1", "category": category})
 
 
 def screen2(client, world, description="三单元楼道里堆满了纸箱和旧家具，走路都困难", **extra):
     page = screen1(client, world)
     data = {**hidden(page), "step": "2", "description": description, "stairwell": world.stairwell.pk,
             "room": "301", **extra}
-    return client.post("/ask/place/", data)
+    sent = client.post("/ask/place/", data)
+    return client.get(sent["Location"]) if sent.status_code == 303 else sent
 
 
 def submit(client, page, **extra):
+    """Send the last screen: a redirect to the receipt, or to the same screen with what was refused."""
     data = {**hidden(page), "step": "3", "contact_name": "王阿姨", "contact_phone": PHONE, "started": old_start(),
             **extra}
     return client.post("/ask/place/", data)
+
+
+def refused_again(client, sent):
+    assert sent.status_code == 303
+    return client.get(sent["Location"])
 
 
 def submit_and_read_receipt(client, page, **extra) -> Request:
@@ -92,8 +107,7 @@ def test_building_qr_code_opens_the_first_screen_with_the_policy_categories(clie
 def test_resident_places_a_request_in_three_screens_and_gets_a_receipt(client, world):
     page = screen1(client, world)
     assert "需要什么帮助" in page.content.decode()
-    page = client.post("/ask/place/", {**hidden(page), "step": "2", "description": "楼道里堆满了纸箱和旧家具",
-                                       "room": "301"})
+    page = send(client, {**hidden(page), "step": "2", "description": "楼道里堆满了纸箱和旧家具", "room": "301"})
     assert "怎么联系您" in page.content.decode()
     assert "用途说明" in page.content.decode()
     done = submit(client, page)
@@ -117,22 +131,22 @@ def test_consult_is_the_default_kind_for_policy_questions_and_a_chosen_kind_wins
     page = screen1(client, world, category="policy")
     assert "政策咨询 · 咨询" in page.content.decode()
     page = client.get(f"/ask/b/{world.building.pk}/")
-    page = client.post("/ask/place/", {**hidden(page), "step": "1", "category": "environment", "kind": "complaint"})
+    page = send(client, {**hidden(page), "step": "1", "category": "environment", "kind": "complaint"})
     assert "环境卫生 · 投诉" in page.content.decode()
 
 
 def test_each_screen_refuses_missing_answers_in_chinese_and_keeps_what_was_typed(client, world):
     page = client.get(f"/ask/b/{world.building.pk}/")
-    refused = client.post("/ask/place/", {**hidden(page), "step": "1"})
+    refused = send(client, {**hidden(page), "step": "1"})
     assert "请选择要办什么事" in refused.content.decode()
 
     page = screen1(client, world)
-    refused = client.post("/ask/place/", {**hidden(page), "step": "2", "description": "", "room": "502"})
+    refused = send(client, {**hidden(page), "step": "2", "description": "", "room": "502"})
     text = refused.content.decode()
     assert "还没有写内容，请说说需要什么帮助" in text and 'value="502"' in text
 
     page = screen2(client, world)
-    refused = submit(client, page, contact_name="", contact_phone="123")
+    refused = refused_again(client, submit(client, page, contact_name="", contact_phone="123"))
     text = refused.content.decode()
     assert "请写上怎么称呼您" in text and "电话" in text
     assert 'value="123"' in text  # the phone typed is shown again to be corrected
@@ -142,12 +156,10 @@ def test_each_screen_refuses_missing_answers_in_chinese_and_keeps_what_was_typed
 
 def test_going_back_keeps_every_answer(client, world):
     page = screen2(client, world, description="垃圾桶满了好几天没人清运")
-    back = client.post("/ask/place/", {**hidden(page), "step": "3", "back": "1", "contact_name": "李叔",
-                                       "contact_phone": PHONE})
+    back = send(client, {**hidden(page), "step": "3", "back": "1", "contact_name": "李叔", "contact_phone": PHONE})
     text = back.content.decode()
     assert "需要什么帮助" in text and "垃圾桶满了好几天没人清运" in text
-    forward = client.post("/ask/place/", {**hidden(back), "step": "2", "description": "垃圾桶满了好几天没人清运",
-                                          "room": "301"})
+    forward = send(client, {**hidden(back), "step": "2", "description": "垃圾桶满了好几天没人清运", "room": "301"})
     assert 'value="李叔"' in forward.content.decode()
 
 
@@ -187,7 +199,7 @@ def test_photos_are_capped_by_size_type_and_count(client, world, settings):
 
 def test_a_filled_honeypot_is_refused_in_chinese_and_nothing_typed_is_lost(client, world):
     page = screen2(client, world)
-    refused = submit(client, page, website="http://spam.example")
+    refused = refused_again(client, submit(client, page, website="http://spam.example"))
     text = refused.content.decode()
     assert "网址" in text and "留空" in text
     assert 'value="王阿姨"' in text and "楼道里堆满了纸箱" in text
@@ -198,7 +210,7 @@ def test_a_filled_honeypot_is_refused_in_chinese_and_nothing_typed_is_lost(clien
 def test_a_form_sent_faster_than_three_seconds_is_refused_until_sent_again(client, world, monkeypatch):
     page = screen2(client, world)
     fresh = signing.dumps(time.time(), salt="ask.started")
-    refused = submit(client, page, started=fresh)
+    refused = refused_again(client, submit(client, page, started=fresh))
     assert "太快" in refused.content.decode()
     assert Request.objects.count() == 0
     later = time.time() + 5
@@ -223,45 +235,48 @@ def test_group_notice_board_code_offers_the_groups_buildings(client, world):
     world.stairwell2.save()
     page = client.get(f"/ask/g/{world.group.pk}/").content.decode()
     assert "您住哪栋楼" in page and "环城北路93号" in page and "学宫巷3号" in page and "环城北路93号党小组" in page
-    refused = client.post("/ask/place/", {**hidden(client.get(f"/ask/g/{world.group.pk}/")), "step": "1",
-                                          "category": "policy"})
+    refused = send(client, {**hidden(client.get(f"/ask/g/{world.group.pk}/")), "step": "1", "category": "policy"})
     assert "请选择您住的楼栋" in refused.content.decode()
 
 
 def test_volunteer_contact_card_suggests_the_request_to_that_volunteer(client, world):
     page = client.get(f"/ask/m/{world.wang_member.pk}/")
     assert "王秀英" in page.content.decode() and "便民联系卡" in page.content.decode()
-    page = client.post("/ask/place/", {**hidden(page), "step": "1", "category": "hardship"})
-    page = client.post("/ask/place/", {**hidden(page), "step": "2", "description": "老人腿脚不便，想请人帮忙买药",
-                                       "stairwell": world.stairwell.pk})
+    page = send(client, {**hidden(page), "step": "1", "category": "hardship"})
+    page = send(client, {**hidden(page), "step": "2", "description": "老人腿脚不便，想请人帮忙买药",
+                         "stairwell": world.stairwell.pk})
     submit(client, page)
     assert drain() == 1  # the worker's round places it
     event = RequestEvent.objects.get(kind="suggested")
     assert event.data["suggested_member_id"] == world.wang_member.pk
 
 
-def test_neighbour_joins_an_open_request_with_i_have_this_too(client, world):
+def test_neighbour_joins_an_open_request_with_i_have_this_too_and_gets_a_link_of_their_own(client, world):
     first = actions.place_request(community=world.community, building=world.building, category_code="environment",
                                   description="楼道里堆满了纸箱和旧家具，走路都困难，房号301门口",
-                                  contact_phone="13900001111")
+                                  contact_name="刘光前", contact_phone="13900001111")
     page = screen1(client, world)
     text = page.content.decode()
-    assert "同楼邻居已经反映了这些事" in text and "我也遇到" in text
-    assert "房号***门口" in text  # numbers are hidden from neighbours
+    assert "同楼邻居已经反映了这些事" in text and 'name="join"' in text
+    assert "房号**门口" in text and "301" not in text.split("同楼邻居已经反映了这些事")[1].split("</section>")[0]
     token = re.search(r'name="join" value="([^"]+)"', text).group(1)
     joined = client.post("/ask/join/", {**hidden(page), "join": token, "contact_phone": PHONE})
-    assert joined["Location"] == f"/ask/t/{first.tracking_token}/receipt/"
-    assert Supporter.objects.get().contact_phone == PHONE
+    supporter = Supporter.objects.get()
+    assert joined["Location"] == f"/ask/s/{supporter.tracking_token}/"
+    assert supporter.contact_phone == PHONE and supporter.request == first
     first.refresh_from_db()
     assert first.support_count == 1 and Request.objects.count() == 1
-    assert "已记下" in client.get(joined["Location"]).content.decode()
+    text = client.get(joined["Location"]).content.decode()
+    assert "已记下" in text and "您也遇到的事" in text and "待派单" in text
+    assert first.tracking_token not in text and first.number not in text
 
 
 def test_reports_and_anonymous_requests_are_never_shown_to_neighbours(client, world):
     for kind, anonymous in [("report", False), ("complaint", True)]:
         actions.place_request(community=world.community, building=world.building, category_code="environment",
                               description="有人在楼道里私拉电线充电", kind=kind, anonymous=anonymous)
-    assert "我也遇到" not in screen1(client, world).content.decode()
+    text = screen1(client, world).content.decode()
+    assert 'name="join"' not in text and "私拉电线" not in text
 
 
 def test_joining_needs_a_token_the_form_gave(client, world):
@@ -404,3 +419,39 @@ def test_photos_are_seen_only_through_their_own_requests_link(client, world):
                                   description="医保报销怎么办")
     assert client.get(f"/ask/t/{req.tracking_token}/photo/{photo.pk}/").status_code == 200
     assert client.get(f"/ask/t/{other.tracking_token}/photo/{photo.pk}/").status_code == 404
+
+
+# Back: every screen is a page opened by GET ---------------------------------------------------------
+
+def test_each_screen_is_opened_by_get_after_a_redirect_so_back_never_sends_the_form_again(client, world):
+    landing = client.get(f"/ask/b/{world.building.pk}/")
+    sent = client.post("/ask/place/", {**hidden(landing), "step": "1", "category": "hardship"})
+    assert sent.status_code == 303 and re.fullmatch(r"/ask/place/[\w-]{12}/2/", sent["Location"])
+    key = sent["Location"].split("/")[3]
+    second = client.get(sent["Location"])
+    sent = client.post("/ask/place/", {**hidden(second), "step": "2", "description": "想请人陪我去医院复查",
+                                       "room": "502"})
+    assert sent.status_code == 303 and sent["Location"] == f"/ask/place/{key}/3/"
+    assert "怎么联系您" in client.get(sent["Location"]).content.decode()
+    # Back from screen 3 opens screen 2 again, with what was typed; Back again, the landing page with the choice.
+    back = client.get(f"/ask/place/{key}/2/").content.decode()
+    assert "需要什么帮助" in back and "想请人陪我去医院复查" in back and 'value="502"' in back
+    assert "errorlist" not in back
+    first = client.get(f"/ask/b/{world.building.pk}/").content.decode()
+    assert re.findall(r'value="(\w+)"\s*checked', first) == ["hardship"]
+    assert f'name="draft" value="{key}"' in first
+
+
+def test_after_sending_the_screens_lead_to_the_receipt_and_the_landing_page_starts_afresh(client, world):
+    page = screen2(client, world)
+    key = hidden(page)["draft"]
+    done = submit(client, page)
+    assert done.status_code == 302 and "/receipt/" in done["Location"]
+    again = client.get(f"/ask/place/{key}/3/").content.decode()
+    assert "这份点单已经提交了" in again and done["Location"] in again
+    assert not re.findall(r'value="(\w+)"\s*checked', client.get(f"/ask/b/{world.building.pk}/").content.decode())
+
+
+def test_an_unknown_or_expired_draft_asks_to_scan_again(client, world):
+    gone = client.get("/ask/place/AAAAAAAAAAAA/2/")
+    assert gone.status_code == 410 and "重新扫" in gone.content.decode()

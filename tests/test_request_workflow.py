@@ -279,13 +279,16 @@ def test_volunteer_flags_an_unreasonable_request_for_the_leader_once(w):
     refused(lambda: actions.flag_unreasonable(req, by=w.volunteer, reason="再说一次"), req, "已经标记")
 
 
-def test_neighbours_join_an_open_request_once_each(w):
+def test_neighbours_join_an_open_request_once_each_each_with_a_link_of_their_own(w):
     req = place(w)
-    actions.support(req, "13900139000")
-    actions.support(req)
+    first = actions.support(req, "13900139000")
+    second = actions.support(req)
+    assert req.support_count == 2 and first.tracking_token != second.tracking_token
+    assert actions.support(req, "139 0013 9000") == first  # the same phone again: the same link, not counted
     assert req.support_count == 2
-    refused(lambda: actions.support(req, "139 0013 9000"), req, "已经加入")
-    refused(lambda: actions.support(req, "13700137000"), req, "已经加入")  # the one who asked
+    # The requester's own phone is answered like any other (nothing tells it is theirs) and not kept.
+    own = actions.support(req, req.contact_phone)
+    assert own.contact_phone == "" and own.tracking_token not in (first.tracking_token, req.tracking_token)
     actions.reject(req, by=w.leader, reason="重复")
     refused(lambda: actions.support(req), req, "不能加入")
 

@@ -94,12 +94,12 @@ def test_a_volunteer_who_sent_it_back_goes_last(world):
 
 
 def test_the_volunteer_whose_contact_card_was_scanned_is_recommended_first(client, world):
-    from test_request_public import hidden, submit_and_read_receipt
+    from test_request_public import hidden, send, submit_and_read_receipt
 
     page = client.get(f"/ask/m/{world.liu_member.pk}/")
-    page = client.post("/ask/place/", {**hidden(page), "step": "1", "category": "hardship"})
-    page = client.post("/ask/place/", {**hidden(page), "step": "2", "description": "想请人帮忙买点米和油",
-                                       "stairwell": world.stairwell.pk})
+    page = send(client, {**hidden(page), "step": "1", "category": "hardship"})
+    page = send(client, {**hidden(page), "step": "2", "description": "想请人帮忙买点米和油",
+                         "stairwell": world.stairwell.pk})
     req = submit_and_read_receipt(client, page)  # the receipt makes the request from the submission
     ranking = recommend(req, now=WEDNESDAY_EVENING)
     assert ranking[0].member == world.liu_member and "居民扫的是TA的便民联系卡" in ranking[0].reasons

@@ -33,9 +33,10 @@ from loudong.api.open311_format import (
     respond,
     service_notice,
 )
-from loudong.api.open311_input import contact_name, kind_of, locate, requests_filter
+from loudong.api.open311_input import contact_name, kind_of, locate, requests_filter, scope_of
 from loudong.lib.actions import ActionRefused
 from loudong.policy.models import PolicyVersion, current_rules
+from loudong.policy.rules import SCOPES
 from loudong.registry.models import Community
 from loudong.tickets import actions
 from loudong.tickets.models import Request
@@ -164,6 +165,10 @@ def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpRespons
              "datatype_description": "不填为否", "order": 3,
              "description": "是否对上门服务的志愿者隐藏居民姓名和电话",
              "values": [{"key": "true", "name": "是"}, {"key": "false", "name": "否"}]},
+            {"variable": True, "code": "scope", "datatype": "singlevaluelist", "required": False,
+             "datatype_description": f"不填为{SCOPES[category.scope]}", "order": 4,
+             "description": "公共区域的事（同楼邻居能看到去掉姓名、房号和电话的摘要）还是家中的事（邻居看不到）",
+             "values": [{"key": value, "name": label} for value, label in SCOPES.items()]},
         ],
     })  # fmt: skip
 
@@ -196,6 +201,7 @@ def create(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(400, f"description 太长，最多 {MAX_DESCRIPTION} 个字")
     kind = kind_of(request.POST.get("attribute[kind]", ""))
     anonymous = request.POST.get("attribute[anonymous]", "").strip().lower() in {"true", "1", "yes", "是"}
+    scope = scope_of(request.POST.get("attribute[scope]", ""))
     refused = rate_limited(request, "open311", api_key.pk, place.building.pk)
     if refused is not None:
         raise Open311Error(429, refused.message, refused.retry_after)
@@ -204,7 +210,7 @@ def create(request: HttpRequest, fmt: str) -> HttpResponse:
         try:
             req = actions.place_request(
                 community=community, building=place.building, stairwell=place.stairwell, room=place.room,
-                category_code=code, description=description, kind=kind, channel=Request.Channel.OPEN311,
+                category_code=code, description=description, kind=kind, scope=scope, channel=Request.Channel.OPEN311,
                 contact_name=contact_name(param(request, "first_name"), param(request, "last_name")),
                 contact_phone=param(request, "phone")[:20], anonymous=anonymous, rules=rules,
             )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from loudong.api.open311_format import CLOSED, Open311Error
+from loudong.policy.rules import SCOPES
 from loudong.registry.models import Building, Community, Stairwell
 from loudong.tickets.models import Request
 
@@ -104,6 +105,17 @@ def kind_of(value: str) -> str:
         if value in (code, label):
             return code
     raise Open311Error(400, "attribute[kind] 应为 consult、help、complaint、report 或 suggestion")
+
+
+def scope_of(value: str) -> str:
+    """attribute[scope]: shared or household (code or Chinese name); blank for the category's usual one."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    for code, label in SCOPES.items():
+        if value in (code, label):
+            return code
+    raise Open311Error(400, "attribute[scope] 应为 shared（公共区域的事）或 household（家中的事）")
 
 
 def contact_name(first: str, last: str) -> str:

@@ -12,6 +12,7 @@ from loudong.tickets.models import Request, Status
 
 StatusCode = Literal[tuple(Status.values)]  # type: ignore[valid-type]
 KindCode = Literal[tuple(Request.Kind.values)]  # type: ignore[valid-type]
+ScopeCode = Literal[tuple(Request.Scope.values)]  # type: ignore[valid-type]
 # Channels staff may record when they enter a request for a resident (代点单) through the API.
 StaffChannel = Literal["api", "visit", "meeting", "phone", "walk_in"]
 ANONYMOUS_NAME = "匿名居民"
@@ -34,6 +35,9 @@ class RequestOut(Schema):
     status_label: str
     kind: KindCode
     kind_label: str
+    scope: ScopeCode = Field(description="shared 公共区域的事（邻居可见去掉个人信息的摘要）/ household 家中的事")
+    scope_label: str
+    public_note: str = Field(description="公开进展：点了“我也遇到”的邻居能看到的话")
     channel: str
     channel_label: str
     category_code: str
@@ -104,6 +108,7 @@ class RequestIn(Schema):
     room: str = Field("", max_length=20)
     category_code: str = Field(max_length=40, description="类别代码，见社区制度中的点单类别")
     kind: KindCode = "help"
+    scope: ScopeCode | None = Field(None, description="shared 公共区域的事 / household 家中的事；不填按类别的通常范围")
     channel: StaffChannel = Field(
         "api", description="api 接口 / visit 敲门问需 / meeting 议事会 / phone 电话 / walk_in 上门反映"
     )
@@ -180,6 +185,9 @@ def request_out(user: User, req: Request) -> dict:
         "status_label": req.get_status_display(),
         "kind": req.kind,
         "kind_label": req.get_kind_display(),
+        "scope": req.scope,
+        "scope_label": req.get_scope_display(),
+        "public_note": req.public_note,
         "channel": req.channel,
         "channel_label": req.get_channel_display(),
         "category_code": req.category_code,

@@ -182,7 +182,8 @@ def create_request(request: HttpRequest, body: RequestIn) -> HttpResponseBase:
     fields = dict(
         community_id=community, building_id=body.building_id, stairwell_id=body.stairwell_id,
         household_id=body.household_id, resident_id=body.resident_id, room=body.room,
-        category_code=body.category_code, kind=body.kind, channel=body.channel, description=body.description.strip(),
+        category_code=body.category_code, kind=body.kind, scope=body.scope or "", channel=body.channel,
+        description=body.description.strip(),
         contact_name=body.contact_name, contact_phone=placing.clean_phone(body.contact_phone), anonymous=body.anonymous,
         by=user, idempotency_owner=owner, idempotency_key=key or "", body_hash=body_hash,
     )

@@ -55,6 +55,20 @@ ASKS: tuple[tuple[str, str, str, str, int | None], ...] = (
      "党员理发志愿者上门理了发，约好下个月再来。", 30),
 )
 
+# What the volunteer tells the neighbours who said 我也遇到 (公开进展) when they take a shared-place request.
+PUBLIC_NOTES = {
+    "3单元楼道堆满了纸箱和旧家具，晚上很容易绊倒，也怕着火。": "已和住户商量清理楼道杂物，本周内清完。",
+    "楼下垃圾桶好几天没人清运，臭得不行。": "已联系环卫所，恢复每天清运。",
+    "二楼楼道灯坏了一个多月，晚上上下楼看不见。": "声控灯泡已买好，这两天换上。",
+    "建议在楼前空地装几个晾衣架，大家晒被子方便。": "小组议事会下周讨论晾衣架装在哪里，欢迎来提意见。",
+    "楼下小店每天晚上很晚还在放音乐，吵得睡不着。": "已和店主沟通，答应晚上9点后关音乐，小组会继续回访。",
+    "下水道堵了，一楼厨房返水。": "已请疏通师傅疏通主管道。",
+}
+# A resident's one tap that differs from the category's usual scope: the blocked drain is felt in one kitchen.
+CHOSEN_SCOPES = {"下水道堵了，一楼厨房返水。": "household"}
+# The leader's correction after reading it: a lift concerns the whole stairwell.
+CORRECTED_SCOPES = {"家里想加装电梯，政府补贴多少，要全部住户签字吗？": "shared"}
+
 REJECT_REASONS = (
     "属于小区物业公司的职责，已告知物业电话：0734-8221xxx，请直接联系物业。",
     "涉及邻里房屋产权纠纷，需通过司法途径解决，可到社区法律服务室预约律师咨询。",

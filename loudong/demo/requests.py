@@ -25,9 +25,12 @@ from loudong.demo.logins import FIRST_GROUP_BUILDING
 from loudong.demo.request_texts import (
     ANSWERS,
     ASKS,
+    CHOSEN_SCOPES,
+    CORRECTED_SCOPES,
     DECLINE_REASONS,
     ESCALATE_REASONS,
     FLAG_REASONS,
+    PUBLIC_NOTES,
     QUESTIONS,
     RATING_COMMENTS,
     REJECT_REASONS,
@@ -98,10 +101,14 @@ def build_requests(site: DemoSite) -> None:
         if plan.request is None:
             _live(plan, crews, admin, rng, now, clock)
     _fill_inboxes(clock.first, now)
-    counts = {s.label: n for s in Status
-              if (n := Request.objects.filter(community=demo.community, status=s).count())}
+    placed = Request.objects.filter(community=demo.community)
+    counts = {s.label: n for s in Status if (n := placed.filter(status=s).count())}
     site.summary.append("  点单：" + "，".join(f"{label} {n}" for label, n in counts.items())
-                        + f"；已超期 {Request.objects.filter(community=demo.community).overdue(now).count()}")
+                        + f"；已超期 {placed.overdue(now).count()}")
+    shared = placed.filter(scope=Request.Scope.SHARED)
+    joined = shared.filter(support_count__gt=0)
+    site.summary.append(f"  公共区域的事 {shared.count()} 件（{joined.count()} 件有邻居“我也遇到”），"
+                        f"家中的事 {placed.filter(scope=Request.Scope.HOUSEHOLD).count()} 件（邻居看不到）")
 
 
 def _account(username: str, resident: Resident, role: str, group: BuildingGroup) -> User:
@@ -194,6 +201,10 @@ def _present(site: DemoSite, demo: DemoCommunity, rng: random.Random, now: datet
                         ("escalated_open", 50)):
         plans.append(Plan(now - timedelta(hours=hours), _resident(adults, rng, first), rng.choice(ASKS), fate,
                           volunteer=0))
+    # Shared-place problems neighbours have joined (我也遇到), open on the first group's form today.
+    for ask, fate, hours, supporters in ((ASKS[8], "accepted", 28, 3), (ASKS[10], "dispatched", 10, 1)):
+        plans.append(Plan(now - timedelta(hours=hours), _resident(adults, rng, first), ask, fate, "qr",
+                          supporters=supporters, volunteer=0))
     resident = site.users["demo-resident"].resident
     plans.append(Plan(now - timedelta(days=40), resident, ASKS[11], "closed", "qr"))
     plans.append(Plan(now - timedelta(hours=50), resident, ASKS[1], "resolved", "qr", volunteer=0))
@@ -257,7 +268,8 @@ def _live(plan: Plan, crews: dict[int, Crew], admin: User, rng: random.Random, n
     t = plan.created
     req = actions.place_request(
         community=building.community, building=building, stairwell=household.stairwell, household=household,
-        category_code=category, kind=kind, description=text, channel=plan.channel, by=staff,
+        category_code=category, kind=kind, scope=CHOSEN_SCOPES.get(text, ""), description=text,
+        channel=plan.channel, by=staff,
         contact_name=plan.resident.name, contact_phone=plan.resident.phone, anonymous=plan.anonymous,
         resident=plan.resident, now=t)
     plan.request = req
@@ -310,9 +322,14 @@ def _do(step: str, req: Request, plan: Plan, leader: User, admin: User, pool: li
     if step == "dispatch" or step == "dispatch_other":
         if step == "dispatch_other" and len(pool) > 1:
             index = (index + 1) % len(pool)
-        actions.dispatch(req, pool[index][0], by=leader if req.group_id else admin, now=t)
+        dispatcher = leader if req.group_id else admin
+        if req.description in CORRECTED_SCOPES and req.scope != CORRECTED_SCOPES[req.description]:
+            actions.set_scope(req, CORRECTED_SCOPES[req.description], by=dispatcher, now=t)
+        actions.dispatch(req, pool[index][0], by=dispatcher, now=t)
     elif step == "accept":
         actions.accept(req, by=assignee, now=t)
+        if req.scope == Request.Scope.SHARED and req.description in PUBLIC_NOTES:
+            actions.publish(req, PUBLIC_NOTES[req.description], by=assignee, now=t)
     elif step in ("resolve", "resolve_late", "resolve_soon"):
         actions.resolve(req, by=assignee, resolution=resolution, reply=reply, minutes=minutes, now=t)
     elif step == "admin_resolve":

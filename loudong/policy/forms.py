@@ -10,7 +10,7 @@ from django.forms import BaseFormSet, formset_factory
 
 from loudong.lib.pinyin import name_keys
 from loudong.policy.models import PolicyDocument
-from loudong.policy.rules import Category, Rules
+from loudong.policy.rules import SCOPES, Category, Rules, usual_scope
 
 
 def _number(label: str, low: int, high: int, message: str, **kwargs: object) -> forms.IntegerField:
@@ -54,6 +54,9 @@ class CategoryForm(forms.Form):
     resolve_working_days = _number(
         "办结时限（工作日）", 1, 365, "办结时限须在 1 至 365 个工作日之间", required=False
     )
+    # Left blank on a new row: guessed from the name (环境卫生, 设施维修: shared; others: household).
+    scope = forms.ChoiceField(label="通常是", required=False, choices=[("", "按名称判断"), *SCOPES.items()],
+                              error_messages={"invalid_choice": "请选择公共区域的事或家中的事"})
 
     def clean(self) -> dict:
         data = super().clean()
@@ -145,7 +148,7 @@ def rules_initial(rules: Rules, care_tags: list[str]) -> tuple[dict, list[dict],
     scalars = {k: getattr(rules, k) for k in SCALARS}
     categories = [
         {"code": c.code, "name": c.name, "response_hours": c.response_hours,
-         "resolve_working_days": c.resolve_working_days}
+         "resolve_working_days": c.resolve_working_days, "scope": c.scope}
         for c in rules.categories
     ]
     visits = [{"tag": t, "days": days} for t, days in visit_rows(rules, care_tags)]
@@ -181,7 +184,8 @@ def build_rules(
             code = new_code(row["name"], taken)
             taken.add(code)
         kept_codes.add(code)
-        result.append(Category(code, row["name"], row["response_hours"], row["resolve_working_days"]))
+        result.append(Category(code, row["name"], row["response_hours"], row["resolve_working_days"],
+                               row.get("scope") or usual_scope(row["name"])))
     data = scalars.cleaned_data
     return Rules(
         min_members=data["min_members"],

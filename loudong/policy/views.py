@@ -25,7 +25,7 @@ from loudong.policy.forms import (
     visit_rows,
 )
 from loudong.policy.models import PolicyDocument, PolicyVersion, save_rules
-from loudong.policy.rules import Category, Rules
+from loudong.policy.rules import SCOPES, Category, Rules
 from loudong.registry.access import community_for, oversees
 from loudong.registry.models import CareTag, Community
 
@@ -42,7 +42,8 @@ def readable_community(user: User, code: str) -> tuple[Community, bool]:
 
 
 def describe(category: Category) -> str:
-    return f"接单 {category.response_hours} 小时，办结 {category.resolve_working_days} 个工作日"
+    return (f"接单 {category.response_hours} 小时，办结 {category.resolve_working_days} 个工作日，"
+            f"通常是{SCOPES[category.scope]}")
 
 
 def rules_changes(old: Rules, new: Rules) -> list[tuple[str, str, str]]:
@@ -74,6 +75,8 @@ def rules_changes(old: Rules, new: Rules) -> list[tuple[str, str, str]]:
         if was.resolve_working_days != category.resolve_working_days:
             changes.append((f"“{category.name}”办结时限", f"{was.resolve_working_days} 个工作日",
                             f"{category.resolve_working_days} 个工作日"))
+        if was.scope != category.scope:
+            changes.append((f"“{category.name}”通常是", SCOPES[was.scope], SCOPES[category.scope]))
     for category in old.categories:
         if category.code not in new_codes:
             changes.append((f"删除类别“{category.name}”", describe(category), ""))

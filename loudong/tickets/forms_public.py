@@ -1,8 +1,9 @@
 """The resident's three screens, and the photos and tokens that carry a draft between them.
 
-Everything typed travels in the form itself (hidden fields on the later screens), so a resident can
-go back and forth, and a refused submission shows again with nothing lost. Photos are re-encoded
-at once (which drops EXIF, GPS included) and kept as draft files named in a signed hidden field.
+Everything typed travels in the form itself (hidden fields on the later screens) and in the session
+(loudong.tickets.drafts), so a resident can go back and forth, and a refused submission shows again
+with nothing lost. Photos are re-encoded at once (which drops EXIF, GPS included) and kept as draft
+files named in a signed hidden field.
 """
 
 import io
@@ -47,6 +48,13 @@ KIND_HINTS = {
     Request.Kind.COMPLAINT: "反映问题、表达不满",
     Request.Kind.REPORT: "举报违规行为（内容不公开给邻居）",
     Request.Kind.SUGGESTION: "提意见和建议",
+}
+
+
+SCOPE_HINTS = {
+    Request.Scope.SHARED: "楼道、电梯、屋顶、垃圾桶、路灯、绿化等大家共用的地方。同楼邻居能看到这件事的摘要"
+                          "（不显示姓名、房号和电话），可以点“我也遇到”。",
+    Request.Scope.HOUSEHOLD: "自己家里的事，如买药、看病、低保、家里漏水。只有楼栋党小组和社区能看到，邻居看不到。",
 }
 
 
@@ -125,8 +133,11 @@ class MultiplePhotoField(forms.FileField):
 
 
 class DetailForm(forms.Form):
-    """Screen 2: what is needed, where exactly, up to three photos."""
+    """Screen 2: a shared place or a household (one tap; blank: the category's usual one), what is
+    needed, where exactly, up to three photos."""
 
+    scope = forms.ChoiceField(label="这件事是", required=False, choices=Request.Scope.choices,
+                              widget=forms.RadioSelect, error_messages={"invalid_choice": "请重新选择"})
     description = forms.CharField(
         label="需要什么帮助", max_length=1000, widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "还没有写内容，请说说需要什么帮助",

@@ -65,6 +65,18 @@ def clean_photo(upload: object) -> ContentFile:
     return ContentFile(buffer.getvalue(), name="photo.jpg")
 
 
+class ScopeForm(forms.Form):
+    scope = forms.ChoiceField(label="这件事是", choices=Request.Scope.choices, widget=forms.RadioSelect,
+                              error_messages=_required("请选择公共区域的事还是家中的事"))
+
+
+class PublicNoteForm(forms.Form):
+    public_note = forms.CharField(
+        label="告诉邻居的进展", max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "请不超过 200 个字"},
+        help_text="点了“我也遇到”的邻居会看到这段话（不要写姓名、房号和电话）。留空保存，就撤下原来的。")
+
+
 class ResolveForm(forms.Form):
     resolution = forms.ChoiceField(label="怎么办的", choices=Request.Resolution.choices, widget=forms.RadioSelect,
                                    error_messages=_required("请选择线上答疑还是线下跑腿"))
@@ -118,6 +130,8 @@ class EntryForm(forms.Form):
         "required": "请选择类别", "invalid_choice": "请选择类别"})
     kind = forms.ChoiceField(label="诉求类型", choices=Request.Kind.choices, initial=Request.Kind.HELP,
                              widget=forms.RadioSelect, error_messages=_required("请选择诉求类型"))
+    scope = forms.ChoiceField(label="这件事是", required=False, widget=forms.RadioSelect,
+                              choices=[("", "按类别（环境卫生等是公共区域的事）"), *Request.Scope.choices])
     description = forms.CharField(label="居民需要什么", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
                                   error_messages=_required("请写下居民需要什么"))
     anonymous = forms.BooleanField(label="对志愿者隐藏居民姓名和电话", required=False)

@@ -114,8 +114,8 @@ def store_photos(drafts: list[str]) -> list[str]:
 
 
 def receive(*, community_id: int, building_id: int, category_code: str, kind: str, channel: str,
-            description: str, stairwell_id: int | None = None, household_id: int | None = None, room: str = "",
-            contact_name: str = "", contact_phone: str = "", anonymous: bool = False,
+            description: str, scope: str = "", stairwell_id: int | None = None, household_id: int | None = None,
+            room: str = "", contact_name: str = "", contact_phone: str = "", anonymous: bool = False,
             resident_id: int | None = None, member_id: int | None = None, photos: list[str] = (),
             by: User | None = None, client: str = "", idempotency_owner: str = "", idempotency_key: str = "",
             body_hash: str = "") -> Intake:
@@ -125,7 +125,7 @@ def receive(*, community_id: int, building_id: int, category_code: str, kind: st
     row = Intake(
         community_id=community_id, building_id=building_id, stairwell_id=stairwell_id, household_id=household_id,
         resident_id=resident_id, member_id=member_id, room=room.strip()[:20], category_code=category_code,
-        kind=kind, channel=channel, description=description, contact_name=contact_name.strip()[:40],
+        kind=kind, scope=scope, channel=channel, description=description, contact_name=contact_name.strip()[:40],
         contact_phone=contact_phone, anonymous=anonymous, photos=list(photos), created_by=by, client=client,
         idempotency_owner=idempotency_owner, idempotency_key=idempotency_key, body_hash=body_hash,
         tracking_token=secrets.token_urlsafe(16), received_at=now, retry_at=now,
@@ -163,8 +163,8 @@ def _prepare(row: Intake, lookups: placing.Lookups, places: dict) -> placing.Pla
         household = places["rooms"].get((row.stairwell_id, row.room))
     return placing.prepare(
         community=row.community, building=building, category_code=row.category_code, description=row.description,
-        kind=row.kind, channel=row.channel, stairwell=found[Stairwell], household=household, room=row.room,
-        contact_name=row.contact_name, contact_phone=row.contact_phone, anonymous=row.anonymous,
+        kind=row.kind, scope=row.scope, channel=row.channel, stairwell=found[Stairwell], household=household,
+        room=row.room, contact_name=row.contact_name, contact_phone=row.contact_phone, anonymous=row.anonymous,
         resident=found[Resident], by=row.created_by, photos=row.photos, now=row.received_at,
         tracking_token=row.tracking_token, suggested=places[Member].get(row.member_id), lookups=lookups,
     )

@@ -6,6 +6,9 @@ What the rows hold beyond the obvious:
 - Request.response_late: set once when the response deadline passed untaken (one event, one notice).
 - Request.question: the open question to the resident while WAITING (shown on the tracking page).
 - Request.support_count: "我也遇到" count, kept on the row so lists need no join.
+- Request.scope: a shared place or a household (policy.rules); only shared-place requests are ever
+  shown to neighbours (loudong.tickets.publicity). public_note: what staff chose to tell them.
+- Supporter.tracking_token: the joiner's own link, to a page of public facts only.
 - Request.extension_count, updated_at.
 - RequestEvent.at defaults to timezone.now (not auto_now_add) so the demo can write past history.
 - RequestSequence: the per-community daily counter behind Request.number.
@@ -19,6 +22,7 @@ from django.db.models import Lookup, Q
 from django.utils import timezone
 
 from loudong.lib.shanghai import deadline_label
+from loudong.policy import rules
 
 
 class Status(models.TextChoices):
@@ -37,6 +41,11 @@ class Status(models.TextChoices):
 RUNNING = (Status.SUBMITTED, Status.DISPATCHED, Status.ACCEPTED, Status.ESCALATED)
 OPEN = (*RUNNING, Status.WAITING)
 FINAL = (Status.CLOSED, Status.REJECTED, Status.MERGED)
+
+
+class Scope(models.TextChoices):
+    SHARED = rules.SHARED, rules.SCOPES[rules.SHARED]
+    HOUSEHOLD = rules.HOUSEHOLD, rules.SCOPES[rules.HOUSEHOLD]
 
 
 class StatusAmong(Lookup):
@@ -72,6 +81,7 @@ class Request(models.Model):
     """点单: one ask from a resident, served by the group of its building."""
 
     Status = Status
+    Scope = Scope
 
     class Kind(models.TextChoices):
         CONSULT = "consult", "咨询"
@@ -113,6 +123,8 @@ class Request(models.Model):
     category_code = models.CharField(max_length=40)
     category_name = models.CharField("类别", max_length=40)
     kind = models.CharField("诉求类型", max_length=16, choices=Kind.choices, default=Kind.HELP)
+    # A household's matter unless said otherwise: the side on which nothing is shown to neighbours.
+    scope = models.CharField("范围", max_length=12, choices=Scope.choices, default=Scope.HOUSEHOLD)
     channel = models.CharField("来源", max_length=16, choices=Channel.choices, default=Channel.QR)
     description = models.TextField("诉求内容")
     contact_name = models.CharField("联系人", max_length=40, blank=True)
@@ -145,6 +157,8 @@ class Request(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True)
     paused_seconds = models.IntegerField(default=0)
     question = models.TextField("向居民询问", blank=True)
+    public_note = models.CharField("公开进展", max_length=200, blank=True)
+    public_note_at = models.DateTimeField(null=True, blank=True)
     extension_count = models.PositiveSmallIntegerField(default=0)
 
     resolution = models.CharField("办理方式", max_length=16, choices=Resolution.choices, blank=True)
@@ -237,6 +251,7 @@ EVENT_LABELS = {
     "rejected": "不予受理", "merged": "合并", "escalated": "上报社区", "paused": "询问居民（暂停计时）",
     "resumed": "收到回复（恢复计时）", "extended": "延期", "reminded": "到期提醒", "overdue": "超期督办",
     "commented": "补充留言", "flagged": "志愿者认为诉求不合理", "supported": "我也遇到",
+    "scoped": "更改范围", "published": "公开进展",
 }
 
 
@@ -284,10 +299,12 @@ class RequestPhoto(models.Model):
 
 
 class Supporter(models.Model):
-    """我也遇到: a neighbour joins an open request instead of filing a duplicate."""
+    """我也遇到: a neighbour joins an open request instead of filing a duplicate (or the resident of a
+    duplicate merged into it). Their link shows the shared problem's status and public note only."""
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="supporters")
     contact_phone = models.CharField(max_length=20, blank=True)
+    tracking_token = models.CharField(max_length=32, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -348,6 +365,7 @@ class Intake(models.Model):
     room = models.CharField(max_length=20, blank=True)
     category_code = models.CharField(max_length=40)
     kind = models.CharField(max_length=16)
+    scope = models.CharField(max_length=12, blank=True)  # blank: the category's usual one
     channel = models.CharField(max_length=16)
     description = models.TextField()
     contact_name = models.CharField(max_length=40, blank=True)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from loudong.tickets import views_public as views
+from loudong.tickets import views_track as track
 
 app_name = "ask"
 urlpatterns = [
@@ -10,11 +11,13 @@ urlpatterns = [
     path("g/<int:group_id>/", views.group_start, name="group"),
     path("m/<int:member_id>/", views.member_start, name="member"),
     path("place/", views.place, name="place"),
+    path("place/<str:key>/<int:step>/", views.screen, name="screen"),
     path("join/", views.join, name="join"),
     path("draft-photo/<str:token>/", views.draft_photo, name="draft_photo"),
-    path("t/<str:token>/", views.track, name="track"),
-    path("t/<str:token>/receipt/", views.receipt, name="receipt"),
-    path("t/<str:token>/reply/", views.reply, name="reply"),
-    path("t/<str:token>/rate/", views.rate, name="rate"),
-    path("t/<str:token>/photo/<int:photo_id>/", views.photo, name="photo"),
+    path("t/<str:token>/", track.track, name="track"),
+    path("t/<str:token>/receipt/", track.receipt, name="receipt"),
+    path("t/<str:token>/reply/", track.reply, name="reply"),
+    path("t/<str:token>/rate/", track.rate, name="rate"),
+    path("t/<str:token>/photo/<int:photo_id>/", track.photo, name="photo"),
+    path("s/<str:token>/", track.supporter, name="supporter"),
 ]

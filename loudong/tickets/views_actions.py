@@ -17,7 +17,16 @@ from loudong.accounts.models import User
 from loudong.lib.actions import ActionRefused
 from loudong.registry.access import community_for
 from loudong.tickets import actions
-from loudong.tickets.forms_staff import ExtendForm, MergeForm, NoteForm, QuestionForm, ReasonForm, ResolveForm
+from loudong.tickets.forms_staff import (
+    ExtendForm,
+    MergeForm,
+    NoteForm,
+    PublicNoteForm,
+    QuestionForm,
+    ReasonForm,
+    ResolveForm,
+    ScopeForm,
+)
 from loudong.tickets.models import FINAL, Request
 from loudong.tickets.suggest.duplicates import suggest_duplicates
 from loudong.tickets.views_staff import STAFF_ROLES, visible_request
@@ -33,6 +42,7 @@ class Step:
     after: str = "detail"  # where to go after: detail, queue or mine
     hint: str = ""
     danger: bool = False
+    initial: Callable[[Request], dict] | None = None  # what the form shows first, from the request
 
 
 def _resolve(req: Request, user: User, form: ResolveForm) -> object:
@@ -69,6 +79,17 @@ STEPS: dict[str, Step] = {
     "comment": Step("留言", "保存留言", NoteForm,
                     lambda r, u, f: actions.comment(r, f.cleaned_data["note"], by=u),
                     "留言已记入办理记录。"),
+    "scope": Step("更改范围", "保存", ScopeForm,
+                  lambda r, u, f: actions.set_scope(r, f.cleaned_data["scope"], by=u),
+                  "已更改范围。",
+                  hint="公共区域的事（楼道、电梯、屋顶、垃圾桶、路灯、绿化等）：同楼邻居能看到去掉姓名、房号和电话的摘要，"
+                       "可以点“我也遇到”。家中的事：只有楼栋党小组和社区能看到。",
+                  initial=lambda r: {"scope": r.scope}),
+    "publish": Step("公开进展", "保存", PublicNoteForm,
+                    lambda r, u, f: actions.publish(r, f.cleaned_data["public_note"], by=u),
+                    "已保存，点了“我也遇到”的邻居会看到。",
+                    hint="只写大家都可以知道的进展，如“已联系物业，周五前修好”。",
+                    initial=lambda r: {"public_note": r.public_note}),
     "merge": Step("合并重复点单", "确认合并", MergeForm,
                   lambda r, u, f: actions.merge(r, Request.objects.get(pk=f.cleaned_data["into"]), by=u),
                   "已合并，居民会跟进另一条点单。", after="queue"),
@@ -100,6 +121,8 @@ def act(request: HttpRequest, code: str, pk: int, step: str) -> HttpResponse:
     form = action.form(request.POST or None, request.FILES or None, **kwargs)
     if step == "resolve" and not form.is_bound:
         form.initial["resolution"] = "online" if req.category_code == "policy" else "offline"
+    if action.initial is not None and not form.is_bound:
+        form.initial.update(action.initial(req))
     if request.method == "POST" and form.is_valid():
         try:
             action.run(req, user, form)

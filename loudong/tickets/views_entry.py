@@ -62,7 +62,8 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
         try:
             req = actions.place_request(
                 community=community, building=building, stairwell=stairwell, room=data.get("room", ""),
-                category_code=data["category"], kind=data["kind"], description=data["description"],
+                category_code=data["category"], kind=data["kind"], scope=data.get("scope", ""),
+                description=data["description"],
                 channel=data["channel"], contact_name=data.get("contact_name", ""),
                 contact_phone=data.get("contact_phone", ""), anonymous=data.get("anonymous", False),
                 resident=resident, by=user,

@@ -1,11 +1,12 @@
-"""Residents' pages under /ask/, no account: place a request from a QR code, follow it by its link.
+"""Residents' pages under /ask/, no account: place a request from a QR code, or join a neighbour's.
 
-Placing takes three screens (what kind of help; what is needed and where; who to contact), all
-posted to one view that checks every screen so far and shows the next, or the same one with its
-errors. The last screen keeps the submission as one intake row and answers at once with the receipt
-(loudong.tickets.intake); the receipt and tracking pages make the request from it if the worker has
-not yet. The tracking link's secret token is the resident's only key; every change made there goes
-through loudong.tickets.actions.
+Placing takes three screens (what kind of help; a shared place or a household, what is needed and
+where; who to contact). Every screen is posted to one view that checks every screen so far and
+keeps the draft (loudong.tickets.drafts), then redirects to the next screen, or to the same one
+with its errors, shown by GET: the phone's Back button goes back a screen with what was typed. The
+last screen keeps the submission as one intake row and answers at once with the receipt
+(loudong.tickets.intake). Neighbours' requests are offered only as loudong.tickets.publicity allows;
+joining one (我也遇到) gives the joiner a link of their own (loudong.tickets.views_track).
 """
 
 from dataclasses import dataclass
@@ -23,17 +24,16 @@ from loudong.groups.models import BuildingGroup
 from loudong.lib.actions import ActionRefused
 from loudong.lib.identity import InvalidValue, normalize_phone
 from loudong.registry.models import Building, Member, Stairwell
-from loudong.tickets import actions, intake
+from loudong.tickets import actions, drafts, intake, publicity
 from loudong.tickets.actions.placing import fetch, rules_for, table
 from loudong.tickets.forms_public import (
     CATEGORY_HINTS,
     KIND_HINTS,
     MIN_FILL_SECONDS,
-    AnswerForm,
+    SCOPE_HINTS,
     ChoiceForm,
     ContactForm,
     DetailForm,
-    RatingForm,
     delete_drafts,
     draft_photo_name,
     draft_photo_token,
@@ -44,15 +44,16 @@ from loudong.tickets.forms_public import (
     sign_photos,
     start_token,
 )
-from loudong.tickets.models import OPEN, Intake, Request, RequestPhoto
-from loudong.tickets.suggest.duplicates import for_public_form, public_excerpt
+from loudong.tickets.models import OPEN, Intake, Request
+from loudong.tickets.suggest.duplicates import for_public_form
+from loudong.tickets.views_track import no_index
 
-# Hidden fields that carry a draft from screen to screen.
-DRAFT_FIELDS = ("origin", "started", "building", "category", "kind", "description", "stairwell", "room",
-                "photos", "contact_name", "contact_phone", "anonymous")
+# Fields of a draft, carried from screen to screen in hidden fields and kept in the session.
+DRAFT_FIELDS = ("draft", "origin", "started", "building", "category", "kind", "scope", "description", "stairwell",
+                "room", "photos", "contact_name", "contact_phone", "anonymous")
 ON_SCREEN = {
     1: {"building", "category", "kind"},
-    2: {"description", "stairwell", "room"},
+    2: {"scope", "description", "stairwell", "room"},
     3: {"contact_name", "contact_phone", "anonymous", "started"},
 }
 SIMILAR_ENOUGH = 0.15  # on the last screen, only neighbours' requests this alike are shown again
@@ -65,15 +66,18 @@ class Origin:
     buildings: list[Building]
     member: Member | None = None
 
+    def data(self) -> dict:
+        return {"b": [b.pk for b in self.buildings], "m": self.member.pk if self.member else None}
+
     def token(self) -> str:
-        return signing.dumps({"b": [b.pk for b in self.buildings], "m": self.member.pk if self.member else None},
-                             salt="ask.origin")
+        return signing.dumps(self.data(), salt="ask.origin")
 
 
-def _no_index(response: HttpResponse) -> HttpResponse:
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _origin_data(token: str) -> dict | None:
+    try:
+        return signing.loads(token, salt="ask.origin")
+    except signing.BadSignature:
+        return None
 
 
 # Landing pages (the QR codes) ------------------------------------------------------------------
@@ -109,10 +113,16 @@ def _group_buildings(group: BuildingGroup) -> list[Building]:
 
 
 def _first_screen(request: HttpRequest, origin: Origin, group: BuildingGroup | None = None) -> HttpResponse:
+    """Screen 1; back on it (the Back button from screen 2), with the draft this code left."""
     if not origin.buildings:
-        return _no_index(render(request, "tickets/public/unavailable.html", status=404))
-    initial = {"building": origin.buildings[0].pk} if len(origin.buildings) == 1 else {}
-    values = {"origin": origin.token(), "started": start_token()}
+        return no_index(render(request, "tickets/public/unavailable.html", status=404))
+    same = origin.data()
+    draft = drafts.latest(request.session, lambda values: _origin_data(values.get("origin", "")) == same)
+    values = {**draft["values"]} if draft else {"started": start_token()}
+    values["origin"] = origin.token()
+    if len(origin.buildings) == 1:
+        values["building"] = str(origin.buildings[0].pk)
+    initial = {k: values[k] for k in ON_SCREEN[1] if values.get(k)}
     return _screen(request, 1, origin, values, choice=_choice_form(origin, initial=initial), group=group)
 
 
@@ -120,60 +130,114 @@ def _first_screen(request: HttpRequest, origin: Origin, group: BuildingGroup | N
 
 @require_POST
 def place(request: HttpRequest) -> HttpResponse:
+    """A screen sent: keep the draft and go to the next screen, or back to this one with its errors."""
     origin = _origin(request.POST.get("origin", ""))
     if origin is None:
-        return _no_index(render(request, "tickets/public/unavailable.html", {"expired": True}, status=400))
+        return no_index(render(request, "tickets/public/unavailable.html", {"expired": True}, status=400))
     step = request.POST.get("step", "1")
     back = "back" in request.POST
     values = {name: request.POST.get(name, "") for name in DRAFT_FIELDS}
     choice = _choice_form(origin, data=request.POST)
     if not choice.is_valid() or (step == "2" and back):
-        return _screen(request, 1, origin, values, choice=choice)
-    building = choice.buildings[choice.cleaned_data["building"]]
-    stairwells = [Stairwell(id=pk, building_id=building.pk, name=name) for pk, name in fetch(
-        f"SELECT id, name FROM {table(Stairwell)} WHERE building_id = %s ORDER BY name", [building.pk])]
+        return _go(request, values, 1, errors=not choice.is_valid())
     if step == "1":
-        initial = {k: values[k] for k in ("description", "stairwell", "room") if values[k]}
-        detail = DetailForm(initial=initial, stairwells=stairwells)
-        return _screen(request, 2, origin, values, choice=choice, building=building, detail=detail,
-                       photos=kept_photos(values["photos"]))
+        earlier = drafts.load(request.session, values["draft"])
+        if earlier is None or earlier["values"].get("category") != values["category"]:
+            values["scope"] = ""  # another category: its usual scope is offered again
+        return _go(request, values, 2)
+    building = choice.buildings[choice.cleaned_data["building"]]
     if step == "2" and request.FILES:
         # Photos are stored as drafts at once, so uploads are limited too (counted on counter rows; the
         # submissions themselves on their intake rows).
         limited = check_rate(request, building.pk)
         if limited is not None:
             return limited
-    detail = DetailForm(request.POST, request.FILES if step == "2" else None, stairwells=stairwells)
+    detail = DetailForm(request.POST, request.FILES if step == "2" else None, stairwells=_stairwells(building))
     detail_ok = detail.is_valid()
-    photos = detail.cleaned_data.get("photos", [])
-    values["photos"] = sign_photos(photos)
-    context = {"choice": choice, "building": building, "detail": detail, "photos": photos}
+    values["photos"] = sign_photos(detail.cleaned_data.get("photos", []))
     if step == "2":
-        if detail_ok:
-            contact = ContactForm(initial={k: values[k] for k in ("contact_name", "contact_phone")}
-                                  | {"anonymous": bool(values["anonymous"])})
-            return _screen(request, 3, origin, values, contact=contact, **context)
-        return _screen(request, 2, origin, values, **context)
+        uploads = [str(e) for e in detail.errors.get("new_photos", [])]
+        return _go(request, values, 3) if detail_ok else _go(request, values, 2, errors=True, uploads=uploads)
     if back or not detail_ok:
-        return _screen(request, 2, origin, values, **context)
+        return _go(request, values, 2, errors=not detail_ok)
     contact = ContactForm(request.POST)
     if not contact.is_valid():
-        return _screen(request, 3, origin, values, contact=contact, **context)
+        return _go(request, values, 3, errors=True)
     refusal = _bot_check(contact, values)
     if refusal:
-        return _screen(request, 3, origin, values, contact=contact, refusal=refusal, **context)
+        return _go(request, values, 3, refusal=refusal)
     refused = intake.limited(request, building.pk)
     if refused is not None:
         return too_many(request, refused)
     row = _receive(request, origin, choice, detail, contact, building)
+    drafts.finish(request.session, values["draft"], row.tracking_token)
     return redirect("ask:receipt", token=row.tracking_token)
+
+
+def _go(request: HttpRequest, values: dict, step: int, *, errors: bool = False, uploads: list[str] = (),
+        refusal: str = "") -> HttpResponse:
+    """Keep the draft and send the browser to screen `step` (303: the next request is a GET)."""
+    key = drafts.save(request.session, values, step=step, errors=errors,
+                      notes={"uploads": list(uploads), "refusal": refusal})
+    response = redirect("ask:screen", key=key, step=step)
+    response.status_code = 303
+    return response
+
+
+@require_GET
+def screen(request: HttpRequest, key: str, step: int) -> HttpResponse:
+    """Screen `step` of a kept draft: what was typed, and its errors when it was just sent with them."""
+    draft = drafts.load(request.session, key)
+    if draft and draft.get("sent"):
+        receipt = reverse("ask:receipt", args=[draft["sent"]])
+        return no_index(render(request, "tickets/public/unavailable.html", {"sent": receipt}))
+    origin = _origin(draft["values"].get("origin", "")) if draft else None
+    if origin is None or step not in ON_SCREEN:
+        return no_index(render(request, "tickets/public/unavailable.html", {"expired": True}, status=410))
+    just_sent = draft["step"] == step
+    notes = draft["notes"] if just_sent else {}
+    return _show(request, origin, draft["values"], step, errors=just_sent and draft["errors"], notes=notes)
+
+
+def _show(request: HttpRequest, origin: Origin, values: dict, step: int, *, errors: bool, notes: dict) -> HttpResponse:
+    """Render screen `step` from the draft, checking the screens before it again (a screen whose
+    earlier ones no longer hold shows the first that does not, with its errors)."""
+    choice = _choice_form(origin, data=values)
+    if step > 1 and not choice.is_valid():
+        step, errors = 1, True
+    if step == 1:
+        if not errors:
+            choice = _choice_form(origin, initial={k: values[k] for k in ON_SCREEN[1] if values.get(k)})
+        return _screen(request, 1, origin, values, choice=choice)
+    building = choice.buildings[choice.cleaned_data["building"]]
+    stairwells = _stairwells(building)
+    detail = DetailForm(values, stairwells=stairwells)
+    if step == 3 and not detail.is_valid():
+        step, errors = 2, True
+    context = {"choice": choice, "building": building, "photos": kept_photos(values.get("photos", ""))}
+    if step == 2:
+        if errors:
+            for message in notes.get("uploads", []):
+                detail.add_error("new_photos", message)
+        else:
+            initial = {k: values[k] for k in ON_SCREEN[2] if values.get(k)}
+            detail = DetailForm(initial=initial, stairwells=stairwells)
+        return _screen(request, 2, origin, values, detail=detail, **context)
+    contact = ContactForm(values) if errors else ContactForm(initial={
+        "contact_name": values.get("contact_name", ""), "contact_phone": values.get("contact_phone", ""),
+        "anonymous": bool(values.get("anonymous"))})
+    return _screen(request, 3, origin, values, detail=detail, contact=contact, refusal=notes.get("refusal", ""),
+                   **context)
+
+
+def _stairwells(building: Building) -> list[Stairwell]:
+    return [Stairwell(id=pk, building_id=building.pk, name=name) for pk, name in fetch(
+        f"SELECT id, name FROM {table(Stairwell)} WHERE building_id = %s ORDER BY name", [building.pk])]
 
 
 def _bot_check(contact: ContactForm, values: dict) -> str:
     """The honeypot and the minimum fill time; a person who trips one just submits again."""
     if contact.cleaned_data["website"]:
-        contact.data = contact.data.copy()
-        contact.data["website"] = ""
         return "提交没有成功：请把最下面的“网址”一栏留空，再点一次“提交”。"
     elapsed = seconds_since(values["started"])
     if elapsed is None:
@@ -192,18 +256,18 @@ def _receive(request: HttpRequest, origin: Origin, choice: ChoiceForm, detail: D
     return intake.receive(
         community_id=building.community_id, building_id=building.pk, stairwell_id=detail.cleaned_data.get("stairwell"),
         room=detail.cleaned_data["room"], category_code=choice.cleaned_data["category"],
-        kind=choice.cleaned_data["kind"], channel=Request.Channel.QR, description=detail.cleaned_data["description"],
-        contact_name=contact.cleaned_data["contact_name"], contact_phone=contact.cleaned_data["contact_phone"],
-        anonymous=contact.cleaned_data["anonymous"], photos=intake.store_photos(detail.cleaned_data["photos"]),
+        kind=choice.cleaned_data["kind"], scope=detail.cleaned_data["scope"], channel=Request.Channel.QR,
+        description=detail.cleaned_data["description"], contact_name=contact.cleaned_data["contact_name"],
+        contact_phone=contact.cleaned_data["contact_phone"], anonymous=contact.cleaned_data["anonymous"],
+        photos=intake.store_photos(detail.cleaned_data["photos"]),
         member_id=member.pk if member is not None and member.community_id == building.community_id else None,
         client=client_address(request),
     )
 
 
 def _origin(token: str) -> Origin | None:
-    try:
-        data = signing.loads(token, salt="ask.origin")
-    except signing.BadSignature:
+    data = _origin_data(token)
+    if not isinstance(data, dict):
         return None
     pks = [pk for pk in data.get("b") or [] if isinstance(pk, int)]
     # Read plainly: every submission opens its origin. The community is read when a screen shows it.
@@ -232,16 +296,20 @@ def _screen(request: HttpRequest, step: int, origin: Origin, values: dict, **con
     else:
         choice, building = context["choice"], context["building"]
         category = choice.categories[choice.cleaned_data["category"]]
+        scope = values.get("scope") or category.scope
         text = values.get("description", "") if step == 3 else ""
         found = for_public_form(building.pk, category.code, text)
         if step == 3:
             found = [d for d in found if d.similarity >= SIMILAR_ENOUGH]
+        tokens = {d.request.pk: join_token(d.request) for d in found}
         context.update(
             category=category, kind_label=Request.Kind(choice.cleaned_data["kind"]).label,
-            duplicates=[(d.request, public_excerpt(d.request.description), join_token(d.request)) for d in found],
+            scope=scope, scope_label=Request.Scope(scope).label,
+            scopes=[(value, label, SCOPE_HINTS[value]) for value, label in Request.Scope.choices],
+            duplicates=[(offer, tokens[offer.request_id]) for offer in publicity.offers(d.request for d in found)],
             photo_tokens=[draft_photo_token(n) for n in context["photos"]],
         )
-    return _no_index(render(request, f"tickets/public/step{step}.html", context))
+    return no_index(render(request, f"tickets/public/step{step}.html", context))
 
 
 @require_GET
@@ -249,17 +317,18 @@ def draft_photo(request: HttpRequest, token: str) -> HttpResponse:
     name = draft_photo_name(token)
     if name is None or not default_storage.exists(name):
         raise Http404
-    return _no_index(FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg"))
+    return no_index(FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg"))
 
 
 @require_POST
 def join(request: HttpRequest) -> HttpResponse:
-    """我也遇到: join a neighbour's open request instead of filing the same thing again."""
+    """我也遇到: join a neighbour's open shared-place request instead of filing the same thing again;
+    the joiner gets a link of their own, to the public facts of it."""
     pk = joined_request_id(request.POST.get("join", ""))
-    req = Request.objects.filter(pk=pk, status__in=OPEN).first() if pk else None
-    if req is None:
-        return _no_index(render(request, "tickets/public/unavailable.html", {"closed": True}, status=410))
-    limited = check_rate(request, req.building_id)
+    found = publicity.offered(Request.objects.filter(pk=pk, status__in=OPEN)).first() if pk else None
+    if found is None:
+        return no_index(render(request, "tickets/public/unavailable.html", {"closed": True}, status=410))
+    limited = check_rate(request, found.building_id)
     if limited is not None:
         return limited
     try:
@@ -267,164 +336,10 @@ def join(request: HttpRequest) -> HttpResponse:
     except InvalidValue:
         phone = ""
     try:
-        actions.support(req, phone)
-        messages.success(request, "已记下：您也遇到了这件事。它办理的进度，您可以用下面的链接查看。")
-    except ActionRefused as error:
-        messages.info(request, error.message)
+        supporter = actions.support(found, phone)
+    except ActionRefused:
+        return no_index(render(request, "tickets/public/unavailable.html", {"closed": True}, status=410))
     delete_drafts(kept_photos(request.POST.get("photos", "")))
-    return redirect("ask:receipt", token=req.tracking_token)
-
-
-# After placing: the receipt and the tracking page -----------------------------------------------
-
-def _by_token(token: str) -> Request:
-    return get_object_or_404(
-        Request.objects.select_related("community", "building", "stairwell", "assignee__resident", "merged_into"),
-        tracking_token=token,
-    )
-
-
-def _placed_or_waiting(request: HttpRequest, token: str) -> HttpResponse | None:
-    """None when the request of this token exists (placed now if the worker has not come by yet); the
-    "received, number coming" page while its intake row waits for a retry; 404 for an unknown token."""
-    if intake.materialize_token(token) is not None:
-        return None
-    from loudong.lib.qr import qr_svg
-
-    row = get_object_or_404(Intake, tracking_token=token)
-    link = request.build_absolute_uri(reverse("ask:track", args=[token]))
-    return _no_index(render(request, "tickets/public/receipt.html",
-                            {"waiting": row, "link": link, "qr": qr_svg(link)}))
-
-
-@require_GET
-def receipt(request: HttpRequest, token: str) -> HttpResponse:
-    from loudong.lib.qr import qr_svg
-
-    waiting = _placed_or_waiting(request, token)
-    if waiting is not None:
-        return waiting
-    req = _by_token(token)
-    link = request.build_absolute_uri(reverse("ask:track", args=[token]))
-    return _no_index(render(request, "tickets/public/receipt.html", {"req": req, "link": link, "qr": qr_svg(link)}))
-
-
-@require_GET
-def track(request: HttpRequest, token: str) -> HttpResponse:
-    return _placed_or_waiting(request, token) or _track_page(request, token)
-
-
-def _track_page(request: HttpRequest, token: str, *, answer: AnswerForm | None = None,
-                rating: RatingForm | None = None, status: int = 200) -> HttpResponse:
-    req = _by_token(token)
-    context = {
-        "req": req, "sentence": status_sentence(req), "timeline": public_timeline(req), "due": req.due_label,
-        "photos": list(req.photos.all()),
-        "can_add": req.status in OPEN, "can_rate": req.status == Request.Status.RESOLVED,
-        "answer": answer or AnswerForm(), "rating": rating or RatingForm(),
-        # A refusal by the action (the state changed meanwhile) shows even when its form is gone.
-        "refusals": [e for form in (answer, rating) if form is not None for e in form.non_field_errors()],
-    }
-    return _no_index(render(request, "tickets/public/track.html", context, status=status))
-
-
-@require_POST
-def reply(request: HttpRequest, token: str) -> HttpResponse:
-    """Answer the volunteer's question (resumes the clock) or add details while it is open."""
-    req = _by_token(token)
-    form = AnswerForm(request.POST)
-    if not form.is_valid():
-        return _track_again(request, token, answer=form)
-    try:
-        if req.status == Request.Status.WAITING:
-            actions.resume(req, form.cleaned_data["note"])
-            messages.success(request, "已收到您的回复，志愿者会接着办理。")
-        else:
-            actions.comment(req, form.cleaned_data["note"])
-            messages.success(request, "已补充，志愿者和组长都能看到。")
-    except ActionRefused as error:
-        form.add_error(None, error.message)
-        return _track_again(request, token, answer=form)
-    return redirect("ask:track", token=token)
-
-
-@require_POST
-def rate(request: HttpRequest, token: str) -> HttpResponse:
-    req = _by_token(token)
-    form = RatingForm(request.POST)
-    if not form.is_valid():
-        return _track_again(request, token, rating=form)
-    try:
-        req = actions.confirm(req, form.cleaned_data["rating"], form.cleaned_data["comment"])
-    except ActionRefused as error:
-        form.add_error(None, error.message)
-        return _track_again(request, token, rating=form)
-    if req.status == Request.Status.CLOSED:
-        messages.success(request, "谢谢您的评价！这件事已办结。")
-    else:
-        messages.success(request, "已转回重新办理，志愿者会再联系您。")
-    return redirect("ask:track", token=token)
-
-
-def _track_again(request: HttpRequest, token: str, **forms: object) -> HttpResponse:
-    return _track_page(request, token, status=400, **forms)
-
-
-@require_GET
-def photo(request: HttpRequest, token: str, photo_id: int) -> HttpResponse:
-    req = _by_token(token)
-    item = get_object_or_404(RequestPhoto, pk=photo_id, request=req)
-    return _no_index(FileResponse(item.image.open("rb"), content_type="image/jpeg"))
-
-
-# What the resident reads: the status in plain words and the public part of the timeline ----------
-
-STATUS_SENTENCES = {
-    Request.Status.SUBMITTED: "已收到，正在等楼栋党小组安排志愿者。",
-    Request.Status.DISPATCHED: "已安排志愿者，等志愿者接单。",
-    Request.Status.ACCEPTED: "志愿者正在办理。",
-    Request.Status.WAITING: "志愿者需要您补充情况，请在下面回复。",
-    Request.Status.RESOLVED: "已办好，请您确认并评价。",
-    Request.Status.CLOSED: "已办结。",
-    Request.Status.REJECTED: "不予受理。",
-    Request.Status.MERGED: "和另一条相同的点单合并办理。",
-    Request.Status.ESCALATED: "楼栋党小组已上报社区，由社区负责办理。",
-}
-# Events residents see; the rest (declined, reminders, flags, staff notes) stay with the staff.
-EVENT_TITLES = {
-    "placed": "提交点单", "supported": "又有一位邻居反映“我也遇到”", "dispatched": "安排志愿者",
-    "accepted": "志愿者已接单", "paused": "志愿者请您补充情况", "resumed": "居民已回复",
-    "commented": "居民补充了情况", "resolved": "已办好", "rated": "居民评价", "reopened": "重新办理",
-    "confirmed": "居民确认并评价", "closed": "已办结", "rejected": "不予受理", "merged": "合并办理",
-    "escalated": "上报社区办理", "extended": "办结期限延长",
-}
-
-
-@dataclass(frozen=True)
-class PublicEvent:
-    at: object
-    title: str
-    note: str
-
-
-def status_sentence(req: Request) -> str:
-    return STATUS_SENTENCES.get(req.status, req.get_status_display())
-
-
-def public_timeline(req: Request) -> list[PublicEvent]:
-    events = [e for e in req.events.all() if e.kind in EVENT_TITLES and (e.kind != "commented" or not e.actor_id)]
-    volunteer_ids = {e.data.get("volunteer_id") for e in events if e.kind == "dispatched"}
-    names = dict(Member.objects.filter(pk__in=volunteer_ids - {None}).values_list("pk", "resident__name"))
-    ratings = dict(Request.Rating.choices)
-    timeline = []
-    for event in events:
-        note = event.note
-        if event.kind == "dispatched":
-            name = names.get(event.data.get("volunteer_id"))
-            note = f"由 {name}（党员志愿者）办理" if name else ""
-        elif event.kind in ("rated", "confirmed"):
-            note = "：".join(filter(None, [ratings.get(event.data.get("rating"), ""), event.note]))
-        elif event.kind == "escalated":
-            note = ""  # the reason is written for the community admin
-        timeline.append(PublicEvent(event.at, EVENT_TITLES[event.kind], note))
-    return timeline
+    drafts.drop(request.session, request.POST.get("draft", ""))
+    messages.success(request, "已记下：您也遇到了这件事。办理进度可以用下面的链接查看。")
+    return redirect(reverse("ask:supporter", args=[supporter.tracking_token]))

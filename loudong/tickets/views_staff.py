@@ -22,7 +22,7 @@ from loudong.accounts.models import Role, User
 from loudong.lib.actions import ActionRefused
 from loudong.registry.access import community_for
 from loudong.registry.models import Community, Member
-from loudong.tickets import actions
+from loudong.tickets import actions, publicity
 from loudong.tickets.deadlines import overrides, time_left_words
 from loudong.tickets.models import OPEN, RUNNING, Intake, Request, Status
 from loudong.tickets.suggest import classify, duplicates, rank
@@ -206,7 +206,7 @@ def detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return render(request, "tickets/staff/detail.html", {
         "community": community, "req": req, "card": _card(req, timezone.now()), "may": allowed,
         "events": events, "photos": list(req.photos.all()), "show_contact": shows_contact(user, req),
-        "duplicates": similar,
+        "duplicates": similar, "offered": publicity.excerpts([req]).get(req.pk, ""),
         "back": reverse("tickets:queue" if actions.is_dispatcher(user, req) else "tickets:mine", args=[code]),
     })
 

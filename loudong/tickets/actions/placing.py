@@ -1,4 +1,4 @@
-"""Placing a request (点单, by the resident or 代点单 by staff), "我也遇到" and added details.
+"""Placing a request (点单, by the resident or 代点单 by staff) and added details.
 
 Placing is two steps shared by one request (`place_request`: staff pages, visits, meetings, Open311)
 and by many (`loudong.tickets.intake.materialize`: the resident's form and the API, in batches):
@@ -44,7 +44,7 @@ from loudong.tickets.actions.base import (
     tell_group_robot,
     tell_staff,
 )
-from loudong.tickets.models import OPEN, Request, RequestPhoto, RequestSequence, Status, Supporter
+from loudong.tickets.models import OPEN, Request, RequestPhoto, RequestSequence, Status
 
 MAX_PHOTOS = 3
 
@@ -181,7 +181,7 @@ class Placement:
 
 
 def prepare(*, community: Community, building: Building, category_code: str, description: str,
-            kind: str = Request.Kind.HELP, channel: str = Request.Channel.QR,
+            kind: str = Request.Kind.HELP, scope: str = "", channel: str = Request.Channel.QR,
             stairwell: Stairwell | None = None, household: Household | None = None, room: str = "",
             contact_name: str = "", contact_phone: str = "", anonymous: bool = False,
             resident: Resident | None = None, by: User | None = None, photos: Iterable[File | str] = (),
@@ -201,6 +201,9 @@ def prepare(*, community: Community, building: Building, category_code: str, des
         raise ActionRefused("请选择诉求类别。")
     if kind not in Request.Kind.values:
         raise ActionRefused("请选择诉求类型（咨询、求助、投诉、举报或建议）。")
+    scope = scope or category.scope  # what the resident said, else what the category usually is
+    if scope not in Request.Scope.values:
+        raise ActionRefused("请选择这是公共区域的事还是家中的事。")
     if channel not in Request.Channel.values:
         raise ActionRefused("来源不正确。")
     photos = list(photos)
@@ -225,8 +228,8 @@ def prepare(*, community: Community, building: Building, category_code: str, des
     req = Request(
         community=community, building=building,
         stairwell=stairwell, household=household, room=(room or (household.room if household else "")).strip()[:20],
-        group_id=group_id, category_code=category.code, category_name=category.name, kind=kind, channel=channel,
-        description=description, contact_name=contact_name.strip()[:40], contact_phone=phone,
+        group_id=group_id, category_code=category.code, category_name=category.name, kind=kind, scope=scope,
+        channel=channel, description=description, contact_name=contact_name.strip()[:40], contact_phone=phone,
         anonymous=anonymous, resident=resident, created_by=by,
         tracking_token=tracking_token or secrets.token_urlsafe(16),
         status=Status.SUBMITTED, created_at=now, updated_at=now,
@@ -272,41 +275,25 @@ def write(placements: list[Placement]) -> None:
 
 
 def place_request(*, community: Community, building: Building, category_code: str, description: str,
-                  kind: str = Request.Kind.HELP, channel: str = Request.Channel.QR,
+                  kind: str = Request.Kind.HELP, scope: str = "", channel: str = Request.Channel.QR,
                   stairwell: Stairwell | None = None, household: Household | None = None, room: str = "",
                   contact_name: str = "", contact_phone: str = "", anonymous: bool = False,
                   resident: Resident | None = None, by: User | None = None, photos: Iterable[File] = (),
                   now: datetime | None = None, rules: Rules | None = None,
                   suggested: Member | None = None) -> Request:
     """Create one request. `by` is the staff member entering it for a resident (代点单), else None.
+    `scope`: a shared place or a household, as the resident said; blank for the category's usual one.
     `rules`: the community's current rules when the caller has just read them (saves reading again)."""
     if by is not None and not (by.roles_in(community.pk) & STAFF_ROLES):
         raise ActionRefused("只有本社区的志愿者、组长或社区管理员可以代居民点单。")
     placement = prepare(
         community=community, building=building, category_code=category_code, description=description, kind=kind,
-        channel=channel, stairwell=stairwell, household=household, room=room, contact_name=contact_name,
+        scope=scope, channel=channel, stairwell=stairwell, household=household, room=room, contact_name=contact_name,
         contact_phone=contact_phone, anonymous=anonymous, resident=resident, by=by, photos=photos,
         now=now_or(now), suggested=suggested, lookups=Lookups({community.pk: rules} if rules else None),
     )
     write([placement])
     return placement.req
-
-
-@atomic_action
-def support(req: Request, phone: str = "", *, now: datetime | None = None) -> Request:
-    """我也遇到: a neighbour joins an open request."""
-    now = now_or(now)
-    locked = lock(req)
-    require_status(locked, OPEN, "加入")
-    phone = clean_phone(phone)
-    if phone and (phone == locked.contact_phone or locked.supporters.filter(contact_phone=phone).exists()):
-        raise ActionRefused("您已经加入过这条诉求。")
-    Supporter.objects.create(request=locked, contact_phone=phone, created_at=now)
-    locked.support_count += 1
-    locked.updated_at = now
-    locked.save(update_fields=["support_count", "updated_at"])
-    record(locked, "supported", by=None, at=now, label=RESIDENT_LABEL, note="又有一位居民反映同样的问题")
-    return sync(req, locked)
 
 
 @atomic_action

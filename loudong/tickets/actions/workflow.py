@@ -26,6 +26,7 @@ from loudong.tickets.actions.base import (
     tell_resident,
     tell_staff,
 )
+from loudong.tickets.actions.public import new_supporter
 from loudong.tickets.models import FINAL, Request, RequestPhoto, Status, Supporter
 
 MAX_DONE_PHOTOS = 3
@@ -191,9 +192,12 @@ def merge(req: Request, into: Request, *, by: User, now: datetime | None = None)
         raise ActionRefused(f"目标点单已是“{target.get_status_display()}”，不能合并进去。")
     locked.merged_into = target
     locked.closed_at = now
-    move(locked, Status.MERGED, "merged", by=by, at=now, note=f"与 {target.number} 合并", into=target.pk)
     Supporter.objects.filter(request=locked).update(request=target)
-    Supporter.objects.create(request=target, contact_phone=locked.contact_phone, created_at=now)
+    # Its resident follows the other request as a supporter: the public facts of it, never its
+    # requester's text, place or forms (the tracking page links to this supporter's page).
+    follower = new_supporter(target, locked.contact_phone, now)
+    move(locked, Status.MERGED, "merged", by=by, at=now, note=f"与 {target.number} 合并", into=target.pk,
+         supporter=follower.pk)
     target.support_count += 1 + locked.support_count
     target.updated_at = now
     target.save(update_fields=["support_count", "updated_at"])
@@ -242,4 +246,6 @@ def may(user: User, req: Request) -> dict[str, bool]:
                                         or (dispatcher and open_running)),
         "flag": mine and s in (Status.DISPATCHED, Status.ACCEPTED, Status.WAITING) and not req.flagged_unreasonable,
         "comment": (mine or dispatcher) and (open_running or s == Status.RESOLVED),
+        "scope": dispatcher,
+        "publish": mine or dispatcher,
     }

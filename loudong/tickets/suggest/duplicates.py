@@ -7,13 +7,13 @@ Two uses:
 - the leader's queue suggests duplicates to merge.
 """
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Sum
 
 from loudong.tickets.models import OPEN, Request
+from loudong.tickets.publicity import offered
 from loudong.tickets.suggest.text import word_set
 
 # Open requests of one building read per comparison; a building rarely has this many open at once.
@@ -22,8 +22,6 @@ MAX_CANDIDATES = 200
 # (a resident may have picked the wrong category, but then the texts must agree more).
 SAME_CATEGORY_MIN = 0.15
 OTHER_CATEGORY_MIN = 0.4
-EXCERPT_LENGTH = 40
-_DIGITS = re.compile(r"\d{3,}")
 
 
 @dataclass(frozen=True)
@@ -55,11 +53,10 @@ def _as_duplicates(scored: list[tuple[float, int]], limit: int) -> list[Duplicat
 
 def for_public_form(building_id: int, category_code: str, text: str = "", *, limit: int = 5) -> list[Duplicate]:
     """Open requests of this building and category a neighbour may join ("我也遇到"), most alike
-    first, then newest. 举报 and requests placed anonymously are never shown to other residents."""
+    first, then newest: only those about a shared place, never anonymous ones or 举报 (publicity)."""
     own = word_set(text)
     candidates = (
-        Request.objects.filter(building_id=building_id, category_code=category_code, status__in=OPEN)
-        .exclude(kind=Request.Kind.REPORT).exclude(anonymous=True)
+        offered(Request.objects.filter(building_id=building_id, category_code=category_code, status__in=OPEN))
         .order_by("-created_at", "-id").values_list("id", "description")[:MAX_CANDIDATES]
     )
     return _as_duplicates([(jaccard(own, word_set(d)), pk) for pk, d in candidates], limit)
@@ -148,10 +145,3 @@ def _open_by_building(building_ids: set[int]) -> dict[int, _Building]:
         for building_id in stale:
             _kept[building_id] = _Building(stamps[building_id], fresh[building_id])
     return {building_id: _kept[building_id] for building_id in building_ids}
-
-
-def public_excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
-    """What neighbours may read of someone else's request: the start, with numbers (rooms,
-    phones) hidden."""
-    text = _DIGITS.sub("***", " ".join(text.split()))
-    return text if len(text) <= length else text[:length] + "…"

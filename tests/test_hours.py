@@ -91,57 +91,58 @@ def test_the_same_record_from_a_source_is_counted_once(w, monkeypatch):
 
 def test_an_approved_correction_replaces_the_minutes_and_does_not_add(w):
     req = errand(w, 60, MARCH)
-    correction = actions.ask_change(w.volunteer, w.wang_member, line_of(w, req), minutes=150, reason="来回陪同就医")
+    correction = actions.ask_change(w.wang_member, by=w.volunteer, line=line_of(w, req), minutes=150,
+                                    reason="来回陪同就医")
     assert hours_total([w.community.pk], date(2026, 3, 1), date(2026, 3, 31)) == (60, 1)  # pending: no change
-    actions.decide(w.leader, correction, approve=True)
+    actions.decide(correction, by=w.leader, approve=True)
     assert hours_total([w.community.pk], date(2026, 3, 1), date(2026, 3, 31)) == (150, 1)
     line = line_of(w, req)
     assert (line.minutes, line.source_minutes, line.corrected) == (150, 60, True)
     # A second correction of the same record replaces the first one, it does not stack.
-    second = actions.ask_change(w.volunteer, w.wang_member, line, minutes=120, reason="核对后是两个小时")
-    actions.decide(w.admin, second, approve=True)
+    second = actions.ask_change(w.wang_member, by=w.volunteer, line=line, minutes=120, reason="核对后是两个小时")
+    actions.decide(second, by=w.admin, approve=True)
     assert hours_total([w.community.pk], date(2026, 3, 1), date(2026, 3, 31)) == (120, 1)
 
 
 def test_a_rejected_correction_leaves_the_source_minutes(w):
     req = errand(w, 60, MARCH)
-    correction = actions.ask_change(w.volunteer, w.wang_member, line_of(w, req), minutes=600, reason="记错了")
+    correction = actions.ask_change(w.wang_member, by=w.volunteer, line=line_of(w, req), minutes=600, reason="记错了")
     with pytest.raises(ActionRefused, match="原因"):
-        actions.decide(w.leader, correction, approve=False, note="")
-    actions.decide(w.leader, correction, approve=False, note="当天只去了一个小时")
+        actions.decide(correction, by=w.leader, approve=False, note="")
+    actions.decide(correction, by=w.leader, approve=False, note="当天只去了一个小时")
     assert Correction.objects.get(pk=correction.pk).status == Correction.Status.REJECTED
     assert hours_total([w.community.pk], date(2026, 3, 1), date(2026, 3, 31)) == (60, 1)
     with pytest.raises(ActionRefused, match="已经未通过"):
-        actions.decide(w.admin, correction, approve=True)
+        actions.decide(correction, by=w.admin, approve=True)
 
 
 def test_a_manual_entry_counts_once_and_only_when_approved(w):
-    entry = actions.ask_missing(w.volunteer, w.wang_member, served_on=date(2026, 3, 5), minutes=45,
+    entry = actions.ask_missing(w.wang_member, by=w.volunteer, served_on=date(2026, 3, 5), minutes=45,
                                 content="帮独居老人买药", reason="电话里找的我，没有点单")
     assert hours_total([w.community.pk], date(2026, 3, 1), date(2026, 3, 31)) == (0, 0)
-    actions.decide(w.leader, entry, approve=True)
+    actions.decide(entry, by=w.leader, approve=True)
     assert hours_total([w.community.pk], date(2026, 3, 1), date(2026, 3, 31)) == (45, 1)
     assert hours_total([w.community.pk], date(2026, 3, 1), date(2026, 3, 4)) == (0, 0)
     (line,) = ledger([w.community.pk], date(2026, 3, 1), date(2026, 3, 31))
     assert (line.source, line.source_id, line.content) == ("manual", entry.pk, "帮独居老人买药")
     with pytest.raises(ActionRefused, match="补录的记录不能再申请更正"):
-        actions.ask_change(w.volunteer, w.wang_member, line, minutes=60, reason="多写一点")
+        actions.ask_change(w.wang_member, by=w.volunteer, line=line, minutes=60, reason="多写一点")
 
 
 def test_volunteers_ask_only_for_their_own_and_only_once_at_a_time(w):
     req = errand(w, 60, MARCH)
     line = line_of(w, req)
     with pytest.raises(ActionRefused, match="自己"):
-        actions.ask_change(w.leader, w.wang_member, line, minutes=90, reason="帮她改")
+        actions.ask_change(w.wang_member, by=w.leader, line=line, minutes=90, reason="帮她改")
     with pytest.raises(ActionRefused, match="一样"):
-        actions.ask_change(w.volunteer, w.wang_member, line, minutes=60, reason="没变")
+        actions.ask_change(w.wang_member, by=w.volunteer, line=line, minutes=60, reason="没变")
     with pytest.raises(ActionRefused, match="理由"):
-        actions.ask_change(w.volunteer, w.wang_member, line, minutes=90, reason=" ")
-    actions.ask_change(w.volunteer, w.wang_member, line, minutes=90, reason="少填了半小时")
+        actions.ask_change(w.wang_member, by=w.volunteer, line=line, minutes=90, reason=" ")
+    actions.ask_change(w.wang_member, by=w.volunteer, line=line, minutes=90, reason="少填了半小时")
     with pytest.raises(ActionRefused, match="待审核"):
-        actions.ask_change(w.volunteer, w.wang_member, line, minutes=100, reason="再改一次")
+        actions.ask_change(w.wang_member, by=w.volunteer, line=line, minutes=100, reason="再改一次")
     with pytest.raises(ActionRefused, match="晚于今天"):
-        actions.ask_missing(w.volunteer, w.wang_member, served_on=date.today() + timedelta(days=2), minutes=30,
+        actions.ask_missing(w.wang_member, by=w.volunteer, served_on=date.today() + timedelta(days=2), minutes=30,
                             content="明天的服务", reason="提前登记")
 
 
@@ -149,16 +150,16 @@ def test_only_the_members_leader_or_the_admin_decide_and_never_for_themselves(w)
     outsider_leader = make_user("leader-other", Role.LEADER, community=w.other,
                                 group=w.group)  # a grant in another community does not count
     req = errand(w, 60, MARCH)
-    correction = actions.ask_change(w.volunteer, w.wang_member, line_of(w, req), minutes=90, reason="少填了")
+    correction = actions.ask_change(w.wang_member, by=w.volunteer, line=line_of(w, req), minutes=90, reason="少填了")
     for user in (w.volunteer, w.resident, w.outsider, outsider_leader):
         with pytest.raises(ActionRefused, match="组长或社区管理员"):
-            actions.decide(user, correction, approve=True)
+            actions.decide(correction, by=user, approve=True)
     # The leader (刘光前) asks for his own missing record: he cannot approve it, the admin can.
-    own = actions.ask_missing(w.leader, w.liu_member, served_on=date(2026, 3, 2), minutes=30, content="打扫楼道",
+    own = actions.ask_missing(w.liu_member, by=w.leader, served_on=date(2026, 3, 2), minutes=30, content="打扫楼道",
                               reason="周五大扫除")
     with pytest.raises(ActionRefused, match="自己的申请"):
-        actions.decide(w.leader, own, approve=True)
-    assert actions.decide(w.admin, own, approve=True).status == Correction.Status.APPROVED
+        actions.decide(own, by=w.leader, approve=True)
+    assert actions.decide(own, by=w.admin, approve=True).status == Correction.Status.APPROVED
 
 
 def test_totals_count_distinct_volunteers_across_communities(w):
@@ -197,6 +198,6 @@ def test_errands_visits_and_activities_each_count_once_and_a_visit_correction_re
     assert hours_total([w.community.pk], date(2026, 3, 1), date(2026, 3, 31)) == (320, 2)
     visit_line = next(x for x in lines if x.source == "visit")
     assert visit_line.source_id == visit.pk and visit_line.served_on == date(2026, 3, 10)
-    correction = actions.ask_change(w.volunteer, w.wang_member, visit_line, minutes=45, reason="陪老人聊了很久")
-    actions.decide(w.leader, correction, approve=True)
+    correction = actions.ask_change(w.wang_member, by=w.volunteer, line=visit_line, minutes=45, reason="陪老人聊了很久")
+    actions.decide(correction, by=w.leader, approve=True)
     assert hours_total([w.community.pk], date(2026, 3, 1), date(2026, 3, 31)) == (345, 2)

@@ -50,10 +50,10 @@ def test_a_year_of_many_kinds_of_service_under_long_names_prints_on_one_page(lon
     for i in range(24):  # 24 kinds of service, each described in the full 100 characters allowed
         content = f"第{i + 1:02d}项：陪同独居老人到市中心医院复诊取药并代办医保异地备案手续，"
         content += "帮助整理药品和病历" * 9
-        ask = actions.ask_missing(w.volunteer, w.wang_member, served_on=year_ago + timedelta(days=i * 14),
+        ask = actions.ask_missing(w.wang_member, by=w.volunteer, served_on=year_ago + timedelta(days=i * 14),
                                   minutes=1440 - i, content=content[:100], reason="当时忘记登记")
-        actions.decide(w.leader, ask, approve=True)
-    certificate, _ = actions.issue_certificate(w.leader, w.wang_member, year_ago, date.today())
+        actions.decide(ask, by=w.leader, approve=True)
+    certificate, _ = actions.issue_certificate(w.wang_member, by=w.leader, start=year_ago, end=date.today())
     assert len(certificate.contents) == 24
 
     response = login(w.leader).get(reverse("hours:certificate", args=["xihu", certificate.pk]))

@@ -98,7 +98,7 @@ def test_a_volunteer_asks_for_a_correction_and_the_leader_approves_it(w, login):
 
 def test_the_outsider_cannot_decide_a_correction(w, login):
     line = next(iter(actions.ledger([w.community.pk], date(2026, 3, 1), date(2026, 3, 31), [w.wang_member.pk])))
-    correction = actions.ask_change(w.volunteer, w.wang_member, line, minutes=100, reason="少填了")
+    correction = actions.ask_change(w.wang_member, by=w.volunteer, line=line, minutes=100, reason="少填了")
     response = login(w.outsider).post(reverse("hours:decide", args=["xihu", correction.pk]), {"decision": "approve"})
     assert response.status_code == 404
     login(w.zhao_user).post(reverse("hours:decide", args=["xihu", correction.pk]), {"decision": "approve"})
@@ -136,12 +136,13 @@ def test_the_certificate_has_the_required_fields_in_chinese_and_a_stable_number(
     again, _ = pdf_text(login(w.zhao_user).get(reverse("hours:certificate", args=["xihu", certificate.pk])).content)
     assert certificate.number in again and "0.4" in again
     # The next certificate of the community takes the next number.
-    second, _ = actions.issue_certificate(w.admin, w.wang_member, date(2026, 3, 1), date(2026, 3, 31))
+    second, _ = actions.issue_certificate(w.wang_member, by=w.admin, start=date(2026, 3, 1), end=date(2026, 3, 31))
     assert second.number.endswith("-0002")
 
 
 def test_only_the_owner_and_their_leaders_download_a_certificate(w, login):
-    certificate, _ = actions.issue_certificate(w.leader, w.zhao_member, date(2026, 3, 1), date(2026, 3, 31))
+    certificate, _ = actions.issue_certificate(w.zhao_member, by=w.leader, start=date(2026, 3, 1), end=date(2026, 3,
+                                                                                                            31))
     url = reverse("hours:certificate", args=["xihu", certificate.pk])
     assert login(w.volunteer).get(url).status_code == 404
     assert login(w.outsider).get(url).status_code == 404
@@ -151,18 +152,20 @@ def test_only_the_owner_and_their_leaders_download_a_certificate(w, login):
 
 def test_issuing_refuses_empty_periods_volunteers_and_the_future(w, login):
     with pytest.raises(ActionRefused, match="没有服务时长"):
-        actions.issue_certificate(w.leader, w.zhao_member, date(2026, 5, 1), date(2026, 5, 31))
+        actions.issue_certificate(w.zhao_member, by=w.leader, start=date(2026, 5, 1), end=date(2026, 5, 31))
     with pytest.raises(ActionRefused, match="组长或社区管理员"):
-        actions.issue_certificate(w.volunteer, w.zhao_member, date(2026, 3, 1), date(2026, 3, 31))
+        actions.issue_certificate(w.zhao_member, by=w.volunteer, start=date(2026, 3, 1), end=date(2026, 3, 31))
     with pytest.raises(ActionRefused, match="晚于今天"):
-        actions.issue_certificate(w.leader, w.zhao_member, date(2026, 3, 1), date.today() + timedelta(days=1))
+        actions.issue_certificate(w.zhao_member, by=w.leader, start=date(2026, 3, 1),
+                                  end=date.today() + timedelta(days=1))
     response = login(w.volunteer).post(reverse("hours:issue", args=["xihu", w.zhao_member.pk]),
                                        {"start": "2026-03-01", "end": "2026-03-31"})
     assert response.status_code == 404
 
 
 def test_the_public_verification_page_shows_only_the_masked_name_period_hours_and_issuer(w, client):
-    certificate, _ = actions.issue_certificate(w.leader, w.zhao_member, date(2026, 3, 1), date(2026, 3, 31))
+    certificate, _ = actions.issue_certificate(w.zhao_member, by=w.leader, start=date(2026, 3, 1), end=date(2026, 3,
+                                                                                                            31))
     page = client.get(reverse("hours:verify", args=["xihu", certificate.token])).content.decode()
     assert "赵*" in page and "0.4 小时" in page and "西湖新村社区党组织" in page and "2026年3月1日" in page
     for private in ("赵敏", "430407", "环城北路", "学宫巷", "环境卫生", w.group.name, certificate.number):

@@ -110,13 +110,13 @@ def test_a_groups_hours_are_its_members_now_after_corrections_as_in_the_ledger(l
         lines = ledger([w.community.pk], NOV.start, NOV.end, [member.pk])
         return next(x for x in lines if (x.source, x.source_id) == (source, source_id))
 
-    actions.decide(w.admin, actions.ask_change(w.leader, w.liu_member, line(w.liu_member, "activity", cleanup.pk),
-                                               minutes=90, reason="提前结束了"), approve=True)
-    actions.decide(w.leader, actions.ask_missing(w.volunteer, w.wang_member, served_on=date(2026, 11, 20), minutes=30,
-                                                 content="帮独居老人买药", reason="电话里找的我"), approve=True)
+    actions.decide(actions.ask_change(w.liu_member, by=w.leader, line=line(w.liu_member, "activity", cleanup.pk),
+                                      minutes=90, reason="提前结束了"), by=w.admin, approve=True)
+    actions.decide(actions.ask_missing(w.wang_member, by=w.volunteer, served_on=date(2026, 11, 20), minutes=30,
+                                       content="帮独居老人买药", reason="电话里找的我"), by=w.leader, approve=True)
     knock = Visit.objects.get(volunteer=w.zhang_member, visited_at=at(9))
-    actions.decide(w.admin, actions.ask_change(w.resident, w.zhang_member, line(w.zhang_member, "visit", knock.pk),
-                                               minutes=25, reason="多等了一会儿"), approve=True)
+    actions.decide(actions.ask_change(w.zhang_member, by=w.resident, line=line(w.zhang_member, "visit", knock.pk),
+                                      minutes=25, reason="多等了一会儿"), by=w.admin, approve=True)
 
     def both(group):  # noqa: ANN001
         scope = Scope.for_group(group)

@@ -60,16 +60,16 @@ def _corrections(
     chosen = [rng.choice(by_source[s]) for s in ("errand", "activity", "visit") if by_source.get(s)]
     for line, (reason, minutes, approve, note) in zip(chosen, CHANGE_REASONS, strict=False):
         new_minutes = minutes if minutes != line.minutes else minutes + 30
-        correction = actions.ask_change(volunteer, member, line, minutes=new_minutes, reason=reason)
+        correction = actions.ask_change(member, by=volunteer, line=line, minutes=new_minutes, reason=reason)
         _backdate(correction, line.served_on, rng)
         if note:
-            actions.decide(leader, correction, approve=approve, note=note)
+            actions.decide(correction, by=leader, approve=approve, note=note)
     for content, minutes, reason, approve, note in MISSING:
         served_on = max(today - timedelta(days=rng.randint(20, 120)), date(today.year, 1, 1))
-        correction = actions.ask_missing(volunteer, member, served_on=served_on, minutes=minutes, content=content,
+        correction = actions.ask_missing(member, by=volunteer, served_on=served_on, minutes=minutes, content=content,
                                          reason=reason)
         _backdate(correction, served_on, rng)
-        actions.decide(leader, correction, approve=approve, note=note)
+        actions.decide(correction, by=leader, approve=approve, note=note)
 
 
 def _backdate(correction: Correction, served_on: date, rng: random.Random) -> None:
@@ -82,7 +82,7 @@ def _certificate(leader: User, member: Member, today: date) -> str | None:
     """This year's certificate up to the end of last month (last year's whole, in January)."""
     end = today.replace(day=1) - timedelta(days=1)
     try:
-        certificate, _ = actions.issue_certificate(leader, member, date(end.year, 1, 1), end)
+        certificate, _ = actions.issue_certificate(member, by=leader, start=date(end.year, 1, 1), end=end)
     except ActionRefused:
         return None  # no hours in that period: nothing to certify
     return certificate.number

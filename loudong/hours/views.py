@@ -16,7 +16,7 @@ from loudong.accounts.access import is_admin
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry
 from loudong.hours import actions
-from loudong.hours.access import hours_community, may_oversee, scoped_members, team_community
+from loudong.hours.access import hours_community, may_decide, may_oversee, scoped_members, team_community
 from loudong.hours.forms import ChangeForm, DecisionForm, MissingForm, Period, PeriodForm, period_of, presets
 from loudong.hours.ledger import Line, ledger, total_by_member
 from loudong.hours.models import Certificate, Correction, hours_text
@@ -81,7 +81,7 @@ def ask_change(request: HttpRequest, code: str) -> HttpResponse:
     form = ChangeForm(request.POST or None, initial={"minutes": line.minutes})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.ask_change(request.user, member, line, **form.cleaned_data)
+            actions.ask_change(member, by=request.user, line=line, **form.cleaned_data)
         except ActionRefused as error:
             form.add_error(None, str(error))
         else:
@@ -100,7 +100,7 @@ def ask_missing(request: HttpRequest, code: str) -> HttpResponse:
     form = MissingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.ask_missing(request.user, member, **form.cleaned_data)
+            actions.ask_missing(member, by=request.user, **form.cleaned_data)
         except ActionRefused as error:
             form.add_error(None, str(error))
         else:
@@ -152,7 +152,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     scoped = Correction.objects.filter(community=community, member__in=members).select_related(
         "member__resident", "decided_by"
     )
-    pending = [(c, actions.may_decide(request.user, c.member)) for c in scoped.pending().order_by("requested_at")]
+    pending = [(c, may_decide(request.user, c.member)) for c in scoped.pending().order_by("requested_at")]
     decided = scoped.exclude(status=Correction.Status.PENDING).order_by("-decided_at")[:20]
     context = {"community": community, "pending": pending, "decided": decided, "form": DecisionForm()}
     return render(request, "hours/queue.html", context)
@@ -171,7 +171,7 @@ def decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         messages.error(request, form.errors["note"][0])
         return redirect("hours:queue", code=community.code)
     try:
-        decided = actions.decide(request.user, correction, approve=approve, note=note)
+        decided = actions.decide(correction, by=request.user, approve=approve, note=note)
     except ActionRefused as error:
         messages.error(request, str(error))
     else:

@@ -84,7 +84,7 @@ def issue(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     back = reverse("hours:member", args=[community.code, member.pk]) + f"?start={start}&end={end}"
     try:
-        certificate, created = actions.issue_certificate(request.user, member, start, end)
+        certificate, created = actions.issue_certificate(member, by=request.user, start=start, end=end)
     except ActionRefused as error:
         messages.error(request, str(error))
         return redirect(back)

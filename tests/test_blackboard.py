@@ -27,7 +27,7 @@ def w(world):
 def note(w, **kwargs) -> Note:
     values = {"title": "重温入党誓词", "body": BODY, "building": w.building}
     values.update(kwargs)
-    return actions.write(w.wang_member, **values)
+    return actions.write(w.wang_member, by=w.volunteer, **values)
 
 
 def pdf_info(pdf: bytes) -> tuple[str, str, str]:
@@ -86,9 +86,9 @@ def test_a_leader_takes_a_note_down_and_puts_it_back_and_a_volunteer_cannot(w, l
     n = note(w)
     other_volunteer = make_user("zhou", Role.VOLUNTEER, community=w.community, group=w.group)
     with pytest.raises(ActionRefused):
-        actions.hide(other_volunteer, n, "不喜欢")
+        actions.hide(n, by=other_volunteer, reason="不喜欢")
     with pytest.raises(ActionRefused, match="原因"):
-        actions.hide(w.leader, n, "")
+        actions.hide(n, by=w.leader, reason="")
     login(w.leader).post(reverse("blackboard:hide", args=["xihu", n.pk]), {"reason": "内容有错字，请改后重贴"},
                          follow=True)
     assert Note.objects.get().hidden
@@ -134,9 +134,9 @@ def test_the_author_corrects_their_note_and_nobody_else_can(w, login):
     leader_board = login(w.leader).get(reverse("blackboard:building", args=["xihu", w.building.pk])).content.decode()
     assert f'href="{edit}"' not in leader_board
     # A note taken down stays as it was.
-    actions.hide(w.leader, n, "内容有错字")
+    actions.hide(n, by=w.leader, reason="内容有错字")
     with pytest.raises(ActionRefused, match="已撤下"):
-        actions.edit(w.volunteer, n, title="再改", body=BODY)
+        actions.edit(n, by=w.volunteer, title="再改", body=BODY)
 
 
 @pytest.mark.parametrize(("size", "points"), [("A4", "595.276 x 841.89"), ("A3", "841.89 x 1190.55")])

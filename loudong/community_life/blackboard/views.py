@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from loudong.accounts.models import Role
 from loudong.community_life.blackboard import actions
+from loudong.community_life.blackboard.access import is_author, may_moderate, writable_buildings
 from loudong.community_life.blackboard.forms import HideForm, NoteForm, NoteTextForm
 from loudong.community_life.blackboard.models import Note
 from loudong.lib.actions import ActionRefused
@@ -43,7 +44,7 @@ def moderation_flags(request: HttpRequest, notes: list[Note]) -> list[tuple[Note
     user = request.user
     if not user.is_authenticated:
         return [(n, False, False) for n in notes]
-    return [(n, actions.may_moderate(user, n), actions.is_author(user, n)) for n in notes]
+    return [(n, may_moderate(user, n), is_author(user, n)) for n in notes]
 
 
 def _back_to(note: Note, code: str) -> HttpResponse:
@@ -76,12 +77,12 @@ def write(request: HttpRequest, code: str) -> HttpResponse:
     member = own_member(request.user, community)
     if member is None:
         raise Http404
-    buildings = list(actions.writable_buildings(member).order_by("name"))
+    buildings = list(writable_buildings(member).order_by("name"))
     form = NoteForm(request.POST or None, buildings=buildings, has_group=bool(member.group_id))
     if request.method == "POST" and form.is_valid():
         try:
-            note = actions.write(member, title=form.cleaned_data["title"], body=form.cleaned_data["body"],
-                                 building=form.building())
+            note = actions.write(member, by=request.user, title=form.cleaned_data["title"],
+                                 body=form.cleaned_data["body"], building=form.building())
         except ActionRefused as error:
             form.add_error(None, str(error))
         else:
@@ -96,12 +97,12 @@ def edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """The author corrects the title and text of their note (other people's notes: 404)."""
     community = community_for(request.user, code, READ_ROLES)
     note = get_object_or_404(Note.objects.select_related("author"), community=community, pk=pk)
-    if not actions.is_author(request.user, note):
+    if not is_author(request.user, note):
         raise Http404
     form = NoteTextForm(request.POST or None, initial={"title": note.title, "body": note.body})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.edit(request.user, note, title=form.cleaned_data["title"], body=form.cleaned_data["body"])
+            actions.edit(note, by=request.user, title=form.cleaned_data["title"], body=form.cleaned_data["body"])
         except ActionRefused as error:
             form.add_error(None, str(error))
         else:
@@ -159,7 +160,7 @@ def hide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     form = HideForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        actions.hide(request.user, note, reason)
+        actions.hide(note, by=request.user, reason=reason)
     except ActionRefused as error:
         messages.error(request, str(error))
     else:
@@ -176,7 +177,7 @@ def show(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_for(request.user, code, READ_ROLES)
     note = get_object_or_404(Note, community=community, pk=pk)
     try:
-        actions.show(request.user, note)
+        actions.show(note, by=request.user)
     except ActionRefused as error:
         messages.error(request, str(error))
     else:

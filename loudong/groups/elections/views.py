@@ -45,7 +45,7 @@ def election_open(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     form = OpenElectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            election = actions.open_election(request, group, form.cleaned_data["office"])
+            election = actions.open_election(group, by=request.user, office=form.cleaned_data["office"], http=request)
         except ActionRefused as error:
             form.add_error(None, str(error))
         else:
@@ -109,7 +109,7 @@ def nominate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         member = form.cleaned_data["member"]
         who = f"社区管理员 {request.user}" if admin else f"党员 {elector.member.resident.name}"
         try:
-            actions.nominate(request, election, member, who)
+            actions.nominate(election, by=request.user, member=member, nominated_by=who, http=request)
         except ActionRefused as error:
             form.add_error("member", str(error))
         else:
@@ -125,7 +125,7 @@ def remove_candidate(request: HttpRequest, code: str, pk: int, candidate: int) -
     community, election = admin_election(request, code, pk)
     chosen = get_object_or_404(Candidate.objects.select_related("member__resident"), election=election, pk=candidate)
     try:
-        actions.remove_candidate(request, chosen)
+        actions.remove_candidate(chosen, by=request.user, http=request)
         messages.success(request, f"已撤下候选人 {chosen.member.resident.name}")
     except ActionRefused as error:
         messages.error(request, str(error))
@@ -137,7 +137,7 @@ def remove_candidate(request: HttpRequest, code: str, pk: int, candidate: int) -
 def start(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community, election = admin_election(request, code, pk)
     try:
-        actions.start_voting(request, election)
+        actions.start_voting(election, by=request.user, http=request)
         messages.success(request, "投票已开始：党员可以用手机投票，也可以投纸质票")
     except ActionRefused as error:
         messages.error(request, str(error))
@@ -157,7 +157,7 @@ def vote(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     form = VoteForm(request.POST, candidates=candidates)
     if form.is_valid():
         try:
-            actions.cast_vote(election, elector.member, form.candidate_id())
+            actions.cast_vote(election, by=request.user, member=elector.member, candidate_id=form.candidate_id())
         except ActionRefused as error:
             messages.error(request, str(error))
         else:
@@ -175,7 +175,8 @@ def paper(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         voters = list(form.cleaned_data["voters"])
         try:
-            actions.enter_paper(request, election, voters, form.counts(), form.cleaned_data["blank"])
+            actions.enter_paper(election, by=request.user, voters=voters, counts=form.counts(),
+                                blank=form.cleaned_data["blank"], http=request)
         except ActionRefused as error:
             form.add_error(None, str(error))
         else:
@@ -190,7 +191,7 @@ def close(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community, election = admin_election(request, code, pk)
     if request.method == "POST":
         try:
-            runoff = actions.close_election(request, election)
+            runoff = actions.close_election(election, by=request.user, http=request)
         except ActionRefused as error:
             messages.error(request, str(error))
             return redirect("elections:detail", code=community.code, pk=election.pk)

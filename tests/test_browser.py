@@ -5,24 +5,13 @@ import re
 import pytest
 from conftest import PASSWORD
 from django.core.management import call_command
+from helpers.browser import log_in, log_out
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
 DEMO_PASSWORD = "loudong-demo"
-
-
-def log_in(page: Page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="退出").click()
-    expect(page.get_by_role("heading", name="登录")).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -437,8 +437,7 @@ def repeated(spec: Spec, base: str, master: int, wrk: str | None, args: argparse
 def form_spec(base: str, world: dict) -> Spec:
     """The last screen of the public form, with the hidden fields and the CSRF cookie of a landing page."""
     import requests
-
-    from loudong.tickets.forms_public import MIN_FILL_SECONDS
+    from django.conf import settings
 
     building_id, stairwell_ids = world["buildings"][0]
     session = requests.Session()
@@ -447,7 +446,7 @@ def form_spec(base: str, world: dict) -> Spec:
     fields = {**hidden, "step": "3", "building": building_id, "category": "environment", "kind": "help",
               "stairwell": stairwell_ids[0], "room": "301", "photos": "", "contact_name": "王阿姨",
               "contact_phone": "13812345678", "website": ""}
-    time.sleep(MIN_FILL_SECONDS + 0.5)
+    time.sleep(settings.REQUEST_MIN_FILL_SECONDS + 0.5)
     cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
     prefix = urllib.parse.urlencode(fields) + "&description=" + urllib.parse.quote("楼道灯坏了，晚上看不见（第")
     return Spec("public form (last screen, saves)", "POST", "/ask/place/",

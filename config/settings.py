@@ -7,6 +7,8 @@ LOUDONG_SECRET_KEY secret key (default: generated once into the data dir)
 LOUDONG_HOSTS      comma-separated allowed host names (default: localhost names)
 LOUDONG_TASKS      "immediate" runs background work inline (tests); default is the database queue
 LOUDONG_PUBLIC_URL the address residents reach, printed in QR codes (default http://127.0.0.1:8000)
+LOUDONG_REQUEST_MIN_FILL_SECONDS  a public request sent sooner after its form opened is refused as a bot (default 3)
+LOUDONG_SIGN_IN_MIN_FILL_SECONDS  the same for an activity's sign-in form, a single short screen (default 2)
 """
 
 import os
@@ -34,6 +36,9 @@ SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("LOUDONG_DEBUG") == "1"
 PUBLIC_URL = os.environ.get("LOUDONG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = os.environ.get("LOUDONG_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+# Read at request time, so a test can set them (0 for a browser test that fills a form at machine speed).
+REQUEST_MIN_FILL_SECONDS = float(os.environ.get("LOUDONG_REQUEST_MIN_FILL_SECONDS", "3"))
+SIGN_IN_MIN_FILL_SECONDS = float(os.environ.get("LOUDONG_SIGN_IN_MIN_FILL_SECONDS", "2"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",

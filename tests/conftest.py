@@ -8,6 +8,7 @@ import os
 from datetime import date
 
 import pytest
+from helpers.group_life import lived  # noqa: F401 (a fixture the stats tests of groups share)
 
 from loudong.accounts.models import Grant, Role, User
 from loudong.groups.models import BuildingGroup

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.core import signing
 from django.utils import timezone
-from test_activities import make_activity
+from helpers.activities import make_activity
 
 from loudong.accounts.models import AuditEntry
 from loudong.community_life.activities import actions
@@ -156,7 +156,8 @@ def test_sign_in_opens_two_hours_before_the_start_and_closes_a_day_after_the_end
     assert Attendance.objects.filter(activity__in=[early, late]).count() == 0
 
 
-def test_the_honeypot_and_a_too_quick_tap_are_refused_and_nothing_is_kept(client, world, activity):
+def test_the_honeypot_and_a_too_quick_tap_are_refused_and_nothing_is_kept(client, world, activity, settings):
+    settings.SIGN_IN_MIN_FILL_SECONDS = 1
     trapped = scan(client, activity, name="李大爷", building=world.building.pk, website="http://spam")
     assert trapped.status_code == 400 and "请把最下面的“网址”一栏留空" in trapped.content.decode()
     quick = scan(client, activity, name="李大爷", building=world.building.pk, started=started(0.2))

@@ -5,24 +5,13 @@ import re
 import pytest
 from conftest import PASSWORD
 from django.core.management import call_command
+from helpers.browser import fits_the_phone, log_in, log_out
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
 DEMO_PASSWORD = "loudong-demo"
-
-
-def log_in(page: Page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="退出").click()
-    expect(page.get_by_role("heading", name="登录")).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -45,7 +34,7 @@ def test_each_demo_role_logs_in_and_lands_on_its_own_page(live_server, page: Pag
         log_in(page, base, username, DEMO_PASSWORD)
         expect(page.locator("main")).to_contain_text(text)
         # Nothing on a phone screen is wider than the screen.
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1, username
+        assert fits_the_phone(page), username
         log_out(page)
 
 

@@ -4,7 +4,6 @@ neighbours, and the plan's size. Nobody else may open these pages."""
 import re
 
 import pytest
-from conftest import PASSWORD
 from django.urls import reverse
 
 from loudong.accounts.models import AuditEntry
@@ -403,12 +402,10 @@ def test_households_keep_their_place_when_a_building_is_renamed(world, login):
 
 @pytest.mark.browser
 def test_the_plan_preview_follows_what_the_admin_types(live_server, page, world):
+    from helpers.browser import fits_the_phone, log_in
     from playwright.sync_api import expect
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("admin")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server.url, "admin")
     page.goto(f"{live_server.url}{url('buildings')}")
     page.get_by_role("link", name="添加楼栋").click()
     page.locator("#id_name").fill("船山路63号")
@@ -420,7 +417,7 @@ def test_the_plan_preview_follows_what_the_admin_types(live_server, page, world)
     page.locator("#id_width").fill("30")  # a later redraw keeps the tick
     expect(page.locator("#plan-marker")).to_have_attribute("width", "30.0")
     expect(page.get_by_label(re.compile("环城北路93号（"))).to_be_checked()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    assert fits_the_phone(page), page.url
     page.get_by_role("button", name="保存").click()
     expect(page.locator("main")).to_contain_text("已添加楼栋：船山路63号")
     assert list(Building.objects.get(name="船山路63号").adjacent.all()) == [world.building]

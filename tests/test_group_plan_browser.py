@@ -4,7 +4,7 @@ change, apply; the groups exist afterwards."""
 import re
 
 import pytest
-from conftest import PASSWORD
+from helpers.browser import fits_the_phone, log_in
 from playwright.sync_api import Page, expect
 
 from loudong.groups.models import BuildingGroup
@@ -36,16 +36,13 @@ def cost(page: Page) -> int:
 
 
 def test_admin_adjusts_the_proposal_and_applies_it(live_server, page: Page, estate):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("admin")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server.url, "admin")
     page.goto(f"{live_server.url}/c/{estate.community.code}/groups/plan/")
 
     expect(page.locator("#plan-gap")).to_contain_text("已证明是成本最低的方案")
     expect(page.locator("#plan-map .venue-star")).to_have_count(2)
     proposed = cost(page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    assert fits_the_phone(page), page.url
 
     page.get_by_text("手动调整：把单元改到别的党小组").click()
     page.get_by_label("学宫巷3号1单元").select_option(label="船山路63号党小组")

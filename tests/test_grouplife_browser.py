@@ -4,7 +4,8 @@ their phone, paper ballots are entered) and prints the group's notice board."""
 import subprocess
 
 import pytest
-from conftest import PASSWORD, make_user
+from conftest import make_user
+from helpers.browser import fits_the_phone, log_in, log_out
 from playwright.sync_api import Page, expect
 
 from loudong.accounts.models import Role
@@ -12,22 +13,6 @@ from loudong.groups.models import Election
 from loudong.registry.models import Member, Resident
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="退出").click()
-    expect(page.get_by_role("heading", name="登录")).to_be_visible()
-
-
-def fits_the_phone(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1, page.url
 
 
 @pytest.fixture
@@ -54,14 +39,14 @@ def test_admin_runs_an_election_from_the_phone_and_a_member_votes(live_server, p
 
     log_in(page, base, "admin")
     page.goto(group_page)
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     page.get_by_role("link", name="发起选举").click()
     page.get_by_label("组长", exact=True).check()
     page.get_by_role("button", name="发起选举").click()
     expect(page.locator(".messages")).to_contain_text("平台已给出建议名单")
     expect(page.get_by_role("main")).to_contain_text("建议名单")
     expect(page.get_by_role("main")).to_contain_text("近一年党小组没有记录会议")
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     page.get_by_role("button", name="开始投票").click()
     expect(page.locator("#stage")).to_have_text("投票中")
     election = Election.objects.get(group=w.group)
@@ -74,7 +59,7 @@ def test_admin_runs_an_election_from_the_phone_and_a_member_votes(live_server, p
     page.get_by_role("radio", name=names[0]).check()
     page.get_by_role("button", name="投票").click()
     expect(page.locator("#ballot")).to_contain_text("您已投票")
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     log_out(page)
 
     # The admin enters two paper ballots, both for the same candidate, and closes.
@@ -85,7 +70,7 @@ def test_admin_runs_an_election_from_the_phone_and_a_member_votes(live_server, p
     page.get_by_role("checkbox", name="孙强").check()
     page.get_by_role("checkbox", name="李芳").check()
     page.get_by_role("spinbutton", name=f"{names[0]} 得票").fill("2")
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     page.get_by_role("button", name="录入").click()
     expect(page.locator(".messages")).to_contain_text("已录入 2 张纸质选票")
     expect(page.locator("#turnout")).to_have_text("3")
@@ -101,7 +86,7 @@ def test_admin_prints_the_groups_notice_board(live_server, page: Page, group_of_
     log_in(page, live_server.url, "admin")
     page.goto(f"{live_server.url}/c/xihu/groups/elections/g/{group_of_five.group.pk}/")
     page.get_by_role("link", name="打印公示栏和联系卡").click()
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     with page.expect_download() as download_info:
         page.get_by_role("link", name="下载公示栏（A4）").click()
     download = download_info.value

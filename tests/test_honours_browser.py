@@ -2,8 +2,8 @@
 initials, registers the honour, and the leader sees it with the invitation to give a talk."""
 
 import pytest
+from helpers.browser import fits_the_phone, log_in, log_out
 from playwright.sync_api import Page, expect
-from test_grouplife_browser import fits_the_phone, log_in, log_out
 
 from loudong.community_life.honours.models import Honour
 
@@ -17,7 +17,7 @@ def test_the_admin_registers_an_honour_found_by_pinyin_and_the_leader_sees_it(li
     log_in(page, base, "admin")
     page.goto(f"{base}/c/xihu/honours/")
     page.get_by_role("link", name="登记荣誉").click()
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     page.get_by_label("荣誉称号").fill("湖南好人")
     page.get_by_label("获得日期").fill("2026-03-05")
     page.get_by_label("授予单位").fill("中共湖南省委宣传部")
@@ -27,7 +27,7 @@ def test_the_admin_registers_an_honour_found_by_pinyin_and_the_leader_sees_it(li
     page.get_by_role("button", name="保存").click()
     expect(page.locator(".messages")).to_contain_text("已保存：刘光前 · 湖南好人")
     assert Honour.objects.get().resident == w.liu
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     log_out(page)
 
     log_in(page, base, "leader")
@@ -36,4 +36,4 @@ def test_the_admin_registers_an_honour_found_by_pinyin_and_the_leader_sees_it(li
     invite = page.get_by_role("link", name="请TA宣讲")
     expect(invite).to_have_attribute("href", f"/c/xihu/activities/new/?type=talk&speaker={w.liu.pk}")
     expect(page.get_by_role("link", name="登记荣誉")).to_have_count(0)
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from conftest import make_user
+from helpers.hours import MARCH, errand
 
 from loudong.accounts.models import Role
 from loudong.hours import actions
@@ -18,21 +19,6 @@ from loudong.lib.shanghai import SHANGHAI
 from loudong.registry.models import Member, Resident
 from loudong.tickets import actions as tickets
 from loudong.tickets.hours_source import service_records
-
-MARCH = datetime(2026, 3, 9, 9, 0, tzinfo=SHANGHAI)  # a Monday
-
-
-def errand(w, minutes: int, at: datetime, *, member=None, user=None, resolution="offline", category="policy"):
-    """A request placed, dispatched, taken and resolved at `at` by the volunteer (王秀英 by default)."""
-    member, user = member or w.wang_member, user or w.volunteer
-    req = tickets.place_request(
-        community=w.community, building=w.building, stairwell=w.stairwell, category_code=category,
-        description="帮忙去社区服务中心代办高龄津贴", contact_name="张建国", contact_phone="13700137000",
-        now=at - timedelta(hours=3),
-    )  # fmt: skip
-    tickets.dispatch(req, member, by=w.leader, now=at - timedelta(hours=2))
-    tickets.accept(req, by=user, now=at - timedelta(hours=1))
-    return tickets.resolve(req, by=user, resolution=resolution, reply="已陪同办理", minutes=minutes, now=at)
 
 
 def line_of(w, req):

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from helpers.browser import fits_the_phone, log_in, log_out
+from helpers.hours import errand
 from playwright.sync_api import Page, expect
-from test_grouplife_browser import fits_the_phone, log_in, log_out
-from test_hours import errand
 
 from loudong.hours.models import Correction
 
@@ -23,7 +23,7 @@ def test_a_volunteer_asks_for_a_correction_on_the_phone_and_the_leader_approves_
 
     log_in(page, base, "volunteer")
     page.goto(f"{base}/c/xihu/hours/?p=year")
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     expect(page.locator(".total")).to_have_text("1.0 小时")
     page.get_by_role("link", name="申请更正").first.click()
     expect(page.get_by_role("main")).to_contain_text("现在记录的是 60 分钟")
@@ -33,12 +33,12 @@ def test_a_volunteer_asks_for_a_correction_on_the_phone_and_the_leader_approves_
     expect(page.locator(".messages")).to_contain_text("更正申请已提交")
     expect(page.get_by_role("main")).to_contain_text("更正审核中")
     expect(page.locator(".total")).to_have_text("1.0 小时")  # not counted before it is approved
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     log_out(page)
 
     log_in(page, base, "leader")
     page.goto(f"{base}/c/xihu/hours/corrections/")
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     card = page.get_by_role("region", name="王秀英的申请")
     expect(card).to_contain_text("原来 60 分钟，申请改为 150 分钟")
     card.get_by_role("button", name="通过", exact=True).click()
@@ -52,4 +52,4 @@ def test_a_volunteer_asks_for_a_correction_on_the_phone_and_the_leader_approves_
     page.goto(f"{base}/c/xihu/hours/?p=year")
     expect(page.locator(".total")).to_have_text("2.5 小时")
     expect(page.get_by_role("main")).to_contain_text("已通过")
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url

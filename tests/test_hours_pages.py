@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from conftest import make_user
 from django.urls import reverse
-from test_hours import MARCH, errand
+from helpers.hours import MARCH, errand
 
 from loudong.accounts.models import AuditEntry, Role
 from loudong.hours import actions

@@ -3,7 +3,7 @@
 decision and a follow-up task; the task's owner marks it done from their own list."""
 
 import pytest
-from conftest import PASSWORD
+from helpers.browser import fits_the_phone, log_in
 from playwright.sync_api import Page, expect
 
 from loudong.community_life.meetings.models import FollowUpTask, Meeting
@@ -12,38 +12,27 @@ from loudong.registry.models import Resident
 pytestmark = pytest.mark.browser
 
 
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-
-
-def fits_the_phone(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1, page.url
-
-
 def test_leader_records_a_meeting_and_the_owner_marks_the_task_done(live_server, page: Page, world):
     Resident.objects.create(community=world.community, household=world.household, name="赵春梅")
     base = live_server.url
 
     log_in(page, base, "leader")
     page.goto(f"{base}/c/xihu/meetings/")
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     page.get_by_role("link", name="安排会议").click()
     page.get_by_label("会议主题").fill("楼道堆物清理")
     page.get_by_label("开会时间").fill("2026-03-18T19:30")
     page.get_by_label("或其他地点").fill("1单元楼下")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_role("heading", name="楼道堆物清理")).to_be_visible()
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
 
     page.get_by_role("link", name="勾选到会人员").click()
     page.get_by_label("王秀英").check()
     page.get_by_placeholder("汉字、拼音或首字母").fill("zcm")
     page.get_by_label("赵春梅").check()
     page.get_by_label("添加列席人员姓名").fill("物业王经理")
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     page.get_by_role("button", name="保存到会人员").click()
     expect(page.locator(".messages")).to_contain_text("共 3 人")
     expect(page.locator("#attendance")).to_contain_text("赵春梅")
@@ -60,7 +49,7 @@ def test_leader_records_a_meeting_and_the_owner_marks_the_task_done(live_server,
     page.get_by_label("完成期限").fill("2026-03-21")
     page.get_by_role("button", name="添加跟进事项").click()
     expect(page.locator("#tasks")).to_contain_text("负责人：王秀英")
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     meeting = Meeting.objects.get()
     assert meeting.attendance.count() == 3 and meeting.decisions.count() == 1
     page.get_by_role("button", name="退出").click()
@@ -69,7 +58,7 @@ def test_leader_records_a_meeting_and_the_owner_marks_the_task_done(live_server,
     page.goto(f"{base}/c/xihu/meetings/tasks/")
     expect(page.get_by_role("main")).to_contain_text("联系物业安排清运车辆")
     expect(page.get_by_role("main")).to_contain_text("已超期")
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     page.get_by_label("完成情况").fill("已清运两车")
     page.get_by_role("button", name="标记完成").click()
     expect(page.locator(".messages")).to_contain_text("已标记完成")

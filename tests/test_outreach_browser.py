@@ -2,7 +2,7 @@
 the need into a request; the leader moves a household from one member to another."""
 
 import pytest
-from conftest import PASSWORD
+from helpers.browser import fits_the_phone, log_in
 from playwright.sync_api import Page, expect
 
 from loudong.outreach import actions
@@ -11,17 +11,6 @@ from loudong.registry.models import Household, Member, Resident
 from loudong.tickets.models import Request
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-
-
-def fits_the_phone(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1, page.url
 
 
 @pytest.fixture
@@ -45,14 +34,14 @@ def test_a_volunteer_logs_a_visit_and_turns_the_need_into_a_request(live_server,
     log_in(page, base, "volunteer")
     page.goto(f"{base}/c/xihu/outreach/")
     expect(page.get_by_role("heading", name="我的包户")).to_be_visible()
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     mine = Assignment.objects.filter(volunteer=w.wang_member).count()
     expect(page.get_by_role("link", name="记走访")).to_have_count(mine)
     page.get_by_role("link", name="记走访").first.click()
 
     expect(page.get_by_role("radio", name="有人在家")).to_be_checked()
     expect(page.get_by_role("radio", name="20 分钟")).to_be_checked()
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     page.get_by_text("30 分钟").click()
     page.get_by_label("发现的需求（没有就不填）").fill("楼道灯坏了，晚上上下楼看不见")
     page.get_by_role("button", name="保存走访").click()
@@ -61,7 +50,7 @@ def test_a_volunteer_logs_a_visit_and_turns_the_need_into_a_request(live_server,
     visit = Visit.objects.get()
     assert visit.volunteer == w.wang_member and visit.minutes == 30 and visit.someone_home == "met"
     expect(page.get_by_label("诉求类别")).to_have_value("environment")
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     page.get_by_role("button", name="转为点单").click()
 
     expect(page.locator(".messages")).to_contain_text("已转为点单")
@@ -81,10 +70,10 @@ def test_the_leader_moves_a_household_to_another_member_in_two_taps(live_server,
     log_in(page, base, "leader")
     page.goto(f"{base}/c/xihu/outreach/assign/")
     expect(page.get_by_role("heading", name="环城北路93号党小组包户")).to_be_visible()
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     page.locator(f"#m{w.wang_member.pk}").get_by_role("link", name=str(household)).click()
     expect(page.get_by_role("heading", name=f"{household}交给谁？")).to_be_visible()
-    fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     page.get_by_role("button", name="赵敏").click()
 
     expect(page.locator(".messages")).to_contain_text(f"已把{household}交给赵敏")

@@ -4,6 +4,7 @@ import pytest
 from conftest import make_user
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from helpers.policy import save, url
 
 from loudong.accounts.models import AuditEntry, Role
 from loudong.policy.models import PolicyDocument, PolicyVersion, current_rules
@@ -18,31 +19,8 @@ def _media(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def url(name: str, code: str = "xihu", *args: object) -> str:
-    return reverse(f"policy:{name}", args=[code, *args])
-
-
-def edit_data(response, **changes: object) -> dict:
-    """What the edit page would post back untouched, with `changes` applied."""
-    data = {name: value for name, value in response.context["form"].initial.items()}
-    for formset in (response.context["category_forms"], response.context["visit_forms"]):
-        for field in formset.management_form:
-            data[field.html_name] = field.value()
-        for form in formset.forms:
-            for field in form:
-                if field.value() not in (None, False):
-                    data[field.html_name] = field.value()
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
-
-
 # Rows of the edit page: categories in order (0 政策咨询, 1 环境卫生, 2 困难需求, 3-5 blank); care
 # tags most frequent first (0 独居老人 7 天, 1 高龄 7 天, 2 困难家庭, 3 残疾, 4 低保, 5-7 blank).
-
-
-def save(client, code: str = "xihu", **changes: object):
-    page = client.get(url("edit", code))
-    return client.post(url("edit", code), edit_data(page, **changes))
 
 
 def upload(client, name: str, content: bytes, kind: str = "plan", title: str = ""):

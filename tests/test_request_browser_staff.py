@@ -1,25 +1,13 @@
 """The leader dispatches and the volunteer takes and answers a request, on a phone, in a real browser."""
 
 import pytest
-from conftest import PASSWORD
+from helpers.browser import fits_the_phone, log_in
 from playwright.sync_api import Page, expect
 
 from loudong.tickets import actions
 from loudong.tickets.models import Request, Status
 
 pytestmark = pytest.mark.browser
-PHONE_WIDTH = 390
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-
-
-def fits_the_phone(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH + 1
 
 
 def test_leader_dispatches_and_volunteer_accepts_and_resolves_on_a_phone(live_server, page: Page, world):
@@ -33,11 +21,11 @@ def test_leader_dispatches_and_volunteer_accepts_and_resolves_on_a_phone(live_se
     card = page.locator(f"#req-{req.pk}")
     expect(card).to_contain_text("政策咨询")
     expect(card).to_contain_text("环城北路93号1单元")
-    assert fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     card.get_by_role("link", name="派单").click()  # tap 1
     page.get_by_role("link", name="王秀英").click()  # tap 2
     expect(page.get_by_role("heading", name="确认派单")).to_be_visible()
-    assert fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     page.get_by_role("button", name="确认派单").click()  # tap 3
     expect(page.locator(".messages")).to_contain_text("已派给 王秀英")
     page.get_by_role("button", name="退出").click()
@@ -46,13 +34,13 @@ def test_leader_dispatches_and_volunteer_accepts_and_resolves_on_a_phone(live_se
     page.goto(f"{base}/c/xihu/requests/mine/")
     card = page.locator(f"#req-{req.pk}")
     expect(card).to_contain_text("还剩")
-    assert fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     card.get_by_role("button", name="接单").click()
     expect(page.locator(".messages")).to_contain_text("已接单")
     page.get_by_role("link", name="办结").click()
     page.get_by_label("线上答疑").check()
     page.get_by_label("答复内容 / 做了什么").fill("带身份证、户口本和一寸照片到社区服务站办理。")
-    assert fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     page.get_by_role("button", name="提交办结").click()
     expect(page.locator(".messages")).to_contain_text("已办结")
     expect(page.locator(".timeline")).to_contain_text("派单")

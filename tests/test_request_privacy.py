@@ -11,7 +11,7 @@ from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from test_request_public import hidden, jpeg, send
+from helpers.public_request import hidden, jpeg, send
 
 from loudong.demo.request_texts import ASKS
 from loudong.registry.models import Resident

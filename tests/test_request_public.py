@@ -3,51 +3,22 @@
 import io
 import re
 import time
-from html import unescape
 
 import pytest
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from helpers.public_request import PHONE, hidden, jpeg, screen1, send, submit, submit_and_read_receipt
 from PIL import Image
 
 from loudong.tickets import actions
 from loudong.tickets.intake import drain
 from loudong.tickets.models import Intake, Request, RequestEvent, Supporter
 
-PHONE = "13512345678"
-
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def hidden(response) -> dict[str, str]:
-    """The hidden fields of the page's place form, as the browser would send them back."""
-    html = response.content.decode()
-    form = html[html.index('id="place-form"'):]
-    form = form[:form.index("</form>")]
-    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)
-    return {name: unescape(value) for name, value in fields}
-
-
-def send(client, data, **extra):
-    """Send a screen as the browser does: the answer is a redirect to the next screen (or the same one
-    with its errors), which is then opened by GET."""
-    sent = client.post("/ask/place/", data, **extra)
-    assert sent.status_code == 303, sent.status_code
-    return client.get(sent["Location"])
-
-
-def old_start() -> str:
-    return signing.dumps(time.time() - 30, salt="ask.started")
-
-
-def jpeg(**kwargs) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), "red").save(buffer, "JPEG", **kwargs)
-    return buffer.getvalue()
 
 
 def jpeg_with_gps() -> bytes:
@@ -61,11 +32,6 @@ def jpeg_with_gps() -> bytes:
     return jpeg(exif=exif.tobytes())
 
 
-def screen1(client, world, category="environment"):
-    page = client.get(f"/ask/b/{world.building.pk}/")
-    return send(client, {**hidden(page), "step": "1", "category": category})
-
-
 def screen2(client, world, description="三单元楼道里堆满了纸箱和旧家具，走路都困难", **extra):
     page = screen1(client, world)
     data = {**hidden(page), "step": "2", "description": description, "stairwell": world.stairwell.pk,
@@ -74,24 +40,9 @@ def screen2(client, world, description="三单元楼道里堆满了纸箱和旧�
     return client.get(sent["Location"]) if sent.status_code == 303 else sent
 
 
-def submit(client, page, **extra):
-    """Send the last screen: a redirect to the receipt, or to the same screen with what was refused."""
-    data = {**hidden(page), "step": "3", "contact_name": "王阿姨", "contact_phone": PHONE, "started": old_start(),
-            **extra}
-    return client.post("/ask/place/", data)
-
-
 def refused_again(client, sent):
     assert sent.status_code == 303
     return client.get(sent["Location"])
-
-
-def submit_and_read_receipt(client, page, **extra) -> Request:
-    """Submit, then open the receipt as the browser does (it places the request if the worker has not)."""
-    done = submit(client, page, **extra)
-    assert done.status_code == 302
-    assert client.get(done["Location"]).status_code == 200
-    return Request.objects.get(tracking_token=done["Location"].split("/")[3])
 
 
 def test_building_qr_code_opens_the_first_screen_with_the_policy_categories(client, world):
@@ -207,7 +158,8 @@ def test_a_filled_honeypot_is_refused_in_chinese_and_nothing_typed_is_lost(clien
     assert submit(client, refused).status_code == 302
 
 
-def test_a_form_sent_faster_than_three_seconds_is_refused_until_sent_again(client, world, monkeypatch):
+def test_a_form_sent_faster_than_three_seconds_is_refused_until_sent_again(client, world, monkeypatch, settings):
+    settings.REQUEST_MIN_FILL_SECONDS = 3
     page = screen2(client, world)
     fresh = signing.dumps(time.time(), salt="ask.started")
     refused = refused_again(client, submit(client, page, started=fresh))

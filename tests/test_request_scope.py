@@ -9,8 +9,8 @@ import json
 import pytest
 from django.apps import apps
 from django.urls import reverse
-from test_policy import save
-from test_request_public import hidden, screen1, send, submit_and_read_receipt
+from helpers.policy import save
+from helpers.public_request import hidden, screen1, send, submit_and_read_receipt
 
 from loudong.accounts.models import ApiToken
 from loudong.api.models import ApiKey

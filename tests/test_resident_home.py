@@ -2,8 +2,8 @@
 stands, and their group's leaders, with a phone only where the notice board publishes it."""
 
 import pytest
-from conftest import PASSWORD
 from django.urls import reverse
+from helpers.browser import fits_the_phone, log_in
 from playwright.sync_api import Page, expect
 
 from loudong.tickets import actions
@@ -84,13 +84,10 @@ def test_staff_without_a_resident_role_see_no_resident_sections(world, login):
 @pytest.mark.browser
 def test_on_a_phone_the_resident_taps_once_from_home_to_the_request_form(served, live_server, page: Page):
     ask(served, served.zhang, "楼道灯坏了一个星期了")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("resident")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server.url, "resident")
     button = page.locator("#ask-button")
     expect(button).to_be_in_viewport()  # first thing on the screen, no scrolling
     expect(page.locator("#my-requests")).to_contain_text("楼道灯坏了一个星期了")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    assert fits_the_phone(page), page.url
     button.click()
     expect(page).to_have_url(f"{live_server.url}/ask/b/{served.building2.pk}/")

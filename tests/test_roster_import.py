@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from openpyxl import Workbook
+from helpers.roster import HEADER, row, workbook
 from roster_corpus.writers import write_ods
 
 from loudong.accounts.models import AuditEntry
@@ -15,8 +15,6 @@ from loudong.lib.identity import id_check_char
 from loudong.registry.models import Building, CareTag, Household, Member, Resident, ServiceItem, Stairwell
 from loudong.registry.roster.importer import import_roster
 from loudong.registry.roster.parse import RosterError
-
-HEADER = ["姓名", "性别", "出生日期", "身份证号", "联系电话", "住址"]
 
 
 def make_id(birth: str = "19500302", seq: str = "001", region: str = "430407") -> str:
@@ -28,23 +26,6 @@ def id_ending_in_x() -> str:
     return next(n for n in (make_id("19620415", f"{s:03d}") for s in range(1, 200)) if n.endswith("X"))
 
 
-def workbook(tmp_path, rows, *, merges=(), start="A1", name="名册.xlsx") -> str:
-    """An .xlsx with `rows` written from cell `start` on; None leaves a cell empty."""
-    book = Workbook()
-    sheet = book.active
-    first_col = ord(start[0]) - ord("A") + 1
-    first_row = int(start[1:])
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value is not None and value != "":
-                sheet.cell(row=first_row + r, column=first_col + c, value=value)
-    for cells in merges:
-        sheet.merge_cells(cells)
-    path = tmp_path / name
-    book.save(path)
-    return str(path)
-
-
 def ods_file(tmp_path, rows) -> str:
     """A minimal OpenDocument spreadsheet (what LibreOffice and WPS save as .ods)."""
     path = tmp_path / "名册.ods"
@@ -54,17 +35,6 @@ def ods_file(tmp_path, rows) -> str:
 
 def run(path, community, **kwargs):
     return import_roster(path, community, file_name="名册.xlsx", **kwargs)
-
-
-def row(
-    name="赵春兰",
-    gender="女",
-    birth="1956-04-18",
-    id_number="",
-    phone="13912345678",
-    address="环城北路93号1单元302",
-) -> list:
-    return [name, gender, birth, id_number, phone, address]
 
 
 # --- layout: title rows, headers, blank and total rows -------------------------------------------

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from test_work_report import MARCH, build_history
+from helpers.work_report import MARCH, build_history
 
 from loudong.accounts.models import ApiToken
 from loudong.stats.compute import figures

@@ -6,7 +6,7 @@ import io
 import pytest
 from conftest import make_user
 from docx import Document
-from test_stats_figures import build_history
+from helpers.stats_history import build_history
 
 from loudong.accounts.models import Role
 from loudong.registry.models import Subdistrict

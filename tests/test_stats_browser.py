@@ -4,23 +4,11 @@ means and opens the list of requests behind it."""
 import re
 
 import pytest
-from conftest import PASSWORD
+from helpers.browser import fits_the_phone, log_in
+from helpers.stats_history import build_history
 from playwright.sync_api import Page, expect
-from test_stats_figures import build_history
 
 pytestmark = pytest.mark.browser
-PHONE_WIDTH = 390
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-
-
-def fits_the_phone(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH + 1
 
 
 def test_admin_reads_a_figure_and_its_definition_and_opens_its_list_on_a_phone(live_server, page: Page, world):
@@ -38,7 +26,7 @@ def test_admin_reads_a_figure_and_its_definition_and_opens_its_list_on_a_phone(l
     # The charts were drawn (ECharts renders SVG into the containers).
     expect(page.locator("#chart-weekly svg")).to_have_count(1)
     expect(page.locator("#chart-monthly svg")).to_have_count(1)
-    assert fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     page.screenshot(path="/tmp/ld-stats-dashboard.png", full_page=True)
 
     merged.locator(".stat-link").click()  # tap 2: the list behind the figure
@@ -48,7 +36,7 @@ def test_admin_reads_a_figure_and_its_definition_and_opens_its_list_on_a_phone(l
     expect(rows.first).to_contain_text("已合并")
     expect(rows.first).to_contain_text("137****7000")
     assert "13700137000" not in page.content()
-    assert fits_the_phone(page)
+    assert fits_the_phone(page), page.url
 
 
 def test_a_districts_seven_and_eight_digit_figures_stay_inside_their_cards_on_a_phone(live_server, page: Page,
@@ -67,4 +55,4 @@ def test_a_districts_seven_and_eight_digit_figures_stay_inside_their_cards_on_a_
         spilled = page.evaluate("""() => [...document.querySelectorAll('.stat .figure')].filter(
             el => el.getBoundingClientRect().right > el.closest('.stat').getBoundingClientRect().right).length""")
         assert spilled == 0, digits
-        assert fits_the_phone(page)
+        assert fits_the_phone(page), page.url

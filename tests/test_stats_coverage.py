@@ -7,7 +7,7 @@ import io
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, Q
-from test_roster_import import HEADER, row, workbook
+from helpers.roster import HEADER, row, workbook
 
 from loudong.registry.models import Building, Household, Member, Resident, Stairwell
 from loudong.stats import coverage

@@ -5,9 +5,8 @@ opens the visit coverage per community and downloads the subdistrict's work repo
 import re
 
 import pytest
+from helpers.browser import fits_the_phone, log_in
 from playwright.sync_api import Page, expect
-from test_stats_browser import fits_the_phone, log_in
-from test_stats_group_domains import lived  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.browser
 NOVEMBER = "from=2026-11-01&to=2026-11-30"
@@ -21,7 +20,7 @@ def opens(page: Page, dashboard: str, link: str, heading: str) -> None:
     assert fits_the_phone(page), heading
 
 
-def test_leader_reads_the_groups_service_figures_and_their_lists_on_a_phone(live_server, page: Page, lived):  # noqa: F811
+def test_leader_reads_the_groups_service_figures_and_their_lists_on_a_phone(live_server, page: Page, lived):
     base = live_server.url
     log_in(page, base, "leader")
     dashboard = f"{base}/c/xihu/stats/group/{lived.group.pk}/?{NOVEMBER}"
@@ -30,7 +29,7 @@ def test_leader_reads_the_groups_service_figures_and_their_lists_on_a_phone(live
     expect(page.locator("#rate-visit_coverage .cases")).to_contain_text("走访到的住户 1 户 / 住户 1 户")
     expect(page.locator("#group-note")).to_contain_text("全社区的议事会和没有选党小组的活动不属于任何小组")
     expect(page.locator("#chart-activities svg")).to_have_count(1)
-    assert fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     page.screenshot(path="/tmp/ld-statspages/group-dashboard.png", full_page=True)
 
     opens(page, dashboard, "#rate-visit_coverage .stat-link", "走访到的住户：1 户")
@@ -47,13 +46,13 @@ def test_leader_reads_the_groups_service_figures_and_their_lists_on_a_phone(live
     expect(page).to_have_url(re.compile(r"/c/xihu/hours/team/\?start=2026-11-01&end=2026-11-30$"))
 
 
-def test_overseer_reads_the_subdistrict_and_downloads_its_report_on_a_phone(live_server, page: Page, lived):  # noqa: F811
+def test_overseer_reads_the_subdistrict_and_downloads_its_report_on_a_phone(live_server, page: Page, lived):
     base = live_server.url
     log_in(page, base, "overseer")
     dashboard = f"{base}/stats/subdistrict/{lived.subdistrict.pk}/?{NOVEMBER}"
     page.goto(dashboard)
     expect(page.locator("#figure-hours_total .figure")).to_have_text("2.7")
-    assert fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     page.screenshot(path="/tmp/ld-statspages/subdistrict-dashboard.png", full_page=True)
 
     opens(page, dashboard, "#rate-visit_coverage .stat-link",
@@ -67,7 +66,7 @@ def test_overseer_reads_the_subdistrict_and_downloads_its_report_on_a_phone(live
     page.goto(dashboard)
     page.locator("#report-link").click()
     expect(page.get_by_role("heading", name="工作简报")).to_be_visible()
-    assert fits_the_phone(page)
+    assert fits_the_phone(page), page.url
     with page.expect_download() as download:
         page.locator("form").get_by_role("button", name="下载 Word").click()
     assert download.value.suggested_filename == "青山街道工作简报-20261101-20261130.docx"

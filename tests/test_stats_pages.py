@@ -6,8 +6,8 @@ import io
 import re
 
 import pytest
+from helpers.stats_history import NOV, build_history
 from openpyxl import load_workbook
-from test_stats_figures import NOV, build_history
 
 from loudong.accounts.models import AuditEntry
 from loudong.stats.compute import figures

@@ -6,7 +6,7 @@ a volunteer deleted; a rebuild gives the same rows as the day-by-day recounts.""
 from datetime import date, datetime, timedelta
 
 import pytest
-from test_stats_figures import NOW, at, build_history, handled, place, resolved
+from helpers.stats_history import NOW, at, build_history, handled, place, resolved
 
 from loudong.hours.sources import minutes_by_member
 from loudong.lib.shanghai import SHANGHAI

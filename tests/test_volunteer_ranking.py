@@ -94,7 +94,7 @@ def test_a_volunteer_who_sent_it_back_goes_last(world):
 
 
 def test_the_volunteer_whose_contact_card_was_scanned_is_recommended_first(client, world):
-    from test_request_public import hidden, send, submit_and_read_receipt
+    from helpers.public_request import hidden, send, submit_and_read_receipt
 
     page = client.get(f"/ask/m/{world.liu_member.pk}/")
     page = send(client, {**hidden(page), "step": "1", "category": "hardship"})

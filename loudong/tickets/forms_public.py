@@ -28,7 +28,6 @@ MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 PHOTO_LONG_SIDE = 1600
-MIN_FILL_SECONDS = 3
 DRAFT_DIR = "ask-drafts"
 DRAFT_KEEP = timedelta(days=2)
 _DRAFT_NAME = re.compile(rf"^{DRAFT_DIR}/[A-Za-z0-9_-]{{16,40}}\.jpg$")

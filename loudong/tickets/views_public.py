@@ -11,6 +11,7 @@ joining one (我也遇到) gives the joiner a link of their own (loudong.tickets
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.files.storage import default_storage
@@ -29,7 +30,6 @@ from loudong.tickets.actions.placing import fetch, rules_for, table
 from loudong.tickets.forms_public import (
     CATEGORY_HINTS,
     KIND_HINTS,
-    MIN_FILL_SECONDS,
     SCOPE_HINTS,
     ChoiceForm,
     ContactForm,
@@ -243,7 +243,7 @@ def _bot_check(contact: ContactForm, values: dict) -> str:
     if elapsed is None:
         values["started"] = start_token()
         return "页面停留太久或已过期，请核对内容后再点一次“提交”。"
-    if elapsed < MIN_FILL_SECONDS:
+    if elapsed < settings.REQUEST_MIN_FILL_SECONDS:
         return "提交得太快了，请核对一下内容，再点一次“提交”。"
     return ""
 

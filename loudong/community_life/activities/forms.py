@@ -5,6 +5,7 @@ import time
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 
 from loudong.accounts.access import is_admin
@@ -21,7 +22,6 @@ from loudong.tickets.forms_public import MultiplePhotoField, MultiplePhotoInput,
 # Other words a link may use for a type (the honours page asks for a talk with ?type=talk).
 TYPE_ALIASES = {"lecture": Activity.Type.TALK, "speech": Activity.Type.TALK, "讲座": Activity.Type.TALK,
                 "宣讲": Activity.Type.TALK}
-MIN_FILL_SECONDS = 2
 
 
 def type_from(value: str) -> str:
@@ -185,6 +185,6 @@ class SignInForm(forms.Form):
         elapsed = seconds_since(self.cleaned_data.get("started", ""))
         if elapsed is None:
             return "页面停留太久或已过期，请再点一次“签到”。"
-        if elapsed < MIN_FILL_SECONDS:
+        if elapsed < settings.SIGN_IN_MIN_FILL_SECONDS:
             return "点得太快了，请核对一下，再点一次“签到”。"
         return ""

@@ -110,7 +110,7 @@ VALUE_WORDS: dict[str, dict[str, str]] = {
     "via": {"api": "接口"},
     "page": {"resident": "档案", "attendance": "到会名单"},
     "status": {"done": "已完成", "open": "未完成"},
-    "level": {"community": "社区", "subdistrict": "街道", "district": "区"},
+    "level": {"community": "社区", "subdistrict": "街道", "district": "区", "group": "楼栋党小组"},
 }
 
 

@@ -251,7 +251,7 @@ EVENT_LABELS = {
     "rejected": "不予受理", "merged": "合并", "escalated": "上报社区", "paused": "询问居民（暂停计时）",
     "resumed": "收到回复（恢复计时）", "extended": "延期", "reminded": "到期提醒", "overdue": "超期督办",
     "commented": "补充留言", "flagged": "志愿者认为诉求不合理", "supported": "我也遇到",
-    "scoped": "更改范围", "published": "公开进展",
+    "scoped": "更改范围", "published": "公开进展", "suggested": "扫便民联系卡点单",
 }
 
 

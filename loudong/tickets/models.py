@@ -18,7 +18,7 @@ State changes happen only in loudong.tickets.actions; deadline rules live in lou
 """
 
 from django.db import models
-from django.db.models import Lookup, Q
+from django.db.models import Case, F, Lookup, Q, Value, When
 from django.utils import timezone
 
 from loudong.lib.shanghai import deadline_label
@@ -75,6 +75,15 @@ class RequestQuerySet(models.QuerySet):
 
     def overdue(self, now: "timezone.datetime | None" = None) -> "RequestQuerySet":
         return self.filter(status__among=RUNNING, due_at__lte=now or timezone.now())
+
+    def needs_action_first(self, now: "timezone.datetime") -> "RequestQuerySet":
+        """Overdue first, the longest overdue at the top; then the newest: a request that has just come
+        in is on the first screen, not under weeks of older ones."""
+        late = Q(status__among=RUNNING, due_at__lte=now)
+        return self.alias(
+            late_first=Case(When(late, then=Value(0)), default=Value(1)),
+            late_due=Case(When(late, then=F("due_at"))),
+        ).order_by("late_first", "late_due", "-created_at", "-id")
 
 
 class Request(models.Model):

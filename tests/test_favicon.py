@@ -18,8 +18,8 @@ def test_favicon_ico_leads_to_the_icon(client, world):
 
 
 def test_every_icon_a_page_names_is_there(client, world, login):
-    anonymous = client.get(reverse("accounts:login")).content.decode()
-    leader = login(world.leader).get(reverse("registry:community", args=["xihu"])).content.decode()
+    anonymous = client.get(reverse("login")).content.decode()
+    leader = login(world.leader).get(reverse("community", args=["xihu"])).content.decode()
     for page in (anonymous, leader):
         links = icon_links(page)
         assert len(links) == 2

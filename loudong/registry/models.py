@@ -73,7 +73,8 @@ class Place(models.Model):
     """A building, stairwell or household, listed in the natural order of its name or room."""
 
     SORTED_BY = "name"
-    sort_key = models.CharField(max_length=255, editable=False, default="")
+    # A database default too: scripts and database clients may insert rows with plain SQL.
+    sort_key = models.CharField(max_length=255, editable=False, default="", db_default="")
 
     objects = PlaceQuerySet.as_manager()
 

@@ -42,17 +42,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='building',
             name='sort_key',
-            field=models.CharField(default='', editable=False, max_length=255),
+            field=models.CharField(db_default='', default='', editable=False, max_length=255),
         ),
         migrations.AddField(
             model_name='household',
             name='sort_key',
-            field=models.CharField(default='', editable=False, max_length=255),
+            field=models.CharField(db_default='', default='', editable=False, max_length=255),
         ),
         migrations.AddField(
             model_name='stairwell',
             name='sort_key',
-            field=models.CharField(default='', editable=False, max_length=255),
+            field=models.CharField(db_default='', default='', editable=False, max_length=255),
         ),
         migrations.RunPython(fill_sort_keys, migrations.RunPython.noop),
         migrations.AddIndex(

@@ -27,7 +27,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from request_throughput import HIDDEN, PASSWORD, build, free_port, gunicorn_command, wait_ready  # noqa: E402
+from request_throughput import (  # noqa: E402
+    HIDDEN,
+    PASSWORD,
+    Session,
+    build,
+    free_port,
+    gunicorn_command,
+    wait_ready,
+)
 
 STATUSES = [("closed", 90.0), ("rejected", 3.0), ("merged", 2.0), ("resolved", 4.0), ("submitted", 0.4),
             ("dispatched", 0.2), ("accepted", 0.3), ("waiting", 0.05), ("escalated", 0.05)]
@@ -87,28 +95,26 @@ def load_rows(world: dict, rows: int) -> float:
     return time.perf_counter() - started
 
 
-def login(base: str, username: str) -> object:
-    import requests
-
-    session = requests.Session()
-    page = session.get(f"{base}/accounts/login/", timeout=10)
-    token = dict(HIDDEN.findall(page.text))["csrfmiddlewaretoken"]
-    answer = session.post(f"{base}/accounts/login/", data={"username": username, "password": PASSWORD,
-                                                           "csrfmiddlewaretoken": token}, allow_redirects=False)
-    assert answer.status_code == 302, f"login failed for {username}: {answer.status_code}"
+def login(base: str, username: str) -> Session:
+    session = Session()
+    _status, page = session.get(f"{base}/accounts/login/", timeout=10)
+    token = dict(HIDDEN.findall(page))["csrfmiddlewaretoken"]
+    status, _ = session.post(f"{base}/accounts/login/", {"username": username, "password": PASSWORD,
+                                                         "csrfmiddlewaretoken": token})
+    assert status == 302, f"login failed for {username}: {status}"
     return session
 
 
-def time_pages(session: object, url: str, times: int, server: int) -> tuple[float, float, float]:
+def time_pages(session: Session, url: str, times: int, server: int) -> tuple[float, float, float]:
     """p50 and p99 of the latency, and the server's CPU time per page (its workers' user and system
     time: what the page costs, whatever else the shared machine is doing)."""
     took = []
     cpu = server_cpu_seconds(server)
     for _ in range(times):
         started = time.perf_counter()
-        response = session.get(url, timeout=60)
+        status, _page = session.get(url, timeout=60)
         took.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, f"{url}: {response.status_code}"
+        assert status == 200, f"{url}: {status}"
     cpu = (server_cpu_seconds(server) - cpu) * 1000 / times
     took.sort()
     return statistics.median(took), took[min(len(took) - 1, int(len(took) * 0.99))], cpu

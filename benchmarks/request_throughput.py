@@ -35,6 +35,7 @@ Latencies are per HTTP request, measured by the client, in milliseconds. Each pa
 
 import argparse
 import http.client
+import http.cookiejar
 import json
 import multiprocessing
 import os
@@ -47,7 +48,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,16 +118,43 @@ def build() -> dict:
     }
 
 
-def wait_ready(base: str, server: subprocess.Popen) -> None:
-    import requests
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object) -> None:
+        return None  # a 302 is an answer to look at, not to follow
 
+
+class Session:
+    """A browser's cookie jar over urllib: the benchmarks need nothing `scripts/start` does not install."""
+
+    def __init__(self) -> None:
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _KeepRedirects)
+
+    def get(self, url: str, timeout: float = 30) -> tuple[int, str]:
+        return self._open(urllib.request.Request(url), timeout)
+
+    def post(self, url: str, fields: dict, timeout: float = 30) -> tuple[int, str]:
+        return self._open(urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode()), timeout)
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.cookies)
+
+    def _open(self, request: urllib.request.Request, timeout: float) -> tuple[int, str]:
+        try:
+            with self.opener.open(request, timeout=timeout) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as answer:  # redirects (not followed) and errors
+            return answer.code, answer.read().decode(errors="replace")
+
+
+def wait_ready(base: str, server: subprocess.Popen) -> None:
     for _ in range(200):
         if server.poll() is not None:
             raise SystemExit("gunicorn exited")
         try:
-            if requests.get(f"{base}/api/v1/openapi.json", timeout=30).status_code == 200:
+            if Session().get(f"{base}/api/v1/openapi.json")[0] == 200:
                 return
-        except (requests.ConnectionError, requests.Timeout):
+        except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.1)
     raise SystemExit("gunicorn did not answer")
@@ -436,18 +466,17 @@ def repeated(spec: Spec, base: str, master: int, wrk: str | None, args: argparse
 
 def form_spec(base: str, world: dict) -> Spec:
     """The last screen of the public form, with the hidden fields and the CSRF cookie of a landing page."""
-    import requests
     from django.conf import settings
 
     building_id, stairwell_ids = world["buildings"][0]
-    session = requests.Session()
-    page = session.get(f"{base}/ask/b/{building_id}/", timeout=30)
-    hidden = dict(HIDDEN.findall(page.text))
+    session = Session()
+    _status, page = session.get(f"{base}/ask/b/{building_id}/")
+    hidden = dict(HIDDEN.findall(page))
     fields = {**hidden, "step": "3", "building": building_id, "category": "environment", "kind": "help",
               "stairwell": stairwell_ids[0], "room": "301", "photos": "", "contact_name": "王阿姨",
               "contact_phone": "13812345678", "website": ""}
     time.sleep(settings.REQUEST_MIN_FILL_SECONDS + 0.5)
-    cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
+    cookie = session.cookie_header()
     prefix = urllib.parse.urlencode(fields) + "&description=" + urllib.parse.quote("楼道灯坏了，晚上看不见（第")
     return Spec("public form (last screen, saves)", "POST", "/ask/place/",
                 {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},

@@ -1,9 +1,18 @@
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from loudong.api.urls import api
 from loudong.home.views_audit import audit_log
 
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico whatever the page says; pages name the static icons themselves."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("", include("loudong.home.urls")),
     path("ask/", include("loudong.tickets.public_urls")),
     path("inbox/", include("loudong.notify.urls")),

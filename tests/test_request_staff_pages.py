@@ -46,6 +46,21 @@ def test_overdue_requests_are_counted_and_marked(world, login):
     assert "已超期 1" in page and "req-card overdue" in page and "已超期" in page
 
 
+def test_the_queue_shows_overdue_requests_first_then_the_newest(world, login):
+    now = timezone.now()
+    earlier_today = place(world, now=now - timedelta(hours=2))
+    month_old = place(world, now=now - timedelta(days=30))
+    newest = place(world, now=now - timedelta(minutes=5))
+    week_old = place(world, now=now - timedelta(days=7))
+    client = login(world.leader)
+    cards = client.get(BASE).context["cards"]
+    assert [c.req.pk for c in cards] == [month_old.pk, week_old.pk, newest.pk, earlier_today.pk]
+    assert [c.overdue for c in cards] == [True, True, False, False]
+    actions.dispatch(newest, world.wang_member, by=world.leader)
+    actions.dispatch(earlier_today, world.wang_member, by=world.leader)
+    assert [c.req.pk for c in client.get(BASE + "?tab=dispatched").context["cards"]] == [newest.pk, earlier_today.pk]
+
+
 def test_volunteer_is_sent_from_the_queue_to_their_own_list(world, login):
     response = login(world.volunteer).get(BASE)
     assert response.status_code == 302 and response["Location"] == BASE + "mine/"

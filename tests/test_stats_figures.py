@@ -206,8 +206,15 @@ def test_periods_parse_with_chinese_errors_and_presets_end_today():
     assert preset("last_month", on) == Period(date(2026, 4, 1), date(2026, 4, 30))
     assert preset("this_quarter", on) == Period(date(2026, 4, 1), on)
     assert preset("this_year", on) == Period(date(2026, 1, 1), on)
-    assert preset("last_12_months", on) == Period(date(2025, 6, 1), on)
+    assert preset("last_12_months", on) == Period(date(2025, 5, 1), on)
     assert preset("last_month", date(2026, 1, 15)) == Period(date(2025, 12, 1), date(2025, 12, 31))
+
+
+@pytest.mark.parametrize("on", [date(2026, 12, 7), date(2026, 12, 31), date(2027, 1, 1)])
+def test_the_last_twelve_months_are_never_this_year_not_even_in_december(on):
+    last_12 = preset("last_12_months", on)
+    assert last_12 != preset("this_year", on)
+    assert last_12 == Period(date(on.year - 1, on.month, 1), on)
 
 
 def test_figures_take_the_same_few_queries_whatever_the_number_of_requests(history):

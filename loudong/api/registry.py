@@ -137,13 +137,13 @@ def resident(request: HttpRequest, resident_id: int) -> dict:
 def buildings(request: HttpRequest, code: str) -> list[dict]:
     """Buildings the caller may see, with stairwells, the group serving each and its household count."""
     community = community_for(request.auth, code, PEOPLE_ROLES)
-    listed = visible_buildings(request.auth, community).order_by("name").prefetch_related("adjacent")
+    listed = visible_buildings(request.auth, community).order_by("sort_key").prefetch_related("adjacent")
     by_building: dict[int, list[dict]] = {}
     stairwells = (
         Stairwell.objects.filter(building__in=listed)
         .select_related("group")
         .annotate(household_count=Count("households"))
-        .order_by("name")
+        .order_by("sort_key")
     )
     for stairwell in stairwells:
         by_building.setdefault(stairwell.building_id, []).append({

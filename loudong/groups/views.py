@@ -9,6 +9,7 @@ from loudong.accounts.access import is_admin
 from loudong.groups.access import group_community, led_groups, visible_groups
 from loudong.groups.models import Election
 from loudong.groups.venues.queries import current_venue, venue_address
+from loudong.lib.natural import natural_key
 from loudong.registry.access import own_member
 from loudong.registry.models import Member, Stairwell
 
@@ -47,7 +48,7 @@ def group_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "community": community,
         "group": group,
         "members": members,
-        "buildings": sorted({s.building.name for s in stairwells}),
+        "buildings": sorted({s.building.name for s in stairwells}, key=natural_key),
         "stairwells": stairwells,
         "elections": elections,
         "venue": venue,

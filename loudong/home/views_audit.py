@@ -1,95 +1,19 @@
 from datetime import datetime, time, timedelta
 
 from django import forms
-from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from loudong.accounts.audit_display import detail_lines, object_type_name
 from loudong.accounts.models import AuditEntry, Role
 from loudong.registry.access import community_for
 
 AUDIT_PAGE_SIZE = 50
-# Object types written by code other than a model instance, or models without a Chinese name.
-OBJECT_TYPE_NAMES = {
-    "user": "账号",
-    "resident": "居民",
-    "member": "党员档案",
-    "household": "户",
-    "building": "楼栋",
-    "stairwell": "单元",
-    "buildinggroup": "楼栋党小组",
-    "roster": "名册",
-    "importjob": "名册导入",
-    "policy": "制度",
-    "policyversion": "制度",
-    "policydocument": "制度文件",
-    "grant": "角色",
-    "community": "社区",
-    "district": "区",
-    "subdistrict": "街道",
-}
-
-
-def _model_named(object_type: str) -> type[Model] | None:
-    return next((m for m in apps.get_models() if m._meta.model_name == object_type), None)
-
-
-def object_type_name(object_type: str) -> str:
-    if object_type in OBJECT_TYPE_NAMES:
-        return OBJECT_TYPE_NAMES[object_type]
-    model = _model_named(object_type)
-    name = str(model._meta.verbose_name) if model else ""
-    return name if name and not name.isascii() else object_type
-
-
-def _field_label(model: type[Model] | None, key: str) -> str:
-    try:
-        return str(model._meta.get_field(key).verbose_name) if model else key
-    except FieldDoesNotExist:
-        return key
-
-
-def _shown(value: object) -> str:
-    if value is None or value == "":
-        return "（空）"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value) or "（空）"
-    return str(value)
-
-
-def detail_lines(entry: AuditEntry) -> list[str]:
-    """The entry's detail in plain words: field changes as "字段：旧 → 新", values as stored
-    (phone and ID numbers were masked when written)."""
-    if entry.action == AuditEntry.Action.LOGIN and "success" in entry.detail:
-        text = "成功" if entry.detail["success"] else "失败：用户名或密码错误"
-        if entry.detail.get("locked"):
-            text = "失败：账号已锁定"
-        return [f"结果：{text}"]
-    model = _model_named(entry.object_type)
-    if entry.action == AuditEntry.Action.VIEW:
-        if "field" in entry.detail:
-            return [f"显示了完整的{_field_label(model, entry.detail['field'])}"]
-        return ["打开了档案页面"]
-    lines = []
-    # Views write field changes either at the top level or under "changes"; both read the same.
-    detail = {k: v for k, v in entry.detail.items() if k != "changes"}
-    if isinstance(entry.detail.get("changes"), dict):
-        detail.update(entry.detail["changes"])
-    for key, value in detail.items():
-        label = _field_label(model, key)
-        if isinstance(value, list) and len(value) == 2:
-            lines.append(f"{label}：{_shown(value[0])} → {_shown(value[1])}")
-        else:
-            lines.append(f"{label}：{_shown(value)}")
-    return lines
 
 
 DATE_FIELD = {

@@ -37,7 +37,7 @@ def group_members(group: BuildingGroup) -> list[Member]:
 
 def group_households(group: BuildingGroup) -> "list[Household]":
     return list(Household.objects.filter(stairwell__group=group).select_related("stairwell__building")
-                .order_by("stairwell__building__name", "stairwell__name", "room"))
+                .order_by("stairwell__building__sort_key", "stairwell__sort_key", "sort_key"))
 
 
 def current_mapping(group: BuildingGroup) -> dict[int, int | None]:

@@ -108,6 +108,6 @@ def schedule(households: QuerySet[Household], rules: Rules, today: date | None =
         next_due, state = state_of(met.get(household.pk), days, today)
         rows.append(HouseholdDue(household, household_tags, days, met.get(household.pk), knock.get(household.pk),
                                  next_due, state))
-    rows.sort(key=lambda r: (r.next_due, r.last_visit is not None, r.household.stairwell.building.name,
-                             r.household.stairwell.name, r.household.room))
+    rows.sort(key=lambda r: (r.next_due, r.last_visit is not None, r.household.stairwell.building.sort_key,
+                             r.household.stairwell.sort_key, r.household.sort_key))
     return rows

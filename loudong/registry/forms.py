@@ -293,6 +293,7 @@ class MemberForm(forms.ModelForm):
             "employment": forms.RadioSelect(attrs=LARGE),
         }
         help_texts = {"registered_org": "组织关系在其他单位时填写单位名称"}
+        labels = {"group": "楼栋党小组"}
 
     def __init__(self, *args: object, community: Community, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -103,7 +103,7 @@ class Nearby:
 
 
 def nearby(community: Community, footprint: Footprint | None, exclude: int | None) -> Nearby:
-    others = Building.objects.filter(community=community).exclude(pk=exclude).order_by("name")
+    others = Building.objects.filter(community=community).exclude(pk=exclude).order_by("sort_key")
     if footprint is None:
         return Nearby({}, [], [])
     gaps, suggested, overlapping = {}, [], []
@@ -292,7 +292,7 @@ def neighbour_stairwells(building: Building, stairwell: Stairwell) -> QuerySet[S
         .filter(near)
         .exclude(pk=stairwell.pk)
         .select_related("building")
-        .order_by("building__name", "name")
+        .order_by("building__sort_key", "sort_key")
     )
 
 

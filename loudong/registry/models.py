@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from loudong.lib.dates import DAY, MONTH, YEAR, format_date
 from loudong.lib.identity import mask_id_number, mask_phone
+from loudong.lib.natural import natural_key
 from loudong.lib.pinyin import name_keys
 
 
@@ -44,7 +45,51 @@ class Community(models.Model):
         return self.name
 
 
-class Building(models.Model):
+class PlaceQuerySet(models.QuerySet):
+    """Keeps `sort_key` (the natural order of the name, see loudong.lib.natural) filled on bulk writes;
+    `save()` fills it row by row."""
+
+    def bulk_create(self, objs: object, *args: object, **kwargs: object) -> list:
+        objs = list(objs)
+        for obj in objs:
+            obj.sort_key = natural_key(getattr(obj, obj.SORTED_BY))
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs: object, fields: object, *args: object, **kwargs: object) -> int:
+        objs, fields = list(objs), list(fields)
+        if self.model.SORTED_BY in fields:
+            for obj in objs:
+                obj.sort_key = natural_key(getattr(obj, obj.SORTED_BY))
+            fields.append("sort_key")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs: object) -> int:
+        if isinstance(kwargs.get(self.model.SORTED_BY), str):
+            kwargs["sort_key"] = natural_key(kwargs[self.model.SORTED_BY])
+        return super().update(**kwargs)
+
+
+class Place(models.Model):
+    """A building, stairwell or household, listed in the natural order of its name or room."""
+
+    SORTED_BY = "name"
+    # A database default too: scripts and database clients may insert rows with plain SQL.
+    sort_key = models.CharField(max_length=255, editable=False, default="", db_default="")
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.sort_key = natural_key(getattr(self, self.SORTED_BY))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and self.SORTED_BY in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_key"}
+        super().save(*args, **kwargs)
+
+
+class Building(Place):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="buildings")
     name = models.CharField("楼栋", max_length=60)
     address = models.CharField("地址", max_length=120, blank=True)
@@ -55,14 +100,15 @@ class Building(models.Model):
     adjacent = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name="相邻楼栋")
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_key", "id"]
         constraints = [models.UniqueConstraint(fields=["community", "name"], name="building_unique_name")]
+        indexes = [models.Index(fields=["community", "sort_key"])]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Stairwell(models.Model):
+class Stairwell(Place):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
     building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="stairwells")
     name = models.CharField("单元", max_length=30)
@@ -74,8 +120,9 @@ class Stairwell(models.Model):
     )
 
     class Meta:
-        ordering = ["building__name", "name"]
+        ordering = ["building__sort_key", "sort_key", "id"]
         constraints = [models.UniqueConstraint(fields=["building", "name"], name="stairwell_unique_name")]
+        indexes = [models.Index(fields=["building", "sort_key"])]
 
     def __str__(self) -> str:
         return f"{self.building.name}{self.name}"
@@ -96,7 +143,8 @@ def precision_field(verbose_name: str) -> models.CharField:
     )
 
 
-class Household(models.Model):
+class Household(Place):
+    SORTED_BY = "room"
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
     stairwell = models.ForeignKey(Stairwell, on_delete=models.CASCADE, related_name="households")
     room = models.CharField("房号", max_length=20)
@@ -104,9 +152,9 @@ class Household(models.Model):
     number = models.CharField("户号", max_length=30, blank=True, default="", db_default="")
 
     class Meta:
-        ordering = ["stairwell__building__name", "stairwell__name", "room"]
+        ordering = ["stairwell__building__sort_key", "stairwell__sort_key", "sort_key", "id"]
         constraints = [models.UniqueConstraint(fields=["stairwell", "room"], name="household_unique_room")]
-        indexes = [models.Index(fields=["community", "number"])]
+        indexes = [models.Index(fields=["community", "number"]), models.Index(fields=["stairwell", "sort_key"])]
 
     def __str__(self) -> str:
         return f"{self.stairwell}{self.room}室"

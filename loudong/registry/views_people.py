@@ -21,7 +21,7 @@ def filtered_residents(
     request: HttpRequest, community: Community
 ) -> tuple[ResidentFilterForm, ResidentQuerySet]:
     """The residents list as filtered by the query string: the page, its export and the benchmark."""
-    buildings = visible_buildings(request.user, community).order_by("name")
+    buildings = visible_buildings(request.user, community).order_by("sort_key")
     filters = ResidentFilterForm(request.GET, community=community, buildings=buildings)
     return filters, filters.apply(visible_residents(request.user, community))
 

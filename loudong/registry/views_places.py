@@ -66,7 +66,7 @@ def site_plan(user: User, community: Community) -> dict:
 @login_required
 def buildings(request: HttpRequest, code: str) -> HttpResponse:
     community = people_community(request, code)
-    listed = list(visible_buildings(request.user, community).order_by("name"))
+    listed = list(visible_buildings(request.user, community).order_by("sort_key"))
     ids = [b.pk for b in listed]
     stairwells = dict(
         Stairwell.objects.filter(building__in=ids)
@@ -110,7 +110,7 @@ def building_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     scoped = visible_buildings(request.user, community)
     building = get_object_or_404(scoped, pk=pk)
     openable = set(scoped.values_list("pk", flat=True))
-    adjacent = [{"building": b, "link": b.pk in openable} for b in building.adjacent.order_by("name")]
+    adjacent = [{"building": b, "link": b.pk in openable} for b in building.adjacent.order_by("sort_key")]
     named = defaultdict(list)
     for resident in visible_residents(request.user, community).filter(
         household__stairwell__building=building
@@ -120,11 +120,11 @@ def building_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     for household in (
         Household.objects.filter(stairwell__building=building)
         .annotate(people=Count("residents"))
-        .order_by("room")
+        .order_by("sort_key")
     ):
         household.named = named.get(household.pk, [])
         households[household.stairwell_id].append(household)
-    stairwells = list(building.stairwells.select_related("group__leader__resident").order_by("name"))
+    stairwells = list(building.stairwells.select_related("group__leader__resident").order_by("sort_key"))
     for stairwell in stairwells:
         stairwell.household_rows = households.get(stairwell.pk, [])
     context = {

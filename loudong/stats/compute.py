@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from loudong.groups.models import BuildingGroup
+from loudong.lib.natural import natural_key
 from loudong.lib.shanghai import SHANGHAI
 from loudong.lib.sql import plain_values
 from loudong.registry.models import Building, Member
@@ -112,7 +113,7 @@ def _breakdown(key: str, label: str, rows: list[dict], dimension: str, names: di
         out.append(BreakdownRow(str(value) if value is not None else "", names.get(value, missing),
                                 counts, [make_rate(r, counts) for r in RATES]))
     # Alphabetical by name, never by a count: these tables are not rankings.
-    out.sort(key=lambda r: (r.label == missing, r.label))
+    out.sort(key=lambda r: (r.label == missing, natural_key(r.label)))
     columns = [(k, FIGURES[k].label) for k in BREAKDOWN_FIGURES]
     return Breakdown(key, label, columns, out)
 

@@ -15,6 +15,7 @@ from django.http import Http404
 
 from loudong.community_life.activities.figures import distinct_people
 from loudong.hours.models import SOURCE_LABELS, hours_text
+from loudong.lib.natural import natural_key
 from loudong.outreach.models import Visit
 from loudong.registry.models import Building, Community
 from loudong.stats import domains
@@ -128,7 +129,7 @@ def _visit_counts(scope: Scope, period: Period) -> Listing:
     names = dict(model.objects.filter(pk__in=totals).values_list("pk", "name"))
     rows = sorted(([names[pk], total, visited.get(pk, 0), domains.visit_rate(scope, visited.get(pk, 0),
                                                                              total).display()]
-                   for pk, total in totals.items()), key=lambda row: row[0])
+                   for pk, total in totals.items()), key=lambda row: natural_key(row[0]))
     rate = domains.visit_rate(scope, sum(visited.values()), sum(totals.values()))
     label = "社区" if model is Community else "楼栋"
     return Listing(f"入户走访覆盖率：{rate.display()}（走访到 {rate.numerator} 户 / 住户 {rate.denominator} 户，"

@@ -99,8 +99,8 @@ def preset(key: str, on: date | None = None) -> Period:
         return Period(date(on.year, (on.month - 1) // 3 * 3 + 1, 1), on)
     if key == "this_year":
         return Period(date(on.year, 1, 1), on)
-    if key == "last_12_months":
-        return Period(_add_months(this_month, -11), on)
+    if key == "last_12_months":  # twelve whole months and this one so far: never the same as 今年
+        return Period(_add_months(this_month, -12), on)
     raise PeriodError("没有这个统计期间选项。")
 
 

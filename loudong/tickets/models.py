@@ -18,7 +18,7 @@ State changes happen only in loudong.tickets.actions; deadline rules live in lou
 """
 
 from django.db import models
-from django.db.models import Lookup, Q
+from django.db.models import Case, F, Lookup, Q, Value, When
 from django.utils import timezone
 
 from loudong.lib.shanghai import deadline_label
@@ -75,6 +75,15 @@ class RequestQuerySet(models.QuerySet):
 
     def overdue(self, now: "timezone.datetime | None" = None) -> "RequestQuerySet":
         return self.filter(status__among=RUNNING, due_at__lte=now or timezone.now())
+
+    def needs_action_first(self, now: "timezone.datetime") -> "RequestQuerySet":
+        """Overdue first, the longest overdue at the top; then the newest: a request that has just come
+        in is on the first screen, not under weeks of older ones."""
+        late = Q(status__among=RUNNING, due_at__lte=now)
+        return self.alias(
+            late_first=Case(When(late, then=Value(0)), default=Value(1)),
+            late_due=Case(When(late, then=F("due_at"))),
+        ).order_by("late_first", "late_due", "-created_at", "-id")
 
 
 class Request(models.Model):
@@ -251,7 +260,7 @@ EVENT_LABELS = {
     "rejected": "不予受理", "merged": "合并", "escalated": "上报社区", "paused": "询问居民（暂停计时）",
     "resumed": "收到回复（恢复计时）", "extended": "延期", "reminded": "到期提醒", "overdue": "超期督办",
     "commented": "补充留言", "flagged": "志愿者认为诉求不合理", "supported": "我也遇到",
-    "scoped": "更改范围", "published": "公开进展",
+    "scoped": "更改范围", "published": "公开进展", "suggested": "扫便民联系卡点单",
 }
 
 

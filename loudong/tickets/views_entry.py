@@ -28,9 +28,9 @@ CALENDAR_AHEAD_DAYS = 120
 
 
 def _entry_form(request: HttpRequest, community: object, resident: Resident | None) -> EntryForm:
-    buildings = list(Building.objects.filter(community=community).order_by("name"))
+    buildings = list(Building.objects.filter(community=community).order_by("sort_key"))
     stairwells = list(Stairwell.objects.filter(community=community).select_related("building")
-                      .order_by("building__name", "name"))
+                      .order_by("building__sort_key", "sort_key"))
     initial = {}
     if resident is not None and resident.household_id:
         household = resident.household

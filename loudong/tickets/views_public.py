@@ -106,7 +106,7 @@ def member_start(request: HttpRequest, member_id: int) -> HttpResponse:
 
 
 def _group_buildings(group: BuildingGroup) -> list[Building]:
-    buildings = list(Building.objects.filter(stairwells__group=group).distinct().order_by("name"))
+    buildings = list(Building.objects.filter(stairwells__group=group).distinct().order_by("sort_key"))
     if not buildings and group.venue_stairwell_id:
         buildings = [group.venue_stairwell.building]
     return buildings

@@ -120,7 +120,8 @@ def _suggest(cards: list[Card], now: object) -> None:
 
 @login_required
 def queue(request: HttpRequest, code: str) -> HttpResponse:
-    """派单: the leader's (and the community admin's) queue, new requests first, overdue marked."""
+    """派单: the leader's (and the community admin's) queue; on each open tab the overdue requests
+    first, then the newest."""
     user = request.user
     community = community_for(user, code, STAFF_ROLES)
     if not user.roles_in(community.pk) & DISPATCH_ROLES:
@@ -150,7 +151,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     elif tab in ("done", "resolved"):
         rows = rows.order_by("-updated_at", "-id")
     else:
-        rows = rows.order_by("created_at", "id")
+        rows = rows.needs_action_first(now)
     paginator = Paginator(rows, PER_PAGE, allow_empty_first_page=True)
     if chosen_count is not None:
         paginator.count = chosen_count  # counted above for the tabs

@@ -58,7 +58,7 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
     if state != "open":
         status = 409 if state == "early" else 410
         return _page(request, "closed.html", {"activity": activity, "state": state}, status=status)
-    buildings = list(Building.objects.filter(community=activity.community).order_by("name"))
+    buildings = list(Building.objects.filter(community=activity.community).order_by("sort_key"))
     signed_here = request.get_signed_cookie(_cookie(activity), default="", salt="activity.signin") == "1"
     if request.method == "GET":
         form = SignInForm(initial={"started": start_token()}, buildings=buildings)

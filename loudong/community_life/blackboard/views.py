@@ -50,7 +50,7 @@ def moderation_flags(request: HttpRequest, notes: list[Note]) -> list[tuple[Note
 def _back_to(note: Note, code: str) -> HttpResponse:
     """The note's building's blackboard (the first building of a group's note), or the community's."""
     target = note.building or Building.objects.filter(
-        community_id=note.community_id, stairwells__group_id=note.group_id).order_by("name").first()
+        community_id=note.community_id, stairwells__group_id=note.group_id).order_by("sort_key").first()
     if target is None:
         return redirect("blackboard:index", code=code)
     return redirect("blackboard:building", code=code, pk=target.pk)
@@ -66,7 +66,7 @@ def index(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "community": community, "notes": moderation_flags(request, list(notes[:60])),
         "member": own_member(request.user, community), "hide_form": HideForm(),
-        "buildings": Building.objects.filter(community=community).order_by("name"),
+        "buildings": Building.objects.filter(community=community).order_by("sort_key"),
     }  # fmt: skip
     return render(request, "blackboard/index.html", context)
 
@@ -77,7 +77,7 @@ def write(request: HttpRequest, code: str) -> HttpResponse:
     member = own_member(request.user, community)
     if member is None:
         raise Http404
-    buildings = list(writable_buildings(member).order_by("name"))
+    buildings = list(writable_buildings(member).order_by("sort_key"))
     form = NoteForm(request.POST or None, buildings=buildings, has_group=bool(member.group_id))
     if request.method == "POST" and form.is_valid():
         try:

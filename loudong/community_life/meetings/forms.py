@@ -132,7 +132,7 @@ class OpenRequestForm(forms.Form):
 
     def __init__(self, data: object = None, *, meeting: Meeting, initial: dict | None = None) -> None:
         super().__init__(data, initial=initial)
-        self.buildings = {b.pk: b for b in meeting_buildings(meeting).order_by("name")}
+        self.buildings = {b.pk: b for b in meeting_buildings(meeting).order_by("sort_key")}
         self.fields["building"].choices = [("", "请选择")] + [(pk, b.name) for pk, b in self.buildings.items()]
         if len(self.buildings) == 1:
             self.fields["building"].initial = next(iter(self.buildings))

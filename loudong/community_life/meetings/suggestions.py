@@ -57,7 +57,7 @@ def suggestions_for(user: User, meeting: Meeting, *, now: datetime | None = None
         .values("building_id", "building__name", "category_code")
         .annotate(count=Count("pk"), latest=Max("created_at"), category_name=Max("category_name"))
         .filter(count__gte=RECURRING_MIN_REQUESTS)
-        .order_by("-count", "building__name", "category_code")
+        .order_by("-count", "building__sort_key", "category_code")
     )
     on_agenda = set(meeting.agenda.exclude(building=None).values_list("building_id", "category_code"))
     return [

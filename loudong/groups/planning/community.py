@@ -59,7 +59,7 @@ def load(community: Community) -> Planning:
     stairwells = list(
         Stairwell.objects.filter(community=community)
         .select_related("building", "group")
-        .order_by("building__name", "name", "pk")
+        .order_by("building__sort_key", "sort_key", "pk")
     )
     households = dict(
         Household.objects.filter(community=community).order_by().values_list("stairwell_id").annotate(n=Count("pk"))

@@ -71,7 +71,7 @@ def unserved_stairwells(community: Community, groups: list[BuildingGroup]) -> li
         .select_related("building")
         .annotate(households_count=Count("households"))
         .filter(households_count__gt=0)
-        .order_by("building__name", "name")
+        .order_by("building__sort_key", "sort_key")
     )
     venues = [(g, position(g.venue_stairwell)) for g in groups if g.venue_stairwell_id and g.stairwell_count]
     for stairwell in stairwells:

@@ -27,7 +27,7 @@ def star(cx: float, cy: float, radius: float) -> str:
 
 def site_plan(planning: Planning, assignment: dict[str, str], palette: dict[str, str]) -> dict:
     community = planning.community
-    buildings = list(Building.objects.filter(community=community).order_by("name"))
+    buildings = list(Building.objects.filter(community=community).order_by("sort_key"))
     width = max([community.site_width, 1] + [b.x + b.width for b in buildings] + [s.px for s in planning.stairwells])
     height = max([community.site_height, 1] + [b.y + b.depth for b in buildings]
                  + [s.py for s in planning.stairwells])  # fmt: skip

@@ -13,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from loudong.groups.models import BuildingGroup
 from loudong.groups.venues.queries import current_venue, venue_address
 from loudong.lib.identity import mask_phone
+from loudong.lib.natural import natural_key
 from loudong.lib.qr import qr_data_uri
 from loudong.registry.models import Member, Stairwell
 
@@ -104,7 +105,7 @@ def _ordered(group: BuildingGroup) -> list[Member]:
 def board_of(group: BuildingGroup) -> Board:
     """`group` comes from `group_members` so its members are loaded with it."""
     stairwells = Stairwell.objects.filter(group=group).select_related("building")
-    buildings = sorted({s.building.name for s in stairwells})
+    buildings = sorted({s.building.name for s in stairwells}, key=natural_key)
     venue = current_venue(group)
     rows = [
         BoardRow(m.resident.name, role_of(m, group), printed_phone(m), [i.name for i in m.service_items.all()])

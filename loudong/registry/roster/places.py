@@ -5,6 +5,7 @@ places get stand-in keys (negative numbers) so the rest of the run can count as 
 from itertools import count
 
 from loudong.lib.identity import InvalidValue
+from loudong.lib.natural import natural_key
 from loudong.registry.models import Building, Community, Household, Stairwell
 from loudong.registry.roster import bulk
 
@@ -138,11 +139,11 @@ class PlaceBook:
                 new_households.append(key)
                 labels.append(f"{building}{stairwell}{room}室")
         if new_households:
-            rows = [(self.community.pk, s, r) for s, r in new_households]
+            rows = [(self.community.pk, s, r, natural_key(r)) for s, r in new_households]
             if self.dry_run:
                 pks = [next(self._stand_in) for _ in rows]
             else:
-                pks = bulk.insert(Household, ("community_id", "stairwell_id", "room"), rows, returning=True)
+                pks = bulk.insert(Household, ("community_id", "stairwell_id", "room", "sort_key"), rows, returning=True)
             self.households.update(zip(new_households, pks, strict=True))
             self._note("households", labels)
 

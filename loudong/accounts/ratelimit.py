@@ -154,7 +154,7 @@ def too_many(request: HttpRequest, refused: RateLimited) -> HttpResponse:
 
         response = JsonResponse({"detail": refused.message}, status=429, json_dumps_params={"ensure_ascii": False})
     else:
-        response = render(request, "ratelimit/429.html", {"message": refused.message}, status=429)
+        response = render(request, "accounts/ratelimit/429.html", {"message": refused.message}, status=429)
     response["Retry-After"] = str(refused.retry_after)
     return response
 

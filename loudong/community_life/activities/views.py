@@ -63,7 +63,7 @@ def activity_list(request: HttpRequest, code: str) -> HttpResponse:
         "past": past.get_page(request.GET.get("page")), "may_create": may_create(request.user, community),
         "held": held, "covered": people_covered([community.pk], year_ago, today),
     }  # fmt: skip
-    return render(request, "activities/list.html", context)
+    return render(request, "community_life/activities/list.html", context)
 
 
 @login_required
@@ -107,7 +107,7 @@ def _form_page(request: HttpRequest, community: object, form: ActivityForm, acti
     speaker = Resident.objects.filter(community=community, pk=speaker_id).first() if speaker_id.isdigit() else None
     context = {"community": community, "form": form, "activity": activity, "speaker": speaker,
                "title": "修改活动" if activity else "登记活动"}
-    return render(request, "activities/form.html", context, status=400 if form.is_bound else 200)
+    return render(request, "community_life/activities/form.html", context, status=400 if form.is_bound else 200)
 
 
 @login_required
@@ -139,7 +139,7 @@ def activity_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "photo_form": PhotoForm(), "signin_url": url, "qr": qr_svg(url, scale=5),
         "signin_state": activity.signin_state(),
     }  # fmt: skip
-    return render(request, "activities/detail.html", context)
+    return render(request, "community_life/activities/detail.html", context)
 
 
 @login_required
@@ -162,7 +162,7 @@ def poster(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """The A4 sign-in poster: the activity's name, time and place, and its QR code."""
     community, activity = scoped_activity(request, code, pk)
     url = signin_url(request, activity)
-    html = render_to_string("activities/poster.html", {"activity": activity, "community": community,
+    html = render_to_string("community_life/activities/poster.html", {"activity": activity, "community": community,
                                                        "qr": qr_data_uri(url, scale=10), "url": url})
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, f"{activity.title}签到海报.pdf")

@@ -50,7 +50,7 @@ def attendance(request: HttpRequest, code: str, pk: int) -> HttpResponse:
            detail={"人数": len(rows), **({"搜索": query} if query else {})})  # fmt: skip
     context = {"community": community, "activity": activity, "rows": rows, "query": query, "results": results,
                "matched": sum(1 for r in rows if r.resident_id)}
-    return render(request, "activities/attendance.html", context)
+    return render(request, "community_life/activities/attendance.html", context)
 
 
 @login_required

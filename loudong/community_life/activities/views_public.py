@@ -23,7 +23,7 @@ COOKIE_DAYS = 3
 
 
 def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    response = render(request, f"activities/public/{template}", context, status=status)
+    response = render(request, f"community_life/activities/public/{template}", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -68,7 +68,7 @@ def index(request: HttpRequest, code: str) -> HttpResponse:
         "member": own_member(request.user, community), "hide_form": HideForm(),
         "buildings": Building.objects.filter(community=community).order_by("sort_key"),
     }  # fmt: skip
-    return render(request, "blackboard/index.html", context)
+    return render(request, "community_life/blackboard/index.html", context)
 
 
 @login_required
@@ -88,7 +88,7 @@ def write(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, "已贴上小黑板。")
             return _back_to(note, community.code)
-    return render(request, "blackboard/write.html", {"community": community, "form": form,
+    return render(request, "community_life/blackboard/write.html", {"community": community, "form": form,
                                                      "heading": "写学习心得", "button": "贴上小黑板"})
 
 
@@ -108,7 +108,7 @@ def edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"《{note.title}》已修改。")
             return _back_to(note, community.code)
-    return render(request, "blackboard/write.html", {"community": community, "form": form,
+    return render(request, "community_life/blackboard/write.html", {"community": community, "form": form,
                                                      "heading": "修改学习心得", "button": "保存修改"})
 
 
@@ -124,7 +124,7 @@ def building(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "may_print": bool(roles & PRINT_ROLES), "may_write": bool(roles) and own_member(request.user, community),
         "hide_form": HideForm(),
     }  # fmt: skip
-    return render(request, "blackboard/building.html", context)
+    return render(request, "community_life/blackboard/building.html", context)
 
 
 @login_required
@@ -143,7 +143,7 @@ def poster(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         messages.error(request, "这栋楼的小黑板上还没有可打印的心得。")
         return redirect("blackboard:building", code=community.code, pk=place.pk)
     url = board_url(place, community.code)
-    html = render_to_string("blackboard/poster.html", {
+    html = render_to_string("community_life/blackboard/poster.html", {
         "community": community, "building": place, "notes": [(n, fit(n)) for n in notes], "size": size,
         "qr": qr_data_uri(url), "url": url,
     })  # fmt: skip

@@ -52,7 +52,7 @@ def honours(request: HttpRequest, code: str) -> HttpResponse:
         "rows": [(h, talk_url(community.code, h.resident_id)) for h in rows],
         "is_admin": Role.ADMIN in request.user.roles_in(community.pk),
     }  # fmt: skip
-    return render(request, "honours/list.html", context)
+    return render(request, "community_life/honours/list.html", context)
 
 
 def edit_page(request: HttpRequest, community: Community, honour: Honour | None) -> HttpResponse:
@@ -73,7 +73,7 @@ def edit_page(request: HttpRequest, community: Community, honour: Honour | None)
     chosen = form["resident"].value()
     picked = people.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
     context = {"community": community, "form": form, "honour": honour, "picked": picked, "titles": COMMON_TITLES}
-    return render(request, "honours/form.html", context)
+    return render(request, "community_life/honours/form.html", context)
 
 
 @login_required
@@ -108,4 +108,4 @@ def people(request: HttpRequest, code: str) -> HttpResponse:
     if query:
         found = list(registry_people(request, community).search(query)
                      .select_related("household__stairwell__building", "member")[:SEARCH_LIMIT])
-    return render(request, "honours/_people.html", {"found": found, "query": query})
+    return render(request, "community_life/honours/_people.html", {"found": found, "query": query})

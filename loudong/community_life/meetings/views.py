@@ -72,7 +72,7 @@ def meeting_list(request: HttpRequest, code: str) -> HttpResponse:
         "may_prepare": may_prepare(request.user, community),
         "open_tasks": my_tasks(request.user, community).open().count(),
     }
-    return render(request, "meetings/list.html", context)
+    return render(request, "community_life/meetings/list.html", context)
 
 
 def _save_error(form: MeetingForm, refusal: ActionRefused) -> None:
@@ -100,8 +100,8 @@ def meeting_create(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, "已安排会议。可以在下面添加议题。")
             return redirect("meetings:detail", code=code, pk=meeting.pk)
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "meetings/form.html", {"community": community, "form": form, "title": "安排会议"},
-                  status=status)
+    return render(request, "community_life/meetings/form.html",
+                  {"community": community, "form": form, "title": "安排会议"}, status=status)
 
 
 @login_required
@@ -123,7 +123,7 @@ def meeting_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             return redirect("meetings:detail", code=code, pk=meeting.pk)
     status = 400 if form.is_bound and form.errors else 200
     context = {"community": community, "form": form, "meeting": meeting, "title": f"修改会议：{meeting.title}"}
-    return render(request, "meetings/form.html", context, status=status)
+    return render(request, "community_life/meetings/form.html", context, status=status)
 
 
 @login_required
@@ -137,7 +137,7 @@ def meeting_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             return redirect("meetings:detail", code=code, pk=meeting.pk)
         messages.success(request, f"已删除会议：{meeting.title}")
         return redirect("meetings:list", code=code)
-    return render(request, "meetings/delete.html", {"community": community, "meeting": meeting})
+    return render(request, "community_life/meetings/delete.html", {"community": community, "meeting": meeting})
 
 
 def detail_context(request: HttpRequest, community: Community, meeting: Meeting, **forms: object) -> dict:
@@ -167,7 +167,7 @@ def detail_context(request: HttpRequest, community: Community, meeting: Meeting,
 @login_required
 def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community, meeting = scoped_meeting(request, code, pk)
-    return render(request, "meetings/detail.html", detail_context(request, community, meeting))
+    return render(request, "community_life/meetings/detail.html", detail_context(request, community, meeting))
 
 
 @login_required
@@ -185,13 +185,13 @@ def minutes_print(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     context["others_present"] = len(context["attendance"]) - members
     if request.GET.get("pdf"):
         context["for_pdf"] = True
-        pdf = html_to_pdf(render_to_string("meetings/print.html", context, request=request))
+        pdf = html_to_pdf(render_to_string("community_life/meetings/print.html", context, request=request))
         record(request, AuditEntry.Action.EXPORT, meeting, detail={"what": "会议纪要 PDF"})
         response = HttpResponse(pdf, content_type="application/pdf")
         name = f"会议纪要-{timezone.localtime(meeting.held_at):%Y%m%d}-{meeting.title}.pdf"
         response["Content-Disposition"] = content_disposition_header(True, name)
         return response
-    return render(request, "meetings/print.html", context)
+    return render(request, "community_life/meetings/print.html", context)
 
 
 @login_required
@@ -210,7 +210,7 @@ def tasks_mine(request: HttpRequest, code: str) -> HttpResponse:
         "done_tasks": tasks.filter(status=FollowUpTask.Status.DONE).order_by("-done_at")[:20],
         "done_form": DoneForm(),
     }
-    return render(request, "meetings/tasks.html", context)
+    return render(request, "community_life/meetings/tasks.html", context)
 
 
 def team_tasks(user: User, community: Community) -> QuerySet[FollowUpTask]:
@@ -277,4 +277,4 @@ def recurring(request: HttpRequest, code: str) -> HttpResponse:
     back = visible_meetings(request.user, community).filter(pk=meeting_id).first() if meeting_id.isdigit() else None
     context = {"community": community, "building": building, "rows": rows, "category_name": rows[0].category_name,
                "rule_text": RULE_TEXT, "window": RECURRING_WINDOW_DAYS, "back_meeting": back}
-    return render(request, "meetings/recurring.html", context)
+    return render(request, "community_life/meetings/recurring.html", context)

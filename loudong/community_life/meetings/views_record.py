@@ -42,7 +42,7 @@ def _refused(request: HttpRequest, community: object, meeting: Meeting, form_nam
     if message:
         form.add_error(None, message)
     context = detail_context(request, community, meeting, **{form_name: form})
-    return render(request, "meetings/detail.html", context, status=400)
+    return render(request, "community_life/meetings/detail.html", context, status=400)
 
 
 @login_required
@@ -133,7 +133,8 @@ def attendance(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "community": community, "meeting": meeting, "members": members, "guests": guests, "typed": typed,
         "others": [r for r in ticked_people if r.pk not in listed], "ticked": {r.pk for r in ticked_people},
     }
-    return render(request, "meetings/attendance.html", context, status=400 if request.method == "POST" else 200)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "community_life/meetings/attendance.html", context, status=status)
 
 
 @login_required
@@ -145,7 +146,7 @@ def attendance_search(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if query:
         found = list(pickable_people(request.user, meeting).search(query)
                      .select_related("household__stairwell__building", "member")[:SEARCH_LIMIT])
-    return render(request, "meetings/_people_found.html", {"found": found, "query": query})
+    return render(request, "community_life/meetings/_people_found.html", {"found": found, "query": query})
 
 
 @login_required
@@ -209,7 +210,7 @@ def decision_request(request: HttpRequest, code: str, pk: int, decision: int) ->
             messages.success(request, f"已开点单，编号 {req.number}，来源：议事会。")
             return _back(code, meeting, "decisions")
     context = {"community": community, "meeting": meeting, "decision": row, "form": form}
-    return render(request, "meetings/open_request.html", context, status=400 if form.errors else 200)
+    return render(request, "community_life/meetings/open_request.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -80,7 +80,7 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
     recognised = [(FIELD_LABELS[name], "、".join(names)) for name, names in HEADER_NAMES.items()]
     return render(
         request,
-        "roster/import.html",
+        "registry/roster/import.html",
         {
             "community": community,
             "form": form,
@@ -123,7 +123,7 @@ def _status_context(community: Community, job: ImportJob, problem: str = "") -> 
 def job_page(request: HttpRequest, code: str, job_id: int) -> HttpResponse:
     community = _admin_community(request, code)
     job = _job(community, job_id)
-    return render(request, "roster/job.html", _status_context(community, job))
+    return render(request, "registry/roster/job.html", _status_context(community, job))
 
 
 @login_required
@@ -132,7 +132,7 @@ def job_status(request: HttpRequest, code: str, job_id: int) -> HttpResponse:
     """The htmx partial polled every second while the job is queued or running."""
     community = _admin_community(request, code)
     job = _job(community, job_id)
-    return render(request, "roster/job.html#status", _status_context(community, job))
+    return render(request, "registry/roster/job.html#status", _status_context(community, job))
 
 
 def _preview_columns(job: ImportJob) -> list[dict]:
@@ -171,7 +171,7 @@ def confirm(request: HttpRequest, code: str, job_id: int) -> HttpResponse:
     mapping = [field if field in FIELD_LABELS else "" for field in mapping]
     if "name" not in mapping:
         context = _status_context(community, job, problem="请至少把一列设为“姓名”，否则认不出是谁。")
-        return render(request, "roster/job.html", context, status=400)
+        return render(request, "registry/roster/job.html", context, status=400)
     confirmed = action == "confirm" and mapping == job.mapping
     if confirmed:
         preview = job.preview or {}

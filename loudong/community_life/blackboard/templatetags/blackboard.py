@@ -10,7 +10,7 @@ register = template.Library()
 SHOWN = 3
 
 
-@register.inclusion_tag("blackboard/_building_notes.html")
+@register.inclusion_tag("community_life/blackboard/_building_notes.html")
 def blackboard_notes(building: Building) -> dict:
     notes = Note.objects.filter(community_id=building.community_id).for_building(building.pk).shown()
     return {"building": building, "code": building.community.code, "notes": list(notes[:SHOWN])}

@@ -1,11 +1,37 @@
-"""Writing spreadsheets: any list of rows to an .xlsx file, streamed so big lists stay small in memory."""
+"""Writing spreadsheets: any list of rows to an .xlsx file, streamed so big lists stay small in memory.
+
+The one writer of every spreadsheet the platform hands out. People's text stays text: openpyxl would
+store a string starting with "=" as a live formula (a contact name `=HYPERLINK(...)` typed on the
+public form would run in the admin's Excel), so every string cell is written as a string, and one
+starting with = + - @ (or a tab or carriage return) also carries Excel's quote prefix, so that
+editing the cell in Excel keeps it text too. Control characters XML cannot hold are dropped.
+"""
 
 import io
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+# What spreadsheet programs read as the start of a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(sheet: WriteOnlyWorksheet, value: object, *, bold: bool = False) -> WriteOnlyCell:
+    """A cell holding `value`; a string is always a string, never a formula."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl guessed "f" for a leading "="
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
 
 
 def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "Sheet1") -> bytes:
@@ -13,15 +39,9 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]], *, titl
     so the spreadsheet keeps them as text (a number would lose digits)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    sheet.append([text_cell(sheet, header, bold=True) for header in headers])
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([text_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

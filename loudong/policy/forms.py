@@ -8,6 +8,7 @@ from uuid import uuid4
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 
+from loudong.lib.images import refuse_too_many_pixels
 from loudong.lib.pinyin import name_keys
 from loudong.policy.models import PolicyDocument
 from loudong.policy.rules import SCOPES, Category, Rules, usual_scope
@@ -207,6 +208,7 @@ SIGNATURES = {
     ".jpeg": (b"\xff\xd8\xff",),
     ".png": (b"\x89PNG\r\n\x1a\n",),
 }
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
 
 
 class DocumentForm(forms.ModelForm):
@@ -237,6 +239,8 @@ class DocumentForm(forms.ModelForm):
         upload.seek(0)
         if not head.startswith(SIGNATURES[suffix]):
             raise forms.ValidationError(f"文件内容与扩展名 {suffix} 不符，请确认文件没有损坏或改过扩展名")
+        if suffix in IMAGE_SUFFIXES:  # shown in browsers as they are: a pixel bomb would hang a phone
+            refuse_too_many_pixels(upload)
         self.original_name = Path(upload.name).stem
         # Stored under a random name; the download is named after the title.
         upload.name = f"{uuid4().hex}{suffix}"

@@ -20,6 +20,7 @@ from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from loudong.lib.identity import InvalidValue, normalize_phone
+from loudong.lib.images import refuse_too_many_pixels
 from loudong.policy.rules import Category
 from loudong.registry.models import Building, Stairwell
 from loudong.tickets.models import Request
@@ -209,6 +210,7 @@ def clean_photo(upload: object) -> bytes:
     metadata. Refuses what is too big or not a jpg, png or webp picture."""
     if upload.size > MAX_PHOTO_BYTES:
         raise forms.ValidationError(f"照片“{upload.name}”超过 5 MB，请换一张或截图后再传")
+    refuse_too_many_pixels(upload)
     try:
         image = Image.open(upload)
         image_format = image.format

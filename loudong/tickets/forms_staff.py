@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from loudong.lib.images import refuse_too_many_pixels
 from loudong.lib.shanghai import SHANGHAI
 from loudong.tickets.models import CalendarOverride, Request
 
@@ -53,6 +54,7 @@ def clean_photo(upload: object) -> ContentFile:
     """A JPEG re-encoded from the upload: location and other metadata dropped, at most 2000 px."""
     if upload.size > MAX_PHOTO_BYTES:
         raise forms.ValidationError("照片太大了，请不超过 8 MB")
+    refuse_too_many_pixels(upload)
     try:
         image = Image.open(upload)
         image.load()

@@ -9,6 +9,11 @@ LOUDONG_TASKS      "immediate" runs background work inline (tests); default is t
 LOUDONG_PUBLIC_URL the address residents reach, printed in QR codes (default http://127.0.0.1:8000)
 LOUDONG_REQUEST_MIN_FILL_SECONDS  a public request sent sooner after its form opened is refused as a bot (default 3)
 LOUDONG_SIGN_IN_MIN_FILL_SECONDS  the same for an activity's sign-in form, a single short screen (default 2)
+LOUDONG_PROXY_HOPS how many reverse proxies of ours stand in front of the app (default 0: the client is
+                   REMOTE_ADDR and X-Forwarded-For is ignored; 1 behind one nginx or Caddy that appends
+                   the client's address to X-Forwarded-For). Read by loudong.lib.clients only.
+LOUDONG_IMAGE_MAX_PIXELS  the most pixels an uploaded image may have (default 40000000); refused
+                   from its header, before it is decoded
 """
 
 import os
@@ -158,6 +163,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "loudong.lib.clients.client_ip"
+PROXY_HOPS = int(os.environ.get("LOUDONG_PROXY_HOPS") or 0)
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -176,6 +183,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+IMAGE_MAX_PIXELS = int(os.environ.get("LOUDONG_IMAGE_MAX_PIXELS") or 40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 TASKS = {

@@ -96,9 +96,10 @@ def test_old_counters_are_removed_when_a_new_window_starts(db):
     assert list(RateCounter.objects.values_list("scope", flat=True)) == ["ask_client:new"]
 
 
-def test_forwarded_address_is_trusted_only_from_the_proxy():
-    assert client_address(post_from("127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")) == "198.51.100.7"
-    assert client_address(post_from("203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.7")) == "203.0.113.5"
+def test_forwarded_address_is_read_only_as_far_as_our_proxies_wrote_it(settings):
+    assert client_address(post_from("127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")) == "127.0.0.1"
+    settings.PROXY_HOPS = 1
+    assert client_address(post_from("127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7")) == "198.51.100.7"
 
 
 def test_an_ipv6_client_counts_as_its_network():

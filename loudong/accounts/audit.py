@@ -5,15 +5,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from loudong.accounts.models import AuditEntry, User
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # Behind a reverse proxy the proxy's address is REMOTE_ADDR; the deployment guide sets
-    # the proxy to overwrite X-Forwarded-For, so its first entry is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
-    return forwarded or request.META.get("REMOTE_ADDR") or None
+from loudong.lib.clients import client_ip
 
 
 def record(
@@ -41,7 +33,7 @@ def record(
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=object_repr[:200],
         detail=detail or {},
-        ip=client_ip(request),
+        ip=client_ip(request) if request is not None else None,
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:200] if request is not None else ""),
     )
 

@@ -6,9 +6,10 @@ a window boundary cannot double the limit.
 
 Settings (all optional; defaults below):
     RATE_LIMITS = {"ask_client": (10, 3600), ...}   (hits, seconds) per limit name, merged over DEFAULTS
-    RATE_LIMIT_EXEMPT = ["127.0.0.1"]                client addresses counted but never refused (load tests);
+    RATE_LIMIT_EXEMPT = ["127.0.0.1"]                client addresses counted but never refused (load tests;
+                                                     nor is their form page's second submission);
                                                      default: env LOUDONG_RATE_LIMIT_EXEMPT, comma-separated
-    RATE_LIMIT_TRUSTED_PROXIES = ["127.0.0.1", "::1"]  proxies whose X-Forwarded-For names the client
+The client is who loudong.lib.clients says (PROXY_HOPS decides how far X-Forwarded-For is read).
 
 The public form's submissions are counted on their own intake rows instead (the same limits,
 "ask_client" and "ask_building", over an exact sliding hour: loudong.tickets.intake.limited), so a
@@ -29,6 +30,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from loudong.accounts.models import RateCounter
+from loudong.lib.clients import client_ip
 
 DEFAULTS: dict[str, tuple[int, int]] = {
     "ask_client": (10, 3600),  # public form: one phone or one address, per hour
@@ -78,22 +80,14 @@ def _exempt_addresses() -> set[str]:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address; behind a trusted proxy, the first X-Forwarded-For entry (the proxy
-    overwrites that header). An IPv6 client counts as its /64 network: one phone has many addresses."""
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    trusted = getattr(settings, "RATE_LIMIT_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
-    if remote in trusted:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
-        remote = forwarded or remote
-    try:
-        address = ipaddress.ip_address(remote)
-    except ValueError:
-        return remote[:60]
-    if address.version == 6:
-        if address.ipv4_mapped:
-            return str(address.ipv4_mapped)
+    """The key a client is counted under: its address (loudong.lib.clients), an IPv6 client as its
+    /64 network (one phone has many addresses)."""
+    address = client_ip(request)
+    if address is None:
+        return "unknown"
+    if ":" in address:
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
+    return address
 
 
 def is_exempt(request: HttpRequest) -> bool:

@@ -4,13 +4,10 @@ A 455 KB PNG of 12,500 x 12,500 pixels decodes to gigabytes: the file size says 
 cost. Opening an image with Pillow reads its header only, so the size is known for almost nothing;
 every form that takes an image calls `refuse_too_many_pixels` before anything decodes it.
 
-Setting (optional):
-    IMAGE_MAX_PIXELS = 40_000_000   most pixels an uploaded image may have (default: env
-                                    LOUDONG_IMAGE_MAX_PIXELS, else 40 million: a 50-megapixel
-                                    phone camera saves 12.5 MP photos by default)
+Setting IMAGE_MAX_PIXELS (env LOUDONG_IMAGE_MAX_PIXELS, default 40 million): the most pixels an
+uploaded image may have. A 50-megapixel phone camera saves 12.5-megapixel photos unless told otherwise.
 """
 
-import os
 import warnings
 
 from django.conf import settings
@@ -21,8 +18,7 @@ DEFAULT_MAX_PIXELS = 40_000_000
 
 
 def max_pixels() -> int:
-    configured = getattr(settings, "IMAGE_MAX_PIXELS", None)
-    return int(configured or os.environ.get("LOUDONG_IMAGE_MAX_PIXELS") or DEFAULT_MAX_PIXELS)
+    return int(getattr(settings, "IMAGE_MAX_PIXELS", None) or DEFAULT_MAX_PIXELS)
 
 
 # Whatever else decodes an image (a PDF embedding a photo) stops at twice the limit.

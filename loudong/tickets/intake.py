@@ -3,7 +3,8 @@ and acknowledged at once; it becomes a Request right after, in batches.
 
 - `receive` writes the row. Everything the form and the API refuse is checked before it (by the
   forms, the API's schema and `check_places`), so a row once written is a promise: it is never
-  dropped. Its tracking token is made here and becomes the request's.
+  dropped. Its tracking token is made here and becomes the request's. A form page is good for one
+  submission: its signed start time is kept (as a digest, unique) and a second use refused.
 - `limited` is the rate limit of the resident's form, counted on the intake rows of the last hour
   (an exact sliding window read on an index; nothing else is written).
 - `materialize(ids)` turns rows into Requests through the same rules as `place_request`
@@ -16,12 +17,13 @@ and acknowledged at once; it becomes a Request right after, in batches.
 """
 
 import functools
+import hashlib
 import logging
 import secrets
 from datetime import datetime, timedelta
 
 from django.core.files.storage import default_storage
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
@@ -42,6 +44,11 @@ log = logging.getLogger(__name__)
 # 337-378 ms with 50 a batch and 198-220 ms with 20 (benchmarks/request_throughput.py --worker, one
 # run each on a shared machine).
 BATCH = 20
+ALREADY_RECEIVED = "这份点单已经提交过了，同一个页面只能提交一次。要再反映一件事，请重新扫码填写。"
+
+
+class AlreadyReceived(Exception):
+    """The form page's start token was used by an earlier submission (a replay or a second tap)."""
 
 
 # Checks before the write -----------------------------------------------------------------------
@@ -118,9 +125,10 @@ def receive(*, community_id: int, building_id: int, category_code: str, kind: st
             room: str = "", contact_name: str = "", contact_phone: str = "", anonymous: bool = False,
             resident_id: int | None = None, member_id: int | None = None, photos: list[str] = (),
             by: User | None = None, client: str = "", idempotency_owner: str = "", idempotency_key: str = "",
-            body_hash: str = "") -> Intake:
+            body_hash: str = "", form_token: str = "") -> Intake:
     """Write the checked submission: one INSERT. With an idempotency key already used by the same owner,
-    raises IntegrityError (the caller answers with the first row)."""
+    raises IntegrityError (the caller answers with the first row); with a form token (the public form's
+    signed start time) already used, raises AlreadyReceived."""
     now = timezone.now()
     row = Intake(
         community_id=community_id, building_id=building_id, stairwell_id=stairwell_id, household_id=household_id,
@@ -128,12 +136,25 @@ def receive(*, community_id: int, building_id: int, category_code: str, kind: st
         kind=kind, scope=scope, channel=channel, description=description, contact_name=contact_name.strip()[:40],
         contact_phone=contact_phone, anonymous=anonymous, photos=list(photos), created_by=by, client=client,
         idempotency_owner=idempotency_owner, idempotency_key=idempotency_key, body_hash=body_hash,
+        form_token=hashlib.sha256(form_token.encode()).hexdigest() if form_token else "",
         tracking_token=secrets.token_urlsafe(16), received_at=now, retry_at=now,
     )
-    with connection.cursor() as cursor:  # Model.save() would build the same statement each time
-        cursor.execute(_insert_sql(), [f.get_db_prep_save(getattr(row, f.attname), connection) for f in _FIELDS])
-        row.pk = cursor.fetchone()[0]
+    values = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in _FIELDS]
+    if not form_token:
+        row.pk = _insert(values)
+        return row
+    try:
+        with transaction.atomic():  # a savepoint: a refused insert leaves the caller's transaction usable
+            row.pk = _insert(values)
+    except IntegrityError as error:
+        raise AlreadyReceived from error
     return row
+
+
+def _insert(values: list) -> int:
+    with connection.cursor() as cursor:  # Model.save() would build the same statement each time
+        cursor.execute(_insert_sql(), values)
+        return cursor.fetchone()[0]
 
 
 _FIELDS = [f for f in Intake._meta.concrete_fields if not f.primary_key]

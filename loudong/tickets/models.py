@@ -387,6 +387,8 @@ class Intake(models.Model):
     idempotency_owner = models.CharField(max_length=40, blank=True)
     idempotency_key = models.CharField(max_length=255, blank=True)
     body_hash = models.CharField(max_length=64, blank=True)
+    # The digest of the public form's signed start time: a form page is good for one submission.
+    form_token = models.CharField(max_length=64, blank=True)
     tracking_token = models.CharField(max_length=32, unique=True)
     received_at = models.DateTimeField(default=timezone.now)
     request = models.OneToOneField(Request, null=True, blank=True, on_delete=models.CASCADE, related_name="intake")
@@ -398,6 +400,7 @@ class Intake(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["idempotency_owner", "idempotency_key"],
                                     condition=~Q(idempotency_key=""), name="intake_unique_idempotency_key"),
+            models.UniqueConstraint(fields=["form_token"], condition=~Q(form_token=""), name="intake_form_token_once"),
         ]
         indexes = [
             models.Index(fields=["retry_at"], condition=Q(request__isnull=True), name="intake_pending"),

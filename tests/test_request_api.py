@@ -158,10 +158,10 @@ def test_channel_defaults_to_api(world, as_user):
 @pytest.mark.parametrize(
     "change, message",
     [
-        ({"building_id": 0}, "所选楼栋不在本社区"),
+        ({"building_id": 10**9}, "所选楼栋不在本社区"),
         ({"category_code": "nonsense"}, "没有这个点单类别：nonsense"),
-        ({"stairwell_id": 0}, "所选单元不在本社区"),
-        ({"resident_id": 0}, "所选居民不存在，或您无权查看"),
+        ({"stairwell_id": 10**9}, "所选单元不在本社区"),
+        ({"resident_id": 10**9}, "所选居民不存在，或您无权查看"),
     ],
 )
 def test_placing_with_a_wrong_reference_is_422_in_chinese(world, as_user, change, message):
@@ -182,7 +182,7 @@ def test_refusal_of_the_action_is_409_with_its_reason(world, as_user):
 @pytest.mark.parametrize("change, status, message", [
     ({"stairwell_id": "stairwell2"}, 409, "所选单元不在这栋楼。"),
     ({"household_id": "household", "stairwell_id": "stairwell2"}, 409, "所选房号不在这个单元。"),
-    ({"household_id": 0}, 422, "所选房号不在本社区"),
+    ({"household_id": 10**9}, 422, "所选房号不在本社区"),
     ({"description": "   "}, 409, "请填写需要什么帮助。"),
 ])
 def test_places_that_do_not_fit_together_are_refused_before_anything_is_kept(world, as_user, change, status,

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from loudong.accounts.access import PEOPLE_ROLES
 from loudong.api.auth import BearerToken
 from loudong.api.errors import ErrorOut
+from loudong.api.ids import Id
 from loudong.registry.access import community_for, visible_buildings, visible_residents
 from loudong.registry.models import Member, Resident, Stairwell
 from loudong.registry.views_common import page_of, resident_list
@@ -54,7 +55,7 @@ class ResidentPage(Schema):
 
 class ResidentQuery(Schema):
     q: str = Field("", max_length=40, description="汉字、全拼或拼音首字母")
-    page: int = Field(1, ge=1, description="页码，每页 50 人")
+    page: int = Field(1, ge=1, le=1_000_000, description="页码，每页 50 人")
 
 
 class StairwellOut(Schema):
@@ -118,7 +119,7 @@ def residents(request: HttpRequest, code: str, query: Query[ResidentQuery]) -> d
 
 
 @router.get("/residents/{resident_id}", response={200: ResidentDetailOut, **ERRORS})
-def resident(request: HttpRequest, resident_id: int) -> dict:
+def resident(request: HttpRequest, resident_id: Id) -> dict:
     """One resident; outside the caller's scope it does not exist (404)."""
     user = request.auth
     scoped = resident_list(Resident.objects.visible_to(user)).select_related("member__group")

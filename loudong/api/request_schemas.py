@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 
 from loudong.accounts.models import Role, User
+from loudong.api.ids import Id
 from loudong.lib.identity import mask_phone
 from loudong.tickets.models import Request, Status
 
@@ -94,7 +95,7 @@ class RequestQuery(Schema):
     community: str | None = Field(None, max_length=50, description="社区代码")
     status: StatusCode | None = Field(None, description="状态")
     category: str | None = Field(None, max_length=40, description="类别代码")
-    building: int | None = Field(None, description="楼栋编号")
+    building: Id | None = Field(None, description="楼栋编号")
     updated_since: datetime | None = Field(None, description="只列出此时间之后有变化的点单")
     page: int = Field(1, ge=1, le=1_000_000)
     per_page: int = Field(50, ge=1, le=100)
@@ -102,9 +103,9 @@ class RequestQuery(Schema):
 
 class RequestIn(Schema):
     community: str = Field(max_length=50, description="社区代码")
-    building_id: int
-    stairwell_id: int | None = None
-    household_id: int | None = None
+    building_id: Id
+    stairwell_id: Id | None = None
+    household_id: Id | None = None
     room: str = Field("", max_length=20)
     category_code: str = Field(max_length=40, description="类别代码，见社区制度中的点单类别")
     kind: KindCode = "help"
@@ -116,11 +117,11 @@ class RequestIn(Schema):
     contact_name: str = Field("", max_length=40)
     contact_phone: str = Field("", max_length=20)
     anonymous: bool = Field(False, description="对志愿者隐藏居民姓名和电话")
-    resident_id: int | None = Field(None, description="档案中的居民（代点单时）")
+    resident_id: Id | None = Field(None, description="档案中的居民（代点单时）")
 
 
 class DispatchIn(Schema):
-    volunteer_id: int = Field(description="党员档案编号")
+    volunteer_id: Id = Field(description="党员档案编号")
 
 
 class ReasonIn(Schema):
@@ -140,7 +141,7 @@ class ConfirmIn(Schema):
 
 
 class MergeIn(Schema):
-    into_id: int = Field(description="并入的点单编号（id）")
+    into_id: Id = Field(description="并入的点单编号（id）")
 
 
 def _is_leader(user: User, req: Request) -> bool:

@@ -31,6 +31,7 @@ from loudong.api.idempotency import (
     json_refusal,
     ttl,
 )
+from loudong.api.ids import Id
 from loudong.api.request_schemas import (
     ConfirmIn,
     DispatchIn,
@@ -271,7 +272,7 @@ def receipt(request: HttpRequest, token: str) -> HttpResponseBase:
 
 
 @router.get("/requests/{request_id}", response={200: RequestDetailOut, **ERRORS})
-def get_request(request: HttpRequest, request_id: int) -> dict:
+def get_request(request: HttpRequest, request_id: Id) -> dict:
     """One request with its timeline; outside the caller's scope it does not exist (404)."""
     return request_detail_out(request.auth, found(request.auth, request_id, timeline=True))
 
@@ -281,7 +282,7 @@ def get_request(request: HttpRequest, request_id: int) -> dict:
     response={200: None, **ERRORS},
     openapi_extra={"responses": {200: {"description": "三联单 PDF", "content": {"application/pdf": {}}}}},
 )
-def slip(request: HttpRequest, request_id: int) -> HttpResponse:
+def slip(request: HttpRequest, request_id: Id) -> HttpResponse:
     """三联单: 问题单, 责任单 and 服务单 on one A4 sheet, with QR codes back to the request."""
     req = found(request.auth, request_id)
     pdf = slip_pdf(req, request.auth)
@@ -293,7 +294,7 @@ def slip(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @router.post("/requests/{request_id}/dispatch", response=ACTED, openapi_extra=idempotency_doc())
 @decorate_view(idempotent, capped)
-def dispatch(request: HttpRequest, request_id: int, body: DispatchIn) -> Status:
+def dispatch(request: HttpRequest, request_id: Id, body: DispatchIn) -> Status:
     """派单: the leader (or the community admin) gives the request to a member of the group."""
     req = found(request.auth, request_id)
     volunteer = Member.objects.select_related("resident").filter(community_id=req.community_id,
@@ -305,21 +306,21 @@ def dispatch(request: HttpRequest, request_id: int, body: DispatchIn) -> Status:
 
 @router.post("/requests/{request_id}/accept", response=ACTED, openapi_extra=idempotency_doc())
 @decorate_view(idempotent, capped)
-def accept(request: HttpRequest, request_id: int) -> Status:
+def accept(request: HttpRequest, request_id: Id) -> Status:
     """接单: the volunteer it was dispatched to takes it."""
     return transition(request, request_id, lambda r: actions.accept(r, by=request.auth))
 
 
 @router.post("/requests/{request_id}/decline", response=ACTED, openapi_extra=idempotency_doc())
 @decorate_view(idempotent, capped)
-def decline(request: HttpRequest, request_id: int, body: ReasonIn) -> Status:
+def decline(request: HttpRequest, request_id: Id, body: ReasonIn) -> Status:
     """The volunteer gives it back to the leader, saying why."""
     return transition(request, request_id, lambda r: actions.decline(r, by=request.auth, reason=body.reason))
 
 
 @router.post("/requests/{request_id}/resolve", response=ACTED, openapi_extra=idempotency_doc())
 @decorate_view(idempotent, capped)
-def resolve(request: HttpRequest, request_id: int, body: ResolveIn) -> Status:
+def resolve(request: HttpRequest, request_id: Id, body: ResolveIn) -> Status:
     """办结: an online answer (the resident reads the reply) or an offline errand (what was done, time spent)."""
     return transition(request, request_id, lambda r: actions.resolve(
         r, by=request.auth, resolution=body.resolution, reply=body.reply, minutes=body.minutes))
@@ -327,7 +328,7 @@ def resolve(request: HttpRequest, request_id: int, body: ResolveIn) -> Status:
 
 @router.post("/requests/{request_id}/confirm", response=ACTED, openapi_extra=idempotency_doc())
 @decorate_view(idempotent, capped)
-def confirm(request: HttpRequest, request_id: int, body: ConfirmIn) -> Status:
+def confirm(request: HttpRequest, request_id: Id, body: ConfirmIn) -> Status:
     """The resident who asked confirms and rates (满意 / 基本满意 / 不满意; 不满意 reopens it)."""
     user = request.auth
 
@@ -341,21 +342,21 @@ def confirm(request: HttpRequest, request_id: int, body: ConfirmIn) -> Status:
 
 @router.post("/requests/{request_id}/reject", response=ACTED, openapi_extra=idempotency_doc())
 @decorate_view(idempotent, capped)
-def reject(request: HttpRequest, request_id: int, body: ReasonIn) -> Status:
+def reject(request: HttpRequest, request_id: Id, body: ReasonIn) -> Status:
     """不予受理: the reason is shown to the resident."""
     return transition(request, request_id, lambda r: actions.reject(r, by=request.auth, reason=body.reason))
 
 
 @router.post("/requests/{request_id}/escalate", response=ACTED, openapi_extra=idempotency_doc())
 @decorate_view(idempotent, capped)
-def escalate(request: HttpRequest, request_id: int, body: ReasonIn) -> Status:
+def escalate(request: HttpRequest, request_id: Id, body: ReasonIn) -> Status:
     """吹哨: the group cannot solve it; the community admin takes it over."""
     return transition(request, request_id, lambda r: actions.escalate(r, by=request.auth, reason=body.reason))
 
 
 @router.post("/requests/{request_id}/merge", response=ACTED, openapi_extra=idempotency_doc())
 @decorate_view(idempotent, capped)
-def merge(request: HttpRequest, request_id: int, body: MergeIn) -> Status:
+def merge(request: HttpRequest, request_id: Id, body: MergeIn) -> Status:
     """Merge a duplicate into another request the caller can see."""
     into = found(request.auth, body.into_id)
     return transition(request, request_id, lambda r: actions.merge(r, into, by=request.auth))

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from loudong.accounts.models import User
 from loudong.api.auth import BearerToken
 from loudong.api.errors import ErrorOut
+from loudong.api.ids import Id
 from loudong.registry.models import Community, District, Subdistrict
 from loudong.stats.compute import figures
 from loudong.stats.period import Period, PeriodError, from_params
@@ -30,7 +31,7 @@ NO_SCOPE = "请用 community、group、subdistrict 或 district 中的一个参�
 
 class StatsQuery(Schema):
     community: str | None = Field(None, description="社区代码，例如 xihu-xincun", max_length=50)
-    group: int | None = Field(None, description="楼栋党小组编号（代替 community）", ge=1, le=2**62)
+    group: Id | None = Field(None, description="楼栋党小组编号（代替 community）")
     subdistrict: str | None = Field(None, description="街道代码（代替 community）", max_length=50)
     district: str | None = Field(None, description="区代码（代替 community）", max_length=50)
     start: str | None = Field(None, alias="from", description="开始日期（含，北京时间），例如 2026-01-01；不填为本月",

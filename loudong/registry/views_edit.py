@@ -11,6 +11,7 @@ from loudong.accounts.models import AuditEntry
 from loudong.registry.access import admin_community, visible_residents
 from loudong.registry.forms import PlaceForm, ResidentForm
 from loudong.registry.models import Community, Resident
+from loudong.registry.views_people import REVEALABLE, record_full_value
 
 
 def snapshot(resident: Resident) -> dict:
@@ -64,7 +65,11 @@ def resident_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     form = ResidentForm(
         request.POST if request.method == "POST" else None, instance=resident, community=community
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":  # the form holds the full phone and ID number: as if revealed
+        for field in REVEALABLE:
+            if getattr(resident, field):
+                record_full_value(request, resident, field, page="edit")
+    elif form.is_valid():
         with transaction.atomic():
             form.save()
             diff = changes(before, snapshot(resident))

@@ -60,6 +60,12 @@ def reveal_rights(user: User, resident: Resident) -> dict[str, bool]:
     }
 
 
+def record_full_value(request: HttpRequest, resident: Resident, field: str, *, page: str = "") -> None:
+    """Write down that the user was shown the resident's full phone or ID number (on `page`, if not
+    revealed on the resident's own page)."""
+    record(request, AuditEntry.Action.VIEW, resident, detail={"field": field, **({"page": page} if page else {})})
+
+
 def scoped_resident(request: HttpRequest, community: Community, pk: int) -> Resident:
     residents = resident_list(visible_residents(request.user, community)).select_related("member__group")
     return get_object_or_404(residents.prefetch_related("member__service_items"), pk=pk)
@@ -95,7 +101,7 @@ def reveal(request: HttpRequest, code: str, pk: int, field: str) -> HttpResponse
     resident = scoped_resident(request, community, pk)
     if not reveal_rights(request.user, resident)[field]:
         raise Http404
-    record(request, AuditEntry.Action.VIEW, resident, detail={"field": field})
+    record_full_value(request, resident, field)
     if is_htmx(request):
         context = {"field": field, "value": getattr(resident, field)}
         return varies_on_htmx(render(request, "registry/resident.html#revealed", context))

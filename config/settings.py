@@ -14,6 +14,8 @@ LOUDONG_PROXY_HOPS how many reverse proxies of ours stand in front of the app (d
                    the client's address to X-Forwarded-For). Read by loudong.lib.clients only.
 LOUDONG_IMAGE_MAX_PIXELS  the most pixels an uploaded image may have (default 40000000); refused
                    from its header, before it is decoded
+LOUDONG_AUDIT_RETENTION_DAYS  days the audit log is kept (default and least 184: six months, 网络安全法
+                   第二十一条); `loudong worker` removes older entries, the only deletion the database allows
 """
 
 import os
@@ -164,6 +166,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "loudong.lib.clients.client_ip"
+AUDIT_RETENTION_DAYS = int(os.environ.get("LOUDONG_AUDIT_RETENTION_DAYS") or 184)
 PROXY_HOPS = int(os.environ.get("LOUDONG_PROXY_HOPS") or 0)
 
 LANGUAGE_CODE = "zh-hans"

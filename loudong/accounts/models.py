@@ -101,7 +101,8 @@ class AuditQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """Append-only: who created, changed, deleted, viewed or exported personal data, when and from where.
 
-    The database itself refuses UPDATE (a trigger, see the migration); the ORM refuses delete.
+    The database itself refuses UPDATE and DELETE (triggers, see the migrations); only the retention
+    job removes old entries (loudong.accounts.retention), and says so in the log. The ORM refuses both.
     Foreign keys are not enforced so that entries outlive what they describe.
     """
 
@@ -136,6 +137,7 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["community", "-at"])]
+        verbose_name = "审计日志"
 
     def __str__(self) -> str:
         return f"{self.actor_name} {self.get_action_display()} {self.object_repr}"

@@ -69,8 +69,8 @@ def test_organiser_creates_an_activity_and_a_resident_signs_in_by_scanning_once(
     page.get_by_label("您的姓名").fill("张建国")
     page.get_by_label("您住的楼栋").select_option(label="学宫巷3号")
     page.get_by_role("button", name="签到").click()
-    expect(page.get_by_role("status")).to_contain_text("您已签到")
-    expect(page.get_by_role("status")).to_contain_text("不用再签")
+    expect(page.get_by_role("status")).to_contain_text("已签到")
+    expect(page.get_by_role("status")).to_contain_text("只记一次")
     assert list(activity.attendance.values_list("resident_id", flat=True)) == [world.zhang.pk]
 
     # The organiser sees who came, the phone masked.

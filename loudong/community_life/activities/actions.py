@@ -196,18 +196,20 @@ def record_attendance(activity: Activity, *, how: str, resident: Resident | None
 
 def sign_in(request: HttpRequest, activity: Activity, *, name: str, building: Building | None,
             phone: str) -> Recorded:
-    """A resident's own sign-in from the QR code. Raises ActionRefused when it cannot be recorded."""
+    """A resident's own sign-in from the QR code: a name with the phone or the building. A phone signs
+    in the resident who gave it only with their name; a phone that matches no one is simply not used,
+    so nobody learns from the answer whether a phone is registered. Raises ActionRefused without a name."""
+    if not name:
+        raise ActionRefused("请写上您的姓名。")
     community = activity.community
     resident = match_by_phone(community, phone, name) if phone else None
     if resident is not None:
         done = record_attendance(activity, how=Attendance.How.QR_PHONE, resident=resident)
-    elif name and building is not None:
-        resident = match_by_name(community, name, building)
+    else:
+        resident = match_by_name(community, name, building) if building is not None else None
         how = Attendance.How.QR_NAME
         done = record_attendance(activity, how=how, resident=resident) if resident else record_attendance(
             activity, how=how, name=name, building=building)
-    else:
-        raise ActionRefused("没能用这个电话签到，请填写姓名和楼栋再签到。")
     if done.outcome != ALREADY:
         _log_attendance(request, activity, done, "扫码签到")
     return done

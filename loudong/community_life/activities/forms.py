@@ -1,5 +1,5 @@
 """Forms: an activity (few fields, phone-first), its photos, the serving minutes, and the public
-sign-in (name and building, or a phone already given; a honeypot and a signed start time)."""
+sign-in (a name, with the building or a phone; a honeypot and a signed start time)."""
 
 import time
 from datetime import datetime
@@ -143,6 +143,9 @@ def seconds_since(token: str) -> float | None:
 
 
 class SignInForm(forms.Form):
+    """What is required never depends on what the registry holds: a name always, then the building or
+    a phone. The answer is the same whether a phone is registered or not (see actions.sign_in)."""
+
     name = forms.CharField(label="您的姓名", max_length=40, required=False,
                            error_messages={"max_length": "姓名最多 40 个字"})
     building = forms.TypedChoiceField(label="您住的楼栋", coerce=int, required=False,
@@ -170,12 +173,10 @@ class SignInForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         data["building_obj"] = self.buildings.get(data.get("building") or 0)
-        if self.errors or data.get("phone"):
-            return data
-        if not data.get("name"):
-            self.add_error("name", "请写上您的姓名（或者只填电话）")
-        if data["building_obj"] is None:
-            self.add_error("building", "请选择您住的楼栋")
+        if "name" in data and not data["name"]:
+            self.add_error("name", "请写上您的姓名")
+        if "building" not in self.errors and data["building_obj"] is None and not data.get("phone"):
+            self.add_error("building", "请选择您住的楼栋（或者在下面填写电话）")
         return data
 
     def bot_refusal(self) -> str:

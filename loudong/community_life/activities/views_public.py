@@ -1,5 +1,6 @@
 """The sign-in page a resident reaches by scanning the activity's QR code, under /a/<token>/: no
-account, a name and building or a phone already given. Never says who was matched: only 已签到.
+account, a name with the building or a phone. Never says who was matched, nor whether a phone is
+registered, nor whether that person had signed in already: only 已签到.
 
 Bad scans get plain answers: an unknown token (404), sign-in not open yet or closed (open from two
 hours before the start to a day after the end), the honeypot and minimum fill time, and rate limits
@@ -72,13 +73,12 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
             if limited is not None:
                 return limited
             try:
-                done = actions.sign_in(request, activity, name=form.cleaned_data["name"],
-                                       building=form.cleaned_data["building_obj"], phone=form.cleaned_data["phone"])
+                actions.sign_in(request, activity, name=form.cleaned_data["name"],
+                                building=form.cleaned_data["building_obj"], phone=form.cleaned_data["phone"])
             except ActionRefused as error:
                 refusal = error.message
             else:
-                already = done.outcome == actions.ALREADY
-                response = _page(request, "done.html", {"activity": activity, "already": already})
+                response = _page(request, "done.html", {"activity": activity})
                 response.set_signed_cookie(_cookie(activity), "1", salt="activity.signin", max_age=COOKIE_DAYS * 86400,
                                            httponly=True, samesite="Lax")
                 return response

@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "loudong.lib.nul.RefuseNulMiddleware",  # runs before any view or process_view reads the input
 ]
 
 ROOT_URLCONF = "config.urls"

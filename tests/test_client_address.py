@@ -2,19 +2,24 @@
 proxies wrote it (PROXY_HOPS, default none), for the rate limits, the public form's intake rows, the
 audit log and the login lockout alike; and a form page is good for one submission only."""
 
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
+from django.core import signing
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from test_request_public import hidden, old_start, refused_again, screen2, submit
 
 import loudong
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry
 from loudong.lib.clients import client_ip
-from loudong.tickets.intake import ALREADY_RECEIVED
+from loudong.tickets.forms_public import PAGE_LIFETIME
+from loudong.tickets.intake import ALREADY_RECEIVED, drain, purge
 from loudong.tickets.models import Intake
 
 
@@ -94,3 +99,24 @@ def test_a_form_page_is_good_for_one_submission_only(client, world):
     assert submit(client, page, started=started)["Location"] == first["Location"]
     assert Intake.objects.count() == 1
     assert submit(client, screen2(client, world), started=old_start()).status_code == 302  # a new page may
+
+
+def test_a_form_page_expires_before_its_submission_is_forgotten(client, world):
+    page = screen2(client, world)
+    opened = time.time() - PAGE_LIFETIME.total_seconds() - 60
+
+    class SignedThen(signing.TimestampSigner):  # what start_token() signed when the page opened
+        def timestamp(self) -> str:
+            return signing.b62_encode(int(opened))
+
+    stale = SignedThen(salt="ask.started").sign_object(opened)
+    refused = refused_again(client, submit(client, page, started=stale))
+    assert refused.status_code == 200 and "页面停留太久或已过期" in refused.content.decode()
+    assert not Intake.objects.exists()
+    assert submit(client, page, started=old_start()).status_code == 302
+    drain()
+    row = Intake.objects.get()
+    Intake.objects.filter(pk=row.pk).update(received_at=timezone.now() - timedelta(hours=2))
+    assert purge(timedelta(hours=1)) == 0  # its page could still be sent again: the row stays
+    Intake.objects.filter(pk=row.pk).update(received_at=timezone.now() - PAGE_LIFETIME - timedelta(minutes=1))
+    assert purge(timedelta(hours=1)) == 1

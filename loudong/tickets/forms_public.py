@@ -62,6 +62,11 @@ def default_kind(category: Category) -> str:
     return Request.Kind.CONSULT if "咨询" in category.name else Request.Kind.HELP
 
 
+# How long a form page's start token holds. A page is good for one submission (the intake row keeps
+# the token's digest), so intake rows are kept at least this long (intake.purge).
+PAGE_LIFETIME = timedelta(hours=12)
+
+
 def start_token() -> str:
     """A signed moment: when the resident opened the first screen (the minimum fill time)."""
     return signing.dumps(time.time(), salt="ask.started")
@@ -69,7 +74,7 @@ def start_token() -> str:
 
 def seconds_since(token: str) -> float | None:
     try:
-        return time.time() - float(signing.loads(token, salt="ask.started"))
+        return time.time() - float(signing.loads(token, salt="ask.started", max_age=PAGE_LIFETIME))
     except (signing.BadSignature, TypeError, ValueError):
         return None
 

@@ -35,7 +35,7 @@ from loudong.notify import outbox
 from loudong.registry.models import Building, Household, Member, Resident, Stairwell
 from loudong.tickets.actions import placing
 from loudong.tickets.actions.placing import fetch, table
-from loudong.tickets.forms_public import delete_drafts
+from loudong.tickets.forms_public import PAGE_LIFETIME, delete_drafts
 from loudong.tickets.models import Intake, Request
 
 log = logging.getLogger(__name__)
@@ -321,6 +321,9 @@ def materialize_token(token: str) -> Request | None:
 
 
 def purge(keep: timedelta) -> int:
-    """Intake rows placed longer than `keep` ago are no longer needed (the request has it all)."""
+    """Intake rows placed longer than `keep` ago are no longer needed (the request has it all), once
+    the form page they came from has expired (its start token is refused a second time only while
+    the row is here)."""
+    keep = max(keep, PAGE_LIFETIME)
     deleted, _ = Intake.objects.filter(request__isnull=False, received_at__lt=timezone.now() - keep).delete()
     return deleted

@@ -12,7 +12,8 @@ from django.core import signing
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
-from test_request_public import hidden, old_start, refused_again, screen2, submit
+from helpers.public_request import hidden, old_start, submit
+from test_request_public import refused_again, screen2
 
 import loudong
 from loudong.accounts.audit import record

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from helpers.activities import make_activity
 from PIL import Image
-from test_activities import make_activity
 from test_request_public import screen2
 
 import loudong

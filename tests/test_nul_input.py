@@ -5,8 +5,8 @@ import json
 
 import pytest
 from django.urls import reverse
+from helpers.public_request import hidden, screen1
 from test_open311 import submit
-from test_request_public import hidden, screen1
 
 from loudong.accounts.models import ApiToken
 from loudong.api.models import ApiKey

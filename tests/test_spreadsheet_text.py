@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from helpers.activities import make_activity
 from openpyxl import load_workbook
-from test_activities import make_activity
 
 import loudong
 from loudong.registry.models import ImportJob

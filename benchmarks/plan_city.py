@@ -78,13 +78,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--time-limit", type=float, default=None, help="per community, seconds")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--uniform-members", action="store_true",
-                        help="0–4 members equally likely (2 a stairwell, 120 in a community): a harder what-if")
+    parser.add_argument(
+        "--uniform-members",
+        action="store_true",
+        help="0–4 members equally likely (2 a stairwell, 120 in a community): a harder what-if",
+    )
     options = parser.parse_args()
     weights = [1.0] * len(MEMBERS) if options.uniform_members else MEMBER_WEIGHTS
 
-    jobs = [(options.seed * 1_000_003 + k, options.stairwells, options.time_limit, weights)
-            for k in range(options.communities)]
+    jobs = [
+        (options.seed * 1_000_003 + k, options.stairwells, options.time_limit, weights)
+        for k in range(options.communities)
+    ]
     start = time.perf_counter()
     if options.workers > 1:
         with Pool(options.workers) as pool:
@@ -97,22 +102,30 @@ def main() -> None:
     infeasible = [r for r in results if r[4]]
     unproven = [r for r in results if not r[4] and not r[3]]
     members = statistics.mean(sum(s.members for s in community(job[0], job[1], weights)) for job in jobs[:200])
-    print(f"社区 {len(results)} 个，每个 {options.stairwells} 个单元（平均 {members:.0f} 名党员），"
-          f"{options.workers} 个进程")
+    print(
+        f"社区 {len(results)} 个，每个 {options.stairwells} 个单元（平均 {members:.0f} 名党员），"
+        f"{options.workers} 个进程"
+    )
     print(f"总耗时 {wall:.1f} 秒（平均每个社区 {wall / len(results) * options.workers:.3f} 秒·进程）")
-    print(f"单个社区求解：中位数 {statistics.median(times):.3f} 秒，"
-          f"p90 {times[int(0.9 * (len(times) - 1))]:.3f} 秒，最长 {times[-1]:.3f} 秒")
-    print(f"证明最优 {len(results) - len(infeasible) - len(unproven)} 个，未证明最优 {len(unproven)} 个，"
-          f"无可行方案 {len(infeasible)} 个")
+    print(
+        f"单个社区求解：中位数 {statistics.median(times):.3f} 秒，"
+        f"p90 {times[int(0.9 * (len(times) - 1))]:.3f} 秒，最长 {times[-1]:.3f} 秒"
+    )
+    print(
+        f"证明最优 {len(results) - len(infeasible) - len(unproven)} 个，未证明最优 {len(unproven)} 个，"
+        f"无可行方案 {len(infeasible)} 个"
+    )
     if unproven:
         gaps = [r[2] for r in unproven]
         print(f"未证明最优的间隙：平均 {statistics.mean(gaps):.4%}，最大 {max(gaps):.4%}")
     sample = community(options.seed, 60, weights)
     start = time.perf_counter()
     plan = solve(sample, POLICY, time_limit=options.time_limit)
-    print(f"60 单元样例社区：{len(plan.groups)} 个党小组，目标值 {plan.objective:.1f}，"
-          f"最优性间隙 {plan.gap:.4%}，{'已证明最优' if plan.optimal else '未证明最优'}，"
-          f"用时 {time.perf_counter() - start:.3f} 秒")
+    print(
+        f"60 单元样例社区：{len(plan.groups)} 个党小组，目标值 {plan.objective:.1f}，"
+        f"最优性间隙 {plan.gap:.4%}，{'已证明最优' if plan.optimal else '未证明最优'}，"
+        f"用时 {time.perf_counter() - start:.3f} 秒"
+    )
 
 
 if __name__ == "__main__":

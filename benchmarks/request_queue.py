@@ -37,8 +37,17 @@ from request_throughput import (  # noqa: E402
     wait_ready,
 )
 
-STATUSES = [("closed", 90.0), ("rejected", 3.0), ("merged", 2.0), ("resolved", 4.0), ("submitted", 0.4),
-            ("dispatched", 0.2), ("accepted", 0.3), ("waiting", 0.05), ("escalated", 0.05)]
+STATUSES = [
+    ("closed", 90.0),
+    ("rejected", 3.0),
+    ("merged", 2.0),
+    ("resolved", 4.0),
+    ("submitted", 0.4),
+    ("dispatched", 0.2),
+    ("accepted", 0.3),
+    ("waiting", 0.05),
+    ("escalated", 0.05),
+]
 OPEN = {"submitted", "dispatched", "accepted", "waiting", "escalated"}
 
 
@@ -73,12 +82,24 @@ def load_rows(world: dict, rows: int) -> float:
             group_id = group_of[building_id]
             row = dict(base)
             row.update(
-                community_id=world["community"].pk, number=f"B{i:08d}", building_id=building_id,
-                stairwell_id=stairwell_ids[i % 2], group_id=group_id, category_code="environment",
-                category_name="环境卫生", kind="help", channel="qr", description=f"历史点单 {i}",
-                contact_name="居民", contact_phone="13800000000", tracking_token=f"bench{i:012d}",
-                status=status, created_at=created, updated_at=created + timedelta(days=2),
-                response_due_at=created + timedelta(days=1), due_at=created + timedelta(days=3),
+                community_id=world["community"].pk,
+                number=f"B{i:08d}",
+                building_id=building_id,
+                stairwell_id=stairwell_ids[i % 2],
+                group_id=group_id,
+                category_code="environment",
+                category_name="环境卫生",
+                kind="help",
+                channel="qr",
+                description=f"历史点单 {i}",
+                contact_name="居民",
+                contact_phone="13800000000",
+                tracking_token=f"bench{i:012d}",
+                status=status,
+                created_at=created,
+                updated_at=created + timedelta(days=2),
+                response_due_at=created + timedelta(days=1),
+                due_at=created + timedelta(days=3),
                 assignee_id=None if status in ("submitted", "rejected", "merged") else members_of[group_id][0],
                 closed_at=created + timedelta(days=2) if status == "closed" else None,
                 rating="satisfied" if status == "closed" else "",
@@ -99,8 +120,9 @@ def login(base: str, username: str) -> Session:
     session = Session()
     _status, page = session.get(f"{base}/accounts/login/", timeout=10)
     token = dict(HIDDEN.findall(page))["csrfmiddlewaretoken"]
-    status, _ = session.post(f"{base}/accounts/login/", {"username": username, "password": PASSWORD,
-                                                         "csrfmiddlewaretoken": token})
+    status, _ = session.post(
+        f"{base}/accounts/login/", {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+    )
     assert status == 302, f"login failed for {username}: {status}"
     return session
 
@@ -150,8 +172,11 @@ def time_queue_queries(community: object, username: str, times: int) -> float:
         visible = Request.objects.visible_to(user).filter(community=community)
         dict(visible.filter(status__among=OPEN_STATUSES).order_by().values_list("status").annotate(n=Count("id")))
         visible.overdue(timezone.now()).count()
-        list(visible.filter(status=Status.SUBMITTED).select_related("building", "stairwell", "assignee__resident")
-             .order_by("created_at", "id")[:30])
+        list(
+            visible.filter(status=Status.SUBMITTED)
+            .select_related("building", "stairwell", "assignee__resident")
+            .order_by("created_at", "id")[:30]
+        )
         took.append((time.perf_counter() - started) * 1000)
     return statistics.median(took)
 
@@ -161,8 +186,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--page-fetches", type=int, default=40)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--keep", metavar="DIR", help="keep the database in DIR and reuse it on the next run "
-                        "(loaded once, for the same --rows; otherwise a temporary directory)")
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="keep the database in DIR and reuse it on the next run "
+        "(loaded once, for the same --rows; otherwise a temporary directory)",
+    )
     args = parser.parse_args()
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -194,18 +223,25 @@ def main() -> None:
     try:
         wait_ready(base, server)
         load = Path("/proc/loadavg").read_text().split()[:3]
-        print(f"SQLite in {data_dir}; gunicorn, {args.workers} sync workers, {base}; {os.cpu_count()} CPUs, "
-              f"load average {' '.join(load)}", flush=True)
+        print(
+            f"SQLite in {data_dir}; gunicorn, {args.workers} sync workers, {base}; {os.cpu_count()} CPUs, "
+            f"load average {' '.join(load)}",
+            flush=True,
+        )
         for username in ("leader", "admin"):
             session = login(base, username)
             for tab in ("new", "overdue"):
                 # Each worker loads jieba's dictionary and trains the community's classifier once, on its
                 # first page: fetched first, not counted in the figures.
                 cold, _, _ = time_pages(session, f"{base}/c/bench/requests/?tab={tab}", 5 * args.workers, server.pid)
-                p50, p99, cpu = time_pages(session, f"{base}/c/bench/requests/?tab={tab}", args.page_fetches,
-                                           server.pid)
-                print(f"queue page as {username}, tab {tab}: p50 {p50:.1f} ms, p99 {p99:.1f} ms "
-                      f"(server CPU {cpu:.1f} ms a page; warm-up fetches p50 {cold:.1f} ms)", flush=True)
+                p50, p99, cpu = time_pages(
+                    session, f"{base}/c/bench/requests/?tab={tab}", args.page_fetches, server.pid
+                )
+                print(
+                    f"queue page as {username}, tab {tab}: p50 {p50:.1f} ms, p99 {p99:.1f} ms "
+                    f"(server CPU {cpu:.1f} ms a page; warm-up fetches p50 {cold:.1f} ms)",
+                    flush=True,
+                )
             print(f"queue queries alone as {username}: p50 {time_queue_queries(community, username, 40):.1f} ms")
     finally:
         server.terminate()

@@ -93,14 +93,18 @@ def build() -> dict:
         building = Building.objects.create(community=community, name=f"船山路{b + 1}号", address=f"船山路{b + 1}号")
         buildings.append(building)
         for s in range(2):
-            stairwells.append(Stairwell.objects.create(community=community, building=building, name=f"{s + 1}单元",
-                                                       group=groups[b // 2]))
+            stairwells.append(
+                Stairwell.objects.create(
+                    community=community, building=building, name=f"{s + 1}单元", group=groups[b // 2]
+                )
+            )
     members = []
     for i, stairwell in enumerate(stairwells):
         household = Household.objects.create(community=community, stairwell=stairwell, room="101")
         for j in range(2 if i % 2 == 0 else 1):
-            resident = Resident.objects.create(community=community, household=household, name=f"党员{i}{j}",
-                                               phone=f"139{i:04d}{j:04d}")
+            resident = Resident.objects.create(
+                community=community, household=household, name=f"党员{i}{j}", phone=f"139{i:04d}{j:04d}"
+            )
             members.append(Member.objects.create(community=community, resident=resident, group=stairwell.group))
     for group in groups:
         group.leader = next(m for m in members if m.group_id == group.pk)
@@ -196,17 +200,21 @@ class Shot:
     def line(self) -> str:
         capacity = max(self.seconds * (os.cpu_count() or 1), 1e-9)
         others = max(0.0, self.machine_cpu - self.client_cpu - self.server_cpu)
-        text = (f"{self.label}: {self.ok} in {self.seconds:.1f} s = {self.rate:.0f}/s; p50 {self.p50:.1f} ms, "
-                f"p99 {self.p99:.1f} ms; CPU of the machine: server {100 * self.server_cpu / capacity:.0f}%, "
-                f"client {100 * self.client_cpu / capacity:.0f}%, others {100 * others / capacity:.0f}%; "
-                f"server CPU {1000 * self.server_cpu / max(self.ok, 1):.1f} ms a request "
-                f"(= {self.ok * (os.cpu_count() or 1) / max(self.server_cpu, 1e-9):.0f}/s with the CPUs to itself)")
+        text = (
+            f"{self.label}: {self.ok} in {self.seconds:.1f} s = {self.rate:.0f}/s; p50 {self.p50:.1f} ms, "
+            f"p99 {self.p99:.1f} ms; CPU of the machine: server {100 * self.server_cpu / capacity:.0f}%, "
+            f"client {100 * self.client_cpu / capacity:.0f}%, others {100 * others / capacity:.0f}%; "
+            f"server CPU {1000 * self.server_cpu / max(self.ok, 1):.1f} ms a request "
+            f"(= {self.ok * (os.cpu_count() or 1) / max(self.server_cpu, 1e-9):.0f}/s with the CPUs to itself)"
+        )
         if self.stored is not None:
             text += f"; acknowledged {self.stored}"
             if self.placed is not None and self.placed > self.drained:
                 text += f"; placed by `loudong worker` during the load {self.placed - self.drained}"
-            text += (f"; backlog of {self.drained} drained by the worker's drain in {self.drain_seconds:.1f} s = "
-                     f"{self.drained / max(self.drain_seconds, 1e-9):.0f} placed/s; requests made {self.placed}")
+            text += (
+                f"; backlog of {self.drained} drained by the worker's drain in {self.drain_seconds:.1f} s = "
+                f"{self.drained / max(self.drain_seconds, 1e-9):.0f} placed/s; requests made {self.placed}"
+            )
             text += "" if self.stored >= self.ok and self.placed == self.stored else " (LOST!)"
         if self.failed:
             text += f"; failed {self.failed}"
@@ -268,16 +276,19 @@ def children_seconds() -> float:
 def find_wrk() -> str | None:
     found = shutil.which("wrk")
     if found is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"],
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "wrk"],
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
         found = shutil.which("wrk")
     return found
 
 
 def lua_string(text: str) -> str:
-    return '"' + "".join(chr(b) if 32 <= b < 127 and chr(b) not in '"\\' else f"\\{b:03d}"
-                         for b in text.encode()) + '"'
+    return '"' + "".join(chr(b) if 32 <= b < 127 and chr(b) not in '"\\' else f"\\{b:03d}" for b in text.encode()) + '"'
 
 
 def lua_script(spec: Spec) -> str:
@@ -343,16 +354,19 @@ def run_wrk(wrk: str, base: str, spec: Spec, connections: int, seconds: float) -
     try:
         answer = subprocess.run(
             [wrk, "-t1", f"-c{connections}", f"-d{seconds:.0f}s", "--timeout", "30s", "-s", script.name, base],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
     finally:
         os.unlink(script.name)
     line = next((x for x in answer.stdout.splitlines() if x.startswith("RESULT ")), None)
     if line is None:
         raise SystemExit(f"wrk said:\n{answer.stdout}\n{answer.stderr}")
-    data = json.loads(line[len("RESULT "):])
-    return Shot(spec.label, ok=data["ok"], failed=data["failed"], seconds=data["seconds"], p50=data["p50"],
-                p99=data["p99"])
+    data = json.loads(line[len("RESULT ") :])
+    return Shot(
+        spec.label, ok=data["ok"], failed=data["failed"], seconds=data["seconds"], p50=data["p50"], p99=data["p99"]
+    )
 
 
 def _lean_worker(args: tuple) -> tuple[list[float], dict]:
@@ -410,8 +424,7 @@ def stored_rows() -> tuple[int, int]:
     return Intake.objects.count(), Request.objects.count()
 
 
-def measure(spec: Spec, base: str, master: int, wrk: str | None, args: argparse.Namespace,
-            count_rows: bool) -> Shot:
+def measure(spec: Spec, base: str, master: int, wrk: str | None, args: argparse.Namespace, count_rows: bool) -> Shot:
     """One run of one path with its CPU accounting (and the rows it stored, when `count_rows`)."""
     before_rows = stored_rows() if count_rows else (0, 0)
     pids = server_pids(master)
@@ -419,8 +432,13 @@ def measure(spec: Spec, base: str, master: int, wrk: str | None, args: argparse.
     # CPU is counted with the server's, and its placing holds SQLite's write lock: latencies show it).
     worker = None
     if args.worker and count_rows:
-        worker = subprocess.Popen([str(Path(sys.executable).with_name("loudong")), "worker"], cwd=ROOT,
-                                  env=os.environ.copy(), stdout=subprocess.PIPE, text=True)
+        worker = subprocess.Popen(
+            [str(Path(sys.executable).with_name("loudong")), "worker"],
+            cwd=ROOT,
+            env=os.environ.copy(),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         worker.stdout.readline()  # "后台进程已启动": it has started (several seconds of imports)
         time.sleep(2)  # and done its first round's sweeps
         pids.append(worker.pid)
@@ -453,8 +471,9 @@ def measure(spec: Spec, base: str, master: int, wrk: str | None, args: argparse.
     return shot
 
 
-def repeated(spec: Spec, base: str, master: int, wrk: str | None, args: argparse.Namespace,
-             count_rows: bool = True) -> str:
+def repeated(
+    spec: Spec, base: str, master: int, wrk: str | None, args: argparse.Namespace, count_rows: bool = True
+) -> str:
     """Run a path --repeat times; the median run by throughput, then every run's throughput."""
     shots = [measure(spec, base, master, wrk, args, count_rows) for _ in range(args.repeat)]
     ranked = sorted(shots, key=lambda s: s.rate)
@@ -472,26 +491,58 @@ def form_spec(base: str, world: dict) -> Spec:
     session = Session()
     _status, page = session.get(f"{base}/ask/b/{building_id}/")
     hidden = dict(HIDDEN.findall(page))
-    fields = {**hidden, "step": "3", "building": building_id, "category": "environment", "kind": "help",
-              "stairwell": stairwell_ids[0], "room": "301", "photos": "", "contact_name": "王阿姨",
-              "contact_phone": "13812345678", "website": ""}
+    fields = {
+        **hidden,
+        "step": "3",
+        "building": building_id,
+        "category": "environment",
+        "kind": "help",
+        "stairwell": stairwell_ids[0],
+        "room": "301",
+        "photos": "",
+        "contact_name": "王阿姨",
+        "contact_phone": "13812345678",
+        "website": "",
+    }
     time.sleep(settings.REQUEST_MIN_FILL_SECONDS + 0.5)
     cookie = session.cookie_header()
     prefix = urllib.parse.urlencode(fields) + "&description=" + urllib.parse.quote("楼道灯坏了，晚上看不见（第")
-    return Spec("public form (last screen, saves)", "POST", "/ask/place/",
-                {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
-                prefix=prefix, suffix=urllib.parse.quote("次）"), ok_status=302, location_has="/receipt/")
+    return Spec(
+        "public form (last screen, saves)",
+        "POST",
+        "/ask/place/",
+        {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+        prefix=prefix,
+        suffix=urllib.parse.quote("次）"),
+        ok_status=302,
+        location_has="/receipt/",
+    )
 
 
 def api_spec(world: dict) -> Spec:
     building_id, stairwell_ids = world["buildings"][3]
-    body = {"community": "bench", "building_id": building_id, "stairwell_id": stairwell_ids[0], "room": "502",
-            "category_code": "hardship", "channel": "visit", "contact_name": "李大爷",
-            "contact_phone": "13912345678", "description": "老人需要代买药品（第@次）"}
+    body = {
+        "community": "bench",
+        "building_id": building_id,
+        "stairwell_id": stairwell_ids[0],
+        "room": "502",
+        "category_code": "hardship",
+        "channel": "visit",
+        "contact_name": "李大爷",
+        "contact_phone": "13912345678",
+        "description": "老人需要代买药品（第@次）",
+    }
     prefix, suffix = json.dumps(body, ensure_ascii=False).split("@")
-    return Spec("API POST /api/v1/requests", "POST", "/api/v1/requests",
-                {"Authorization": f"Bearer {world['token']}", "Content-Type": "application/json"},
-                prefix=prefix, suffix=suffix, ok_status=202, key_header="Idempotency-Key")
+    return Spec(
+        "API POST /api/v1/requests",
+        "POST",
+        "/api/v1/requests",
+        {"Authorization": f"Bearer {world['token']}", "Content-Type": "application/json"},
+        prefix=prefix,
+        suffix=suffix,
+        ok_status=202,
+        key_header="Idempotency-Key",
+    )
 
 
 FLOOR = Spec("floor: GET /api/v1/requests without a token (401)", "GET", "/api/v1/requests", {}, ok_status=401)
@@ -500,8 +551,18 @@ FLOOR = Spec("floor: GET /api/v1/requests without a token (401)", "GET", "/api/v
 def gunicorn_command(port: int, workers: int) -> list[str]:
     """The server as scripts/start runs it (see there for why these options)."""
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    return [str(gunicorn), "config.wsgi:application", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-            "--log-level", "warning", "--timeout", "120"]
+    return [
+        str(gunicorn),
+        "config.wsgi:application",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--timeout",
+        "120",
+    ]
 
 
 def main() -> None:
@@ -511,16 +572,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per path; the median is printed")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--lean", action="store_true", help="use the Python client even when wrk is there")
-    parser.add_argument("--worker", action="store_true",
-                        help="run `loudong worker` during the load (it places submissions as they arrive)")
+    parser.add_argument(
+        "--worker",
+        action="store_true",
+        help="run `loudong worker` during the load (it places submissions as they arrive)",
+    )
     args = parser.parse_args()
 
     # Stopped with SIGTERM, still stop gunicorn and remove the data directory (the finally below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     data_dir = tempfile.mkdtemp(prefix="ld-bench-requests-")
     os.environ.pop("DATABASE_URL", None)  # the target is SQLite
-    os.environ.update(LOUDONG_DATA_DIR=data_dir, LOUDONG_RATE_LIMIT_EXEMPT="127.0.0.1",
-                      DJANGO_SETTINGS_MODULE="config.settings")
+    os.environ.update(
+        LOUDONG_DATA_DIR=data_dir, LOUDONG_RATE_LIMIT_EXEMPT="127.0.0.1", DJANGO_SETTINGS_MODULE="config.settings"
+    )
     import django
 
     django.setup()
@@ -537,9 +602,12 @@ def main() -> None:
     try:
         wait_ready(base, server)
         load = Path("/proc/loadavg").read_text().split()[:3]
-        print(f"SQLite in {data_dir}; gunicorn, {args.workers} sync workers, {base}; {os.cpu_count()} CPUs, "
-              f"load average {' '.join(load)}; client {'wrk' if wrk else 'python http.client processes'}, "
-              f"{args.connections} connections; {args.repeat} runs of {args.seconds:.0f} s per path", flush=True)
+        print(
+            f"SQLite in {data_dir}; gunicorn, {args.workers} sync workers, {base}; {os.cpu_count()} CPUs, "
+            f"load average {' '.join(load)}; client {'wrk' if wrk else 'python http.client processes'}, "
+            f"{args.connections} connections; {args.repeat} runs of {args.seconds:.0f} s per path",
+            flush=True,
+        )
         print(repeated(FLOOR, base, server.pid, wrk, args, count_rows=False), flush=True)
         if form_path_exists():
             print(repeated(form_spec(base, world), base, server.pid, wrk, args), flush=True)

@@ -47,15 +47,20 @@ CATEGORIES = (
     ("dispute", "邻里纠纷", 24, 5, 4),
 )
 EXTRA_TEXTS = {
-    "safety": ("电动车在楼道里充电，晚上插着线，怕起火。", "楼顶的防护栏松动了，小孩上去玩很危险。",
-               "燃气管道有股味道，不知道是不是漏气。"),
+    "safety": (
+        "电动车在楼道里充电，晚上插着线，怕起火。",
+        "楼顶的防护栏松动了，小孩上去玩很危险。",
+        "燃气管道有股味道，不知道是不是漏气。",
+    ),
     "repair": ("单元门的门禁坏了，谁都能进来。", "楼道扶手断了一截，老人上下楼不方便。", "屋顶漏水，下雨天滴到床上。"),
     "dispute": ("楼上装修天天打钻，中午也不停。", "邻居在公共过道堆放杂物，说了不听。", "楼上空调外机滴水到我家窗台。"),
 }
 CHANNELS = (("qr", 45), ("visit", 20), ("phone", 17), ("walk_in", 10), ("meeting", 8))
 KINDS = (("help", 50), ("consult", 28), ("complaint", 12), ("suggestion", 7), ("report", 3))
-SURNAMES = ("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏"
-            "薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文")
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏"
+    "薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+)
 GIVEN = "建国华明英秀兰芳军伟强丽敏静红玉桂珍平志勇德福海燕霞国荣春梅小云金凤文光学成"
 EMPLOYMENT = ("retired", "retired", "working")
 TITLES = ("先生", "女士", "阿姨", "师傅", "奶奶", "爷爷")
@@ -65,14 +70,57 @@ RATING_COMMENTS = {"satisfied": "谢谢，办得很快！", "basic": "基本解�
 UNSATISFIED = '{"rating": "unsatisfied"}'
 
 REQUEST_COLUMNS = (
-    "id", "number", "room", "category_code", "category_name", "kind", "channel", "description", "contact_name",
-    "contact_phone", "anonymous", "tracking_token", "status", "created_at", "updated_at", "dispatched_at",
-    "accepted_at", "resolved_at", "closed_at", "response_due_at", "response_late", "due_at", "remind_at",
-    "reminded_at", "next_escalation_at", "escalation_level", "paused_at", "paused_seconds", "question",
-    "extension_count", "resolution", "reply", "time_spent_minutes", "rating", "rating_comment", "rated_at",
-    "reopen_count", "support_count", "flagged_unreasonable", "flag_reason", "reject_reason", "escalate_reason",
-    "assignee_id", "building_id", "community_id", "created_by_id", "group_id", "household_id", "merged_into_id",
-    "resident_id", "stairwell_id",
+    "id",
+    "number",
+    "room",
+    "category_code",
+    "category_name",
+    "kind",
+    "channel",
+    "description",
+    "contact_name",
+    "contact_phone",
+    "anonymous",
+    "tracking_token",
+    "status",
+    "created_at",
+    "updated_at",
+    "dispatched_at",
+    "accepted_at",
+    "resolved_at",
+    "closed_at",
+    "response_due_at",
+    "response_late",
+    "due_at",
+    "remind_at",
+    "reminded_at",
+    "next_escalation_at",
+    "escalation_level",
+    "paused_at",
+    "paused_seconds",
+    "question",
+    "extension_count",
+    "resolution",
+    "reply",
+    "time_spent_minutes",
+    "rating",
+    "rating_comment",
+    "rated_at",
+    "reopen_count",
+    "support_count",
+    "flagged_unreasonable",
+    "flag_reason",
+    "reject_reason",
+    "escalate_reason",
+    "assignee_id",
+    "building_id",
+    "community_id",
+    "created_by_id",
+    "group_id",
+    "household_id",
+    "merged_into_id",
+    "resident_id",
+    "stairwell_id",
 )
 EVENT_COLUMNS = ("request_id", "at", "actor_id", "actor_label", "kind", "from_status", "to_status", "note", "data")
 
@@ -103,8 +151,9 @@ def texts() -> dict[str, list[tuple[str, str, str, int | None]]]:
     for code, kind, ask, answer, minutes in ASKS:
         found.setdefault(code, []).append((kind, ask, answer, minutes))
     for code, asks in EXTRA_TEXTS.items():
-        found[code] = [("report" if code == "safety" else "help", ask, "已上门查看并处理完毕，居民表示认可。", 60)
-                       for ask in asks]
+        found[code] = [
+            ("report" if code == "safety" else "help", ask, "已上门查看并处理完毕，居民表示认可。", 60) for ask in asks
+        ]
     return found
 
 
@@ -187,22 +236,56 @@ class History:
             day = local_day(created)
             by_day[day] = by_day.get(day, 0) + 1
             r = {
-                "id": rid, "number": f"{day:%Y%m%d}-{plan.community_id}-{by_day[day]:04d}", "room": room,
-                "category_code": code, "category_name": name,
-                "kind": kind if rng.random() < 0.7 else self.pick_kind(rng), "channel": self.pick_channel(rng),
-                "description": ask, "contact_name": rng.choice(SURNAMES) + rng.choice(TITLES),
-                "contact_phone": f"1{rng.choice('3589')}{rng.randrange(10**9):09d}", "anonymous": rng.random() < 0.05,
-                "tracking_token": f"{rid * 2654435761 % 2**64:016x}{rid:016x}", "status": "submitted",
-                "created_at": created, "updated_at": created, "dispatched_at": None, "accepted_at": None,
-                "resolved_at": None, "closed_at": None, "response_due_at": None, "response_late": False,
-                "due_at": created + days * 1.4 * DAY + 0.5 * DAY, "remind_at": None, "reminded_at": None,
-                "next_escalation_at": None, "escalation_level": 0, "paused_at": None, "paused_seconds": 0,
-                "question": "", "extension_count": 0, "resolution": "", "reply": "", "time_spent_minutes": None,
-                "rating": "", "rating_comment": "", "rated_at": None, "reopen_count": 0,
-                "support_count": 1 if rng.random() < 0.04 else 0, "flagged_unreasonable": False, "flag_reason": "",
-                "reject_reason": "", "escalate_reason": "", "assignee_id": None, "building_id": place.building_id,
-                "community_id": plan.community_id, "created_by_id": None, "group_id": place.group_id,
-                "household_id": household, "merged_into_id": None, "resident_id": None,
+                "id": rid,
+                "number": f"{day:%Y%m%d}-{plan.community_id}-{by_day[day]:04d}",
+                "room": room,
+                "category_code": code,
+                "category_name": name,
+                "kind": kind if rng.random() < 0.7 else self.pick_kind(rng),
+                "channel": self.pick_channel(rng),
+                "description": ask,
+                "contact_name": rng.choice(SURNAMES) + rng.choice(TITLES),
+                "contact_phone": f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+                "anonymous": rng.random() < 0.05,
+                "tracking_token": f"{rid * 2654435761 % 2**64:016x}{rid:016x}",
+                "status": "submitted",
+                "created_at": created,
+                "updated_at": created,
+                "dispatched_at": None,
+                "accepted_at": None,
+                "resolved_at": None,
+                "closed_at": None,
+                "response_due_at": None,
+                "response_late": False,
+                "due_at": created + days * 1.4 * DAY + 0.5 * DAY,
+                "remind_at": None,
+                "reminded_at": None,
+                "next_escalation_at": None,
+                "escalation_level": 0,
+                "paused_at": None,
+                "paused_seconds": 0,
+                "question": "",
+                "extension_count": 0,
+                "resolution": "",
+                "reply": "",
+                "time_spent_minutes": None,
+                "rating": "",
+                "rating_comment": "",
+                "rated_at": None,
+                "reopen_count": 0,
+                "support_count": 1 if rng.random() < 0.04 else 0,
+                "flagged_unreasonable": False,
+                "flag_reason": "",
+                "reject_reason": "",
+                "escalate_reason": "",
+                "assignee_id": None,
+                "building_id": place.building_id,
+                "community_id": plan.community_id,
+                "created_by_id": None,
+                "group_id": place.group_id,
+                "household_id": household,
+                "merged_into_id": None,
+                "resident_id": None,
                 "stairwell_id": place.stairwell_id,
             }
             events: list[tuple] = []
@@ -216,8 +299,9 @@ class History:
                     out[i] = datetime.fromtimestamp(out[i], UTC)
             yield out, events
 
-    def _event(self, r: dict, events: list, at: float, kind: str, to: str, label: str, note: str = "",
-               data: str = "{}") -> bool:
+    def _event(
+        self, r: dict, events: list, at: float, kind: str, to: str, label: str, note: str = "", data: str = "{}"
+    ) -> bool:
         """Move `r` to `to` at `at` unless that lies in the future; False once the present is reached."""
         if at >= self.end:
             return False
@@ -227,8 +311,17 @@ class History:
             events.append((r["id"], stamp(at), None, label, kind, before if kind != "placed" else "", to, note, data))
         return True
 
-    def _live(self, r: dict, events: list, place: Place, plan: CommunityPlan, response_hours: int, answer: str,
-              minutes: int | None, earlier_same: int | None) -> None:
+    def _live(
+        self,
+        r: dict,
+        events: list,
+        place: Place,
+        plan: CommunityPlan,
+        response_hours: int,
+        answer: str,
+        minutes: int | None,
+        earlier_same: int | None,
+    ) -> None:
         rng = self.rng
         t = r["created_at"]
         self._event(r, events, t, "placed", "submitted", "居民")
@@ -263,8 +356,11 @@ class History:
             return
         r["dispatched_at"] = t
         late = rng.random() < 0.11
-        t += (response_hours * HOUR * (1 + rng.random() * 1.5) if late
-              else min(rng.expovariate(1 / (4 * HOUR)), response_hours * HOUR * 0.95))
+        t += (
+            response_hours * HOUR * (1 + rng.random() * 1.5)
+            if late
+            else min(rng.expovariate(1 / (4 * HOUR)), response_hours * HOUR * 0.95)
+        )
         if r["response_due_at"] < self.end and late:
             r["response_late"] = True
         if not self._event(r, events, t, "accepted", "accepted", "志愿者", data='{"late": true}' if late else "{}"):
@@ -317,8 +413,18 @@ class History:
 
 # Registry ---------------------------------------------------------------------------------------
 
-def build_community(subdistrict: object, index: int, code: str, name: str, *, buildings: int, groups: int,
-                    members_per_group: int, rng: random.Random) -> "tuple[object, list[Place], list[int]]":
+
+def build_community(
+    subdistrict: object,
+    index: int,
+    code: str,
+    name: str,
+    *,
+    buildings: int,
+    groups: int,
+    members_per_group: int,
+    rng: random.Random,
+) -> "tuple[object, list[Place], list[int]]":
     """One community: buildings of 3 stairwells with 21 households each, `groups` building groups over
     about 90% of the stairwells, members living in their group's stairwells. Returns the community,
     its places and the member ids the admin dispatches to where no group serves."""
@@ -330,13 +436,21 @@ def build_community(subdistrict: object, index: int, code: str, name: str, *, bu
     community = Community.objects.create(subdistrict=subdistrict, name=name, code=code)
     save_rules(community.pk, Rules(categories=tuple(Category(c, n, h, d) for c, n, h, d, _ in CATEGORIES)))
     street = ADDRESSES[index % len(ADDRESSES)]
-    built = Building.objects.bulk_create([
-        Building(community=community, name=f"{street}{b + 1}号", address=f"{street}{b + 1}号", x=(b % 8) * 45,
-                 y=(b // 8) * 40) for b in range(buildings)
-    ])
-    group_rows = BuildingGroup.objects.bulk_create([
-        BuildingGroup(community=community, name=f"第{g + 1}楼栋党小组") for g in range(groups)
-    ])
+    built = Building.objects.bulk_create(
+        [
+            Building(
+                community=community,
+                name=f"{street}{b + 1}号",
+                address=f"{street}{b + 1}号",
+                x=(b % 8) * 45,
+                y=(b // 8) * 40,
+            )
+            for b in range(buildings)
+        ]
+    )
+    group_rows = BuildingGroup.objects.bulk_create(
+        [BuildingGroup(community=community, name=f"第{g + 1}楼栋党小组") for g in range(groups)]
+    )
     stairwells = []
     for b, building in enumerate(built):
         for s in range(3):
@@ -344,10 +458,15 @@ def build_community(subdistrict: object, index: int, code: str, name: str, *, bu
             group = group_rows[b * groups // buildings] if served else None
             stairwells.append(Stairwell(community=community, building=building, name=f"{s + 1}单元", group=group))
     stairwells = Stairwell.objects.bulk_create(stairwells)
-    households = Household.objects.bulk_create([
-        Household(community=community, stairwell=s, room=f"{floor}0{unit}")
-        for s in stairwells for floor in range(1, 8) for unit in range(1, 4)
-    ], batch_size=2000)
+    households = Household.objects.bulk_create(
+        [
+            Household(community=community, stairwell=s, room=f"{floor}0{unit}")
+            for s in stairwells
+            for floor in range(1, 8)
+            for unit in range(1, 4)
+        ],
+        batch_size=2000,
+    )
     by_stairwell: dict[int, list[tuple[int, str]]] = {}
     for h in households:
         by_stairwell.setdefault(h.stairwell_id, []).append((h.pk, h.room))
@@ -357,27 +476,37 @@ def build_community(subdistrict: object, index: int, code: str, name: str, *, bu
         for _ in range(members_per_group):
             home = rng.choice(homes)
             hid, _room = rng.choice(by_stairwell[home.pk])
-            residents.append(Resident(community=community, household_id=hid,
-                                      name=rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)),
-                                      phone=f"139{rng.randrange(10**8):08d}"))
+            residents.append(
+                Resident(
+                    community=community,
+                    household_id=hid,
+                    name=rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)),
+                    phone=f"139{rng.randrange(10**8):08d}",
+                )
+            )
             member_groups.append(group.pk)
     residents = Resident.objects.bulk_create(residents, batch_size=2000)
-    members = Member.objects.bulk_create([
-        Member(community=community, resident=res, group_id=gid, employment=rng.choice(EMPLOYMENT))
-        for res, gid in zip(residents, member_groups, strict=True)
-    ], batch_size=2000)
+    members = Member.objects.bulk_create(
+        [
+            Member(community=community, resident=res, group_id=gid, employment=rng.choice(EMPLOYMENT))
+            for res, gid in zip(residents, member_groups, strict=True)
+        ],
+        batch_size=2000,
+    )
     by_group: dict[int, list[int]] = {}
     for m in members:
         by_group.setdefault(m.group_id, []).append(m.pk)
     for group in group_rows:
         group.leader_id = by_group[group.pk][0]
     BuildingGroup.objects.bulk_update(group_rows, ["leader"])
-    places = [Place(s.building_id, s.pk, s.group_id, by_stairwell[s.pk], by_group.get(s.group_id, []))
-              for s in stairwells]
+    places = [
+        Place(s.building_id, s.pk, s.group_id, by_stairwell[s.pk], by_group.get(s.group_id, [])) for s in stairwells
+    ]
     return community, places, [m.pk for m in members[:: max(1, len(members) // 6)]]
 
 
 # Measuring --------------------------------------------------------------------------------------
+
 
 def latency(run: Callable[[], object], repeats: int) -> tuple[float, float, float]:
     """(p50, p95, first call) in milliseconds; the first call is also counted."""
@@ -403,8 +532,10 @@ def measure_levels(scopes: "list[tuple[str, object]]", periods: "list[tuple[str,
 
             p50, p95, first = latency(once, repeats)
             collected = result["f"].figure("collected").count
-            print(f"  {level:<11} {scope.name:<14} {label:<8} collected {collected:>9}  "
-                  f"p50 {p50:8.1f}  p95 {p95:8.1f}  first {first:8.1f}")
+            print(
+                f"  {level:<11} {scope.name:<14} {label:<8} collected {collected:>9}  "
+                f"p50 {p50:8.1f}  p95 {p95:8.1f}  first {first:8.1f}"
+            )
 
 
 def measure_reports(scopes: "list[tuple[str, object]]", period: object, out_dir: Path) -> None:
@@ -434,11 +565,16 @@ def last_periods(end: date) -> "list[tuple[str, object]]":
     from loudong.stats.period import Period
 
     mid = (end.replace(day=1) - timedelta(days=1)).replace(day=15)
-    return [("1 year", Period(end - timedelta(days=364), end)), ("1 month", Period(end - timedelta(days=29), end)),
-            ("1y mid", Period(mid - timedelta(days=364), mid)), ("1m mid", Period(mid - timedelta(days=29), mid))]
+    return [
+        ("1 year", Period(end - timedelta(days=364), end)),
+        ("1 month", Period(end - timedelta(days=29), end)),
+        ("1y mid", Period(mid - timedelta(days=364), mid)),
+        ("1m mid", Period(mid - timedelta(days=29), mid)),
+    ]
 
 
 # SQLite: one community ------------------------------------------------------------------------------
+
 
 def load_sqlite(plan: CommunityPlan, history: History) -> int:
     from django.db import connection, transaction
@@ -501,8 +637,9 @@ def main() -> None:
         began = time.perf_counter()
         district = District.objects.create(name="石鼓区", code="bench-community-district")
         sub = Subdistrict.objects.create(district=district, name="青山街道", code="bench-community-sub")
-        community, places, admin_pool = build_community(sub, 0, "bench-community", "西湖新村社区", buildings=36,
-                                                        groups=9, members_per_group=8, rng=random.Random(7))
+        community, places, admin_pool = build_community(
+            sub, 0, "bench-community", "西湖新村社区", buildings=36, groups=9, members_per_group=8, rng=random.Random(7)
+        )
         end = time.time()
         history = History(11, end - args.years * 365 * DAY, end, events=True)
         written = load_sqlite(CommunityPlan(community.pk, places, args.requests, admin_pool), history)
@@ -516,8 +653,10 @@ def main() -> None:
     from loudong.tickets.models import RequestEvent
 
     groups = list(BuildingGroup.objects.filter(community=community).order_by("pk"))
-    print(f"community {community.name}: {total} requests, {RequestEvent.objects.count()} events, "
-          f"{community.buildings.count()} buildings, {len(groups)} groups")
+    print(
+        f"community {community.name}: {total} requests, {RequestEvent.objects.count()} events, "
+        f"{community.buildings.count()} buildings, {len(groups)} groups"
+    )
     group = groups[len(groups) // 2]
     scopes = [("group", Scope.for_group(group)), ("community", Scope.for_community(community.code))]
     from loudong.stats.period import today

@@ -47,10 +47,42 @@ from stats_community import (
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://root@127.0.0.1:5432/loudong_bench_district"
 DISTRICT_CODE = "bench-district"
-SUBDISTRICTS = ("人民街道", "潇湘街道", "五一街道", "青山街道", "合江街道", "黄沙湾街道", "石鼓街道", "角山街道",
-                "松木街道", "金源街道", "高新街道", "园丁街道")
-COMMUNITY_WORDS = ("西湖", "东风", "北门", "学宫", "船山", "中山", "雁城", "石鼓", "青草", "潇湘", "蒸湘", "合江",
-                   "来雁", "回雁", "红旗", "建设", "胜利", "光明", "和平", "新华")
+SUBDISTRICTS = (
+    "人民街道",
+    "潇湘街道",
+    "五一街道",
+    "青山街道",
+    "合江街道",
+    "黄沙湾街道",
+    "石鼓街道",
+    "角山街道",
+    "松木街道",
+    "金源街道",
+    "高新街道",
+    "园丁街道",
+)
+COMMUNITY_WORDS = (
+    "西湖",
+    "东风",
+    "北门",
+    "学宫",
+    "船山",
+    "中山",
+    "雁城",
+    "石鼓",
+    "青草",
+    "潇湘",
+    "蒸湘",
+    "合江",
+    "来雁",
+    "回雁",
+    "红旗",
+    "建设",
+    "胜利",
+    "光明",
+    "和平",
+    "新华",
+)
 COMMUNITY_SUFFIXES = ("新村", "", "里", "苑", "坪", "湾", "园", "桥", "路")
 
 
@@ -83,15 +115,25 @@ def build_registry(count: int, rng: random.Random) -> None:
     from loudong.registry.models import District, Subdistrict
 
     district = District.objects.create(name="石鼓区", code=DISTRICT_CODE)
-    subs = [Subdistrict.objects.create(district=district, name=n, code=f"bench-sub-{i:02d}")
-            for i, n in enumerate(SUBDISTRICTS)]
+    subs = [
+        Subdistrict.objects.create(district=district, name=n, code=f"bench-sub-{i:02d}")
+        for i, n in enumerate(SUBDISTRICTS)
+    ]
     began = time.perf_counter()
     for i in range(count):
         name = f"{COMMUNITY_WORDS[i % 20]}{COMMUNITY_SUFFIXES[i // 20 % 9]}社区"
         if i >= 180:
             name = f"{COMMUNITY_WORDS[i % 20]}{i // 20}社区"
-        build_community(subs[i % len(subs)], i, f"bench-c{i:03d}", name, buildings=rng.randint(15, 45),
-                        groups=rng.randint(6, 12), members_per_group=rng.randint(6, 10), rng=rng)
+        build_community(
+            subs[i % len(subs)],
+            i,
+            f"bench-c{i:03d}",
+            name,
+            buildings=rng.randint(15, 45),
+            groups=rng.randint(6, 12),
+            members_per_group=rng.randint(6, 10),
+            rng=rng,
+        )
         if i % 20 == 19:
             print(f"  registry: {i + 1} communities, {time.perf_counter() - began:.0f} s", flush=True)
 
@@ -100,8 +142,9 @@ def plans(total: int) -> list[tuple[int, int, tuple[int, int]]]:
     """(index, first id, (community id, requests)) per community, in a fixed order."""
     from loudong.registry.models import Community
 
-    communities = list(Community.objects.filter(code__startswith="bench-c").order_by("code")
-                       .values_list("pk", flat=True))
+    communities = list(
+        Community.objects.filter(code__startswith="bench-c").order_by("code").values_list("pk", flat=True)
+    )
     sizes = community_sizes(total, len(communities), random.Random(2026))
     out, first = [], 1
     for index, (community_id, size) in enumerate(zip(communities, sizes, strict=True)):
@@ -122,13 +165,19 @@ def defer_ddl(conn: object) -> None:
     tables = ("tickets_request", "tickets_requestevent")
     constraints = conn.execute(
         "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid::regclass::text = ANY(%s) AND contype IN ('f', 'u')", [list(tables)]).fetchall()
+        "WHERE conrelid::regclass::text = ANY(%s) AND contype IN ('f', 'u')",
+        [list(tables)],
+    ).fetchall()
     indexes = conn.execute(
         "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT IN "
-        "(SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u', 'f'))", [list(tables)]).fetchall()
+        "(SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u', 'f'))",
+        [list(tables)],
+    ).fetchall()
     for table, name, definition in constraints:
-        conn.execute(f"INSERT INTO {DEFERRED_TABLE} (statement) VALUES (%s)",
-                     [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'])
+        conn.execute(
+            f"INSERT INTO {DEFERRED_TABLE} (statement) VALUES (%s)",
+            [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'],
+        )
     for _table, _name, definition in indexes:
         conn.execute(f"INSERT INTO {DEFERRED_TABLE} (statement) VALUES (%s)", [definition])
     for table, name, _definition in constraints:
@@ -323,10 +372,17 @@ def load_community(conn: object, index: int, first: int, plan: "tuple[int, int]"
     midnight = start - (start + SHANGHAI_OFFSET) % DAY
     began = time.perf_counter()
     conn.execute("SELECT setseed(%s)", [((index * 7919) % 10000) / 10000.0])
-    conn.execute(GENERATE_SQL, {
-        "community": community_id, "first": first, "count": count, "end": end,
-        "midnight": midnight, "days": math.ceil((end - midnight) / DAY),
-    })
+    conn.execute(
+        GENERATE_SQL,
+        {
+            "community": community_id,
+            "first": first,
+            "count": count,
+            "end": end,
+            "midnight": midnight,
+            "days": math.ceil((end - midnight) / DAY),
+        },
+    )
     conn.commit()
     print(f"  community {index:3d}: {count} requests in {time.perf_counter() - began:.1f} s", flush=True)
 
@@ -347,8 +403,11 @@ def load(url: str, total: int, years: int, workers: int, resume: bool = True) ->
     start = end - years * 365 * DAY
     jobs = plans(total)
     with psycopg.connect(url) as conn:
-        jobs = [(index, first, plan) for index, first, plan in jobs if not conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM tickets_request WHERE id = %s)", [first]).fetchone()[0]]
+        jobs = [
+            (index, first, plan)
+            for index, first, plan in jobs
+            if not conn.execute("SELECT EXISTS (SELECT 1 FROM tickets_request WHERE id = %s)", [first]).fetchone()[0]
+        ]
         if not resume and jobs:
             print(f"--measure-as-is: {len(jobs)} communities not loaded stay as they are", flush=True)
             jobs = []
@@ -369,8 +428,10 @@ def load(url: str, total: int, years: int, workers: int, resume: bool = True) ->
     print(f"requests loaded in {loaded:.0f} s; building indexes and constraints", flush=True)
     with psycopg.connect(url) as conn:
         restore_ddl(conn)
-        conn.execute("SELECT setval(pg_get_serial_sequence('tickets_request', 'id'), "
-                     "(SELECT coalesce(max(id), 1) FROM tickets_request))")
+        conn.execute(
+            "SELECT setval(pg_get_serial_sequence('tickets_request', 'id'), "
+            "(SELECT coalesce(max(id), 1) FROM tickets_request))"
+        )
         conn.commit()
         began = time.perf_counter()
         conn.autocommit = True
@@ -388,8 +449,11 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep (and finish loading) the generated data")
     parser.add_argument("--generate-only", action="store_true")
     parser.add_argument("--skip-rebuild", action="store_true", help="measure with the tallies already there")
-    parser.add_argument("--measure-as-is", action="store_true",
-                        help="with --reuse: leave an interrupted load as it is; build the indexes, measure")
+    parser.add_argument(
+        "--measure-as-is",
+        action="store_true",
+        help="with --reuse: leave an interrupted load as it is; build the indexes, measure",
+    )
     parser.add_argument("--out", default="/tmp/ld-bench-district/reports")
     args = parser.parse_args()
 
@@ -427,11 +491,17 @@ def main() -> None:
         began = time.perf_counter()
         call_command("stats_rebuild")
         with connection.cursor() as cursor:  # as autovacuum would: the visibility map lets indexes answer alone
-            for table in ("stats_areatally", "stats_areatrend", "stats_localtally", "stats_errandday",
-                          "stats_errandweek", "stats_errandmonth", "stats_coveragetally"):
+            for table in (
+                "stats_areatally",
+                "stats_areatrend",
+                "stats_localtally",
+                "stats_errandday",
+                "stats_errandweek",
+                "stats_errandmonth",
+                "stats_coveragetally",
+            ):
                 cursor.execute(f"VACUUM ANALYZE {table}")
-        print(f"stats_rebuild (the tallies of every finished request): {time.perf_counter() - began:.0f} s",
-              flush=True)
+        print(f"stats_rebuild (the tallies of every finished request): {time.perf_counter() - began:.0f} s", flush=True)
     measure(args)
 
 
@@ -459,8 +529,10 @@ def measure_pages(district: object, subdistrict: object, periods: "list[tuple[st
                 sizes.append(len(response.content))
 
             p50, p95, first = latency(once, repeats)
-            print(f"  {level:<11} {label:<8} {sizes[-1] // 1024:>4} KB  "
-                  f"p50 {p50:8.1f}  p95 {p95:8.1f}  first {first:8.1f}")
+            print(
+                f"  {level:<11} {label:<8} {sizes[-1] // 1024:>4} KB  "
+                f"p50 {p50:8.1f}  p95 {p95:8.1f}  first {first:8.1f}"
+            )
 
 
 def measure(args: argparse.Namespace) -> None:
@@ -488,8 +560,10 @@ def measure(args: argparse.Namespace) -> None:
     measure_levels(scopes, periods, args.repeats)
     measure_pages(district, subdistrict, periods, args.repeats)
     measure_reports([scopes[1], scopes[3]], periods[0][1], Path(args.out))
-    print(f"requests per community: min {sized[0].n}, median {community.n}, max {sized[-1].n}; "
-          f"{math.fsum(c.n for c in sized):.0f} in all")
+    print(
+        f"requests per community: min {sized[0].n}, median {community.n}, max {sized[-1].n}; "
+        f"{math.fsum(c.n for c in sized):.0f} in all"
+    )
 
 
 if __name__ == "__main__":

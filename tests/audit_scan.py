@@ -59,7 +59,8 @@ def _modules() -> tuple[Module, ...]:
             if isinstance(node, ast.ImportFrom) and node.module == AUDIT_MODULE:
                 for alias in node.names:
                     {"record": record_names, "changes": changes_names}.get(alias.name, set()).add(
-                        alias.asname or alias.name)
+                        alias.asname or alias.name
+                    )
             if isinstance(node, ast.ImportFrom) and node.module == "loudong.accounts":
                 if any(alias.name == "audit" for alias in node.names):
                     record_names.add("audit.record")
@@ -70,8 +71,10 @@ def _modules() -> tuple[Module, ...]:
         }
         constants = {
             target.id: {e.value for e in node.value.elts if isinstance(e, ast.Constant)}
-            for node in tree.body if isinstance(node, ast.Assign) and isinstance(node.value, ast.Tuple | ast.List)
-            for target in node.targets if isinstance(target, ast.Name)
+            for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Tuple | ast.List)
+            for target in node.targets
+            if isinstance(target, ast.Name)
         }
         modules.append(Module(path, tree, record_names, changes_names, functions, methods, constants))
     return tuple(modules)
@@ -98,8 +101,9 @@ def _audit_call(module: Module, function: Function, call: ast.Call) -> AuditCall
     entry = AuditCall(
         where=f"{module.path.relative_to(SOURCE.parent)}:{call.lineno}",
         actions=scope.actions(_argument(call, 1, "action")),
-        object_type=object_type.value if isinstance(object_type, ast.Constant) else scope.model_of(
-            _argument(call, 2, "obj")),
+        object_type=object_type.value
+        if isinstance(object_type, ast.Constant)
+        else scope.model_of(_argument(call, 2, "obj")),
     )
     detail = _keyword(call, "detail")
     if detail is not None:

@@ -45,7 +45,8 @@ def _audit_log_emptied_before_flush(request):
     the database permits (loudong.accounts.retention). PostgreSQL's flush is a TRUNCATE."""
     marker = request.node.get_closest_marker("django_db")
     committing = {"transactional_db", "live_server"} & set(request.fixturenames) or (
-        marker is not None and marker.kwargs.get("transaction"))
+        marker is not None and marker.kwargs.get("transaction")
+    )
     if not committing:
         yield
         return
@@ -61,8 +62,13 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         "executable_path": "/usr/bin/chromium",
         "args": [
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
         ],
     }
 
@@ -107,21 +113,41 @@ def world(db) -> World:
     w.elderly = CareTag.objects.create(community=w.community, name="独居老人")
     w.errands = ServiceItem.objects.create(community=w.community, name="代买代办")
 
-    w.group = BuildingGroup.objects.create(community=w.community, name="环城北路93号党小组",
-                                           venue_stairwell=w.stairwell)
+    w.group = BuildingGroup.objects.create(
+        community=w.community, name="环城北路93号党小组", venue_stairwell=w.stairwell
+    )
     w.stairwell.group = w.group
     w.stairwell.save()
 
-    w.liu = Resident.objects.create(community=w.community, household=w.household, name="刘光前", gender="M",
-                                    birth_date=date(1950, 3, 2), phone="13800138000",
-                                    id_number="430407195003020015")
+    w.liu = Resident.objects.create(
+        community=w.community,
+        household=w.household,
+        name="刘光前",
+        gender="M",
+        birth_date=date(1950, 3, 2),
+        phone="13800138000",
+        id_number="430407195003020015",
+    )
     w.liu.care_tags.add(w.elderly)
-    w.wang = Resident.objects.create(community=w.community, household=w.household, name="王秀英", gender="F",
-                                     birth_date=date(1953, 7, 9), phone="13900139000")
-    w.zhang = Resident.objects.create(community=w.community, household=w.household2, name="张建国", gender="M",
-                                      birth_date=date(1961, 1, 20), phone="13700137000")
-    w.liu_member = Member.objects.create(community=w.community, resident=w.liu, group=w.group,
-                                         joined_on=date(1975, 7, 1), employment="retired")
+    w.wang = Resident.objects.create(
+        community=w.community,
+        household=w.household,
+        name="王秀英",
+        gender="F",
+        birth_date=date(1953, 7, 9),
+        phone="13900139000",
+    )
+    w.zhang = Resident.objects.create(
+        community=w.community,
+        household=w.household2,
+        name="张建国",
+        gender="M",
+        birth_date=date(1961, 1, 20),
+        phone="13700137000",
+    )
+    w.liu_member = Member.objects.create(
+        community=w.community, resident=w.liu, group=w.group, joined_on=date(1975, 7, 1), employment="retired"
+    )
     w.wang_member = Member.objects.create(community=w.community, resident=w.wang, group=w.group)
     w.wang_member.service_items.add(w.errands)
     w.group.leader = w.liu_member
@@ -130,8 +156,9 @@ def world(db) -> World:
     other_building = Building.objects.create(community=w.other, name="人民路1号")
     other_stairwell = Stairwell.objects.create(community=w.other, building=other_building, name="1单元")
     other_household = Household.objects.create(community=w.other, stairwell=other_stairwell, room="101")
-    w.stranger = Resident.objects.create(community=w.other, household=other_household, name="陈外人",
-                                         phone="13600136000")
+    w.stranger = Resident.objects.create(
+        community=w.other, household=other_household, name="陈外人", phone="13600136000"
+    )
 
     w.admin = make_user("admin", Role.ADMIN, community=w.community)
     w.leader = make_user("leader", Role.LEADER, community=w.community, group=w.group)

@@ -21,14 +21,24 @@ from loudong.lib.shanghai import SHANGHAI
 
 
 def form_data(w, **changes) -> dict:
-    data = {"type": "cleanup", "title": "周五清洁家园", "day": "2026-05-08", "start": "08:30", "end": "10:00",
-            "place": "学宫巷3号楼下", "group": w.group.pk, "organiser": w.liu_member.pk, "serving": [w.wang_member.pk],
-            "description": "清理楼道杂物"}
+    data = {
+        "type": "cleanup",
+        "title": "周五清洁家园",
+        "day": "2026-05-08",
+        "start": "08:30",
+        "end": "10:00",
+        "place": "学宫巷3号楼下",
+        "group": w.group.pk,
+        "organiser": w.liu_member.pk,
+        "serving": [w.wang_member.pk],
+        "description": "清理楼道杂物",
+    }
     data.update(changes)
     return data
 
 
 # Creating and changing -----------------------------------------------------------------------------
+
 
 def test_leader_creates_an_activity_and_the_organiser_and_ticked_members_serve_for_its_length(login, world):
     response = login(world.leader).post("/c/xihu/activities/new/", form_data(world))
@@ -36,8 +46,10 @@ def test_leader_creates_an_activity_and_the_organiser_and_ticked_members_serve_f
     assert response.status_code == 302 and response["Location"] == f"/c/xihu/activities/{activity.pk}/"
     assert timezone.localtime(activity.starts_at) == datetime(2026, 5, 8, 8, 30, tzinfo=SHANGHAI)
     assert activity.created_by == world.leader and len(activity.signin_token) >= 16
-    assert dict(activity.serving.values_list("member_id", "minutes")) == {world.liu_member.pk: 90,
-                                                                         world.wang_member.pk: 90}
+    assert dict(activity.serving.values_list("member_id", "minutes")) == {
+        world.liu_member.pk: 90,
+        world.wang_member.pk: 90,
+    }
     assert AuditEntry.objects.filter(action="create", object_type="activity", object_id=str(activity.pk)).exists()
 
 
@@ -54,8 +66,9 @@ def test_the_create_page_prefills_a_talk_by_the_invited_speaker(login, world):
     text = login(world.admin).get(f"/c/xihu/activities/new/?type=talk&speaker={world.zhang.pk}").content.decode()
     assert re.search(r'value="talk"[^>]*checked', text)
     assert "主讲人：张建国" in text and "张建国宣讲" in text
-    response = login(world.admin).post("/c/xihu/activities/new/", form_data(
-        world, type="talk", title="张建国宣讲", speaker=world.zhang.pk))
+    response = login(world.admin).post(
+        "/c/xihu/activities/new/", form_data(world, type="talk", title="张建国宣讲", speaker=world.zhang.pk)
+    )
     assert response.status_code == 302
     assert Activity.objects.get().speaker == world.zhang
 
@@ -69,19 +82,24 @@ def test_changing_the_time_moves_default_minutes_but_keeps_minutes_set_by_hand(l
     client = login(world.leader)
     client.post("/c/xihu/activities/new/", form_data(world))
     activity = Activity.objects.get()
-    client.post(f"/c/xihu/activities/{activity.pk}/minutes/",
-                {f"minutes-{world.liu_member.pk}": "150", f"minutes-{world.wang_member.pk}": "90"})
+    client.post(
+        f"/c/xihu/activities/{activity.pk}/minutes/",
+        {f"minutes-{world.liu_member.pk}": "150", f"minutes-{world.wang_member.pk}": "90"},
+    )
     client.post(f"/c/xihu/activities/{activity.pk}/edit/", form_data(world, end="11:00"))
-    assert dict(activity.serving.values_list("member_id", "minutes")) == {world.liu_member.pk: 150,
-                                                                         world.wang_member.pk: 150}
+    assert dict(activity.serving.values_list("member_id", "minutes")) == {
+        world.liu_member.pk: 150,
+        world.wang_member.pk: 150,
+    }
     client.post(f"/c/xihu/activities/{activity.pk}/edit/", form_data(world, end="11:00", serving=[]))
     assert list(activity.serving.values_list("member_id", flat=True)) == [world.liu_member.pk]
 
 
 def test_minutes_out_of_range_are_refused_with_the_members_name(login, world):
     activity = make_activity(world)
-    response = login(world.leader).post(f"/c/xihu/activities/{activity.pk}/minutes/",
-                                        {f"minutes-{world.liu_member.pk}": "2000"}, follow=True)
+    response = login(world.leader).post(
+        f"/c/xihu/activities/{activity.pk}/minutes/", {f"minutes-{world.liu_member.pk}": "2000"}, follow=True
+    )
     assert "刘光前的服务时长应是 0 到 1440 之间的分钟数" in response.content.decode()
     assert activity.serving.get().minutes == 120
 
@@ -97,6 +115,7 @@ def test_an_activity_someone_signed_in_to_cannot_be_deleted(login, world):
 
 
 # Who may see what ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("persona", ["resident", "outsider", "overseer"])
 def test_residents_outsiders_and_overseers_get_404_on_staff_pages(login, world, persona):
@@ -130,8 +149,10 @@ def test_names_of_people_reached_are_for_the_organiser_the_leader_and_the_admin(
     assert client.get(f"/c/xihu/activities/{activity.pk}/attendance/").status_code == 404
     detail = client.get(f"/c/xihu/activities/{activity.pk}/").content.decode()
     assert "张建国" not in detail and 'id="reached">1<' in detail
-    assert client.post(f"/c/xihu/activities/{activity.pk}/attendance/tick/", {"resident": world.zhang.pk}
-                       ).status_code == 404
+    assert (
+        client.post(f"/c/xihu/activities/{activity.pk}/attendance/tick/", {"resident": world.zhang.pk}).status_code
+        == 404
+    )
     assert client.get(f"/c/xihu/activities/{activity.pk}/edit/").status_code == 404
     assert AuditEntry.objects.filter(action="view", object_type="activity").count() == 2
 
@@ -148,10 +169,17 @@ def test_the_list_shows_upcoming_and_past_activities_by_type(login, world):
 
 # Hours --------------------------------------------------------------------------------------------
 
+
 def test_hours_source_gives_one_record_per_serving_member_dated_by_the_shanghai_day(world):
     # 00:30 on 1 March in Shanghai is still 28 February in UTC.
-    early = make_activity(world, starts=datetime(2026, 3, 1, 0, 30, tzinfo=SHANGHAI), hours=1.5, title="元宵互助",
-                          type=Activity.Type.MUTUAL_HELP, serving=[world.wang_member])
+    early = make_activity(
+        world,
+        starts=datetime(2026, 3, 1, 0, 30, tzinfo=SHANGHAI),
+        hours=1.5,
+        title="元宵互助",
+        type=Activity.Type.MUTUAL_HELP,
+        serving=[world.wang_member],
+    )
     make_activity(world, starts=datetime(2026, 2, 28, 23, 0, tzinfo=SHANGHAI), title="二月最后一次")
     make_activity(world, starts=timezone.now() + timedelta(days=3), title="还没办")
     records = service_records(world.community.pk, date(2026, 3, 1), date(2026, 3, 31))
@@ -160,13 +188,15 @@ def test_hours_source_gives_one_record_per_serving_member_dated_by_the_shanghai_
         ServiceRecord("activity", early.pk, world.wang_member.pk, date(2026, 3, 1), 90, "互助活动：元宵互助"),
     ], key=lambda r: r.member_id)  # fmt: skip
     assert [r.content for r in service_records(world.community.pk, date(2026, 2, 28), date(2026, 2, 28))] == [
-        "清洁家园：二月最后一次"]
+        "清洁家园：二月最后一次"
+    ]
     future = timezone.localdate() + timedelta(days=3)
     assert service_records(world.community.pk, future, future) == []  # not held yet: no hours
     assert service_records(world.other.pk, date(2026, 3, 1), date(2026, 3, 31)) == []
 
 
 # Paper and photos ----------------------------------------------------------------------------------
+
 
 def test_the_sign_in_poster_is_an_a4_pdf_with_the_activity_in_chinese(login, world, tmp_path):
     activity = make_activity(world, title="湖南好人宣讲会")
@@ -212,8 +242,9 @@ def test_photos_lose_their_location_and_stop_at_six(login, world, settings, tmp_
 def test_an_activity_in_a_venue_takes_its_name_as_the_place_and_a_closed_venue_is_refused_for_new_ones(login, world):
     from loudong.groups.models import Venue, VenueConsent
 
-    venue = Venue.objects.create(community=world.community, group=world.group, host=world.liu_member,
-                                 household=world.household)
+    venue = Venue.objects.create(
+        community=world.community, group=world.group, host=world.liu_member, household=world.household
+    )
     consent = VenueConsent.objects.create(community=world.community, venue=venue, given_on=date(2026, 1, 5))
     client = login(world.leader)
     response = client.post("/c/xihu/activities/new/", form_data(world, type="home_study", venue=venue.pk, place=""))
@@ -225,8 +256,10 @@ def test_an_activity_in_a_venue_takes_its_name_as_the_place_and_a_closed_venue_i
     assert refused.status_code == 400 and "这个红色议事厅已关闭" in refused.content.decode()
     # The activity held there before it closed can still be corrected.
     held = Activity.objects.get()
-    changed = client.post(f"/c/xihu/activities/{held.pk}/edit/",
-                          form_data(world, type="home_study", venue=venue.pk, place="", title="家庭党校：重温入党誓词"))
+    changed = client.post(
+        f"/c/xihu/activities/{held.pk}/edit/",
+        form_data(world, type="home_study", venue=venue.pk, place="", title="家庭党校：重温入党誓词"),
+    )
     assert changed.status_code == 302
     held.refresh_from_db()
     assert held.title == "家庭党校：重温入党誓词" and held.venue == venue

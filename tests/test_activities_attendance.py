@@ -37,6 +37,7 @@ def activity(world):
 
 # De-duplication -------------------------------------------------------------------------------------
 
+
 def test_a_resident_ticked_twice_is_recorded_once(world, activity):
     first = actions.record_attendance(activity, how=Attendance.How.TICKED, resident=world.zhang)
     again = actions.record_attendance(activity, how=Attendance.How.QR_PHONE, resident=world.zhang)
@@ -47,8 +48,9 @@ def test_a_resident_ticked_twice_is_recorded_once(world, activity):
 def test_the_same_name_and_building_twice_is_recorded_once_whatever_the_spaces_and_width(world, activity):
     actions.record_attendance(activity, how=Attendance.How.QR_NAME, name="李 大 爷", building=world.building2)
     again = actions.record_attendance(activity, how=Attendance.How.QR_NAME, name="李大爷 ", building=world.building2)
-    other_building = actions.record_attendance(activity, how=Attendance.How.QR_NAME, name="李大爷",
-                                               building=world.building)
+    other_building = actions.record_attendance(
+        activity, how=Attendance.How.QR_NAME, name="李大爷", building=world.building
+    )
     assert (again.outcome, other_building.outcome) == ("already", "new")
     assert activity.attendance.count() == 2
 
@@ -69,26 +71,31 @@ def test_ticking_from_the_attendance_page_merges_and_says_so(login, world, activ
     Resident.objects.create(community=world.community, household=world.household2, name="张建国")  # namesake
     scan(login(world.resident), activity, name="张建国", building=world.building2.pk)  # ambiguous: unmatched
     assert activity.attendance.get().resident_id is None
-    response = login(world.leader).post(f"/c/xihu/activities/{activity.pk}/attendance/tick/",
-                                        {"resident": world.zhang.pk}, follow=True)
+    response = login(world.leader).post(
+        f"/c/xihu/activities/{activity.pk}/attendance/tick/", {"resident": world.zhang.pk}, follow=True
+    )
     assert "仍算一人" in response.content.decode()
     assert list(activity.attendance.values_list("resident_id", flat=True)) == [world.zhang.pk]
-    again = login(world.leader).post(f"/c/xihu/activities/{activity.pk}/attendance/tick/",
-                                     {"resident": world.zhang.pk}, follow=True)
+    again = login(world.leader).post(
+        f"/c/xihu/activities/{activity.pk}/attendance/tick/", {"resident": world.zhang.pk}, follow=True
+    )
     assert "已签到，不重复记录" in again.content.decode() and activity.attendance.count() == 1
 
 
 def test_the_organiser_searches_residents_by_pinyin_initials(login, world, activity):
     text = login(world.leader).get(f"/c/xihu/activities/{activity.pk}/attendance/?q=zjg").content.decode()
     assert "张建国" in text and "学宫巷3号1单元" in text and "137****7000" in text
-    assert "陈外人" not in login(world.leader).get(
-        f"/c/xihu/activities/{activity.pk}/attendance/?q=chen").content.decode()
-    refused = login(world.leader).post(f"/c/xihu/activities/{activity.pk}/attendance/tick/",
-                                       {"resident": world.stranger.pk}, follow=True)
+    assert (
+        "陈外人" not in login(world.leader).get(f"/c/xihu/activities/{activity.pk}/attendance/?q=chen").content.decode()
+    )
+    refused = login(world.leader).post(
+        f"/c/xihu/activities/{activity.pk}/attendance/tick/", {"resident": world.stranger.pk}, follow=True
+    )
     assert "没有找到这位居民" in refused.content.decode() and not activity.attendance.exists()
 
 
 # QR sign-in ----------------------------------------------------------------------------------------
+
 
 def test_a_resident_signs_in_by_name_and_building_and_is_matched_without_being_told_who(client, world, activity):
     page = client.get(f"/a/{activity.signin_token}/")
@@ -214,6 +221,7 @@ def test_one_activity_has_its_own_limit_and_an_exempt_address_is_never_refused(c
 
 # People covered ------------------------------------------------------------------------------------
 
+
 def at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
 
@@ -270,14 +278,26 @@ def test_the_figures_are_a_fixed_few_queries_however_many_activities(world, djan
     with django_assert_num_queries(2):
         assert people_covered([world.community.pk], date(2026, 5, 1), date(2026, 5, 31)) == 4
     with django_assert_num_queries(1):
-        assert dict((v, n) for v, _l, n in activities_by_type([world.community.pk], date(2026, 5, 1),
-                                                               date(2026, 5, 31)))["cleanup"] == 20
+        assert (
+            dict((v, n) for v, _l, n in activities_by_type([world.community.pk], date(2026, 5, 1), date(2026, 5, 31)))[
+                "cleanup"
+            ]
+            == 20
+        )
 
 
 def test_moving_an_activity_to_another_day_moves_its_people_in_the_figures(login, world):
     client = login(world.leader)
-    data = {"type": "cleanup", "title": "周五清洁家园", "day": "2026-05-29", "start": "15:00", "end": "17:00",
-            "place": "学宫巷3号楼下", "group": world.group.pk, "organiser": world.liu_member.pk}
+    data = {
+        "type": "cleanup",
+        "title": "周五清洁家园",
+        "day": "2026-05-29",
+        "start": "15:00",
+        "end": "17:00",
+        "place": "学宫巷3号楼下",
+        "group": world.group.pk,
+        "organiser": world.liu_member.pk,
+    }
     client.post("/c/xihu/activities/new/", data)
     activity = Activity.objects.get()
     actions.record_attendance(activity, how=Attendance.How.TICKED, resident=world.zhang)

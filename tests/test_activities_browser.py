@@ -22,8 +22,9 @@ def a_slot_around_now() -> tuple[str, str, str]:
     return now.date().isoformat(), start.strftime("%H:%M"), end.strftime("%H:%M")
 
 
-def test_organiser_creates_an_activity_and_a_resident_signs_in_by_scanning_once(live_server, page: Page, world,
-                                                                                 settings):
+def test_organiser_creates_an_activity_and_a_resident_signs_in_by_scanning_once(
+    live_server, page: Page, world, settings
+):
     settings.SIGN_IN_MIN_FILL_SECONDS = 0  # faster than a person; test_activities_attendance tests it
     base = live_server.url
     log_in(page, base, "leader")

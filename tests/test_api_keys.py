@@ -25,8 +25,7 @@ def test_a_new_key_is_printed_alone_on_the_last_line_and_listed_without_it(world
 
 def test_a_revoked_key_is_refused_by_open311_and_the_revocation_is_audited(world, client):
     key, raw = ApiKey.issue(world.community, "合作应用")
-    form = {"api_key": raw, "service_code": "environment", "address_id": world.building.pk,
-            "description": "楼道灯坏了"}
+    form = {"api_key": raw, "service_code": "environment", "address_id": world.building.pk, "description": "楼道灯坏了"}
     assert client.post("/open311/v2/requests.json", form).status_code == 200
 
     assert "已停用" in run("api_keys", "--community", world.community.code, "--revoke", str(key.pk))

@@ -39,8 +39,13 @@ def _keep_the_test_connection_open():
 def bearer(world) -> dict:
     # Something to find: requests waiting for the operations that act on them.
     for description in ("楼道灯坏了", "垃圾没人清"):
-        actions.place_request(community=world.community, building=world.building, stairwell=world.stairwell,
-                              category_code="environment", description=description)
+        actions.place_request(
+            community=world.community,
+            building=world.building,
+            stairwell=world.stairwell,
+            category_code="environment",
+            description=description,
+        )
     return {"Authorization": f"Bearer {ApiToken.issue(world.admin)}"}
 
 

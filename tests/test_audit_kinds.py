@@ -27,7 +27,8 @@ def calls() -> list[AuditCall]:
 def test_the_scan_finds_every_audit_writer_and_every_action(calls):
     assert len(calls) >= 90
     assert {"loudong/outreach/actions.py", "loudong/accounts/signals.py", "loudong/stats/pages.py"} <= {
-        c.where.split(":")[0] for c in calls}
+        c.where.split(":")[0] for c in calls
+    }
     assert set().union(*(c.actions for c in calls)) == set(AuditEntry.Action.values)
     visit_request = next(c for c in calls if "visit" in c.keys and "channel" in c.keys)
     assert visit_request.where.startswith("loudong/outreach/actions.py")
@@ -36,8 +37,10 @@ def test_the_scan_finds_every_audit_writer_and_every_action(calls):
 def test_every_detail_key_the_code_writes_has_a_chinese_name_whatever_the_object(calls):
     unnamed = sorted(
         (call.where, key, model._meta.model_name if model else "")
-        for call in calls for key in call.keys - {"changes"}
-        for model in [None, *OUR_MODELS] if not CJK.search(detail_label(model, key))
+        for call in calls
+        for key in call.keys - {"changes"}
+        for model in [None, *OUR_MODELS]
+        if not CJK.search(detail_label(model, key))
     )
     assert unnamed == []
 
@@ -80,9 +83,15 @@ def write(world, **fields: object) -> AuditEntry:
 def test_admin_reads_an_entry_of_every_kind_the_code_writes_with_chinese_labels(world, login, calls):
     unknown_types = cycle(m._meta.model_name for m in OUR_MODELS)
     entries = [
-        write(world, action=action, object_type=call.object_type or next(unknown_types), object_repr=call.where,
-              detail=sample_detail(call))
-        for call in calls for action in sorted(call.actions)
+        write(
+            world,
+            action=action,
+            object_type=call.object_type or next(unknown_types),
+            object_repr=call.where,
+            detail=sample_detail(call),
+        )
+        for call in calls
+        for action in sorted(call.actions)
     ]
     rows = shown_rows(login(world.admin), entries)
     assert len(rows) == len(entries) > 100
@@ -94,8 +103,12 @@ def test_admin_reads_an_entry_of_every_kind_the_code_writes_with_chinese_labels(
 
 
 def test_a_request_made_from_a_visit_reads_with_its_visit(world, login):
-    entry = write(world, action="create", object_type="request",
-                  detail={"what": "走访需求转点单", "channel": "visit", "visit": 42})
+    entry = write(
+        world,
+        action="create",
+        object_type="request",
+        detail={"what": "走访需求转点单", "channel": "visit", "visit": 42},
+    )
     (row,) = shown_rows(login(world.admin), [entry])
     assert row["object_type"] == "点单"
     # PostgreSQL's jsonb keeps no order of the keys.
@@ -104,10 +117,15 @@ def test_a_request_made_from_a_visit_reads_with_its_visit(world, login):
 
 def test_entries_naming_any_field_or_relation_of_any_model_or_an_unknown_key_still_read(world, login):
     entries = [
-        write(world, action="update", object_type=model._meta.model_name, detail={
-            "changes": {f.name: ["甲", None] for f in model._meta.get_fields()},
-            "no_such_key": {"nested": [1, {"deeper": None}]},
-        })
+        write(
+            world,
+            action="update",
+            object_type=model._meta.model_name,
+            detail={
+                "changes": {f.name: ["甲", None] for f in model._meta.get_fields()},
+                "no_such_key": {"nested": [1, {"deeper": None}]},
+            },
+        )
         for model in OUR_MODELS
     ] + [write(world, action="view", object_type="no_such_type", detail=[1, 2])]
     rows = shown_rows(login(world.admin), entries)

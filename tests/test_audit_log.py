@@ -164,8 +164,13 @@ def test_views_of_personal_data_read_in_plain_words(world, login):
 
 
 def test_field_changes_written_under_changes_read_as_plain_lines(world, login):
-    record(None, AuditEntry.Action.UPDATE, world.liu, actor=world.admin,
-           detail={"changes": changes({"phone": "13800138000"}, {"phone": "13900139000"})})
+    record(
+        None,
+        AuditEntry.Action.UPDATE,
+        world.liu,
+        actor=world.admin,
+        detail={"changes": changes({"phone": "13800138000"}, {"phone": "13900139000"})},
+    )
     page = login(world.admin).get(audit_url()).content.decode()
     assert "138****8000 → 139****9000" in page
     assert "changes" not in page

@@ -18,8 +18,9 @@ from loudong.accounts.retention import MIN_DAYS, purge_expired
 
 def written_days_ago(days: int, **fields: object) -> AuditEntry:
     """An entry as it was written `days` ago (raw, as loaddata saves: `at` kept as given)."""
-    entry = AuditEntry(at=timezone.now() - timedelta(days=days), action="view", object_type="resident",
-                       actor_name="admin", **fields)
+    entry = AuditEntry(
+        at=timezone.now() - timedelta(days=days), action="view", object_type="resident", actor_name="admin", **fields
+    )
     entry.save_base(raw=True)
     return entry
 
@@ -45,10 +46,12 @@ def test_the_retention_job_removes_only_entries_past_the_period_and_says_so(worl
     later = timezone.now() + timedelta(days=MIN_DAYS, minutes=1)
     assert purge_expired(now=later) == 2
     purges = AuditEntry.objects.filter(action="delete", object_type="auditentry")
-    assert sorted(purges.values_list("community_id", "detail")) == sorted([
-        (world.community.pk, {"删除条数": 1, "保留天数": MIN_DAYS}),
-        (world.other.pk, {"删除条数": 1, "保留天数": MIN_DAYS}),
-    ])
+    assert sorted(purges.values_list("community_id", "detail")) == sorted(
+        [
+            (world.community.pk, {"删除条数": 1, "保留天数": MIN_DAYS}),
+            (world.other.pk, {"删除条数": 1, "保留天数": MIN_DAYS}),
+        ]
+    )
     assert AuditEntry.objects.count() == 2  # the two records of the purge itself
     page = login(world.admin).get(reverse("audit", args=["xihu"])).content.decode()
     assert "审计日志" in page and "删除条数：1" in page

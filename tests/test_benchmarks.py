@@ -45,7 +45,8 @@ def test_benchmarks_import_only_what_a_plain_install_has():
         f"{path.name}: {module}"
         for path in (ROOT / "benchmarks").glob("*.py")
         for module in imported_modules(path)
-        if module not in ours and module not in sys.stdlib_module_names
+        if module not in ours
+        and module not in sys.stdlib_module_names
         and not {normalized(d) for d in distributions.get(module, [])} & installed
     )
     assert missing == []

@@ -42,12 +42,12 @@ def pdf_info(pdf: bytes) -> tuple[str, str, str]:
 
 def test_a_member_writes_a_note_and_it_shows_on_the_buildings_blackboard(w, login):
     client = login(w.volunteer)
-    response = client.post(reverse("blackboard:write", args=["xihu"]),
-                           {"title": "重温入党誓词", "body": BODY, "place": str(w.building.pk)})
+    response = client.post(
+        reverse("blackboard:write", args=["xihu"]), {"title": "重温入党誓词", "body": BODY, "place": str(w.building.pk)}
+    )
     assert response.status_code == 302
     saved = Note.objects.get()
-    assert (saved.author, saved.author_name, saved.building, saved.group) == (w.wang_member, "王秀英", w.building,
-                                                                              None)
+    assert (saved.author, saved.author_name, saved.building, saved.group) == (w.wang_member, "王秀英", w.building, None)
     page = client.get(response.url).content.decode()
     assert "重温入党誓词" in page and "王秀英" in page
 
@@ -89,8 +89,9 @@ def test_a_leader_takes_a_note_down_and_puts_it_back_and_a_volunteer_cannot(w, l
         actions.hide(n, by=other_volunteer, reason="不喜欢")
     with pytest.raises(ActionRefused, match="原因"):
         actions.hide(n, by=w.leader, reason="")
-    login(w.leader).post(reverse("blackboard:hide", args=["xihu", n.pk]), {"reason": "内容有错字，请改后重贴"},
-                         follow=True)
+    login(w.leader).post(
+        reverse("blackboard:hide", args=["xihu", n.pk]), {"reason": "内容有错字，请改后重贴"}, follow=True
+    )
     assert Note.objects.get().hidden
     board = reverse("blackboard:building", args=["xihu", w.building.pk])
     assert "重温入党誓词" not in Client().get(board).content.decode()
@@ -118,8 +119,12 @@ def test_the_author_corrects_their_note_and_nobody_else_can(w, login):
     response = client.post(edit, {"title": "  重温  入党誓词（二） ", "body": BODY.replace("加班", "连夜")})
     assert response.url == reverse("blackboard:building", args=["xihu", w.building.pk])
     n.refresh_from_db()
-    assert (n.title, "连夜抢修" in n.body, n.building, n.author) == ("重温 入党誓词（二）", True, w.building,
-                                                                   w.wang_member)
+    assert (n.title, "连夜抢修" in n.body, n.building, n.author) == (
+        "重温 入党誓词（二）",
+        True,
+        w.building,
+        w.wang_member,
+    )
     assert n.edited_at is not None
     assert "（已修改）" in Client().get(response.url).content.decode()
     # Refused with the reason, the note unchanged.

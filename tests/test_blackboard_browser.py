@@ -42,8 +42,13 @@ def test_the_author_corrects_a_typo_on_the_phone(live_server, page: Page, world)
     w = world
     base = live_server.url
     page.set_default_timeout(90_000)
-    actions.write(w.wang_member, by=w.volunteer, title="重温入党誓词", building=w.building,
-                  body="七一前，组里几位老党员一起重温入党誓词，讲起当年在厂里带头抢修的故事。")
+    actions.write(
+        w.wang_member,
+        by=w.volunteer,
+        title="重温入党誓词",
+        building=w.building,
+        body="七一前，组里几位老党员一起重温入党誓词，讲起当年在厂里带头抢修的故事。",
+    )
     log_in(page, base, "volunteer")
     page.goto(f"{base}/c/xihu/blackboard/building/{w.building.pk}/")
     page.get_by_role("link", name="修改《重温入党誓词》").click()

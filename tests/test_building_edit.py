@@ -25,9 +25,7 @@ def page(response) -> str:
 
 
 def entries(obj: object, action: str) -> list[AuditEntry]:
-    return list(
-        AuditEntry.objects.filter(object_type=obj._meta.model_name, object_id=str(obj.pk), action=action)
-    )
+    return list(AuditEntry.objects.filter(object_type=obj._meta.model_name, object_id=str(obj.pk), action=action))
 
 
 # Buildings -----------------------------------------------------------------------------------

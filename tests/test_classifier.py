@@ -52,8 +52,12 @@ def test_a_new_community_gets_suggestions_from_the_seed_set(world):
 
 
 def test_the_leaders_queue_gets_the_most_likely_category_of_a_request(world):
-    req = actions.place_request(community=world.community, building=world.building, category_code="environment",
-                                description="我八十岁了，高龄津贴怎么申请，需要什么材料")
+    req = actions.place_request(
+        community=world.community,
+        building=world.building,
+        category_code="environment",
+        description="我八十岁了，高龄津贴怎么申请，需要什么材料",
+    )
     guess = classify.suggest_category(req)
     assert guess.code == "policy" and 0 < guess.percent <= 100
 
@@ -65,8 +69,9 @@ def test_a_category_an_admin_adds_is_suggested_from_its_name_then_from_its_reque
     assert guess_category(world.community.pk, "和楼上邻居闹纠纷了")[0].code == "dispute"
 
     for text in ["楼上半夜蹦迪吵得睡不着", "楼上每天半夜剁肉吵死了", "楼上小孩半夜跑跳吵得没法睡"]:
-        req = actions.place_request(community=world.community, building=world.building, category_code="dispute",
-                                    description=text)
+        req = actions.place_request(
+            community=world.community, building=world.building, category_code="dispute", description=text
+        )
         actions.dispatch(req, world.wang_member, by=world.leader)  # triaged: now a training example
     assert guess_category(world.community.pk, "楼上半夜太吵了")[0].code == "dispute"
 
@@ -74,8 +79,9 @@ def test_a_category_an_admin_adds_is_suggested_from_its_name_then_from_its_reque
 def test_the_model_is_cached_and_retrained_when_the_requests_change(world):
     first = model_for(world.community.pk)
     assert model_for(world.community.pk) is first
-    actions.place_request(community=world.community, building=world.building, category_code="policy",
-                          description="医保报销怎么办")
+    actions.place_request(
+        community=world.community, building=world.building, category_code="policy", description="医保报销怎么办"
+    )
     assert model_for(world.community.pk) is not first
 
 

@@ -61,8 +61,13 @@ def test_a_client_rotating_the_header_is_still_one_client_on_the_public_form(cli
     answers = []
     for number in range(3):
         page = screen2(client, world)
-        data = {**hidden(page), "step": "3", "contact_name": "王阿姨", "contact_phone": "13512345678",
-                "started": old_start()}
+        data = {
+            **hidden(page),
+            "step": "3",
+            "contact_name": "王阿姨",
+            "contact_phone": "13512345678",
+            "started": old_start(),
+        }
         answers.append(client.post("/ask/place/", data, HTTP_X_FORWARDED_FOR=f"198.51.100.{number}").status_code)
     assert answers == [302, 302, 429]
     assert set(Intake.objects.values_list("client", flat=True)) == {"127.0.0.1"}
@@ -76,15 +81,22 @@ def test_the_audit_log_does_not_take_an_address_from_anyone(world, settings):
 
 
 def test_the_login_lockout_counts_the_same_address(client, world):
-    client.post(reverse("login"), {"username": "volunteer", "password": "wrong-password"},
-                REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="10.9.8.7")
+    client.post(
+        reverse("login"),
+        {"username": "volunteer", "password": "wrong-password"},
+        REMOTE_ADDR="203.0.113.5",
+        HTTP_X_FORWARDED_FOR="10.9.8.7",
+    )
     assert AccessAttempt.objects.get(username="volunteer").ip_address == "203.0.113.5"
 
 
 def test_only_one_module_reads_the_address_headers():
     root = Path(loudong.__file__).parent
-    readers = sorted(str(path.relative_to(root)) for path in root.rglob("*.py")
-                     if {"HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"} & set(path.read_text(encoding="utf-8").split('"')))
+    readers = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if {"HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"} & set(path.read_text(encoding="utf-8").split('"'))
+    )
     assert readers == ["lib/clients.py"]
 
 

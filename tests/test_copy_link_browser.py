@@ -13,8 +13,12 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(params=["receipt", "joiner"])
 def receipt(request, live_server, world) -> str:
     """The page with a link to keep: the receipt after placing, or the page of a neighbour who joined."""
-    req = actions.place_request(community=world.community, building=world.building, category_code="environment",
-                                description="楼道灯坏了一个星期了")
+    req = actions.place_request(
+        community=world.community,
+        building=world.building,
+        category_code="environment",
+        description="楼道灯坏了一个星期了",
+    )
     if request.param == "joiner":
         return f"{live_server.url}/ask/s/{actions.support(req, '13512345678').tracking_token}/"
     return f"{live_server.url}/ask/t/{req.tracking_token}/receipt/"

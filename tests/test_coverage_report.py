@@ -16,7 +16,7 @@ def url(world, tail=""):
 
 def section(page: str, anchor: str) -> str:
     start = page.index(f'id="{anchor}"')
-    return page[start:page.index("</section>", start)]
+    return page[start : page.index("</section>", start)]
 
 
 @pytest.mark.parametrize("persona", ["leader", "volunteer", "resident", "overseer", "outsider"])
@@ -55,8 +55,9 @@ def test_a_member_without_an_address_is_sent_to_register_it(world, login):
 
 
 def test_a_member_who_moved_transfers_to_the_group_of_their_new_home(world, login):
-    g2 = BuildingGroup.objects.create(community=world.community, name="学宫巷3号党小组",
-                                      venue_stairwell=world.stairwell2)
+    g2 = BuildingGroup.objects.create(
+        community=world.community, name="学宫巷3号党小组", venue_stairwell=world.stairwell2
+    )
     Stairwell.objects.filter(pk=world.stairwell2.pk).update(group=g2)
     Resident.objects.filter(pk=world.wang.pk).update(household=world.household2)  # 王秀英 moved
     client = login(world.admin)
@@ -106,5 +107,5 @@ def test_groups_below_the_minimum_are_listed_with_a_way_to_replan(world, login):
 
 def test_the_figures_count_members_households_and_groups(world, login):
     page = login(world.admin).get(url(world)).content.decode()
-    figures = page[page.index('id="coverage-figures"'):page.index('id="loose-members"')]
+    figures = page[page.index('id="coverage-figures"') : page.index('id="loose-members"')]
     assert "2 人已编入党小组" in figures and "1 户有党小组服务" in figures and "0 个人数符合规定" in figures

@@ -33,9 +33,17 @@ def test_a_utc_deadline_is_read_in_shanghai_time():
 
 def placed_monday(world) -> Request:
     """刘光前's neighbour asks a policy question on Monday 7 December, 10:00 (3 working days)."""
-    req = actions.place_request(community=world.community, building=world.building, stairwell=world.stairwell,
-                                room="301", category_code="policy", description="问问养老保险怎么续缴",
-                                contact_name="张建国", contact_phone="13700137000", now=at(2026, 12, 7, 10))
+    req = actions.place_request(
+        community=world.community,
+        building=world.building,
+        stairwell=world.stairwell,
+        room="301",
+        category_code="policy",
+        description="问问养老保险怎么续缴",
+        contact_name="张建国",
+        contact_phone="13700137000",
+        now=at(2026, 12, 7, 10),
+    )
     actions.dispatch(req, world.wang_member, by=world.leader, now=at(2026, 12, 7, 10))
     actions.accept(req, by=world.volunteer, now=at(2026, 12, 7, 11))
     return req
@@ -55,10 +63,13 @@ def slip_text(req: Request, tmp_path) -> str:
     return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
-@pytest.mark.parametrize(("make", "words"), [
-    (placed_monday, "2026年12月10日 24:00"),
-    (at_midday, "2026年12月11日 14:30"),
-])
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (placed_monday, "2026年12月10日 24:00"),
+        (at_midday, "2026年12月11日 14:30"),
+    ],
+)
 def test_staff_page_tracking_page_and_slip_show_the_same_deadline(world, client, login, tmp_path, make, words):
     req = make(world)
     req.refresh_from_db()
@@ -79,9 +90,15 @@ def test_staff_page_tracking_page_and_slip_show_the_same_deadline(world, client,
 
 def test_open311_notice_says_the_deadline_as_the_pages_do(world, client):
     key = ApiKey.issue(world.community, "12345热线")[1]
-    answer = client.post("/open311/v2/requests.json", {"api_key": key, "service_code": "environment",
-                                                      "address_id": world.building.pk,
-                                                      "description": "小区门口垃圾堆了三天"}).json()[0]
+    answer = client.post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": key,
+            "service_code": "environment",
+            "address_id": world.building.pk,
+            "description": "小区门口垃圾堆了三天",
+        },
+    ).json()[0]
     req = Request.objects.get(pk=answer["service_request_id"])
     assert f"规定办结时间 {req.due_label}" in answer["service_notice"]
     Request.objects.filter(pk=req.pk).update(due_at=at(2026, 12, 11))

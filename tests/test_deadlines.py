@@ -19,9 +19,15 @@ def at(y, m, d, h=0, minute=0):
 
 
 def place(w, when, category="policy"):
-    return actions.place_request(community=w.community, building=w.building, stairwell=w.stairwell,
-                                 category_code=category, description="问问养老保险", contact_phone="13700137000",
-                                 now=when)
+    return actions.place_request(
+        community=w.community,
+        building=w.building,
+        stairwell=w.stairwell,
+        category_code=category,
+        description="问问养老保险",
+        contact_phone="13700137000",
+        now=when,
+    )
 
 
 def taken(w, when, category="policy"):
@@ -61,9 +67,14 @@ def test_a_communitys_override_moves_only_its_own_deadlines_and_wins_over_an_eve
     CalendarOverride.objects.create(community=world.community, date=date(2026, 11, 24), is_workday=True)
     assert place(world, at(2026, 11, 23, 9)).due_at == at(2026, 11, 27)  # Tue 24 (its own row), Wed 25, Thu 26
     building = Building.objects.get(community=world.other)
-    elsewhere = actions.place_request(community=world.other, building=building,
-                                      stairwell=Stairwell.objects.get(building=building), category_code="policy",
-                                      description="问问养老保险", now=at(2026, 11, 23, 9))
+    elsewhere = actions.place_request(
+        community=world.other,
+        building=building,
+        stairwell=Stairwell.objects.get(building=building),
+        category_code="policy",
+        description="问问养老保险",
+        now=at(2026, 11, 23, 9),
+    )
     assert elsewhere.due_at == at(2026, 11, 28)  # Wed 25, Thu 26, Fri 27: the everywhere row rests the 24th
 
 
@@ -107,8 +118,7 @@ def test_pausing_and_resuming_need_the_right_person_and_state(world):
 def test_volunteer_may_extend_once_within_the_automatic_limit(world):
     req = taken(world, at(2026, 11, 23, 9))  # due end of Thu 26
     with pytest.raises(ActionRefused, match="最晚到 2026年12月1日 24:00"):
-        actions.extend(req, by=world.volunteer, reason="等配件", new_due_at=at(2026, 12, 4),
-                       now=at(2026, 11, 24, 9))
+        actions.extend(req, by=world.volunteer, reason="等配件", new_due_at=at(2026, 12, 4), now=at(2026, 11, 24, 9))
     actions.extend(req, by=world.volunteer, reason="等配件", new_due_at=at(2026, 12, 1), now=at(2026, 11, 24, 9))
     assert (req.due_at, req.extension_count) == (at(2026, 12, 1), 1)
     assert any("延期" in t for t in notices("leader"))

@@ -57,25 +57,47 @@ def building_of(resident: Resident) -> str:
 def fingerprint() -> tuple:
     """Everything that makes the demo what it is, without database ids."""
     residents = Resident.objects.values_list(
-        "community__code", "name", "gender", "birth_date", "phone", "id_number",
-        "household__stairwell__building__name", "household__stairwell__name", "household__room",
+        "community__code",
+        "name",
+        "gender",
+        "birth_date",
+        "phone",
+        "id_number",
+        "household__stairwell__building__name",
+        "household__stairwell__name",
+        "household__room",
     )
-    tags = Resident.care_tags.through.objects.values_list(
-        "resident__name", "resident__phone", "caretag__name"
-    )
+    tags = Resident.care_tags.through.objects.values_list("resident__name", "resident__phone", "caretag__name")
     members = Member.objects.values_list(
-        "resident__name", "resident__phone", "joined_on", "standing", "registration", "registered_org",
-        "employment", "group__name",
+        "resident__name",
+        "resident__phone",
+        "joined_on",
+        "standing",
+        "registration",
+        "registered_org",
+        "employment",
+        "group__name",
     )
     groups = BuildingGroup.objects.values_list(
-        "community__code", "name", "leader__resident__name", "deputy__resident__name",
-        "venue_stairwell__building__name", "venue_stairwell__name", "founded_on",
+        "community__code",
+        "name",
+        "leader__resident__name",
+        "deputy__resident__name",
+        "venue_stairwell__building__name",
+        "venue_stairwell__name",
+        "founded_on",
     )
     stairwells = Stairwell.objects.values_list("building__name", "name", "x", "y", "group__name")
     buildings = Building.objects.values_list("community__code", "name", "address", "x", "y", "width", "depth")
     users = User.objects.filter(username__in=DEMO_USERS).values_list(
-        "username", "display_name", "resident__name", "resident__phone",
-        "grants__role", "grants__community__code", "grants__group__name", "grants__subdistrict__code",
+        "username",
+        "display_name",
+        "resident__name",
+        "resident__phone",
+        "grants__role",
+        "grants__community__code",
+        "grants__group__name",
+        "grants__subdistrict__code",
     )
     parts = (residents, tags, members, groups, stairwells, buildings, users)
     return tuple(sorted(map(repr, q)) for q in parts)
@@ -104,7 +126,7 @@ def test_buildings_have_addresses_and_do_not_overlap_on_the_site_plan(xihu):
         assert 0 <= b.y and b.y + b.depth <= xihu.site_height
         assert 1 <= b.stairwells.count() <= 4
     for i, a in enumerate(buildings):
-        for b in buildings[i + 1:]:
+        for b in buildings[i + 1 :]:
             apart_x = a.x + a.width <= b.x or b.x + b.width <= a.x
             apart_y = a.y + a.depth <= b.y or b.y + b.depth <= a.y
             assert apart_x or apart_y, f"{a} overlaps {b}"
@@ -289,7 +311,8 @@ def test_running_twice_gives_the_same_community_without_duplicates(xihu):
 
 
 def test_the_demo_shows_shared_place_problems_neighbours_joined_and_household_matters_no_neighbour_sees(
-        demo_output, xihu, client):
+    demo_output, xihu, client
+):
     from loudong.tickets.models import OPEN, Request
     from loudong.tickets.publicity import excerpts
 

@@ -10,8 +10,13 @@ from loudong.tickets.suggest.duplicates import (
 
 
 def place(world, text, category="environment", building=None, **extra):
-    return actions.place_request(community=world.community, building=building or world.building,
-                                 category_code=category, description=text, **extra)
+    return actions.place_request(
+        community=world.community,
+        building=building or world.building,
+        category_code=category,
+        description=text,
+        **extra,
+    )
 
 
 def test_jaccard_is_the_share_of_words_in_common():

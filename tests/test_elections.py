@@ -19,10 +19,15 @@ def url(name: str, *args) -> str:
 
 
 def add_member(w, name: str, group: BuildingGroup, *, standing: str = "full", username: str = ""):
-    resident = Resident.objects.create(community=w.community, household=w.household, name=name,
-                                       phone="13512345678")
-    member = Member.objects.create(community=w.community, resident=resident, group=group, standing=standing,
-                                   joined_on=date(2001, 7, 1), employment="working")
+    resident = Resident.objects.create(community=w.community, household=w.household, name=name, phone="13512345678")
+    member = Member.objects.create(
+        community=w.community,
+        resident=resident,
+        group=group,
+        standing=standing,
+        joined_on=date(2001, 7, 1),
+        employment="working",
+    )
     if username:
         user = make_user(username, Role.VOLUNTEER, community=w.community, group=group)
         user.resident = resident
@@ -181,7 +186,7 @@ def test_no_row_in_the_database_links_a_vote_to_the_voter(five, running, login):
             assert [row[0] for row in cursor.fetchall()] == [voter]
     # While voting runs, nobody sees the counts, not even the admin.
     page = login(five.admin).get(url("detail", running.pk)).content.decode()
-    assert "1 票" not in page and "已投票 <strong id=\"turnout\">2</strong> 人" in page
+    assert "1 票" not in page and '已投票 <strong id="turnout">2</strong> 人' in page
 
 
 def test_outsider_gets_404_on_the_election_and_cannot_vote(running, world, login):

@@ -33,9 +33,7 @@ def test_residents_export_holds_the_filtered_list_with_masked_values(world, logi
 
 
 def test_export_is_recorded_with_its_filter_and_row_count(world, login):
-    login(world.admin).get(
-        reverse("registry:residents_export", args=["xihu"]), {"q": "lgq", "members_only": "on"}
-    )
+    login(world.admin).get(reverse("registry:residents_export", args=["xihu"]), {"q": "lgq", "members_only": "on"})
     entry = AuditEntry.objects.get(action="export")
     assert entry.detail == {"filter": {"q": "lgq", "members_only": True}, "rows": 1}
     assert entry.community_id == world.community.pk and entry.actor == world.admin
@@ -62,18 +60,12 @@ def test_members_export_holds_member_records_with_masked_phones(world, login):
     assert len(rows) == 2
     wang = dict(zip(header, rows[1], strict=True))
     assert wang["姓名"] == "王秀英" and wang["联系电话"] == "139****9000"
-    assert (
-        wang["党小组"] == "环城北路93号党小组"
-        and wang["服务项目"] == "代买代办"
-        and wang["党员类别"] == "正式党员"
-    )
+    assert wang["党小组"] == "环城北路93号党小组" and wang["服务项目"] == "代买代办" and wang["党员类别"] == "正式党员"
     entry = AuditEntry.objects.get(action="export")
     assert entry.object_type == "member" and entry.detail["rows"] == 1
 
 
 def test_empty_export_still_has_the_header_row(world, login):
-    rows = sheet_rows(
-        login(world.admin).get(reverse("registry:residents_export", args=["xihu"]), {"q": "xyz"})
-    )
+    rows = sheet_rows(login(world.admin).get(reverse("registry:residents_export", args=["xihu"]), {"q": "xyz"}))
     assert len(rows) == 1 and rows[0][0] == "姓名"
     assert AuditEntry.objects.get(action="export").detail["rows"] == 0

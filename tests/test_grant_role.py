@@ -24,8 +24,18 @@ def refused(*args: str) -> str:
 
 
 def test_creates_the_first_community_admin_who_can_then_log_in(world, client):
-    out = grant("secretary", "--role", "admin", "--community", "xihu", "--create",
-                "--password", "a-long-passphrase", "--name", "王书记")
+    out = grant(
+        "secretary",
+        "--role",
+        "admin",
+        "--community",
+        "xihu",
+        "--create",
+        "--password",
+        "a-long-passphrase",
+        "--name",
+        "王书记",
+    )
     user = User.objects.get(username="secretary")
     assert user.display_name == "王书记"
     assert Grant.objects.filter(user=user, role=Role.ADMIN, community=world.community).exists()
@@ -74,21 +84,24 @@ def test_a_new_password_for_an_existing_user_also_lifts_a_lockout(world, client)
     assert log_in("new-passphrase") == 302
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ((), "请写明用户名"),
-    (("admin", "--role", "boss", "--community", "xihu"), "--role 必须是"),
-    (("admin", "--role", "admin"), "角色 admin 需要且只能用 --community 社区代码 指定范围"),
-    (("admin", "--role", "admin", "--community", "xihu", "--district", "shigu"), "需要且只能用"),
-    (("admin", "--role", "leader", "--community", "xihu"), "--group 党小组编号"),
-    (("admin", "--role", "overseer", "--community", "xihu"), "--subdistrict 街道代码 或 --district 区代码"),
-    (("admin", "--role", "admin", "--community", "nowhere"), "找不到社区代码 nowhere"),
-    (("admin", "--role", "leader", "--group", "abc"), "找不到编号为 abc 的楼栋党小组"),
-    (("admin", "--role", "overseer", "--subdistrict", "nowhere"), "找不到街道代码 nowhere"),
-    (("ghost", "--role", "admin", "--community", "xihu"), "用户 ghost 不存在"),
-    (("ghost", "--role", "admin", "--community", "xihu", "--create"), "必须用 --password 设置密码"),
-    (("ghost", "--role", "admin", "--community", "xihu", "--create", "--password", "short"), "至少需要 8 个"),
-    (("ghost", "--role", "admin", "--community", "xihu", "--create", "--password", "password"), "太常见"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "请写明用户名"),
+        (("admin", "--role", "boss", "--community", "xihu"), "--role 必须是"),
+        (("admin", "--role", "admin"), "角色 admin 需要且只能用 --community 社区代码 指定范围"),
+        (("admin", "--role", "admin", "--community", "xihu", "--district", "shigu"), "需要且只能用"),
+        (("admin", "--role", "leader", "--community", "xihu"), "--group 党小组编号"),
+        (("admin", "--role", "overseer", "--community", "xihu"), "--subdistrict 街道代码 或 --district 区代码"),
+        (("admin", "--role", "admin", "--community", "nowhere"), "找不到社区代码 nowhere"),
+        (("admin", "--role", "leader", "--group", "abc"), "找不到编号为 abc 的楼栋党小组"),
+        (("admin", "--role", "overseer", "--subdistrict", "nowhere"), "找不到街道代码 nowhere"),
+        (("ghost", "--role", "admin", "--community", "xihu"), "用户 ghost 不存在"),
+        (("ghost", "--role", "admin", "--community", "xihu", "--create"), "必须用 --password 设置密码"),
+        (("ghost", "--role", "admin", "--community", "xihu", "--create", "--password", "short"), "至少需要 8 个"),
+        (("ghost", "--role", "admin", "--community", "xihu", "--create", "--password", "password"), "太常见"),
+    ],
+)
 def test_bad_input_is_refused_in_chinese_with_exit_code_2(world, args, message):
     assert message in refused(*args)
     assert not User.objects.filter(username="ghost").exists()

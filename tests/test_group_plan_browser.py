@@ -26,8 +26,10 @@ def estate(world):
     w.stairwell3 = Stairwell.objects.create(community=w.community, building=building, name="1单元", x=315, y=212)
     household = Household.objects.create(community=w.community, stairwell=w.stairwell3, room="101")
     for name in ("赵建军", "钱立新"):
-        Member.objects.create(community=w.community,
-                              resident=Resident.objects.create(community=w.community, household=household, name=name))
+        Member.objects.create(
+            community=w.community,
+            resident=Resident.objects.create(community=w.community, household=household, name=name),
+        )
     return w
 
 

@@ -60,7 +60,7 @@ def test_admin_sees_the_proposal_on_the_site_plan_beside_the_current_groups(esta
     assert page.count('class="venue-star"') == 2
     assert page.count('class="stairwell-dot"') == 3
     assert "船山路63号党小组" in page and "新建" in page and "环城北路93号党小组" in page
-    table = page[page.index('id="plan-groups"'):page.index("</table>", page.index('id="plan-groups"'))]
+    table = page[page.index('id="plan-groups"') : page.index("</table>", page.index('id="plan-groups"'))]
     assert "3 人" in table and "2 人" in table
     # Cost: 2 groups × 1000 + 1 household × 80 m from 学宫巷3号 to 93号 (doors at the buildings' lower middle).
     assert re.search(r'id="plan-cost">2,?080<', page)
@@ -178,8 +178,10 @@ def test_an_incomplete_plan_is_not_applied(estate, login):
     client = login(w.admin)
     response = client.post(plan_url(w, "apply"), state((w.stairwell, w.stairwell)), follow=True)
     assert "有单元没有分到党小组" in response.content.decode()
-    assert BuildingGroup.objects.count() == 1 and not Stairwell.objects.filter(group__isnull=False).exclude(
-        pk=w.stairwell.pk).exists()
+    assert (
+        BuildingGroup.objects.count() == 1
+        and not Stairwell.objects.filter(group__isnull=False).exclude(pk=w.stairwell.pk).exists()
+    )
 
 
 def test_editor_pages_only_accept_posts(estate, login):

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # ---- brute force: every partition into groups, each with its best venue ----
 
+
 def partitions(items: list) -> list[list[list]]:
     if not items:
         return [[]]
@@ -38,7 +39,7 @@ def partitions(items: list) -> list[list[list]]:
     result = []
     for smaller in partitions(rest):
         for k in range(len(smaller)):
-            result.append(smaller[:k] + [[first] + smaller[k]] + smaller[k + 1:])
+            result.append(smaller[:k] + [[first] + smaller[k]] + smaller[k + 1 :])
         result.append([[first]] + smaller)
     return result
 
@@ -59,8 +60,12 @@ def brute_force(stairwells: list[Stairwell], policy: Policy) -> float:
 
 
 def random_site(rng: random.Random, n: int) -> list[Stairwell]:
-    return [Stairwell(f"S{i}", rng.randint(0, 40), rng.randint(0, 5), round(rng.uniform(0, 200), 1),
-                      round(rng.uniform(0, 200), 1)) for i in range(n)]
+    return [
+        Stairwell(
+            f"S{i}", rng.randint(0, 40), rng.randint(0, 5), round(rng.uniform(0, 200), 1), round(rng.uniform(0, 200), 1)
+        )
+        for i in range(n)
+    ]
 
 
 def assert_valid(plan: object, stairwells: list[Stairwell], policy: Policy) -> None:
@@ -96,7 +101,8 @@ def test_plans_match_brute_force_on_small_sites():
 
 site = st.lists(
     st.tuples(st.integers(0, 40), st.integers(0, 5), st.integers(0, 150), st.integers(0, 150)),
-    min_size=1, max_size=6,
+    min_size=1,
+    max_size=6,
 )
 
 
@@ -120,9 +126,7 @@ def test_any_small_site_gets_the_brute_force_optimum(rows, low, spread, group_co
 def test_partition_check_agrees_with_enumeration(counts, low, spread):
     high = low + spread
     positive = [c for c in counts if c > 0]
-    expected = bool(positive) and any(
-        all(low <= sum(block) <= high for block in p) for p in partitions(positive)
-    )
+    expected = bool(positive) and any(all(low <= sum(block) <= high for block in p) for p in partitions(positive))
     assert partition_feasible(counts, low, high) == expected
 
 

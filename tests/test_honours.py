@@ -17,8 +17,14 @@ def w(world):
 
 
 def add(client, **values):
-    data = {"title": "湖南好人", "awarded_on": "2025-09-01", "awarded_by": "中共湖南省委宣传部", "resident": "",
-            "person_name": "", "note": ""}
+    data = {
+        "title": "湖南好人",
+        "awarded_on": "2025-09-01",
+        "awarded_by": "中共湖南省委宣传部",
+        "resident": "",
+        "person_name": "",
+        "note": "",
+    }
     data.update(values)
     return client.post(reverse("honours:create", args=["xihu"]), data)
 
@@ -28,7 +34,11 @@ def test_the_admin_registers_an_honour_for_a_resident_in_the_registry(w, login):
     assert response.status_code == 302
     honour = Honour.objects.get()
     assert (honour.resident, honour.person_name, honour.title, honour.awarded_on) == (
-        w.liu, "刘光前", "湖南好人", date(2025, 9, 1))
+        w.liu,
+        "刘光前",
+        "湖南好人",
+        date(2025, 9, 1),
+    )
     assert AuditEntry.objects.filter(object_type="honour", action="create").exists()
     page = login(w.leader).get(reverse("honours:list", args=["xihu"])).content.decode()
     assert "刘光前" in page and "湖南好人" in page and "三十年义务理发" in page and "党员" in page
@@ -72,8 +82,13 @@ def test_the_admin_changes_and_deletes_an_honour(w, login):
 
 
 def test_leaders_read_but_do_not_write_and_others_get_404(w, login):
-    honour = Honour.objects.create(community=w.community, title="湖南好人", awarded_on=date(2025, 1, 1),
-                                   awarded_by="省委宣传部", person_name="李外婆")
+    honour = Honour.objects.create(
+        community=w.community,
+        title="湖南好人",
+        awarded_on=date(2025, 1, 1),
+        awarded_by="省委宣传部",
+        person_name="李外婆",
+    )
     leader = login(w.leader)
     assert leader.get(reverse("honours:list", args=["xihu"])).status_code == 200
     assert leader.get(reverse("honours:create", args=["xihu"])).status_code == 404
@@ -92,10 +107,21 @@ def test_the_people_search_finds_residents_of_the_community_only(w, login):
 
 
 def test_an_honoured_resident_can_be_invited_to_give_a_talk(w, login):
-    Honour.objects.create(community=w.community, title="湖南好人", awarded_on=date(2025, 1, 1),
-                          awarded_by="省委宣传部", resident=w.liu, person_name="刘光前")
-    Honour.objects.create(community=w.community, title="湖南好人", awarded_on=date(2025, 2, 1),
-                          awarded_by="省委宣传部", person_name="李外婆")
+    Honour.objects.create(
+        community=w.community,
+        title="湖南好人",
+        awarded_on=date(2025, 1, 1),
+        awarded_by="省委宣传部",
+        resident=w.liu,
+        person_name="刘光前",
+    )
+    Honour.objects.create(
+        community=w.community,
+        title="湖南好人",
+        awarded_on=date(2025, 2, 1),
+        awarded_by="省委宣传部",
+        person_name="李外婆",
+    )
     page = login(w.leader).get(reverse("honours:list", args=["xihu"])).content.decode()
     try:
         create = reverse("activities:create", args=["xihu"])
@@ -111,13 +137,17 @@ def test_honours_awarded_counts_each_title_in_the_period_for_the_stats(w):
     from loudong.community_life.honours.figures import honours_awarded
 
     given = (
-        ("湖南好人", date(2026, 3, 1), w.community), ("湖南好人", date(2026, 6, 1), w.community),
-        ("衡阳市优秀衡阳群众", date(2026, 5, 1), w.community), ("优秀共产党员", date(2025, 7, 1), w.community),
+        ("湖南好人", date(2026, 3, 1), w.community),
+        ("湖南好人", date(2026, 6, 1), w.community),
+        ("衡阳市优秀衡阳群众", date(2026, 5, 1), w.community),
+        ("优秀共产党员", date(2025, 7, 1), w.community),
         ("湖南好人", date(2026, 4, 1), w.other),
     )
     for title, day, community in given:
         Honour.objects.create(community=community, title=title, awarded_on=day, awarded_by="省委", person_name="某人")
     assert honours_awarded([w.community.pk], date(2026, 1, 1), date(2026, 12, 31)) == [
-        ("湖南好人", 2), ("衡阳市优秀衡阳群众", 1)]
+        ("湖南好人", 2),
+        ("衡阳市优秀衡阳群众", 1),
+    ]
     assert honours_awarded([w.community.pk, w.other.pk], date(2026, 1, 1), date(2026, 3, 1)) == [("湖南好人", 1)]
     assert honours_awarded([], date(2026, 1, 1), date(2026, 12, 31)) == []

@@ -49,8 +49,9 @@ def test_a_reopened_errand_counts_once_on_the_day_it_is_resolved_again(w):
     req = errand(w, 40, MARCH)
     tickets.reopen(req, "药没有买到", now=MARCH + timedelta(hours=2))
     assert service_records(w.community.pk, date(2026, 3, 1), date(2026, 3, 31)) == []
-    tickets.resolve(req, by=w.volunteer, resolution="offline", reply="重新买到了", minutes=70,
-                    now=MARCH + timedelta(days=2))
+    tickets.resolve(
+        req, by=w.volunteer, resolution="offline", reply="重新买到了", minutes=70, now=MARCH + timedelta(days=2)
+    )
     (record,) = service_records(w.community.pk, date(2026, 3, 1), date(2026, 3, 31))
     assert (record.served_on, record.minutes) == (date(2026, 3, 11), 70)
 
@@ -77,8 +78,9 @@ def test_the_same_record_from_a_source_is_counted_once(w, monkeypatch):
 
 def test_an_approved_correction_replaces_the_minutes_and_does_not_add(w):
     req = errand(w, 60, MARCH)
-    correction = actions.ask_change(w.wang_member, by=w.volunteer, line=line_of(w, req), minutes=150,
-                                    reason="来回陪同就医")
+    correction = actions.ask_change(
+        w.wang_member, by=w.volunteer, line=line_of(w, req), minutes=150, reason="来回陪同就医"
+    )
     assert hours_total([w.community.pk], date(2026, 3, 1), date(2026, 3, 31)) == (60, 1)  # pending: no change
     actions.decide(correction, by=w.leader, approve=True)
     assert hours_total([w.community.pk], date(2026, 3, 1), date(2026, 3, 31)) == (150, 1)
@@ -103,8 +105,14 @@ def test_a_rejected_correction_leaves_the_source_minutes(w):
 
 
 def test_a_manual_entry_counts_once_and_only_when_approved(w):
-    entry = actions.ask_missing(w.wang_member, by=w.volunteer, served_on=date(2026, 3, 5), minutes=45,
-                                content="帮独居老人买药", reason="电话里找的我，没有点单")
+    entry = actions.ask_missing(
+        w.wang_member,
+        by=w.volunteer,
+        served_on=date(2026, 3, 5),
+        minutes=45,
+        content="帮独居老人买药",
+        reason="电话里找的我，没有点单",
+    )
     assert hours_total([w.community.pk], date(2026, 3, 1), date(2026, 3, 31)) == (0, 0)
     actions.decide(entry, by=w.leader, approve=True)
     assert hours_total([w.community.pk], date(2026, 3, 1), date(2026, 3, 31)) == (45, 1)
@@ -128,21 +136,29 @@ def test_volunteers_ask_only_for_their_own_and_only_once_at_a_time(w):
     with pytest.raises(ActionRefused, match="待审核"):
         actions.ask_change(w.wang_member, by=w.volunteer, line=line, minutes=100, reason="再改一次")
     with pytest.raises(ActionRefused, match="晚于今天"):
-        actions.ask_missing(w.wang_member, by=w.volunteer, served_on=date.today() + timedelta(days=2), minutes=30,
-                            content="明天的服务", reason="提前登记")
+        actions.ask_missing(
+            w.wang_member,
+            by=w.volunteer,
+            served_on=date.today() + timedelta(days=2),
+            minutes=30,
+            content="明天的服务",
+            reason="提前登记",
+        )
 
 
 def test_only_the_members_leader_or_the_admin_decide_and_never_for_themselves(w):
-    outsider_leader = make_user("leader-other", Role.LEADER, community=w.other,
-                                group=w.group)  # a grant in another community does not count
+    outsider_leader = make_user(
+        "leader-other", Role.LEADER, community=w.other, group=w.group
+    )  # a grant in another community does not count
     req = errand(w, 60, MARCH)
     correction = actions.ask_change(w.wang_member, by=w.volunteer, line=line_of(w, req), minutes=90, reason="少填了")
     for user in (w.volunteer, w.resident, w.outsider, outsider_leader):
         with pytest.raises(ActionRefused, match="组长或社区管理员"):
             actions.decide(correction, by=user, approve=True)
     # The leader (刘光前) asks for his own missing record: he cannot approve it, the admin can.
-    own = actions.ask_missing(w.liu_member, by=w.leader, served_on=date(2026, 3, 2), minutes=30, content="打扫楼道",
-                              reason="周五大扫除")
+    own = actions.ask_missing(
+        w.liu_member, by=w.leader, served_on=date(2026, 3, 2), minutes=30, content="打扫楼道", reason="周五大扫除"
+    )
     with pytest.raises(ActionRefused, match="自己的申请"):
         actions.decide(own, by=w.leader, approve=True)
     assert actions.decide(own, by=w.admin, approve=True).status == Correction.Status.APPROVED
@@ -167,8 +183,13 @@ def test_errands_visits_and_activities_each_count_once_and_a_visit_correction_re
     from loudong.outreach.models import Visit
 
     errand(w, 60, MARCH)
-    visit = Visit.objects.create(community=w.community, household=w.household, volunteer=w.wang_member,
-                                 visited_at=MARCH + timedelta(days=1), minutes=20)
+    visit = Visit.objects.create(
+        community=w.community,
+        household=w.household,
+        volunteer=w.wang_member,
+        visited_at=MARCH + timedelta(days=1),
+        minutes=20,
+    )
     activity = Activity.objects.create(
         community=w.community, group=w.group, type=Activity.Type.values[0], title="周五大扫除",
         starts_at=MARCH + timedelta(days=4), ends_at=MARCH + timedelta(days=4, hours=2), place="环城北路93号",

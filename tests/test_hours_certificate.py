@@ -50,8 +50,14 @@ def test_a_year_of_many_kinds_of_service_under_long_names_prints_on_one_page(lon
     for i in range(24):  # 24 kinds of service, each described in the full 100 characters allowed
         content = f"第{i + 1:02d}项：陪同独居老人到市中心医院复诊取药并代办医保异地备案手续，"
         content += "帮助整理药品和病历" * 9
-        ask = actions.ask_missing(w.wang_member, by=w.volunteer, served_on=year_ago + timedelta(days=i * 14),
-                                  minutes=1440 - i, content=content[:100], reason="当时忘记登记")
+        ask = actions.ask_missing(
+            w.wang_member,
+            by=w.volunteer,
+            served_on=year_ago + timedelta(days=i * 14),
+            minutes=1440 - i,
+            content=content[:100],
+            reason="当时忘记登记",
+        )
         actions.decide(ask, by=w.leader, approve=True)
     certificate, _ = actions.issue_certificate(w.wang_member, by=w.leader, start=year_ago, end=date.today())
     assert len(certificate.contents) == 24
@@ -60,8 +66,16 @@ def test_a_year_of_many_kinds_of_service_under_long_names_prints_on_one_page(lon
     pages, text = pdf_facts(response.content, tmp_path)
     assert pages == 1
     flat = "".join(text.split())
-    for needed in ("经办人", "出具日期", "（盖章）", "扫码查验真伪", certificate.number, "其他17项服务",
-                   LONG_CLERK[:8], LONG_PERSON[:8]):
+    for needed in (
+        "经办人",
+        "出具日期",
+        "（盖章）",
+        "扫码查验真伪",
+        certificate.number,
+        "其他17项服务",
+        LONG_CLERK[:8],
+        LONG_PERSON[:8],
+    ):
         assert needed in flat
     assert f"{(sum(1440 - i for i in range(24))) / 60:.1f}" in flat  # the total, every kind counted
 
@@ -86,9 +100,10 @@ def test_the_table_keeps_the_largest_kinds_and_sums_the_rest_on_one_row():
     rows = content_rows(contents)
     assert len(rows) == MAX_CONTENT_ROWS
     assert rows[0] == ("服务0", 2, "10.0")
-    rest = contents[MAX_CONTENT_ROWS - 1:]
+    rest = contents[MAX_CONTENT_ROWS - 1 :]
     assert rows[-1] == (f"其他 {len(rest)} 项服务", 2 * len(rest), f"{sum(r[2] for r in rest) / 60:.1f}")
-    assert content_rows(contents[:MAX_CONTENT_ROWS]) == [(c, t, f"{m / 60:.1f}") for c, t, m in
-                                                         contents[:MAX_CONTENT_ROWS]]
+    assert content_rows(contents[:MAX_CONTENT_ROWS]) == [
+        (c, t, f"{m / 60:.1f}") for c, t, m in contents[:MAX_CONTENT_ROWS]
+    ]
     long = content_rows([["陪" * 100, 1, 60]])[0][0]
     assert len(long) == 28 and long.endswith("…")

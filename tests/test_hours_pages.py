@@ -27,15 +27,17 @@ MARCH_Q = "?start=2026-03-01&end=2026-03-31"
 def w(world):
     """The world plus 赵敏, a member of the same group with an account, and one errand each."""
     w = world
-    w.zhao = Resident.objects.create(community=w.community, household=w.household2, name="赵敏",
-                                     id_number="430407198805060021")
+    w.zhao = Resident.objects.create(
+        community=w.community, household=w.household2, name="赵敏", id_number="430407198805060021"
+    )
     w.zhao_member = Member.objects.create(community=w.community, resident=w.zhao, group=w.group)
     w.zhao_user = make_user("zhao", Role.VOLUNTEER, community=w.community, group=w.group)
     w.zhao_user.resident = w.zhao
     w.zhao_user.save()
     w.wang_errand = errand(w, 90, MARCH)
-    w.zhao_errand = errand(w, 25, MARCH + timedelta(days=1), member=w.zhao_member, user=w.zhao_user,
-                           category="environment")
+    w.zhao_errand = errand(
+        w, 25, MARCH + timedelta(days=1), member=w.zhao_member, user=w.zhao_user, category="environment"
+    )
     return w
 
 
@@ -123,8 +125,18 @@ def test_the_certificate_has_the_required_fields_in_chinese_and_a_stable_number(
     pdf = leader.get(reverse("hours:certificate", args=["xihu", certificate.pk])).content
     text, fonts = pdf_text(pdf)
     flat = re.sub(r"\s+", "", text)
-    for needed in ("志愿服务记录证明", certificate.number, "赵敏", "430407**********21", "为民服务：环境卫生",
-                   "0.4", "2026年3月1日至2026年3月31日", "西湖新村社区党组织", "出具日期", "经办人"):
+    for needed in (
+        "志愿服务记录证明",
+        certificate.number,
+        "赵敏",
+        "430407**********21",
+        "为民服务：环境卫生",
+        "0.4",
+        "2026年3月1日至2026年3月31日",
+        "西湖新村社区党组织",
+        "出具日期",
+        "经办人",
+    ):
         assert needed in flat, needed
     assert "430407198805060021" not in flat
     assert "Loudong" in fonts or "WenQuanYi" in fonts or "wqy" in fonts.lower()
@@ -141,8 +153,9 @@ def test_the_certificate_has_the_required_fields_in_chinese_and_a_stable_number(
 
 
 def test_only_the_owner_and_their_leaders_download_a_certificate(w, login):
-    certificate, _ = actions.issue_certificate(w.zhao_member, by=w.leader, start=date(2026, 3, 1), end=date(2026, 3,
-                                                                                                            31))
+    certificate, _ = actions.issue_certificate(
+        w.zhao_member, by=w.leader, start=date(2026, 3, 1), end=date(2026, 3, 31)
+    )
     url = reverse("hours:certificate", args=["xihu", certificate.pk])
     assert login(w.volunteer).get(url).status_code == 404
     assert login(w.outsider).get(url).status_code == 404
@@ -156,16 +169,19 @@ def test_issuing_refuses_empty_periods_volunteers_and_the_future(w, login):
     with pytest.raises(ActionRefused, match="组长或社区管理员"):
         actions.issue_certificate(w.zhao_member, by=w.volunteer, start=date(2026, 3, 1), end=date(2026, 3, 31))
     with pytest.raises(ActionRefused, match="晚于今天"):
-        actions.issue_certificate(w.zhao_member, by=w.leader, start=date(2026, 3, 1),
-                                  end=date.today() + timedelta(days=1))
-    response = login(w.volunteer).post(reverse("hours:issue", args=["xihu", w.zhao_member.pk]),
-                                       {"start": "2026-03-01", "end": "2026-03-31"})
+        actions.issue_certificate(
+            w.zhao_member, by=w.leader, start=date(2026, 3, 1), end=date.today() + timedelta(days=1)
+        )
+    response = login(w.volunteer).post(
+        reverse("hours:issue", args=["xihu", w.zhao_member.pk]), {"start": "2026-03-01", "end": "2026-03-31"}
+    )
     assert response.status_code == 404
 
 
 def test_the_public_verification_page_shows_only_the_masked_name_period_hours_and_issuer(w, client):
-    certificate, _ = actions.issue_certificate(w.zhao_member, by=w.leader, start=date(2026, 3, 1), end=date(2026, 3,
-                                                                                                            31))
+    certificate, _ = actions.issue_certificate(
+        w.zhao_member, by=w.leader, start=date(2026, 3, 1), end=date(2026, 3, 31)
+    )
     page = client.get(reverse("hours:verify", args=["xihu", certificate.token])).content.decode()
     assert "赵*" in page and "0.4 小时" in page and "西湖新村社区党组织" in page and "2026年3月1日" in page
     for private in ("赵敏", "430407", "环城北路", "学宫巷", "环境卫生", w.group.name, certificate.number):
@@ -197,6 +213,9 @@ def test_the_leader_opens_a_volunteers_records_and_issues_from_there(w, login):
     number = Certificate.objects.get().number
     assert f"这段时间的证明已出具：<strong>{number}</strong>" in page
     assert number in login(w.zhao_user).get(reverse("hours:mine", args=["xihu"])).content.decode()
-    bad = login(w.leader).post(reverse("hours:issue", args=["xihu", w.zhao_member.pk]), {"start": "2026-03-31",
-                                                                               "end": "2026-03-01"}, follow=True)
+    bad = login(w.leader).post(
+        reverse("hours:issue", args=["xihu", w.zhao_member.pk]),
+        {"start": "2026-03-31", "end": "2026-03-01"},
+        follow=True,
+    )
     assert "起始日期不能晚于截止日期" in bad.content.decode()

@@ -18,8 +18,13 @@ HUGE = 2**70
 
 @pytest.fixture
 def bearer(world) -> dict:
-    actions.place_request(community=world.community, building=world.building, stairwell=world.stairwell,
-                          category_code="environment", description="楼道灯坏了")
+    actions.place_request(
+        community=world.community,
+        building=world.building,
+        stairwell=world.stairwell,
+        category_code="environment",
+        description="楼道灯坏了",
+    )
     return {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(world.admin)}"}
 
 
@@ -61,23 +66,32 @@ def test_a_huge_id_in_a_path_or_query_is_a_422(client, bearer):
         url = path.replace(f"{{{name}}}", str(HUGE)).replace("{code}", "xihu")
         if where == "query":
             url += f"?{name}={HUGE}"
-        response = getattr(client, method)(url, **bearer) if method == "get" else client.post(
-            url, "{}", content_type="application/json", **bearer)
+        response = (
+            getattr(client, method)(url, **bearer)
+            if method == "get"
+            else client.post(url, "{}", content_type="application/json", **bearer)
+        )
         assert response.status_code == 422, (method, url, response.status_code)
         assert name in response.json()["detail"]
 
 
 def test_a_huge_id_in_a_body_is_a_422(client, world, bearer):
-    body = {"community": "xihu", "building_id": world.building.pk, "category_code": "environment",
-            "description": "楼道灯坏了"}
+    body = {
+        "community": "xihu",
+        "building_id": world.building.pk,
+        "category_code": "environment",
+        "description": "楼道灯坏了",
+    }
     for name in ("building_id", "stairwell_id", "household_id", "resident_id"):
-        response = client.post("/api/v1/requests", json.dumps({**body, name: HUGE}),
-                               content_type="application/json", **bearer)
+        response = client.post(
+            "/api/v1/requests", json.dumps({**body, name: HUGE}), content_type="application/json", **bearer
+        )
         assert response.status_code == 422 and name in response.json()["detail"], name
     pk = Request.objects.get().pk
     for action, name in (("dispatch", "volunteer_id"), ("merge", "into_id")):
-        response = client.post(f"/api/v1/requests/{pk}/{action}", json.dumps({name: HUGE}),
-                               content_type="application/json", **bearer)
+        response = client.post(
+            f"/api/v1/requests/{pk}/{action}", json.dumps({name: HUGE}), content_type="application/json", **bearer
+        )
         assert response.status_code == 422 and name in response.json()["detail"], action
 
 

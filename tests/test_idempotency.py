@@ -22,8 +22,12 @@ from loudong.tickets.models import Intake, Request
 
 
 def body_for(world, description: str = "楼道灯坏了") -> dict:
-    return {"community": "xihu", "building_id": world.building.pk, "category_code": "environment",
-            "description": description}
+    return {
+        "community": "xihu",
+        "building_id": world.building.pk,
+        "category_code": "environment",
+        "description": description,
+    }
 
 
 def post(client: Client, token: str, body: dict, key: str | None = "retry-1", path: str = "/api/v1/requests"):
@@ -54,8 +58,13 @@ def test_a_retry_returns_the_same_answer_and_creates_nothing(world, client, toke
 def test_field_order_and_spacing_do_not_make_a_different_body(world, client, token):
     post(client, token, body_for(world))
     reordered = json.dumps(dict(reversed(list(body_for(world).items()))), indent=2)
-    again = client.post("/api/v1/requests", reordered, content_type="application/json",
-                        HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_IDEMPOTENCY_KEY="retry-1")
+    again = client.post(
+        "/api/v1/requests",
+        reordered,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_IDEMPOTENCY_KEY="retry-1",
+    )
     assert again.status_code == 202 and Intake.objects.count() == 1
 
 
@@ -76,8 +85,9 @@ def test_a_retry_is_answered_the_same_even_if_it_would_now_be_refused(world, cli
 
 
 def test_the_same_key_on_another_path_is_a_different_request(world, client, token):
-    req = actions.place_request(community=world.community, building=world.building, category_code="policy",
-                                description="问")
+    req = actions.place_request(
+        community=world.community, building=world.building, category_code="policy", description="问"
+    )
     post(client, token, body_for(world), key="k")
     other = post(client, token, {"reason": "重复"}, key="k", path=f"/api/v1/requests/{req.pk}/reject")
     assert other.status_code == 422
@@ -98,8 +108,9 @@ def test_without_a_key_each_post_files_a_request(world, client, token):
 
 
 def test_a_refusal_is_replayed_too(world, client, token):
-    req = actions.place_request(community=world.community, building=world.building, category_code="policy",
-                                description="问")
+    req = actions.place_request(
+        community=world.community, building=world.building, category_code="policy", description="问"
+    )
     actions.reject(req, by=world.admin, reason="不属于服务范围")
     path = f"/api/v1/requests/{req.pk}/escalate"
     first = post(client, token, {"reason": "上报"}, path=path)
@@ -108,8 +119,9 @@ def test_a_refusal_is_replayed_too(world, client, token):
 
 
 def test_a_transition_retried_after_a_lost_answer_is_not_done_twice(world, client):
-    req = actions.place_request(community=world.community, building=world.building, category_code="policy",
-                                description="问")
+    req = actions.place_request(
+        community=world.community, building=world.building, category_code="policy", description="问"
+    )
     leader = ApiToken.issue(world.leader)
     path = f"/api/v1/requests/{req.pk}/dispatch"
     first = post(client, leader, {"volunteer_id": world.wang_member.pk}, key="d-1", path=path)
@@ -132,8 +144,9 @@ def test_an_expired_key_may_be_used_again(world, client, token, settings):
 
 
 def test_purge_removes_only_expired_answers_and_placed_intake_rows(world, client, token):
-    req = actions.place_request(community=world.community, building=world.building, category_code="policy",
-                                description="问")
+    req = actions.place_request(
+        community=world.community, building=world.building, category_code="policy", description="问"
+    )
     for key in ("old", "new"):
         post(client, token, {"reason": "重复"}, key=key, path=f"/api/v1/requests/{req.pk}/reject")
         post(client, token, body_for(world), key=key)
@@ -167,8 +180,7 @@ def test_a_server_error_is_not_remembered_and_the_retry_runs_again(world, token,
 
 def test_open311_posts_honour_the_key_too(world, client):
     api_key, raw = ApiKey.issue(world.community, "12345热线")
-    form = {"api_key": raw, "service_code": "environment", "address_id": world.building.pk,
-            "description": "垃圾没人清"}
+    form = {"api_key": raw, "service_code": "environment", "address_id": world.building.pk, "description": "垃圾没人清"}
     first = client.post("/open311/v2/requests.json", form, HTTP_IDEMPOTENCY_KEY="hotline-77")
     again = client.post("/open311/v2/requests.json", form, HTTP_IDEMPOTENCY_KEY="hotline-77")
     assert first.status_code == again.status_code == 200 and again.content == first.content

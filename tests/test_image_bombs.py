@@ -57,13 +57,20 @@ def test_an_image_just_over_the_limit_says_its_size(client, world, settings):
 
 
 def test_a_volunteer_cannot_resolve_with_an_image_bomb(world, login):
-    req = actions.place_request(community=world.community, building=world.building, stairwell=world.stairwell,
-                                category_code="environment", description="楼道灯坏了")
+    req = actions.place_request(
+        community=world.community,
+        building=world.building,
+        stairwell=world.stairwell,
+        category_code="environment",
+        description="楼道灯坏了",
+    )
     actions.dispatch(req, world.wang_member, by=world.leader)
     actions.accept(req, by=world.volunteer)
     client = login(world.volunteer)
-    response = client.post(f"/c/xihu/requests/{req.pk}/resolve/", {
-        "resolution": "offline", "reply": "换了新灯泡", "minutes": "20", "photos": [bomb()]})
+    response = client.post(
+        f"/c/xihu/requests/{req.pk}/resolve/",
+        {"resolution": "offline", "reply": "换了新灯泡", "minutes": "20", "photos": [bomb()]},
+    )
     assert response.status_code == 400 and "像素太多" in response.content.decode()
     req.refresh_from_db()
     assert req.status == Request.Status.ACCEPTED and not req.photos.exists()
@@ -71,15 +78,15 @@ def test_a_volunteer_cannot_resolve_with_an_image_bomb(world, login):
 
 def test_activity_photos_refuse_an_image_bomb(world, login):
     activity = make_activity(world)
-    refused = login(world.leader).post(f"/c/xihu/activities/{activity.pk}/photos/", {"photos": [bomb()]},
-                                       follow=True)
+    refused = login(world.leader).post(f"/c/xihu/activities/{activity.pk}/photos/", {"photos": [bomb()]}, follow=True)
     assert "像素太多" in refused.content.decode()
     assert not ActivityPhoto.objects.exists()
 
 
 def test_a_policy_document_image_bomb_is_refused(world, login):
-    response = login(world.admin).post("/c/xihu/policy/documents/", {"kind": "plan", "title": "方案",
-                                                                      "file": bomb("方案.png")})
+    response = login(world.admin).post(
+        "/c/xihu/policy/documents/", {"kind": "plan", "title": "方案", "file": bomb("方案.png")}
+    )
     assert "像素太多" in response.content.decode()
     assert not PolicyDocument.objects.exists()
 

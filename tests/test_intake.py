@@ -19,30 +19,67 @@ HOUR = 3600
 
 
 def receive(world, **overrides) -> Intake:
-    values = dict(community_id=world.community.pk, building_id=world.building.pk, stairwell_id=world.stairwell.pk,
-                  room="301", category_code="environment", kind="help", channel="qr",
-                  description="楼道里堆满了纸箱", contact_name="王阿姨", contact_phone="13912345678")
+    values = dict(
+        community_id=world.community.pk,
+        building_id=world.building.pk,
+        stairwell_id=world.stairwell.pk,
+        room="301",
+        category_code="environment",
+        kind="help",
+        channel="qr",
+        description="楼道里堆满了纸箱",
+        contact_name="王阿姨",
+        contact_phone="13912345678",
+    )
     return intake.receive(**{**values, **overrides})
 
 
 def test_a_batch_is_placed_as_place_request_would_place_each(world):
-    rows = [receive(world), receive(world, building_id=world.building2.pk, stairwell_id=world.stairwell2.pk,
-                                    room="502", category_code="policy", kind="consult", description="医保怎么报销"),
-            receive(world, contact_phone="13800138000", room="", description="刘大爷要人帮忙买药",
-                    category_code="hardship", channel="visit", by=world.volunteer),
-            receive(world, member_id=world.wang_member.pk, description="请王秀英帮忙")]
-    single = actions.place_request(community=world.community, building=world.building, stairwell=world.stairwell,
-                                   room="301", category_code="environment", description="对照", now=rows[0].received_at)
+    rows = [
+        receive(world),
+        receive(
+            world,
+            building_id=world.building2.pk,
+            stairwell_id=world.stairwell2.pk,
+            room="502",
+            category_code="policy",
+            kind="consult",
+            description="医保怎么报销",
+        ),
+        receive(
+            world,
+            contact_phone="13800138000",
+            room="",
+            description="刘大爷要人帮忙买药",
+            category_code="hardship",
+            channel="visit",
+            by=world.volunteer,
+        ),
+        receive(world, member_id=world.wang_member.pk, description="请王秀英帮忙"),
+    ]
+    single = actions.place_request(
+        community=world.community,
+        building=world.building,
+        stairwell=world.stairwell,
+        room="301",
+        category_code="environment",
+        description="对照",
+        now=rows[0].received_at,
+    )
     assert intake.drain() == 4
     placed = {r.tracking_token: r for r in Request.objects.exclude(pk=single.pk)}
     first, other, for_liu, carded = (placed[r.tracking_token] for r in rows)
     # Numbers follow on from the day's count, in the order received.
     day, community, count = single.number.rsplit("-", 2)[0], world.community.pk, int(single.number[-4:])
     assert [p.number for p in (first, other, for_liu, carded)] == [
-        f"{day}-{community}-{n:04d}" for n in range(count + 1, count + 5)]
+        f"{day}-{community}-{n:04d}" for n in range(count + 1, count + 5)
+    ]
     # The same deadlines, household and group as place_request gives.
-    assert (first.due_at, first.response_due_at, first.remind_at) == (single.due_at, single.response_due_at,
-                                                                      single.remind_at)
+    assert (first.due_at, first.response_due_at, first.remind_at) == (
+        single.due_at,
+        single.response_due_at,
+        single.remind_at,
+    )
     assert first.household == world.household and first.group == world.group and first.created_at == rows[0].received_at
     assert other.group is None and other.kind == "consult" and other.category_name == "政策咨询"
     # Matched to the registered resident by phone, with their home; entered by the volunteer.
@@ -79,8 +116,12 @@ def test_a_row_that_cannot_be_placed_is_kept_with_its_error_told_to_admins_and_r
     rules = current_rules(world.community.pk)
     broken = receive(world, category_code="hardship")
     fine = receive(world)
-    save_rules(world.community.pk, rules.__class__.from_json(
-        {**rules.to_json(), "categories": [c for c in rules.to_json()["categories"] if c["code"] != "hardship"]}))
+    save_rules(
+        world.community.pk,
+        rules.__class__.from_json(
+            {**rules.to_json(), "categories": [c for c in rules.to_json()["categories"] if c["code"] != "hardship"]}
+        ),
+    )
     assert intake.drain() == 1  # the other row of the batch is placed
     assert Intake.objects.get(pk=fine.pk).request is not None
     broken.refresh_from_db()
@@ -119,8 +160,9 @@ def test_a_deleted_building_keeps_the_row_waiting(world, client):
 
 
 def test_a_row_that_breaks_the_batch_write_does_not_hold_back_the_others(world):
-    taken = actions.place_request(community=world.community, building=world.building, category_code="policy",
-                                  description="已有的点单")
+    taken = actions.place_request(
+        community=world.community, building=world.building, category_code="policy", description="已有的点单"
+    )
     good = [receive(world, description=f"第{n}件") for n in range(3)]
     clash = receive(world)
     Intake.objects.filter(pk=clash.pk).update(tracking_token=taken.tracking_token)  # the insert must fail
@@ -157,7 +199,8 @@ def test_rate_limits_count_the_rows_of_the_last_hour(world, no_exemptions):
     assert refused is not None and "提交太频繁了" in refused.message and 3500 < refused.retry_after <= HOUR + 1
     # An hour later the oldest has left the window.
     Intake.objects.filter(pk=Intake.objects.order_by("pk").first().pk).update(
-        received_at=timezone.now() - timedelta(seconds=HOUR + 1))
+        received_at=timezone.now() - timedelta(seconds=HOUR + 1)
+    )
     assert intake.limited(post_from("203.0.113.5"), world.building.pk) is None
     # The building: five in its last hour from anyone, whoever asks next is refused.
     for n in (6, 7, 8):
@@ -188,8 +231,12 @@ def test_rules_are_read_again_when_a_new_version_is_saved(world):
 def test_the_admins_queue_shows_the_submissions_that_could_not_be_placed(world, login):
     rules = current_rules(world.community.pk)
     broken = receive(world, category_code="hardship", description="老人家里没米了")
-    save_rules(world.community.pk, rules.__class__.from_json(
-        {**rules.to_json(), "categories": [c for c in rules.to_json()["categories"] if c["code"] != "hardship"]}))
+    save_rules(
+        world.community.pk,
+        rules.__class__.from_json(
+            {**rules.to_json(), "categories": [c for c in rules.to_json()["categories"] if c["code"] != "hardship"]}
+        ),
+    )
     intake.drain()
     page = login(world.admin).get("/c/xihu/requests/").content.decode()
     assert "有 1 条点单已收到但未能登记" in page and "老人家里没米了" in page and "请选择诉求类别" in page

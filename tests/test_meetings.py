@@ -34,8 +34,9 @@ def second(world):
 @pytest.fixture
 def meeting(world) -> Meeting:
     held = datetime(2026, 3, 18, 19, 30, tzinfo=SHANGHAI)
-    return actions.create_meeting(world.community, by=world.leader, title="楼道堆物清理", held_at=held,
-                                  group=world.group, place="刘光前家")
+    return actions.create_meeting(
+        world.community, by=world.leader, title="楼道堆物清理", held_at=held, group=world.group, place="刘光前家"
+    )
 
 
 def url(name: str, world, *args: object) -> str:
@@ -57,18 +58,23 @@ def test_leader_prepares_a_meeting_of_their_group(world, login):
 
 
 def test_meeting_in_a_venue_of_the_group(world, login):
-    venue = Venue.objects.create(community=world.community, group=world.group, host=world.liu_member,
-                                 household=world.household)
+    venue = Venue.objects.create(
+        community=world.community, group=world.group, host=world.liu_member, household=world.household
+    )
     client = login(world.leader)
-    client.post(url("create", world), {"group": str(world.group.pk), "title": "停车难", "held_at": "2026-04-02T19:30",
-                                       "venue": str(venue.pk)})
+    client.post(
+        url("create", world),
+        {"group": str(world.group.pk), "title": "停车难", "held_at": "2026-04-02T19:30", "venue": str(venue.pk)},
+    )
     assert Meeting.objects.get().venue == venue
 
 
 def test_leader_cannot_prepare_a_community_wide_meeting(world, login):
     client = login(world.leader)
-    response = client.post(url("create", world), {"group": "all", "title": "全社区会", "held_at": "2026-04-02T19:30",
-                                                  "place": "社区会议室"})
+    response = client.post(
+        url("create", world),
+        {"group": "all", "title": "全社区会", "held_at": "2026-04-02T19:30", "place": "社区会议室"},
+    )
     assert response.status_code == 400
     assert "请在自己负责的党小组中选择" in response.content.decode()
     assert not Meeting.objects.exists()
@@ -76,15 +82,17 @@ def test_leader_cannot_prepare_a_community_wide_meeting(world, login):
 
 def test_admin_prepares_a_community_wide_meeting(world, login):
     client = login(world.admin)
-    client.post(url("create", world), {"group": "all", "title": "停车难", "held_at": "2026-04-02T19:30",
-                                       "place": "社区会议室"})
+    client.post(
+        url("create", world), {"group": "all", "title": "停车难", "held_at": "2026-04-02T19:30", "place": "社区会议室"}
+    )
     assert Meeting.objects.get().group is None
 
 
 def test_bad_input_is_refused_in_chinese_and_keeps_what_was_typed(world, login):
     client = login(world.leader)
-    response = client.post(url("create", world), {"group": str(world.group.pk), "title": "楼道堆物清理",
-                                                  "held_at": "下周三"})
+    response = client.post(
+        url("create", world), {"group": str(world.group.pk), "title": "楼道堆物清理", "held_at": "下周三"}
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "开会时间格式不对" in page and "请选择红色议事厅，或填写开会地点" in page
@@ -94,8 +102,10 @@ def test_bad_input_is_refused_in_chinese_and_keeps_what_was_typed(world, login):
 
 def test_leader_edits_and_deletes_their_meeting(world, login, meeting):
     client = login(world.leader)
-    client.post(url("edit", world, meeting.pk), {"title": "楼道堆物清理（二）", "held_at": "2026-03-19T09:00",
-                                                 "place": "1单元楼下"})
+    client.post(
+        url("edit", world, meeting.pk),
+        {"title": "楼道堆物清理（二）", "held_at": "2026-03-19T09:00", "place": "1单元楼下"},
+    )
     meeting.refresh_from_db()
     assert meeting.title == "楼道堆物清理（二）" and meeting.place == "1单元楼下"
     assert client.post(url("delete", world, meeting.pk)).status_code == 302
@@ -106,8 +116,12 @@ def test_leader_edits_and_deletes_their_meeting(world, login, meeting):
 @pytest.mark.parametrize("who", ["resident", "outsider", "overseer"])
 def test_people_without_a_role_in_meetings_get_not_found(world, login, meeting, who):
     client = login(getattr(world, who))
-    for page in (url("list", world), url("detail", world, meeting.pk), url("tasks", world),
-                 url("print", world, meeting.pk)):
+    for page in (
+        url("list", world),
+        url("detail", world, meeting.pk),
+        url("tasks", world),
+        url("print", world, meeting.pk),
+    ):
         assert client.get(page).status_code == 404
 
 
@@ -130,8 +144,9 @@ def test_volunteer_reads_their_group_meeting_but_cannot_change_it(world, login, 
 
 
 def test_leader_reads_but_cannot_run_a_community_wide_meeting(world, login):
-    wide = actions.create_meeting(world.community, by=world.admin, title="停车难", place="社区会议室",
-                                  held_at=timezone.now() + timedelta(days=3))
+    wide = actions.create_meeting(
+        world.community, by=world.admin, title="停车难", place="社区会议室", held_at=timezone.now() + timedelta(days=3)
+    )
     client = login(world.leader)
     assert client.get(url("detail", world, wide.pk)).status_code == 200
     assert client.get(url("edit", world, wide.pk)).status_code == 404
@@ -140,8 +155,14 @@ def test_leader_reads_but_cannot_run_a_community_wide_meeting(world, login):
 
 
 def test_upcoming_and_past_meetings_are_listed_apart(world, login, meeting):
-    actions.create_meeting(world.community, by=world.leader, title="下月例会", group=world.group, place="刘光前家",
-                           held_at=timezone.now() + timedelta(days=10))
+    actions.create_meeting(
+        world.community,
+        by=world.leader,
+        title="下月例会",
+        group=world.group,
+        place="刘光前家",
+        held_at=timezone.now() + timedelta(days=10),
+    )
     page = login(world.leader).get(url("list", world)).content.decode()
     assert page.index("即将召开") < page.index("下月例会") < page.index("已召开") < page.index("楼道堆物清理")
 
@@ -158,8 +179,10 @@ def test_a_person_ticked_twice_counts_once(world, login, meeting):
     })  # fmt: skip
     assert meeting.attendance.count() == 4
     assert Attendance.objects.filter(meeting=meeting, resident=world.liu).count() == 1
-    client.post(url("attendance", world, meeting.pk), {"resident": [world.liu.pk], "guest": ["街道李干事"],
-                                                       "new_guests": "刘光前"})
+    client.post(
+        url("attendance", world, meeting.pk),
+        {"resident": [world.liu.pk], "guest": ["街道李干事"], "new_guests": "刘光前"},
+    )
     assert sorted(str(a) for a in meeting.attendance.all()) == sorted(["刘光前", "街道李干事"])
     assert AuditEntry.objects.filter(object_type="attendance", action="update").count() == 2
 
@@ -229,8 +252,9 @@ def test_empty_decision_is_refused_in_chinese(world, login, meeting):
 
 
 def test_task_owner_marks_their_task_done(world, login, meeting):
-    task = actions.add_task(meeting, by=world.leader, text="联系物业清运", owner=world.wang_member,
-                            due_on=date(2026, 3, 25))
+    task = actions.add_task(
+        meeting, by=world.leader, text="联系物业清运", owner=world.wang_member, due_on=date(2026, 3, 25)
+    )
     client = login(world.volunteer)
     page = client.get(url("tasks", world)).content.decode()
     assert "联系物业清运" in page and "标记完成" in page
@@ -243,8 +267,9 @@ def test_task_owner_marks_their_task_done(world, login, meeting):
 
 
 def test_someone_else_cannot_mark_a_task_done(world, login, meeting, second):
-    task = actions.add_task(meeting, by=world.leader, text="联系物业清运", owner=world.liu_member,
-                            due_on=date(2026, 3, 25))
+    task = actions.add_task(
+        meeting, by=world.leader, text="联系物业清运", owner=world.liu_member, due_on=date(2026, 3, 25)
+    )
     assert login(world.volunteer).post(url("task_done", world, task.pk)).status_code == 404
     assert login(second[2]).post(url("task_done", world, task.pk)).status_code == 404
     task.refresh_from_db()
@@ -253,8 +278,9 @@ def test_someone_else_cannot_mark_a_task_done(world, login, meeting, second):
 
 def test_open_task_past_its_due_date_is_overdue(world, login, meeting):
     today = timezone.localdate()
-    late = actions.add_task(meeting, by=world.leader, text="统计加装电梯意见", owner=world.wang_member,
-                            due_on=today - timedelta(days=3))
+    late = actions.add_task(
+        meeting, by=world.leader, text="统计加装电梯意见", owner=world.wang_member, due_on=today - timedelta(days=3)
+    )
     due_today = actions.add_task(meeting, by=world.leader, text="张贴通知", owner=world.wang_member, due_on=today)
     assert late.is_overdue and late.days_overdue == 3
     assert not due_today.is_overdue
@@ -313,8 +339,9 @@ def test_minutes_pdf_has_chinese_text(world, login, meeting):
 
 
 def test_leader_sees_and_can_close_open_tasks_of_their_group(world, login, meeting, second):
-    task = actions.add_task(meeting, by=world.leader, text="联系物业清运", owner=world.wang_member,
-                            due_on=date(2026, 3, 25))
+    task = actions.add_task(
+        meeting, by=world.leader, text="联系物业清运", owner=world.wang_member, due_on=date(2026, 3, 25)
+    )
     page = login(world.leader).get(url("tasks", world)).content.decode()
     assert "别人还没完成的（1 项）" in page and "联系物业清运" in page and "负责人：王秀英" in page
     assert "联系物业清运" not in login(second[2]).get(url("tasks", world)).content.decode()
@@ -333,10 +360,22 @@ def test_meeting_page_and_list_do_not_grow_queries_with_rows(world, login, meeti
 
     def add_rows(n: int) -> None:
         decision = actions.add_decision(meeting, f"决定{n}", by=world.leader)
-        actions.add_task(meeting, by=world.leader, text=f"事项{n}", owner=world.wang_member,
-                         due_on=date(2026, 4, 1), decision=decision)
-        actions.create_meeting(world.community, by=world.leader, title=f"例会{n}", group=world.group,
-                               place="刘光前家", held_at=datetime(2026, 2, 1 + n, 19, tzinfo=SHANGHAI))
+        actions.add_task(
+            meeting,
+            by=world.leader,
+            text=f"事项{n}",
+            owner=world.wang_member,
+            due_on=date(2026, 4, 1),
+            decision=decision,
+        )
+        actions.create_meeting(
+            world.community,
+            by=world.leader,
+            title=f"例会{n}",
+            group=world.group,
+            place="刘光前家",
+            held_at=datetime(2026, 2, 1 + n, 19, tzinfo=SHANGHAI),
+        )
 
     detail, listing = url("detail", world, meeting.pk), url("list", world)
     add_rows(0)

@@ -19,15 +19,27 @@ from loudong.tickets.actions import place_request
 
 
 def place(world, *, category: str = "environment", days_ago: float = 1, building=None) -> None:
-    place_request(community=world.community, building=building or world.building, stairwell=None,
-                  category_code=category, description="楼道里堆满了杂物", by=world.admin,
-                  now=timezone.now() - timedelta(days=days_ago))
+    place_request(
+        community=world.community,
+        building=building or world.building,
+        stairwell=None,
+        category_code=category,
+        description="楼道里堆满了杂物",
+        by=world.admin,
+        now=timezone.now() - timedelta(days=days_ago),
+    )
 
 
 @pytest.fixture
 def meeting(world) -> Meeting:
-    return actions.create_meeting(world.community, by=world.leader, title="月度例会", group=world.group,
-                                  place="刘光前家", held_at=timezone.now() + timedelta(days=2))
+    return actions.create_meeting(
+        world.community,
+        by=world.leader,
+        title="月度例会",
+        group=world.group,
+        place="刘光前家",
+        held_at=timezone.now() + timedelta(days=2),
+    )
 
 
 def test_threshold_is_three_requests_in_ninety_days():
@@ -61,8 +73,13 @@ def test_other_buildings_are_suggested_only_for_a_community_meeting(world, meeti
     for _ in range(3):
         place(world, building=world.building2)
     assert suggestions_for(world.leader, meeting) == []
-    wide = actions.create_meeting(world.community, by=world.admin, title="社区议事会", place="社区会议室",
-                                  held_at=timezone.now() + timedelta(days=2))
+    wide = actions.create_meeting(
+        world.community,
+        by=world.admin,
+        title="社区议事会",
+        place="社区会议室",
+        held_at=timezone.now() + timedelta(days=2),
+    )
     assert [s.building_name for s in suggestions_for(world.admin, wide)] == ["学宫巷3号"]
 
 
@@ -85,21 +102,32 @@ def test_one_tap_adds_a_suggestion_to_the_agenda_once(world, login, meeting):
 def test_the_list_behind_a_suggestion_shows_those_requests(world, login, meeting):
     for _ in range(3):
         place(world)
-    page = login(world.leader).get(reverse("meetings:recurring", args=[world.community.code]),
-                                   {"building": world.building.pk, "category": "environment", "meeting": meeting.pk})
+    page = login(world.leader).get(
+        reverse("meetings:recurring", args=[world.community.code]),
+        {"building": world.building.pk, "category": "environment", "meeting": meeting.pk},
+    )
     assert page.status_code == 200 and page.content.decode().count("楼道里堆满了杂物") == 3
     assert reverse("meetings:detail", args=[world.community.code, meeting.pk]) in page.content.decode()
-    outsider = login(world.volunteer).get(reverse("meetings:recurring", args=[world.community.code]),
-                                          {"building": world.building.pk, "category": "environment"})
+    outsider = login(world.volunteer).get(
+        reverse("meetings:recurring", args=[world.community.code]),
+        {"building": world.building.pk, "category": "environment"},
+    )
     assert outsider.status_code == 404
 
 
 def test_figures_count_meetings_held_and_tasks_due(world):
     held = datetime(2026, 3, 18, 19, 30, tzinfo=SHANGHAI)
-    past = actions.create_meeting(world.community, by=world.leader, title="楼道堆物清理", group=world.group,
-                                  place="刘光前家", held_at=held)
-    actions.create_meeting(world.community, by=world.leader, title="下月", group=world.group, place="刘光前家",
-                           held_at=timezone.now() + timedelta(days=5))
+    past = actions.create_meeting(
+        world.community, by=world.leader, title="楼道堆物清理", group=world.group, place="刘光前家", held_at=held
+    )
+    actions.create_meeting(
+        world.community,
+        by=world.leader,
+        title="下月",
+        group=world.group,
+        place="刘光前家",
+        held_at=timezone.now() + timedelta(days=5),
+    )
     ids = [world.community.pk]
     assert figures.meetings_held(ids, date(2026, 3, 18), date(2026, 3, 18)) == 1
     assert figures.meetings_held(ids, date(2026, 3, 19), date(2026, 3, 31)) == 0
@@ -112,4 +140,5 @@ def test_figures_count_meetings_held_and_tasks_due(world):
     march = figures.tasks_summary(ids, date(2026, 3, 1), date(2026, 3, 31))
     assert march == {"total": 2, "done": 1, "overdue": 1 if timezone.localdate() > date(2026, 3, 31) else 0}
     assert list(figures.tasks_overdue(ids, date(2026, 3, 1), date(2026, 3, 31))) == (
-        [t for t in past.tasks.filter(text="统计")] if march["overdue"] else [])
+        [t for t in past.tasks.filter(text="统计")] if march["overdue"] else []
+    )

@@ -12,16 +12,19 @@ from loudong.lib.natural import natural_key
 from loudong.registry.models import Building, Household, Stairwell
 
 
-@pytest.mark.parametrize("names", [
-    ["环城北路89号", "环城北路101号", "环城北路1001号"],
-    ["2单元", "10单元"],
-    ["一单元", "二单元", "三单元", "十单元", "十二单元", "二十单元"],
-    ["一〇一室", "一百零五室", "二〇一室"],
-    ["301", "1202"],
-    ["2-301", "10-101"],
-    ["学宫巷3号", "学宫巷１２号"],  # a full-width number is a number too
-    ["A座", "b座", "C座"],
-])
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["环城北路89号", "环城北路101号", "环城北路1001号"],
+        ["2单元", "10单元"],
+        ["一单元", "二单元", "三单元", "十单元", "十二单元", "二十单元"],
+        ["一〇一室", "一百零五室", "二〇一室"],
+        ["301", "1202"],
+        ["2-301", "10-101"],
+        ["学宫巷3号", "学宫巷１２号"],  # a full-width number is a number too
+        ["A座", "b座", "C座"],
+    ],
+)
 def test_natural_key_orders_numbers_by_value(names):
     assert sorted(reversed(names), key=natural_key) == names
 
@@ -38,8 +41,13 @@ def street(world):
     early = Building.objects.create(community=world.community, name="环城北路89号", x=300)
     ten = Stairwell.objects.create(community=world.community, building=early, name="10单元", group=world.group)
     two = Stairwell.objects.create(community=world.community, building=early, name="2单元", group=world.group)
-    Household.objects.bulk_create([Household(community=world.community, stairwell=stairwell, room=room)
-                                   for stairwell in (ten, two) for room in ("1202", "301")])
+    Household.objects.bulk_create(
+        [
+            Household(community=world.community, stairwell=stairwell, room=room)
+            for stairwell in (ten, two)
+            for room in ("1202", "301")
+        ]
+    )
     one = Stairwell.objects.create(community=world.community, building=late, name="1单元", group=world.group)
     Household.objects.create(community=world.community, stairwell=one, room="101")
     return early, late
@@ -72,7 +80,7 @@ def test_admin_sees_buildings_stairwells_and_rooms_in_natural_order(world, stree
     assert in_order(buildings, "环城北路89号", "环城北路93号", "环城北路101号")
     detail = client.get(reverse("registry:building", args=["xihu", early.pk])).content.decode()
     assert in_order(detail, "2单元", "10单元")
-    two = detail[detail.index("2单元"):detail.index("10单元")]
+    two = detail[detail.index("2单元") : detail.index("10单元")]
     assert in_order(two, "301", "1202")
     residents = client.get(reverse("registry:residents", args=["xihu"])).content.decode()
     assert in_order(residents, ">环城北路89号<", ">环城北路101号<")
@@ -94,6 +102,10 @@ def test_the_unvisited_households_export_lists_them_in_natural_order(world, stre
     rows = [row[0] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
     households = [r for r in rows if r.startswith("环城北路")]
     assert households == [
-        "环城北路89号2单元301室", "环城北路89号2单元1202室", "环城北路89号10单元301室", "环城北路89号10单元1202室",
-        "环城北路93号1单元301室", "环城北路101号1单元101室",
+        "环城北路89号2单元301室",
+        "环城北路89号2单元1202室",
+        "环城北路89号10单元301室",
+        "环城北路89号10单元1202室",
+        "环城北路93号1单元301室",
+        "环城北路101号1单元101室",
     ]

@@ -38,8 +38,10 @@ def test_the_residents_search_refuses_a_nul_instead_of_listing_everyone(world, l
 
 
 def test_a_nul_in_a_form_field_name_or_the_path_is_refused_too(client, world, login):
-    assert login(world.admin).post(reverse("registry:resident_create", args=["xihu"]),
-                                   {f"name{NUL}": "李四"}).status_code == 400
+    assert (
+        login(world.admin).post(reverse("registry:resident_create", args=["xihu"]), {f"name{NUL}": "李四"}).status_code
+        == 400
+    )
     assert client.get("/ask/b/1%00/").status_code == 400
 
 
@@ -47,8 +49,12 @@ def test_the_api_answers_422_with_the_message(client, world):
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(world.admin)}"}
     listed = client.get("/api/v1/requests", {"community": f"xi{NUL}hu"}, **bearer)
     assert listed.status_code == 422 and listed.json()["detail"] == MESSAGE
-    body = {"community": "xihu", "building_id": world.building.pk, "category_code": "environment",
-            "description": f"楼道灯坏了{NUL}"}
+    body = {
+        "community": "xihu",
+        "building_id": world.building.pk,
+        "category_code": "environment",
+        "description": f"楼道灯坏了{NUL}",
+    }
     placed = client.post("/api/v1/requests", json.dumps(body), content_type="application/json", **bearer)
     assert placed.status_code == 422 and placed.json()["detail"] == MESSAGE
     assert not Intake.objects.exists() and not Request.objects.exists()

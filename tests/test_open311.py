@@ -21,8 +21,13 @@ def key(world) -> str:
 
 
 def submit(client, key: str, fmt: str = "json", **fields):
-    form = {"api_key": key, "service_code": "environment", "address_id": fields.pop("address_id", None),
-            "description": "小区门口垃圾堆了三天", **fields}
+    form = {
+        "api_key": key,
+        "service_code": "environment",
+        "address_id": fields.pop("address_id", None),
+        "description": "小区门口垃圾堆了三天",
+        **fields,
+    }
     return client.post(f"{BASE}/requests.{fmt}", {k: v for k, v in form.items() if v is not None})
 
 
@@ -45,7 +50,10 @@ def test_discovery_lists_the_endpoint_in_both_formats(world, client):
 def test_services_are_the_communitys_categories(world, client):
     services = client.get(f"{BASE}/services.json", {"jurisdiction_id": "xihu"}).json()
     assert [(s["service_code"], s["service_name"]) for s in services] == [
-        ("policy", "政策咨询"), ("environment", "环境卫生"), ("hardship", "困难需求")]
+        ("policy", "政策咨询"),
+        ("environment", "环境卫生"),
+        ("hardship", "困难需求"),
+    ]
     assert services[0]["type"] == "realtime" and services[0]["metadata"] is True
     root = xml_of(client.get(f"{BASE}/services.xml", {"jurisdiction_id": "xihu"}))
     assert [s.findtext("service_code") for s in root.findall("service")] == ["policy", "environment", "hardship"]
@@ -72,8 +80,15 @@ def test_service_definition_offers_the_five_kinds(world, client):
 
 
 def test_post_with_address_id_places_a_request_through_the_actions(world, client, key):
-    response = submit(client, key, address_id=world.building.pk, first_name="建国", last_name="张",
-                      phone="137 0013 7000", **{"attribute[kind]": "complaint"})
+    response = submit(
+        client,
+        key,
+        address_id=world.building.pk,
+        first_name="建国",
+        last_name="张",
+        phone="137 0013 7000",
+        **{"attribute[kind]": "complaint"},
+    )
     assert response.status_code == 200, response.content
     answer = response.json()[0]
     req = Request.objects.get()
@@ -159,8 +174,9 @@ def handed_over(world, client, key) -> Request:
 
 
 def test_get_requests_shows_what_the_key_handed_over_with_status_notes(world, client, key, handed_over):
-    qr = actions.place_request(community=world.community, building=world.building, category_code="hardship",
-                               description="家里老人需要照护")
+    qr = actions.place_request(
+        community=world.community, building=world.building, category_code="hardship", description="家里老人需要照护"
+    )
     rows = client.get(f"{BASE}/requests.json", {"api_key": key}).json()
     assert [r["service_request_id"] for r in rows] == [handed_over.pk]
     row = rows[0]
@@ -187,8 +203,11 @@ def test_a_rejected_request_reads_closed_with_the_reason(world, client, key, han
 def test_get_requests_filters(world, client, key, handed_over):
     second = submit(client, key, address_id=world.building2.pk, service_code="policy").json()[0]
     actions.reject(handed_over, by=world.leader, reason="重复")
-    ids = lambda **q: [r["service_request_id"] for r in client.get(  # noqa: E731
-        f"{BASE}/requests.json", {"api_key": key, **q}).json()]
+
+    def ids(**q):
+        answer = client.get(f"{BASE}/requests.json", {"api_key": key, **q}).json()
+        return [r["service_request_id"] for r in answer]
+
     assert ids(status="closed") == [handed_over.pk]
     assert ids(status="open") == [second["service_request_id"]]
     assert ids(status="open,closed") == [second["service_request_id"], handed_over.pk]
@@ -201,8 +220,12 @@ def test_get_requests_filters(world, client, key, handed_over):
 
 @pytest.mark.parametrize(
     "params",
-    [{"status": "pending"}, {"start_date": "yesterday"}, {"service_request_id": "1,abc"},
-     {"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-06-01T00:00:00Z"}],
+    [
+        {"status": "pending"},
+        {"start_date": "yesterday"},
+        {"service_request_id": "1,abc"},
+        {"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-06-01T00:00:00Z"},
+    ],
 )
 def test_bad_filters_are_400(world, client, key, params):
     response = client.get(f"{BASE}/requests.json", {"api_key": key, **params})

@@ -113,11 +113,15 @@ def test_backoff_doubles_and_is_capped_so_retries_never_stop():
 
 def test_wecom_robot_gets_json_and_a_server_error_is_retried(world, robot_server):
     GroupRobot.objects.create(community=world.community, group=world.group, name="93号楼微信群", url=robot_server)
-    GroupRobot.objects.create(community=world.community, group=world.group, name="停用", url=robot_server,
-                              active=False)
+    GroupRobot.objects.create(community=world.community, group=world.group, name="停用", url=robot_server, active=False)
     RobotHandler.answers = [(500, {"errcode": -1}), (200, {"errcode": 45009, "errmsg": "api freq out of limit"})]
-    [message] = outbox.notify_robot(world.community.pk, world.group.pk, "点单超期督办：20261123-1-0001",
-                                    "环城北路93号 · 政策咨询", url="/c/xihu/requests/1/")
+    [message] = outbox.notify_robot(
+        world.community.pk,
+        world.group.pk,
+        "点单超期督办：20261123-1-0001",
+        "环城北路93号 · 政策咨询",
+        url="/c/xihu/requests/1/",
+    )
     now = timezone.now()
     outbox.send_due(now)
     message.refresh_from_db()

@@ -85,12 +85,18 @@ def group_shapes(draw):
     stairwells = draw(st.lists(places, min_size=1, max_size=6))
     count = draw(st.integers(1, 60))
     households = [
-        HouseholdSpot(i, draw(st.sampled_from(stairwells)), care=draw(st.booleans()),
-                      current=draw(st.one_of(st.none(), st.integers(0, 8))))
+        HouseholdSpot(
+            i,
+            draw(st.sampled_from(stairwells)),
+            care=draw(st.booleans()),
+            current=draw(st.one_of(st.none(), st.integers(0, 8))),
+        )
         for i in range(count)
     ]
-    volunteers = [VolunteerSpot(v, draw(st.one_of(st.none(), st.sampled_from(stairwells))))
-                  for v in range(draw(st.integers(1, 9)))]
+    volunteers = [
+        VolunteerSpot(v, draw(st.one_of(st.none(), st.sampled_from(stairwells))))
+        for v in range(draw(st.integers(1, 9)))
+    ]
     return households, volunteers
 
 
@@ -116,18 +122,21 @@ def test_any_group_shape_is_covered_once_balanced_and_no_swap_would_shorten_the_
 
 # ---- the leader's adjustments, in the database -------------------------------------------------
 
+
 @pytest.fixture
 def group_of_three(world):
     """The group serves two stairwells with 9 households; 刘光前, 王秀英 and 赵敏 are its members."""
     w = world
-    w.stairwell_b = Stairwell.objects.create(community=w.community, building=w.building, name="2单元", x=20,
-                                             group=w.group)
+    w.stairwell_b = Stairwell.objects.create(
+        community=w.community, building=w.building, name="2单元", x=20, group=w.group
+    )
     for room in ("101", "102", "201", "202"):
         Household.objects.create(community=w.community, stairwell=w.stairwell, room=room)
     for room in ("101", "102", "201", "202"):
         Household.objects.create(community=w.community, stairwell=w.stairwell_b, room=room)
-    zhao = Resident.objects.create(community=w.community, household=Household.objects.get(
-        stairwell=w.stairwell_b, room="101"), name="赵敏")
+    zhao = Resident.objects.create(
+        community=w.community, household=Household.objects.get(stairwell=w.stairwell_b, room="101"), name="赵敏"
+    )
     w.zhao_member = Member.objects.create(community=w.community, resident=zhao, group=w.group)
     return w
 

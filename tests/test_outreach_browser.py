@@ -19,8 +19,7 @@ def assigned(world):
     w = world
     for room in ("302", "401", "402", "501"):
         household = Household.objects.create(community=w.community, stairwell=w.stairwell, room=room)
-        Resident.objects.create(community=w.community, household=household, name=f"住户{room}",
-                                phone="13912345678")
+        Resident.objects.create(community=w.community, household=household, name=f"住户{room}", phone="13912345678")
     zhao = Resident.objects.create(community=w.community, household=Household.objects.get(room="501"), name="赵敏")
     w.zhao_member = Member.objects.create(community=w.community, resident=zhao, group=w.group)
     actions.propose_for(w.group, by=w.admin)

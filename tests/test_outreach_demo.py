@@ -40,11 +40,17 @@ def test_every_household_of_every_group_has_one_member_of_that_group(demo):
         assert grouped.exists()
         assert Assignment.objects.filter(household__in=grouped).count() == grouped.count()
         for group_id in set(grouped.values_list("stairwell__group_id", flat=True)):
-            loads = Counter(Assignment.objects.filter(household__stairwell__group_id=group_id)
-                            .values_list("volunteer_id", flat=True))
+            loads = Counter(
+                Assignment.objects.filter(household__stairwell__group_id=group_id).values_list(
+                    "volunteer_id", flat=True
+                )
+            )
             assert max(loads.values()) - min(loads.values()) <= 1
-        assert not Assignment.objects.filter(community=community).exclude(
-            volunteer__group_id=F("household__stairwell__group_id")).exists()
+        assert (
+            not Assignment.objects.filter(community=community)
+            .exclude(volunteer__group_id=F("household__stairwell__group_id"))
+            .exists()
+        )
 
 
 def test_the_demo_volunteer_has_households_and_has_visited_them(demo):

@@ -46,12 +46,14 @@ def test_a_volunteer_sees_only_their_own_households_due_first_with_phones_masked
     assert page.index("301室") < page.index("302室")  # both never visited: due today, in room order
 
 
-@pytest.mark.parametrize("path", ["households/{h401}/", "visits/{visit}/", "assign/{group}/", "coverage/",
-                                  "visits/new/?household={h401}"])
+@pytest.mark.parametrize(
+    "path", ["households/{h401}/", "visits/{visit}/", "assign/{group}/", "coverage/", "visits/new/?household={h401}"]
+)
 def test_a_volunteer_cannot_open_what_is_not_theirs(paired, login, path):
     w = paired
-    other = Visit.objects.create(community=w.community, household=w.h401, volunteer=w.liu_member,
-                                 visited_at=timezone.now())
+    other = Visit.objects.create(
+        community=w.community, household=w.h401, volunteer=w.liu_member, visited_at=timezone.now()
+    )
     client = login(w.volunteer)
     assert client.get(url(path.format(h401=w.h401.pk, visit=other.pk, group=w.group.pk))).status_code == 404
 
@@ -60,8 +62,15 @@ def test_a_volunteer_cannot_open_what_is_not_theirs(paired, login, path):
 def test_people_outside_the_work_see_nothing(paired, login, persona):
     w = paired
     client = login(getattr(w, persona))
-    for path in ("", "visits/", f"households/{w.household.pk}/", "assign/", f"assign/{w.group.pk}/", "coverage/",
-                 "coverage/list/?group=all&state=all"):
+    for path in (
+        "",
+        "visits/",
+        f"households/{w.household.pk}/",
+        "assign/",
+        f"assign/{w.group.pk}/",
+        "coverage/",
+        "coverage/list/?group=all&state=all",
+    ):
         assert client.get(url(path)).status_code == 404, path
 
 
@@ -81,10 +90,18 @@ def test_logging_a_visit_from_the_phone_form_saves_it_and_offers_the_request(pai
     client = login(w.volunteer)
     form = client.get(url(f"visits/new/?household={w.household.pk}")).content.decode()
     assert "刘光前" in form and 'value="20" id="id_minutes_1" required checked' in form  # 20 minutes preset
-    response = client.post(url("visits/new/"), {
-        "household": w.household.pk, "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "minutes": 20, "someone_home": "met", "met": [w.liu.pk], "needs": "想办理高龄补贴，不知道要带什么材料",
-        "note": ""})
+    response = client.post(
+        url("visits/new/"),
+        {
+            "household": w.household.pk,
+            "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "minutes": 20,
+            "someone_home": "met",
+            "met": [w.liu.pk],
+            "needs": "想办理高龄补贴，不知道要带什么材料",
+            "note": "",
+        },
+    )
     visit = Visit.objects.get()
     assert response.status_code == 302 and response.url == url(f"visits/{visit.pk}/")
     assert visit.volunteer == w.wang_member and list(visit.met.all()) == [w.liu]
@@ -92,17 +109,26 @@ def test_logging_a_visit_from_the_phone_form_saves_it_and_offers_the_request(pai
     assert "转为点单" in page
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"minutes": 15}, "请选择 10、20、30 或 60 分钟。"),
-    ({"visited_at": "昨天"}, "走访时间的格式不对"),
-    ({"visited_at": "future"}, "走访时间不能晚于现在"),
-    ({"someone_home": "away", "met": "liu"}, "选了“无人在家”，就不要勾选见到的居民"),
-    ({"household": ""}, "请选择走访的住户"),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"minutes": 15}, "请选择 10、20、30 或 60 分钟。"),
+        ({"visited_at": "昨天"}, "走访时间的格式不对"),
+        ({"visited_at": "future"}, "走访时间不能晚于现在"),
+        ({"someone_home": "away", "met": "liu"}, "选了“无人在家”，就不要勾选见到的居民"),
+        ({"household": ""}, "请选择走访的住户"),
+    ],
+)
 def test_a_bad_visit_form_says_what_is_wrong_in_chinese_and_keeps_the_text(paired, login, changes, message):
     w = paired
-    data = {"household": w.household.pk, "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-            "minutes": 20, "someone_home": "met", "needs": "家里水管漏水", "note": ""}
+    data = {
+        "household": w.household.pk,
+        "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "minutes": 20,
+        "someone_home": "met",
+        "needs": "家里水管漏水",
+        "note": "",
+    }
     data.update(changes)
     if data["visited_at"] == "future":
         data["visited_at"] = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
@@ -117,8 +143,13 @@ def test_a_bad_visit_form_says_what_is_wrong_in_chinese_and_keeps_the_text(paire
 
 def test_one_tap_turns_the_need_into_a_request_of_channel_visit(paired, login):
     w = paired
-    visit = actions.log_visit(household=w.household, volunteer=w.wang_member, by=w.volunteer,
-                              visited_at=timezone.now(), needs="楼道里的灯坏了一个星期了")
+    visit = actions.log_visit(
+        household=w.household,
+        volunteer=w.wang_member,
+        by=w.volunteer,
+        visited_at=timezone.now(),
+        needs="楼道里的灯坏了一个星期了",
+    )
     client = login(w.volunteer)
     page = client.get(url(f"visits/{visit.pk}/")).content.decode()
     assert 'value="environment" selected' in page  # the classifier picked the category
@@ -143,11 +174,12 @@ def test_the_leader_moves_a_household_in_two_taps_and_it_is_audited(paired, logi
     assert response.status_code == 302
     assert Assignment.objects.get(household=w.h302).volunteer == w.liu_member
     assert AuditEntry.objects.filter(object_type="assignment", actor=w.leader).exists()
-    refused = client.post(url(f"assign/{w.group.pk}/move/{w.h302.pk}/"), {"volunteer": w.zhang_member.pk},
-                          follow=True)
+    refused = client.post(url(f"assign/{w.group.pk}/move/{w.h302.pk}/"), {"volunteer": w.zhang_member.pk}, follow=True)
     assert "请选择本党小组的一名党员" in refused.content.decode()
-    assert client.post(url(f"assign/{w.group.pk}/move/{w.household2.pk}/"),
-                       {"volunteer": w.liu_member.pk}).status_code == 404
+    assert (
+        client.post(url(f"assign/{w.group.pk}/move/{w.household2.pk}/"), {"volunteer": w.liu_member.pk}).status_code
+        == 404
+    )
 
 
 def test_the_admin_proposes_and_confirms_for_any_group(paired, login):
@@ -169,15 +201,17 @@ def test_a_volunteer_cannot_reach_the_assignment_actions(paired, login):
     client = login(w.volunteer)
     for action in ("propose", "confirm", "discard"):
         assert client.post(url(f"assign/{w.group.pk}/{action}/")).status_code == 404
-    assert client.post(url(f"assign/{w.group.pk}/move/{w.h302.pk}/"), {"volunteer": w.wang_member.pk}).status_code \
-        == 404
+    assert (
+        client.post(url(f"assign/{w.group.pk}/move/{w.h302.pk}/"), {"volunteer": w.wang_member.pk}).status_code == 404
+    )
 
 
 def test_coverage_counts_by_group_and_lists_the_households_behind_a_count(paired, login):
     w = paired
     actions.log_visit(household=w.household, volunteer=w.wang_member, by=w.volunteer, visited_at=timezone.now())
-    actions.log_visit(household=w.h401, volunteer=w.liu_member, by=w.leader,
-                      visited_at=timezone.now() - timedelta(days=40))
+    actions.log_visit(
+        household=w.h401, volunteer=w.liu_member, by=w.leader, visited_at=timezone.now() - timedelta(days=40)
+    )
     client = login(w.admin)
     response = client.get(url("coverage/"))
     rows = {row.name: row.counts for row in response.context["table"]}
@@ -207,8 +241,9 @@ def test_a_member_without_households_and_an_account_without_a_member_record_are_
 
 def test_a_request_needs_a_known_category_and_only_people_who_see_the_visit_may_place_it(paired, login):
     w = paired
-    visit = actions.log_visit(household=w.household2, volunteer=w.zhang_member, by=w.admin,
-                              visited_at=timezone.now(), needs="想申请临时救助")
+    visit = actions.log_visit(
+        household=w.household2, volunteer=w.zhang_member, by=w.admin, visited_at=timezone.now(), needs="想申请临时救助"
+    )
     refused = login(w.admin).post(url(f"visits/{visit.pk}/request/"), {"category": "nonsense"}, follow=True)
     assert "请选择诉求类别。" in refused.content.decode()
     assert login(w.volunteer).post(url(f"visits/{visit.pk}/request/"), {"category": "hardship"}).status_code == 404

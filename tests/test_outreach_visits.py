@@ -26,8 +26,15 @@ def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
 
 
 def visit(w, household, day: date, home: str = Visit.Home.MET, minutes: int = 20, hour: int = 10) -> Visit:
-    return actions.log_visit(household=household, volunteer=w.wang_member, by=w.volunteer, visited_at=at(day, hour),
-                             minutes=minutes, someone_home=home, now=at(TODAY, 23))
+    return actions.log_visit(
+        household=household,
+        volunteer=w.wang_member,
+        by=w.volunteer,
+        visited_at=at(day, hour),
+        minutes=minutes,
+        someone_home=home,
+        now=at(TODAY, 23),
+    )
 
 
 def due_of(w, household) -> "object":
@@ -45,8 +52,10 @@ def test_a_household_with_an_elder_living_alone_is_visited_weekly_and_others_mon
 def test_the_interval_follows_the_policy_the_admin_sets(world):
     w = world
     rules = current_rules(w.community.pk)
-    save_rules(w.community.pk, type(rules)(**{**rules.__dict__, "visit_days_by_care_tag": {"独居老人": 3},
-                                               "visit_default_days": 60}))
+    save_rules(
+        w.community.pk,
+        type(rules)(**{**rules.__dict__, "visit_days_by_care_tag": {"独居老人": 3}, "visit_default_days": 60}),
+    )
     assert due_of(w, w.household).visit_days == 3
     assert due_of(w, w.household2).visit_days == 60
 
@@ -91,31 +100,42 @@ def test_the_most_pressing_households_come_first(world):
 
 def test_logging_a_visit_records_who_was_met_and_writes_the_audit_log(world):
     w = world
-    logged = actions.log_visit(household=w.household, volunteer=w.wang_member, by=w.volunteer,
-                               visited_at=timezone.now(), minutes=30, met=[w.liu], needs="想办理高龄补贴")
+    logged = actions.log_visit(
+        household=w.household,
+        volunteer=w.wang_member,
+        by=w.volunteer,
+        visited_at=timezone.now(),
+        minutes=30,
+        met=[w.liu],
+        needs="想办理高龄补贴",
+    )
     assert list(logged.met.all()) == [w.liu]
     assert logged.minutes == 30 and logged.created_by == w.volunteer
     entry = AuditEntry.objects.get(object_type="visit")
     assert entry.action == "create" and entry.detail["有需求"] is True
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"minutes": 0}, "用时须在 1 到 600 分钟之间"),
-    ({"minutes": 601}, "用时须在 1 到 600 分钟之间"),
-    ({"visited_at": "future"}, "走访时间不能晚于现在"),
-    ({"visited_at": "long_ago"}, "只能补记 90 天以内的走访"),
-    ({"someone_home": "away", "met": "liu"}, "选了“无人在家”，就不要勾选见到的居民"),
-    ({"met": "zhang"}, "勾选的居民不住在这一户"),
-    ({"needs": "很" * 2001}, "发现的需求太长了"),
-    ({"someone_home": "maybe"}, "请选择是否有人在家"),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"minutes": 0}, "用时须在 1 到 600 分钟之间"),
+        ({"minutes": 601}, "用时须在 1 到 600 分钟之间"),
+        ({"visited_at": "future"}, "走访时间不能晚于现在"),
+        ({"visited_at": "long_ago"}, "只能补记 90 天以内的走访"),
+        ({"someone_home": "away", "met": "liu"}, "选了“无人在家”，就不要勾选见到的居民"),
+        ({"met": "zhang"}, "勾选的居民不住在这一户"),
+        ({"needs": "很" * 2001}, "发现的需求太长了"),
+        ({"someone_home": "maybe"}, "请选择是否有人在家"),
+    ],
+)
 def test_bad_visits_are_refused_in_chinese_and_nothing_is_saved(world, changes, message):
     w = world
     now = timezone.now()
     values = {"visited_at": now, "minutes": 20, "someone_home": "met", "met": "", "needs": ""}
     values.update(changes)
     values["visited_at"] = {"future": now + timedelta(hours=2), "long_ago": now - timedelta(days=91)}.get(
-        values["visited_at"], values["visited_at"])
+        values["visited_at"], values["visited_at"]
+    )
     values["met"] = {"liu": [w.liu], "zhang": [w.zhang]}.get(values["met"], [])
     with pytest.raises(ActionRefused, match=message):
         actions.log_visit(household=w.household, volunteer=w.wang_member, by=w.volunteer, **values)
@@ -124,8 +144,14 @@ def test_bad_visits_are_refused_in_chinese_and_nothing_is_saved(world, changes, 
 
 def test_a_need_found_becomes_a_request_from_the_visit_in_one_step(world):
     w = world
-    logged = actions.log_visit(household=w.household, volunteer=w.wang_member, by=w.volunteer,
-                               visited_at=timezone.now(), met=[w.liu], needs="楼道灯坏了，晚上看不见")
+    logged = actions.log_visit(
+        household=w.household,
+        volunteer=w.wang_member,
+        by=w.volunteer,
+        visited_at=timezone.now(),
+        met=[w.liu],
+        needs="楼道灯坏了，晚上看不见",
+    )
     req = actions.request_from_visit(logged, category_code="environment", by=w.volunteer)
     logged.refresh_from_db()
     assert logged.request == req
@@ -140,12 +166,12 @@ def test_a_need_found_becomes_a_request_from_the_visit_in_one_step(world):
 
 def test_a_visit_without_needs_or_with_an_unknown_category_makes_no_request(world):
     w = world
-    quiet = actions.log_visit(household=w.household, volunteer=w.wang_member, by=w.volunteer,
-                              visited_at=timezone.now())
+    quiet = actions.log_visit(household=w.household, volunteer=w.wang_member, by=w.volunteer, visited_at=timezone.now())
     with pytest.raises(ActionRefused, match="没有记录需求"):
         actions.request_from_visit(quiet, category_code="environment", by=w.volunteer)
-    needy = actions.log_visit(household=w.household, volunteer=w.wang_member, by=w.volunteer,
-                              visited_at=timezone.now(), needs="想咨询医保")
+    needy = actions.log_visit(
+        household=w.household, volunteer=w.wang_member, by=w.volunteer, visited_at=timezone.now(), needs="想咨询医保"
+    )
     with pytest.raises(ActionRefused, match="请选择诉求类别"):
         actions.request_from_visit(needy, category_code="nonsense", by=w.volunteer)
     assert not Request.objects.exists()

@@ -75,10 +75,6 @@ def test_residents_page_explains_when_nothing_matches(world, login):
 def test_members_page_finds_members_by_pinyin(world, login, zeng):
     client = login(world.admin)
     address = reverse("registry:members", args=["xihu"])
-    assert [m.resident.name for m in client.get(address, {"q": "zxx"}).context["page"].object_list] == [
-        "曾小贤"
-    ]
-    assert [m.resident.name for m in client.get(address, {"q": "liu"}).context["page"].object_list] == [
-        "刘光前"
-    ]
+    assert [m.resident.name for m in client.get(address, {"q": "zxx"}).context["page"].object_list] == ["曾小贤"]
+    assert [m.resident.name for m in client.get(address, {"q": "liu"}).context["page"].object_list] == ["刘光前"]
     assert list(client.get(address, {"q": "zjg"}).context["page"].object_list) == []

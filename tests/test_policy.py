@@ -114,23 +114,26 @@ def test_a_change_needs_a_note_and_keeps_what_was_typed(world, login):
     assert PolicyVersion.objects.count() == 0
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"min_members": 0}, "最少人数至少为 1 人"),
-    ({"min_members": 9, "max_members": 8}, "最多人数不能少于最少人数"),
-    ({"min_members": "五"}, "请填写整数"),
-    ({"cat-0-response_hours": 0}, "接单时限须在 1 至 720 小时之间"),
-    ({"cat-1-resolve_working_days": -2}, "办结时限须在 1 至 365 个工作日之间"),
-    ({"cat-1-name": "政策咨询"}, "类别名称不能重复：政策咨询"),
-    ({"cat-0-name": ""}, "请填写类别名称；要删除这个类别，请勾选“删除”"),
-    ({"cat-3-response_hours": 24, "cat-3-resolve_working_days": 2}, "请填写类别名称"),
-    ({"cat-3-name": "安全隐患"}, "请填写接单时限"),
-    ({"cat-0-DELETE": "on", "cat-1-DELETE": "on", "cat-2-DELETE": "on"}, "至少要保留一个问题类别"),
-    ({"visit-0-days": 400}, "走访间隔须在 1 至 365 天之间"),
-    ({"visit-0-days": 0}, "走访间隔须在 1 至 365 天之间"),
-    ({"visit-5-days": 10}, "请填写关爱标签"),
-    ({"visit-5-tag": "高龄", "visit-5-days": 10}, "关爱标签不能重复：高龄"),
-    ({"visit_default_days": 366}, "走访间隔须在 1 至 365 天之间"),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"min_members": 0}, "最少人数至少为 1 人"),
+        ({"min_members": 9, "max_members": 8}, "最多人数不能少于最少人数"),
+        ({"min_members": "五"}, "请填写整数"),
+        ({"cat-0-response_hours": 0}, "接单时限须在 1 至 720 小时之间"),
+        ({"cat-1-resolve_working_days": -2}, "办结时限须在 1 至 365 个工作日之间"),
+        ({"cat-1-name": "政策咨询"}, "类别名称不能重复：政策咨询"),
+        ({"cat-0-name": ""}, "请填写类别名称；要删除这个类别，请勾选“删除”"),
+        ({"cat-3-response_hours": 24, "cat-3-resolve_working_days": 2}, "请填写类别名称"),
+        ({"cat-3-name": "安全隐患"}, "请填写接单时限"),
+        ({"cat-0-DELETE": "on", "cat-1-DELETE": "on", "cat-2-DELETE": "on"}, "至少要保留一个问题类别"),
+        ({"visit-0-days": 400}, "走访间隔须在 1 至 365 天之间"),
+        ({"visit-0-days": 0}, "走访间隔须在 1 至 365 天之间"),
+        ({"visit-5-days": 10}, "请填写关爱标签"),
+        ({"visit-5-tag": "高龄", "visit-5-days": 10}, "关爱标签不能重复：高龄"),
+        ({"visit_default_days": 366}, "走访间隔须在 1 至 365 天之间"),
+    ],
+)
 def test_invalid_rules_are_refused_in_chinese(world, login, changes, message):
     response = save(login(world.admin), note="试一试", **changes)
     assert response.status_code == 200
@@ -140,13 +143,22 @@ def test_invalid_rules_are_refused_in_chinese(world, login, changes, message):
 
 def test_a_renamed_category_keeps_its_code_and_a_new_one_gets_a_pinyin_code(world, login):
     client = login(world.admin)
-    save(client, note="调整类别", **{
-        "cat-0-name": "政策法规咨询", "cat-2-response_hours": 8,
-        "cat-3-name": "安全隐患", "cat-3-response_hours": 6, "cat-3-resolve_working_days": 1,
-    })
+    save(
+        client,
+        note="调整类别",
+        **{
+            "cat-0-name": "政策法规咨询",
+            "cat-2-response_hours": 8,
+            "cat-3-name": "安全隐患",
+            "cat-3-response_hours": 6,
+            "cat-3-resolve_working_days": 1,
+        },
+    )
     rules = current_rules(world.community.pk)
     assert [(c.code, c.name) for c in rules.categories] == [
-        ("policy", "政策法规咨询"), ("environment", "环境卫生"), ("hardship", "困难需求"),
+        ("policy", "政策法规咨询"),
+        ("environment", "环境卫生"),
+        ("hardship", "困难需求"),
         ("anquanyinhuan", "安全隐患"),
     ]
     assert rules.category("hardship").response_hours == 8
@@ -191,12 +203,17 @@ def test_a_care_tag_without_days_follows_the_default_interval(world, login):
 
 def test_an_edit_is_written_to_the_audit_log_with_what_changed(world, login):
     client = login(world.admin)
-    save(client, note="调整", min_members=6,
-         **{"cat-3-name": "安全隐患", "cat-3-response_hours": 6, "cat-3-resolve_working_days": 1})
+    save(
+        client,
+        note="调整",
+        min_members=6,
+        **{"cat-3-name": "安全隐患", "cat-3-response_hours": 6, "cat-3-resolve_working_days": 1},
+    )
     entry = AuditEntry.objects.get(action="update", object_type="policy")
     assert entry.community_id == world.community.pk
     assert entry.detail == {
-        "每组最少党员人数": ["5 人", "6 人"], "新增类别“安全隐患”": "接单 6 小时，办结 1 个工作日，通常是公共区域的事",
+        "每组最少党员人数": ["5 人", "6 人"],
+        "新增类别“安全隐患”": "接单 6 小时，办结 1 个工作日，通常是公共区域的事",
     }
     page = client.get(reverse("audit", args=["xihu"])).content.decode()
     assert "新增类别“安全隐患”：接单 6 小时，办结 1 个工作日" in page
@@ -208,11 +225,18 @@ def test_an_edit_is_written_to_the_audit_log_with_what_changed(world, login):
 def test_history_lists_every_version_with_what_changed(world, login):
     client = login(world.admin)
     save(client, note="第一次", min_members=6)
-    save(client, note="第二次", **{
-        "cat-0-response_hours": 12, "cat-2-DELETE": "on",
-        "cat-3-name": "安全隐患", "cat-3-response_hours": 6, "cat-3-resolve_working_days": 1,
-        "visit-0-days": 5,
-    })
+    save(
+        client,
+        note="第二次",
+        **{
+            "cat-0-response_hours": 12,
+            "cat-2-DELETE": "on",
+            "cat-3-name": "安全隐患",
+            "cat-3-response_hours": 6,
+            "cat-3-resolve_working_days": 1,
+            "visit-0-days": 5,
+        },
+    )
     page = login(world.leader).get(url("history")).content.decode()
     assert page.index("第 2 版") < page.index("第 1 版")
     assert "每组最少党员人数：5 人 → 6 人" in page
@@ -253,14 +277,17 @@ def test_older_uploads_of_a_kind_are_kept_and_listed_after_the_newest(world, log
     assert "另有 1 份旧版" in client.get(url("show")).content.decode()
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("方案.exe", b"MZ\x90\x00", "只能上传 PDF、Word（doc、docx）或图片（jpg、png）文件"),
-    ("方案.txt", b"plain text", "只能上传 PDF、Word（doc、docx）或图片（jpg、png）文件"),
-    ("方案.pdf", b"MZ\x90\x00 not a pdf", "文件内容与扩展名 .pdf 不符"),
-    ("方案.docx", PDF, "文件内容与扩展名 .docx 不符"),
-    ("方案.pdf", PDF + b"0" * (20 * 1024 * 1024), "不能超过 20 MB"),
-    ("方案.pdf", b"", "这个文件是空的"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("方案.exe", b"MZ\x90\x00", "只能上传 PDF、Word（doc、docx）或图片（jpg、png）文件"),
+        ("方案.txt", b"plain text", "只能上传 PDF、Word（doc、docx）或图片（jpg、png）文件"),
+        ("方案.pdf", b"MZ\x90\x00 not a pdf", "文件内容与扩展名 .pdf 不符"),
+        ("方案.docx", PDF, "文件内容与扩展名 .docx 不符"),
+        ("方案.pdf", PDF + b"0" * (20 * 1024 * 1024), "不能超过 20 MB"),
+        ("方案.pdf", b"", "这个文件是空的"),
+    ],
+)
 def test_wrong_documents_are_refused_in_chinese(world, login, name, content, message):
     response = upload(login(world.admin), name, content)
     assert response.status_code == 200

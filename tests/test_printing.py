@@ -221,8 +221,10 @@ def test_the_demo_community_prints_whole_in_one_batch(login, tmp_path, capsys):
     assert pdf_pages(cards, tmp_path) == (math.ceil(members.count() / 10), "210x297")
     assert pdf_images(cards, tmp_path) == members.count()
     with capsys.disabled():
-        print(f"\n批量打印演示社区：公示栏 {groups} 页 {boards_time:.1f} 秒；"
-              f"联系卡 {members.count()} 张 {math.ceil(members.count() / 10)} 页 {cards_time:.1f} 秒")
+        print(
+            f"\n批量打印演示社区：公示栏 {groups} 页 {boards_time:.1f} 秒；"
+            f"联系卡 {members.count()} 张 {math.ceil(members.count() / 10)} 页 {cards_time:.1f} 秒"
+        )
 
 
 def test_a_venue_whose_consent_was_withdrawn_is_left_off_the_board(board_world, login, tmp_path):

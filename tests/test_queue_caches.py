@@ -16,14 +16,21 @@ BASE = "/c/xihu/requests/"
 
 
 def place(world, description, category="environment", **kwargs):
-    return actions.place_request(community=world.community, building=world.building, stairwell=world.stairwell,
-                                 category_code=category, description=description, contact_name="张建国",
-                                 contact_phone="13700137000", **kwargs)
+    return actions.place_request(
+        community=world.community,
+        building=world.building,
+        stairwell=world.stairwell,
+        category_code=category,
+        description=description,
+        contact_name="张建国",
+        contact_phone="13700137000",
+        **kwargs,
+    )
 
 
 def card_of(page: str, req: Request) -> str:
     start = page.index(f'id="req-{req.pk}"')
-    return page[start:page.index("</article>", start)]
+    return page[start : page.index("</article>", start)]
 
 
 def test_past_requests_with_a_new_word_change_the_suggested_category(world, login):
@@ -83,11 +90,14 @@ def test_sqlite_uses_the_partial_indexes_for_the_queue(world):
         return  # PostgreSQL's planner matches bound parameters too
     queries = {
         "request_open_building": Request.objects.filter(building=world.building, status__among=OPEN)
-        .order_by("-created_at", "-id").values_list("id")[:200],
+        .order_by("-created_at", "-id")
+        .values_list("id")[:200],
         "request_running_community_due": Request.objects.filter(community=world.community)
-        .overdue().order_by("due_at", "id"),
-        "request_community_updated": Request.objects.filter(community=world.community, status__among=FINAL)
-        .order_by("-updated_at", "-id")[:30],
+        .overdue()
+        .order_by("due_at", "id"),
+        "request_community_updated": Request.objects.filter(community=world.community, status__among=FINAL).order_by(
+            "-updated_at", "-id"
+        )[:30],
     }
     for index, query in queries.items():
         sql, params = query.query.sql_with_params()

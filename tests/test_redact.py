@@ -14,14 +14,19 @@ from loudong.lib.redact import MASK, SURNAMES, TITLES, Redactor, excerpt, redact
 
 # Filler: everyday characters that are no digit, numeral, surname, 老/小 or 年, so that whatever is
 # removed from a generated text is the secret put in it.
-_EVERYDAY = ("的了是在有这个们中来上大为地到以说要就出会可也你对生能而子那得着下自之过发后作里用道所然家种事成多经么去"
-             "如都现没动面起看定天分进好部其些主样理心她本前开但因只从想实日者意无力它与把机民第此已工使情性知全又关"
-             "点正业外将间由问很最重并物手应战向头体政相见被利什等产或新己制身果加斯月话合回特代内信表化给世位次度门"
-             "垃圾桶楼道电梯屋顶路灯绿化水管坏堆满纸箱旧家具漏臭吵晚睡着帮忙请修换清运灯泡")
-FILLER = "".join(dict.fromkeys(
-    ch for ch in _EVERYDAY
-    if not ch.isdigit() and ch not in "零〇一二三四五六七八九十百两老小年" and ch not in "".join(SURNAMES)
-))
+_EVERYDAY = (
+    "的了是在有这个们中来上大为地到以说要就出会可也你对生能而子那得着下自之过发后作里用道所然家种事成多经么去"
+    "如都现没动面起看定天分进好部其些主样理心她本前开但因只从想实日者意无力它与把机民第此已工使情性知全又关"
+    "点正业外将间由问很最重并物手应战向头体政相见被利什等产或新己制身果加斯月话合回特代内信表化给世位次度门"
+    "垃圾桶楼道电梯屋顶路灯绿化水管坏堆满纸箱旧家具漏臭吵晚睡着帮忙请修换清运灯泡"
+)
+FILLER = "".join(
+    dict.fromkeys(
+        ch
+        for ch in _EVERYDAY
+        if not ch.isdigit() and ch not in "零〇一二三四五六七八九十百两老小年" and ch not in "".join(SURNAMES)
+    )
+)
 GIVEN = "秀英桂兰建国志华淑珍德福玉梅光明春生红霞"
 filler = st.text(alphabet=FILLER, max_size=12)
 
@@ -32,8 +37,11 @@ def digits(secret: str) -> str:
 
 @st.composite
 def mobile(draw: st.DrawFn) -> str:
-    number = "1" + draw(st.sampled_from("3456789")) + "".join(draw(st.lists(st.sampled_from("0123456789"),
-                                                                            min_size=9, max_size=9)))
+    number = (
+        "1"
+        + draw(st.sampled_from("3456789"))
+        + "".join(draw(st.lists(st.sampled_from("0123456789"), min_size=9, max_size=9)))
+    )
     style = draw(st.sampled_from(["plain", "spaces", "dashes", "plus86", "fullwidth"]))
     if style == "spaces":
         return f"{number[:3]} {number[3:7]} {number[7:]}"
@@ -49,16 +57,20 @@ def mobile(draw: st.DrawFn) -> str:
 @st.composite
 def landline(draw: st.DrawFn) -> str:
     area = draw(st.sampled_from(["0734", "0731", "010", "021"]))
-    local = draw(st.sampled_from("2345678")) + "".join(draw(st.lists(st.sampled_from("0123456789"),
-                                                                      min_size=6, max_size=7)))
+    local = draw(st.sampled_from("2345678")) + "".join(
+        draw(st.lists(st.sampled_from("0123456789"), min_size=6, max_size=7))
+    )
     return draw(st.sampled_from([f"{area}-{local}", f"({area}){local}", f"（{area}）{local}", area + local]))
 
 
 @st.composite
 def id_number(draw: st.DrawFn) -> str:
     born = draw(st.dates(min_value=date(1900, 1, 1), max_value=date(2025, 12, 31))).strftime("%Y%m%d")
-    first17 = draw(st.sampled_from(["430407", "430405", "110101"])) + born + "".join(
-        draw(st.lists(st.sampled_from("0123456789"), min_size=3, max_size=3)))
+    first17 = (
+        draw(st.sampled_from(["430407", "430405", "110101"]))
+        + born
+        + "".join(draw(st.lists(st.sampled_from("0123456789"), min_size=3, max_size=3)))
+    )
     whole = first17 + id_check_char(first17)
     return draw(st.sampled_from([whole, whole.lower(), f"{whole[:6]} {whole[6:14]} {whole[14:]}"]))
 
@@ -68,11 +80,24 @@ def room(draw: st.DrawFn) -> str:
     unit, floor = draw(st.integers(1, 9)), draw(st.integers(1, 33))
     number = f"{floor}{draw(st.integers(1, 4)):02d}"
     cn = "一二三四五六七八九"
-    return draw(st.sampled_from([
-        f"{unit}单元{number}室", f"{unit}栋{draw(st.integers(1, 6))}单元", f"{number}室", f"{floor}楼", f"{floor}层",
-        f"{unit}单元 {number}", f"{unit}号楼{number}", f"{cn[unit - 1]}单元", f"{cn[unit - 1]}楼", number,
-        f"{unit}-{draw(st.integers(1, 6))}-{number}", f"{chr(64 + unit)}栋{number}",
-    ]))
+    return draw(
+        st.sampled_from(
+            [
+                f"{unit}单元{number}室",
+                f"{unit}栋{draw(st.integers(1, 6))}单元",
+                f"{number}室",
+                f"{floor}楼",
+                f"{floor}层",
+                f"{unit}单元 {number}",
+                f"{unit}号楼{number}",
+                f"{cn[unit - 1]}单元",
+                f"{cn[unit - 1]}楼",
+                number,
+                f"{unit}-{draw(st.integers(1, 6))}-{number}",
+                f"{chr(64 + unit)}栋{number}",
+            ]
+        )
+    )
 
 
 @st.composite
@@ -112,8 +137,12 @@ def test_a_known_person_is_not_named_in_any_usual_way(before, after, found, othe
 
 
 @settings(max_examples=200, deadline=None)
-@given(before=filler, after=filler, surname=st.sampled_from(["王", "李", "刘", "陈", "周", "欧阳"]),
-       title=st.sampled_from(["阿姨", "奶奶", "大爷", "师傅", "娭毑", "叔叔"]))
+@given(
+    before=filler,
+    after=filler,
+    surname=st.sampled_from(["王", "李", "刘", "陈", "周", "欧阳"]),
+    title=st.sampled_from(["阿姨", "奶奶", "大爷", "师傅", "娭毑", "叔叔"]),
+)
 def test_a_surname_with_a_title_is_removed_even_from_someone_unknown(before, after, surname, title):
     assert surname + title not in redact(before + surname + title + after)
 
@@ -142,8 +171,15 @@ def test_the_issues_examples():
 
 
 def test_everyday_words_and_dates_are_not_mistaken_for_people_or_rooms():
-    for text in ("楼道里积了一层灰", "在小程序上交医保", "两栋楼之间的路灯不亮", "2026年3月15号复查",
-                 "电梯有点小毛病", "小区门口", "每2小时巡查一次"):
+    for text in (
+        "楼道里积了一层灰",
+        "在小程序上交医保",
+        "两栋楼之间的路灯不亮",
+        "2026年3月15号复查",
+        "电梯有点小毛病",
+        "小区门口",
+        "每2小时巡查一次",
+    ):
         assert redact(text) == text
 
 

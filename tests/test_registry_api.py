@@ -18,9 +18,7 @@ def api(client):
 
     def _api(user):
         token = ApiToken.issue(user)
-        return lambda path, **params: client.get(
-            f"/api/v1{path}", params, HTTP_AUTHORIZATION=f"Bearer {token}"
-        )
+        return lambda path, **params: client.get(f"/api/v1{path}", params, HTTP_AUTHORIZATION=f"Bearer {token}")
 
     return _api
 

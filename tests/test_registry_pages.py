@@ -162,9 +162,7 @@ def test_leader_lists_only_the_buildings_their_group_serves(world, login):
 
 
 def test_building_page_names_residents_only_where_in_scope(world, login):
-    other_stairwell = Stairwell.objects.create(
-        community=world.community, building=world.building, name="2单元"
-    )
+    other_stairwell = Stairwell.objects.create(community=world.community, building=world.building, name="2单元")
     other_home = Household.objects.create(community=world.community, stairwell=other_stairwell, room="101")
     Resident.objects.create(community=world.community, household=other_home, name="赵大爷")
     world.building.adjacent.add(world.building2)
@@ -246,9 +244,7 @@ def test_resident_page_shows_member_record(world, login):
 
 
 def test_members_list_filters_by_group_registration_and_standing(world, login):
-    Member.objects.filter(pk=world.wang_member.pk).update(
-        group=None, standing="probationary", registration="mobile"
-    )
+    Member.objects.filter(pk=world.wang_member.pk).update(group=None, standing="probationary", registration="mobile")
     client = login(world.admin)
 
     def names(**params) -> set[str]:
@@ -414,13 +410,9 @@ def test_admin_removes_a_member_record_and_keeps_the_resident(world, login):
     assert AuditEntry.objects.filter(action="delete", object_type="member").exists()
 
 
-def test_residents_and_members_lists_take_a_fixed_number_of_queries(
-    world, login, django_assert_max_num_queries
-):
+def test_residents_and_members_lists_take_a_fixed_number_of_queries(world, login, django_assert_max_num_queries):
     for i in range(60):
-        resident = Resident.objects.create(
-            community=world.community, household=world.household, name=f"测试{i}"
-        )
+        resident = Resident.objects.create(community=world.community, household=world.household, name=f"测试{i}")
         resident.care_tags.add(world.elderly)
         Member.objects.create(community=world.community, resident=resident, group=world.group)
     client = login(world.admin)

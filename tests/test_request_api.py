@@ -23,8 +23,9 @@ class Caller:
         return self.client.get(f"/api/v1{path}", params, **self.auth)
 
     def post(self, path: str, body: dict | None = None, **headers):
-        return self.client.post(f"/api/v1{path}", json.dumps(body or {}), content_type="application/json",
-                                **self.auth, **headers)
+        return self.client.post(
+            f"/api/v1{path}", json.dumps(body or {}), content_type="application/json", **self.auth, **headers
+        )
 
 
 @pytest.fixture
@@ -33,9 +34,15 @@ def as_user(client):
 
 
 def place(world, **overrides) -> Request:
-    values = dict(community=world.community, building=world.building, stairwell=world.stairwell,
-                  category_code="environment", description="楼道灯坏了，晚上看不见", contact_name="张建国",
-                  contact_phone="13700137000")
+    values = dict(
+        community=world.community,
+        building=world.building,
+        stairwell=world.stairwell,
+        category_code="environment",
+        description="楼道灯坏了，晚上看不见",
+        contact_name="张建国",
+        contact_phone="13700137000",
+    )
     return actions.place_request(**{**values, **overrides})
 
 
@@ -61,8 +68,13 @@ def test_outsider_and_overseer_list_nothing_and_get_404(world, as_user, lamp):
 
 
 def test_list_filters_by_status_category_building_and_time(world, as_user, lamp):
-    other = place(world, building=world.building2, stairwell=world.stairwell2, category_code="policy",
-                  description="想问问医保怎么办")
+    other = place(
+        world,
+        building=world.building2,
+        stairwell=world.stairwell2,
+        category_code="policy",
+        description="想问问医保怎么办",
+    )
     actions.reject(other, by=world.admin, reason="请到社区窗口办理")
     admin = as_user(world.admin)
     numbers = lambda **q: [r["number"] for r in admin.get("/requests", **q).json()["results"]]  # noqa: E731
@@ -127,7 +139,8 @@ def test_staff_places_a_request_for_a_resident(world, as_user):
     assert req.created_by == world.volunteer and req.resident == world.liu and req.group == world.group
     assert req.tracking_token == received["tracking_token"]
     assert body["tracking_url"] == received["tracking_url"] and body["tracking_url"].endswith(
-        f"/ask/t/{req.tracking_token}/")
+        f"/ask/t/{req.tracking_token}/"
+    )
     assert as_user(world.volunteer).get("/requests").json()["count"] == 1
 
 
@@ -150,8 +163,10 @@ def test_a_receipt_that_cannot_be_placed_yet_stays_received(world, as_user):
 
 
 def test_channel_defaults_to_api(world, as_user):
-    response = as_user(world.admin).post("/requests", {
-        "community": "xihu", "building_id": world.building2.pk, "category_code": "policy", "description": "问低保"})
+    response = as_user(world.admin).post(
+        "/requests",
+        {"community": "xihu", "building_id": world.building2.pk, "category_code": "policy", "description": "问低保"},
+    )
     assert response.status_code == 202 and drain() == 1 and Request.objects.get().channel == "api"
 
 
@@ -172,21 +187,29 @@ def test_placing_with_a_wrong_reference_is_422_in_chinese(world, as_user, change
 
 
 def test_refusal_of_the_action_is_409_with_its_reason(world, as_user):
-    body = {"community": "xihu", "building_id": world.building.pk, "stairwell_id": world.stairwell.pk,
-            "category_code": "policy", "description": "问", "contact_phone": "12345"}
+    body = {
+        "community": "xihu",
+        "building_id": world.building.pk,
+        "stairwell_id": world.stairwell.pk,
+        "category_code": "policy",
+        "description": "问",
+        "contact_phone": "12345",
+    }
     response = as_user(world.admin).post("/requests", body)
     assert response.status_code == 409 and response.json()["detail"] == "电话号码位数不对：12345"
     assert not Intake.objects.exists()
 
 
-@pytest.mark.parametrize("change, status, message", [
-    ({"stairwell_id": "stairwell2"}, 409, "所选单元不在这栋楼。"),
-    ({"household_id": "household", "stairwell_id": "stairwell2"}, 409, "所选房号不在这个单元。"),
-    ({"household_id": 10**9}, 422, "所选房号不在本社区"),
-    ({"description": "   "}, 409, "请填写需要什么帮助。"),
-])
-def test_places_that_do_not_fit_together_are_refused_before_anything_is_kept(world, as_user, change, status,
-                                                                           message):
+@pytest.mark.parametrize(
+    "change, status, message",
+    [
+        ({"stairwell_id": "stairwell2"}, 409, "所选单元不在这栋楼。"),
+        ({"household_id": "household", "stairwell_id": "stairwell2"}, 409, "所选房号不在这个单元。"),
+        ({"household_id": 10**9}, 422, "所选房号不在本社区"),
+        ({"description": "   "}, 409, "请填写需要什么帮助。"),
+    ],
+)
+def test_places_that_do_not_fit_together_are_refused_before_anything_is_kept(world, as_user, change, status, message):
     body = {"community": "xihu", "building_id": world.building.pk, "category_code": "policy", "description": "问"}
     body.update({k: getattr(world, v).pk if isinstance(v, str) and hasattr(world, v) else v for k, v in change.items()})
     response = as_user(world.admin).post("/requests", body)
@@ -210,10 +233,12 @@ def test_missing_fields_are_422_naming_them(world, as_user):
 def test_the_whole_loop_dispatch_accept_resolve_confirm(world, as_user, lamp):
     leader, volunteer, resident = as_user(world.leader), as_user(world.volunteer), as_user(world.resident)
     assert leader.post(f"/requests/{lamp.pk}/dispatch", {"volunteer_id": world.wang_member.pk}).json()["status"] == (
-        "dispatched")
+        "dispatched"
+    )
     assert volunteer.post(f"/requests/{lamp.pk}/accept").json()["status"] == "accepted"
-    resolved = volunteer.post(f"/requests/{lamp.pk}/resolve",
-                              {"resolution": "offline", "reply": "换了新灯泡", "minutes": 30}).json()
+    resolved = volunteer.post(
+        f"/requests/{lamp.pk}/resolve", {"resolution": "offline", "reply": "换了新灯泡", "minutes": 30}
+    ).json()
     assert resolved["status"] == "resolved" and resolved["reply"] == "换了新灯泡"
     assert resolved["time_spent_minutes"] == 30
     confirmed = resident.post(f"/requests/{lamp.pk}/confirm", {"rating": "satisfied", "comment": "谢谢"})
@@ -282,12 +307,14 @@ def test_transition_on_a_request_out_of_sight_is_404(world, as_user, lamp):
 def test_an_errand_resolved_without_minutes_is_409_and_stays_open(world, as_user, lamp):
     actions.dispatch(lamp, world.wang_member, by=world.leader)
     actions.accept(lamp, by=world.volunteer)
-    response = as_user(world.volunteer).post(f"/requests/{lamp.pk}/resolve",
-                                             {"resolution": "offline", "reply": "换了新灯泡"})
+    response = as_user(world.volunteer).post(
+        f"/requests/{lamp.pk}/resolve", {"resolution": "offline", "reply": "换了新灯泡"}
+    )
     assert response.status_code == 409 and "线下跑腿请填写用了多少分钟" in response.json()["detail"]
     assert Request.objects.get().status == "accepted"
-    answered = as_user(world.volunteer).post(f"/requests/{lamp.pk}/resolve",
-                                             {"resolution": "online", "reply": "已告知物业电话"})
+    answered = as_user(world.volunteer).post(
+        f"/requests/{lamp.pk}/resolve", {"resolution": "online", "reply": "已告知物业电话"}
+    )
     assert answered.status_code == 200 and answered.json()["time_spent_minutes"] is None
 
 

@@ -29,7 +29,8 @@ def photo_file(tmp_path) -> str:
 
 
 def test_resident_scans_places_a_request_in_three_screens_and_opens_the_tracking_link(
-        live_server, page: Page, world, tmp_path, settings):
+    live_server, page: Page, world, tmp_path, settings
+):
     settings.REQUEST_MIN_FILL_SECONDS = 0  # faster than a person; test_request_public tests the minimum
     page.goto(f"{live_server.url}/ask/b/{world.building.pk}/")
     expect(page.get_by_role("heading", name="① 您要办什么事？")).to_be_visible()
@@ -72,13 +73,22 @@ def test_resident_scans_places_a_request_in_three_screens_and_opens_the_tracking
     assert fits_the_phone(page), page.url
 
 
-def test_resident_joins_a_neighbours_request_with_one_tap_and_keeps_a_link_of_their_own(
-        live_server, page: Page, world):
-    first = actions.place_request(community=world.community, building=world.building, category_code="environment",
-                                  description="3单元602室门口的下水道堵了，污水从井盖冒出来", contact_name="刘光前",
-                                  contact_phone="13800138000")
-    actions.place_request(community=world.community, building=world.building, category_code="environment",
-                          description="家里厨房的下水道返水", scope="household")
+def test_resident_joins_a_neighbours_request_with_one_tap_and_keeps_a_link_of_their_own(live_server, page: Page, world):
+    first = actions.place_request(
+        community=world.community,
+        building=world.building,
+        category_code="environment",
+        description="3单元602室门口的下水道堵了，污水从井盖冒出来",
+        contact_name="刘光前",
+        contact_phone="13800138000",
+    )
+    actions.place_request(
+        community=world.community,
+        building=world.building,
+        category_code="environment",
+        description="家里厨房的下水道返水",
+        scope="household",
+    )
     page.goto(f"{live_server.url}/ask/b/{world.building.pk}/")
     page.get_by_text("环境卫生", exact=True).click()
     page.get_by_role("button", name="下一步").click()
@@ -97,8 +107,9 @@ def test_resident_joins_a_neighbours_request_with_one_tap_and_keeps_a_link_of_th
     assert first.support_count == 1 and Request.objects.count() == 2
 
 
-def test_the_phones_back_button_returns_to_the_previous_screen_with_what_was_typed(live_server, page: Page, world,
-                                                                                  settings):
+def test_the_phones_back_button_returns_to_the_previous_screen_with_what_was_typed(
+    live_server, page: Page, world, settings
+):
     settings.REQUEST_MIN_FILL_SECONDS = 0  # faster than a person; test_request_public tests the minimum
     page.goto(f"{live_server.url}/ask/b/{world.building.pk}/")
     page.get_by_text("困难需求", exact=True).click()
@@ -136,8 +147,9 @@ def test_the_phones_back_button_returns_to_the_previous_screen_with_what_was_typ
 
 
 def test_resident_rates_a_resolved_request_on_the_phone(live_server, page: Page, world):
-    req = actions.place_request(community=world.community, building=world.building, category_code="hardship",
-                                description="独居老人需要买药")
+    req = actions.place_request(
+        community=world.community, building=world.building, category_code="hardship", description="独居老人需要买药"
+    )
     actions.dispatch(req, world.wang_member, by=world.leader)
     actions.accept(req, by=world.volunteer)
     actions.resolve(req, by=world.volunteer, resolution="offline", reply="药已送到家", minutes=30)

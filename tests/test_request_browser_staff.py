@@ -12,8 +12,14 @@ pytestmark = pytest.mark.browser
 
 def test_leader_dispatches_and_volunteer_accepts_and_resolves_on_a_phone(live_server, page: Page, world):
     req = actions.place_request(
-        community=world.community, building=world.building, stairwell=world.stairwell, category_code="policy",
-        description="想问一下高龄津贴怎么申请，要带什么材料", contact_name="张建国", contact_phone="13700137000")
+        community=world.community,
+        building=world.building,
+        stairwell=world.stairwell,
+        category_code="policy",
+        description="想问一下高龄津贴怎么申请，要带什么材料",
+        contact_name="张建国",
+        contact_phone="13700137000",
+    )
     base = live_server.url
 
     log_in(page, base, "leader")
@@ -52,8 +58,13 @@ def test_leader_dispatches_and_volunteer_accepts_and_resolves_on_a_phone(live_se
 
 
 def test_a_volunteer_declines_with_a_reason_and_sees_the_error_first(live_server, page: Page, world):
-    req = actions.place_request(community=world.community, building=world.building, stairwell=world.stairwell,
-                                category_code="environment", description="楼道灯不亮")
+    req = actions.place_request(
+        community=world.community,
+        building=world.building,
+        stairwell=world.stairwell,
+        category_code="environment",
+        description="楼道灯不亮",
+    )
     actions.dispatch(req, world.wang_member, by=world.leader)
     log_in(page, live_server.url, "volunteer")
     page.goto(f"{live_server.url}/c/xihu/requests/{req.pk}/")

@@ -35,20 +35,39 @@ def _media(settings, tmp_path):
 def neighbourhood(world):
     """The demo's household asks placed by 赵桂兰 of 1单元301 in 环城北路93号, and its shared-place asks placed
     anonymously, as 举报, as a household matter by the resident's own choice, and one that may be offered."""
-    zhao = Resident.objects.create(community=world.community, household=world.household, name=REQUESTER,
-                                   phone=PHONE, id_number=ID_NUMBER)
-    place = dict(community=world.community, building=world.building, stairwell=world.stairwell,
-                 household=world.household, contact_name=REQUESTER, contact_phone=PHONE, resident=zhao)
+    zhao = Resident.objects.create(
+        community=world.community, household=world.household, name=REQUESTER, phone=PHONE, id_number=ID_NUMBER
+    )
+    place = dict(
+        community=world.community,
+        building=world.building,
+        stairwell=world.stairwell,
+        household=world.household,
+        contact_name=REQUESTER,
+        contact_phone=PHONE,
+        resident=zhao,
+    )
     for category, kind, text, _, _ in HOUSEHOLD_ASKS:
         actions.place_request(category_code=category, kind=kind, description=PERSONAL + text, **place)
     hidden_away = []
     for index, (category, kind, text, _, _) in enumerate(SHARED_ASKS):
         way = ("anonymous", "report", "household")[index % 3]
-        hidden_away.append(actions.place_request(
-            category_code=category, kind="report" if way == "report" else kind, anonymous=way == "anonymous",
-            scope="household" if way == "household" else "", description=PERSONAL + text, **place))
-    offered = actions.place_request(category_code="environment", kind="complaint",
-                                    description=PERSONAL + "楼道里堆满了纸箱和旧家具，走路都困难", **place)
+        hidden_away.append(
+            actions.place_request(
+                category_code=category,
+                kind="report" if way == "report" else kind,
+                anonymous=way == "anonymous",
+                scope="household" if way == "household" else "",
+                description=PERSONAL + text,
+                **place,
+            )
+        )
+    offered = actions.place_request(
+        category_code="environment",
+        kind="complaint",
+        description=PERSONAL + "楼道里堆满了纸箱和旧家具，走路都困难",
+        **place,
+    )
     return offered, hidden_away
 
 
@@ -87,9 +106,13 @@ def walk(client, landing: str, category: str, description: str) -> list:
 
 @pytest.mark.parametrize("landing", ["building", "group", "member"])
 def test_no_screen_of_the_form_shows_a_households_matter_or_an_anonymous_request_or_a_report(
-        client, world, neighbourhood, landing):
-    url = {"building": f"/ask/b/{world.building.pk}/", "group": f"/ask/g/{world.group.pk}/",
-           "member": f"/ask/m/{world.liu_member.pk}/"}[landing]
+    client, world, neighbourhood, landing
+):
+    url = {
+        "building": f"/ask/b/{world.building.pk}/",
+        "group": f"/ask/g/{world.group.pk}/",
+        "member": f"/ask/m/{world.liu_member.pk}/",
+    }[landing]
     private = household_and_hidden(world, neighbourhood)
     for category, _, text, _, _ in [*HOUSEHOLD_ASKS, *SHARED_ASKS]:
         # Typing nearly the same words (not their start, which the check looks for: the resident's own
@@ -115,7 +138,8 @@ def join(client, world, req: Request, phone: str = ""):
 
 
 def test_the_joiners_page_shows_the_status_and_the_public_note_and_nothing_of_the_requester(
-        client, world, neighbourhood):
+    client, world, neighbourhood
+):
     offered, _ = neighbourhood
     actions.comment(offered, "我家的钥匙放在门口鞋柜里")  # the requester's own detail: never on a joiner's page
     photo = SimpleUploadedFile("a.jpg", jpeg())
@@ -128,8 +152,19 @@ def test_the_joiners_page_shows_the_status_and_the_public_note_and_nothing_of_th
     assert_private(page)
     html, text = page.content.decode(), visible(page)
     assert "您也遇到的事" in text and "待派单" in text and "楼道里堆满了纸箱" in text and "已有 1 位邻居也遇到" in text
-    for never in ("钥匙", "<img", "<form", "补充情况", "提交评价", "办理经过", "王阿姨", offered.tracking_token,
-                  offered.number, "/photo/", "13922223333"):
+    for never in (
+        "钥匙",
+        "<img",
+        "<form",
+        "补充情况",
+        "提交评价",
+        "办理经过",
+        "王阿姨",
+        offered.tracking_token,
+        offered.number,
+        "/photo/",
+        "13922223333",
+    ):
         assert never not in html, never
 
     actions.dispatch(offered, world.wang_member, by=world.leader)
@@ -140,15 +175,17 @@ def test_the_joiners_page_shows_the_status_and_the_public_note_and_nothing_of_th
     assert_private(page)
     text = visible(page)
     assert "办理中" in text and "已联系物业，周五前清走**家（**）门口的杂物。" in text and "几点有人" not in text
-    actions.resolve(offered, by=world.volunteer, resolution="offline", reply="已清理，301赵桂兰家门口也扫了",
-                    minutes=30)
+    actions.resolve(
+        offered, by=world.volunteer, resolution="offline", reply="已清理，301赵桂兰家门口也扫了", minutes=30
+    )
     page = client.get(joined["Location"])
     assert_private(page)
     assert "已办好" in visible(page) and "门口也扫了" not in visible(page)
 
 
 def test_a_request_corrected_to_a_households_matter_is_no_longer_offered_nor_shown_to_who_joined(
-        client, world, neighbourhood):
+    client, world, neighbourhood
+):
     offered, _ = neighbourhood
     link = join(client, world, offered)["Location"]
     token = join_token(offered)  # kept by a neighbour whose form was opened before the correction
@@ -160,8 +197,7 @@ def test_a_request_corrected_to_a_households_matter_is_no_longer_offered_nor_sho
     page = client.get(link)
     assert_private(page, offered)
     assert "详细内容只有办理的人能看到" in visible(page)
-    page = send(client, {**hidden(client.get(f"/ask/b/{world.building.pk}/")), "step": "1",
-                         "category": "environment"})
+    page = send(client, {**hidden(client.get(f"/ask/b/{world.building.pk}/")), "step": "1", "category": "environment"})
     refused = client.post("/ask/join/", {**hidden(page), "join": token})
     assert refused.status_code == 410 and offered.supporters.count() == 1
 

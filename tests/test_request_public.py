@@ -34,8 +34,14 @@ def jpeg_with_gps() -> bytes:
 
 def screen2(client, world, description="三单元楼道里堆满了纸箱和旧家具，走路都困难", **extra):
     page = screen1(client, world)
-    data = {**hidden(page), "step": "2", "description": description, "stairwell": world.stairwell.pk,
-            "room": "301", **extra}
+    data = {
+        **hidden(page),
+        "step": "2",
+        "description": description,
+        "stairwell": world.stairwell.pk,
+        "room": "301",
+        **extra,
+    }
     sent = client.post("/ask/place/", data)
     return client.get(sent["Location"]) if sent.status_code == 303 else sent
 
@@ -195,8 +201,10 @@ def test_volunteer_contact_card_suggests_the_request_to_that_volunteer(client, w
     page = client.get(f"/ask/m/{world.wang_member.pk}/")
     assert "王秀英" in page.content.decode() and "便民联系卡" in page.content.decode()
     page = send(client, {**hidden(page), "step": "1", "category": "hardship"})
-    page = send(client, {**hidden(page), "step": "2", "description": "老人腿脚不便，想请人帮忙买药",
-                         "stairwell": world.stairwell.pk})
+    page = send(
+        client,
+        {**hidden(page), "step": "2", "description": "老人腿脚不便，想请人帮忙买药", "stairwell": world.stairwell.pk},
+    )
     submit(client, page)
     assert drain() == 1  # the worker's round places it
     event = RequestEvent.objects.get(kind="suggested")
@@ -204,9 +212,14 @@ def test_volunteer_contact_card_suggests_the_request_to_that_volunteer(client, w
 
 
 def test_neighbour_joins_an_open_request_with_i_have_this_too_and_gets_a_link_of_their_own(client, world):
-    first = actions.place_request(community=world.community, building=world.building, category_code="environment",
-                                  description="楼道里堆满了纸箱和旧家具，走路都困难，房号301门口",
-                                  contact_name="刘光前", contact_phone="13900001111")
+    first = actions.place_request(
+        community=world.community,
+        building=world.building,
+        category_code="environment",
+        description="楼道里堆满了纸箱和旧家具，走路都困难，房号301门口",
+        contact_name="刘光前",
+        contact_phone="13900001111",
+    )
     page = screen1(client, world)
     text = page.content.decode()
     assert "同楼邻居已经反映了这些事" in text and 'name="join"' in text
@@ -225,24 +238,39 @@ def test_neighbour_joins_an_open_request_with_i_have_this_too_and_gets_a_link_of
 
 def test_reports_and_anonymous_requests_are_never_shown_to_neighbours(client, world):
     for kind, anonymous in [("report", False), ("complaint", True)]:
-        actions.place_request(community=world.community, building=world.building, category_code="environment",
-                              description="有人在楼道里私拉电线充电", kind=kind, anonymous=anonymous)
+        actions.place_request(
+            community=world.community,
+            building=world.building,
+            category_code="environment",
+            description="有人在楼道里私拉电线充电",
+            kind=kind,
+            anonymous=anonymous,
+        )
     text = screen1(client, world).content.decode()
     assert 'name="join"' not in text and "私拉电线" not in text
 
 
 def test_joining_needs_a_token_the_form_gave(client, world):
-    req = actions.place_request(community=world.community, building=world.building, category_code="environment",
-                                description="垃圾桶满了")
+    req = actions.place_request(
+        community=world.community, building=world.building, category_code="environment", description="垃圾桶满了"
+    )
     forged = client.post("/ask/join/", {"join": str(req.pk)})
     assert forged.status_code == 410 and Supporter.objects.count() == 0
 
 
 def test_the_last_screen_shows_only_requests_like_the_one_typed(client, world):
-    actions.place_request(community=world.community, building=world.building, category_code="environment",
-                          description="楼道里堆满纸箱和旧家具")
-    actions.place_request(community=world.community, building=world.building, category_code="environment",
-                          description="下水道堵了污水冒出来")
+    actions.place_request(
+        community=world.community,
+        building=world.building,
+        category_code="environment",
+        description="楼道里堆满纸箱和旧家具",
+    )
+    actions.place_request(
+        community=world.community,
+        building=world.building,
+        category_code="environment",
+        description="下水道堵了污水冒出来",
+    )
     text = screen2(client, world, description="楼道里堆着旧家具和纸箱").content.decode()
     assert "这几件和您写的很像" in text and "旧家具" in text.split("这几件和您写的很像")[1]
     assert "下水道" not in text
@@ -267,11 +295,18 @@ def test_submissions_over_the_rate_limit_get_429_in_chinese(client, world, setti
 
 # Following it: the tracking link -------------------------------------------------------------------
 
+
 @pytest.fixture
 def placed(world):
-    return actions.place_request(community=world.community, building=world.building, stairwell=world.stairwell,
-                                 category_code="hardship", description="独居老人需要买药，腿脚不方便下楼",
-                                 contact_name="王阿姨", contact_phone=PHONE)
+    return actions.place_request(
+        community=world.community,
+        building=world.building,
+        stairwell=world.stairwell,
+        category_code="hardship",
+        description="独居老人需要买药，腿脚不方便下楼",
+        contact_name="王阿姨",
+        contact_phone=PHONE,
+    )
 
 
 def track(client, req) -> str:
@@ -367,13 +402,15 @@ def test_photos_are_seen_only_through_their_own_requests_link(client, world):
     page = screen2(client, world, new_photos=[SimpleUploadedFile("a.jpg", jpeg())])
     req = submit_and_read_receipt(client, page)
     photo = req.photos.get()
-    other = actions.place_request(community=world.community, building=world.building, category_code="policy",
-                                  description="医保报销怎么办")
+    other = actions.place_request(
+        community=world.community, building=world.building, category_code="policy", description="医保报销怎么办"
+    )
     assert client.get(f"/ask/t/{req.tracking_token}/photo/{photo.pk}/").status_code == 200
     assert client.get(f"/ask/t/{other.tracking_token}/photo/{photo.pk}/").status_code == 404
 
 
 # Back: every screen is a page opened by GET ---------------------------------------------------------
+
 
 def test_each_screen_is_opened_by_get_after_a_redirect_so_back_never_sends_the_form_again(client, world):
     landing = client.get(f"/ask/b/{world.building.pk}/")
@@ -381,8 +418,9 @@ def test_each_screen_is_opened_by_get_after_a_redirect_so_back_never_sends_the_f
     assert sent.status_code == 303 and re.fullmatch(r"/ask/place/[\w-]{12}/2/", sent["Location"])
     key = sent["Location"].split("/")[3]
     second = client.get(sent["Location"])
-    sent = client.post("/ask/place/", {**hidden(second), "step": "2", "description": "想请人陪我去医院复查",
-                                       "room": "502"})
+    sent = client.post(
+        "/ask/place/", {**hidden(second), "step": "2", "description": "想请人陪我去医院复查", "room": "502"}
+    )
     assert sent.status_code == 303 and sent["Location"] == f"/ask/place/{key}/3/"
     assert "怎么联系您" in client.get(sent["Location"]).content.decode()
     # Back from screen 3 opens screen 2 again, with what was typed; Back again, the landing page with the choice.

@@ -18,8 +18,13 @@ def test_a_new_request_is_on_the_demo_leaders_first_screen(live_server, page: Pa
     call_command("demo", verbosity=0)
     group = User.objects.get(username="demo-leader").grants.get(role=Role.LEADER).group
     stairwell = group.stairwells.select_related("building").order_by("pk").first()
-    req = actions.place_request(community=group.community, building=stairwell.building, stairwell=stairwell,
-                                category_code="environment", description="刚刚发现：三楼楼道灯不亮，晚上看不见")
+    req = actions.place_request(
+        community=group.community,
+        building=stairwell.building,
+        stairwell=stairwell,
+        category_code="environment",
+        description="刚刚发现：三楼楼道灯不亮，晚上看不见",
+    )
     log_in(page, live_server.url, "demo-leader", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/c/{group.community.code}/requests/")
     card = page.locator(f"#req-{req.pk}")

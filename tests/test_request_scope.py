@@ -33,14 +33,16 @@ def place(world, category="environment", description="楼道灯坏了，晚上�
 
 # The categories' usual scope ---------------------------------------------------------------------
 
+
 def test_shared_places_and_households_are_the_usual_scopes_of_the_categories_by_their_names():
     for name in ("环境卫生", "设施维修", "安全隐患", "公共绿化"):
         assert usual_scope(name) == "shared", name
     for name in ("困难需求", "政策咨询", "代买代办", "邻里纠纷", "其他"):
         assert usual_scope(name) == "household", name
     assert [c.scope for c in Rules().categories] == ["household", "shared", "household"]
-    old = Rules.from_json({"categories": [{"code": "fix", "name": "设施维修", "response_hours": 6,
-                                           "resolve_working_days": 2}]})
+    old = Rules.from_json(
+        {"categories": [{"code": "fix", "name": "设施维修", "response_hours": 6, "resolve_working_days": 2}]}
+    )
     assert old.category("fix").scope == "shared"
 
 
@@ -53,20 +55,35 @@ def test_a_request_takes_its_categorys_usual_scope_unless_said_otherwise(world):
 
 def test_the_admin_sets_a_categorys_usual_scope_and_a_new_category_gets_one_from_its_name(world, login):
     client = login(world.admin)
-    response = save(client, note="按实际调整", **{
-        "cat-0-scope": "shared", "cat-3-name": "设施维修", "cat-3-response_hours": 6, "cat-3-resolve_working_days": 2,
-        "cat-4-name": "代买代办", "cat-4-response_hours": 6, "cat-4-resolve_working_days": 2,
-    })
+    response = save(
+        client,
+        note="按实际调整",
+        **{
+            "cat-0-scope": "shared",
+            "cat-3-name": "设施维修",
+            "cat-3-response_hours": 6,
+            "cat-3-resolve_working_days": 2,
+            "cat-4-name": "代买代办",
+            "cat-4-response_hours": 6,
+            "cat-4-resolve_working_days": 2,
+        },
+    )
     assert response.status_code == 302
     scopes = {c.name: c.scope for c in current_rules(world.community.pk).categories}
-    assert scopes == {"政策咨询": "shared", "环境卫生": "shared", "困难需求": "household", "设施维修": "shared",
-                      "代买代办": "household"}
+    assert scopes == {
+        "政策咨询": "shared",
+        "环境卫生": "shared",
+        "困难需求": "household",
+        "设施维修": "shared",
+        "代买代办": "household",
+    }
     page = client.get(reverse("policy:history", args=["xihu"])).content.decode()
     assert "“政策咨询”通常是：家中的事 → 公共区域的事" in page
     assert "公共区域的事（邻居可见摘要）" in client.get(reverse("policy:show", args=["xihu"])).content.decode()
 
 
 # The resident's one tap --------------------------------------------------------------------------
+
 
 def test_screen_two_offers_the_categorys_usual_scope_and_the_residents_tap_goes_through_the_intake(client, world):
     page = screen1(client, world, category="environment")
@@ -93,6 +110,7 @@ def test_choosing_another_category_offers_its_usual_scope_again(client, world):
 
 
 # Staff correct it and choose what neighbours read -------------------------------------------------
+
 
 def test_the_leader_corrects_the_scope_on_the_request_page_and_the_timeline_says_so(world, login, client):
     req = place(world, "hardship", description="单元门口的台阶坏了一块，老人容易摔跤")
@@ -149,14 +167,23 @@ def test_the_volunteer_publishes_progress_for_the_neighbours_and_can_take_it_dow
 
 # Through the API, Open311 and 代点单 -----------------------------------------------------------------
 
+
 def api_post(client, user, body: dict):
-    return client.post("/api/v1/requests", json.dumps(body), content_type="application/json",
-                       HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(user)}")
+    return client.post(
+        "/api/v1/requests",
+        json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(user)}",
+    )
 
 
 def test_the_api_takes_a_scope_or_the_categorys_and_says_which(world, client):
-    body = {"community": "xihu", "building_id": world.building.pk, "category_code": "environment",
-            "description": "下水道堵了，家里厨房返水"}
+    body = {
+        "community": "xihu",
+        "building_id": world.building.pk,
+        "category_code": "environment",
+        "description": "下水道堵了，家里厨房返水",
+    }
     sent = api_post(client, world.volunteer, {**body, "scope": "household"})
     assert sent.status_code == 202, sent.content
     answer = client.get(sent["Location"], HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(world.volunteer)}").json()
@@ -173,8 +200,12 @@ def test_open311_offers_and_takes_the_scope(world, client):
     scope = next(a for a in definition["attributes"] if a["code"] == "scope")
     assert [v["key"] for v in scope["values"]] == ["shared", "household"]
     assert scope["datatype_description"] == "不填为公共区域的事"
-    form = {"api_key": key, "service_code": "environment", "address_id": world.building.pk,
-            "description": "家里厨房下水道返水"}
+    form = {
+        "api_key": key,
+        "service_code": "environment",
+        "address_id": world.building.pk,
+        "description": "家里厨房下水道返水",
+    }
     assert client.post("/open311/v2/requests.json", {**form, "attribute[scope]": "家中的事"}).status_code == 200
     assert client.post("/open311/v2/requests.json", form).status_code == 200
     assert list(Request.objects.order_by("pk").values_list("scope", flat=True)) == ["household", "shared"]
@@ -184,8 +215,15 @@ def test_open311_offers_and_takes_the_scope(world, client):
 
 def test_staff_entering_a_request_for_a_resident_may_say_its_scope(world, login):
     client = login(world.volunteer)
-    form = {"channel": "visit", "contact_name": "张建国", "building": world.building.pk, "category": "environment",
-            "kind": "help", "description": "他家阳台漏水到楼下", "scope": "household"}
+    form = {
+        "channel": "visit",
+        "contact_name": "张建国",
+        "building": world.building.pk,
+        "category": "environment",
+        "kind": "help",
+        "description": "他家阳台漏水到楼下",
+        "scope": "household",
+    }
     assert client.post(reverse("tickets:create", args=["xihu"]), form).status_code == 302
     assert client.post(reverse("tickets:create", args=["xihu"]), {**form, "scope": ""}).status_code == 302
     assert list(Request.objects.order_by("pk").values_list("scope", flat=True)) == ["household", "shared"]
@@ -193,17 +231,19 @@ def test_staff_entering_a_request_for_a_resident_may_say_its_scope(world, login)
 
 # The migrations that gave existing data its scope ----------------------------------------------------
 
+
 def test_the_migrations_give_stored_policies_and_requests_their_scope(world):
     place(world, "environment")
     place(world, "hardship")
     fix = place(world, "environment")
-    other = place(world, "environment", community=world.other, building=world.other.buildings.get(),
-                  stairwell=None)
+    other = place(world, "environment", community=world.other, building=world.other.buildings.get(), stairwell=None)
     Request.objects.update(scope="household")
     Request.objects.filter(pk=fix.pk).update(category_code="fix")
-    categories = [{"code": "environment", "name": "环境卫生", "response_hours": 24, "resolve_working_days": 2},
-                  {"code": "fix", "name": "设施维修", "response_hours": 6, "resolve_working_days": 2},
-                  {"code": "errand", "name": "代买代办", "response_hours": 6, "resolve_working_days": 2}]
+    categories = [
+        {"code": "environment", "name": "环境卫生", "response_hours": 24, "resolve_working_days": 2},
+        {"code": "fix", "name": "设施维修", "response_hours": 6, "resolve_working_days": 2},
+        {"code": "errand", "name": "代买代办", "response_hours": 6, "resolve_working_days": 2},
+    ]
     version = save_rules(world.community.pk, Rules(categories=(Category("x", "x", 1, 1),)))
     PolicyVersion.objects.filter(pk=version.pk).update(rules={**version.rules, "categories": categories})
     policy = importlib.import_module("loudong.policy.migrations.0002_category_scope")
@@ -214,4 +254,8 @@ def test_the_migrations_give_stored_policies_and_requests_their_scope(world):
     tickets = importlib.import_module("loudong.tickets.migrations.0011_scope_public_note_supporter_token")
     tickets.scope_existing(apps, None)
     assert list(Request.objects.order_by("pk").values_list("category_code", "scope")) == [
-        ("environment", "shared"), ("hardship", "household"), ("fix", "shared"), ("environment", "shared")]
+        ("environment", "shared"),
+        ("hardship", "household"),
+        ("fix", "shared"),
+        ("environment", "shared"),
+    ]

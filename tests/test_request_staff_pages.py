@@ -16,9 +16,15 @@ BASE = "/c/xihu/requests/"
 
 
 def place(world, **kwargs):
-    values = {"community": world.community, "building": world.building, "stairwell": world.stairwell,
-              "category_code": "environment", "description": "三楼楼道灯不亮，晚上看不见",
-              "contact_name": "张建国", "contact_phone": "13700137000"}
+    values = {
+        "community": world.community,
+        "building": world.building,
+        "stairwell": world.stairwell,
+        "category_code": "environment",
+        "description": "三楼楼道灯不亮，晚上看不见",
+        "contact_name": "张建国",
+        "contact_phone": "13700137000",
+    }
     values.update(kwargs)
     return actions.place_request(**values)
 
@@ -69,8 +75,15 @@ def test_volunteer_is_sent_from_the_queue_to_their_own_list(world, login):
 def test_outsiders_get_404_on_every_staff_page(world, login):
     req = place(world)
     client = login(world.outsider)
-    for url in [BASE, BASE + "mine/", f"{BASE}{req.pk}/", f"{BASE}{req.pk}/dispatch/", f"{BASE}{req.pk}/reject/",
-                BASE + "new/", BASE + "calendar/"]:
+    for url in [
+        BASE,
+        BASE + "mine/",
+        f"{BASE}{req.pk}/",
+        f"{BASE}{req.pk}/dispatch/",
+        f"{BASE}{req.pk}/reject/",
+        BASE + "new/",
+        BASE + "calendar/",
+    ]:
         assert client.get(url).status_code == 404, url
     assert login(world.overseer).get(f"{BASE}{req.pk}/").status_code == 404
 
@@ -115,8 +128,10 @@ def test_volunteer_sees_time_left_accepts_and_resolves_with_a_photo(world, login
     assert req.status == Status.ACCEPTED
     form = client.get(f"{BASE}{req.pk}/resolve/").content.decode()
     assert "线下跑腿" in form and "照片" in form
-    response = client.post(f"{BASE}{req.pk}/resolve/", {
-        "resolution": "offline", "reply": "换了新灯泡", "minutes": "20", "photos": [jpeg_with_location()]})
+    response = client.post(
+        f"{BASE}{req.pk}/resolve/",
+        {"resolution": "offline", "reply": "换了新灯泡", "minutes": "20", "photos": [jpeg_with_location()]},
+    )
     assert response.status_code == 302
     req.refresh_from_db()
     assert (req.status, req.time_spent_minutes) == (Status.RESOLVED, 20)
@@ -134,8 +149,9 @@ def test_a_form_error_keeps_what_was_typed(world, login):
     actions.dispatch(req, world.wang_member, by=world.leader)
     actions.accept(req, by=world.volunteer)
     client = login(world.volunteer)
-    response = client.post(f"{BASE}{req.pk}/resolve/", {"resolution": "offline", "reply": "换了灯泡",
-                                                        "minutes": "九十"})
+    response = client.post(
+        f"{BASE}{req.pk}/resolve/", {"resolution": "offline", "reply": "换了灯泡", "minutes": "九十"}
+    )
     page = response.content.decode()
     assert response.status_code == 400 and "用时请填数字" in page and "换了灯泡" in page
     response = client.post(f"{BASE}{req.pk}/decline/", {"reason": ""})
@@ -204,10 +220,21 @@ def test_staff_enter_a_request_for_a_resident_found_in_the_registry(world, login
     assert "刘光前" in found and f"resident={world.liu.pk}" in found
     page = client.get(BASE + f"new/?resident={world.liu.pk}&channel=visit").content.decode()
     assert "刘光前" in page and 'value="301"' in page
-    response = client.post(BASE + "new/", {
-        "channel": "visit", "resident": world.liu.pk, "contact_name": "刘光前", "contact_phone": "13800138000",
-        "building": world.building.pk, "stairwell": world.stairwell.pk, "room": "301", "category": "hardship",
-        "kind": "help", "description": "腿脚不便，想请人帮忙取药"})
+    response = client.post(
+        BASE + "new/",
+        {
+            "channel": "visit",
+            "resident": world.liu.pk,
+            "contact_name": "刘光前",
+            "contact_phone": "13800138000",
+            "building": world.building.pk,
+            "stairwell": world.stairwell.pk,
+            "room": "301",
+            "category": "hardship",
+            "kind": "help",
+            "description": "腿脚不便，想请人帮忙取药",
+        },
+    )
     req = Request.objects.get()
     assert response.status_code == 302 and response["Location"] == f"{BASE}{req.pk}/"
     assert (req.channel, req.resident, req.created_by, req.group) == ("visit", world.liu, world.leader, world.group)
@@ -215,13 +242,30 @@ def test_staff_enter_a_request_for_a_resident_found_in_the_registry(world, login
 
 def test_a_volunteer_enters_a_request_by_typing_name_and_phone_and_errors_keep_the_text(world, login):
     client = login(world.volunteer)
-    response = client.post(BASE + "new/", {"channel": "phone", "building": world.building.pk,
-                                          "category": "policy", "kind": "consult", "description": "问医保报销"})
+    response = client.post(
+        BASE + "new/",
+        {
+            "channel": "phone",
+            "building": world.building.pk,
+            "category": "policy",
+            "kind": "consult",
+            "description": "问医保报销",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 400 and "请从名册选择居民" in page and "问医保报销" in page
-    client.post(BASE + "new/", {"channel": "phone", "contact_name": "李大爷", "contact_phone": "13600001111",
-                                "building": world.building.pk, "category": "policy", "kind": "consult",
-                                "description": "问医保报销"})
+    client.post(
+        BASE + "new/",
+        {
+            "channel": "phone",
+            "contact_name": "李大爷",
+            "contact_phone": "13600001111",
+            "building": world.building.pk,
+            "category": "policy",
+            "kind": "consult",
+            "description": "问医保报销",
+        },
+    )
     req = Request.objects.get()
     assert (req.contact_name, req.created_by, req.channel) == ("李大爷", world.volunteer, "phone")
     assert client.get(f"{BASE}{req.pk}/").status_code == 200  # the one who entered it can follow it
@@ -249,7 +293,9 @@ def test_only_community_admins_edit_the_calendar(world, login):
     assert client.post(BASE + f"calendar/{everywhere.pk}/delete/").status_code == 404
     client.post(BASE + f"calendar/{row.pk}/delete/")
     assert set(CalendarOverride.objects.values_list("community__code", "date")) == {
-        ("other", date(2026, 12, 24)), (None, date(2026, 12, 31))}
+        ("other", date(2026, 12, 24)),
+        (None, date(2026, 12, 31)),
+    }
 
 
 @pytest.mark.parametrize("tab", ["new", "overdue", "dispatched", "doing", "escalated", "resolved", "done"])

@@ -35,8 +35,14 @@ def test_every_event_the_workflow_writes_has_a_chinese_name():
 
 
 def test_leader_reads_a_request_placed_from_a_contact_card_in_chinese(world, login):
-    req = place_request(community=world.community, building=world.building, stairwell=world.stairwell,
-                        category_code="hardship", description="想请人帮忙买药", suggested=world.wang_member)
+    req = place_request(
+        community=world.community,
+        building=world.building,
+        stairwell=world.stairwell,
+        category_code="hardship",
+        description="想请人帮忙买药",
+        suggested=world.wang_member,
+    )
     assert RequestEvent.objects.filter(request=req, kind="suggested").exists()
     page = login(world.leader).get(reverse("tickets:detail", args=["xihu", req.pk])).content.decode()
     assert EVENT_LABELS["suggested"] in page and "居民扫的是" in page

@@ -35,17 +35,27 @@ def w(world):
 
 
 def place(w, **kwargs):
-    values = {"community": w.community, "building": w.building, "stairwell": w.stairwell, "category_code": "policy",
-              "description": "想问一下高龄津贴怎么申请", "contact_name": "张建国", "contact_phone": "13700137000",
-              "now": NOW}
+    values = {
+        "community": w.community,
+        "building": w.building,
+        "stairwell": w.stairwell,
+        "category_code": "policy",
+        "description": "想问一下高龄津贴怎么申请",
+        "contact_name": "张建国",
+        "contact_phone": "13700137000",
+        "now": NOW,
+    }
     values.update(kwargs)
     return actions.place_request(**values)
 
 
 def state(req):
     fresh = Request.objects.get(pk=req.pk)
-    return ({f.attname: getattr(fresh, f.attname) for f in Request._meta.concrete_fields},
-            RequestEvent.objects.filter(request=req).count(), OutboxMessage.objects.count())
+    return (
+        {f.attname: getattr(fresh, f.attname) for f in Request._meta.concrete_fields},
+        RequestEvent.objects.filter(request=req).count(),
+        OutboxMessage.objects.count(),
+    )
 
 
 def refused(call, req, *words):
@@ -85,17 +95,23 @@ def test_numbers_count_per_community_and_day(w):
     first, second = place(w), place(w)
     assert second.number.endswith("-0002")
     other = Building.objects.get(name="人民路1号")
-    third = actions.place_request(community=w.other, building=other, category_code="policy", description="问问",
-                                  now=NOW)
+    third = actions.place_request(
+        community=w.other, building=other, category_code="policy", description="问问", now=NOW
+    )
     assert third.number == f"20261123-{w.other.pk}-0001"
     assert len({first.number, second.number, third.number}) == 3
 
 
 def test_placing_refuses_a_building_of_another_community_a_bad_category_and_an_empty_text(w):
     other = Building.objects.get(name="人民路1号")
-    for kwargs, word in [({"building": other}, "不在本社区"), ({"stairwell": w.stairwell2}, "不在这栋楼"),
-                         ({"category_code": "nope"}, "类别"), ({"description": "  "}, "请填写"),
-                         ({"contact_phone": "12345"}, "电话号码"), ({"kind": "praise"}, "诉求类型")]:
+    for kwargs, word in [
+        ({"building": other}, "不在本社区"),
+        ({"stairwell": w.stairwell2}, "不在这栋楼"),
+        ({"category_code": "nope"}, "类别"),
+        ({"description": "  "}, "请填写"),
+        ({"contact_phone": "12345"}, "电话号码"),
+        ({"kind": "praise"}, "诉求类型"),
+    ]:
         with pytest.raises(ActionRefused) as refusal:
             place(w, **kwargs)
         assert word in refusal.value.message, (kwargs, refusal.value.message)
@@ -178,8 +194,9 @@ def test_volunteer_resolves_with_an_online_answer_and_the_resident_gets_a_text(w
 
 def test_volunteer_resolves_an_offline_errand_with_minutes_spent(w):
     req = accepted(w, category_code="hardship", description="帮忙去药店买降压药")
-    refused(lambda: actions.resolve(req, by=w.volunteer, resolution="offline", reply="买好了", minutes=2000),
-            req, "1440")
+    refused(
+        lambda: actions.resolve(req, by=w.volunteer, resolution="offline", reply="买好了", minutes=2000), req, "1440"
+    )
     actions.resolve(req, by=w.volunteer, resolution="offline", reply="买好送到家", minutes=40)
     assert (req.resolution, req.time_spent_minutes) == ("offline", 40)
 
@@ -187,8 +204,12 @@ def test_volunteer_resolves_an_offline_errand_with_minutes_spent(w):
 @pytest.mark.parametrize("minutes", [None, 0])
 def test_an_offline_errand_without_minutes_is_refused_since_hours_come_from_them(w, minutes):
     req = accepted(w, category_code="hardship", description="帮忙去药店买降压药")
-    refused(lambda: actions.resolve(req, by=w.volunteer, resolution="offline", reply="买好了", minutes=minutes),
-            req, "线下跑腿请填写用了多少分钟", "志愿服务时长")
+    refused(
+        lambda: actions.resolve(req, by=w.volunteer, resolution="offline", reply="买好了", minutes=minutes),
+        req,
+        "线下跑腿请填写用了多少分钟",
+        "志愿服务时长",
+    )
     assert req.status == Status.ACCEPTED
 
 

@@ -13,9 +13,16 @@ HOME = reverse("community", args=["xihu"])
 
 
 def ask(world, resident, description: str, **kwargs) -> Request:
-    return actions.place_request(community=world.community, building=resident.household.stairwell.building,
-                                 stairwell=resident.household.stairwell, category_code="environment",
-                                 description=description, contact_phone=resident.phone, resident=resident, **kwargs)
+    return actions.place_request(
+        community=world.community,
+        building=resident.household.stairwell.building,
+        stairwell=resident.household.stairwell,
+        category_code="environment",
+        description=description,
+        contact_phone=resident.phone,
+        resident=resident,
+        **kwargs,
+    )
 
 
 @pytest.fixture

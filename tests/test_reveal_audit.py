@@ -11,8 +11,11 @@ def edit_url(resident) -> str:
 
 
 def shown(resident) -> list[tuple]:
-    return sorted(AuditEntry.objects.filter(action="view", object_type="resident", object_id=str(resident.pk))
-                  .values_list("actor__username", "detail__field", "detail__page"))
+    return sorted(
+        AuditEntry.objects.filter(action="view", object_type="resident", object_id=str(resident.pk)).values_list(
+            "actor__username", "detail__field", "detail__page"
+        )
+    )
 
 
 def test_opening_the_edit_form_is_recorded_like_revealing_the_phone_and_id(world, login):
@@ -37,8 +40,9 @@ def test_the_audit_page_says_which_full_value_was_shown(world, login):
 
 def test_saving_the_form_records_the_change_not_another_view(world, login):
     client = login(world.admin)
-    response = client.post(edit_url(world.zhang), {"name": "张建国", "gender": "M", "birth_date": "1961-01-20",
-                                                    "phone": "13712345678"})
+    response = client.post(
+        edit_url(world.zhang), {"name": "张建国", "gender": "M", "birth_date": "1961-01-20", "phone": "13712345678"}
+    )
     assert response.status_code == 302
     assert not shown(world.zhang)
     assert AuditEntry.objects.filter(action="update", object_id=str(world.zhang.pk)).exists()

@@ -210,7 +210,10 @@ def test_a_birth_date_to_the_month_or_year_is_kept_with_its_precision(world, tmp
     assert (result.created, result.rejected) == (1, [])
     person = Resident.objects.get(name="赵春兰")
     assert (person.birth_date.month, person.birth_precision, person.birth_written) == (
-        3 if precision == "month" else 1, precision, shown)
+        3 if precision == "month" else 1,
+        precision,
+        shown,
+    )
 
 
 def test_a_birth_date_to_the_month_only_is_completed_from_the_id_number(world, tmp_path):
@@ -247,9 +250,7 @@ def test_a_birth_date_or_gender_that_contradicts_the_id_number_is_rejected_with_
             "环城北路93号1单元302",
         ],
     }
-    assert (
-        result.rejected[1]["row"] == 3 and "性别「男」与身份证号（女）不一致" in result.rejected[1]["reason"]
-    )
+    assert result.rejected[1]["row"] == 3 and "性别「男」与身份证号（女）不一致" in result.rejected[1]["reason"]
 
 
 # --- ID numbers and phones -------------------------------------------------------------------------
@@ -316,17 +317,13 @@ def test_phones_with_plus86_spaces_dashes_full_width_digits_and_numbers_are_norm
 
 
 def test_notes_in_brackets_after_a_name_or_phone_are_dropped(world, tmp_path):
-    result = run(
-        workbook(tmp_path, [HEADER, row(name="赵春兰（户主）", phone="13912345678(本人)")]), world.community
-    )
+    result = run(workbook(tmp_path, [HEADER, row(name="赵春兰（户主）", phone="13912345678(本人)")]), world.community)
     assert not result.rejected
     assert Resident.objects.get(name="赵春兰").phone == "13912345678"
 
 
 def test_full_width_names_and_padded_names_are_cleaned(world, tmp_path):
-    result = run(
-        workbook(tmp_path, [HEADER, row(name="王  芳"), row(name="ＬＩ　Ｍｉｎｇ")]), world.community
-    )
+    result = run(workbook(tmp_path, [HEADER, row(name="王  芳"), row(name="ＬＩ　Ｍｉｎｇ")]), world.community)
     assert result.created == 2
     assert set(Resident.objects.filter(name__in=["王芳", "LI Ming"]).values_list("name", flat=True)) == {
         "王芳",
@@ -483,8 +480,7 @@ def test_a_person_first_imported_without_id_gets_the_id_on_reimport(world, tmp_p
 
 def test_identical_data_counts_as_unchanged(world, tmp_path):
     rows = [HEADER + ["关爱标签", "政治面貌", "服务项目"]] + [
-        row(name=f"居民{i}", phone=f"1380000{i:04d}", address=f"7栋1单元{100 + i}")
-        + ["高龄", "中共党员", "理发"]
+        row(name=f"居民{i}", phone=f"1380000{i:04d}", address=f"7栋1单元{100 + i}") + ["高龄", "中共党员", "理发"]
         for i in range(30)
     ]
     path = workbook(tmp_path, rows)
@@ -599,9 +595,7 @@ def test_an_existing_member_is_updated_not_duplicated(world, tmp_path):
 def test_progress_is_reported_and_ends_at_the_total(world, tmp_path):
     rows = [HEADER] + [row(name=f"居民{i}", address=f"8栋1单元{i}") for i in range(1, 2501)]
     seen = []
-    result = run(
-        workbook(tmp_path, rows), world.community, progress=lambda done, total: seen.append((done, total))
-    )
+    result = run(workbook(tmp_path, rows), world.community, progress=lambda done, total: seen.append((done, total)))
     assert result.created == 2500
     assert seen == [(0, 2500), (1000, 2500), (2000, 2500), (2500, 2500)]
 

@@ -51,9 +51,7 @@ def upload(login, world, django_capture_on_commit_callbacks):
 
 def test_admin_uploads_a_roster_and_sees_the_result(world, upload):
     page = upload(
-        xlsx_upload(
-            [["西湖新村社区居民名册"], HEADER, ["赵春兰", "女", "1956-04-18", "13912345678", "5栋1单元101"]]
-        )
+        xlsx_upload([["西湖新村社区居民名册"], HEADER, ["赵春兰", "女", "1956-04-18", "13912345678", "5栋1单元101"]])
     )
     html = page.content.decode()
     assert "导入完成" in html
@@ -64,9 +62,7 @@ def test_admin_uploads_a_roster_and_sees_the_result(world, upload):
     assert not job.file.storage.exists(job.file.name)  # the upload is not kept once imported
     assert job.result["created"] == 1
     assert Resident.objects.filter(community=world.community, name="赵春兰").exists()
-    assert (
-        AuditEntry.objects.filter(action="import", actor=world.admin, community=world.community).count() == 1
-    )
+    assert AuditEntry.objects.filter(action="import", actor=world.admin, community=world.community).count() == 1
 
 
 def test_rejected_rows_are_listed_and_download_imports_again_after_fixing(world, upload, login):
@@ -233,8 +229,13 @@ def test_worker_marks_failed_an_import_whose_process_died(world, login):
 
     def running_job(heartbeat_minutes_ago: int) -> ImportJob:
         return ImportJob.objects.create(
-            community=world.community, created_by=world.admin, original_name="名册.xlsx",
-            file=ContentFile(b"x", name="x.xlsx"), status="running", processed_rows=300, total_rows=1000,
+            community=world.community,
+            created_by=world.admin,
+            original_name="名册.xlsx",
+            file=ContentFile(b"x", name="x.xlsx"),
+            status="running",
+            processed_rows=300,
+            total_rows=1000,
             heartbeat_at=timezone.now() - timedelta(minutes=heartbeat_minutes_ago),
         )
 

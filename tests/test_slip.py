@@ -14,8 +14,7 @@ from loudong.tickets.slip import sees_contact, slip_pdf
 def pdf_text(pdf: bytes, tmp_path) -> str:
     path = tmp_path / "slip.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def pdf_pages(pdf: bytes, tmp_path) -> str:
@@ -26,9 +25,16 @@ def pdf_pages(pdf: bytes, tmp_path) -> str:
 
 @pytest.fixture
 def resolved(world):
-    req = actions.place_request(community=world.community, building=world.building, stairwell=world.stairwell,
-                                room="301", category_code="hardship", description="独居老人需要买药，腿脚不方便下楼",
-                                contact_name="王阿姨", contact_phone="13512345678")
+    req = actions.place_request(
+        community=world.community,
+        building=world.building,
+        stairwell=world.stairwell,
+        room="301",
+        category_code="hardship",
+        description="独居老人需要买药，腿脚不方便下楼",
+        contact_name="王阿姨",
+        contact_phone="13512345678",
+    )
     actions.dispatch(req, world.wang_member, by=world.leader)
     actions.accept(req, by=world.volunteer)
     actions.resolve(req, by=world.volunteer, resolution="offline", reply="已到药店买好降压药送到家", minutes=40)
@@ -68,16 +74,27 @@ def test_slip_times_are_shanghai_times(resolved, tmp_path):
 
 
 def test_slip_of_a_new_request_leaves_the_later_parts_blank_for_paper_use(world, tmp_path):
-    req = actions.place_request(community=world.community, building=world.building, category_code="policy",
-                                description="医保报销怎么办", contact_phone="13512345678")
+    req = actions.place_request(
+        community=world.community,
+        building=world.building,
+        category_code="policy",
+        description="医保报销怎么办",
+        contact_phone="13512345678",
+    )
     text = pdf_text(slip_pdf(req), tmp_path)
     assert "尚未派单" in text and "□满意" in text and "□不满意" in text and "承办人签字" in text
 
 
 def test_anonymous_resident_is_hidden_from_the_volunteer_but_not_from_the_leader(world, tmp_path):
-    req = actions.place_request(community=world.community, building=world.building, category_code="policy",
-                                description="医保报销怎么办", contact_name="王阿姨", contact_phone="13512345678",
-                                anonymous=True)
+    req = actions.place_request(
+        community=world.community,
+        building=world.building,
+        category_code="policy",
+        description="医保报销怎么办",
+        contact_name="王阿姨",
+        contact_phone="13512345678",
+        anonymous=True,
+    )
     actions.dispatch(req, world.wang_member, by=world.leader)
     assert not sees_contact(world.volunteer, req) and sees_contact(world.leader, req) and sees_contact(world.admin, req)
     text = pdf_text(slip_pdf(req, world.volunteer), tmp_path)

@@ -30,7 +30,7 @@ HOSTILE = {
     "building": "@SUM(1,2)",
     "group": "-2+3",
     "activity": "=1-1",
-    "roster": "=IMPORTXML(\"http://e.x/\",\"//a\")",
+    "roster": '=IMPORTXML("http://e.x/","//a")',
 }
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -49,8 +49,11 @@ def export_routes() -> set[str]:
     def walk(patterns: list, route: str, namespace: str) -> None:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
-                    pattern.namespace or namespace)
+                inner = (
+                    f"{namespace}:{pattern.namespace}"
+                    if namespace and pattern.namespace
+                    else (pattern.namespace or namespace)
+                )
                 walk(pattern.url_patterns, route + str(pattern.pattern), inner)
             elif isinstance(pattern, URLPattern) and pattern.name:
                 full = route + str(pattern.pattern)
@@ -75,15 +78,26 @@ def hostile(world):
     w.group.name = HOSTILE["group"]
     w.group.save()
     for building, stairwell in ((w.building, w.stairwell), (w.building2, w.stairwell2)):
-        req = actions.place_request(community=w.community, building=building, stairwell=stairwell,
-                                    category_code="environment", description="楼道灯坏了好几天",
-                                    contact_name=HOSTILE["contact"], contact_phone="13912345678")
+        req = actions.place_request(
+            community=w.community,
+            building=building,
+            stairwell=stairwell,
+            category_code="environment",
+            description="楼道灯坏了好几天",
+            contact_name=HOSTILE["contact"],
+            contact_phone="13912345678",
+        )
         actions.dispatch(req, w.wang_member, by=w.admin)
     make_activity(w, title=HOSTILE["activity"], starts=timezone.now() - timedelta(hours=3))
     w.job = ImportJob.objects.create(
-        community=w.community, created_by=w.admin, original_name="名册.xlsx", status="done",
-        result={"header": ["姓名", "电话"], "rejected": [
-            {"cells": [HOSTILE["roster"], "+8613800138000"], "row": 2, "reason": "电话号码不对"}]},
+        community=w.community,
+        created_by=w.admin,
+        original_name="名册.xlsx",
+        status="done",
+        result={
+            "header": ["姓名", "电话"],
+            "rejected": [{"cells": [HOSTILE["roster"], "+8613800138000"], "row": 2, "reason": "电话号码不对"}],
+        },
     )
     return w
 
@@ -142,15 +156,17 @@ def test_no_export_holds_a_formula_whatever_people_typed(hostile, login):
 
 def test_only_the_one_writer_makes_spreadsheets():
     root = Path(inspect.getfile(loudong)).parent
-    writers = [str(path.relative_to(root)) for path in root.rglob("*.py")
-               if "openpyxl" in path.read_text(encoding="utf-8")]
+    writers = [
+        str(path.relative_to(root)) for path in root.rglob("*.py") if "openpyxl" in path.read_text(encoding="utf-8")
+    ]
     assert writers == ["lib/xlsx.py"]
 
 
 def test_the_word_work_report_holds_people_text_as_plain_text(hostile, login):
     today = timezone.localdate()
     response = login(hostile.admin).get(
-        reverse("stats:work_report", args=["xihu"]), {"from": today.replace(day=1), "to": today, "format": "docx"})
+        reverse("stats:work_report", args=["xihu"]), {"from": today.replace(day=1), "to": today, "format": "docx"}
+    )
     assert response.status_code == 200
     document = zipfile.ZipFile(io.BytesIO(response.content)).read("word/document.xml").decode()
     assert HOSTILE["group"] in document  # the group's name is in the report, as written

@@ -37,7 +37,9 @@ def test_admin_reads_the_figures_with_definitions_and_cases(history, client):
     rates = {r["key"]: r for r in body["rates"]}
     satisfaction = direct.rate("satisfaction_rate")
     assert (rates["satisfaction_rate"]["numerator"], rates["satisfaction_rate"]["denominator"]) == (
-        satisfaction.numerator, satisfaction.denominator)
+        satisfaction.numerator,
+        satisfaction.denominator,
+    )
     # Under 5 cases the rate is to be shown as cases.
     assert rates["satisfaction_rate"]["shows_percent"] is False
     assert rates["satisfaction_rate"]["display"] == f"{satisfaction.numerator}/{satisfaction.denominator} 件"
@@ -92,12 +94,15 @@ def test_without_a_token_the_answer_is_401(history, client):
     assert "令牌" in response.json()["detail"]
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({"community": "xihu", "from": "2025-02-30", "to": "2025-03-31"}, "不是有效日期"),
-    ({"community": "xihu", "from": "2025-04-01", "to": "2025-03-31"}, "结束日期不能早于开始日期"),
-    ({"from": "2025-03-01", "to": "2025-03-31"}, "指定统计范围"),
-    ({"community": "xihu", "group": "1", "from": "2025-03-01", "to": "2025-03-31"}, "指定统计范围"),
-])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"community": "xihu", "from": "2025-02-30", "to": "2025-03-31"}, "不是有效日期"),
+        ({"community": "xihu", "from": "2025-04-01", "to": "2025-03-31"}, "结束日期不能早于开始日期"),
+        ({"from": "2025-03-01", "to": "2025-03-31"}, "指定统计范围"),
+        ({"community": "xihu", "group": "1", "from": "2025-03-01", "to": "2025-03-31"}, "指定统计范围"),
+    ],
+)
 def test_bad_parameters_are_explained_in_chinese(history, client, params, message):
     response = get(client, history.admin, **params)
     assert response.status_code == 422

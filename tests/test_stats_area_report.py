@@ -33,8 +33,10 @@ def test_the_overseer_downloads_the_subdistricts_report_from_its_dashboard(histo
     assert f'href="/stats/subdistrict/{history.subdistrict.pk}/"' in page  # back to the dashboard
     response = client.get(url, {**NOVEMBER, "format": "docx"})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert response["Content-Disposition"].startswith("attachment") and "20261101-20261130.docx" in \
-        response["Content-Disposition"]
+    assert (
+        response["Content-Disposition"].startswith("attachment")
+        and "20261101-20261130.docx" in response["Content-Disposition"]
+    )
     text = docx_text(response.content)
     assert "青山街道楼栋党小组工作简报" in text and "共收集各类问题12件" in text
     for personal in ("王秀英", "张建国", "13700137000"):
@@ -60,8 +62,12 @@ def test_a_bad_format_or_date_is_explained_in_chinese(history, login):
 def test_nobody_else_gets_an_areas_report(history, login):
     other = Subdistrict.objects.get(code="renmin")
     overseer = login(history.overseer)
-    for url in (f"/stats/subdistrict/{other.pk}/report/", f"/stats/district/{history.district.pk}/report/",
-                f"/stats/community/{history.community.pk}/report/", "/stats/subdistrict/999999/report/"):
+    for url in (
+        f"/stats/subdistrict/{other.pk}/report/",
+        f"/stats/district/{history.district.pk}/report/",
+        f"/stats/community/{history.community.pk}/report/",
+        "/stats/subdistrict/999999/report/",
+    ):
         assert overseer.get(url, {**NOVEMBER, "format": "docx"}).status_code == 404, url
     for user in (history.admin, history.leader, history.outsider, history.resident):
         url = f"/stats/subdistrict/{history.subdistrict.pk}/report/"

@@ -39,8 +39,7 @@ def test_admin_reads_a_figure_and_its_definition_and_opens_its_list_on_a_phone(l
     assert fits_the_phone(page), page.url
 
 
-def test_a_districts_seven_and_eight_digit_figures_stay_inside_their_cards_on_a_phone(live_server, page: Page,
-                                                                                      world):
+def test_a_districts_seven_and_eight_digit_figures_stay_inside_their_cards_on_a_phone(live_server, page: Page, world):
     """The type of a figure shrinks with its digits (templates/stats/_figure.html, stats.css): what a
     district counts in a year (4,160,105 in the benchmark) stays whole inside a half-width card."""
     from django.template.loader import render_to_string
@@ -50,8 +49,11 @@ def test_a_districts_seven_and_eight_digit_figures_stay_inside_their_cards_on_a_
     log_in(page, live_server.url, "admin")
     page.goto(f"{live_server.url}/c/xihu/stats/?from=2026-11-01&to=2026-11-30")
     for digits in ("4160105", "41601050", "416010500"):
-        page.evaluate("""digits => document.querySelectorAll('.stat .figure').forEach(el => {
-            el.textContent = digits; el.className = 'figure digits-' + digits.length; })""", digits)
+        page.evaluate(
+            """digits => document.querySelectorAll('.stat .figure').forEach(el => {
+            el.textContent = digits; el.className = 'figure digits-' + digits.length; })""",
+            digits,
+        )
         spilled = page.evaluate("""() => [...document.querySelectorAll('.stat .figure')].filter(
             el => el.getBoundingClientRect().right > el.closest('.stat').getBoundingClientRect().right).length""")
         assert spilled == 0, digits

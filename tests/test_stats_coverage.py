@@ -19,9 +19,11 @@ from loudong.stats.scope import Scope
 
 def counted(community_ids: list[int]) -> dict[str, int]:
     m = Member.objects.filter(community_id__in=community_ids).aggregate(
-        members=Count("pk"), members_in_groups=Count("pk", filter=Q(group__isnull=False)))
+        members=Count("pk"), members_in_groups=Count("pk", filter=Q(group__isnull=False))
+    )
     h = Household.objects.filter(community_id__in=community_ids).aggregate(
-        households=Count("pk"), households_served=Count("pk", filter=Q(stairwell__group__isnull=False)))
+        households=Count("pk"), households_served=Count("pk", filter=Q(stairwell__group__isnull=False))
+    )
     return {**m, **h}
 
 
@@ -35,14 +37,19 @@ def assert_exact(w) -> None:
 def test_the_tally_follows_every_kind_of_registry_write(world, tmp_path):
     w = world
     assert_exact(w)
-    assert coverage.totals([w.community.pk]) == {"members": 2, "members_in_groups": 2, "households": 2,
-                                                 "households_served": 1}
+    assert coverage.totals([w.community.pk]) == {
+        "members": 2,
+        "members_in_groups": 2,
+        "households": 2,
+        "households_served": 1,
+    }
     # A saved form, a bulk insert, a queryset update (the group planner's), a move, deletes.
     Household.objects.create(community=w.community, stairwell=w.stairwell, room="302")
     assert StaleCoverage.objects.filter(community_id=w.community.pk).exists()
     assert_exact(w)
-    Household.objects.bulk_create([Household(community=w.community, stairwell=w.stairwell2, room=f"6{i:02}")
-                                   for i in range(5)])
+    Household.objects.bulk_create(
+        [Household(community=w.community, stairwell=w.stairwell2, room=f"6{i:02}") for i in range(5)]
+    )
     assert_exact(w)
     Stairwell.objects.filter(pk=w.stairwell2.pk).update(group=w.group)
     assert coverage.totals([w.community.pk])["households_served"] == 8
@@ -56,17 +63,26 @@ def test_the_tally_follows_every_kind_of_registry_write(world, tmp_path):
     assert_exact(w)
     # A household moved to another community counts there, and no longer here.
     moved = Household.objects.filter(community=w.community).first()
-    Household.objects.filter(pk=moved.pk).update(community=w.other, stairwell=Stairwell.objects.filter(
-        community=w.other).first())
+    Household.objects.filter(pk=moved.pk).update(
+        community=w.other, stairwell=Stairwell.objects.filter(community=w.other).first()
+    )
     assert_exact(w)
     # Raw SQL, as a script or a database client would write it.
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO registry_household (community_id, stairwell_id, room) "
-                       "VALUES (%s, %s, '909')", [w.other.pk, moved.stairwell_id])
+        cursor.execute(
+            "INSERT INTO registry_household (community_id, stairwell_id, room) VALUES (%s, %s, '909')",
+            [w.other.pk, moved.stairwell_id],
+        )
     assert_exact(w)
     # The roster import creates buildings, stairwells, households and residents.
-    call_command("import_roster", workbook(tmp_path, [HEADER, row(address="新建路8号2单元101")]),
-                 "--community", "xihu", "--json", stdout=io.StringIO())
+    call_command(
+        "import_roster",
+        workbook(tmp_path, [HEADER, row(address="新建路8号2单元101")]),
+        "--community",
+        "xihu",
+        "--json",
+        stdout=io.StringIO(),
+    )
     assert Building.objects.filter(community=w.community, name__contains="新建路8号").exists()
     assert_exact(w)
 
@@ -86,14 +102,19 @@ def test_the_dashboards_read_it_at_every_level_above_the_group(world):
     w = world
     Household.objects.create(community=w.community, stairwell=w.stairwell, room="302")
     period = Period.month(2026, 11)
-    for scope, ids in ((Scope.for_community("xihu"), [w.community.pk]),
-                       (Scope("subdistrict", w.subdistrict.pk, "青山街道"), [w.community.pk]),
-                       (Scope("district", w.district.pk, "石鼓区"), [w.community.pk, w.other.pk])):
+    for scope, ids in (
+        (Scope.for_community("xihu"), [w.community.pk]),
+        (Scope("subdistrict", w.subdistrict.pk, "青山街道"), [w.community.pk]),
+        (Scope("district", w.district.pk, "石鼓区"), [w.community.pk, w.other.pk]),
+    ):
         c = figures(scope, period).group_coverage
         expected = counted(ids)
         assert (c.members, c.members_in_groups, c.households, c.households_served) == (
-            expected["members"], expected["members_in_groups"], expected["households"],
-            expected["households_served"]), scope.level
+            expected["members"],
+            expected["members_in_groups"],
+            expected["households"],
+            expected["households_served"],
+        ), scope.level
     group = figures(Scope.for_group(w.group), period).group_coverage
     assert (group.households, group.households_served) == (2, 2)  # the stairwell it serves: 301 and 302
 
@@ -110,5 +131,7 @@ def test_the_worker_recounts_marked_communities_each_round(world):
     assert StaleCoverage.objects.filter(community_id=world.community.pk).exists()
     call_command("worker", "--once", stdout=io.StringIO())
     assert not StaleCoverage.objects.filter(community_id=world.community.pk).exists()
-    assert CoverageTally.objects.get(community_id=world.community.pk).households == counted(
-        [world.community.pk])["households"]
+    assert (
+        CoverageTally.objects.get(community_id=world.community.pk).households
+        == counted([world.community.pk])["households"]
+    )

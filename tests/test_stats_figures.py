@@ -37,8 +37,18 @@ def counts(f) -> dict[str, int]:
 def test_the_funnel_of_a_month_counts_each_request_once_by_its_shanghai_collection_day(history):
     f = figures(Scope.for_community("xihu"), NOV, now=NOW)
     assert counts(f) == {
-        "collected": 12, "accepted": 8, "dispatched": 8, "taken": 6, "resolved": 5, "resolved_online": 2,
-        "resolved_offline": 3, "confirmed": 4, "rated": 5, "rejected": 1, "merged": 1, "escalated": 1,
+        "collected": 12,
+        "accepted": 8,
+        "dispatched": 8,
+        "taken": 6,
+        "resolved": 5,
+        "resolved_online": 2,
+        "resolved_offline": 3,
+        "confirmed": 4,
+        "rated": 5,
+        "rejected": 1,
+        "merged": 1,
+        "escalated": 1,
         "overdue": 5,
     }
 
@@ -46,8 +56,12 @@ def test_the_funnel_of_a_month_counts_each_request_once_by_its_shanghai_collecti
 def test_rates_have_exact_numerators_and_denominators(history):
     f = figures(Scope.for_community("xihu"), NOV, now=NOW)
     rates = {r.key: (r.numerator, r.denominator) for r in f.rates}
-    assert rates == {"response_rate": (5, 8), "on_time_rate": (4, 9), "satisfaction_rate": (4, 5),
-                     "followup_rate": (4, 5)}
+    assert rates == {
+        "response_rate": (5, 8),
+        "on_time_rate": (4, 9),
+        "satisfaction_rate": (4, 5),
+        "followup_rate": (4, 5),
+    }
     assert f.rate("response_rate").display() == "62.5%"
     assert f.rate("on_time_rate").display() == "44.4%"
     assert f.rate("satisfaction_rate").display() == "80%"
@@ -69,7 +83,8 @@ def test_a_request_resolved_after_the_month_counts_in_the_month_it_was_collected
 def test_a_request_at_2330_beijing_time_on_the_last_day_belongs_to_that_month(history):
     nov_30 = Period(date(2026, 11, 30), date(2026, 11, 30))
     assert list(records_behind(Scope.for_community("xihu"), nov_30, "collected", now=NOW)) == [
-        history.h["last_evening"]]
+        history.h["last_evening"]
+    ]
     dec_1 = Period(date(2026, 12, 1), date(2026, 12, 1))
     assert list(records_behind(Scope.for_community("xihu"), dec_1, "collected", now=NOW)) == [history.h["december"]]
 
@@ -169,7 +184,9 @@ def test_area_levels_roll_up_their_communities_without_people(history):
     assert [(r.label, r.counts["collected"]) for r in f.by_community.rows] == [("西湖新村社区", 12)]
     district = figures(Scope("district", history.district.pk, ""), NOV, now=NOW)
     assert sorted((r.label, r.counts["collected"]) for r in district.by_community.rows) == [
-        ("别的社区", 0), ("西湖新村社区", 12)]
+        ("别的社区", 0),
+        ("西湖新村社区", 12),
+    ]
     assert f.by_volunteer.rows == [] and f.by_building.rows == []
     district = Scope("district", history.district.pk, history.district.name)
     assert counts(figures(district, NOV, now=NOW))["resolved"] == 5
@@ -182,11 +199,17 @@ def test_scope_for_allows_each_role_its_own_level_only(world):
     assert scope_for(w.leader, "group", w.group.pk).name == "环城北路93号党小组"
     assert scope_for(w.overseer, "subdistrict", w.subdistrict.pk).name == "青山街道"
     assert scope_for(w.overseer, "community", w.community.pk).level == "community"
-    for user, level, pk in [(w.leader, "community", w.community.pk), (w.volunteer, "group", w.group.pk),
-                            (w.resident, "community", w.community.pk), (w.outsider, "community", w.community.pk),
-                            (w.outsider, "group", w.group.pk), (w.overseer, "district", w.district.pk),
-                            (w.admin, "subdistrict", w.subdistrict.pk), (w.admin, "nonsense", 1),
-                            (w.admin, "community", 999999)]:
+    for user, level, pk in [
+        (w.leader, "community", w.community.pk),
+        (w.volunteer, "group", w.group.pk),
+        (w.resident, "community", w.community.pk),
+        (w.outsider, "community", w.community.pk),
+        (w.outsider, "group", w.group.pk),
+        (w.overseer, "district", w.district.pk),
+        (w.admin, "subdistrict", w.subdistrict.pk),
+        (w.admin, "nonsense", 1),
+        (w.admin, "community", 999999),
+    ]:
         with pytest.raises(Http404):
             scope_for(user, level, pk)
     assert shows_people(w.admin, scope_for(w.admin, "community", w.community.pk))
@@ -196,8 +219,11 @@ def test_scope_for_allows_each_role_its_own_level_only(world):
 
 def test_periods_parse_with_chinese_errors_and_presets_end_today():
     assert Period.parse("2026-01-01", "2026-01-31").bounds()[0].isoformat() == "2026-01-01T00:00:00+08:00"
-    for bad, words in [(("", "2026-01-31"), "开始日期"), (("2026-02-30", "2026-03-01"), "不是有效日期"),
-                       (("2026-03-01", "2026-02-01"), "不能早于")]:
+    for bad, words in [
+        (("", "2026-01-31"), "开始日期"),
+        (("2026-02-30", "2026-03-01"), "不是有效日期"),
+        (("2026-03-01", "2026-02-01"), "不能早于"),
+    ]:
         with pytest.raises(PeriodError) as error:
             Period.parse(*bad)
         assert words in str(error.value)

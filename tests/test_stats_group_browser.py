@@ -55,8 +55,12 @@ def test_overseer_reads_the_subdistrict_and_downloads_its_report_on_a_phone(live
     assert fits_the_phone(page), page.url
     page.screenshot(path="/tmp/ld-statspages/subdistrict-dashboard.png", full_page=True)
 
-    opens(page, dashboard, "#rate-visit_coverage .stat-link",
-          "入户走访覆盖率：1/2 户（走访到 1 户 / 住户 2 户，1 个社区）")
+    opens(
+        page,
+        dashboard,
+        "#rate-visit_coverage .stat-link",
+        "入户走访覆盖率：1/2 户（走访到 1 户 / 住户 2 户，1 个社区）",
+    )
     expect(page.locator("#held tbody tr").first).to_contain_text("西湖新村社区")
     assert "301" not in page.content() and "王秀英" not in page.content()
     opens(page, dashboard, "#figure-people_covered .stat-link", "活动覆盖群众：4 人（4 次活动）")

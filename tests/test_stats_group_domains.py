@@ -45,8 +45,12 @@ def test_a_group_counts_its_own_activities_people_visits_meetings_and_hours(live
     assert group.hours_total == (140, 2)  # liu 120 at the cleanup, wang 20 on her visit
     assert community.hours_total == (160, 3)  # and zhang's knock on a closed door
     other = figures(Scope.for_group(w.group2), NOV)
-    assert (other.people_covered, other.meetings_held, other.visit_coverage.numerator, other.hours_total) \
-        == (1, 1, 0, (20, 1))
+    assert (other.people_covered, other.meetings_held, other.visit_coverage.numerator, other.hours_total) == (
+        1,
+        1,
+        0,
+        (20, 1),
+    )
 
 
 def test_a_groups_hours_are_its_members_now_after_corrections_as_in_the_ledger(lived):
@@ -60,13 +64,37 @@ def test_a_groups_hours_are_its_members_now_after_corrections_as_in_the_ledger(l
         lines = ledger([w.community.pk], NOV.start, NOV.end, [member.pk])
         return next(x for x in lines if (x.source, x.source_id) == (source, source_id))
 
-    actions.decide(actions.ask_change(w.liu_member, by=w.leader, line=line(w.liu_member, "activity", cleanup.pk),
-                                      minutes=90, reason="提前结束了"), by=w.admin, approve=True)
-    actions.decide(actions.ask_missing(w.wang_member, by=w.volunteer, served_on=date(2026, 11, 20), minutes=30,
-                                       content="帮独居老人买药", reason="电话里找的我"), by=w.leader, approve=True)
+    actions.decide(
+        actions.ask_change(
+            w.liu_member, by=w.leader, line=line(w.liu_member, "activity", cleanup.pk), minutes=90, reason="提前结束了"
+        ),
+        by=w.admin,
+        approve=True,
+    )
+    actions.decide(
+        actions.ask_missing(
+            w.wang_member,
+            by=w.volunteer,
+            served_on=date(2026, 11, 20),
+            minutes=30,
+            content="帮独居老人买药",
+            reason="电话里找的我",
+        ),
+        by=w.leader,
+        approve=True,
+    )
     knock = Visit.objects.get(volunteer=w.zhang_member, visited_at=at(9))
-    actions.decide(actions.ask_change(w.zhang_member, by=w.resident, line=line(w.zhang_member, "visit", knock.pk),
-                                      minutes=25, reason="多等了一会儿"), by=w.admin, approve=True)
+    actions.decide(
+        actions.ask_change(
+            w.zhang_member,
+            by=w.resident,
+            line=line(w.zhang_member, "visit", knock.pk),
+            minutes=25,
+            reason="多等了一会儿",
+        ),
+        by=w.admin,
+        approve=True,
+    )
 
     def both(group):  # noqa: ANN001
         scope = Scope.for_group(group)
@@ -99,8 +127,11 @@ def test_the_group_dashboard_shows_them_with_their_definitions_and_links(lived, 
 @pytest.mark.parametrize("level", ["community", "group"])
 def test_every_list_and_its_export_hold_what_the_figure_counted(lived, login, level):
     w = lived
-    scope, base = (Scope.for_community("xihu"), "/c/xihu/stats/") if level == "community" else \
-        (Scope.for_group(w.group), f"/c/xihu/stats/group/{w.group.pk}/")
+    scope, base = (
+        (Scope.for_community("xihu"), "/c/xihu/stats/")
+        if level == "community"
+        else (Scope.for_group(w.group), f"/c/xihu/stats/group/{w.group.pk}/")
+    )
     f = figures(scope, NOV)
     client = login(w.admin)
 
@@ -160,9 +191,11 @@ def test_a_leader_sees_only_the_groups_households_and_no_other_groups_lists(live
 def test_an_overseer_sees_households_counted_per_building_or_community_never_rooms_or_names(lived, login):
     w = lived
     client = login(w.overseer)
-    for url, label in ((f"/c/xihu/stats/held/visit_coverage/?{NOVEMBER}", "楼栋"),
-                       (f"/c/xihu/stats/group/{w.group.pk}/held/visit_coverage/?{NOVEMBER}", "楼栋"),
-                       (f"/stats/subdistrict/{w.subdistrict.pk}/held/visit_coverage/?{NOVEMBER}", "社区")):
+    for url, label in (
+        (f"/c/xihu/stats/held/visit_coverage/?{NOVEMBER}", "楼栋"),
+        (f"/c/xihu/stats/group/{w.group.pk}/held/visit_coverage/?{NOVEMBER}", "楼栋"),
+        (f"/stats/subdistrict/{w.subdistrict.pk}/held/visit_coverage/?{NOVEMBER}", "社区"),
+    ):
         page = client.get(url)
         body = page.content.decode()
         for personal in ("301", "502", "王秀英", "张建国", "刘光前", "1单元"):
@@ -173,8 +206,12 @@ def test_an_overseer_sees_households_counted_per_building_or_community_never_roo
         assert "王秀英" not in str(sheet) and "301" not in str(sheet)
     area = client.get(f"/stats/subdistrict/{w.subdistrict.pk}/held/visit_coverage/?{NOVEMBER}")
     assert heading(area) == "入户走访覆盖率：1/2 户（走访到 1 户 / 住户 2 户，1 个社区）"
-    assert rows_of(client.get(f"/stats/subdistrict/{w.subdistrict.pk}/held/visit_coverage/export/?{NOVEMBER}"))[1] \
-        == ("西湖新村社区", 2, 1, "1/2 户")
+    assert rows_of(client.get(f"/stats/subdistrict/{w.subdistrict.pk}/held/visit_coverage/export/?{NOVEMBER}"))[1] == (
+        "西湖新村社区",
+        2,
+        1,
+        "1/2 户",
+    )
     per_building = rows_of(client.get(f"/c/xihu/stats/held/visit_coverage/export/?{NOVEMBER}"))
     assert per_building[1:] == [("学宫巷3号", 1, 0, "0/1 户"), ("环城北路93号", 1, 1, "1/1 户")]
     people = client.get(f"/stats/subdistrict/{w.subdistrict.pk}/held/people_covered/?{NOVEMBER}")
@@ -187,8 +224,9 @@ def test_a_long_household_list_is_paged_and_its_export_has_every_row(lived, logi
     from loudong.registry.models import Household
 
     w = lived
-    Household.objects.bulk_create(Household(community=w.community, stairwell=w.stairwell, room=f"{n}")
-                                  for n in range(1001, 1061))
+    Household.objects.bulk_create(
+        Household(community=w.community, stairwell=w.stairwell, room=f"{n}") for n in range(1001, 1061)
+    )
     client = login(w.leader)
     url = f"/c/xihu/stats/group/{w.group.pk}/held/visit_coverage/?{NOVEMBER}&show=unvisited"
     first = client.get(url)

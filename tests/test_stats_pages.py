@@ -69,12 +69,20 @@ def test_leader_is_sent_to_their_group_and_sees_only_its_requests(history, login
     assert heading_count(listed) == 11 and "学宫巷3号" not in listed.content.decode()
 
 
-@pytest.mark.parametrize("url", [
-    "/c/xihu/stats/", "/c/xihu/stats/list/collected/", "/c/xihu/stats/export/category/",
-    "/c/xihu/stats/list/collected/export/", "/stats/", "/stats/district/{district}/",
-    "/stats/subdistrict/{subdistrict}/", "/c/xihu/stats/group/{group}/",
-    "/stats/subdistrict/{subdistrict}/list/collected/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/c/xihu/stats/",
+        "/c/xihu/stats/list/collected/",
+        "/c/xihu/stats/export/category/",
+        "/c/xihu/stats/list/collected/export/",
+        "/stats/",
+        "/stats/district/{district}/",
+        "/stats/subdistrict/{subdistrict}/",
+        "/c/xihu/stats/group/{group}/",
+        "/stats/subdistrict/{subdistrict}/list/collected/",
+    ],
+)
 def test_outsiders_volunteers_and_residents_get_not_found(history, login, client, url):
     url = url.format(district=history.district.pk, subdistrict=history.subdistrict.pk, group=history.group.pk)
     for user in (history.outsider, history.volunteer, history.resident):
@@ -93,8 +101,10 @@ def test_overseer_sees_roll_ups_and_lists_without_personal_data(history, login):
     assert client.get(f"/stats/district/{history.district.pk}/").status_code == 404  # not their level
     community = client.get(f"/c/xihu/stats/?{NOVEMBER}").content.decode()
     assert "环城北路93号党小组" in community and "王秀英" not in community
-    for url in (f"/stats/subdistrict/{history.subdistrict.pk}/list/collected/?{NOVEMBER}",
-                f"/c/xihu/stats/list/collected/?{NOVEMBER}"):
+    for url in (
+        f"/stats/subdistrict/{history.subdistrict.pk}/list/collected/?{NOVEMBER}",
+        f"/c/xihu/stats/list/collected/?{NOVEMBER}",
+    ):
         listed = client.get(url)
         body = listed.content.decode()
         assert heading_count(listed) == 12
@@ -102,8 +112,10 @@ def test_overseer_sees_roll_ups_and_lists_without_personal_data(history, login):
             assert personal not in body, personal
         exported = rows_of(client.get(url.replace("/?", "/export/?")))
         assert len(exported) == 13 and "联系电话" not in exported[0] and "张建国" not in str(exported)
-    assert client.get(f"/c/xihu/stats/list/collected/?{NOVEMBER}&dim=volunteer&value="
-                      f"{history.wang_member.pk}").status_code == 404
+    assert (
+        client.get(f"/c/xihu/stats/list/collected/?{NOVEMBER}&dim=volunteer&value={history.wang_member.pk}").status_code
+        == 404
+    )
     assert client.get(f"/c/xihu/stats/export/volunteer/?{NOVEMBER}").status_code == 404
     assert not AuditEntry.objects.filter(object_type="stats_list").exists()
 
@@ -191,11 +203,24 @@ def test_activities_and_meetings_behind_the_dashboard_open_as_lists_without_name
 
     w = world
     start = datetime(2026, 11, 10, 9, tzinfo=SHANGHAI)
-    Activity.objects.create(community=w.community, group=w.group, type=Activity.Type.CLEANUP, title="清洁家园",
-                            starts_at=start, ends_at=start + timedelta(hours=2), place="3栋楼下",
-                            organiser=w.liu_member)
-    Activity.objects.create(community=w.community, type=Activity.Type.TALK, title="十月的讲座",
-                            starts_at=start - timedelta(days=30), ends_at=start, place="活动室")
+    Activity.objects.create(
+        community=w.community,
+        group=w.group,
+        type=Activity.Type.CLEANUP,
+        title="清洁家园",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place="3栋楼下",
+        organiser=w.liu_member,
+    )
+    Activity.objects.create(
+        community=w.community,
+        type=Activity.Type.TALK,
+        title="十月的讲座",
+        starts_at=start - timedelta(days=30),
+        ends_at=start,
+        place="活动室",
+    )
     create_meeting(w.community, by=w.admin, title="加装电梯议事会", held_at=start, now=start)
     for user in (w.admin, w.overseer):
         client = login(user)

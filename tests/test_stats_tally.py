@@ -43,15 +43,18 @@ PERIODS = (
 
 
 def scopes(w) -> list[Scope]:
-    return [Scope.for_group(w.group), Scope.for_community("xihu"), Scope("subdistrict", w.subdistrict.pk, "街道"),
-            Scope("district", w.district.pk, "区")]
+    return [
+        Scope.for_group(w.group),
+        Scope.for_community("xihu"),
+        Scope("subdistrict", w.subdistrict.pk, "街道"),
+        Scope("district", w.district.pk, "区"),
+    ]
 
 
 def expected(scope: Scope, period: Period, now: datetime) -> dict:
     """What a scan of the period's requests gives: counts, breakdowns, trends."""
     area = scope.level in ("subdistrict", "district")
-    rows = grouped_counts(period_requests(scope, period).order_by(), AREA_DIMENSIONS if area else LOCAL_DIMENSIONS,
-                          now)
+    rows = grouped_counts(period_requests(scope, period).order_by(), AREA_DIMENSIONS if area else LOCAL_DIMENSIONS, now)
     weeks, months = trend_windows(period, extend=not area)
     by_week = {w: [0, 0] for w in weeks}
     by_month = {m: [0, 0] for m in months}
@@ -104,10 +107,33 @@ def assert_as_scanned(w, now: datetime = NOW) -> None:
 
 
 def tally_rows() -> list[tuple]:
-    area = sorted(AreaTally.objects.values_list("community_id", "span", "start", "category_code", "collected",
-                                                "resolved", "overdue", "response_rate_den", "followup_rate_num"))
-    local = sorted(LocalTally.objects.values_list("start", "building_id", "group_id", "assignee_id", "collected",
-                                                  "taken", "confirmed", "rated", "on_time_rate_den"), key=str)
+    area = sorted(
+        AreaTally.objects.values_list(
+            "community_id",
+            "span",
+            "start",
+            "category_code",
+            "collected",
+            "resolved",
+            "overdue",
+            "response_rate_den",
+            "followup_rate_num",
+        )
+    )
+    local = sorted(
+        LocalTally.objects.values_list(
+            "start",
+            "building_id",
+            "group_id",
+            "assignee_id",
+            "collected",
+            "taken",
+            "confirmed",
+            "rated",
+            "on_time_rate_den",
+        ),
+        key=str,
+    )
     errands = sorted(ErrandDay.objects.values_list("day", "served_on", "member_id", "minutes"))
     weeks = sorted(ErrandWeek.objects.values_list("start", "member_id", "minutes"))
     months = sorted(ErrandMonth.objects.values_list("start", "member_id", "minutes"))
@@ -151,8 +177,10 @@ def test_changes_through_the_actions_keep_the_tallies_exact(history):
     actions.close_unrated(up, now=at(11, 29, 11))
     assert_as_scanned(w)
     november = figures(Scope.for_community("xihu"), Period.month(2026, 11), now=NOW)
-    assert november.figure("resolved").count == expected(Scope.for_community("xihu"), Period.month(2026, 11),
-                                                         NOW)["counts"]["resolved"]
+    assert (
+        november.figure("resolved").count
+        == expected(Scope.for_community("xihu"), Period.month(2026, 11), NOW)["counts"]["resolved"]
+    )
     before = tally_rows()
     tally.rebuild()
     assert tally_rows() == before
@@ -201,9 +229,12 @@ def test_stats_rebuild_counts_one_community_again(history, capsys):
 
 def test_periods_are_cut_into_whole_months_weeks_and_days():
     assert tally.split_months(date(2026, 10, 15), date(2026, 12, 5)) == (
-        (date(2026, 11, 1), date(2026, 12, 1)), [(date(2026, 10, 15), date(2026, 10, 31)),
-                                                 (date(2026, 12, 1), date(2026, 12, 5))])
-    assert tally.split_months(date(2026, 11, 2), date(2026, 11, 29)) == (None, [(date(2026, 11, 2),
-                                                                                  date(2026, 11, 29))])
+        (date(2026, 11, 1), date(2026, 12, 1)),
+        [(date(2026, 10, 15), date(2026, 10, 31)), (date(2026, 12, 1), date(2026, 12, 5))],
+    )
+    assert tally.split_months(date(2026, 11, 2), date(2026, 11, 29)) == (
+        None,
+        [(date(2026, 11, 2), date(2026, 11, 29))],
+    )
     assert tally.split_weeks(date(2026, 11, 2), date(2026, 11, 29)) == ((date(2026, 11, 2), date(2026, 11, 30)), [])
     assert tally.split_months(date(2026, 1, 1), date(2026, 12, 31)) == ((date(2026, 1, 1), date(2027, 1, 1)), [])

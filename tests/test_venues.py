@@ -120,8 +120,9 @@ def test_kit_is_handed_over_and_returned(world, venue, login):
     }, follow=True)  # fmt: skip
     assert "已登记发放：红色书籍 × 20" in response.content.decode()
     chairs = venue.kit.get(kind="chairs")
-    response = client.post(url("kit_return", venue.pk, chairs.pk), {"returned_on": "2023-05-01",
-                                                                    "return_note": "坏了 2 把"}, follow=True)
+    response = client.post(
+        url("kit_return", venue.pk, chairs.pk), {"returned_on": "2023-05-01", "return_note": "坏了 2 把"}, follow=True
+    )
     page = response.content.decode()
     assert "2023年5月1日 已收回（坏了 2 把）" in page
     assert "《中国共产党简史》" in page
@@ -141,8 +142,10 @@ def test_leader_reads_the_venue_but_cannot_change_it(world, venue, login):
     assert "开放中" in page and "每周二、五 下午 3:00–5:00" in page and "椅子" in page
     assert "登记发放" not in page
     assert client.get(url("edit", venue.pk)).status_code == 404
-    assert client.post(url("kit", venue.pk), {"kind": "kettle", "quantity": 1,
-                                              "handed_over_on": "2021-06-25"}).status_code == 404
+    assert (
+        client.post(url("kit", venue.pk), {"kind": "kettle", "quantity": 1, "handed_over_on": "2021-06-25"}).status_code
+        == 404
+    )
     consent = venue.consents.get()
     assert client.post(url("withdraw", venue.pk, consent.pk), {"withdrawn_on": "2024-03-01"}).status_code == 404
     assert client.get(url("create")).status_code == 404

@@ -17,13 +17,20 @@ WEDNESDAY_EVENING = datetime(2025, 11, 26, 20, 0, tzinfo=SHANGHAI)
 @pytest.fixture
 def zhang_member(world):
     """张建国: a working member of the group who lives in the other building."""
-    return Member.objects.create(community=world.community, resident=world.zhang, group=world.group,
-                                 employment="working")
+    return Member.objects.create(
+        community=world.community, resident=world.zhang, group=world.group, employment="working"
+    )
 
 
 def place(world, text="独居老人需要买药，腿脚不方便下楼", category="hardship", **extra):
-    return actions.place_request(community=world.community, building=world.building, stairwell=world.stairwell,
-                                 category_code=category, description=text, **extra)
+    return actions.place_request(
+        community=world.community,
+        building=world.building,
+        stairwell=world.stairwell,
+        category_code=category,
+        description=text,
+        **extra,
+    )
 
 
 def by_member(ranking):
@@ -98,24 +105,25 @@ def test_the_volunteer_whose_contact_card_was_scanned_is_recommended_first(clien
 
     page = client.get(f"/ask/m/{world.liu_member.pk}/")
     page = send(client, {**hidden(page), "step": "1", "category": "hardship"})
-    page = send(client, {**hidden(page), "step": "2", "description": "想请人帮忙买点米和油",
-                         "stairwell": world.stairwell.pk})
+    page = send(
+        client, {**hidden(page), "step": "2", "description": "想请人帮忙买点米和油", "stairwell": world.stairwell.pk}
+    )
     req = submit_and_read_receipt(client, page)  # the receipt makes the request from the submission
     ranking = recommend(req, now=WEDNESDAY_EVENING)
     assert ranking[0].member == world.liu_member and "居民扫的是TA的便民联系卡" in ranking[0].reasons
 
 
 def test_a_building_without_a_group_is_served_by_members_living_there(world):
-    req = actions.place_request(community=world.community, building=world.building2, category_code="policy",
-                                description="医保报销怎么办")
+    req = actions.place_request(
+        community=world.community, building=world.building2, category_code="policy", description="医保报销怎么办"
+    )
     assert req.group is None
     assert recommend(req, now=WEDNESDAY_EVENING) == []
     Member.objects.create(community=world.community, resident=world.zhang, group=world.group)
     assert [r.member.resident.name for r in recommend(req, now=WEDNESDAY_EVENING)] == ["张建国"]
 
 
-def test_ranking_a_large_group_reads_each_members_ratings_once_then_a_few_queries(
-        world, django_assert_max_num_queries):
+def test_ranking_a_large_group_reads_each_members_ratings_once_then_a_few_queries(world, django_assert_max_num_queries):
     from loudong.registry.models import Resident
 
     for i in range(30):
@@ -130,13 +138,13 @@ def test_ranking_a_large_group_reads_each_members_ratings_once_then_a_few_querie
     assert len(ranking) == 5 and all(r.reasons for r in ranking)
 
 
-def test_a_queue_page_of_requests_is_ranked_in_the_same_few_queries(world, zhang_member,
-                                                                    django_assert_max_num_queries):
+def test_a_queue_page_of_requests_is_ranked_in_the_same_few_queries(world, zhang_member, django_assert_max_num_queries):
     from loudong.tickets.suggest.rank import recommend_many
 
     requests = [place(world, f"帮忙买药{i}") for i in range(10)]
-    other = actions.place_request(community=world.community, building=world.building2, category_code="policy",
-                                  description="医保报销怎么办")
+    other = actions.place_request(
+        community=world.community, building=world.building2, category_code="policy", description="医保报销怎么办"
+    )
     recommend_many(requests, now=WEDNESDAY_EVENING)  # each member's ratings read once
     with django_assert_max_num_queries(6):
         ranked = recommend_many([*requests, other], now=WEDNESDAY_EVENING, limit=2)

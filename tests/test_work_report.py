@@ -38,7 +38,8 @@ def test_report_figures_are_the_figures_of_the_dashboard(history):
     direct = figures(scope, MARCH)
     assert [(x.key, x.count) for x in report.figures.funnel] == [(x.key, x.count) for x in direct.funnel]
     assert [(r.key, r.numerator, r.denominator) for r in report.figures.rates] == [
-        (r.key, r.numerator, r.denominator) for r in direct.rates]
+        (r.key, r.numerator, r.denominator) for r in direct.rates
+    ]
     assert direct.figure("collected").count == 5
     assert direct.figure("rejected").count == 1
     assert direct.figure("dispatched").count == 3
@@ -48,8 +49,11 @@ def test_report_api_and_figures_agree_exactly(history, client):
     scope = Scope.for_community("xihu")
     report = build_report(scope, MARCH)
     token = ApiToken.issue(history.admin)
-    body = client.get("/api/v1/stats", {"community": "xihu", "from": "2025-03-01", "to": "2025-03-31"},
-                      HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    body = client.get(
+        "/api/v1/stats",
+        {"community": "xihu", "from": "2025-03-01", "to": "2025-03-31"},
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    ).json()
     direct = figures(scope, MARCH)
     api_funnel = {x["key"]: x["count"] for x in body["funnel"]}
     assert api_funnel == {x.key: x.count for x in report.figures.funnel} == {x.key: x.count for x in direct.funnel}
@@ -86,10 +90,20 @@ def test_highlights_tell_the_honours_of_the_period(history):
     from loudong.community_life.honours.models import Honour
 
     for day, name in ((3, "刘光前"), (20, "王秀英")):
-        Honour.objects.create(community=history.community, title="湖南好人", awarded_on=date(2025, 3, day),
-                              awarded_by="湖南省文明办", person_name=name)
-    Honour.objects.create(community=history.community, title="衡阳市优秀衡阳群众", awarded_on=date(2025, 4, 2),
-                          awarded_by="衡阳市", person_name="张建国")
+        Honour.objects.create(
+            community=history.community,
+            title="湖南好人",
+            awarded_on=date(2025, 3, day),
+            awarded_by="湖南省文明办",
+            person_name=name,
+        )
+    Honour.objects.create(
+        community=history.community,
+        title="衡阳市优秀衡阳群众",
+        awarded_on=date(2025, 4, 2),
+        awarded_by="衡阳市",
+        person_name="张建国",
+    )
     text, _ = docx_text(report_docx(build_report(Scope.for_community("xihu"), MARCH)))
     assert "新涌现出“湖南好人”2名。" in text
     assert "衡阳市优秀衡阳群众" not in text  # April's honour is not March's
@@ -139,8 +153,19 @@ def test_chart_images_draw_chinese_glyphs_not_boxes(history):
 
 def test_command_writes_the_report_and_prints_the_headline(history, tmp_path, capsys):
     path = tmp_path / "简报.docx"
-    call_command("work_report", "--community", "xihu", "--from", "2025-03-01", "--to", "2025-03-31",
-                 "--format", "docx", "-o", str(path))
+    call_command(
+        "work_report",
+        "--community",
+        "xihu",
+        "--from",
+        "2025-03-01",
+        "--to",
+        "2025-03-31",
+        "--format",
+        "docx",
+        "-o",
+        str(path),
+    )
     out = capsys.readouterr().out
     assert str(path) in out
     assert "收集 5 件" in out
@@ -148,12 +173,15 @@ def test_command_writes_the_report_and_prints_the_headline(history, tmp_path, ca
     assert "共收集各类问题5件" in text
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--community", "nowhere", "--from", "2025-03-01", "--to", "2025-03-31"], "没有代码为“nowhere”的社区"),
-    (["--community", "xihu", "--from", "2025-02-30", "--to", "2025-03-31"], "不是有效日期"),
-    (["--community", "xihu", "--from", "2025-04-01", "--to", "2025-03-31"], "结束日期不能早于开始日期"),
-    (["--community", "xihu", "--from", "2025-03-01", "--to", "2025-03-31", "--format", "odt"], "格式只能是"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--community", "nowhere", "--from", "2025-03-01", "--to", "2025-03-31"], "没有代码为“nowhere”的社区"),
+        (["--community", "xihu", "--from", "2025-02-30", "--to", "2025-03-31"], "不是有效日期"),
+        (["--community", "xihu", "--from", "2025-04-01", "--to", "2025-03-31"], "结束日期不能早于开始日期"),
+        (["--community", "xihu", "--from", "2025-03-01", "--to", "2025-03-31", "--format", "odt"], "格式只能是"),
+    ],
+)
 def test_command_refuses_bad_input_in_chinese_with_exit_code_2(history, tmp_path, args, message):
     with pytest.raises(CommandError) as raised:
         call_command("work_report", *args, "-o", str(tmp_path / "out.docx"))
@@ -164,12 +192,32 @@ def test_command_refuses_bad_input_in_chinese_with_exit_code_2(history, tmp_path
 
 def test_command_refuses_a_path_it_cannot_write(history, tmp_path):
     with pytest.raises(CommandError) as raised:
-        call_command("work_report", "--community", "xihu", "--from", "2025-03-01", "--to", "2025-03-31",
-                     "-o", str(tmp_path / "missing" / "out.pdf"))
+        call_command(
+            "work_report",
+            "--community",
+            "xihu",
+            "--from",
+            "2025-03-01",
+            "--to",
+            "2025-03-31",
+            "-o",
+            str(tmp_path / "missing" / "out.pdf"),
+        )
     assert "不存在" in str(raised.value) and raised.value.returncode == 2
     with pytest.raises(CommandError) as raised:
-        call_command("work_report", "--community", "xihu", "--from", "2025-03-01", "--to", "2025-03-31",
-                     "--format", "pdf", "-o", str(tmp_path))
+        call_command(
+            "work_report",
+            "--community",
+            "xihu",
+            "--from",
+            "2025-03-01",
+            "--to",
+            "2025-03-31",
+            "--format",
+            "pdf",
+            "-o",
+            str(tmp_path),
+        )
     assert "文件夹" in str(raised.value) and raised.value.returncode == 2
 
 
@@ -193,8 +241,9 @@ def test_overseer_downloads_the_pdf_and_the_page_offers_both_formats(history, lo
 
 
 def test_bad_dates_on_the_download_page_are_explained(history, login):
-    response = login(history.admin).get("/c/xihu/stats/report/", {"from": "2025-04-01", "to": "2025-03-01",
-                                                                   "format": "pdf"})
+    response = login(history.admin).get(
+        "/c/xihu/stats/report/", {"from": "2025-04-01", "to": "2025-03-01", "format": "pdf"}
+    )
     assert response.status_code == 400
     assert "结束日期不能早于开始日期" in response.content.decode()
 

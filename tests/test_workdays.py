@@ -98,8 +98,10 @@ def test_added_working_time_is_the_working_time_between(start, seconds):
 
 
 @settings(max_examples=40, deadline=None)
-@given(start=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2026, 12, 1)),
-       days=st.integers(min_value=1, max_value=15))
+@given(
+    start=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2026, 12, 1)),
+    days=st.integers(min_value=1, max_value=15),
+)
 def test_a_deadline_in_working_days_ends_on_a_working_day(start, days):
     due = add_working_days(start.replace(tzinfo=SHANGHAI), days)
     last = (due - timedelta(seconds=1)).date()

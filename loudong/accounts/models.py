@@ -117,7 +117,11 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     community = models.ForeignKey(
-        "registry.Community", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        "registry.Community",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     actor = models.ForeignKey(

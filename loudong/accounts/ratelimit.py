@@ -62,8 +62,7 @@ class RateLimited:
         minutes = max(1, math.ceil(self.retry_after / 60))
         wait = f"{minutes} 分钟" if minutes < 60 else f"{math.ceil(minutes / 60)} 小时"
         if self.name.endswith("_building"):
-            return (f"这栋楼最近提交的点单太多，系统暂停接收，请 {wait}后再试。"
-                    "急事请直接联系楼栋党小组组长或社区。")
+            return f"这栋楼最近提交的点单太多，系统暂停接收，请 {wait}后再试。急事请直接联系楼栋党小组组长或社区。"
         return f"提交太频繁了，请 {wait}后再试。急事请直接联系楼栋党小组组长或社区。"
 
 

@@ -54,14 +54,21 @@ def purge_expired(now: datetime | None = None) -> int:
         if not by_community:
             return 0
         with connection.cursor() as cursor, deletion_permitted(cursor):
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(AuditEntry._meta.db_table)} WHERE at < %s",
-                           [connection.ops.adapt_datetimefield_value(cutoff)])
+            cursor.execute(
+                f"DELETE FROM {connection.ops.quote_name(AuditEntry._meta.db_table)} WHERE at < %s",
+                [connection.ops.adapt_datetimefield_value(cutoff)],
+            )
             deleted = cursor.rowcount
         before = timezone.localtime(cutoff)
         for community_id, count in by_community.items():
-            record(None, AuditEntry.Action.DELETE, community_id=community_id, object_type="auditentry",
-                   object_repr=f"{before:%Y-%m-%d %H:%M} 以前的审计日志",
-                   detail={"删除条数": count, "保留天数": days})
+            record(
+                None,
+                AuditEntry.Action.DELETE,
+                community_id=community_id,
+                object_type="auditentry",
+                object_repr=f"{before:%Y-%m-%d %H:%M} 以前的审计日志",
+                detail={"删除条数": count, "保留天数": days},
+            )
     return deleted
 
 

@@ -21,14 +21,17 @@ def _first_community_id(user: User | None) -> int | None:
 
 def record_login(sender: type, request: HttpRequest, user: User, **kwargs: object) -> None:
     record(
-        request, AuditEntry.Action.LOGIN, user, actor=user, community_id=_first_community_id(user),
-        object_type="user", detail={"success": True},
+        request,
+        AuditEntry.Action.LOGIN,
+        user,
+        actor=user,
+        community_id=_first_community_id(user),
+        object_type="user",
+        detail={"success": True},
     )
 
 
-def record_login_failure(
-    sender: str, credentials: dict, request: HttpRequest | None = None, **kwargs: object
-) -> None:
+def record_login_failure(sender: str, credentials: dict, request: HttpRequest | None = None, **kwargs: object) -> None:
     username = str(credentials.get(User.USERNAME_FIELD) or "")[:150]
     # The account whose password was tried stands as the actor, so the admin finds every login
     # event of a person under one name; an unknown name is written as typed.
@@ -37,14 +40,18 @@ def record_login_failure(
     if request is not None and getattr(request, "axes_locked_out", False):
         detail["locked"] = True
     record(
-        request, AuditEntry.Action.LOGIN, user, actor=user, community_id=_first_community_id(user),
-        object_type="user", object_repr=str(user) if user else username, detail=detail,
+        request,
+        AuditEntry.Action.LOGIN,
+        user,
+        actor=user,
+        community_id=_first_community_id(user),
+        object_type="user",
+        object_repr=str(user) if user else username,
+        detail=detail,
     )
 
 
-def remember_unlock_time(
-    sender: str, request: HttpRequest, username: str | None = None, **kwargs: object
-) -> None:
+def remember_unlock_time(sender: str, request: HttpRequest, username: str | None = None, **kwargs: object) -> None:
     """The lock lasts the cool-off time from the last recorded failure (with axes' defaults a try
     while locked is recorded too), so the page can name the minute the account opens again."""
     cool_off = get_cool_off(request)

@@ -30,12 +30,17 @@ class BearerToken(HttpBearer):
             return None
         now = timezone.now()
         users, tokens = (connection.ops.quote_name(m._meta.db_table) for m in (User, ApiToken))
-        found = next(iter(User.objects.raw(
-            f"SELECT u.*, t.id AS token_id, CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 "
-            f"ELSE 0 END AS token_stale FROM {users} u JOIN {tokens} t ON t.user_id = u.id "
-            f"WHERE t.key_hash = %s AND u.is_active",
-            [connection.ops.adapt_datetimefield_value(now - TOUCH_EVERY), ApiToken.hash(token)],
-        )), None)
+        found = next(
+            iter(
+                User.objects.raw(
+                    f"SELECT u.*, t.id AS token_id, CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 "
+                    f"ELSE 0 END AS token_stale FROM {users} u JOIN {tokens} t ON t.user_id = u.id "
+                    f"WHERE t.key_hash = %s AND u.is_active",
+                    [connection.ops.adapt_datetimefield_value(now - TOUCH_EVERY), ApiToken.hash(token)],
+                )
+            ),
+            None,
+        )
         if found is None:
             return None
         if found.token_stale:

@@ -127,15 +127,19 @@ def guarded(
 def _claim(request: HttpRequest, owner: Owner, key: str, body_hash: str) -> IdempotencyRecord | None:
     """Insert the record for this key; the earlier record instead, when the key was used before."""
     cutoff = timezone.now() - ttl()
-    if Intake.objects.filter(idempotency_owner=owner.label, idempotency_key=key,
-                             received_at__gte=cutoff).exists():
+    if Intake.objects.filter(idempotency_owner=owner.label, idempotency_key=key, received_at__gte=cutoff).exists():
         return IdempotencyRecord(body_hash="")  # used to place a request: another body, refused
     for _ in range(2):
         try:
             with transaction.atomic():
                 IdempotencyRecord.objects.create(
-                    owner=owner.label, user_id=owner.user_id, api_key_id=owner.api_key_id, key=key,
-                    method=request.method, path=request.path[:300], body_hash=body_hash,
+                    owner=owner.label,
+                    user_id=owner.user_id,
+                    api_key_id=owner.api_key_id,
+                    key=key,
+                    method=request.method,
+                    path=request.path[:300],
+                    body_hash=body_hash,
                 )
             return None
         except IntegrityError:

@@ -209,10 +209,19 @@ def create(request: HttpRequest, fmt: str) -> HttpResponse:
     def run() -> HttpResponse:
         try:
             req = actions.place_request(
-                community=community, building=place.building, stairwell=place.stairwell, room=place.room,
-                category_code=code, description=description, kind=kind, scope=scope, channel=Request.Channel.OPEN311,
+                community=community,
+                building=place.building,
+                stairwell=place.stairwell,
+                room=place.room,
+                category_code=code,
+                description=description,
+                kind=kind,
+                scope=scope,
+                channel=Request.Channel.OPEN311,
                 contact_name=contact_name(param(request, "first_name"), param(request, "last_name")),
-                contact_phone=param(request, "phone")[:20], anonymous=anonymous, rules=rules,
+                contact_phone=param(request, "phone")[:20],
+                anonymous=anonymous,
+                rules=rules,
             )
         except ActionRefused as error:
             return error_response(fmt, Open311Error(400, error.message))
@@ -227,9 +236,7 @@ def create(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def followed(api_key: ApiKey) -> "object":
     """The requests a key may read: those placed through Open311 in its community."""
-    return Request.objects.filter(community=api_key.community, channel=Request.Channel.OPEN311).select_related(
-        *RELATED
-    )
+    return Request.objects.filter(community=api_key.community, channel=Request.Channel.OPEN311).select_related(*RELATED)
 
 
 @csrf_exempt

@@ -172,5 +172,3 @@ def requests_filter(found: QuerySet[Request], params: QueryDict) -> list[Request
         end = start + timedelta(days=MAX_DAYS)
     found = found.filter(created_at__gte=start, created_at__lte=end)
     return list(found.order_by("-created_at", "-id")[:MAX_RESULTS])
-
-

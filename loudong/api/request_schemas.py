@@ -131,8 +131,9 @@ class ReasonIn(Schema):
 class ResolveIn(Schema):
     resolution: Literal["online", "offline"] = Field(description="online 线上答疑 / offline 线下跑腿")
     reply: str = Field("", max_length=2000, description="答复内容或办理情况")
-    minutes: int | None = Field(None, ge=0, le=24 * 60,
-                                description="用时（分钟）；线下跑腿必填（至少 1 分钟），志愿服务时长按它计算")
+    minutes: int | None = Field(
+        None, ge=0, le=24 * 60, description="用时（分钟）；线下跑腿必填（至少 1 分钟），志愿服务时长按它计算"
+    )
 
 
 class ConfirmIn(Schema):

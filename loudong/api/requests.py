@@ -68,8 +68,12 @@ TOO_LARGE = "请求内容太大（最多 64 KB）"
 
 def received_doc() -> dict:
     doc = idempotency_doc()
-    doc["responses"] = {202: {"description": "已收到（status 为 received），Location 为回执地址",
-                              "headers": {"Location": {"schema": {"type": "string"}, "description": "回执地址"}}}}
+    doc["responses"] = {
+        202: {
+            "description": "已收到（status 为 received），Location 为回执地址",
+            "headers": {"Location": {"schema": {"type": "string"}, "description": "回执地址"}},
+        }
+    }
     return doc
 
 
@@ -181,12 +185,24 @@ def create_request(request: HttpRequest, body: RequestIn) -> HttpResponseBase:
         # A retry of a submission already received is answered as the first time, whatever has changed.
         return again(owner, key, body_hash) or community
     fields = dict(
-        community_id=community, building_id=body.building_id, stairwell_id=body.stairwell_id,
-        household_id=body.household_id, resident_id=body.resident_id, room=body.room,
-        category_code=body.category_code, kind=body.kind, scope=body.scope or "", channel=body.channel,
+        community_id=community,
+        building_id=body.building_id,
+        stairwell_id=body.stairwell_id,
+        household_id=body.household_id,
+        resident_id=body.resident_id,
+        room=body.room,
+        category_code=body.category_code,
+        kind=body.kind,
+        scope=body.scope or "",
+        channel=body.channel,
         description=body.description.strip(),
-        contact_name=body.contact_name, contact_phone=placing.clean_phone(body.contact_phone), anonymous=body.anonymous,
-        by=user, idempotency_owner=owner, idempotency_key=key or "", body_hash=body_hash,
+        contact_name=body.contact_name,
+        contact_phone=placing.clean_phone(body.contact_phone),
+        anonymous=body.anonymous,
+        by=user,
+        idempotency_owner=owner,
+        idempotency_key=key or "",
+        body_hash=body_hash,
     )
     for _ in range(2):
         try:
@@ -213,8 +229,10 @@ def checked(user: User, body: RequestIn) -> int | Status:
     wrong = intake.check_places(community, body.building_id, body.stairwell_id, body.household_id)
     if wrong is not None:
         return Status(wrong[0], {"detail": wrong[1]})
-    if body.resident_id is not None and not Resident.objects.visible_to(user).filter(
-            community_id=community, pk=body.resident_id).exists():
+    if (
+        body.resident_id is not None
+        and not Resident.objects.visible_to(user).filter(community_id=community, pk=body.resident_id).exists()
+    ):
         return invalid("所选居民不存在，或您无权查看")
     try:
         require_text(body.description, "需要什么帮助")
@@ -226,9 +244,13 @@ def checked(user: User, body: RequestIn) -> int | Status:
 
 def received_body(row: Intake) -> dict:
     receipt = f"/api/v1/requests/receipts/{row.tracking_token}"
-    return {"status": "received", "tracking_token": row.tracking_token,
-            "received_at": timezone.localtime(row.received_at).isoformat(), "receipt_url": receipt,
-            "tracking_url": f"{settings.PUBLIC_URL}/ask/t/{row.tracking_token}/"}
+    return {
+        "status": "received",
+        "tracking_token": row.tracking_token,
+        "received_at": timezone.localtime(row.received_at).isoformat(),
+        "receipt_url": receipt,
+        "tracking_url": f"{settings.PUBLIC_URL}/ask/t/{row.tracking_token}/",
+    }
 
 
 def received(row: Intake, *, replayed: bool = False) -> JsonResponse:
@@ -297,8 +319,9 @@ def slip(request: HttpRequest, request_id: Id) -> HttpResponse:
 def dispatch(request: HttpRequest, request_id: Id, body: DispatchIn) -> Status:
     """派单: the leader (or the community admin) gives the request to a member of the group."""
     req = found(request.auth, request_id)
-    volunteer = Member.objects.select_related("resident").filter(community_id=req.community_id,
-                                                                 pk=body.volunteer_id).first()
+    volunteer = (
+        Member.objects.select_related("resident").filter(community_id=req.community_id, pk=body.volunteer_id).first()
+    )
     if volunteer is None:
         return invalid("所选党员不在本社区")
     return transition(request, request_id, lambda r: actions.dispatch(r, volunteer, by=request.auth))
@@ -322,8 +345,13 @@ def decline(request: HttpRequest, request_id: Id, body: ReasonIn) -> Status:
 @decorate_view(idempotent, capped)
 def resolve(request: HttpRequest, request_id: Id, body: ResolveIn) -> Status:
     """办结: an online answer (the resident reads the reply) or an offline errand (what was done, time spent)."""
-    return transition(request, request_id, lambda r: actions.resolve(
-        r, by=request.auth, resolution=body.resolution, reply=body.reply, minutes=body.minutes))
+    return transition(
+        request,
+        request_id,
+        lambda r: actions.resolve(
+            r, by=request.auth, resolution=body.resolution, reply=body.reply, minutes=body.minutes
+        ),
+    )
 
 
 @router.post("/requests/{request_id}/confirm", response=ACTED, openapi_extra=idempotency_doc())

@@ -24,8 +24,10 @@ from loudong.stats.results import Breakdown, Figure, Figures, Rate, TrendPoint
 from loudong.stats.scope import Scope, scope_for, shows_people
 
 router = Router(auth=BearerToken(), tags=["统计"])
-FORBIDDEN = ("您在该社区的角色不能查看全社区的统计数字：社区管理员和上级督查可以查看；"
-             "楼栋党小组组长请用 group 参数查看本小组的数字")
+FORBIDDEN = (
+    "您在该社区的角色不能查看全社区的统计数字：社区管理员和上级督查可以查看；"
+    "楼栋党小组组长请用 group 参数查看本小组的数字"
+)
 NO_SCOPE = "请用 community、group、subdistrict 或 district 中的一个参数指定统计范围"
 
 
@@ -34,8 +36,9 @@ class StatsQuery(Schema):
     group: Id | None = Field(None, description="楼栋党小组编号（代替 community）")
     subdistrict: str | None = Field(None, description="街道代码（代替 community）", max_length=50)
     district: str | None = Field(None, description="区代码（代替 community）", max_length=50)
-    start: str | None = Field(None, alias="from", description="开始日期（含，北京时间），例如 2026-01-01；不填为本月",
-                              max_length=40)
+    start: str | None = Field(
+        None, alias="from", description="开始日期（含，北京时间），例如 2026-01-01；不填为本月", max_length=40
+    )
     end: str | None = Field(None, alias="to", description="结束日期（含，北京时间），例如 2026-06-30", max_length=40)
 
 
@@ -145,16 +148,30 @@ def figure_out(f: Figure) -> dict:
 
 
 def rate_out(r: Rate) -> dict:
-    return {"key": r.key, "label": r.label, "definition": r.definition, "numerator": r.numerator,
-            "denominator": r.denominator, "numerator_label": r.numerator_label,
-            "denominator_label": r.denominator_label, "percent": r.percent, "shows_percent": r.shows_percent,
-            "display": r.display()}
+    return {
+        "key": r.key,
+        "label": r.label,
+        "definition": r.definition,
+        "numerator": r.numerator,
+        "denominator": r.denominator,
+        "numerator_label": r.numerator_label,
+        "denominator_label": r.denominator_label,
+        "percent": r.percent,
+        "shows_percent": r.shows_percent,
+        "display": r.display(),
+    }
 
 
 def breakdown_out(b: Breakdown) -> dict:
-    return {"key": b.key, "label": b.label, "columns": [{"key": k, "label": label} for k, label in b.columns],
-            "rows": [{"key": row.key, "label": row.label, "counts": row.counts,
-                      "rates": [rate_out(r) for r in row.rates]} for row in b.rows]}
+    return {
+        "key": b.key,
+        "label": b.label,
+        "columns": [{"key": k, "label": label} for k, label in b.columns],
+        "rows": [
+            {"key": row.key, "label": row.label, "counts": row.counts, "rates": [rate_out(r) for r in row.rates]}
+            for row in b.rows
+        ],
+    }
 
 
 def trend_out(points: list[TrendPoint]) -> list[dict]:
@@ -163,22 +180,32 @@ def trend_out(points: list[TrendPoint]) -> list[dict]:
 
 def stats_out(f: Figures, period: Period, people: bool) -> dict:
     c = f.group_coverage
-    volunteers = f.by_volunteer if people else Breakdown(f.by_volunteer.key, f.by_volunteer.label,
-                                                         f.by_volunteer.columns, [])
+    volunteers = (
+        f.by_volunteer if people else Breakdown(f.by_volunteer.key, f.by_volunteer.label, f.by_volunteer.columns, [])
+    )
     return {
         "scope": {"level": f.scope_level, "id": f.scope_pk, "name": f.scope_name},
         "period": {"start": period.start, "end": period.end, "label": period.label},
         "computed_at": f.computed_at,
         "funnel": [figure_out(x) for x in f.funnel],
         "rates": [rate_out(r) for r in f.rates],
-        "open_now": figure_out(f.open_now), "overdue_now": figure_out(f.overdue_now),
-        "by_category": breakdown_out(f.by_category), "by_group": breakdown_out(f.by_group),
-        "by_building": breakdown_out(f.by_building), "by_volunteer": breakdown_out(volunteers),
+        "open_now": figure_out(f.open_now),
+        "overdue_now": figure_out(f.overdue_now),
+        "by_category": breakdown_out(f.by_category),
+        "by_group": breakdown_out(f.by_group),
+        "by_building": breakdown_out(f.by_building),
+        "by_volunteer": breakdown_out(volunteers),
         "by_community": breakdown_out(f.by_community),
-        "trend_weekly": trend_out(f.trend_weekly), "trend_monthly": trend_out(f.trend_monthly),
-        "group_coverage": {"members": c.members, "members_in_groups": c.members_in_groups,
-                           "households": c.households, "households_served": c.households_served,
-                           "members_rate": rate_out(c.members_rate), "households_rate": rate_out(c.households_rate)},
+        "trend_weekly": trend_out(f.trend_weekly),
+        "trend_monthly": trend_out(f.trend_monthly),
+        "group_coverage": {
+            "members": c.members,
+            "members_in_groups": c.members_in_groups,
+            "households": c.households,
+            "households_served": c.households_served,
+            "members_rate": rate_out(c.members_rate),
+            "households_rate": rate_out(c.households_rate),
+        },
         "activities_by_type": [{"type": t, "label": label, "held": n} for t, label, n in f.activities_by_type],
         "people_covered": f.people_covered,
         "visit_coverage": rate_out(f.visit_coverage) if f.visit_coverage is not None else None,

@@ -182,16 +182,32 @@ def _build(demo: DemoCommunity, today: date) -> dict:
             shares = (10, 10, 80) if kind == T.HOME_STUDY else (45, 25, 30)
             how = rng.choices(("qr_name", "qr_phone", "ticked"), shares)[0]
             signed_at = starts + timedelta(minutes=rng.randint(-20, 40))
-            rows.append(Attendance(community=demo.community, resident_id=pk, name=name, name_key=name_key(name),
-                                   building_id=building, how=how, signed_at=signed_at))
+            rows.append(
+                Attendance(
+                    community=demo.community,
+                    resident_id=pk,
+                    name=name,
+                    name_key=name_key(name),
+                    building_id=building,
+                    how=how,
+                    signed_at=signed_at,
+                )
+            )
         seen = set()
         for _ in range(int(len(people) * UNMATCHED_SHARE) + (rng.random() < 0.5)):
             name, building = plan.visitor()
             if (name, building) not in seen:
                 seen.add((name, building))
-                rows.append(Attendance(community=demo.community, name=name, name_key=name_key(name),
-                                       building_id=building, how="qr_name",
-                                       signed_at=starts + timedelta(minutes=rng.randint(-20, 40))))
+                rows.append(
+                    Attendance(
+                        community=demo.community,
+                        name=name,
+                        name_key=name_key(name),
+                        building_id=building,
+                        how="qr_name",
+                        signed_at=starts + timedelta(minutes=rng.randint(-20, 40)),
+                    )
+                )
         attendance.append(rows)
     Activity.objects.bulk_create(activities)
     for activity, rows in zip(activities, serving, strict=True):

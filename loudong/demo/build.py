@@ -76,8 +76,12 @@ def _fresh_community(plan: CommunityPlan, subdistrict: Subdistrict) -> Community
     if pk is not None:
         Community.objects.filter(pk=pk).delete()
     return Community.objects.create(
-        pk=pk, subdistrict=subdistrict, code=plan.code, name=plan.name,
-        site_width=plan.site_width, site_height=plan.site_height,
+        pk=pk,
+        subdistrict=subdistrict,
+        code=plan.code,
+        name=plan.name,
+        site_width=plan.site_width,
+        site_height=plan.site_height,
     )
 
 
@@ -91,8 +95,6 @@ def summary_lines(site: DemoSite) -> list[str]:
             f"  楼栋 {c.buildings.count()} 栋，住户 {Household.objects.filter(community=c).count():,} 户，"
             f"居民 {c.residents.count():,} 人，党员 {c.members.count()} 名，楼栋党小组 {c.groups.count()} 个"
         )
-        tags = dict(
-            CareTag.objects.filter(community=c).annotate(n=Count("residents")).values_list("name", "n")
-        )
+        tags = dict(CareTag.objects.filter(community=c).annotate(n=Count("residents")).values_list("name", "n"))
         lines.append("  关爱对象：" + "，".join(f"{name} {tags.get(name, 0)} 人" for name in CARE_TAGS))
     return lines + site.summary

@@ -28,14 +28,21 @@ def _build_community_groups(demo: DemoCommunity) -> None:
 
         leader = demo.leaders.get(spec.building)
         if leader is None:
-            elders = [m for m in at_home if m.employment == Member.Employment.RETIRED
-                      and m.registration == Member.Registration.LOCAL] or at_home
+            elders = [
+                m
+                for m in at_home
+                if m.employment == Member.Employment.RETIRED and m.registration == Member.Registration.LOCAL
+            ] or at_home
             leader = rng.choice(elders)
         others = [m for m in at_home if m != leader] or [m for m in members if m != leader]
         deputy = rng.choice(others) if others else None
         group = BuildingGroup.objects.create(
-            community=demo.community, name=f"{spec.building}党小组", founded_on=spec.founded_on,
-            venue_stairwell=leader.resident.household.stairwell, leader=leader, deputy=deputy,
+            community=demo.community,
+            name=f"{spec.building}党小组",
+            founded_on=spec.founded_on,
+            venue_stairwell=leader.resident.household.stairwell,
+            leader=leader,
+            deputy=deputy,
         )
         Stairwell.objects.filter(pk__in=stairwell_pks).update(group=group)
         Member.objects.filter(pk__in=[m.pk for m in members]).update(group=group)

@@ -24,10 +24,20 @@ CHANGE_REASONS = (
     ("那天走访聊得久一些，多算一点。", 90, False, "走访时长按实际记录，不因聊天时间长短调整。"),
 )
 MISSING = (
-    ("帮邻居张奶奶代买降压药（电话求助，没有点单）", 40, "张奶奶直接打电话给我，没有通过扫码点单。", True,
-     "同意补录。"),
-    ("周五大扫除后帮忙清运楼道杂物", 60, "当天没有登记在活动名单上。", False,
-     "这次大扫除已按活动统一记录，不重复补录。"),
+    (
+        "帮邻居张奶奶代买降压药（电话求助，没有点单）",
+        40,
+        "张奶奶直接打电话给我，没有通过扫码点单。",
+        True,
+        "同意补录。",
+    ),
+    (
+        "周五大扫除后帮忙清运楼道杂物",
+        60,
+        "当天没有登记在活动名单上。",
+        False,
+        "这次大扫除已按活动统一记录，不重复补录。",
+    ),
 )
 
 
@@ -66,8 +76,9 @@ def _corrections(
             actions.decide(correction, by=leader, approve=approve, note=note)
     for content, minutes, reason, approve, note in MISSING:
         served_on = max(today - timedelta(days=rng.randint(20, 120)), date(today.year, 1, 1))
-        correction = actions.ask_missing(member, by=volunteer, served_on=served_on, minutes=minutes, content=content,
-                                         reason=reason)
+        correction = actions.ask_missing(
+            member, by=volunteer, served_on=served_on, minutes=minutes, content=content, reason=reason
+        )
         _backdate(correction, served_on, rng)
         actions.decide(correction, by=leader, approve=approve, note=note)
 

@@ -41,17 +41,24 @@ def build_logins(site: DemoSite) -> None:
     volunteer = rng.choice(working or in_building)
     member_pks = {m.resident.pk for m in demo.members}
     neighbours = [
-        r for r in demo.residents_of(FIRST_GROUP_BUILDING)
+        r
+        for r in demo.residents_of(FIRST_GROUP_BUILDING)
         if r.pk not in member_pks and r.phone and 35 <= age_on_reference(r) <= 70
     ]
     resident = rng.choice(neighbours)
 
     accounts = {
         "demo-admin": (demo.plan.admin_name, None, [Grant(role=Role.ADMIN, community=community)]),
-        "demo-leader": (leader.resident.name, leader.resident,
-                        [Grant(role=Role.LEADER, community=community, group=group)]),
-        "demo-volunteer": (volunteer.resident.name, volunteer.resident,
-                           [Grant(role=Role.VOLUNTEER, community=community, group=group)]),
+        "demo-leader": (
+            leader.resident.name,
+            leader.resident,
+            [Grant(role=Role.LEADER, community=community, group=group)],
+        ),
+        "demo-volunteer": (
+            volunteer.resident.name,
+            volunteer.resident,
+            [Grant(role=Role.VOLUNTEER, community=community, group=group)],
+        ),
         "demo-resident": (resident.name, resident, [Grant(role=Role.RESIDENT, community=community)]),
         "demo-overseer": (OVERSEER_NAME, None, [Grant(role=Role.OVERSEER, subdistrict=site.subdistrict)]),
     }

@@ -33,8 +33,8 @@ GROUP_TOPICS = (
         "title": "楼道堆物清理",
         "agenda": ("通报各单元楼道堆物情况", "商量清理时间和分工", "劝说住户自行搬离的办法"),
         "minutes": "{leader}通报了{building}各单元楼道堆放纸箱、旧家具和电动车的情况，消防通道被占，"
-                   "住户反映多次。大家认为先上门劝说，再集中清理；对独居老人家门口的杂物，由党员帮忙搬运。"
-                   "物业表示可以派车清运。",
+        "住户反映多次。大家认为先上门劝说，再集中清理；对独居老人家门口的杂物，由党员帮忙搬运。"
+        "物业表示可以派车清运。",
         "decisions": ("本周六上午组织楼道堆物集中清理", "清理前三天在楼道张贴通知，逐户上门告知"),
         "tasks": (("张贴楼道清理通知并逐户告知", 3), ("联系物业安排清运车辆", 5), ("清理后拍照回访，防止反弹", 14)),
     },
@@ -42,7 +42,7 @@ GROUP_TOPICS = (
         "title": "加装电梯意见征集",
         "agenda": ("介绍老旧小区加装电梯政策和补贴", "征集各楼层住户意见", "推选住户代表"),
         "minutes": "{leader}介绍了市里加装电梯的补贴政策。高层住户普遍支持，一二楼住户担心采光和噪音，"
-                   "提出费用分摊要公平。大家同意先做一次逐户意见征集，把顾虑记下来，再请街道和设计单位来答疑。",
+        "提出费用分摊要公平。大家同意先做一次逐户意见征集，把顾虑记下来，再请街道和设计单位来答疑。",
         "decisions": ("开展逐户意见征集，两周内汇总", "请街道和设计单位来楼栋答疑"),
         "tasks": (("逐户征集加装电梯意见并汇总", 14), ("联系街道约定答疑时间", 10)),
     },
@@ -50,7 +50,7 @@ GROUP_TOPICS = (
         "title": "停车难和电动车充电",
         "agenda": ("楼下非机动车乱停放问题", "电动车飞线充电安全隐患", "申请增设充电桩"),
         "minutes": "住户反映{building}楼下自行车、电动车乱停，老人出行不便；还有住户从窗口拉线给电动车充电，"
-                   "存在火灾隐患。大家同意划定停放区，向社区申请增设集中充电桩，党员带头不飞线充电。",
+        "存在火灾隐患。大家同意划定停放区，向社区申请增设集中充电桩，党员带头不飞线充电。",
         "decisions": ("划定非机动车停放区并张贴标识", "向社区申请增设集中充电桩"),
         "tasks": (("划线并张贴停放标识", 7), ("整理充电桩申请材料报社区", 14), ("入户宣传飞线充电的危害", 10)),
     },
@@ -58,7 +58,7 @@ GROUP_TOPICS = (
         "title": "垃圾分类督导",
         "agenda": ("垃圾分类投放点现状", "排定督导值班表"),
         "minutes": "{building}垃圾投放点早晚高峰混投严重，桶边常有散落垃圾。大家商定党员轮流在早七点、"
-                   "晚七点到投放点督导，先宣传后劝导，对行动不便的老人上门代为分类投放。",
+        "晚七点到投放点督导，先宣传后劝导，对行动不便的老人上门代为分类投放。",
         "decisions": ("党员轮流早晚督导垃圾分类，每人每周一次",),
         "tasks": (("排出督导值班表并在群里公布", 3), ("给行动不便的老人登记上门代投", 7)),
     },
@@ -66,7 +66,7 @@ GROUP_TOPICS = (
         "title": "独居老人关爱走访安排",
         "agenda": ("通报独居、高龄老人近况", "调整包户走访安排", "冬季用火用电安全提醒"),
         "minutes": "{leader}通报了本楼独居和高龄老人的近况，有两位老人近期住院。大家调整了包户安排，"
-                   "住院老人的家属联系方式要更新；入冬前逐户检查电热毯、取暖器使用情况。",
+        "住院老人的家属联系方式要更新；入冬前逐户检查电热毯、取暖器使用情况。",
         "decisions": ("每周至少走访一次独居老人", "入冬前完成用电安全检查"),
         "tasks": (("更新独居老人家属联系电话", 7), ("完成入冬用电安全入户检查", 21)),
     },
@@ -74,7 +74,7 @@ GROUP_TOPICS = (
         "title": "楼顶漏水维修",
         "agenda": ("顶楼住户反映漏水情况", "维修资金和施工安排"),
         "minutes": "顶楼住户反映雨天屋顶漏水，墙面发霉。大家建议先请物业查看，确定是否动用维修资金；"
-                   "施工期间需要协调楼顶晾晒的住户。",
+        "施工期间需要协调楼顶晾晒的住户。",
         "decisions": ("请物业三天内上楼顶查看漏点",),
         "tasks": (("陪同物业查看楼顶漏点并拍照", 3), ("征求顶楼住户对维修方案的意见", 14)),
     },
@@ -82,7 +82,7 @@ GROUP_TOPICS = (
         "title": "文明创建“周五大扫除”",
         "agenda": ("总结上月大扫除情况", "安排本月各单元责任人"),
         "minutes": "上月“周五大扫除”参加的居民比以前多，楼道扶手、信报箱都擦干净了。"
-                   "本月继续，每个单元由一名党员带头，邀请年轻住户一起参加。",
+        "本月继续，每个单元由一名党员带头，邀请年轻住户一起参加。",
         "decisions": ("每周五下午四点开展楼道大扫除",),
         "tasks": (("落实各单元大扫除带头人", 5),),
     },
@@ -93,7 +93,7 @@ COMMUNITY_TOPICS = (
         "title": "社区议事会：停车难综合治理",
         "agenda": ("各楼栋党小组汇报停车问题", "讨论错时停车和共享车位方案", "征集居民代表意见"),
         "minutes": "各党小组组长汇报了本楼栋停车情况。环城北路沿线晚间停车最紧张。会议讨论了与周边单位"
-                   "错时共享车位的方案，居民代表希望收费合理、夜间安全。社区将与两家单位协商。",
+        "错时共享车位的方案，居民代表希望收费合理、夜间安全。社区将与两家单位协商。",
         "decisions": ("社区与周边单位协商夜间错时共享车位", "各党小组摸排本楼栋车辆数量"),
         "tasks": (("与周边单位协商共享车位", 30), ("汇总各楼栋车辆摸排数据", 14)),
     },
@@ -101,7 +101,7 @@ COMMUNITY_TOPICS = (
         "title": "社区议事会：老旧小区改造征求意见",
         "agenda": ("介绍老旧小区改造项目清单", "各楼栋居民代表发言", "确定优先改造项目"),
         "minutes": "社区介绍了本年度老旧小区改造可申报的项目：雨污分流、外墙翻新、楼道照明、适老化扶手。"
-                   "居民代表普遍希望先改楼道照明和扶手，外墙翻新要注意施工扰民。",
+        "居民代表普遍希望先改楼道照明和扶手，外墙翻新要注意施工扰民。",
         "decisions": ("优先申报楼道照明和适老化扶手改造",),
         "tasks": (("整理改造意见报街道", 21),),
     },
@@ -109,7 +109,7 @@ COMMUNITY_TOPICS = (
         "title": "楼栋党小组工作交流会",
         "agenda": ("各党小组交流敲门问需做法", "点单派单办理情况通报", "下季度工作安排"),
         "minutes": "各党小组交流了敲门问需和包户的做法，肖伯群介绍了用便民联系卡联系老人的经验。"
-                   "社区通报了点单派单办理情况，少数点单超期，要求各组长及时派单。",
+        "社区通报了点单派单办理情况，少数点单超期，要求各组长及时派单。",
         "decisions": ("各党小组每月召开一次红色议事厅会议", "超期点单由组长当周督办"),
         "tasks": (("各组报送下季度活动计划", 14),),
     },
@@ -128,13 +128,27 @@ class History:
         self.meetings: list[tuple[Meeting, dict, list[int], list[Member]]] = []
         self.linked: list[tuple[Meeting, Request]] = []  # a meeting and the request it raised
 
-    def add(self, group: BuildingGroup | None, topic: dict, held_at: datetime, venue: Venue | None,
-            members: list[Member], neighbours: list[int], leader_name: str, building: str) -> Meeting:
+    def add(
+        self,
+        group: BuildingGroup | None,
+        topic: dict,
+        held_at: datetime,
+        venue: Venue | None,
+        members: list[Member],
+        neighbours: list[int],
+        leader_name: str,
+        building: str,
+    ) -> Meeting:
         rng = self.rng
         meeting = Meeting(
-            community=self.demo.community, group=group, venue=venue, held_at=held_at, title=topic["title"],
+            community=self.demo.community,
+            group=group,
+            venue=venue,
+            held_at=held_at,
+            title=topic["title"],
             place="" if venue else rng.choice(PLACES if group else PLACES[-1:]),
-            created_at=held_at - timedelta(days=rng.randint(2, 7)), updated_at=held_at + timedelta(hours=3),
+            created_at=held_at - timedelta(days=rng.randint(2, 7)),
+            updated_at=held_at + timedelta(hours=3),
         )
         if held_at < self.now:
             meeting.minutes = topic["minutes"].format(leader=leader_name, building=building)
@@ -164,13 +178,21 @@ class History:
         FollowUpTask.objects.bulk_create(tasks)
         return len(attendance), len(tasks)
 
-    def _task(self, meeting: Meeting, decision: Decision, text: str, days: int, owner: Member,
-              today: date) -> FollowUpTask:
+    def _task(
+        self, meeting: Meeting, decision: Decision, text: str, days: int, owner: Member, today: date
+    ) -> FollowUpTask:
         rng = self.rng
         held = timezone.localtime(meeting.held_at).date()
         due = held + timedelta(days=days)
-        task = FollowUpTask(community=self.demo.community, meeting=meeting, decision=decision, text=text,
-                            owner=owner, due_on=due, created_at=meeting.held_at + timedelta(hours=2))
+        task = FollowUpTask(
+            community=self.demo.community,
+            meeting=meeting,
+            decision=decision,
+            text=text,
+            owner=owner,
+            due_on=due,
+            created_at=meeting.held_at + timedelta(hours=2),
+        )
         finished = held + timedelta(days=max(1, round(days * rng.uniform(0.3, 1.4))))
         # Older tasks are nearly all done; recent ones are often still open (some past their date).
         if finished < today and rng.random() < (0.9 if due < today - timedelta(days=20) else 0.5):
@@ -195,8 +217,16 @@ def build_meetings(site: DemoSite) -> None:
         leaders = [m for g in groups.values() if (m := g.leader) is not None]
         for index, topic in enumerate(COMMUNITY_TOPICS[:COMMUNITY_MEETINGS]):
             held = _evening(now - timedelta(days=30 + 55 * index), history.rng, hour=15)
-            history.add(None, topic, held, None, leaders, [m.resident_id for m in everyone],
-                        demo.plan.admin_name or "社区书记", demo.community.name)
+            history.add(
+                None,
+                topic,
+                held,
+                None,
+                leaders,
+                [m.resident_id for m in everyone],
+                demo.plan.admin_name or "社区书记",
+                demo.community.name,
+            )
         if demo is site.main:
             _from_requests(history, groups, venues, members)
         attendance, tasks = history.write()
@@ -204,8 +234,9 @@ def build_meetings(site: DemoSite) -> None:
             meeting.decisions.first().requests.add(req)
         if demo is site.main:
             _live_decision(site, demo, now)
-        counts.append(f"{demo.community.name} {len(history.meetings)} 次会议、到会 {attendance} 人次、"
-                      f"跟进事项 {tasks} 项")
+        counts.append(
+            f"{demo.community.name} {len(history.meetings)} 次会议、到会 {attendance} 人次、跟进事项 {tasks} 项"
+        )
     overdue = FollowUpTask.objects.overdue(timezone.localdate(now)).count()
     site.summary.append("  红色议事厅：" + "；".join(counts) + f"；超期未完成的跟进事项 {overdue} 项")
 
@@ -219,8 +250,12 @@ def _members_by_group(demo: DemoCommunity) -> dict[int, list[Member]]:
 
 def _neighbours_by_group(demo: DemoCommunity) -> dict[int, list[int]]:
     rows: dict[int, list[int]] = {}
-    people = Resident.objects.filter(community=demo.community, household__stairwell__group__isnull=False,
-                                     member__isnull=True, birth_date__year__lt=2006)
+    people = Resident.objects.filter(
+        community=demo.community,
+        household__stairwell__group__isnull=False,
+        member__isnull=True,
+        birth_date__year__lt=2006,
+    )
     for pk, group_id in people.values_list("pk", "household__stairwell__group_id"):
         rows.setdefault(group_id, []).append(pk)
     return rows
@@ -231,8 +266,9 @@ def _evening(day: datetime, rng: random.Random, hour: int = 19) -> datetime:
     return datetime.combine(local.date(), time(hour, rng.choice((0, 30))), tzinfo=SHANGHAI)
 
 
-def _monthly(history: History, group: BuildingGroup, venue: Venue | None, members: list[Member],
-             neighbours: list[int]) -> None:
+def _monthly(
+    history: History, group: BuildingGroup, venue: Venue | None, members: list[Member], neighbours: list[int]
+) -> None:
     rng, now = history.rng, history.now
     leader = group.leader.resident.name if group.leader_id else "组长"
     building = group.name.removesuffix("党小组")
@@ -248,16 +284,24 @@ def _monthly(history: History, group: BuildingGroup, venue: Venue | None, member
 def _from_requests(history: History, groups: dict, venues: dict, members: dict) -> None:
     """Requests of the history that came from a meeting: the meeting that raised them, an hour before."""
     topics = {"environment": GROUP_TOPICS[0], "policy": GROUP_TOPICS[1], "hardship": GROUP_TOPICS[4]}
-    raised = Request.objects.filter(community=history.demo.community, channel=Request.Channel.MEETING,
-                                    group__isnull=False).order_by("created_at")
+    raised = Request.objects.filter(
+        community=history.demo.community, channel=Request.Channel.MEETING, group__isnull=False
+    ).order_by("created_at")
     for req in raised:
         group = groups[req.group_id]
         topic = dict(topics.get(req.category_code, GROUP_TOPICS[0]))
         topic["title"] = f"临时议事：{req.category_name}"
         topic["decisions"] = (f"开点单跟进：{req.description[:60]}",)
-        meeting = history.add(group, topic, req.created_at - timedelta(minutes=90), venues.get(group.pk),
-                              members.get(group.pk, []), [], group.leader.resident.name if group.leader_id else "",
-                              req.building.name)
+        meeting = history.add(
+            group,
+            topic,
+            req.created_at - timedelta(minutes=90),
+            venues.get(group.pk),
+            members.get(group.pk, []),
+            [],
+            group.leader.resident.name if group.leader_id else "",
+            req.building.name,
+        )
         history.linked.append((meeting, req))
 
 
@@ -267,27 +311,54 @@ def _live_decision(site: DemoSite, demo: DemoCommunity, now: datetime) -> None:
     group = demo.groups[FIRST_GROUP_BUILDING]
     leader = site.users["demo-leader"]
     held = now - timedelta(hours=3)
-    meeting = actions.create_meeting(demo.community, by=leader, group=group, held_at=held, title="楼道堆物清理",
-                                     venue=Venue.objects.filter(group=group).first(), place="楼下空地", now=held)
+    meeting = actions.create_meeting(
+        demo.community,
+        by=leader,
+        group=group,
+        held_at=held,
+        title="楼道堆物清理",
+        venue=Venue.objects.filter(group=group).first(),
+        place="楼下空地",
+        now=held,
+    )
     AgendaItem.objects.create(meeting=meeting, position=1, text="3单元楼道堆放旧家具，挡住消防通道")
-    meeting.minutes = ("住户反映3单元楼道堆放旧家具和纸箱，已挡住消防通道。大家同意请物业清运，"
-                       "并由党员上门劝说住户以后不再堆放。")
+    meeting.minutes = (
+        "住户反映3单元楼道堆放旧家具和纸箱，已挡住消防通道。大家同意请物业清运，并由党员上门劝说住户以后不再堆放。"
+    )
     meeting.save(update_fields=["minutes"])
     came = list(Member.objects.filter(group=group).order_by("pk").values_list("resident_id", flat=True)[:6])
-    Attendance.objects.bulk_create([Attendance(meeting=meeting, resident_id=pk) for pk in came]
-                                   + [Attendance(meeting=meeting, guest_name=GUESTS[0])])
+    Attendance.objects.bulk_create(
+        [Attendance(meeting=meeting, resident_id=pk) for pk in came]
+        + [Attendance(meeting=meeting, guest_name=GUESTS[0])]
+    )
     decision = Decision.objects.create(meeting=meeting, position=1, text="请物业清运3单元楼道旧家具")
     building = group.stairwells.select_related("building").first().building
-    actions.open_request(decision, by=leader, building=building, category_code="environment",
-                         description="议事会决定：请物业清运3单元楼道堆放的旧家具和纸箱，恢复消防通道。",
-                         now=held + timedelta(minutes=50))
+    actions.open_request(
+        decision,
+        by=leader,
+        building=building,
+        category_code="environment",
+        description="议事会决定：请物业清运3单元楼道堆放的旧家具和纸箱，恢复消防通道。",
+        now=held + timedelta(minutes=50),
+    )
     volunteer = site.users["demo-volunteer"].resident.member
     today = timezone.localdate(now)
-    FollowUpTask.objects.create(community=demo.community, meeting=meeting, decision=decision, owner=volunteer,
-                                text="上门劝说3单元住户不再在楼道堆物", due_on=today + timedelta(days=7),
-                                created_at=held)
+    FollowUpTask.objects.create(
+        community=demo.community,
+        meeting=meeting,
+        decision=decision,
+        owner=volunteer,
+        text="上门劝说3单元住户不再在楼道堆物",
+        due_on=today + timedelta(days=7),
+        created_at=held,
+    )
     last = Meeting.objects.filter(group=group, held_at__lt=now - timedelta(days=5)).order_by("-held_at").first()
     if last is not None:
-        FollowUpTask.objects.create(community=demo.community, meeting=last, owner=volunteer,
-                                    due_on=today - timedelta(days=2),
-                                    text="把意见汇总表交给组长", created_at=last.held_at)
+        FollowUpTask.objects.create(
+            community=demo.community,
+            meeting=last,
+            owner=volunteer,
+            due_on=today - timedelta(days=2),
+            text="把意见汇总表交给组长",
+            created_at=last.held_at,
+        )

@@ -115,9 +115,7 @@ def _weighted_sample(rng: random.Random, population: list, weights: list[float],
     return picked
 
 
-def _member(
-    demo: DemoCommunity, resident: Resident, rng: random.Random, leader: bool, probationary: bool
-) -> Member:
+def _member(demo: DemoCommunity, resident: Resident, rng: random.Random, leader: bool, probationary: bool) -> Member:
     age = age_on_reference(resident)
     retired = age >= 60 or (resident.gender == "F" and age >= 55 and rng.random() < 0.7)
     if leader:
@@ -133,9 +131,12 @@ def _member(
         joined = _add_years(resident.birth_date, joined_age) + timedelta(days=rng.randrange(365))
         joined = min(joined, REFERENCE_DATE - timedelta(days=400 + rng.randrange(200)))
     return Member(
-        community=demo.community, resident=resident, joined_on=joined,
+        community=demo.community,
+        resident=resident,
+        joined_on=joined,
         standing=Member.Standing.PROBATIONARY if probationary else Member.Standing.FULL,
-        registration=registration, registered_org=org,
+        registration=registration,
+        registered_org=org,
         employment=Member.Employment.RETIRED if retired else Member.Employment.WORKING,
     )
 

@@ -66,8 +66,9 @@ def build_outreach(site: DemoSite) -> None:
 
 def _users_by_member() -> dict[int, User]:
     """Accounts that can act for a member (their own login), by the member's resident id."""
-    users = User.objects.filter(resident__member__isnull=False, is_active=True,
-                                grants__role__in=[Role.VOLUNTEER, Role.LEADER]).distinct()
+    users = User.objects.filter(
+        resident__member__isnull=False, is_active=True, grants__role__in=[Role.VOLUNTEER, Role.LEADER]
+    ).distinct()
     return {u.resident_id: u for u in users}
 
 
@@ -76,8 +77,10 @@ def _assign(demo: DemoCommunity) -> None:
     for group in demo.groups.values():
         households, volunteers = actions.spots(group)
         founded = datetime.combine(group.founded_on or date.today(), time(10), tzinfo=SHANGHAI)
-        rows += [Assignment(community=demo.community, household_id=h, volunteer_id=m, assigned_at=founded)
-                 for h, m in propose(households, volunteers).items()]
+        rows += [
+            Assignment(community=demo.community, household_id=h, volunteer_id=m, assigned_at=founded)
+            for h, m in propose(households, volunteers).items()
+        ]
     Assignment.objects.bulk_create(rows)
 
 
@@ -92,8 +95,9 @@ def _visit_history(demo: DemoCommunity, rng: random.Random, now: datetime, users
     households = Household.objects.filter(community=community, assignment__isnull=False)
     tags = care_tags_by_household(households)
     owners = dict(households.values_list("pk", "assignment__volunteer_id"))
-    member_residents = dict(Assignment.objects.filter(community=community).values_list(
-        "volunteer_id", "volunteer__resident_id"))
+    member_residents = dict(
+        Assignment.objects.filter(community=community).values_list("volunteer_id", "volunteer__resident_id")
+    )
     people: dict[int, list[int]] = {}
     for pk, household_id in Resident.objects.filter(household__in=households).values_list("pk", "household_id"):
         people.setdefault(household_id, []).append(pk)
@@ -102,16 +106,38 @@ def _visit_history(demo: DemoCommunity, rng: random.Random, now: datetime, users
     visits: list[Visit] = []
     met: list[list[int]] = []
 
-    def add(household: int, member: int, at: datetime, home: str, needs: str = "", note: str = "",
-            request: Request | None = None, who: list[int] | None = None) -> None:
+    def add(
+        household: int,
+        member: int,
+        at: datetime,
+        home: str,
+        needs: str = "",
+        note: str = "",
+        request: Request | None = None,
+        who: list[int] | None = None,
+    ) -> None:
         user = users.get(member_residents[member])
-        visits.append(Visit(community=community, household_id=household, volunteer_id=member, visited_at=at,
-                            minutes=rng.choices(MINUTES, cum_weights=MINUTE_WEIGHTS)[0],
-                            someone_home=home, needs=needs, note=note, request=request,
-                            created_by=user, created_at=at + timedelta(minutes=rng.randint(5, 90))))
+        visits.append(
+            Visit(
+                community=community,
+                household_id=household,
+                volunteer_id=member,
+                visited_at=at,
+                minutes=rng.choices(MINUTES, cum_weights=MINUTE_WEIGHTS)[0],
+                someone_home=home,
+                needs=needs,
+                note=note,
+                request=request,
+                created_by=user,
+                created_at=at + timedelta(minutes=rng.randint(5, 90)),
+            )
+        )
         residents = people.get(household, [])
-        met.append(who if who is not None else (
-            rng.sample(residents, min(len(residents), rng.randint(1, 2))) if home == Visit.Home.MET else []))
+        met.append(
+            who
+            if who is not None
+            else (rng.sample(residents, min(len(residents), rng.randint(1, 2))) if home == Visit.Home.MET else [])
+        )
 
     for household, member in sorted(owners.items()):
         days = rules.visit_days(tags.get(household, []))
@@ -134,21 +160,31 @@ def _visit_history(demo: DemoCommunity, rng: random.Random, now: datetime, users
     # Plain rows of two ids: written without building a model instance for each.
     through = Visit.met.through._meta.db_table
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {through} (visit_id, resident_id) VALUES (%s, %s)",
-                           [(v.pk, r) for v, who in zip(created, met, strict=True) for r in who])
+        cursor.executemany(
+            f"INSERT INTO {through} (visit_id, resident_id) VALUES (%s, %s)",
+            [(v.pk, r) for v, who in zip(created, met, strict=True) for r in who],
+        )
 
 
 def _visits_behind_requests(community: object, owners: dict[int, int], rng: random.Random, add: object) -> None:
     """The request history's 敲门问需 requests, each found on a visit by the household's member."""
-    found = Request.objects.filter(community=community, channel=Request.Channel.VISIT, household__isnull=False,
-                                   visit__isnull=True).select_related("resident").order_by("created_at")
+    found = (
+        Request.objects.filter(
+            community=community, channel=Request.Channel.VISIT, household__isnull=False, visit__isnull=True
+        )
+        .select_related("resident")
+        .order_by("created_at")
+    )
     for req in found:
         member = owners.get(req.household_id)
         if member is None:
             continue
         at = req.created_at - timedelta(minutes=rng.randint(10, 40))
-        who = [req.resident_id] if req.resident_id and req.resident and req.resident.household_id == \
-            req.household_id else []
+        who = (
+            [req.resident_id]
+            if req.resident_id and req.resident and req.resident.household_id == req.household_id
+            else []
+        )
         add(req.household_id, member, at, Visit.Home.MET, req.description, "", req, who)
 
 
@@ -158,22 +194,38 @@ def _fresh_requests(site: DemoSite, now: datetime) -> int:
     group = demo.groups[FIRST_GROUP_BUILDING]
     volunteer = site.users["demo-volunteer"]
     member = volunteer.resident.member
-    mine = [r for r in schedule(Household.objects.filter(assignment__volunteer=member), current_rules(
-        demo.community.pk)) if r.state in (DueState.OVERDUE, DueState.DUE)]
-    others = list(Assignment.objects.filter(household__stairwell__group=group).exclude(volunteer=member)
-                  .select_related("household", "volunteer").order_by("household_id"))
+    mine = [
+        r
+        for r in schedule(Household.objects.filter(assignment__volunteer=member), current_rules(demo.community.pk))
+        if r.state in (DueState.OVERDUE, DueState.DUE)
+    ]
+    others = list(
+        Assignment.objects.filter(household__stairwell__group=group)
+        .exclude(volunteer=member)
+        .select_related("household", "volunteer")
+        .order_by("household_id")
+    )
     users = _users_by_member()
     chosen = [(row.household, member, volunteer) for row in mine[:1]]
-    chosen += [(a.household, a.volunteer, users[a.volunteer.resident_id]) for a in others
-               if a.volunteer.resident_id in users][: len(FRESH_NEEDS) - len(chosen)]
+    chosen += [
+        (a.household, a.volunteer, users[a.volunteer.resident_id]) for a in others if a.volunteer.resident_id in users
+    ][: len(FRESH_NEEDS) - len(chosen)]
     clock = Clock()
     made = 0
     for (household, by_member, user), need in zip(chosen, FRESH_NEEDS, strict=False):
         category, text, _ = NEEDS[need]
         at = now - timedelta(hours=2 + made)
         residents = list(Resident.objects.filter(household=household).order_by("birth_date")[:1])
-        visit = actions.log_visit(household=household, volunteer=by_member, by=user, visited_at=at, minutes=30,
-                                  met=residents, needs=text, now=at)
+        visit = actions.log_visit(
+            household=household,
+            volunteer=by_member,
+            by=user,
+            visited_at=at,
+            minutes=30,
+            met=residents,
+            needs=text,
+            now=at,
+        )
         actions.request_from_visit(visit, category_code=category, by=user, now=at + timedelta(minutes=20))
         clock.stamp(at + timedelta(minutes=20))
         made += 1
@@ -194,4 +246,5 @@ def _summarise(site: DemoSite, demo: DemoCommunity, now: datetime, fresh: int) -
     site.summary.append(
         f"  敲门问需（{community.name}）：包户 {len(rows)} 户，近三个月走访 {visits.count():,} 次；"
         f"本周期已走访 {covered} 户，已超期 {overdue} 户；近 30 天见面走访 {month}/{total} 户；"
-        f"走访发现的需求转点单 {turned} 条" + (f"（今天新转 {fresh} 条）" if fresh else ""))
+        f"走访发现的需求转点单 {turned} 条" + (f"（今天新转 {fresh} 条）" if fresh else "")
+    )

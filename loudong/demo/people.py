@@ -148,12 +148,19 @@ def _build_community_people(demo: DemoCommunity) -> None:
             born = birth_date(rng, sketch.age)
             name = names.full(sketch.gender, born.year, sketch.surname)
             pinyin, initials = name_keys(name)
-            residents.append(Resident(
-                community=demo.community, household=household, name=name, name_pinyin=pinyin,
-                name_initials=initials, gender=sketch.gender, birth_date=born,
-                phone=identities.phone(sketch.age),
-                id_number=identities.id_number(born, sketch.gender) or None,
-            ))
+            residents.append(
+                Resident(
+                    community=demo.community,
+                    household=household,
+                    name=name,
+                    name_pinyin=pinyin,
+                    name_initials=initials,
+                    gender=sketch.gender,
+                    birth_date=born,
+                    phone=identities.phone(sketch.age),
+                    id_number=identities.id_number(born, sketch.gender) or None,
+                )
+            )
     demo.residents = Resident.objects.bulk_create(residents, batch_size=1000)
     _tag_care(demo)
 

@@ -42,9 +42,7 @@ def build_places(site: DemoSite) -> None:
 def _build_community_places(demo: DemoCommunity) -> None:
     community, specs = demo.community, demo.plan.buildings
     buildings = Building.objects.bulk_create(
-        Building(
-            community=community, name=s.name, address=s.address, x=s.x, y=s.y, width=s.width, depth=s.depth
-        )
+        Building(community=community, name=s.name, address=s.address, x=s.x, y=s.y, width=s.width, depth=s.depth)
         for s in specs
     )
     pairs = adjacent_pairs(specs)
@@ -65,8 +63,11 @@ def _build_community_places(demo: DemoCommunity) -> None:
     # Each stairwell's door is on the building's south face, evenly spaced along it.
     stairwells = Stairwell.objects.bulk_create(
         Stairwell(
-            community=community, building=building, name=f"{n + 1}单元",
-            x=round(spec.x + (n + 0.5) * spec.width / spec.stairwells, 1), y=spec.y + spec.depth,
+            community=community,
+            building=building,
+            name=f"{n + 1}单元",
+            x=round(spec.x + (n + 0.5) * spec.width / spec.stairwells, 1),
+            y=spec.y + spec.depth,
         )
         for spec, building in zip(specs, buildings, strict=True)
         for n in range(spec.stairwells)

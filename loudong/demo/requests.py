@@ -46,8 +46,21 @@ from loudong.tickets.models import RUNNING, Request, Status
 DAYS_BACK = 365
 # Fates of past requests and how often they happen.
 # How many past requests end each way (108 in all).
-FATES = {"closed": 52, "unrated": 9, "reopened": 5, "unhappy": 3, "rejected": 6, "merged": 5, "escalated": 5,
-         "declined": 5, "late": 6, "waiting": 4, "flagged": 2, "extended": 3, "stalled": 3}
+FATES = {
+    "closed": 52,
+    "unrated": 9,
+    "reopened": 5,
+    "unhappy": 3,
+    "rejected": 6,
+    "merged": 5,
+    "escalated": 5,
+    "declined": 5,
+    "late": 6,
+    "waiting": 4,
+    "flagged": 2,
+    "extended": 3,
+    "stalled": 3,
+}
 CHANNELS = {"qr": 45, "visit": 20, "meeting": 8, "phone": 17, "walk_in": 10}
 RATINGS = {"satisfied": 82, "basic": 18}
 VOLUNTEERS_PER_GROUP = 3
@@ -85,7 +98,8 @@ class Clock:
         last = OutboxMessage.objects.aggregate(m=Max("pk"))["m"] or 0
         if last > self.mark:
             OutboxMessage.objects.filter(pk__gt=self.mark).update(
-                created_at=at, state=OutboxMessage.State.SENT, sent_at=at, attempts=1)
+                created_at=at, state=OutboxMessage.State.SENT, sent_at=at, attempts=1
+            )
             self.mark = last
 
 
@@ -103,12 +117,17 @@ def build_requests(site: DemoSite) -> None:
     _fill_inboxes(clock.first, now)
     placed = Request.objects.filter(community=demo.community)
     counts = {s.label: n for s in Status if (n := placed.filter(status=s).count())}
-    site.summary.append("  点单：" + "，".join(f"{label} {n}" for label, n in counts.items())
-                        + f"；已超期 {placed.overdue(now).count()}")
+    site.summary.append(
+        "  点单："
+        + "，".join(f"{label} {n}" for label, n in counts.items())
+        + f"；已超期 {placed.overdue(now).count()}"
+    )
     shared = placed.filter(scope=Request.Scope.SHARED)
     joined = shared.filter(support_count__gt=0)
-    site.summary.append(f"  公共区域的事 {shared.count()} 件（{joined.count()} 件有邻居“我也遇到”），"
-                        f"家中的事 {placed.filter(scope=Request.Scope.HOUSEHOLD).count()} 件（邻居看不到）")
+    site.summary.append(
+        f"  公共区域的事 {shared.count()} 件（{joined.count()} 件有邻居“我也遇到”），"
+        f"家中的事 {placed.filter(scope=Request.Scope.HOUSEHOLD).count()} 件（邻居看不到）"
+    )
 
 
 def _account(username: str, resident: Resident, role: str, group: BuildingGroup) -> User:
@@ -127,14 +146,22 @@ def _crews(site: DemoSite, demo: DemoCommunity, rng: random.Random) -> dict[int,
     groups = BuildingGroup.objects.filter(community=demo.community).select_related("leader__resident")
     for index, group in enumerate(sorted(groups, key=lambda g: g.name), start=1):
         first = group.name.startswith(FIRST_GROUP_BUILDING)
-        leader = site.users["demo-leader"] if first else _account(
-            f"demo-g{index}-leader", group.leader.resident, Role.LEADER, group)
+        leader = (
+            site.users["demo-leader"]
+            if first
+            else _account(f"demo-g{index}-leader", group.leader.resident, Role.LEADER, group)
+        )
         taken.add(leader.resident_id)
-        members = [m for m in Member.objects.filter(group=group).select_related("resident").order_by("pk")
-                   if m.resident_id not in taken]
+        members = [
+            m
+            for m in Member.objects.filter(group=group).select_related("resident").order_by("pk")
+            if m.resident_id not in taken
+        ]
         chosen = rng.sample(members, min(VOLUNTEERS_PER_GROUP, len(members)))
-        volunteers = [(m, _account(f"demo-g{index}-v{k}", m.resident, Role.VOLUNTEER, group))
-                      for k, m in enumerate(chosen, start=1)]
+        volunteers = [
+            (m, _account(f"demo-g{index}-v{k}", m.resident, Role.VOLUNTEER, group))
+            for k, m in enumerate(chosen, start=1)
+        ]
         if first:
             mine = site.users["demo-volunteer"]
             volunteers.insert(0, (mine.resident.member, mine))
@@ -177,13 +204,24 @@ def _history(demo: DemoCommunity, rng: random.Random, now: datetime, crews: dict
         days = DAYS_BACK * (1 - rng.random() ** 0.7)  # more of them in recent months
         created = _moment(now - timedelta(days=days), rng)
         buildings = others if others and rng.random() < 0.08 else grouped
-        plan = Plan(created, _resident(adults, rng, buildings), rng.choice(ASKS), fate, _pick(rng, CHANNELS),
-                    anonymous=rng.random() < 0.08)
+        plan = Plan(
+            created,
+            _resident(adults, rng, buildings),
+            rng.choice(ASKS),
+            fate,
+            _pick(rng, CHANNELS),
+            anonymous=rng.random() < 0.08,
+        )
         if plan.ask[0] == "environment" and rng.random() < 0.35:
             plan.supporters = rng.randint(1, 4)
         if fate == "merged":
-            plan.duplicate_of = Plan(created - timedelta(hours=rng.randint(1, 6)), _resident(
-                adults, rng, [plan.resident.household.stairwell.building.name]), plan.ask, "closed", "qr")
+            plan.duplicate_of = Plan(
+                created - timedelta(hours=rng.randint(1, 6)),
+                _resident(adults, rng, [plan.resident.household.stairwell.building.name]),
+                plan.ask,
+                "closed",
+                "qr",
+            )
             plan.duplicate_of.followers.append(plan)
             plans.append(plan.duplicate_of)
         plans.append(plan)
@@ -195,21 +233,39 @@ def _present(site: DemoSite, demo: DemoCommunity, rng: random.Random, now: datet
     adults = _adults_by_building(demo)
     group = demo.groups[FIRST_GROUP_BUILDING]
     first = sorted({s.building.name for s in group.stairwells.select_related("building")})
-    plans = [Plan(now - timedelta(hours=h), _resident(adults, rng, first), rng.choice(ASKS), "new", "qr")
-             for h in (1, 3, 7, 20)]
-    for fate, hours in (("dispatched", 12), ("accepted", 30), ("paused", 26), ("stalled", 24 * 9),
-                        ("escalated_open", 50)):
-        plans.append(Plan(now - timedelta(hours=hours), _resident(adults, rng, first), rng.choice(ASKS), fate,
-                          volunteer=0))
+    plans = [
+        Plan(now - timedelta(hours=h), _resident(adults, rng, first), rng.choice(ASKS), "new", "qr")
+        for h in (1, 3, 7, 20)
+    ]
+    for fate, hours in (
+        ("dispatched", 12),
+        ("accepted", 30),
+        ("paused", 26),
+        ("stalled", 24 * 9),
+        ("escalated_open", 50),
+    ):
+        plans.append(
+            Plan(now - timedelta(hours=hours), _resident(adults, rng, first), rng.choice(ASKS), fate, volunteer=0)
+        )
     # Shared-place problems neighbours have joined (我也遇到), open on the first group's form today.
     for ask, fate, hours, supporters in ((ASKS[8], "accepted", 28, 3), (ASKS[10], "dispatched", 10, 1)):
-        plans.append(Plan(now - timedelta(hours=hours), _resident(adults, rng, first), ask, fate, "qr",
-                          supporters=supporters, volunteer=0))
+        plans.append(
+            Plan(
+                now - timedelta(hours=hours),
+                _resident(adults, rng, first),
+                ask,
+                fate,
+                "qr",
+                supporters=supporters,
+                volunteer=0,
+            )
+        )
     resident = site.users["demo-resident"].resident
     plans.append(Plan(now - timedelta(days=40), resident, ASKS[11], "closed", "qr"))
     plans.append(Plan(now - timedelta(hours=50), resident, ASKS[1], "resolved", "qr", volunteer=0))
-    plans.append(Plan(now - timedelta(hours=60), _resident(adults, rng, first), ASKS[16], "resolved", "phone",
-                      volunteer=0))
+    plans.append(
+        Plan(now - timedelta(hours=60), _resident(adults, rng, first), ASKS[16], "resolved", "phone", volunteer=0)
+    )
     return plans
 
 
@@ -267,11 +323,22 @@ def _live(plan: Plan, crews: dict[int, Crew], admin: User, rng: random.Random, n
         staff = rng.choice([crew.leader] + [u for _, u in crew.volunteers]) if crew else admin
     t = plan.created
     req = actions.place_request(
-        community=building.community, building=building, stairwell=household.stairwell, household=household,
-        category_code=category, kind=kind, scope=CHOSEN_SCOPES.get(text, ""), description=text,
-        channel=plan.channel, by=staff,
-        contact_name=plan.resident.name, contact_phone=plan.resident.phone, anonymous=plan.anonymous,
-        resident=plan.resident, now=t)
+        community=building.community,
+        building=building,
+        stairwell=household.stairwell,
+        household=household,
+        category_code=category,
+        kind=kind,
+        scope=CHOSEN_SCOPES.get(text, ""),
+        description=text,
+        channel=plan.channel,
+        by=staff,
+        contact_name=plan.resident.name,
+        contact_phone=plan.resident.phone,
+        anonymous=plan.anonymous,
+        resident=plan.resident,
+        now=t,
+    )
     plan.request = req
     clock.stamp(t)
     for follower in plan.followers:  # its duplicate comes in and is merged before this one moves on
@@ -300,11 +367,23 @@ def _live(plan: Plan, crews: dict[int, Crew], admin: User, rng: random.Random, n
 
 
 def _next_time(step: str, t: datetime, req: Request, rng: random.Random) -> datetime:
-    hours = {"dispatch": rng.uniform(0.5, 9), "accept": rng.uniform(0.2, 5), "decline": rng.uniform(1, 4),
-             "dispatch_other": rng.uniform(0.5, 3), "pause": rng.uniform(2, 10), "resume": rng.uniform(3, 26),
-             "confirm": rng.uniform(2, 40), "unhappy": rng.uniform(3, 30), "reject": rng.uniform(1, 8),
-             "merge": rng.uniform(1, 5), "escalate": rng.uniform(6, 30), "admin_resolve": rng.uniform(48, 140),
-             "flag": rng.uniform(1, 6), "stall": 24 * 400, "resolve_soon": rng.uniform(2, 6)}
+    hours = {
+        "dispatch": rng.uniform(0.5, 9),
+        "accept": rng.uniform(0.2, 5),
+        "decline": rng.uniform(1, 4),
+        "dispatch_other": rng.uniform(0.5, 3),
+        "pause": rng.uniform(2, 10),
+        "resume": rng.uniform(3, 26),
+        "confirm": rng.uniform(2, 40),
+        "unhappy": rng.uniform(3, 30),
+        "reject": rng.uniform(1, 8),
+        "merge": rng.uniform(1, 5),
+        "escalate": rng.uniform(6, 30),
+        "admin_resolve": rng.uniform(48, 140),
+        "flag": rng.uniform(1, 6),
+        "stall": 24 * 400,
+        "resolve_soon": rng.uniform(2, 6),
+    }
     if step in ("resolve", "resolve_late", "extend"):
         due = req.due_at
         if step == "extend":
@@ -315,8 +394,19 @@ def _next_time(step: str, t: datetime, req: Request, rng: random.Random) -> date
     return t + timedelta(hours=hours[step])
 
 
-def _do(step: str, req: Request, plan: Plan, leader: User, admin: User, pool: list, index: int | None,
-        reply: str, minutes: int | None, rng: random.Random, t: datetime) -> int | None:
+def _do(
+    step: str,
+    req: Request,
+    plan: Plan,
+    leader: User,
+    admin: User,
+    pool: list,
+    index: int | None,
+    reply: str,
+    minutes: int | None,
+    rng: random.Random,
+    t: datetime,
+) -> int | None:
     assignee = pool[index][1] if index is not None and pool else None
     resolution = Request.Resolution.ONLINE if minutes is None else Request.Resolution.OFFLINE
     if step == "dispatch" or step == "dispatch_other":
@@ -333,8 +423,14 @@ def _do(step: str, req: Request, plan: Plan, leader: User, admin: User, pool: li
     elif step in ("resolve", "resolve_late", "resolve_soon"):
         actions.resolve(req, by=assignee, resolution=resolution, reply=reply, minutes=minutes, now=t)
     elif step == "admin_resolve":
-        actions.resolve(req, by=admin, resolution=Request.Resolution.OFFLINE, reply="社区已协调有关部门处理完毕。",
-                        minutes=None, now=t)
+        actions.resolve(
+            req,
+            by=admin,
+            resolution=Request.Resolution.OFFLINE,
+            reply="社区已协调有关部门处理完毕。",
+            minutes=None,
+            now=t,
+        )
     elif step == "confirm":
         if plan.fate == "unrated":
             return index
@@ -364,11 +460,20 @@ def _do(step: str, req: Request, plan: Plan, leader: User, admin: User, pool: li
 
 def _fill_inboxes(first_outbox_id: int, now: datetime) -> None:
     """The in-app messages of the history, in the inboxes, those older than two days read."""
-    rows = OutboxMessage.objects.filter(pk__gt=first_outbox_id, channel=OutboxMessage.Channel.INAPP,
-                                        user__isnull=False)
-    Notification.objects.bulk_create([
-        Notification(user_id=m.user_id, community_id=m.community_id, title=m.title, body=m.body, url=m.url,
-                     created_at=m.created_at, outbox_id=m.pk,
-                     read_at=m.created_at + timedelta(hours=2) if m.created_at < now - timedelta(days=2) else None)
-        for m in rows
-    ], ignore_conflicts=True)
+    rows = OutboxMessage.objects.filter(pk__gt=first_outbox_id, channel=OutboxMessage.Channel.INAPP, user__isnull=False)
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user_id=m.user_id,
+                community_id=m.community_id,
+                title=m.title,
+                body=m.body,
+                url=m.url,
+                created_at=m.created_at,
+                outbox_id=m.pk,
+                read_at=m.created_at + timedelta(hours=2) if m.created_at < now - timedelta(days=2) else None,
+            )
+            for m in rows
+        ],
+        ignore_conflicts=True,
+    )

@@ -10,14 +10,22 @@ class BuildingGroup(models.Model):
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="groups")
     name = models.CharField("党小组", max_length=60)
     venue_stairwell = models.ForeignKey(
-        "registry.Stairwell", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "registry.Stairwell",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="红色议事厅所在单元",
     )
     leader = models.ForeignKey(
         "registry.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="组长"
     )
     deputy = models.ForeignKey(
-        "registry.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "registry.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="副组长",
     )
     founded_on = models.DateField("成立日期", null=True, blank=True)

@@ -34,50 +34,74 @@ class Link:
 
 
 SECTIONS: list[tuple[str, list[Entry]]] = [
-    ("为民服务", [
-        Entry("派单", "tickets:queue", STAFF, "新的点单、派给志愿者、审核", primary=True),
-        Entry("我的接单", "tickets:mine", SERVING, "派给我的点单，接单和办结", primary=True),
-        Entry("代居民点单", "tickets:create", MEMBERS, "入户、开会或电话里听到的需求"),
-        Entry("我的包户", "outreach:mine", SERVING, "我负责的住户，该走访的排在前面", primary=True),
-        Entry("包户安排", "outreach:groups", STAFF, "每户都有党员负责"),
-        Entry("走访覆盖", "outreach:coverage", STAFF, "本周期走访到的住户"),
-    ]),
-    ("微自治", [
-        Entry("议事会", "meetings:list", MEMBERS, "议题、到会、纪要、决定"),
-        Entry("跟进事项", "meetings:tasks", MEMBERS, "议事会定下的事，谁办、何时办完"),
-    ]),
-    ("微文化", [
-        Entry("活动", "activities:list", MEMBERS, "公益、互助、宣讲、升旗、家庭党校"),
-        Entry("党史小黑板", "blackboard:index", MEMBERS, "党员写的学习笔记，可打印张贴"),
-        Entry("荣誉", "honours:list", STAFF, "好人好事和表彰"),
-    ]),
-    ("志愿服务时长", [
-        Entry("我的服务时长", "hours:mine", SERVING, "办事、走访、活动的时长和证明"),
-        Entry("小组服务时长", "hours:team", STAFF, "按姓名列出，不排名次"),
-        Entry("时长更正", "hours:queue", STAFF, "志愿者提出的更正和补录"),
-    ]),
-    ("数据", [
-        Entry("数据看板", "stats:dashboard", STAFF, "收集、派单、办结、满意，每个数字可查明细"),
-        Entry("工作简报", "stats:work_report", frozenset({ADMIN}), "按时间段生成 Word 或 PDF 简报"),
-    ]),
-    ("党小组", [
-        Entry("党小组", "elections:groups", MEMBERS, "小组、组长和选举"),
-        Entry("议事场所", "venues:list", STAFF, "红色议事厅的场所和物品"),
-        Entry("打印", "printing:index", STAFF, "公示栏和联系卡"),
-        Entry("党小组规划", "planning:plan", frozenset({ADMIN}), "按楼栋划分党小组"),
-        Entry("覆盖情况", "planning:coverage", frozenset({ADMIN}), "哪些单元还没有党小组"),
-    ]),
-    ("档案", [
-        Entry("居民", "registry:residents", STAFF, "按姓名或拼音首字母查找"),
-        Entry("党员", "registry:members", STAFF, "党员和服务项目"),
-        Entry("楼栋", "registry:buildings", STAFF, "楼栋、单元和住户"),
-        Entry("导入名册", "roster:import", frozenset({ADMIN}), "从 Excel 名册导入"),
-    ]),
-    ("管理", [
-        Entry("制度", "policy:show", frozenset({ADMIN}), "时限、走访周期、小组规模"),
-        Entry("工作日", "tickets:calendar", frozenset({ADMIN}), "节假日和调休"),
-        Entry("审计日志", "audit", frozenset({ADMIN}), "谁查看或修改了个人信息"),
-    ]),
+    (
+        "为民服务",
+        [
+            Entry("派单", "tickets:queue", STAFF, "新的点单、派给志愿者、审核", primary=True),
+            Entry("我的接单", "tickets:mine", SERVING, "派给我的点单，接单和办结", primary=True),
+            Entry("代居民点单", "tickets:create", MEMBERS, "入户、开会或电话里听到的需求"),
+            Entry("我的包户", "outreach:mine", SERVING, "我负责的住户，该走访的排在前面", primary=True),
+            Entry("包户安排", "outreach:groups", STAFF, "每户都有党员负责"),
+            Entry("走访覆盖", "outreach:coverage", STAFF, "本周期走访到的住户"),
+        ],
+    ),
+    (
+        "微自治",
+        [
+            Entry("议事会", "meetings:list", MEMBERS, "议题、到会、纪要、决定"),
+            Entry("跟进事项", "meetings:tasks", MEMBERS, "议事会定下的事，谁办、何时办完"),
+        ],
+    ),
+    (
+        "微文化",
+        [
+            Entry("活动", "activities:list", MEMBERS, "公益、互助、宣讲、升旗、家庭党校"),
+            Entry("党史小黑板", "blackboard:index", MEMBERS, "党员写的学习笔记，可打印张贴"),
+            Entry("荣誉", "honours:list", STAFF, "好人好事和表彰"),
+        ],
+    ),
+    (
+        "志愿服务时长",
+        [
+            Entry("我的服务时长", "hours:mine", SERVING, "办事、走访、活动的时长和证明"),
+            Entry("小组服务时长", "hours:team", STAFF, "按姓名列出，不排名次"),
+            Entry("时长更正", "hours:queue", STAFF, "志愿者提出的更正和补录"),
+        ],
+    ),
+    (
+        "数据",
+        [
+            Entry("数据看板", "stats:dashboard", STAFF, "收集、派单、办结、满意，每个数字可查明细"),
+            Entry("工作简报", "stats:work_report", frozenset({ADMIN}), "按时间段生成 Word 或 PDF 简报"),
+        ],
+    ),
+    (
+        "党小组",
+        [
+            Entry("党小组", "elections:groups", MEMBERS, "小组、组长和选举"),
+            Entry("议事场所", "venues:list", STAFF, "红色议事厅的场所和物品"),
+            Entry("打印", "printing:index", STAFF, "公示栏和联系卡"),
+            Entry("党小组规划", "planning:plan", frozenset({ADMIN}), "按楼栋划分党小组"),
+            Entry("覆盖情况", "planning:coverage", frozenset({ADMIN}), "哪些单元还没有党小组"),
+        ],
+    ),
+    (
+        "档案",
+        [
+            Entry("居民", "registry:residents", STAFF, "按姓名或拼音首字母查找"),
+            Entry("党员", "registry:members", STAFF, "党员和服务项目"),
+            Entry("楼栋", "registry:buildings", STAFF, "楼栋、单元和住户"),
+            Entry("导入名册", "roster:import", frozenset({ADMIN}), "从 Excel 名册导入"),
+        ],
+    ),
+    (
+        "管理",
+        [
+            Entry("制度", "policy:show", frozenset({ADMIN}), "时限、走访周期、小组规模"),
+            Entry("工作日", "tickets:calendar", frozenset({ADMIN}), "节假日和调休"),
+            Entry("审计日志", "audit", frozenset({ADMIN}), "谁查看或修改了个人信息"),
+        ],
+    ),
 ]
 
 

@@ -27,15 +27,26 @@ def contacts(members: list[tuple[str, Member | None]]) -> list[Contact]:
 
 def resident_card(user: User, community: Community) -> dict | None:
     """What the resident's part of the home page shows; None for an account with no resident record."""
-    resident = Resident.objects.filter(community=community, pk=user.resident_id).select_related(
-        "household__stairwell__building", "household__stairwell__group__leader__resident",
-        "household__stairwell__group__deputy__resident").first() if user.resident_id else None
+    resident = (
+        Resident.objects.filter(community=community, pk=user.resident_id)
+        .select_related(
+            "household__stairwell__building",
+            "household__stairwell__group__leader__resident",
+            "household__stairwell__group__deputy__resident",
+        )
+        .first()
+        if user.resident_id
+        else None
+    )
     if resident is None:
         return None
     stairwell = resident.household.stairwell if resident.household_id else None
     group = stairwell.group if stairwell else None
-    mine = (Request.objects.visible_to(user).filter(community=community, resident_id=resident.pk)
-            .order_by("-created_at", "-id")[:SHOWN_REQUESTS])
+    mine = (
+        Request.objects.visible_to(user)
+        .filter(community=community, resident_id=resident.pk)
+        .order_by("-created_at", "-id")[:SHOWN_REQUESTS]
+    )
     return {
         "building": stairwell.building if stairwell else None,
         "ask_url": reverse("ask:building", args=[stairwell.building_id]) if stairwell else "",

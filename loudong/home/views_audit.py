@@ -74,11 +74,16 @@ def audit_log(request: HttpRequest, code: str) -> HttpResponse:
         entries = form.apply(entries)
     page = Paginator(entries.order_by("-at", "-id"), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        {"entry": e, "action": e.get_action_display(), "object_type": object_type_name(e.object_type),
-         "lines": detail_lines(e)}
+        {
+            "entry": e,
+            "action": e.get_action_display(),
+            "object_type": object_type_name(e.object_type),
+            "lines": detail_lines(e),
+        }
         for e in page
     ]
     return render(
-        request, "home/audit.html",
+        request,
+        "home/audit.html",
         {"community": community, "form": form, "page": page, "rows": rows, "filtering": filtering},
     )

@@ -86,9 +86,7 @@ def registry_figures(user: User, community: Community, *, whole: bool) -> list[F
             buildings_url,
         ),
     ]
-    tagged = dict(
-        residents.filter(care_tags__isnull=False).order_by().values_list("care_tags").annotate(n=Count("pk"))
-    )
+    tagged = dict(residents.filter(care_tags__isnull=False).order_by().values_list("care_tags").annotate(n=Count("pk")))
     for tag in CareTag.objects.filter(community=community):
         figures.append(
             Figure(
@@ -107,9 +105,7 @@ def my_groups(user: User, community: Community) -> QuerySet[BuildingGroup]:
         g.group_id for g in user.grant_list()
         if g.community_id == community.pk and g.group_id and g.role in (Role.VOLUNTEER, Role.LEADER)
     ]  # fmt: skip
-    return BuildingGroup.objects.filter(pk__in=group_ids).select_related(
-        "leader__resident", "deputy__resident"
-    )
+    return BuildingGroup.objects.filter(pk__in=group_ids).select_related("leader__resident", "deputy__resident")
 
 
 def group_card(user: User, community: Community, group: BuildingGroup) -> dict:
@@ -125,8 +121,12 @@ def group_card(user: User, community: Community, group: BuildingGroup) -> dict:
 
 def home_card(user: User, community: Community) -> dict:
     """我的家: the user's household and its people (the group serving it: see loudong.home.resident)."""
-    own = visible_residents(user, community).filter(pk=user.resident_id).select_related(
-        "household__stairwell__building").first()
+    own = (
+        visible_residents(user, community)
+        .filter(pk=user.resident_id)
+        .select_related("household__stairwell__building")
+        .first()
+    )
     if own is None:
         return {"resident": None}
     household = own.household

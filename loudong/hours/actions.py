@@ -75,7 +75,13 @@ def ask_change(
 
 @atomic_action
 def ask_missing(
-    member: Member, *, by: User, served_on: date, minutes: int, content: str, reason: str,
+    member: Member,
+    *,
+    by: User,
+    served_on: date,
+    minutes: int,
+    content: str,
+    reason: str,
     now: datetime | None = None,
 ) -> Correction:
     """补录: the volunteer asks to add service no source recorded."""

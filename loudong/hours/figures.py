@@ -10,8 +10,9 @@ from loudong.hours.ledger import Key, approved_corrections
 from loudong.hours.sources import minutes_by_member, sources
 
 
-def hours_total(community_ids: list[int], start: date, end: date,
-                member_ids: Iterable[int] | None = None) -> tuple[int, int]:
+def hours_total(
+    community_ids: list[int], start: date, end: date, member_ids: Iterable[int] | None = None
+) -> tuple[int, int]:
     """(total minutes after corrections, number of distinct volunteers with hours) from `start`
     to `end`, both included, in Shanghai days: the same as the ledger's lines (loudong.hours.ledger),
     summed in the database; only the given members' with `member_ids` (a group's). Each source sums

@@ -75,25 +75,46 @@ def period_of(request: HttpRequest) -> tuple[Period, PeriodForm]:
 
 
 class ChangeForm(forms.Form):
-    minutes = forms.IntegerField(label="实际用时（分钟）", min_value=0, max_value=1440, error_messages=MINUTE_ERRORS,
-                                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
-    reason = forms.CharField(label="理由", max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "请写明理由", "max_length": "理由请控制在 300 字以内"},
-                             help_text="例如：当天陪同就医来回三个小时，办结时少填了。")
+    minutes = forms.IntegerField(
+        label="实际用时（分钟）",
+        min_value=0,
+        max_value=1440,
+        error_messages=MINUTE_ERRORS,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    reason = forms.CharField(
+        label="理由",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请写明理由", "max_length": "理由请控制在 300 字以内"},
+        help_text="例如：当天陪同就医来回三个小时，办结时少填了。",
+    )
 
 
 class MissingForm(forms.Form):
     served_on = forms.DateField(label="服务日期", widget=DATE_INPUT, error_messages=DATE_ERRORS)
-    content = forms.CharField(label="做了什么", max_length=100,
-                              error_messages={"required": "请写明做了什么服务", "max_length": "请控制在 100 字以内"},
-                              help_text="例如：帮 3 单元独居老人买药")
-    minutes = forms.IntegerField(label="用时（分钟）", min_value=1, max_value=1440,
-                                 error_messages={**MINUTE_ERRORS, "min_value": "用时至少 1 分钟"},
-                                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
-    reason = forms.CharField(label="为什么没有记上", max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "请写明理由", "max_length": "理由请控制在 300 字以内"})
+    content = forms.CharField(
+        label="做了什么",
+        max_length=100,
+        error_messages={"required": "请写明做了什么服务", "max_length": "请控制在 100 字以内"},
+        help_text="例如：帮 3 单元独居老人买药",
+    )
+    minutes = forms.IntegerField(
+        label="用时（分钟）",
+        min_value=1,
+        max_value=1440,
+        error_messages={**MINUTE_ERRORS, "min_value": "用时至少 1 分钟"},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    reason = forms.CharField(
+        label="为什么没有记上",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请写明理由", "max_length": "理由请控制在 300 字以内"},
+    )
 
 
 class DecisionForm(forms.Form):
-    note = forms.CharField(label="审核意见", max_length=300, required=False,
-                           error_messages={"max_length": "审核意见请控制在 300 字以内"})
+    note = forms.CharField(
+        label="审核意见", max_length=300, required=False, error_messages={"max_length": "审核意见请控制在 300 字以内"}
+    )

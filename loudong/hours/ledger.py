@@ -58,9 +58,7 @@ def source_records(community_ids: list[int], start: date, end: date) -> dict[Key
     return records
 
 
-def ledger(
-    community_ids: list[int], start: date, end: date, member_ids: Iterable[int] | None = None
-) -> list[Line]:
+def ledger(community_ids: list[int], start: date, end: date, member_ids: Iterable[int] | None = None) -> list[Line]:
     """The lines of the period, oldest first; only the given members' when `member_ids` is set."""
     wanted = set(member_ids) if member_ids is not None else None
     lines: dict[Key, Line] = {}
@@ -75,14 +73,21 @@ def ledger(
             line.minutes, line.correction = correction.minutes, correction
     for correction in manual:
         lines[correction.ledger_key] = Line(
-            MANUAL, correction.pk, correction.member_id, correction.served_on, correction.minutes,
-            correction.content, None, correction,
+            MANUAL,
+            correction.pk,
+            correction.member_id,
+            correction.served_on,
+            correction.minutes,
+            correction.content,
+            None,
+            correction,
         )
     return sorted(lines.values(), key=lambda line: (line.served_on, line.source, line.source_id))
 
 
-def approved_corrections(community_ids: list[int], start: date, end: date, member_ids: Iterable[int] | None = None
-                         ) -> tuple[dict[Key, Correction], QuerySet[Correction]]:
+def approved_corrections(
+    community_ids: list[int], start: date, end: date, member_ids: Iterable[int] | None = None
+) -> tuple[dict[Key, Correction], QuerySet[Correction]]:
     """The approved changes by the key they correct (the latest decision wins) and the approved manual
     entries of the period; only the given members' when `member_ids` is set. Changes are few (a
     volunteer asks for each): all of them are read and matched by key."""

@@ -70,7 +70,8 @@ class Correction(models.Model):
             ),
             # One open request per record at a time: the leader decides one thing, not two.
             models.UniqueConstraint(
-                fields=["source", "source_id", "member"], condition=Q(status="pending", kind="change"),
+                fields=["source", "source_id", "member"],
+                condition=Q(status="pending", kind="change"),
                 name="correction_one_pending_per_record",
             ),
         ]
@@ -121,9 +122,7 @@ class Certificate(models.Model):
         ordering = ["-issued_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["community", "year", "serial"], name="certificate_unique_serial"),
-            models.UniqueConstraint(
-                fields=["member", "period_start", "period_end"], name="certificate_one_per_period"
-            ),
+            models.UniqueConstraint(fields=["member", "period_start", "period_end"], name="certificate_one_per_period"),
         ]
 
     def __str__(self) -> str:

@@ -34,8 +34,9 @@ def register_totals(source: str, reader: MinutesReader) -> None:
     _totals[source] = reader
 
 
-def minutes_by_member(module: ModuleType, community_ids: list[int], start: date, end: date,
-                      member_ids: list[int] | None = None) -> dict[int, int]:
+def minutes_by_member(
+    module: ModuleType, community_ids: list[int], start: date, end: date, member_ids: list[int] | None = None
+) -> dict[int, int]:
     """{member: minutes} of one source's records, through its registered faster reader if any."""
     reader = _totals.get(module.SOURCE, module.minutes_by_member)
     return reader(community_ids, start, end, member_ids)

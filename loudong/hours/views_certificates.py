@@ -49,10 +49,15 @@ def content_rows(contents: list[list]) -> list[tuple[str, int, str]]:
     of one line each, the smallest kinds summed on the last row, so the sheet stays one A4 page."""
     shown = contents if len(contents) <= MAX_CONTENT_ROWS else contents[: MAX_CONTENT_ROWS - 1]
     rows = [(clip(content, CONTENT_CHARS), times, hours_text(minutes)) for content, times, minutes in shown]
-    rest = contents[len(shown):]
+    rest = contents[len(shown) :]
     if rest:
-        rows.append((f"其他 {len(rest)} 项服务", sum(times for _, times, _ in rest),
-                     hours_text(sum(minutes for *_, minutes in rest))))
+        rows.append(
+            (
+                f"其他 {len(rest)} 项服务",
+                sum(times for _, times, _ in rest),
+                hours_text(sum(minutes for *_, minutes in rest)),
+            )
+        )
     return rows
 
 
@@ -100,8 +105,9 @@ def issue(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def certificate_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = hours_community(request, code)
-    certificate = get_object_or_404(Certificate.objects.select_related("community", "member"), community=community,
-                                    pk=pk)
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("community", "member"), community=community, pk=pk
+    )
     member = own_member(request.user, community)
     mine = member is not None and member.pk == certificate.member_id
     if not mine and not scoped_members(request.user, community).filter(pk=certificate.member_id).exists():
@@ -116,7 +122,6 @@ def certificate_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 def verify(request: HttpRequest, code: str, token: str) -> HttpResponse:
     """Public: anyone holding the paper can check it was issued, and nothing more about the person."""
-    certificate = get_object_or_404(Certificate.objects.select_related("community"), community__code=code,
-                                    token=token)
+    certificate = get_object_or_404(Certificate.objects.select_related("community"), community__code=code, token=token)
     context = {"c": certificate, "masked_name": mask_name(certificate.person_name)}
     return render(request, "hours/verify.html", context)

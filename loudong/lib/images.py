@@ -28,8 +28,7 @@ Image.MAX_IMAGE_PIXELS = max_pixels()
 def too_many_pixels_message(name: str, size: tuple[int, int] | None = None) -> str:
     limit = f"{max_pixels() / 10_000:.0f} 万像素"
     found = f"（{size[0]}×{size[1]}）" if size else ""
-    return (f"图片“{name}”的像素太多{found}，超过了 {limit}，无法上传。"
-            "请用手机截图，或在相册里把图片缩小后再传。")
+    return f"图片“{name}”的像素太多{found}，超过了 {limit}，无法上传。请用手机截图，或在相册里把图片缩小后再传。"
 
 
 def refuse_too_many_pixels(upload: object) -> None:

@@ -10,8 +10,20 @@ by it (a plain string sorts the same under any collation); code sorting names in
 import re
 
 WIDTH = 8  # digits a number is padded to: house and room numbers stay far below 10**8
-CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-                  "九": 9}
+CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
 # Chinese numerals count only before a word that numbers a place, so 三角塘 and 十字街 stay words.
 NUMBER = re.compile(r"\d+|[零〇一二两三四五六七八九十百千]+(?=号|栋|幢|座|楼|单元|层|室|期|区|组|门)")

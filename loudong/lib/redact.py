@@ -18,8 +18,10 @@ MASK = "**"
 # A building, stairwell, floor or door: digits (any script: \d is Unicode) or a block letter with
 # its word (A栋, 602室, 6层), or a Chinese numeral with the words that leave no doubt (三单元, 六楼;
 # not 一层灰, 两栋楼之间).
-_PLACE_PART = (r"(?:(?:\d+|[A-Za-zＡ-Ｚａ-ｚ](?![A-Za-z]))\s*(?:号楼|号房|栋|幢|座|单元|楼|层|室)"
-               r"|[零〇一二三四五六七八九十百]+(?:号楼|栋|幢|单元|楼|室))")
+_PLACE_PART = (
+    r"(?:(?:\d+|[A-Za-zＡ-Ｚａ-ｚ](?![A-Za-z]))\s*(?:号楼|号房|栋|幢|座|单元|楼|层|室)"
+    r"|[零〇一二三四五六七八九十百]+(?:号楼|栋|幢|单元|楼|室))"
+)
 # A chain of them (3栋2单元602室, 1单元 602, 6楼), ending with a bare room number if one follows.
 _PLACE = re.compile(rf"(?:{_PLACE_PART}[\s\-－—]*)+(?:\d+\s*(?:室|号|房)?)?")
 # 18-digit ID numbers (the last may be X), the old 15-digit ones, written whole or in groups.
@@ -56,8 +58,10 @@ SURNAMES = (
 # Surnames that are everyday words too (文书记录, 小程序, 一小段路, 老毛病): found only as known names.
 _AMBIGUOUS = "文阳易宁石高龙江白万常金方马叶任毛钱施程范段康"
 _PLAIN = [s for s in SURNAMES if s not in _AMBIGUOUS]
-_TITLED = re.compile(rf"(?:{'|'.join(_PLAIN)})(?:{'|'.join(TITLES)})"
-                     rf"|(?<![老小])[老小][{''.join(s for s in _PLAIN if len(s) == 1)}]")
+_TITLED = re.compile(
+    rf"(?:{'|'.join(_PLAIN)})(?:{'|'.join(TITLES)})"
+    rf"|(?<![老小])[老小][{''.join(s for s in _PLAIN if len(s) == 1)}]"
+)
 _COMPOUND = tuple(s for s in SURNAMES if len(s) == 2)
 
 
@@ -74,7 +78,7 @@ class Redactor:
             if len(name) < 2:
                 continue
             surname = surname_of(name)
-            given = name[len(surname):]
+            given = name[len(surname) :]
             words.add(name)
             if len(given) >= 2:
                 words.add(given)

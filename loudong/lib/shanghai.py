@@ -42,5 +42,7 @@ def today() -> date:
 
 def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, the day after end 00:00) in Shanghai: the moments whose local date is in [start, end]."""
-    return (datetime.combine(start, time.min, tzinfo=SHANGHAI),
-            datetime.combine(end + timedelta(days=1), time.min, tzinfo=SHANGHAI))
+    return (
+        datetime.combine(start, time.min, tzinfo=SHANGHAI),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=SHANGHAI),
+    )

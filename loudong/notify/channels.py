@@ -46,16 +46,25 @@ def send_inapp(message: OutboxMessage) -> None:
         raise ChannelError("站内消息没有接收人")
     Notification.objects.get_or_create(
         outbox_id=message.pk,
-        defaults={"user_id": message.user_id, "community_id": message.community_id, "title": message.title,
-                  "body": message.body, "url": message.url, "created_at": message.created_at},
+        defaults={
+            "user_id": message.user_id,
+            "community_id": message.community_id,
+            "title": message.title,
+            "body": message.body,
+            "url": message.url,
+            "created_at": message.created_at,
+        },
     )
 
 
 def send_email(message: OutboxMessage) -> None:
     try:
         sent = send_mail(
-            subject=f"[楼栋] {message.title}", message=text_of(message),
-            from_email=None, recipient_list=[message.address], fail_silently=False,
+            subject=f"[楼栋] {message.title}",
+            message=text_of(message),
+            from_email=None,
+            recipient_list=[message.address],
+            fail_silently=False,
         )
     except Exception as exc:  # noqa: BLE001 - any backend error means "try again later"
         raise ChannelError(f"邮件发送失败：{exc}") from exc
@@ -66,7 +75,9 @@ def send_email(message: OutboxMessage) -> None:
 def send_wecom(message: OutboxMessage) -> None:
     payload = json.dumps({"msgtype": "text", "text": {"content": text_of(message)}}, ensure_ascii=False)
     request = urllib.request.Request(
-        message.address, data=payload.encode(), method="POST",
+        message.address,
+        data=payload.encode(),
+        method="POST",
         headers={"Content-Type": "application/json; charset=utf-8"},
     )
     try:

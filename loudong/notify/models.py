@@ -13,8 +13,9 @@ class Notification(models.Model):
     """One message in a user's inbox (/inbox/)."""
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="notifications")
-    community = models.ForeignKey("registry.Community", null=True, blank=True, on_delete=models.CASCADE,
-                                  related_name="+")
+    community = models.ForeignKey(
+        "registry.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     title = models.CharField("标题", max_length=120)
     body = models.TextField("内容", blank=True)
     url = models.CharField(max_length=300, blank=True)
@@ -44,8 +45,9 @@ class OutboxMessage(models.Model):
 
     channel = models.CharField(max_length=8, choices=Channel.choices)
     user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    community = models.ForeignKey("registry.Community", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    community = models.ForeignKey(
+        "registry.Community", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     address = models.CharField("地址", max_length=500, blank=True)  # email, phone or webhook URL
     title = models.CharField(max_length=120)
     body = models.TextField(blank=True)
@@ -69,8 +71,7 @@ class GroupRobot(models.Model):
     """A WeCom group-robot webhook: a group's chat (or the community's when group is empty)."""
 
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+")
-    group = models.ForeignKey("groups.BuildingGroup", null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="+")
+    group = models.ForeignKey("groups.BuildingGroup", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     name = models.CharField("名称", max_length=60)
     url = models.URLField("Webhook 地址", max_length=500)
     active = models.BooleanField("启用", default=True)

@@ -69,8 +69,9 @@ def _queue(messages: list[OutboxMessage]) -> list[OutboxMessage]:
     return created
 
 
-def notify_users(users: Iterable, title: str, body: str = "", url: str = "",
-                 community_id: int | None = None) -> list[OutboxMessage]:
+def notify_users(
+    users: Iterable, title: str, body: str = "", url: str = "", community_id: int | None = None
+) -> list[OutboxMessage]:
     """In-app for every user; email too when the user has an address."""
     messages = []
     seen = set()
@@ -89,12 +90,18 @@ def notify_phone(phone: str, text: str, url: str = "", community_id: int | None 
     """An SMS through the configured adapter; nothing when there is no phone."""
     if not phone:
         return []
-    return _queue([OutboxMessage(channel=OutboxMessage.Channel.SMS, address=phone, title=text, url=url,
-                                 community_id=community_id)])
+    return _queue(
+        [
+            OutboxMessage(
+                channel=OutboxMessage.Channel.SMS, address=phone, title=text, url=url, community_id=community_id
+            )
+        ]
+    )
 
 
-def notify_robot(community_id: int, group_id: int | None, title: str, body: str = "",
-                 url: str = "") -> list[OutboxMessage]:
+def notify_robot(
+    community_id: int, group_id: int | None, title: str, body: str = "", url: str = ""
+) -> list[OutboxMessage]:
     """The WeCom robots of the group (or, with no group, of the community) that are switched on."""
     known = getattr(_collecting, "robots", None)
     robots = known.get((community_id, group_id)) if known is not None else None
@@ -102,11 +109,19 @@ def notify_robot(community_id: int, group_id: int | None, title: str, body: str 
         robots = list(GroupRobot.objects.filter(community_id=community_id, group_id=group_id, active=True))
         if known is not None:
             known[(community_id, group_id)] = robots
-    return _queue([
-        OutboxMessage(channel=OutboxMessage.Channel.WECOM, address=robot.url, title=title, body=body, url=url,
-                      community_id=community_id)
-        for robot in robots
-    ])
+    return _queue(
+        [
+            OutboxMessage(
+                channel=OutboxMessage.Channel.WECOM,
+                address=robot.url,
+                title=title,
+                body=body,
+                url=url,
+                community_id=community_id,
+            )
+            for robot in robots
+        ]
+    )
 
 
 def deliver_after_commit(messages: list[OutboxMessage] | list[int]) -> None:
@@ -136,8 +151,18 @@ def deliver_inapp(messages: list[OutboxMessage], now: datetime | None = None) ->
     now = now or timezone.now()
     with transaction.atomic():
         Notification.objects.bulk_create(
-            [Notification(outbox_id=m.pk, user_id=m.user_id, community_id=m.community_id, title=m.title,
-                          body=m.body, url=m.url, created_at=m.created_at) for m in messages],
+            [
+                Notification(
+                    outbox_id=m.pk,
+                    user_id=m.user_id,
+                    community_id=m.community_id,
+                    title=m.title,
+                    body=m.body,
+                    url=m.url,
+                    created_at=m.created_at,
+                )
+                for m in messages
+            ],
             ignore_conflicts=True,
         )
         OutboxMessage.objects.filter(pk__in=[m.pk for m in messages], state=OutboxMessage.State.PENDING).update(
@@ -169,7 +194,8 @@ def send_one(message: OutboxMessage, now: datetime | None = None) -> bool:
         return False
     except Exception as exc:  # noqa: BLE001 - an unexpected failure is retried like any other
         OutboxMessage.objects.filter(pk=message.pk).update(
-            attempts=attempts, last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            attempts=attempts,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
             next_attempt_at=now + backoff(attempts),
         )
         log.exception("outbox message %s failed unexpectedly", message.pk)

@@ -30,35 +30,49 @@ MAX_TEXT = 2000
 
 # ---- assignments ------------------------------------------------------------------------------
 
+
 def group_members(group: BuildingGroup) -> list[Member]:
-    return list(Member.objects.filter(group=group).select_related("resident__household__stairwell__building")
-                .order_by("resident__name_pinyin", "pk"))
+    return list(
+        Member.objects.filter(group=group)
+        .select_related("resident__household__stairwell__building")
+        .order_by("resident__name_pinyin", "pk")
+    )
 
 
 def group_households(group: BuildingGroup) -> "list[Household]":
-    return list(Household.objects.filter(stairwell__group=group).select_related("stairwell__building")
-                .order_by("stairwell__building__sort_key", "stairwell__sort_key", "sort_key"))
+    return list(
+        Household.objects.filter(stairwell__group=group)
+        .select_related("stairwell__building")
+        .order_by("stairwell__building__sort_key", "stairwell__sort_key", "sort_key")
+    )
 
 
 def current_mapping(group: BuildingGroup) -> dict[int, int | None]:
     """{household id: member id} for the group's households; None where nobody of the group has it."""
     in_group = set(Member.objects.filter(group=group).values_list("pk", flat=True))
-    held = dict(Assignment.objects.filter(household__stairwell__group=group)
-                .values_list("household_id", "volunteer_id"))
-    return {h: (held.get(h) if held.get(h) in in_group else None)
-            for h in Household.objects.filter(stairwell__group=group).values_list("pk", flat=True)}
+    held = dict(
+        Assignment.objects.filter(household__stairwell__group=group).values_list("household_id", "volunteer_id")
+    )
+    return {
+        h: (held.get(h) if held.get(h) in in_group else None)
+        for h in Household.objects.filter(stairwell__group=group).values_list("pk", flat=True)
+    }
 
 
 def care_household_ids(households: Iterable[int]) -> set[int]:
-    return set(Resident.objects.filter(household_id__in=list(households), care_tags__isnull=False)
-               .values_list("household_id", flat=True))
+    return set(
+        Resident.objects.filter(household_id__in=list(households), care_tags__isnull=False).values_list(
+            "household_id", flat=True
+        )
+    )
 
 
 def spots(group: BuildingGroup) -> tuple[list[HouseholdSpot], list[VolunteerSpot]]:
     current = current_mapping(group)
     care = care_household_ids(current)
     rows = Household.objects.filter(stairwell__group=group).values_list(
-        "pk", "stairwell_id", "stairwell__building_id", "stairwell__x", "stairwell__y")
+        "pk", "stairwell_id", "stairwell__building_id", "stairwell__x", "stairwell__y"
+    )
     households = [HouseholdSpot(pk, Place(s, b, x, y), pk in care, current.get(pk)) for pk, s, b, x, y in rows]
     volunteers = []
     for member in group_members(group):
@@ -82,10 +96,15 @@ def propose_for(group: BuildingGroup, *, by: User, request: HttpRequest | None =
     except ActionRefused as refusal:
         raise ActionRefused(refusal.message) from refusal
     draft, _ = AssignmentDraft.objects.update_or_create(
-        group=group, defaults={"community_id": group.community_id, "created_by": by, "created_at": timezone.now(),
-                               "mapping": {str(h): m for h, m in mapping.items()}})
-    record(request, AuditEntry.Action.CREATE, draft, actor=by,
-           detail={"住户": len(mapping), "党员": len(volunteers)})
+        group=group,
+        defaults={
+            "community_id": group.community_id,
+            "created_by": by,
+            "created_at": timezone.now(),
+            "mapping": {str(h): m for h, m in mapping.items()},
+        },
+    )
+    record(request, AuditEntry.Action.CREATE, draft, actor=by, detail={"住户": len(mapping), "党员": len(volunteers)})
     return draft
 
 
@@ -97,8 +116,9 @@ def _check_move(group: BuildingGroup, household: Household, volunteer: Member) -
 
 
 @transaction.atomic
-def move(group: BuildingGroup, household: Household, volunteer: Member, *, by: User,
-         request: HttpRequest | None = None) -> bool:
+def move(
+    group: BuildingGroup, household: Household, volunteer: Member, *, by: User, request: HttpRequest | None = None
+) -> bool:
     """Give the household to another member: in the draft when there is one, else at once.
     Returns True when it went into the draft."""
     _check_move(group, household, volunteer)
@@ -107,8 +127,13 @@ def move(group: BuildingGroup, household: Household, volunteer: Member, *, by: U
         before = draft.mapping.get(str(household.pk))
         draft.mapping[str(household.pk)] = volunteer.pk
         draft.save(update_fields=["mapping"])
-        record(request, AuditEntry.Action.UPDATE, draft, actor=by,
-               detail={"住户": str(household), "改前": _member_name(before), "改后": str(volunteer)})
+        record(
+            request,
+            AuditEntry.Action.UPDATE,
+            draft,
+            actor=by,
+            detail={"住户": str(household), "改前": _member_name(before), "改后": str(volunteer)},
+        )
         return True
     assignment = Assignment.objects.select_for_update().filter(household=household).first()
     before = _member_name(assignment.volunteer_id) if assignment else None
@@ -116,8 +141,13 @@ def move(group: BuildingGroup, household: Household, volunteer: Member, *, by: U
         assignment = Assignment(community_id=household.community_id, household=household)
     assignment.volunteer, assignment.assigned_by, assignment.assigned_at = volunteer, by, timezone.now()
     assignment.save()
-    record(request, AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE, assignment, actor=by,
-           detail={"住户": str(household), "改前": before, "改后": str(volunteer)})
+    record(
+        request,
+        AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE,
+        assignment,
+        actor=by,
+        detail={"住户": str(household), "改前": before, "改后": str(volunteer)},
+    )
     return False
 
 
@@ -145,13 +175,24 @@ def confirm(group: BuildingGroup, *, by: User, request: HttpRequest | None = Non
             continue
         changed.append([str(household), _member_name(held.volunteer_id) if held else None, str(members[target])])
         if held is None:
-            Assignment.objects.create(community_id=group.community_id, household=household, volunteer_id=target,
-                                      assigned_by=by, assigned_at=now)
+            Assignment.objects.create(
+                community_id=group.community_id,
+                household=household,
+                volunteer_id=target,
+                assigned_by=by,
+                assigned_at=now,
+            )
         else:
             held.volunteer_id, held.assigned_by, held.assigned_at = target, by, now
             held.save(update_fields=["volunteer", "assigned_by", "assigned_at"])
-    record(request, AuditEntry.Action.UPDATE, group, actor=by, object_repr=f"{group}包户",
-           detail={"确认包户": len(households), "变动": changed[:300], "变动户数": len(changed)})
+    record(
+        request,
+        AuditEntry.Action.UPDATE,
+        group,
+        actor=by,
+        object_repr=f"{group}包户",
+        detail={"确认包户": len(households), "变动": changed[:300], "变动户数": len(changed)},
+    )
     draft.delete()
     return len(changed)
 
@@ -174,6 +215,7 @@ def _member_name(member_id: int | str | None) -> str | None:
 
 # ---- visits -----------------------------------------------------------------------------------
 
+
 def _clean_text(value: str, what: str) -> str:
     text = (value or "").strip()
     if len(text) > MAX_TEXT:
@@ -182,10 +224,20 @@ def _clean_text(value: str, what: str) -> str:
 
 
 @transaction.atomic
-def log_visit(*, household: Household, volunteer: Member, by: User, visited_at: datetime,
-              minutes: int = Visit.DEFAULT_MINUTES, someone_home: str = Visit.Home.MET,
-              met: Iterable[Resident] = (), needs: str = "", note: str = "", request: HttpRequest | None = None,
-              now: datetime | None = None) -> Visit:
+def log_visit(
+    *,
+    household: Household,
+    volunteer: Member,
+    by: User,
+    visited_at: datetime,
+    minutes: int = Visit.DEFAULT_MINUTES,
+    someone_home: str = Visit.Home.MET,
+    met: Iterable[Resident] = (),
+    needs: str = "",
+    note: str = "",
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Visit:
     now = now or timezone.now()
     if volunteer.community_id != household.community_id:
         raise ActionRefused("这一户不在您所在的社区。")
@@ -204,12 +256,31 @@ def log_visit(*, household: Household, volunteer: Member, by: User, visited_at: 
         raise ActionRefused("勾选的居民不住在这一户。")
     needs, note = _clean_text(needs, "发现的需求"), _clean_text(note, "备注")
     visit = Visit.objects.create(
-        community_id=household.community_id, household=household, volunteer=volunteer, visited_at=visited_at,
-        minutes=int(minutes), someone_home=someone_home, needs=needs, note=note, created_by=by, created_at=now)
+        community_id=household.community_id,
+        household=household,
+        volunteer=volunteer,
+        visited_at=visited_at,
+        minutes=int(minutes),
+        someone_home=someone_home,
+        needs=needs,
+        note=note,
+        created_by=by,
+        created_at=now,
+    )
     visit.met.set(met)
-    record(request, AuditEntry.Action.CREATE, visit, actor=by, detail={
-        "住户": str(household), "党员": str(volunteer), "是否有人在家": visit.get_someone_home_display(),
-        "用时": visit.minutes, "有需求": bool(needs)})
+    record(
+        request,
+        AuditEntry.Action.CREATE,
+        visit,
+        actor=by,
+        detail={
+            "住户": str(household),
+            "党员": str(volunteer),
+            "是否有人在家": visit.get_someone_home_display(),
+            "用时": visit.minutes,
+            "有需求": bool(needs),
+        },
+    )
     return visit
 
 
@@ -223,8 +294,9 @@ def contact_for(visit: Visit) -> Resident | None:
 
 
 @transaction.atomic
-def request_from_visit(visit: Visit, *, category_code: str, by: User, request: HttpRequest | None = None,
-                       now: datetime | None = None) -> Request:
+def request_from_visit(
+    visit: Visit, *, category_code: str, by: User, request: HttpRequest | None = None, now: datetime | None = None
+) -> Request:
     """一键转点单: the need written on the visit becomes a request (channel 敲门问需) linked to it."""
     visit = Visit.objects.select_for_update().select_related("household__stairwell__building").get(pk=visit.pk)
     if visit.request_id:
@@ -241,14 +313,29 @@ def request_from_visit(visit: Visit, *, category_code: str, by: User, request: H
             phone = ""
     try:
         req = tickets.place_request(
-            community=household.community, building=household.stairwell.building,
-            stairwell=household.stairwell, household=household, category_code=category_code,
-            description=visit.needs, kind=Request.Kind.HELP, channel=Request.Channel.VISIT, resident=resident,
-            contact_name=resident.name if resident else "", contact_phone=phone, by=by, now=now)
+            community=household.community,
+            building=household.stairwell.building,
+            stairwell=household.stairwell,
+            household=household,
+            category_code=category_code,
+            description=visit.needs,
+            kind=Request.Kind.HELP,
+            channel=Request.Channel.VISIT,
+            resident=resident,
+            contact_name=resident.name if resident else "",
+            contact_phone=phone,
+            by=by,
+            now=now,
+        )
     except ActionRefused as refusal:
         raise ActionRefused(refusal.message) from refusal
     visit.request = req
     visit.save(update_fields=["request"])
-    record(request, AuditEntry.Action.CREATE, req, actor=by,
-           detail={"what": "走访需求转点单", "channel": req.channel, "visit": visit.pk})
+    record(
+        request,
+        AuditEntry.Action.CREATE,
+        req,
+        actor=by,
+        detail={"what": "走访需求转点单", "channel": req.channel, "visit": visit.pk},
+    )
     return req

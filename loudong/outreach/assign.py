@@ -97,24 +97,24 @@ def _other_slots(total: int, care_counts: list[int]) -> tuple[list[int], list[in
     return mandatory, optional
 
 
-def _fill(rows: list[HouseholdSpot], volunteers: Sequence[VolunteerSpot], mandatory: list[int],
-          optional: list[int]) -> dict[int, int]:
+def _fill(
+    rows: list[HouseholdSpot], volunteers: Sequence[VolunteerSpot], mandatory: list[int], optional: list[int]
+) -> dict[int, int]:
     if not rows:
         return {}
     base = np.array([[cost(h, v) for v in volunteers] for h in rows], dtype=float)
     # An optional slot costs more than any rearrangement of the rows could save.
     penalty = (base.max() - base.min()) * len(rows) + 1.0
     owners = np.repeat(np.arange(len(volunteers)), np.array(mandatory) + np.array(optional))
-    extra = np.concatenate([
-        np.r_[np.zeros(m), np.full(o, penalty)] for m, o in zip(mandatory, optional, strict=True)
-    ])
+    extra = np.concatenate([np.r_[np.zeros(m), np.full(o, penalty)] for m, o in zip(mandatory, optional, strict=True)])
     matrix = base[:, owners] + extra
     row_index, column_index = linear_sum_assignment(matrix)
     return {rows[r].id: volunteers[owners[c]].id for r, c in zip(row_index, column_index, strict=True)}
 
 
-def spread(mapping: dict[int, int], households: Sequence[HouseholdSpot],
-           volunteers: Sequence[VolunteerSpot]) -> dict[int, tuple[int, int]]:
+def spread(
+    mapping: dict[int, int], households: Sequence[HouseholdSpot], volunteers: Sequence[VolunteerSpot]
+) -> dict[int, tuple[int, int]]:
     """{volunteer id: (households, care-tagged households)} including volunteers with none."""
     care = {h.id for h in households if h.care}
     counts = {v.id: [0, 0] for v in volunteers}

@@ -16,8 +16,9 @@ from loudong.registry.models import Household
 def visits_in(community_ids: list[int], start: date, end: date) -> QuerySet[Visit]:
     """The visits behind `visit_coverage`: someone at home, local date in [start, end]."""
     since, until = day_bounds(start, end)
-    return Visit.objects.filter(community_id__in_ids=community_ids, someone_home=Visit.Home.MET,
-                                visited_at__gte=since, visited_at__lt=until)
+    return Visit.objects.filter(
+        community_id__in_ids=community_ids, someone_home=Visit.Home.MET, visited_at__gte=since, visited_at__lt=until
+    )
 
 
 def visit_coverage(community_ids: list[int], start: date, end: date) -> tuple[int, int]:

@@ -16,11 +16,13 @@ class Assignment(models.Model):
 
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+")
     household = models.OneToOneField("registry.Household", on_delete=models.CASCADE, related_name="assignment")
-    volunteer = models.ForeignKey("registry.Member", on_delete=models.CASCADE, related_name="assignments",
-                                  verbose_name="包户党员")
+    volunteer = models.ForeignKey(
+        "registry.Member", on_delete=models.CASCADE, related_name="assignments", verbose_name="包户党员"
+    )
     assigned_at = models.DateTimeField("分配时间", default=timezone.now)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["volunteer", "household"])]
@@ -39,8 +41,9 @@ class AssignmentDraft(models.Model):
     group = models.OneToOneField("groups.BuildingGroup", on_delete=models.CASCADE, related_name="assignment_draft")
     mapping = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"{self.group}包户建议"
@@ -61,21 +64,30 @@ class Visit(models.Model):
     DEFAULT_MINUTES = 20
 
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+")
-    household = models.ForeignKey("registry.Household", on_delete=models.CASCADE, related_name="visits",
-                                  verbose_name="住户")
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.CASCADE, related_name="visits", verbose_name="住户"
+    )
     # SET_NULL keeps the household's history when a member record is deleted.
-    volunteer = models.ForeignKey("registry.Member", null=True, on_delete=models.SET_NULL, related_name="visits",
-                                  verbose_name="走访党员")
+    volunteer = models.ForeignKey(
+        "registry.Member", null=True, on_delete=models.SET_NULL, related_name="visits", verbose_name="走访党员"
+    )
     visited_at = models.DateTimeField("走访时间", db_index=True)
     minutes = models.PositiveSmallIntegerField("用时（分钟）", default=DEFAULT_MINUTES)
     someone_home = models.CharField("是否有人在家", max_length=8, choices=Home.choices, default=Home.MET)
     met = models.ManyToManyField("registry.Resident", blank=True, related_name="+", verbose_name="见到的居民")
     needs = models.TextField("发现的需求", blank=True)
     note = models.TextField("备注", blank=True)
-    request = models.OneToOneField("tickets.Request", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="visit", verbose_name="转成的点单")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    request = models.OneToOneField(
+        "tickets.Request",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="visit",
+        verbose_name="转成的点单",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -55,7 +55,6 @@ class HouseholdDue:
         return max(0, (timezone.localdate() - self.next_due).days)
 
 
-
 def soon_window(visit_days: int) -> int:
     """Days before the due date a visit shows as coming up: 3 for a monthly visit, 1 for a weekly one."""
     return max(1, visit_days // 10)
@@ -84,8 +83,11 @@ def care_tags_by_household(households: QuerySet[Household]) -> dict[int, list[st
 
 def last_visits(households: QuerySet[Household]) -> tuple[dict[int, date], dict[int, date]]:
     """({household id: last date someone was home}, {household id: last knock of any kind})."""
-    rows = (Visit.objects.filter(household__in=households.values("pk")).values("household_id", "someone_home")
-            .annotate(last=Max("visited_at")))
+    rows = (
+        Visit.objects.filter(household__in=households.values("pk"))
+        .values("household_id", "someone_home")
+        .annotate(last=Max("visited_at"))
+    )
     met: dict[int, date] = {}
     knock: dict[int, date] = {}
     for row in rows:
@@ -106,8 +108,18 @@ def schedule(households: QuerySet[Household], rules: Rules, today: date | None =
         household_tags = tags.get(household.pk, [])
         days = rules.visit_days(household_tags)
         next_due, state = state_of(met.get(household.pk), days, today)
-        rows.append(HouseholdDue(household, household_tags, days, met.get(household.pk), knock.get(household.pk),
-                                 next_due, state))
-    rows.sort(key=lambda r: (r.next_due, r.last_visit is not None, r.household.stairwell.building.sort_key,
-                             r.household.stairwell.sort_key, r.household.sort_key))
+        rows.append(
+            HouseholdDue(
+                household, household_tags, days, met.get(household.pk), knock.get(household.pk), next_due, state
+            )
+        )
+    rows.sort(
+        key=lambda r: (
+            r.next_due,
+            r.last_visit is not None,
+            r.household.stairwell.building.sort_key,
+            r.household.stairwell.sort_key,
+            r.household.sort_key,
+        )
+    )
     return rows

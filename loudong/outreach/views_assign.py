@@ -43,8 +43,14 @@ def groups(request: HttpRequest, code: str) -> HttpResponse:
     cards = []
     for group in led:
         current = actions.current_mapping(group)
-        cards.append({"group": group, "households": len(current),
-                      "open": sum(1 for v in current.values() if v is None), "draft": group.pk in drafts})
+        cards.append(
+            {
+                "group": group,
+                "households": len(current),
+                "open": sum(1 for v in current.values() if v is None),
+                "draft": group.pk in drafts,
+            }
+        )
     return render(request, "outreach/groups.html", {"community": community, "cards": cards})
 
 
@@ -61,13 +67,30 @@ def group(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     for household in households:
         owner = mapping.get(household.pk)
         (by_member[owner] if owner in by_member else unassigned).append(household)
-    cards = [{"member": m, "households": by_member[m.pk], "stairwells": by_stairwell(by_member[m.pk]),
-              "care": sum(1 for h in by_member[m.pk] if h.pk in care)} for m in members]
-    return render(request, "outreach/group.html", {
-        "community": community, "group": group, "draft": draft, "cards": cards,
-        "unassigned": unassigned, "unassigned_stairwells": by_stairwell(unassigned),
-        "care": care, "total": len(households), "total_care": len(care),
-    })
+    cards = [
+        {
+            "member": m,
+            "households": by_member[m.pk],
+            "stairwells": by_stairwell(by_member[m.pk]),
+            "care": sum(1 for h in by_member[m.pk] if h.pk in care),
+        }
+        for m in members
+    ]
+    return render(
+        request,
+        "outreach/group.html",
+        {
+            "community": community,
+            "group": group,
+            "draft": draft,
+            "cards": cards,
+            "unassigned": unassigned,
+            "unassigned_stairwells": by_stairwell(unassigned),
+            "care": care,
+            "total": len(households),
+            "total_care": len(care),
+        },
+    )
 
 
 @login_required
@@ -113,8 +136,9 @@ def discard(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def move(request: HttpRequest, code: str, pk: int, household: int) -> HttpResponse:
     """Tap a household on the group page, then tap the member who takes it."""
     community, group = _group(request, code, pk)
-    target = get_object_or_404(Household.objects.filter(stairwell__group=group).select_related("stairwell__building"),
-                               pk=household)
+    target = get_object_or_404(
+        Household.objects.filter(stairwell__group=group).select_related("stairwell__building"), pk=household
+    )
     members = actions.group_members(group)
     draft = AssignmentDraft.objects.filter(group=group).first()
     mapping = draft.as_ids() if draft else actions.current_mapping(group)
@@ -133,8 +157,15 @@ def move(request: HttpRequest, code: str, pk: int, household: int) -> HttpRespon
     counts: dict[int, int] = {}
     for owner in mapping.values():
         counts[owner] = counts.get(owner, 0) + 1
-    choices = [{"member": m, "count": counts.get(m.pk, 0), "current": mapping.get(target.pk) == m.pk}
-               for m in members]
-    return render(request, "outreach/move.html", {
-        "community": community, "group": group, "household": target, "choices": choices, "draft": draft,
-    })
+    choices = [{"member": m, "count": counts.get(m.pk, 0), "current": mapping.get(target.pk) == m.pk} for m in members]
+    return render(
+        request,
+        "outreach/move.html",
+        {
+            "community": community,
+            "group": group,
+            "household": target,
+            "choices": choices,
+            "draft": draft,
+        },
+    )

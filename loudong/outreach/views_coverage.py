@@ -66,9 +66,13 @@ def _scope(request: HttpRequest, code: str) -> tuple[Community, bool, dict[int, 
         households = households.filter(stairwell__group__in=list(groups))
     rows = schedule(households.select_related("stairwell"), current_rules(community.pk))
     # An assignment counts only while the member is in the household's group.
-    assigned = {h for h, member_group, household_group in Assignment.objects.filter(household__in=households)
-                .values_list("household_id", "volunteer__group_id", "household__stairwell__group_id")
-                if member_group is not None and member_group == household_group}
+    assigned = {
+        h
+        for h, member_group, household_group in Assignment.objects.filter(household__in=households).values_list(
+            "household_id", "volunteer__group_id", "household__stairwell__group_id"
+        )
+        if member_group is not None and member_group == household_group
+    }
     return community, admin, groups, rows, assigned
 
 
@@ -85,9 +89,16 @@ def coverage(request: HttpRequest, code: str) -> HttpResponse:
                 target.counts[state] += 1
                 total.counts[state] += 1
     table = list(by_group.values()) + ([nobody] if admin and nobody.counts["all"] else [])
-    return render(request, "outreach/coverage.html", {
-        "community": community, "table": table, "total": total if admin else None, "states": STATES,
-    })
+    return render(
+        request,
+        "outreach/coverage.html",
+        {
+            "community": community,
+            "table": table,
+            "total": total if admin else None,
+            "states": STATES,
+        },
+    )
 
 
 @login_required
@@ -100,15 +111,27 @@ def coverage_list(request: HttpRequest, code: str) -> HttpResponse:
         wanted = set(groups)
     else:
         wanted = None if key == "all" else ({None} if key == "none" else {int(key)})
-    picked = [r for r in rows if (wanted is None or r.household.stairwell.group_id in wanted)
-              and matches(r, state, assigned)]
+    picked = [
+        r for r in rows if (wanted is None or r.household.stairwell.group_id in wanted) and matches(r, state, assigned)
+    ]
     page = Paginator(picked, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    owners = dict(Assignment.objects.filter(household_id__in=[r.household.pk for r in shown]).values_list(
-        "household_id", "volunteer__resident__name"))
+    owners = dict(
+        Assignment.objects.filter(household_id__in=[r.household.pk for r in shown]).values_list(
+            "household_id", "volunteer__resident__name"
+        )
+    )
     title = community.name if key == "all" else ("不属于任何党小组" if key == "none" else groups[int(key)])
-    return render(request, "outreach/coverage_list.html", {
-        "community": community, "title": title, "page": page, "group": key, "state": state,
-        "rows": [(row, people, owners.get(row.household.pk, "")) for row, people in with_people(shown)],
-        "state_label": STATES[state],
-    })
+    return render(
+        request,
+        "outreach/coverage_list.html",
+        {
+            "community": community,
+            "title": title,
+            "page": page,
+            "group": key,
+            "state": state,
+            "rows": [(row, people, owners.get(row.household.pk, "")) for row, people in with_people(shown)],
+            "state_label": STATES[state],
+        },
+    )

@@ -27,8 +27,9 @@ def people_by_household(household_ids: list[int]) -> dict[int, list[dict]]:
     """Names and masked phones of the residents, for lists."""
     people: dict[int, list[dict]] = defaultdict(list)
     for resident in Resident.objects.filter(household_id__in=household_ids).order_by("birth_date", "pk"):
-        people[resident.household_id].append({"name": resident.name, "phone": resident.phone_masked,
-                                              "age": resident.age})
+        people[resident.household_id].append(
+            {"name": resident.name, "phone": resident.phone_masked, "age": resident.age}
+        )
     return people
 
 
@@ -53,12 +54,23 @@ def mine(request: HttpRequest, code: str) -> HttpResponse:
     if member is not None:
         households = Household.objects.filter(community=community, assignment__volunteer=member)
         rows = schedule(households, current_rules(community.pk))
-        recent = visits_for(request.user, community).filter(volunteer=member).select_related(
-            "household__stairwell__building", "request")[:10]
-    return render(request, "outreach/mine.html", {
-        "community": community, "member": member, "rows": with_people(rows), "counts": state_counts(rows),
-        "recent": recent, "may_lead": may_lead(request.user, community),
-    })
+        recent = (
+            visits_for(request.user, community)
+            .filter(volunteer=member)
+            .select_related("household__stairwell__building", "request")[:10]
+        )
+    return render(
+        request,
+        "outreach/mine.html",
+        {
+            "community": community,
+            "member": member,
+            "rows": with_people(rows),
+            "counts": state_counts(rows),
+            "recent": recent,
+            "may_lead": may_lead(request.user, community),
+        },
+    )
 
 
 def _household_choices(request: HttpRequest, community: Community) -> list[HouseholdDue]:
@@ -79,30 +91,46 @@ def visit_new(request: HttpRequest, code: str) -> HttpResponse:
     if fixed is not None and fixed not in by_id:
         raise Http404
     residents = list(Resident.objects.filter(household_id=fixed).order_by("birth_date", "pk")) if fixed else []
-    form = VisitForm(request.POST if request.method == "POST" else None, rows=rows, residents=residents,
-                     fixed=fixed)
+    form = VisitForm(request.POST if request.method == "POST" else None, rows=rows, residents=residents, fixed=fixed)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         household = by_id[data["household"]].household
         try:
             visit = actions.log_visit(
-                household=household, volunteer=member, by=request.user, visited_at=data["visited_at"],
-                minutes=data["minutes"], someone_home=data["someone_home"],
-                met=[r for r in residents if r.pk in set(data.get("met") or [])], needs=data["needs"],
-                note=data["note"], request=request)
+                household=household,
+                volunteer=member,
+                by=request.user,
+                visited_at=data["visited_at"],
+                minutes=data["minutes"],
+                someone_home=data["someone_home"],
+                met=[r for r in residents if r.pk in set(data.get("met") or [])],
+                needs=data["needs"],
+                note=data["note"],
+                request=request,
+            )
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(request, f"已记录走访：{household}。")
             return redirect("outreach:visit", code=code, pk=visit.pk)
-    return render(request, "outreach/visit_form.html", {
-        "community": community, "form": form, "fixed": by_id.get(fixed),
-    }, status=400 if form.is_bound and form.errors else 200)
+    return render(
+        request,
+        "outreach/visit_form.html",
+        {
+            "community": community,
+            "form": form,
+            "fixed": by_id.get(fixed),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 def _visit(request: HttpRequest, community: Community, pk: int) -> Visit:
-    visits = visits_for(request.user, community).select_related(
-        "household__stairwell__building", "volunteer__resident", "request").prefetch_related("met")
+    visits = (
+        visits_for(request.user, community)
+        .select_related("household__stairwell__building", "volunteer__resident", "request")
+        .prefetch_related("met")
+    )
     return get_object_or_404(visits, pk=pk)
 
 
@@ -117,10 +145,15 @@ def visit_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = outreach_community(request, code)
     visit = _visit(request, community, pk)
     convertible = bool(visit.needs.strip()) and visit.request_id is None
-    return render(request, "outreach/visit.html", {
-        "community": community, "visit": visit,
-        "request_form": _request_form(community, visit) if convertible else None,
-    })
+    return render(
+        request,
+        "outreach/visit.html",
+        {
+            "community": community,
+            "visit": visit,
+            "request_form": _request_form(community, visit) if convertible else None,
+        },
+    )
 
 
 @login_required
@@ -133,8 +166,9 @@ def visit_to_request(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         messages.error(request, form.errors["category"][0])
         return redirect("outreach:visit", code=code, pk=visit.pk)
     try:
-        req = actions.request_from_visit(visit, category_code=form.cleaned_data["category"], by=request.user,
-                                         request=request)
+        req = actions.request_from_visit(
+            visit, category_code=form.cleaned_data["category"], by=request.user, request=request
+        )
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -149,20 +183,32 @@ def household_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     household = get_object_or_404(scope.select_related("stairwell__building"), pk=pk)
     row = schedule(scope.filter(pk=household.pk), current_rules(community.pk))[0]
     residents = Resident.objects.filter(household=household).prefetch_related("care_tags").order_by("birth_date")
-    visits = visits_for(request.user, community).filter(household=household).select_related(
-        "volunteer__resident", "request")[:20]
+    visits = (
+        visits_for(request.user, community)
+        .filter(household=household)
+        .select_related("volunteer__resident", "request")[:20]
+    )
     assignment = getattr(household, "assignment", None)
-    return render(request, "outreach/household.html", {
-        "community": community, "household": household, "row": row, "residents": residents, "visits": visits,
-        "volunteer": assignment.volunteer if assignment else None,
-        "may_log": serving_member(request.user, community) is not None,
-    })
+    return render(
+        request,
+        "outreach/household.html",
+        {
+            "community": community,
+            "household": household,
+            "row": row,
+            "residents": residents,
+            "visits": visits,
+            "volunteer": assignment.volunteer if assignment else None,
+            "may_log": serving_member(request.user, community) is not None,
+        },
+    )
 
 
 @login_required
 def visit_list(request: HttpRequest, code: str) -> HttpResponse:
     community = outreach_community(request, code)
     visits = visits_for(request.user, community).select_related(
-        "household__stairwell__building", "volunteer__resident", "request")
+        "household__stairwell__building", "volunteer__resident", "request"
+    )
     page = Paginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "outreach/visits.html", {"community": community, "page": page})

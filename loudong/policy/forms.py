@@ -17,8 +17,10 @@ from loudong.policy.rules import SCOPES, Category, Rules, usual_scope
 def _number(label: str, low: int, high: int, message: str, **kwargs: object) -> forms.IntegerField:
     """An integer field whose every error is one plain Chinese sentence."""
     errors = {
-        "min_value": message, "max_value": message,
-        "invalid": f"{label}请填写整数", "required": f"请填写{label}",
+        "min_value": message,
+        "max_value": message,
+        "invalid": f"{label}请填写整数",
+        "required": f"请填写{label}",
     }
     return forms.IntegerField(label=label, min_value=low, max_value=high, error_messages=errors, **kwargs)
 
@@ -27,13 +29,18 @@ class RulesForm(forms.Form):
     min_members = _number("每个党小组最少党员人数", 1, 500, "最少人数至少为 1 人")
     max_members = _number("每个党小组最多党员人数", 1, 500, "最多人数须在 1 至 500 人之间")
     group_cost = _number(
-        "规划时每多一个党小组的代价", 0, 10_000_000, "代价须在 0 至 10000000 之间",
+        "规划时每多一个党小组的代价",
+        0,
+        10_000_000,
+        "代价须在 0 至 10000000 之间",
         help_text="按“户数 × 米”计算：数值越大，规划出的党小组越少、每组越大；默认 3000。",
     )
     visit_default_days = _number("其他住户每隔几天走访一次", 1, 365, "走访间隔须在 1 至 365 天之间")
     # Required only when something changed; the view checks it (an unchanged save is not an edit).
     note = forms.CharField(
-        label="修改说明", max_length=200, required=False,
+        label="修改说明",
+        max_length=200,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "例如：依据新的党员联系居民制度调整走访频次"}),
         error_messages={"max_length": "修改说明不能超过 200 字"},
     )
@@ -49,15 +56,18 @@ class RulesForm(forms.Form):
 class CategoryForm(forms.Form):
     # The code stays with a category through renames: requests refer to it.
     code = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
-    name = forms.CharField(label="类别名称", max_length=20, required=False,
-                           error_messages={"max_length": "类别名称不能超过 20 个字"})
-    response_hours = _number("接单时限（小时）", 1, 720, "接单时限须在 1 至 720 小时之间", required=False)
-    resolve_working_days = _number(
-        "办结时限（工作日）", 1, 365, "办结时限须在 1 至 365 个工作日之间", required=False
+    name = forms.CharField(
+        label="类别名称", max_length=20, required=False, error_messages={"max_length": "类别名称不能超过 20 个字"}
     )
+    response_hours = _number("接单时限（小时）", 1, 720, "接单时限须在 1 至 720 小时之间", required=False)
+    resolve_working_days = _number("办结时限（工作日）", 1, 365, "办结时限须在 1 至 365 个工作日之间", required=False)
     # Left blank on a new row: guessed from the name (环境卫生, 设施维修: shared; others: household).
-    scope = forms.ChoiceField(label="通常是", required=False, choices=[("", "按名称判断"), *SCOPES.items()],
-                              error_messages={"invalid_choice": "请选择公共区域的事或家中的事"})
+    scope = forms.ChoiceField(
+        label="通常是",
+        required=False,
+        choices=[("", "按名称判断"), *SCOPES.items()],
+        error_messages={"invalid_choice": "请选择公共区域的事或家中的事"},
+    )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -86,8 +96,11 @@ def rows_valid(formset: BaseFormSet) -> bool:
 class CategoryFormSet(BaseFormSet):
     def kept(self) -> list[dict]:
         """The rows that make a category: not deleted, not blank."""
-        return [f.cleaned_data for f in self.forms
-                if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("name")]
+        return [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("name")
+        ]
 
     def clean(self) -> None:
         if not rows_valid(self):
@@ -101,9 +114,13 @@ class CategoryFormSet(BaseFormSet):
 
 
 class VisitForm(forms.Form):
-    tag = forms.CharField(label="关爱标签", max_length=20, required=False,
-                          widget=forms.TextInput(attrs={"list": "care-tags"}),
-                          error_messages={"max_length": "关爱标签不能超过 20 个字"})
+    tag = forms.CharField(
+        label="关爱标签",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "care-tags"}),
+        error_messages={"max_length": "关爱标签不能超过 20 个字"},
+    )
     days = _number("每隔几天走访一次", 1, 365, "走访间隔须在 1 至 365 天之间", required=False)
 
     def clean(self) -> dict:
@@ -148,8 +165,13 @@ def rules_initial(rules: Rules, care_tags: list[str]) -> tuple[dict, list[dict],
     row; a blank interval means the default one."""
     scalars = {k: getattr(rules, k) for k in SCALARS}
     categories = [
-        {"code": c.code, "name": c.name, "response_hours": c.response_hours,
-         "resolve_working_days": c.resolve_working_days, "scope": c.scope}
+        {
+            "code": c.code,
+            "name": c.name,
+            "response_hours": c.response_hours,
+            "resolve_working_days": c.resolve_working_days,
+            "scope": c.scope,
+        }
         for c in rules.categories
     ]
     visits = [{"tag": t, "days": days} for t, days in visit_rows(rules, care_tags)]
@@ -185,8 +207,15 @@ def build_rules(
             code = new_code(row["name"], taken)
             taken.add(code)
         kept_codes.add(code)
-        result.append(Category(code, row["name"], row["response_hours"], row["resolve_working_days"],
-                               row.get("scope") or usual_scope(row["name"])))
+        result.append(
+            Category(
+                code,
+                row["name"],
+                row["response_hours"],
+                row["resolve_working_days"],
+                row.get("scope") or usual_scope(row["name"]),
+            )
+        )
     data = scalars.cleaned_data
     return Rules(
         min_members=data["min_members"],
@@ -212,16 +241,24 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
 
 
 class DocumentForm(forms.ModelForm):
-    title = forms.CharField(label="标题", max_length=120, required=False,
-                            help_text="不填则用文件名", error_messages={"max_length": "标题不能超过 120 字"})
+    title = forms.CharField(
+        label="标题",
+        max_length=120,
+        required=False,
+        help_text="不填则用文件名",
+        error_messages={"max_length": "标题不能超过 120 字"},
+    )
 
     class Meta:
         model = PolicyDocument
         fields = ["kind", "title", "file"]
         error_messages = {
             "kind": {"required": "请选择文件类别", "invalid_choice": "请选择文件类别"},
-            "file": {"required": "请选择要上传的文件", "empty": "这个文件是空的，请重新选择",
-                     "invalid": "没有收到文件，请重新选择"},
+            "file": {
+                "required": "请选择要上传的文件",
+                "empty": "这个文件是空的，请重新选择",
+                "invalid": "没有收到文件，请重新选择",
+            },
         }
 
     def __init__(self, *args: object, **kwargs: object) -> None:

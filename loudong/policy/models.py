@@ -35,12 +35,13 @@ def current_rules(community_id: int) -> Rules:
 
 def save_rules(community_id: int, rules: Rules, *, by: object = None, note: str = "") -> PolicyVersion:
     with transaction.atomic():
-        last = (
-            PolicyVersion.objects.select_for_update().filter(community_id=community_id).order_by("-number").first()
-        )
+        last = PolicyVersion.objects.select_for_update().filter(community_id=community_id).order_by("-number").first()
         return PolicyVersion.objects.create(
-            community_id=community_id, number=(last.number + 1 if last else 1), rules=rules.to_json(),
-            note=note, created_by=by,
+            community_id=community_id,
+            number=(last.number + 1 if last else 1),
+            rules=rules.to_json(),
+            note=note,
+            created_by=by,
         )
 
 

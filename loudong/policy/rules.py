@@ -69,5 +69,6 @@ class Rules:
 
     def visit_days(self, care_tags: list[str]) -> int:
         """The shortest interval any of the household's care tags asks for."""
-        return min([self.visit_days_by_care_tag.get(t, self.visit_default_days) for t in care_tags]
-                   + [self.visit_default_days])
+        return min(
+            [self.visit_days_by_care_tag.get(t, self.visit_default_days) for t in care_tags] + [self.visit_default_days]
+        )

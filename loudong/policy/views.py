@@ -42,8 +42,10 @@ def readable_community(user: User, code: str) -> tuple[Community, bool]:
 
 
 def describe(category: Category) -> str:
-    return (f"接单 {category.response_hours} 小时，办结 {category.resolve_working_days} 个工作日，"
-            f"通常是{SCOPES[category.scope]}")
+    return (
+        f"接单 {category.response_hours} 小时，办结 {category.resolve_working_days} 个工作日，"
+        f"通常是{SCOPES[category.scope]}"
+    )
 
 
 def rules_changes(old: Rules, new: Rules) -> list[tuple[str, str, str]]:
@@ -70,11 +72,17 @@ def rules_changes(old: Rules, new: Rules) -> list[tuple[str, str, str]]:
         if was.name != category.name:
             changes.append(("类别名称", was.name, category.name))
         if was.response_hours != category.response_hours:
-            changes.append((f"“{category.name}”接单时限", f"{was.response_hours} 小时",
-                            f"{category.response_hours} 小时"))
+            changes.append(
+                (f"“{category.name}”接单时限", f"{was.response_hours} 小时", f"{category.response_hours} 小时")
+            )
         if was.resolve_working_days != category.resolve_working_days:
-            changes.append((f"“{category.name}”办结时限", f"{was.resolve_working_days} 个工作日",
-                            f"{category.resolve_working_days} 个工作日"))
+            changes.append(
+                (
+                    f"“{category.name}”办结时限",
+                    f"{was.resolve_working_days} 个工作日",
+                    f"{category.resolve_working_days} 个工作日",
+                )
+            )
         if was.scope != category.scope:
             changes.append((f"“{category.name}”通常是", SCOPES[was.scope], SCOPES[category.scope]))
     for category in old.categories:
@@ -82,18 +90,21 @@ def rules_changes(old: Rules, new: Rules) -> list[tuple[str, str, str]]:
             changes.append((f"删除类别“{category.name}”", describe(category), ""))
     kept = [c.code for c in old.categories if c.code in new_codes]
     if kept != [c.code for c in new.categories if c.code in old_by_code]:
-        changes.append(("类别顺序", "、".join(c.name for c in old.categories),
-                        "、".join(c.name for c in new.categories)))
+        changes.append(
+            ("类别顺序", "、".join(c.name for c in old.categories), "、".join(c.name for c in new.categories))
+        )
 
     old_days, new_days = old.visit_days_by_care_tag, new.visit_days_by_care_tag
     for tag in list(old_days) + [t for t in new_days if t not in old_days]:
         before, after = old_days.get(tag), new_days.get(tag)
         if before != after:
-            changes.append((
-                f"“{tag}”住户走访间隔",
-                f"每 {before} 天" if before else f"按默认（每 {old.visit_default_days} 天）",
-                f"每 {after} 天" if after else f"按默认（每 {new.visit_default_days} 天）",
-            ))
+            changes.append(
+                (
+                    f"“{tag}”住户走访间隔",
+                    f"每 {before} 天" if before else f"按默认（每 {old.visit_default_days} 天）",
+                    f"每 {after} 天" if after else f"按默认（每 {new.visit_default_days} 天）",
+                )
+            )
     return changes
 
 
@@ -111,9 +122,7 @@ def care_tag_names(community: Community) -> list[str]:
 def documents_by_kind(community: Community) -> list[tuple[str, list[PolicyDocument]]]:
     """Each kind of document with its uploads, newest first (older uploads are kept)."""
     documents = list(
-        PolicyDocument.objects.filter(community=community)
-        .select_related("uploaded_by")
-        .order_by("-uploaded_at", "-id")
+        PolicyDocument.objects.filter(community=community).select_related("uploaded_by").order_by("-uploaded_at", "-id")
     )
     return [(label, [d for d in documents if d.kind == kind]) for kind, label in PolicyDocument.Kind.choices]
 
@@ -125,11 +134,18 @@ def show(request: HttpRequest, code: str) -> HttpResponse:
     versions = PolicyVersion.objects.filter(community=community).select_related("created_by")
     latest = versions.order_by("-number").first()
     rules = latest.parsed if latest else Rules()
-    return render(request, "policy/show.html", {
-        "community": community, "may_edit": may_edit, "latest": latest, "rules": rules,
-        "visits": visit_rows(rules, care_tag_names(community)),
-        "documents": documents_by_kind(community),
-    })
+    return render(
+        request,
+        "policy/show.html",
+        {
+            "community": community,
+            "may_edit": may_edit,
+            "latest": latest,
+            "rules": rules,
+            "visits": visit_rows(rules, care_tag_names(community)),
+            "documents": documents_by_kind(community),
+        },
+    )
 
 
 @login_required
@@ -143,9 +159,7 @@ def history(request: HttpRequest, code: str) -> HttpResponse:
         entries.append({"version": version, "changes": change_lines(rules_changes(previous, rules))})
         previous = rules
     entries.reverse()
-    return render(
-        request, "policy/history.html", {"community": community, "may_edit": may_edit, "entries": entries}
-    )
+    return render(request, "policy/history.html", {"community": community, "may_edit": may_edit, "entries": entries})
 
 
 @login_required
@@ -191,9 +205,14 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
         if changed:
             version = save_rules(community.pk, rules, by=request.user, note=note)
             changes = rules_changes(current, rules)
-            record(request, AuditEntry.Action.UPDATE, version, object_type="policy",
-                   object_repr=f"制度第 {version.number} 版",
-                   detail={w: [b, a] if b and a else b or a for w, b, a in changes})
+            record(
+                request,
+                AuditEntry.Action.UPDATE,
+                version,
+                object_type="policy",
+                object_repr=f"制度第 {version.number} 版",
+                detail={w: [b, a] if b and a else b or a for w, b, a in changes},
+            )
     if changed:
         messages.success(request, f"已保存，制度更新为第 {version.number} 版。")
     if new_tags:
@@ -209,11 +228,18 @@ def _edit_page(
     visit_forms: VisitForms,
     current_version: PolicyVersion | None,
 ) -> HttpResponse:
-    return render(request, "policy/edit.html", {
-        "community": community, "form": form, "category_forms": category_forms, "visit_forms": visit_forms,
-        "current_version": current_version,
-        "care_tags": CareTag.objects.filter(community=community).values_list("name", flat=True),
-    })
+    return render(
+        request,
+        "policy/edit.html",
+        {
+            "community": community,
+            "form": form,
+            "category_forms": category_forms,
+            "visit_forms": visit_forms,
+            "current_version": current_version,
+            "care_tags": CareTag.objects.filter(community=community).values_list("name", flat=True),
+        },
+    )
 
 
 @login_required
@@ -229,13 +255,25 @@ def documents(request: HttpRequest, code: str) -> HttpResponse:
             document.community = community
             document.uploaded_by = request.user
             document.save()
-            record(request, AuditEntry.Action.CREATE, document, object_type="policydocument",
-                   detail={"类别": document.get_kind_display()})
+            record(
+                request,
+                AuditEntry.Action.CREATE,
+                document,
+                object_type="policydocument",
+                detail={"类别": document.get_kind_display()},
+            )
             messages.success(request, f"已上传“{document.title}”。")
             return redirect("policy:documents", code=community.code)
-    return render(request, "policy/documents.html", {
-        "community": community, "may_edit": may_edit, "form": form, "documents": documents_by_kind(community),
-    })
+    return render(
+        request,
+        "policy/documents.html",
+        {
+            "community": community,
+            "may_edit": may_edit,
+            "form": form,
+            "documents": documents_by_kind(community),
+        },
+    )
 
 
 @login_required

@@ -71,8 +71,10 @@ def overseen_communities(user: User) -> "list[Community]":
     scope = NOTHING
     for grant in user.grant_list() if user.is_authenticated else []:
         if grant.role == Role.OVERSEER:
-            scope |= Q(subdistrict_id=grant.subdistrict_id) if grant.subdistrict_id else Q(
-                subdistrict__district_id=grant.district_id
+            scope |= (
+                Q(subdistrict_id=grant.subdistrict_id)
+                if grant.subdistrict_id
+                else Q(subdistrict__district_id=grant.district_id)
             )
     return list(Community.objects.filter(scope).select_related("subdistrict__district").order_by("name"))
 
@@ -92,13 +94,17 @@ def own_member(user: User, community: Community) -> Member | None:
     """The member record of the person the user is, in this community."""
     if not user.is_authenticated or not user.resident_id:
         return None
-    return (Member.objects.filter(resident_id=user.resident_id, community=community)
-            .select_related("resident__household__stairwell").first())
+    return (
+        Member.objects.filter(resident_id=user.resident_id, community=community)
+        .select_related("resident__household__stairwell")
+        .first()
+    )
 
 
 # The registry's people and places pages, combined with the community named in the address, so a
 # view never builds a query of people or places by itself. Who reads them: PEOPLE_ROLES (admin and
 # leader); volunteers, residents and overseers do not.
+
 
 def people_community(request: HttpRequest, code: str) -> Community:
     return community_for(request.user, code, PEOPLE_ROLES)
@@ -113,9 +119,7 @@ def visible_residents(user: User, community: Community) -> ResidentQuerySet:
 
 
 def visible_members(user: User, community: Community) -> QuerySet[Member]:
-    return Member.objects.filter(
-        community=community, resident__in=visible_residents(user, community).values("pk")
-    )
+    return Member.objects.filter(community=community, resident__in=visible_residents(user, community).values("pk"))
 
 
 def visible_buildings(user: User, community: Community) -> QuerySet[Building]:

@@ -47,9 +47,7 @@ def place_cells(resident: Resident) -> list[str]:
 
 
 def resident_rows(residents: QuerySet[Resident]) -> Iterator[list]:
-    queryset = residents.select_related("household__stairwell__building", "member").prefetch_related(
-        "care_tags"
-    )
+    queryset = residents.select_related("household__stairwell__building", "member").prefetch_related("care_tags")
     for resident in queryset.iterator(chunk_size=CHUNK):
         yield [
             resident.name,
@@ -107,7 +105,5 @@ def xlsx_response(content: bytes, title: str) -> HttpResponse:
     stamp = datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M")
     name = f"{title}-{stamp}.xlsx"
     response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"export-{stamp}.xlsx\"; filename*=UTF-8''{quote(name)}"
-    )
+    response["Content-Disposition"] = f"attachment; filename=\"export-{stamp}.xlsx\"; filename*=UTF-8''{quote(name)}"
     return response

@@ -43,12 +43,8 @@ class ResidentFilterForm(forms.Form):
     building = forms.ModelChoiceField(
         label="楼栋", queryset=Building.objects.none(), required=False, empty_label="全部楼栋"
     )
-    tag = forms.ModelChoiceField(
-        label="关爱标签", queryset=CareTag.objects.none(), required=False, empty_label="全部"
-    )
-    members_only = forms.BooleanField(
-        label="只看党员", required=False, widget=forms.CheckboxInput(attrs=LARGE)
-    )
+    tag = forms.ModelChoiceField(label="关爱标签", queryset=CareTag.objects.none(), required=False, empty_label="全部")
+    members_only = forms.BooleanField(label="只看党员", required=False, widget=forms.CheckboxInput(attrs=LARGE))
 
     def __init__(self, data: object, *, community: Community, buildings: QuerySet[Building]) -> None:
         super().__init__(data)
@@ -95,9 +91,7 @@ class MemberFilterForm(forms.Form):
     employment = forms.ChoiceField(
         label="在职/退休", required=False, choices=[("", "全部")] + Member.Employment.choices
     )
-    standing = forms.ChoiceField(
-        label="党员类别", required=False, choices=[("", "全部")] + Member.Standing.choices
-    )
+    standing = forms.ChoiceField(label="党员类别", required=False, choices=[("", "全部")] + Member.Standing.choices)
 
     def __init__(self, data: object, *, community: Community) -> None:
         super().__init__(data)
@@ -180,9 +174,7 @@ class ResidentForm(forms.ModelForm):
             raise forms.ValidationError(str(error)) from error
         if not id_number:
             return None
-        same = Resident.objects.filter(community=self.community, id_number=id_number).exclude(
-            pk=self.instance.pk
-        )
+        same = Resident.objects.filter(community=self.community, id_number=id_number).exclude(pk=self.instance.pk)
         if holder := same.first():
             raise forms.ValidationError(f"本社区已有身份证号相同的居民：{holder.name}")
         return id_number
@@ -217,21 +209,15 @@ def clean_room(value: object) -> str:
 class PlaceForm(forms.Form):
     """Where a resident lives: building, then stairwell, then room. A new room is created."""
 
-    building = forms.ModelChoiceField(
-        label="楼栋", queryset=Building.objects.none(), empty_label="请选择楼栋"
-    )
-    stairwell = forms.ModelChoiceField(
-        label="单元", queryset=Stairwell.objects.none(), empty_label="请选择单元"
-    )
+    building = forms.ModelChoiceField(label="楼栋", queryset=Building.objects.none(), empty_label="请选择楼栋")
+    stairwell = forms.ModelChoiceField(label="单元", queryset=Stairwell.objects.none(), empty_label="请选择单元")
     room = forms.CharField(label="房号", max_length=20, help_text="如 301；这间房还没登记时会自动新建")
 
     def __init__(self, *args: object, community: Community, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.community = community
         self.fields["building"].queryset = Building.objects.filter(community=community)
-        self.fields["stairwell"].queryset = Stairwell.objects.filter(community=community).select_related(
-            "building"
-        )
+        self.fields["stairwell"].queryset = Stairwell.objects.filter(community=community).select_related("building")
         for name, text in (("building", "请选择楼栋"), ("stairwell", "请选择单元"), ("room", "请填写房号")):
             self.fields[name].error_messages["required"] = text
             self.fields[name].error_messages["invalid_choice"] = "选项无效，请重新选择"
@@ -246,9 +232,7 @@ class PlaceForm(forms.Form):
         cleaned = super().clean()
         building, stairwell = cleaned.get("building"), cleaned.get("stairwell")
         if building and stairwell and stairwell.building_id != building.pk:
-            self.add_error(
-                "stairwell", f"{stairwell.building.name}{stairwell.name}不在{building.name}，请重新选择单元"
-            )
+            self.add_error("stairwell", f"{stairwell.building.name}{stairwell.name}不在{building.name}，请重新选择单元")
         return cleaned
 
     def stairwell_choices(self) -> QuerySet[Stairwell]:

@@ -229,9 +229,7 @@ class Resident(models.Model):
         OTHER = "other", "其他"
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="residents")
-    household = models.ForeignKey(
-        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="residents"
-    )
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="residents")
     name = models.CharField("姓名", max_length=40)
     name_pinyin = models.CharField(max_length=120, editable=False, default="")
     name_initials = models.CharField(max_length=40, editable=False, default="")
@@ -323,9 +321,7 @@ class Member(models.Model):
     joined_on = models.DateField("入党日期", null=True, blank=True)
     joined_precision = precision_field("入党日期写到")
     standing = models.CharField("党员类别", max_length=16, choices=Standing.choices, default=Standing.FULL)
-    registration = models.CharField(
-        "组织关系", max_length=16, choices=Registration.choices, default=Registration.LOCAL
-    )
+    registration = models.CharField("组织关系", max_length=16, choices=Registration.choices, default=Registration.LOCAL)
     registered_org = models.CharField("组织关系所在单位", max_length=100, blank=True)
     employment = models.CharField("在职/退休", max_length=16, choices=Employment.choices, blank=True)
     service_items = models.ManyToManyField(ServiceItem, blank=True, related_name="members", verbose_name="服务项目")

@@ -24,9 +24,7 @@ def page_of(queryset: QuerySet, number: object) -> Page:
 
 def is_htmx(request: HttpRequest) -> bool:
     """A partial update from htmx (a history restore wants the whole page)."""
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
 
 
 def varies_on_htmx(response: HttpResponse) -> HttpResponse:

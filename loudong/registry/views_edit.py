@@ -62,9 +62,7 @@ def resident_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = admin_community(request, code)
     resident = editable_resident(request, community, pk)
     before = snapshot(resident)
-    form = ResidentForm(
-        request.POST if request.method == "POST" else None, instance=resident, community=community
-    )
+    form = ResidentForm(request.POST if request.method == "POST" else None, instance=resident, community=community)
     if request.method != "POST":  # the form holds the full phone and ID number: as if revealed
         for field in REVEALABLE:
             if getattr(resident, field):
@@ -108,12 +106,8 @@ def resident_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = admin_community(request, code)
     resident = editable_resident(request, community, pk)
     current = resident.household
-    initial = (
-        {"building": current.stairwell.building_id, "stairwell": current.stairwell_id} if current else {}
-    )
-    place = PlaceForm(
-        request.POST if request.method == "POST" else None, community=community, initial=initial
-    )
+    initial = {"building": current.stairwell.building_id, "stairwell": current.stairwell_id} if current else {}
+    place = PlaceForm(request.POST if request.method == "POST" else None, community=community, initial=initial)
     if request.method == "POST" and place.is_valid():
         with transaction.atomic():
             household, new_room = place.household()

@@ -28,9 +28,7 @@ def filtered_members(request: HttpRequest, community: Community) -> tuple[Member
 def members(request: HttpRequest, code: str) -> HttpResponse:
     community = people_community(request, code)
     filters, found = filtered_members(request, community)
-    found = found.select_related("resident__household__stairwell__building", "group").prefetch_related(
-        "service_items"
-    )
+    found = found.select_related("resident__household__stairwell__building", "group").prefetch_related("service_items")
     page = page_of(found, request.GET.get("page"))
     context = {
         "community": community,
@@ -72,14 +70,10 @@ def member_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """Add or edit the member record of a resident."""
     community = admin_community(request, code)
     resident = editable_resident(request, community, pk)
-    member = Member.objects.filter(resident=resident).first() or Member(
-        community=community, resident=resident
-    )
+    member = Member.objects.filter(resident=resident).first() or Member(community=community, resident=resident)
     before = member_snapshot(member)
     creating = member.pk is None
-    form = MemberForm(
-        request.POST if request.method == "POST" else None, instance=member, community=community
-    )
+    form = MemberForm(request.POST if request.method == "POST" else None, instance=member, community=community)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             member = form.save()

@@ -17,9 +17,7 @@ from loudong.registry.views_common import is_htmx, page_of, resident_list, varie
 REVEALABLE = {"phone": "联系电话", "id_number": "身份证号"}
 
 
-def filtered_residents(
-    request: HttpRequest, community: Community
-) -> tuple[ResidentFilterForm, ResidentQuerySet]:
+def filtered_residents(request: HttpRequest, community: Community) -> tuple[ResidentFilterForm, ResidentQuerySet]:
     """The residents list as filtered by the query string: the page, its export and the benchmark."""
     buildings = visible_buildings(request.user, community).order_by("sort_key")
     filters = ResidentFilterForm(request.GET, community=community, buildings=buildings)
@@ -55,9 +53,7 @@ def residents_export(request: HttpRequest, code: str) -> HttpResponse:
 
 def reveal_rights(user: User, resident: Resident) -> dict[str, bool]:
     """Which full values the page offers to show: only those the user may see and that are filled in."""
-    return {
-        field: bool(getattr(resident, field)) and may_reveal(user, resident, field) for field in REVEALABLE
-    }
+    return {field: bool(getattr(resident, field)) and may_reveal(user, resident, field) for field in REVEALABLE}
 
 
 def record_full_value(request: HttpRequest, resident: Resident, field: str, *, page: str = "") -> None:

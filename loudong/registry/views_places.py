@@ -69,10 +69,7 @@ def buildings(request: HttpRequest, code: str) -> HttpResponse:
     listed = list(visible_buildings(request.user, community).order_by("sort_key"))
     ids = [b.pk for b in listed]
     stairwells = dict(
-        Stairwell.objects.filter(building__in=ids)
-        .order_by()
-        .values_list("building_id")
-        .annotate(n=Count("pk"))
+        Stairwell.objects.filter(building__in=ids).order_by().values_list("building_id").annotate(n=Count("pk"))
     )
     households = dict(
         Household.objects.filter(stairwell__building__in=ids)
@@ -112,15 +109,11 @@ def building_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     openable = set(scoped.values_list("pk", flat=True))
     adjacent = [{"building": b, "link": b.pk in openable} for b in building.adjacent.order_by("sort_key")]
     named = defaultdict(list)
-    for resident in visible_residents(request.user, community).filter(
-        household__stairwell__building=building
-    ):
+    for resident in visible_residents(request.user, community).filter(household__stairwell__building=building):
         named[resident.household_id].append(resident)
     households = defaultdict(list)
     for household in (
-        Household.objects.filter(stairwell__building=building)
-        .annotate(people=Count("residents"))
-        .order_by("sort_key")
+        Household.objects.filter(stairwell__building=building).annotate(people=Count("residents")).order_by("sort_key")
     ):
         household.named = named.get(household.pk, [])
         households[household.stairwell_id].append(household)

@@ -19,19 +19,33 @@ def _place(request: HttpRequest, level: str, pk: int) -> pages.Place:
         raise Http404
     scope = scope_for(request.user, level, pk)
     if level == "district":
-        children = [(s.name, reverse("area_stats:subdistrict", args=[s.pk]))
-                    for s in Subdistrict.objects.filter(district_id=pk).order_by("name")]
+        children = [
+            (s.name, reverse("area_stats:subdistrict", args=[s.pk]))
+            for s in Subdistrict.objects.filter(district_id=pk).order_by("name")
+        ]
         up = None
     else:
-        children = [(c.name, reverse("stats:dashboard", args=[c.code]))
-                    for c in Community.objects.filter(subdistrict_id=pk).order_by("name")]
+        children = [
+            (c.name, reverse("stats:dashboard", args=[c.code]))
+            for c in Community.objects.filter(subdistrict_id=pk).order_by("name")
+        ]
         sub = Subdistrict.objects.select_related("district").get(pk=pk)
-        overseer_of_district = any(g.role == Role.OVERSEER and g.district_id == sub.district_id
-                                   for g in request.user.grant_list())
-        up = (sub.district.name, reverse("area_stats:district", args=[sub.district_id])) if overseer_of_district \
+        overseer_of_district = any(
+            g.role == Role.OVERSEER and g.district_id == sub.district_id for g in request.user.grant_list()
+        )
+        up = (
+            (sub.district.name, reverse("area_stats:district", args=[sub.district_id]))
+            if overseer_of_district
             else None
-    return pages.Place(scope, reverse(f"area_stats:{level}", args=[pk]), False, children, up,
-                       reverse("area_stats:work_report", args=[level, pk]))
+        )
+    return pages.Place(
+        scope,
+        reverse(f"area_stats:{level}", args=[pk]),
+        False,
+        children,
+        up,
+        reverse("area_stats:work_report", args=[level, pk]),
+    )
 
 
 @login_required

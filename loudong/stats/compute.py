@@ -48,8 +48,17 @@ from loudong.stats.scope import Scope
 from loudong.stats.tally import LOCAL_DIMENSIONS, ShanghaiDate, monday, month_add
 from loudong.tickets.models import OPEN
 
-__all__ = ["Breakdown", "BreakdownRow", "Coverage", "Figure", "Figures", "Rate", "TrendPoint", "figures",
-           "period_requests"]
+__all__ = [
+    "Breakdown",
+    "BreakdownRow",
+    "Coverage",
+    "Figure",
+    "Figures",
+    "Rate",
+    "TrendPoint",
+    "figures",
+    "period_requests",
+]
 
 RATE_KEYS = tuple(k for r in RATES for k in (r.numerator.key, r.denominator.key))
 BREAKDOWN_KEYS = (*BREAKDOWN_FIGURES, *RATE_KEYS)
@@ -69,8 +78,15 @@ def _counts(keys: Iterable[str], now: datetime) -> dict[str, Count]:
 
 
 def make_rate(definition: RateDefinition, counts: dict[str, int]) -> Rate:
-    return Rate(definition.key, definition.label, definition.text, counts[definition.numerator.key],
-                counts[definition.denominator.key], definition.numerator.label, definition.denominator.label)
+    return Rate(
+        definition.key,
+        definition.label,
+        definition.text,
+        counts[definition.numerator.key],
+        counts[definition.denominator.key],
+        definition.numerator.label,
+        definition.denominator.label,
+    )
 
 
 def _figure(key: str, count: int) -> Figure:
@@ -85,8 +101,9 @@ AREA_DIMENSIONS = ("category_code", "community_id")
 
 
 def grouped_counts(requests: QuerySet, dimensions: tuple[str, ...], now: datetime) -> list[dict]:
-    return plain_values(requests.values(*dimensions).annotate(**_counts(PERIOD_KEYS, now), name=Max("category_name"))
-                        .order_by())
+    return plain_values(
+        requests.values(*dimensions).annotate(**_counts(PERIOD_KEYS, now), name=Max("category_name")).order_by()
+    )
 
 
 def _fold(rows: list[dict], dimension: str, skip_none: bool = False) -> list[dict]:
@@ -104,14 +121,21 @@ def _fold(rows: list[dict], dimension: str, skip_none: bool = False) -> list[dic
     return list(folded.values())
 
 
-def _breakdown(key: str, label: str, rows: list[dict], dimension: str, names: dict[Any, str],
-               missing: str) -> Breakdown:
+def _breakdown(
+    key: str, label: str, rows: list[dict], dimension: str, names: dict[Any, str], missing: str
+) -> Breakdown:
     out = []
     for row in rows:
         value = row[dimension]
         counts = {k: row[k] for k in BREAKDOWN_KEYS}
-        out.append(BreakdownRow(str(value) if value is not None else "", names.get(value, missing),
-                                counts, [make_rate(r, counts) for r in RATES]))
+        out.append(
+            BreakdownRow(
+                str(value) if value is not None else "",
+                names.get(value, missing),
+                counts,
+                [make_rate(r, counts) for r in RATES],
+            )
+        )
     # Alphabetical by name, never by a count: these tables are not rankings.
     out.sort(key=lambda r: (r.label == missing, natural_key(r.label)))
     columns = [(k, FIGURES[k].label) for k in BREAKDOWN_FIGURES]
@@ -139,8 +163,7 @@ def by_group(grouped: list[dict]) -> Breakdown:
 
 def by_volunteer(grouped: list[dict]) -> Breakdown:
     rows = _fold(grouped, "assignee_id", skip_none=True)
-    names = dict(Member.objects.filter(pk__in=[r["assignee_id"] for r in rows])
-                 .values_list("pk", "resident__name"))
+    names = dict(Member.objects.filter(pk__in=[r["assignee_id"] for r in rows]).values_list("pk", "resident__name"))
     return _breakdown("volunteer", "按志愿者", rows, "assignee_id", names, "已删除的党员")
 
 
@@ -160,6 +183,7 @@ def _empty(key: str, label: str) -> Breakdown:
 
 
 # Trends -----------------------------------------------------------------------------------------
+
 
 def trend_windows(period: Period, extend: bool = True) -> tuple[list[date], list[date]]:
     """Week starts (Mondays) and month starts the trends show: the period's whole weeks and months,
@@ -182,8 +206,12 @@ def trend_windows(period: Period, extend: bool = True) -> tuple[list[date], list
 
 
 def _day_counts(rows: QuerySet) -> QuerySet:
-    return (rows.order_by().annotate(day=ShanghaiDate("created_at", tzinfo=SHANGHAI)).values("day")
-            .annotate(collected=Count("pk"), resolved=Count("pk", filter=Q_RESOLVED)))
+    return (
+        rows.order_by()
+        .annotate(day=ShanghaiDate("created_at", tzinfo=SHANGHAI))
+        .values("day")
+        .annotate(collected=Count("pk"), resolved=Count("pk", filter=Q_RESOLVED))
+    )
 
 
 def _tallied(scope: Scope, first: date, last: date) -> list[tuple[str, date, int, int]]:
@@ -198,8 +226,13 @@ def _tallied(scope: Scope, first: date, last: date) -> list[tuple[str, date, int
         q |= Q(span="w", start__gte=whole_weeks[0], start__lt=whole_weeks[1])
     if whole_months:
         q |= Q(span="m", start__gte=whole_months[0], start__lt=whole_months[1])
-    rows = plain_values(AreaTrend.objects.filter(q, community_id__in_ids=scope.community_ids()).values("span", "start")
-                        .annotate(collected=Sum("collected"), resolved=Sum("resolved")).order_by(), dates=("start",))
+    rows = plain_values(
+        AreaTrend.objects.filter(q, community_id__in_ids=scope.community_ids())
+        .values("span", "start")
+        .annotate(collected=Sum("collected"), resolved=Sum("resolved"))
+        .order_by(),
+        dates=("start",),
+    )
     out = []
     for r in rows:
         span, start = r["span"], r["start"]
@@ -215,10 +248,14 @@ def open_by_day(scope: Scope, now: datetime) -> list[dict]:
     """Every open request of the scope, whenever collected, per Shanghai collection day: collected
     and resolved (the trends' share of them) and the counts of now (在办, 现超期), in one read of
     them (the status filter lets the partial indexes of open requests answer it)."""
-    rows = (scope.requests().filter(status__among=OPEN).order_by()
-            .annotate(day=ShanghaiDate("created_at", tzinfo=SHANGHAI)).values("day")
-            .annotate(collected=Count("pk"), resolved=Count("pk", filter=Q_RESOLVED),
-                      **_counts([d.key for d in NOW], now)))
+    rows = (
+        scope.requests()
+        .filter(status__among=OPEN)
+        .order_by()
+        .annotate(day=ShanghaiDate("created_at", tzinfo=SHANGHAI))
+        .values("day")
+        .annotate(collected=Count("pk"), resolved=Count("pk", filter=Q_RESOLVED), **_counts([d.key for d in NOW], now))
+    )
     return plain_values(rows, dates=("day",))
 
 
@@ -232,12 +269,15 @@ def trends(scope: Scope, period: Period, opened: list[dict]) -> tuple[list[Trend
     first = min(weeks[0], months[0])
     if scope.level == "group":
         lo, hi = Period(first, period.end).bounds()
-        spans = [("day", r["day"], r["collected"], r["resolved"])
-                 for r in _day_counts(scope.requests().filter(created_at__gte=lo, created_at__lt=hi))]
+        spans = [
+            ("day", r["day"], r["collected"], r["resolved"])
+            for r in _day_counts(scope.requests().filter(created_at__gte=lo, created_at__lt=hi))
+        ]
     else:
-        spans = [*_tallied(scope, first, period.end),
-                 *(("day", r["day"], r["collected"], r["resolved"]) for r in opened
-                   if first <= r["day"] <= period.end)]
+        spans = [
+            *_tallied(scope, first, period.end),
+            *(("day", r["day"], r["collected"], r["resolved"]) for r in opened if first <= r["day"] <= period.end),
+        ]
     by_week: dict[date, list[int]] = {w: [0, 0] for w in weeks}
     by_month: dict[date, list[int]] = {m: [0, 0] for m in months}
     for span, start, collected, resolved in spans:
@@ -257,6 +297,7 @@ def trends(scope: Scope, period: Period, opened: list[dict]) -> tuple[list[Trend
 
 # The whole dashboard -------------------------------------------------------------------------------
 
+
 def _area_tally_rows(community_ids: list[int], first: date, last: date) -> list[dict]:
     """The finished requests collected first..last per category and community, from the area tallies."""
     rows = AreaTally.objects.filter(tally.area_q(first, last), community_id__in_ids=community_ids)
@@ -274,12 +315,14 @@ def _response_pending(requests: QuerySet, dimensions: tuple[str, ...], now: date
     for `now`: the difference for those whose response deadline is still ahead. Of the counts, only
     the response rate's denominator depends on `now` for a finished request, and only for one
     dispatched and never taken (Request.Meta's index request_finished_response_due holds those)."""
-    ahead = tally.finished(requests).filter(accepted_at__isnull=True, dispatched_at__isnull=False,
-                                            response_due_at__gt=now)
+    ahead = tally.finished(requests).filter(
+        accepted_at__isnull=True, dispatched_at__isnull=False, response_due_at__gt=now
+    )
     keys = [k for k in PERIOD_KEYS if RECORD_SETS[k].q(now) != RECORD_SETS[k].q(tally.FAR_FUTURE)]  # read now
     far = {f"{key}.far": count for key, count in _counts(keys, tally.FAR_FUTURE).items()}
-    rows = plain_values(ahead.values(*dimensions).annotate(**_counts(keys, now), **far,
-                                                           name=Max("category_name")).order_by())
+    rows = plain_values(
+        ahead.values(*dimensions).annotate(**_counts(keys, now), **far, name=Max("category_name")).order_by()
+    )
     out = []
     for r in rows:  # one read of them
         row = {d: r[d] for d in (*dimensions, "name")} | dict.fromkeys(PERIOD_KEYS, 0)
@@ -298,9 +341,11 @@ def period_rows(scope: Scope, period: Period, now: datetime) -> tuple[list[dict]
     requests."""
     if scope.level in AREA_LEVELS:
         requests = period_requests(scope, period)
-        rows = [*grouped_counts(requests.filter(status__among=OPEN), AREA_DIMENSIONS, now),
-                *_area_tally_rows(scope.community_ids(), period.start, period.end),
-                *_response_pending(requests, AREA_DIMENSIONS, now)]
+        rows = [
+            *grouped_counts(requests.filter(status__among=OPEN), AREA_DIMENSIONS, now),
+            *_area_tally_rows(scope.community_ids(), period.start, period.end),
+            *_response_pending(requests, AREA_DIMENSIONS, now),
+        ]
         return rows, rows
     whole, edges = tally.split_months(period.start, period.end)
     if scope.level == "group" or whole is None:
@@ -308,12 +353,16 @@ def period_rows(scope: Scope, period: Period, now: datetime) -> tuple[list[dict]
         return rows, rows
     last = whole[1] - timedelta(days=1)
     tallied = period_requests(scope, Period(whole[0], last))
-    live = [*grouped_counts(tallied.filter(status__among=OPEN), LOCAL_DIMENSIONS, now),
-            *_response_pending(tallied, LOCAL_DIMENSIONS, now)]
+    live = [
+        *grouped_counts(tallied.filter(status__among=OPEN), LOCAL_DIMENSIONS, now),
+        *_response_pending(tallied, LOCAL_DIMENSIONS, now),
+    ]
     for first, end in edges:
         live += grouped_counts(period_requests(scope, Period(first, end)), LOCAL_DIMENSIONS, now)
-    return ([*_area_tally_rows([scope.pk], whole[0], last), *live],
-            [*_local_tally_rows(scope.pk, whole[0], last), *live])
+    return (
+        [*_area_tally_rows([scope.pk], whole[0], last), *live],
+        [*_local_tally_rows(scope.pk, whole[0], last), *live],
+    )
 
 
 def figures(scope: Scope, period: Period, *, now: datetime | None = None) -> Figures:
@@ -327,8 +376,12 @@ def figures(scope: Scope, period: Period, *, now: datetime | None = None) -> Fig
     weekly, monthly = trends(scope, period, opened)
     coverage = group_coverage(scope)
     return Figures(
-        scope_level=scope.level, scope_pk=scope.pk, scope_name=scope.name,
-        period_start=period.start, period_end=period.end, computed_at=now,
+        scope_level=scope.level,
+        scope_pk=scope.pk,
+        scope_name=scope.name,
+        period_start=period.start,
+        period_end=period.end,
+        computed_at=now,
         funnel=[_figure(d.key, counts[d.key]) for d in FUNNEL],
         rates=[make_rate(r, counts) for r in RATES],
         open_now=_figure("open_now", live["open_now"]),
@@ -338,7 +391,8 @@ def figures(scope: Scope, period: Period, *, now: datetime | None = None) -> Fig
         by_group=_empty("group", "按党小组") if area else by_group(local),
         by_volunteer=_empty("volunteer", "按志愿者") if area else by_volunteer(local),
         by_community=by_community(grouped, scope.community_ids()) if area else _empty("community", "按社区"),
-        trend_weekly=weekly, trend_monthly=monthly,
+        trend_weekly=weekly,
+        trend_monthly=monthly,
         group_coverage=coverage,
         **other_domains(scope, period, coverage.households),
     )

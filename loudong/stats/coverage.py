@@ -20,16 +20,24 @@ FIELDS = ("members", "members_in_groups", "households", "households_served")
 
 def _recount(community_ids: list[int]) -> None:
     counts = {pk: dict.fromkeys(FIELDS, 0) for pk in community_ids}
-    members = (Member.objects.filter(community_id__in_ids=community_ids).order_by().values("community_id")
-               .annotate(members=Count("pk"), members_in_groups=Count("pk", filter=Q(group__isnull=False))))
-    households = (Household.objects.filter(community_id__in_ids=community_ids).order_by().values("community_id")
-                  .annotate(households=Count("pk"),
-                            households_served=Count("pk", filter=Q(stairwell__group__isnull=False))))
+    members = (
+        Member.objects.filter(community_id__in_ids=community_ids)
+        .order_by()
+        .values("community_id")
+        .annotate(members=Count("pk"), members_in_groups=Count("pk", filter=Q(group__isnull=False)))
+    )
+    households = (
+        Household.objects.filter(community_id__in_ids=community_ids)
+        .order_by()
+        .values("community_id")
+        .annotate(households=Count("pk"), households_served=Count("pk", filter=Q(stairwell__group__isnull=False)))
+    )
     for row in (*members, *households):
         counts[row.pop("community_id")].update(row)
     CoverageTally.objects.filter(community_id__in_ids=community_ids).delete()
     CoverageTally.objects.bulk_create(
-        CoverageTally(community_id=pk, **c) for pk, c in counts.items() if any(c.values()))
+        CoverageTally(community_id=pk, **c) for pk, c in counts.items() if any(c.values())
+    )
 
 
 def refresh_job() -> str:

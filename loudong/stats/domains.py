@@ -26,14 +26,37 @@ def group_coverage(scope: Scope) -> Coverage:
         total = served = households(scope).count()
     else:  # counted per community (a district's are hundreds of thousands of households)
         c = coverage.totals(scope.community_ids())
-        members, in_groups, total, served = (c["members"], c["members_in_groups"], c["households"],
-                                             c["households_served"])
+        members, in_groups, total, served = (
+            c["members"],
+            c["members_in_groups"],
+            c["households"],
+            c["households_served"],
+        )
     return Coverage(
-        members, in_groups, total, served,
-        Rate("members_in_groups", "党员编入党小组", "编入楼栋党小组的党员占本范围党员的比例。", in_groups, members,
-             "编入党小组的党员", "党员", "人"),
-        Rate("households_served", "住户有党小组服务", "所在单元有楼栋党小组服务的住户占本范围住户的比例。", served,
-             total, "有党小组服务的住户", "住户", "户"),
+        members,
+        in_groups,
+        total,
+        served,
+        Rate(
+            "members_in_groups",
+            "党员编入党小组",
+            "编入楼栋党小组的党员占本范围党员的比例。",
+            in_groups,
+            members,
+            "编入党小组的党员",
+            "党员",
+            "人",
+        ),
+        Rate(
+            "households_served",
+            "住户有党小组服务",
+            "所在单元有楼栋党小组服务的住户占本范围住户的比例。",
+            served,
+            total,
+            "有党小组服务的住户",
+            "住户",
+            "户",
+        ),
     )
 
 
@@ -46,20 +69,25 @@ DEFINITIONS = {
     "activities": (
         "统计期间内已经开始的活动（计划中、还没开始的不算），按开始时间的北京时间日期计入。",
         "本党小组组织的活动（登记活动时选了本小组），统计期间内已经开始的（还没开始的不算）；"
-        "社区组织、没有选党小组的活动不算在小组里。"),
+        "社区组织、没有选党小组的活动不算在小组里。",
+    ),
     "people_covered": (
         "统计期间内已开展的活动参加的不同居民人数，每人只算一次；未登记的参加者按姓名和楼栋去重。",
-        "本党小组组织的活动参加的不同居民人数，每人只算一次；未登记的参加者按姓名和楼栋去重。"),
+        "本党小组组织的活动参加的不同居民人数，每人只算一次；未登记的参加者按姓名和楼栋去重。",
+    ),
     "visit_coverage": (
         "统计期间内至少走访见到一次的住户占本范围全部住户的比例（敲门未遇不算）。",
-        "本党小组服务的单元里的住户中，统计期间内至少走访见到一次的比例（敲门未遇不算，不论是谁走访的）。"),
+        "本党小组服务的单元里的住户中，统计期间内至少走访见到一次的比例（敲门未遇不算，不论是谁走访的）。",
+    ),
     "meetings": (
         "统计期间内已经召开的议事会次数（还没到时间的不算）。",
-        "本党小组召开的议事会次数（还没到时间的不算）；全社区的议事会不算在小组里。"),
+        "本党小组召开的议事会次数（还没到时间的不算）；全社区的议事会不算在小组里。",
+    ),
     "hours": (
         "统计期间内登记的志愿服务时长（含审核通过的更正和补录），以小时计，保留一位小数。",
         "本党小组现有党员在统计期间登记的志愿服务时长（含审核通过的更正和补录，不论为哪个小组服务），"
-        "以小时计，保留一位小数；已离开小组的党员不算。"),
+        "以小时计，保留一位小数；已离开小组的党员不算。",
+    ),
 }
 
 
@@ -91,8 +119,9 @@ def meetings(scope: Scope, period: Period) -> QuerySet:
 def households(scope: Scope) -> QuerySet[Household]:
     """The households of the scope: a group's are those of the stairwells it serves."""
     if scope.level == "group":  # by the stairwells' ids: an index read (a join made PostgreSQL scan them all)
-        return Household.objects.filter(stairwell_id__in=list(
-            Stairwell.objects.filter(group_id=scope.pk).values_list("pk", flat=True)))
+        return Household.objects.filter(
+            stairwell_id__in=list(Stairwell.objects.filter(group_id=scope.pk).values_list("pk", flat=True))
+        )
     return scope.filter_by_community(Household.objects.all())
 
 
@@ -104,8 +133,9 @@ def visits(scope: Scope, period: Period) -> QuerySet:
 
 def _members(scope: Scope) -> list[int] | None:
     """A group's members now (None: everyone of the scope's communities)."""
-    return list(Member.objects.filter(group_id=scope.pk).values_list("pk", flat=True)) \
-        if scope.level == "group" else None
+    return (
+        list(Member.objects.filter(group_id=scope.pk).values_list("pk", flat=True)) if scope.level == "group" else None
+    )
 
 
 def hours_lines(scope: Scope, period: Period) -> list[Line]:
@@ -120,15 +150,22 @@ def hours_of(lines: list[Line]) -> tuple[int, int]:
 
 
 def visit_rate(scope: Scope, visited: int, total: int) -> Rate:
-    return Rate("visit_coverage", "入户走访覆盖率", definition_of(scope, "visit_coverage"), visited, total,
-                "走访到的住户", "住户", "户")
+    return Rate(
+        "visit_coverage",
+        "入户走访覆盖率",
+        definition_of(scope, "visit_coverage"),
+        visited,
+        total,
+        "走访到的住户",
+        "住户",
+        "户",
+    )
 
 
 def other_domains(scope: Scope, period: Period, household_count: int) -> dict[str, Any]:
     """The figures other apps define about their own records, for any level (see DEFINITIONS);
     `household_count` is the scope's households (group_coverage counted them)."""
-    counts = dict(activities(scope, period).order_by().values("type").annotate(n=Count("id"))
-                  .values_list("type", "n"))
+    counts = dict(activities(scope, period).order_by().values("type").annotate(n=Count("id")).values_list("type", "n"))
     # the figure the hours app computes (one query per source for all the communities), a group's
     # only of its members: what hours_of(hours_lines(...)) gives, summed in the database
     hours = hours_figures.hours_total(scope.community_ids(), period.start, period.end, _members(scope))

@@ -54,16 +54,27 @@ class HeldList:
 
 
 def _activity_cells(activity) -> list[object]:  # noqa: ANN001 (an Activity annotated with `reached`)
-    return [local_time(activity.starts_at), activity.community.name, activity.group.name if activity.group_id else "",
-            activity.get_type_display(), activity.title, activity.place, activity.reached]
+    return [
+        local_time(activity.starts_at),
+        activity.community.name,
+        activity.group.name if activity.group_id else "",
+        activity.get_type_display(),
+        activity.title,
+        activity.place,
+        activity.reached,
+    ]
 
 
 ACTIVITY_HEADERS = ["开始时间", "社区", "党小组", "活动类型", "活动名称", "地点", "参加人数"]
 
 
 def _activities(scope: Scope, period: Period) -> QuerySet:
-    return (domains.activities(scope, period).select_related("community", "group")
-            .annotate(reached=Count("attendance")).order_by("-starts_at", "-id"))
+    return (
+        domains.activities(scope, period)
+        .select_related("community", "group")
+        .annotate(reached=Count("attendance"))
+        .order_by("-starts_at", "-id")
+    )
 
 
 def activities_listing(scope: Scope, period: Period, people: bool, view: str) -> Listing:
@@ -72,15 +83,23 @@ def activities_listing(scope: Scope, period: Period, people: bool, view: str) ->
 
 def people_listing(scope: Scope, period: Period, people: bool, view: str) -> Listing:
     covered = distinct_people(domains.attendance(scope, period))
-    return Listing(f"活动覆盖群众：{covered} 人（{{count}} 次活动）", ACTIVITY_HEADERS,
-                   _activities(scope, period).filter(reached__gt=0), _activity_cells,
-                   note="下面是有人参加的活动和每次的参加人数。同一个人参加几次活动，在总人数里只算一次，"
-                        "所以各次相加可能多于总人数。")
+    return Listing(
+        f"活动覆盖群众：{covered} 人（{{count}} 次活动）",
+        ACTIVITY_HEADERS,
+        _activities(scope, period).filter(reached__gt=0),
+        _activity_cells,
+        note="下面是有人参加的活动和每次的参加人数。同一个人参加几次活动，在总人数里只算一次，"
+        "所以各次相加可能多于总人数。",
+    )
 
 
 def _meeting_cells(meeting) -> list[object]:  # noqa: ANN001 (a Meeting)
-    return [local_time(meeting.held_at), meeting.community.name, meeting.group.name if meeting.group_id else "全社区",
-            meeting.title]
+    return [
+        local_time(meeting.held_at),
+        meeting.community.name,
+        meeting.group.name if meeting.group_id else "全社区",
+        meeting.title,
+    ]
 
 
 def meetings_listing(scope: Scope, period: Period, people: bool, view: str) -> Listing:
@@ -105,15 +124,22 @@ def _households(scope: Scope, period: Period, view: str) -> Listing:
     """Each household, with the last visit where someone was met up to the period's end (for one not
     visited in the period: the one before it, if any) and who made it."""
     until = period.bounds()[1]
-    last = Visit.objects.filter(household_id=OuterRef("pk"), someone_home=Visit.Home.MET,
-                                visited_at__lt=until).order_by("-visited_at", "-id")
+    last = Visit.objects.filter(
+        household_id=OuterRef("pk"), someone_home=Visit.Home.MET, visited_at__lt=until
+    ).order_by("-visited_at", "-id")
     visited = _visited(scope, period)
     rows = domains.households(scope).filter(visited if view == "visited" else ~visited)
     rows = rows.select_related("stairwell__building").annotate(
         last_visit=Subquery(last.values("visited_at")[:1]),
-        last_volunteer=Subquery(last.values("volunteer__resident__name")[:1]))
-    return Listing(f"{dict(VISIT_VIEWS)[view]}：{{count}} 户", ["住户", "最近走访（见到人）", "走访党员"], rows,
-                   _household_cells, personal=True)
+        last_volunteer=Subquery(last.values("volunteer__resident__name")[:1]),
+    )
+    return Listing(
+        f"{dict(VISIT_VIEWS)[view]}：{{count}} 户",
+        ["住户", "最近走访（见到人）", "走访党员"],
+        rows,
+        _household_cells,
+        personal=True,
+    )
 
 
 def _visit_counts(scope: Scope, period: Period) -> Listing:
@@ -127,14 +153,23 @@ def _visit_counts(scope: Scope, period: Period) -> Listing:
     totals = per(domains.households(scope))
     visited = per(domains.households(scope).filter(_visited(scope, period)))
     names = dict(model.objects.filter(pk__in=totals).values_list("pk", "name"))
-    rows = sorted(([names[pk], total, visited.get(pk, 0), domains.visit_rate(scope, visited.get(pk, 0),
-                                                                             total).display()]
-                   for pk, total in totals.items()), key=lambda row: natural_key(row[0]))
+    rows = sorted(
+        (
+            [names[pk], total, visited.get(pk, 0), domains.visit_rate(scope, visited.get(pk, 0), total).display()]
+            for pk, total in totals.items()
+        ),
+        key=lambda row: natural_key(row[0]),
+    )
     rate = domains.visit_rate(scope, sum(visited.values()), sum(totals.values()))
     label = "社区" if model is Community else "楼栋"
-    return Listing(f"入户走访覆盖率：{rate.display()}（走访到 {rate.numerator} 户 / 住户 {rate.denominator} 户，"
-                   f"{{count}} 个{label}）", [label, "住户", "走访到的住户", "覆盖率"], rows, list,
-                   note="这里只显示各处的户数，不显示房号和姓名。")
+    return Listing(
+        f"入户走访覆盖率：{rate.display()}（走访到 {rate.numerator} 户 / 住户 {rate.denominator} 户，"
+        f"{{count}} 个{label}）",
+        [label, "住户", "走访到的住户", "覆盖率"],
+        rows,
+        list,
+        note="这里只显示各处的户数，不显示房号和姓名。",
+    )
 
 
 def visits_listing(scope: Scope, period: Period, people: bool, view: str) -> Listing:
@@ -142,6 +177,7 @@ def visits_listing(scope: Scope, period: Period, people: bool, view: str) -> Lis
 
 
 # Volunteer hours -----------------------------------------------------------------------------------
+
 
 def hours_listing(scope: Scope, period: Period, people: bool, view: str) -> Listing:
     """Minutes per source (为民服务, 敲门问需, 活动, 补录) of the ledger the figure adds up."""
@@ -153,18 +189,25 @@ def hours_listing(scope: Scope, period: Period, people: bool, view: str) -> List
         if mine:
             spent, served = domains.hours_of(mine)
             rows.append([label, len(mine), served, hours_text(spent)])
-    return Listing(f"志愿服务时长：{hours_text(minutes)} 小时（{volunteers} 位志愿者，{{count}} 类服务）",
-                   ["服务来源", "记录条数", "志愿者人数", "时长（小时）"], rows, list,
-                   note="一位志愿者在几类服务里都有时长，在各类里都算一人，所以各类人数相加可能多于总人数。")
+    return Listing(
+        f"志愿服务时长：{hours_text(minutes)} 小时（{volunteers} 位志愿者，{{count}} 类服务）",
+        ["服务来源", "记录条数", "志愿者人数", "时长（小时）"],
+        rows,
+        list,
+        note="一位志愿者在几类服务里都有时长，在各类里都算一人，所以各类人数相加可能多于总人数。",
+    )
 
 
-HELD = {held.key: held for held in (
-    HeldList("activities", "开展活动", activities_listing),
-    HeldList("meetings", "召开议事会", meetings_listing),
-    HeldList("people_covered", "活动覆盖群众", people_listing),
-    HeldList("visit_coverage", "入户走访覆盖率", visits_listing, VISIT_VIEWS),
-    HeldList("hours", "志愿服务时长", hours_listing),
-)}
+HELD = {
+    held.key: held
+    for held in (
+        HeldList("activities", "开展活动", activities_listing),
+        HeldList("meetings", "召开议事会", meetings_listing),
+        HeldList("people_covered", "活动覆盖群众", people_listing),
+        HeldList("visit_coverage", "入户走访覆盖率", visits_listing, VISIT_VIEWS),
+        HeldList("hours", "志愿服务时长", hours_listing),
+    )
+}
 
 
 def held_list(key: str) -> HeldList:

@@ -42,8 +42,9 @@ TALLIED = tuple(k for k, d in RECORD_SETS.items() if d.in_period)
 # The tallies are derived rows, rebuilt at will: their references have no database constraint (each
 # would cost a deferred check per row written; Django still applies on_delete).
 class Counts(models.Model):
-    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
-                                  db_index=False, db_constraint=False)
+    community = models.ForeignKey(
+        "registry.Community", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     start = models.DateField()  # the first day of the span (Shanghai)
 
     class Meta:
@@ -73,8 +74,9 @@ class AreaTally(Counts):
 
 
 class AreaTrend(models.Model):
-    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
-                                  db_index=False, db_constraint=False)
+    community = models.ForeignKey(
+        "registry.Community", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     span = models.CharField(max_length=1, choices=AreaTally.Span.choices)
     start = models.DateField()
     collected = models.IntegerField(default=0)
@@ -82,20 +84,26 @@ class AreaTrend(models.Model):
 
     class Meta:
         # On PostgreSQL the trend's sums read the index alone.
-        indexes = [models.Index(fields=["community", "span", "start"], include=["collected", "resolved"],
-                                name="stats_area_trend_read")]
+        indexes = [
+            models.Index(
+                fields=["community", "span", "start"], include=["collected", "resolved"], name="stats_area_trend_read"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.community_id} {self.span} {self.start}"
 
 
 class LocalTally(Counts):
-    building = models.ForeignKey("registry.Building", on_delete=models.CASCADE, related_name="+",
-                                 db_index=False, db_constraint=False)
-    group = models.ForeignKey("groups.BuildingGroup", null=True, on_delete=models.SET_NULL, related_name="+",
-                              db_constraint=False)
-    assignee = models.ForeignKey("registry.Member", null=True, on_delete=models.SET_NULL, related_name="+",
-                                 db_constraint=False)
+    building = models.ForeignKey(
+        "registry.Building", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    group = models.ForeignKey(
+        "groups.BuildingGroup", null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
+    assignee = models.ForeignKey(
+        "registry.Member", null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
 
     class Meta:
         indexes = [models.Index(fields=["community", "start"])]
@@ -105,8 +113,7 @@ class LocalTally(Counts):
 
 
 class DirtyDay(models.Model):
-    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
-                                  db_index=False)
+    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+", db_index=False)
     day = models.DateField()
     marked_at = models.DateTimeField()
 
@@ -118,19 +125,23 @@ class DirtyDay(models.Model):
 
 
 class ErrandDay(models.Model):
-    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
-                                  db_index=False, db_constraint=False)
+    community = models.ForeignKey(
+        "registry.Community", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     day = models.DateField()  # the collection day of the requests (what DirtyDay marks)
     served_on = models.DateField()  # the Shanghai day the errand was resolved
-    member = models.ForeignKey("registry.Member", on_delete=models.CASCADE, related_name="+", db_index=False,
-                               db_constraint=False)
+    member = models.ForeignKey(
+        "registry.Member", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     minutes = models.IntegerField()
 
     class Meta:
         # (community, served_on, member, minutes): a period's sums read the index alone.
-        indexes = [models.Index(fields=["community", "day"]),
-                   models.Index(fields=["community", "served_on", "member", "minutes"]),
-                   models.Index(fields=["member"])]
+        indexes = [
+            models.Index(fields=["community", "day"]),
+            models.Index(fields=["community", "served_on", "member", "minutes"]),
+            models.Index(fields=["member"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.community_id} {self.day} {self.served_on} {self.member_id}"
@@ -139,8 +150,9 @@ class ErrandDay(models.Model):
 class ErrandSpan(models.Model):
     """A volunteer's errand minutes summed over a span of service days, from ErrandDay."""
 
-    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
-                                  db_index=False, db_constraint=False)
+    community = models.ForeignKey(
+        "registry.Community", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     start = models.DateField()  # the first day of the span
     member = models.ForeignKey("registry.Member", on_delete=models.CASCADE, related_name="+", db_constraint=False)
     minutes = models.IntegerField()
@@ -162,8 +174,9 @@ class ErrandMonth(ErrandSpan):
 
 
 class CoverageTally(models.Model):
-    community = models.OneToOneField("registry.Community", on_delete=models.CASCADE, primary_key=True,
-                                     related_name="+", db_constraint=False)
+    community = models.OneToOneField(
+        "registry.Community", on_delete=models.CASCADE, primary_key=True, related_name="+", db_constraint=False
+    )
     members = models.IntegerField(default=0)
     members_in_groups = models.IntegerField(default=0)
     households = models.IntegerField(default=0)

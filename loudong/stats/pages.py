@@ -63,8 +63,13 @@ def read_period(request: HttpRequest) -> tuple[Period, str, dict[str, str]]:
 
 
 def _query(period: Period, **extra: str) -> str:
-    return urlencode({"from": period.start.isoformat(), "to": period.end.isoformat(),
-                      **{k: v for k, v in extra.items() if v is not None}})
+    return urlencode(
+        {
+            "from": period.start.isoformat(),
+            "to": period.end.isoformat(),
+            **{k: v for k, v in extra.items() if v is not None},
+        }
+    )
 
 
 def records_url(place: Place, period: Period, key: str, dim: str = "", value: str | None = None) -> str:
@@ -74,14 +79,21 @@ def records_url(place: Place, period: Period, key: str, dim: str = "", value: st
 
 def _chart_data(f: Figures) -> dict:
     def series(points: list, label: Callable[[date], str]) -> dict:
-        return {"labels": [label(p.start) for p in points], "collected": [p.collected for p in points],
-                "resolved": [p.resolved for p in points]}
+        return {
+            "labels": [label(p.start) for p in points],
+            "collected": [p.collected for p in points],
+            "resolved": [p.resolved for p in points],
+        }
 
     # Short axis labels for a phone; the tables under the charts give the full ones.
-    return {"weekly": series(f.trend_weekly, lambda d: f"{d.month}/{d.day}"),
-            "monthly": series(f.trend_monthly, lambda d: f"{d.year % 100}年{d.month}月"),
-            "activities": {"labels": [label for _, label, _ in f.activities_by_type],
-                           "values": [n for _, _, n in f.activities_by_type]}}
+    return {
+        "weekly": series(f.trend_weekly, lambda d: f"{d.month}/{d.day}"),
+        "monthly": series(f.trend_monthly, lambda d: f"{d.year % 100}年{d.month}月"),
+        "activities": {
+            "labels": [label for _, label, _ in f.activities_by_type],
+            "values": [n for _, _, n in f.activities_by_type],
+        },
+    }
 
 
 def _figure_cards(place: Place, period: Period, items: list) -> list[dict]:
@@ -89,8 +101,14 @@ def _figure_cards(place: Place, period: Period, items: list) -> list[dict]:
 
 
 def _rate_cards(place: Place, period: Period, f: Figures) -> list[dict]:
-    return [{"rate": r, "num_url": records_url(place, period, f"{r.key}.num"),
-             "den_url": records_url(place, period, f"{r.key}.den")} for r in f.rates]
+    return [
+        {
+            "rate": r,
+            "num_url": records_url(place, period, f"{r.key}.num"),
+            "den_url": records_url(place, period, f"{r.key}.den"),
+        }
+        for r in f.rates
+    ]
 
 
 def _tables(place: Place, period: Period, f: Figures) -> list[dict]:
@@ -100,11 +118,19 @@ def _tables(place: Place, period: Period, f: Figures) -> list[dict]:
             continue
         rows = []
         for row in table.rows:
-            cells = [{"count": row.counts[key], "url": records_url(place, period, key, table.key, row.key)}
-                     for key, _ in table.columns]
+            cells = [
+                {"count": row.counts[key], "url": records_url(place, period, key, table.key, row.key)}
+                for key, _ in table.columns
+            ]
             rows.append({"row": row, "cells": cells, "rates": row.rates})
-        out.append({"table": table, "rows": rows, "rate_labels": [r.label for r in RATES],
-                    "export_url": f"{place.base_url}export/{table.key}/?{_query(period)}"})
+        out.append(
+            {
+                "table": table,
+                "rows": rows,
+                "rate_labels": [r.label for r in RATES],
+                "export_url": f"{place.base_url}export/{table.key}/?{_query(period)}",
+            }
+        )
     return out
 
 
@@ -114,17 +140,25 @@ def dashboard(request: HttpRequest, place: Place, template: str = "stats/dashboa
     funnel = [x for x in f.funnel if x.key not in ("resolved_online", "resolved_offline")]
     split = [x for x in f.funnel if x.key in ("resolved_online", "resolved_offline")]
     context = {
-        "place": place, "scope": place.scope, "period": period, "period_error": error, "form": form,
+        "place": place,
+        "scope": place.scope,
+        "period": period,
+        "period_error": error,
+        "form": form,
         "presets": [(key, label, p, f"?{_query(p)}") for key, label, p in periods.presets()],
-        "f": f, "funnel": _figure_cards(place, period, funnel), "split": _figure_cards(place, period, split),
+        "f": f,
+        "funnel": _figure_cards(place, period, funnel),
+        "split": _figure_cards(place, period, split),
         "now_cards": _figure_cards(place, period, [f.open_now, f.overdue_now]),
-        "rates": _rate_cards(place, period, f), "tables": _tables(place, period, f),
+        "rates": _rate_cards(place, period, f),
+        "tables": _tables(place, period, f),
         "charts_data": _chart_data(f),
         "figures_export_url": f"{place.base_url}export/figures/?{_query(period)}",
         "activities_total": sum(n for _, _, n in f.activities_by_type),
         "held_urls": {key: f"{place.base_url}held/{key}/?{_query(period)}" for key in DEFINITIONS},
         "definitions": {key: definition_of(place.scope, key) for key in DEFINITIONS},
-        "hours": hours_text(f.hours_total[0]), "report_url": place.report_url,
+        "hours": hours_text(f.hours_total[0]),
+        "report_url": place.report_url,
     }
     return render(request, template, context)
 
@@ -143,10 +177,20 @@ def _records(request: HttpRequest, place: Place, key: str) -> tuple:
 
 def _audit(request: HttpRequest, place: Place, action: str, label: str, count: int, period: Period) -> None:
     community_ids = place.scope.community_ids()
-    audit.record(request, action, community_id=community_ids[0] if len(community_ids) == 1 else None,
-                 object_type="stats_list", object_repr=f"统计名单：{place.scope.name} · {label}",
-                 detail={"level": place.scope.level, "pk": place.scope.pk, "from": period.start.isoformat(),
-                         "to": period.end.isoformat(), "count": count})
+    audit.record(
+        request,
+        action,
+        community_id=community_ids[0] if len(community_ids) == 1 else None,
+        object_type="stats_list",
+        object_repr=f"统计名单：{place.scope.name} · {label}",
+        detail={
+            "level": place.scope.level,
+            "pk": place.scope.pk,
+            "from": period.start.isoformat(),
+            "to": period.end.isoformat(),
+            "count": count,
+        },
+    )
 
 
 def records(request: HttpRequest, place: Place, key: str) -> HttpResponse:
@@ -156,11 +200,17 @@ def records(request: HttpRequest, place: Place, key: str) -> HttpResponse:
         _audit(request, place, "view", found.label, page.paginator.count, period)
     extra = {"dim": dim, "value": value} if dim else {}
     context = {
-        "place": place, "scope": place.scope, "period": period, "definition": found,
+        "place": place,
+        "scope": place.scope,
+        "period": period,
+        "definition": found,
         "row_label": dimension_label(place.scope, dim, value) if dim else "",
-        "headers": list_headers(place.people), "page": page,
-        "rows": [(req, list(zip(list_headers(place.people), list_row(req, place.people), strict=True)))
-                 for req in page.object_list],
+        "headers": list_headers(place.people),
+        "page": page,
+        "rows": [
+            (req, list(zip(list_headers(place.people), list_row(req, place.people), strict=True)))
+            for req in page.object_list
+        ],
         "query": _query(period, **extra),
         "export_url": f"{place.base_url}list/{key}/export/?{_query(period, **extra)}",
         "dashboard_url": f"{place.base_url}?{_query(period)}",
@@ -221,13 +271,20 @@ def held(request: HttpRequest, place: Place, key: str) -> HttpResponse:
         _audit(request, place, "view", found.label, page.paginator.count, period)
     extra = {"show": view} if view else {}
     context = {
-        "place": place, "scope": place.scope, "period": period, "found": found, "page": page,
-        "heading": listing.heading.format(count=page.paginator.count), "note": listing.note,
-        "definition": definition_of(place.scope, key), "headers": listing.headers,
+        "place": place,
+        "scope": place.scope,
+        "period": period,
+        "found": found,
+        "page": page,
+        "heading": listing.heading.format(count=page.paginator.count),
+        "note": listing.note,
+        "definition": definition_of(place.scope, key),
+        "headers": listing.headers,
         "rows": [list(zip(listing.headers, listing.cells(item), strict=True)) for item in page.object_list],
         "views": [(value, label, f"?{_query(period, show=value)}") for value, label in found.views_for(place.people)],
         "view": view,
-        "query": _query(period, **extra), "export_url": f"{place.base_url}held/{key}/export/?{_query(period, **extra)}",
+        "query": _query(period, **extra),
+        "export_url": f"{place.base_url}held/{key}/export/?{_query(period, **extra)}",
         "dashboard_url": f"{place.base_url}?{_query(period)}",
         "hours_team_url": _hours_team_url(place, period) if key == "hours" else "",
     }

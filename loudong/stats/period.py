@@ -38,8 +38,10 @@ class Period:
     def label(self) -> str:
         if self.start.year == self.end.year:
             return f"{self.start.year}年{self.start.month}月{self.start.day}日至{self.end.month}月{self.end.day}日"
-        return (f"{self.start.year}年{self.start.month}月{self.start.day}日至"
-                f"{self.end.year}年{self.end.month}月{self.end.day}日")
+        return (
+            f"{self.start.year}年{self.start.month}月{self.start.day}日至"
+            f"{self.end.year}年{self.end.month}月{self.end.day}日"
+        )
 
     def query(self) -> str:
         """The period as URL parameters (from=...&to=...)."""
@@ -82,8 +84,13 @@ def _add_months(first: date, months: int) -> date:
 
 
 # key, label. Presets end today at the latest: a period never reaches into the future.
-PRESETS = (("this_month", "本月"), ("last_month", "上月"), ("this_quarter", "本季度"), ("this_year", "今年"),
-           ("last_12_months", "近12个月"))
+PRESETS = (
+    ("this_month", "本月"),
+    ("last_month", "上月"),
+    ("this_quarter", "本季度"),
+    ("this_year", "今年"),
+    ("last_12_months", "近12个月"),
+)
 
 
 def preset(key: str, on: date | None = None) -> Period:

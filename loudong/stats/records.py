@@ -12,8 +12,13 @@ from loudong.stats.period import Period
 from loudong.stats.scope import Scope
 
 # Breakdown dimensions a list may be narrowed by (a row of a breakdown table): name -> Request field.
-DIMENSIONS = {"category": "category_code", "building": "building_id", "group": "group_id",
-              "volunteer": "assignee_id", "community": "community_id"}
+DIMENSIONS = {
+    "category": "category_code",
+    "building": "building_id",
+    "group": "group_id",
+    "volunteer": "assignee_id",
+    "community": "community_id",
+}
 
 
 def definition(key: str) -> Definition:
@@ -24,8 +29,9 @@ def definition(key: str) -> Definition:
     return found
 
 
-def records_behind(scope: Scope, period: Period, key: str, *, now: datetime | None = None,
-                   dimension: str = "", value: str = "") -> QuerySet:
+def records_behind(
+    scope: Scope, period: Period, key: str, *, now: datetime | None = None, dimension: str = "", value: str = ""
+) -> QuerySet:
     """The requests counted by `key` for the scope and period (for "open_now"/"overdue_now": in the
     scope now, whatever the period), optionally narrowed to one row of a breakdown table."""
     found = definition(key)
@@ -53,8 +59,12 @@ def dimension_label(scope: Scope, dimension: str, value: str) -> str:
         return next(iter(names), "其他")
     if not value.isdigit():
         return {"group": "未划入党小组"}.get(dimension, "")
-    models = {"building": (Building, "name"), "group": (BuildingGroup, "name"),
-              "volunteer": (Member, "resident__name"), "community": (Community, "name")}
+    models = {
+        "building": (Building, "name"),
+        "group": (BuildingGroup, "name"),
+        "volunteer": (Member, "resident__name"),
+        "community": (Community, "name"),
+    }
     model, field = models[dimension]
     rows = model.objects.filter(pk=int(value))
     if dimension != "community":

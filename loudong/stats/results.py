@@ -45,7 +45,7 @@ class Rate:
         return self.denominator >= MIN_CASES_FOR_PERCENT
 
     def display(self) -> str:
-        """"92.3%" on 5 cases or more; "3/4 件" on fewer; "暂无" without any."""
+        """ "92.3%" on 5 cases or more; "3/4 件" on fewer; "暂无" without any."""
         if not self.denominator:
             return "暂无"
         if not self.shows_percent:

@@ -88,8 +88,11 @@ def scope_for(user: User, level: str, pk: int) -> Scope:
         group = BuildingGroup.objects.filter(pk=pk).select_related("community__subdistrict").first()
         if group is None:
             raise Http404
-        ok = any((g.role == Role.LEADER and g.group_id == group.pk)
-                 or (g.role == Role.ADMIN and g.community_id == group.community_id) for g in grants)
+        ok = any(
+            (g.role == Role.LEADER and g.group_id == group.pk)
+            or (g.role == Role.ADMIN and g.community_id == group.community_id)
+            for g in grants
+        )
         if ok or oversees(user, group.community):
             return Scope("group", group.pk, group.name)
     elif level == "community":
@@ -100,9 +103,9 @@ def scope_for(user: User, level: str, pk: int) -> Scope:
             return Scope("community", community.pk, community.name)
     elif level == "subdistrict":
         sub = Subdistrict.objects.filter(pk=pk).first()
-        if sub is not None and any(g.role == Role.OVERSEER and (g.subdistrict_id == sub.pk
-                                                                or g.district_id == sub.district_id)
-                                   for g in grants):
+        if sub is not None and any(
+            g.role == Role.OVERSEER and (g.subdistrict_id == sub.pk or g.district_id == sub.district_id) for g in grants
+        ):
             return Scope("subdistrict", sub.pk, sub.name)
     elif level == "district":
         district = District.objects.filter(pk=pk).first()
@@ -119,8 +122,11 @@ def shows_people(user: User, scope: Scope) -> bool:
         return any(g.role == Role.ADMIN and g.community_id == scope.pk for g in grants)
     if scope.level == "group":
         community_ids = scope.community_ids()
-        return any((g.role == Role.LEADER and g.group_id == scope.pk)
-                   or (g.role == Role.ADMIN and g.community_id in community_ids) for g in grants)
+        return any(
+            (g.role == Role.LEADER and g.group_id == scope.pk)
+            or (g.role == Role.ADMIN and g.community_id in community_ids)
+            for g in grants
+        )
     return False
 
 

@@ -32,12 +32,21 @@ def prepared(requests: QuerySet) -> QuerySet:
 
 
 def list_row(req, people: bool) -> list[str]:  # noqa: ANN001 (a Request)
-    row = [req.number, local_time(req.created_at), req.community.name, req.category_name, req.building.name,
-           req.get_channel_display(), req.get_status_display(), req.get_resolution_display() or "",
-           req.get_rating_display() or ""]
+    row = [
+        req.number,
+        local_time(req.created_at),
+        req.community.name,
+        req.category_name,
+        req.building.name,
+        req.get_channel_display(),
+        req.get_status_display(),
+        req.get_resolution_display() or "",
+        req.get_rating_display() or "",
+    ]
     if people:
-        place = "".join(part for part in ((req.stairwell.name if req.stairwell_id else ""),
-                                          (f"{req.room}室" if req.room else "")))
+        place = "".join(
+            part for part in ((req.stairwell.name if req.stairwell_id else ""), (f"{req.room}室" if req.room else ""))
+        )
         volunteer = req.assignee.resident.name if req.assignee_id else ""
         row += [place, req.contact_name, mask_phone(req.contact_phone) if req.contact_phone else "", volunteer]
     return row
@@ -55,8 +64,12 @@ def rate_cells(rate: Rate) -> list[object]:
 def breakdown_headers(table: Breakdown) -> list[str]:
     headers = [table.label.removeprefix("按")] + [label for _, label in table.columns]
     for rate in RATES:
-        headers += [f"{rate.label}·{rate.numerator.label}", f"{rate.label}·{rate.denominator.label}",
-                    f"{rate.label}（%）", f"{rate.label}（显示）"]
+        headers += [
+            f"{rate.label}·{rate.numerator.label}",
+            f"{rate.label}·{rate.denominator.label}",
+            f"{rate.label}（%）",
+            f"{rate.label}（显示）",
+        ]
     return headers
 
 
@@ -75,9 +88,18 @@ FIGURE_HEADERS = ["指标", "件数 / 分子", "分母", "比例（%）", "显�
 
 def figure_rows(f: Figures) -> list[list[object]]:
     """The funnel, the counts of now and the rates, one row each, with their definitions."""
-    rows: list[list[object]] = [[x.label, x.count, None, None, str(x.count), x.definition]
-                                for x in (*f.funnel, f.open_now, f.overdue_now)]
+    rows: list[list[object]] = [
+        [x.label, x.count, None, None, str(x.count), x.definition] for x in (*f.funnel, f.open_now, f.overdue_now)
+    ]
     for rate in f.rates:
-        rows.append([rate.label, rate.numerator, rate.denominator, rate.percent if rate.denominator else None,
-                     rate.display(), rate.definition])
+        rows.append(
+            [
+                rate.label,
+                rate.numerator,
+                rate.denominator,
+                rate.percent if rate.denominator else None,
+                rate.display(),
+                rate.definition,
+            ]
+        )
     return rows

@@ -53,10 +53,14 @@ DAY = timedelta(days=1)
 # Django's per-row Python conversion (420 of 544 ms of a community's dashboard on 200,000 requests);
 # on PostgreSQL, `AT TIME ZONE 'Asia/Shanghai'` looks the zone's rules up for every row (14 of 35 ms
 # of grouping a district's 44,000 open requests by day).
-SHANGHAI_DAY_SQL = {"sqlite": "date({}, '+8 hours')",
-                    "postgresql": "(({} AT TIME ZONE 'UTC') + INTERVAL '8 hours')::date"}
-SHANGHAI_MONTH_SQL = {"sqlite": "date({}, '+8 hours', 'start of month')",
-                      "postgresql": "DATE_TRUNC('month', ({} AT TIME ZONE 'UTC') + INTERVAL '8 hours')::date"}
+SHANGHAI_DAY_SQL = {
+    "sqlite": "date({}, '+8 hours')",
+    "postgresql": "(({} AT TIME ZONE 'UTC') + INTERVAL '8 hours')::date",
+}
+SHANGHAI_MONTH_SQL = {
+    "sqlite": "date({}, '+8 hours', 'start of month')",
+    "postgresql": "DATE_TRUNC('month', ({} AT TIME ZONE 'UTC') + INTERVAL '8 hours')::date",
+}
 
 
 class ShanghaiDate(TruncDate):
@@ -77,7 +81,6 @@ class ShanghaiMonth(Func):
         return SHANGHAI_MONTH_SQL[connection.vendor].format(sql), list(params)
 
 
-
 def month_add(first: date, months: int) -> date:
     index = first.year * 12 + first.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
@@ -89,11 +92,15 @@ def monday(day: date) -> date:
 
 # Writing ------------------------------------------------------------------------------------------
 
+
 def mark(req: Request) -> None:
     """The request changed while finished (or stopped being so): its day's tallies are stale."""
     DirtyDay.objects.bulk_create(
         [DirtyDay(community_id=req.community_id, day=local_date(req.created_at), marked_at=timezone.now())],
-        update_conflicts=True, unique_fields=["community", "day"], update_fields=["marked_at"])
+        update_conflicts=True,
+        unique_fields=["community", "day"],
+        update_fields=["marked_at"],
+    )
 
 
 def sums() -> dict[str, Sum]:
@@ -116,23 +123,35 @@ def _insert(model: type, rows: QuerySet, renamed: dict[str, str] | None = None, 
     query = rows.query
     names = list(query.selected)  # the SELECT's order: values(), then the annotations after it
     fields = [*fixed, *(renamed.get(n, n) for n in names)]
-    columns = ", ".join(model._meta.get_field(f.removesuffix("_id")).column if f.endswith("_id")
-                        else model._meta.get_field(f).column for f in fields)
+    columns = ", ".join(
+        model._meta.get_field(f.removesuffix("_id")).column if f.endswith("_id") else model._meta.get_field(f).column
+        for f in fields
+    )
     sql, params = query.sql_with_params()
     marks = "".join("%s, " for _ in fixed)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {model._meta.db_table} ({columns}) SELECT {marks}t.* FROM ({sql}) t",
-                       [*fixed.values(), *params])
+        cursor.execute(
+            f"INSERT INTO {model._meta.db_table} ({columns}) SELECT {marks}t.* FROM ({sql}) t",
+            [*fixed.values(), *params],
+        )
 
 
 def _area_days(requests: QuerySet) -> QuerySet:
-    return (finished(requests).annotate(start=ShanghaiDate("created_at", tzinfo=SHANGHAI))
-            .values("community_id", "start", "category_code").annotate(name=Max("category_name"), **counts(FAR_FUTURE)))
+    return (
+        finished(requests)
+        .annotate(start=ShanghaiDate("created_at", tzinfo=SHANGHAI))
+        .values("community_id", "start", "category_code")
+        .annotate(name=Max("category_name"), **counts(FAR_FUTURE))
+    )
 
 
 def _local_months(requests: QuerySet) -> QuerySet:
-    return (finished(requests).annotate(start=ShanghaiMonth("created_at"))
-            .values("community_id", "start", *LOCAL_TALLIED).annotate(**counts(FAR_FUTURE)))
+    return (
+        finished(requests)
+        .annotate(start=ShanghaiMonth("created_at"))
+        .values("community_id", "start", *LOCAL_TALLIED)
+        .annotate(**counts(FAR_FUTURE))
+    )
 
 
 def _span_sql(span: str, column: str = "start") -> str:
@@ -142,8 +161,9 @@ def _span_sql(span: str, column: str = "start") -> str:
     return f"date({column}, 'weekday 0', '-6 days')" if span == "w" else f"date({column}, 'start of month')"
 
 
-def _spans_of(span: str, column: str, rows: QuerySet, community_ids: list[int] | None,
-              starts: set[date] | None) -> tuple[QuerySet, str, list]:
+def _spans_of(
+    span: str, column: str, rows: QuerySet, community_ids: list[int] | None, starts: set[date] | None
+) -> tuple[QuerySet, str, list]:
     """For a roll-up into week or month rows: the stale rows to delete (`rows` of these communities
     and starts; all with None), and the SQL conditions with their parameters that pick the rows
     they are summed from (those whose date `column` falls in one of these spans)."""
@@ -173,7 +193,9 @@ def _roll_up(span: str, community_ids: list[int] | None, starts: set[date] | Non
             f"INSERT INTO {table} (community_id, span, start, category_code, category_name, {', '.join(columns)}) "
             f"SELECT community_id, %s, {_span_sql(span)}, category_code, MAX(category_name), "
             f"{', '.join(f'SUM({c})' for c in columns)} FROM {table} WHERE span = 'd' AND {where} "
-            f"GROUP BY community_id, {_span_sql(span)}, category_code", [span, *params])
+            f"GROUP BY community_id, {_span_sql(span)}, category_code",
+            [span, *params],
+        )
 
 
 def _trend(community_ids: list[int] | None, starts: dict[str, set[date]] | None) -> None:
@@ -186,16 +208,26 @@ def _trend(community_ids: list[int] | None, starts: dict[str, set[date]] | None)
     if community_ids is not None:
         q &= Q(community_id__in=community_ids)
     AreaTrend.objects.filter(q).delete()
-    _insert(AreaTrend, AreaTally.objects.filter(q).order_by().values("community_id", "span", "start")
-            .annotate(all_collected=Sum("collected"), all_resolved=Sum("resolved")),
-            {"all_collected": "collected", "all_resolved": "resolved"})
+    _insert(
+        AreaTrend,
+        AreaTally.objects.filter(q)
+        .order_by()
+        .values("community_id", "span", "start")
+        .annotate(all_collected=Sum("collected"), all_resolved=Sum("resolved")),
+        {"all_collected": "collected", "all_resolved": "resolved"},
+    )
 
 
 def _errand_days(requests: QuerySet) -> QuerySet:
-    return (errand_source.errands(requests).order_by()
-            .annotate(day=ShanghaiDate("created_at", tzinfo=SHANGHAI),
-                      served_on=ShanghaiDate("resolved_at", tzinfo=SHANGHAI))
-            .values("community_id", "day", "served_on", "assignee_id").annotate(minutes=Sum("time_spent_minutes")))
+    return (
+        errand_source.errands(requests)
+        .order_by()
+        .annotate(
+            day=ShanghaiDate("created_at", tzinfo=SHANGHAI), served_on=ShanghaiDate("resolved_at", tzinfo=SHANGHAI)
+        )
+        .values("community_id", "day", "served_on", "assignee_id")
+        .annotate(minutes=Sum("time_spent_minutes"))
+    )
 
 
 ERRAND_SPANS = {"w": ErrandWeek, "m": ErrandMonth}
@@ -213,11 +245,14 @@ def _errand_spans(span: str, community_ids: list[int] | None, starts: set[date] 
         cursor.execute(
             f"INSERT INTO {model._meta.db_table} (community_id, start, member_id, minutes) "
             f"SELECT community_id, {start}, member_id, SUM(minutes) FROM {ErrandDay._meta.db_table} "
-            f"WHERE {where} GROUP BY community_id, {start}, member_id", params)
+            f"WHERE {where} GROUP BY community_id, {start}, member_id",
+            params,
+        )
 
 
-def errand_minutes(community_ids: list[int], start: date, end: date,
-                   member_ids: list[int] | None = None) -> dict[int, int]:
+def errand_minutes(
+    community_ids: list[int], start: date, end: date, member_ids: list[int] | None = None
+) -> dict[int, int]:
     """{member: minutes} of the offline errands served start..end (loudong.tickets.hours_source):
     month rows for whole months, week rows for the whole weeks around them, day rows for the rest;
     only the given members'. Each range is summed per member on its own (it reads its index alone)
@@ -238,8 +273,10 @@ def errand_minutes(community_ids: list[int], start: date, end: date,
     if not parts:
         return {}
     with connection.cursor() as cursor:  # (PostgreSQL's SUM of a bigint is a numeric: cast back)
-        cursor.execute(f"SELECT member_id, CAST(SUM(total) AS BIGINT) FROM ({' UNION ALL '.join(parts)}) t "
-                       f"GROUP BY member_id", params)
+        cursor.execute(
+            f"SELECT member_id, CAST(SUM(total) AS BIGINT) FROM ({' UNION ALL '.join(parts)}) t GROUP BY member_id",
+            params,
+        )
         return dict(cursor.fetchall())
 
 
@@ -275,8 +312,11 @@ def _recount(community_id: int, days: list[date]) -> None:
     errands.delete()
     for first, last in _runs(days):
         lo, hi = Period(first, last).bounds()
-        _insert(ErrandDay, _errand_days(requests.filter(created_at__gte=lo, created_at__lt=hi)),
-                {"assignee_id": "member_id"})
+        _insert(
+            ErrandDay,
+            _errand_days(requests.filter(created_at__gte=lo, created_at__lt=hi)),
+            {"assignee_id": "member_id"},
+        )
     served |= set(errands.values_list("served_on", flat=True))
     _errand_spans("w", [community_id], {monday(d) for d in served})
     _errand_spans("m", [community_id], {d.replace(day=1) for d in served})
@@ -308,8 +348,15 @@ def rebuild(community_ids: list[int] | None = None) -> None:
                 cursor.execute("SET LOCAL work_mem = '256MB'")
                 cursor.execute("SET LOCAL max_parallel_workers_per_gather = 2")
         requests = Request.objects.all()
-        tables = [DirtyDay.objects.all(), AreaTally.objects.all(), AreaTrend.objects.all(), LocalTally.objects.all(),
-                  ErrandDay.objects.all(), ErrandWeek.objects.all(), ErrandMonth.objects.all()]
+        tables = [
+            DirtyDay.objects.all(),
+            AreaTally.objects.all(),
+            AreaTrend.objects.all(),
+            LocalTally.objects.all(),
+            ErrandDay.objects.all(),
+            ErrandWeek.objects.all(),
+            ErrandMonth.objects.all(),
+        ]
         if community_ids is not None:
             requests = requests.filter(community_id__in=community_ids)
             tables = [t.filter(community_id__in=community_ids) for t in tables]
@@ -327,8 +374,10 @@ def rebuild(community_ids: list[int] | None = None) -> None:
 
 # Reading ------------------------------------------------------------------------------------------
 
-def split(first: date, last: date, start_of: "type", step: "type") -> tuple[tuple[date, date] | None,
-                                                                            list[tuple[date, date]]]:
+
+def split(
+    first: date, last: date, start_of: "type", step: "type"
+) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
     """The whole spans (weeks or months) inside first..last as (first span start, start after the
     last), and the days before and after them as (first, last) pairs."""
     lo = first if start_of(first) == first else step(start_of(first))

@@ -24,8 +24,14 @@ def _community_place(request: HttpRequest, code: str) -> pages.Place:
     up = None
     if oversees(request.user, community):
         up = (community.subdistrict.name, reverse("area_stats:subdistrict", args=[community.subdistrict_id]))
-    return pages.Place(scope, reverse("stats:dashboard", args=[code]), shows_people(request.user, scope),
-                       children, up, reverse("stats:work_report", args=[code]))
+    return pages.Place(
+        scope,
+        reverse("stats:dashboard", args=[code]),
+        shows_people(request.user, scope),
+        children,
+        up,
+        reverse("stats:work_report", args=[code]),
+    )
 
 
 def _group_place(request: HttpRequest, code: str, pk: int) -> pages.Place:
@@ -42,8 +48,7 @@ def _group_place(request: HttpRequest, code: str, pk: int) -> pages.Place:
 
 
 def _leaders_group(request: HttpRequest, community: Community) -> int | None:
-    groups = [g.group_id for g in request.user.grant_list()
-              if g.role == Role.LEADER and g.community_id == community.pk]
+    groups = [g.group_id for g in request.user.grant_list() if g.role == Role.LEADER and g.community_id == community.pk]
     return groups[0] if groups else None
 
 

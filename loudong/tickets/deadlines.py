@@ -70,8 +70,9 @@ def resolve_deadline(req: Request, start: datetime, category: Category | None = 
 def longest_self_extension(req: Request) -> datetime:
     """The latest deadline a volunteer may set without the leader: one more allotment of days."""
     _, days = category_limits(req.community_id, req.category_code)
-    return workdays.add_working_days(req.due_at - timedelta(microseconds=1), days,
-                                     overrides(req.community_id, req.due_at))
+    return workdays.add_working_days(
+        req.due_at - timedelta(microseconds=1), days, overrides(req.community_id, req.due_at)
+    )
 
 
 def start_clock(req: Request, start: datetime, due: datetime) -> None:

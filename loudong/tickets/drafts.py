@@ -29,8 +29,9 @@ def _fresh(session: SessionBase) -> dict[str, dict]:
     return {key: d for key, d in (session.get(SESSION_KEY) or {}).items() if d.get("saved", 0) > cutoff}
 
 
-def save(session: SessionBase, values: dict[str, str], *, step: int, errors: bool = False,
-         notes: dict | None = None) -> str:
+def save(
+    session: SessionBase, values: dict[str, str], *, step: int, errors: bool = False, notes: dict | None = None
+) -> str:
     """Keep the draft `values` (under their "draft" key, or a new one) as shown on screen `step`,
     with its errors shown when `errors`; `notes` are messages the screen cannot work out again
     (a refused upload, a refusal of the whole submission). Returns the draft's key."""
@@ -38,8 +39,13 @@ def save(session: SessionBase, values: dict[str, str], *, step: int, errors: boo
     key = values.get("draft", "")
     if not valid_key(key):
         key = secrets.token_urlsafe(9)
-    drafts[key] = {"values": {**values, "draft": key}, "step": step, "errors": errors, "notes": notes or {},
-                   "saved": time.time()}
+    drafts[key] = {
+        "values": {**values, "draft": key},
+        "step": step,
+        "errors": errors,
+        "notes": notes or {},
+        "saved": time.time(),
+    }
     newest = sorted(drafts, key=lambda k: drafts[k]["saved"], reverse=True)[:MAX_DRAFTS]
     session[SESSION_KEY] = {k: drafts[k] for k in newest}
     return key

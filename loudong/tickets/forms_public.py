@@ -53,7 +53,7 @@ KIND_HINTS = {
 
 SCOPE_HINTS = {
     Request.Scope.SHARED: "楼道、电梯、屋顶、垃圾桶、路灯、绿化等大家共用的地方。同楼邻居能看到这件事的摘要"
-                          "（不显示姓名、房号和电话），可以点“我也遇到”。",
+    "（不显示姓名、房号和电话），可以点“我也遇到”。",
     Request.Scope.HOUSEHOLD: "自己家里的事，如买药、看病、低保、家里漏水。只有楼栋党小组和社区能看到，邻居看不到。",
 }
 
@@ -99,15 +99,23 @@ def _choose(message: str) -> dict[str, str]:
 class ChoiceForm(forms.Form):
     """Screen 1: which building (when the QR code serves several), what kind of help."""
 
-    building = forms.TypedChoiceField(label="哪栋楼", coerce=int, widget=forms.RadioSelect,
-                                      error_messages=_choose("请选择您住的楼栋"))
-    category = forms.ChoiceField(label="要办什么事", widget=forms.RadioSelect,
-                                 error_messages=_choose("请选择要办什么事"))
-    kind = forms.ChoiceField(label="这件事属于", required=False, widget=forms.RadioSelect,
-                             choices=Request.Kind.choices, error_messages={"invalid_choice": "请重新选择"})
+    building = forms.TypedChoiceField(
+        label="哪栋楼", coerce=int, widget=forms.RadioSelect, error_messages=_choose("请选择您住的楼栋")
+    )
+    category = forms.ChoiceField(
+        label="要办什么事", widget=forms.RadioSelect, error_messages=_choose("请选择要办什么事")
+    )
+    kind = forms.ChoiceField(
+        label="这件事属于",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=Request.Kind.choices,
+        error_messages={"invalid_choice": "请重新选择"},
+    )
 
-    def __init__(self, *args: object, buildings: list[Building], categories: tuple[Category, ...],
-                 **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, buildings: list[Building], categories: tuple[Category, ...], **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.buildings = {b.pk: b for b in buildings}
         self.categories = {c.code: c for c in categories}
@@ -141,20 +149,34 @@ class DetailForm(forms.Form):
     """Screen 2: a shared place or a household (one tap; blank: the category's usual one), what is
     needed, where exactly, up to three photos."""
 
-    scope = forms.ChoiceField(label="这件事是", required=False, choices=Request.Scope.choices,
-                              widget=forms.RadioSelect, error_messages={"invalid_choice": "请重新选择"})
-    description = forms.CharField(
-        label="需要什么帮助", max_length=1000, widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "还没有写内容，请说说需要什么帮助",
-                        "max_length": "内容太长了，请控制在 1000 字以内"},
+    scope = forms.ChoiceField(
+        label="这件事是",
+        required=False,
+        choices=Request.Scope.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "请重新选择"},
     )
-    stairwell = forms.TypedChoiceField(label="单元", coerce=int, required=False,
-                                       error_messages={"invalid_choice": "请重新选择单元"})
-    room = forms.CharField(label="房号", max_length=20, required=False,
-                           error_messages={"max_length": "房号最多 20 个字"})
+    description = forms.CharField(
+        label="需要什么帮助",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "还没有写内容，请说说需要什么帮助",
+            "max_length": "内容太长了，请控制在 1000 字以内",
+        },
+    )
+    stairwell = forms.TypedChoiceField(
+        label="单元", coerce=int, required=False, error_messages={"invalid_choice": "请重新选择单元"}
+    )
+    room = forms.CharField(
+        label="房号", max_length=20, required=False, error_messages={"max_length": "房号最多 20 个字"}
+    )
     photos = forms.CharField(required=False, widget=forms.HiddenInput)  # signed names of kept drafts
-    new_photos = MultiplePhotoField(label="照片（可不传，最多 3 张）", required=False,
-                                    widget=MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    new_photos = MultiplePhotoField(
+        label="照片（可不传，最多 3 张）",
+        required=False,
+        widget=MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
 
     def __init__(self, *args: object, stairwells: list[Stairwell], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -189,12 +211,17 @@ class DetailForm(forms.Form):
 class ContactForm(forms.Form):
     """Screen 3: who to contact, whether volunteers may see it; the honeypot and the start time."""
 
-    contact_name = forms.CharField(label="怎么称呼您", max_length=40,
-                                   error_messages={"required": "请写上怎么称呼您（如：王阿姨）",
-                                                   "max_length": "称呼最多 40 个字"})
-    contact_phone = forms.CharField(label="手机或电话", max_length=30,
-                                    widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-                                    error_messages={"required": "请留下电话，志愿者办事时要联系您"})
+    contact_name = forms.CharField(
+        label="怎么称呼您",
+        max_length=40,
+        error_messages={"required": "请写上怎么称呼您（如：王阿姨）", "max_length": "称呼最多 40 个字"},
+    )
+    contact_phone = forms.CharField(
+        label="手机或电话",
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        error_messages={"required": "请留下电话，志愿者办事时要联系您"},
+    )
     anonymous = forms.BooleanField(label="不让志愿者看到我的姓名和电话", required=False)
     # A field people never see; software that fills every box fills it.
     website = forms.CharField(label="网址（请不要填写）", required=False)
@@ -292,17 +319,25 @@ def _remove_old_drafts() -> None:
 class AnswerForm(forms.Form):
     """Tracking page: answer the volunteer's question, or add details."""
 
-    note = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 3}), error_messages={
-        "required": "请写上您的回复", "max_length": "内容太长了，请控制在 1000 字以内"})
+    note = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请写上您的回复", "max_length": "内容太长了，请控制在 1000 字以内"},
+    )
 
 
 class RatingForm(forms.Form):
     """Tracking page: confirm and rate."""
 
-    rating = forms.ChoiceField(label="您满意吗", choices=Request.Rating.choices, widget=forms.RadioSelect,
-                               error_messages={"required": "请选择满意、基本满意或不满意"})
-    comment = forms.CharField(label="想说的话（可不填）", max_length=500, required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    rating = forms.ChoiceField(
+        label="您满意吗",
+        choices=Request.Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择满意、基本满意或不满意"},
+    )
+    comment = forms.CharField(
+        label="想说的话（可不填）", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean(self) -> dict:
         data = super().clean()

@@ -20,25 +20,30 @@ SOURCE = "errand"
 COUNTED = (Status.RESOLVED, Status.CLOSED)
 
 
-
 def errands(requests: QuerySet) -> QuerySet:
     """The requests that are errands with hours (any day of service)."""
-    return requests.filter(status__in=COUNTED, resolution=Request.Resolution.OFFLINE, time_spent_minutes__isnull=False,
-                           assignee__isnull=False)
+    return requests.filter(
+        status__in=COUNTED,
+        resolution=Request.Resolution.OFFLINE,
+        time_spent_minutes__isnull=False,
+        assignee__isnull=False,
+    )
 
 
 def _errands(community_ids: list[int], start: date, end: date) -> QuerySet:
     since, until = day_bounds(start, end)
-    return errands(Request.objects.filter(community_id__in_ids=community_ids, resolved_at__gte=since,
-                                          resolved_at__lt=until)).order_by()
+    return errands(
+        Request.objects.filter(community_id__in_ids=community_ids, resolved_at__gte=since, resolved_at__lt=until)
+    ).order_by()
 
 
 def service_records(community_id: int, start: date, end: date) -> list[ServiceRecord]:
     return service_records_many([community_id], start, end)
 
 
-def service_records_many(community_ids: list[int], start: date, end: date,
-                         source_ids: Iterable[int] | None = None) -> list[ServiceRecord]:
+def service_records_many(
+    community_ids: list[int], start: date, end: date, source_ids: Iterable[int] | None = None
+) -> list[ServiceRecord]:
     """The errands of several communities in one query (the ledger's totals for an area); only
     those of the given requests with `source_ids`."""
     rows = _errands(community_ids, start, end)
@@ -46,16 +51,22 @@ def service_records_many(community_ids: list[int], start: date, end: date,
         rows = rows.filter(pk__in=list(source_ids))
     return [
         ServiceRecord(
-            source=SOURCE, source_id=pk, member_id=member_id, served_on=local_date(resolved_at),
-            minutes=minutes, content=f"为民服务：{category}",
+            source=SOURCE,
+            source_id=pk,
+            member_id=member_id,
+            served_on=local_date(resolved_at),
+            minutes=minutes,
+            content=f"为民服务：{category}",
         )
         for pk, member_id, resolved_at, minutes, category in rows.values_list(
-            "pk", "assignee_id", "resolved_at", "time_spent_minutes", "category_name")
+            "pk", "assignee_id", "resolved_at", "time_spent_minutes", "category_name"
+        )
     ]
 
 
-def minutes_by_member(community_ids: list[int], start: date, end: date,
-                      member_ids: list[int] | None = None) -> dict[int, int]:
+def minutes_by_member(
+    community_ids: list[int], start: date, end: date, member_ids: list[int] | None = None
+) -> dict[int, int]:
     """{member: minutes} of the same records, summed in the database; only the given members'. (The
     stats register a faster reader of the same sums from their errand tallies: loudong.hours.sources.)"""
     rows = _errands(community_ids, start, end)

@@ -53,8 +53,10 @@ class AlreadyReceived(Exception):
 
 # Checks before the write -----------------------------------------------------------------------
 
-def check_places(community_id: int, building_id: int, stairwell_id: int | None,
-                 household_id: int | None) -> tuple[int, str] | None:
+
+def check_places(
+    community_id: int, building_id: int, stairwell_id: int | None, household_id: int | None
+) -> tuple[int, str] | None:
     """The API's place references, read in one statement: None when they hold, else the status and
     the refusal as placing a request words it (422: not in the community; 409: not together)."""
     building, stairwell, household = table(Building), table(Stairwell), table(Household)
@@ -109,6 +111,7 @@ def limited(request: HttpRequest, building_id: int, now: datetime | None = None)
 
 # The write -------------------------------------------------------------------------------------
 
+
 def store_photos(drafts: list[str]) -> list[str]:
     """Move the form's draft photos (already re-encoded, without EXIF) to where requests keep theirs."""
     names = []
@@ -120,24 +123,61 @@ def store_photos(drafts: list[str]) -> list[str]:
     return names
 
 
-def receive(*, community_id: int, building_id: int, category_code: str, kind: str, channel: str,
-            description: str, scope: str = "", stairwell_id: int | None = None, household_id: int | None = None,
-            room: str = "", contact_name: str = "", contact_phone: str = "", anonymous: bool = False,
-            resident_id: int | None = None, member_id: int | None = None, photos: list[str] = (),
-            by: User | None = None, client: str = "", idempotency_owner: str = "", idempotency_key: str = "",
-            body_hash: str = "", form_token: str = "") -> Intake:
+def receive(
+    *,
+    community_id: int,
+    building_id: int,
+    category_code: str,
+    kind: str,
+    channel: str,
+    description: str,
+    scope: str = "",
+    stairwell_id: int | None = None,
+    household_id: int | None = None,
+    room: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    anonymous: bool = False,
+    resident_id: int | None = None,
+    member_id: int | None = None,
+    photos: list[str] = (),
+    by: User | None = None,
+    client: str = "",
+    idempotency_owner: str = "",
+    idempotency_key: str = "",
+    body_hash: str = "",
+    form_token: str = "",
+) -> Intake:
     """Write the checked submission: one INSERT. With an idempotency key already used by the same owner,
     raises IntegrityError (the caller answers with the first row); with a form token (the public form's
     signed start time) already used, raises AlreadyReceived."""
     now = timezone.now()
     row = Intake(
-        community_id=community_id, building_id=building_id, stairwell_id=stairwell_id, household_id=household_id,
-        resident_id=resident_id, member_id=member_id, room=room.strip()[:20], category_code=category_code,
-        kind=kind, scope=scope, channel=channel, description=description, contact_name=contact_name.strip()[:40],
-        contact_phone=contact_phone, anonymous=anonymous, photos=list(photos), created_by=by, client=client,
-        idempotency_owner=idempotency_owner, idempotency_key=idempotency_key, body_hash=body_hash,
+        community_id=community_id,
+        building_id=building_id,
+        stairwell_id=stairwell_id,
+        household_id=household_id,
+        resident_id=resident_id,
+        member_id=member_id,
+        room=room.strip()[:20],
+        category_code=category_code,
+        kind=kind,
+        scope=scope,
+        channel=channel,
+        description=description,
+        contact_name=contact_name.strip()[:40],
+        contact_phone=contact_phone,
+        anonymous=anonymous,
+        photos=list(photos),
+        created_by=by,
+        client=client,
+        idempotency_owner=idempotency_owner,
+        idempotency_key=idempotency_key,
+        body_hash=body_hash,
         form_token=hashlib.sha256(form_token.encode()).hexdigest() if form_token else "",
-        tracking_token=secrets.token_urlsafe(16), received_at=now, retry_at=now,
+        tracking_token=secrets.token_urlsafe(16),
+        received_at=now,
+        retry_at=now,
     )
     values = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in _FIELDS]
     if not form_token:
@@ -162,11 +202,14 @@ _FIELDS = [f for f in Intake._meta.concrete_fields if not f.primary_key]
 
 @functools.cache
 def _insert_sql() -> str:
-    return (f"INSERT INTO {table(Intake)} ({', '.join(connection.ops.quote_name(f.column) for f in _FIELDS)}) "
-            f"VALUES ({', '.join(['%s'] * len(_FIELDS))}) RETURNING id")
+    return (
+        f"INSERT INTO {table(Intake)} ({', '.join(connection.ops.quote_name(f.column) for f in _FIELDS)}) "
+        f"VALUES ({', '.join(['%s'] * len(_FIELDS))}) RETURNING id"
+    )
 
 
 # Materializing ---------------------------------------------------------------------------------
+
 
 def _prepare(row: Intake, lookups: placing.Lookups, places: dict) -> placing.Placement:
     """The row's placement, with its places read for the whole batch (`places`)."""
@@ -174,8 +217,11 @@ def _prepare(row: Intake, lookups: placing.Lookups, places: dict) -> placing.Pla
     if building is None:
         raise ActionRefused(f"楼栋（编号 {row.building_id}）已不存在。")
     found = {}
-    for model, pk, name in ((Stairwell, row.stairwell_id, "单元"), (Household, row.household_id, "房号"),
-                            (Resident, row.resident_id, "居民")):
+    for model, pk, name in (
+        (Stairwell, row.stairwell_id, "单元"),
+        (Household, row.household_id, "房号"),
+        (Resident, row.resident_id, "居民"),
+    ):
         found[model] = places[model].get(pk) if pk else None
         if pk and found[model] is None:
             raise ActionRefused(f"{name}（编号 {pk}）已不存在。")
@@ -183,16 +229,32 @@ def _prepare(row: Intake, lookups: placing.Lookups, places: dict) -> placing.Pla
     if household is None and found[Stairwell] is not None and row.room:
         household = places["rooms"].get((row.stairwell_id, row.room))
     return placing.prepare(
-        community=row.community, building=building, category_code=row.category_code, description=row.description,
-        kind=row.kind, scope=row.scope, channel=row.channel, stairwell=found[Stairwell], household=household,
-        room=row.room, contact_name=row.contact_name, contact_phone=row.contact_phone, anonymous=row.anonymous,
-        resident=found[Resident], by=row.created_by, photos=row.photos, now=row.received_at,
-        tracking_token=row.tracking_token, suggested=places[Member].get(row.member_id), lookups=lookups,
+        community=row.community,
+        building=building,
+        category_code=row.category_code,
+        description=row.description,
+        kind=row.kind,
+        scope=row.scope,
+        channel=row.channel,
+        stairwell=found[Stairwell],
+        household=household,
+        room=row.room,
+        contact_name=row.contact_name,
+        contact_phone=row.contact_phone,
+        anonymous=row.anonymous,
+        resident=found[Resident],
+        by=row.created_by,
+        photos=row.photos,
+        now=row.received_at,
+        tracking_token=row.tracking_token,
+        suggested=places[Member].get(row.member_id),
+        lookups=lookups,
     )
 
 
 def _read_places(rows: list[Intake], lookups: placing.Lookups) -> dict:
     """Everything the rows name, one query per kind for the whole batch."""
+
     def ids(attr: str) -> set[int]:
         return {getattr(r, attr) for r in rows if getattr(r, attr)}
 
@@ -253,8 +315,11 @@ def _write(ready: dict[int, placing.Placement]) -> dict[int, Request]:
     """One transaction: claim the rows still pending (another worker or a receipt page may have placed
     some), write their requests, link them."""
     with transaction.atomic():
-        pending = set(Intake.objects.select_for_update().filter(pk__in=list(ready), request__isnull=True)
-                      .values_list("pk", flat=True))
+        pending = set(
+            Intake.objects.select_for_update()
+            .filter(pk__in=list(ready), request__isnull=True)
+            .values_list("pk", flat=True)
+        )
         chosen = {pk: p for pk, p in ready.items() if pk in pending}
         if not chosen:
             return {}
@@ -271,14 +336,15 @@ def _mark_failed(rows: list[Intake], errors: dict[int, str]) -> None:
         row.error = errors[row.pk]
         row.retry_at = now + outbox.backoff(row.attempts)
         Intake.objects.filter(pk=row.pk, request__isnull=True).update(
-            attempts=row.attempts, error=row.error, retry_at=row.retry_at)
+            attempts=row.attempts, error=row.error, retry_at=row.retry_at
+        )
         log.warning("intake row %s not placed (attempt %s): %s", row.pk, row.attempts, row.error)
         if row.attempts == 1:
-            admins = User.objects.filter(grants__role=Role.ADMIN, grants__community_id=row.community_id,
-                                         is_active=True)
+            admins = User.objects.filter(grants__role=Role.ADMIN, grants__community_id=row.community_id, is_active=True)
             received = timezone.localtime(row.received_at)
             outbox.notify_users(
-                admins, "有一条点单未能登记",
+                admins,
+                "有一条点单未能登记",
                 f"{received:%m-%d %H:%M} 收到的点单（{row.description[:40]}）未能生成编号：{row.error}。"
                 "系统会自动重试；请检查楼栋和点单类别设置。",
                 community_id=row.community_id,
@@ -294,8 +360,11 @@ def drain(limit: int | None = None) -> int:
     """Place every intake row that is due, BATCH at a time; how many became requests."""
     done = 0
     while limit is None or done < limit:
-        ids = list(Intake.objects.filter(request__isnull=True, retry_at__lte=timezone.now())
-                   .order_by("retry_at", "pk").values_list("pk", flat=True)[:BATCH])
+        ids = list(
+            Intake.objects.filter(request__isnull=True, retry_at__lte=timezone.now())
+            .order_by("retry_at", "pk")
+            .values_list("pk", flat=True)[:BATCH]
+        )
         if not ids:
             break
         placed = len(materialize(ids))
@@ -313,8 +382,9 @@ def materialize_token(token: str) -> Request | None:
     row = pending().filter(tracking_token=token).first()
     placed = None
     if row is not None:
-        others = list(pending().filter(retry_at__lte=timezone.now()).exclude(pk=row.pk)
-                      .order_by("retry_at", "pk")[:BATCH - 1])
+        others = list(
+            pending().filter(retry_at__lte=timezone.now()).exclude(pk=row.pk).order_by("retry_at", "pk")[: BATCH - 1]
+        )
         placed = _materialize(sorted([row, *others], key=lambda r: r.pk)).get(row.pk)  # numbered as received
     # Placed before, or by another process just now, or (None) waiting for a retry or unknown.
     return placed or Request.objects.filter(tracking_token=token).first()

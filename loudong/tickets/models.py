@@ -120,15 +120,24 @@ class Request(models.Model):
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="requests")
     number = models.CharField("编号", max_length=32, unique=True)
     # RESTRICT: a building with requests cannot be deleted alone, but goes with its community.
-    building = models.ForeignKey("registry.Building", on_delete=models.RESTRICT, related_name="requests",
-                                 verbose_name="楼栋")
-    stairwell = models.ForeignKey("registry.Stairwell", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+", verbose_name="单元")
-    household = models.ForeignKey("registry.Household", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    building = models.ForeignKey(
+        "registry.Building", on_delete=models.RESTRICT, related_name="requests", verbose_name="楼栋"
+    )
+    stairwell = models.ForeignKey(
+        "registry.Stairwell", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="单元"
+    )
+    household = models.ForeignKey(
+        "registry.Household", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     room = models.CharField("房号", max_length=20, blank=True)
-    group = models.ForeignKey("groups.BuildingGroup", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="requests", verbose_name="楼栋党小组")
+    group = models.ForeignKey(
+        "groups.BuildingGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
+        verbose_name="楼栋党小组",
+    )
     category_code = models.CharField(max_length=40)
     category_name = models.CharField("类别", max_length=40)
     kind = models.CharField("诉求类型", max_length=16, choices=Kind.choices, default=Kind.HELP)
@@ -139,15 +148,20 @@ class Request(models.Model):
     contact_name = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
     anonymous = models.BooleanField("对志愿者匿名", default=False)
-    resident = models.ForeignKey("registry.Resident", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="requests")
-    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    resident = models.ForeignKey(
+        "registry.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     tracking_token = models.CharField(max_length=32, unique=True)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED,
-                              db_index=True)
-    assignee = models.ForeignKey("registry.Member", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="requests", verbose_name="承办志愿者")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    assignee = models.ForeignKey(
+        "registry.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
+        verbose_name="承办志愿者",
+    )
 
     created_at = models.DateTimeField("点单时间", default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -177,8 +191,9 @@ class Request(models.Model):
     rating_comment = models.TextField("评价留言", blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
 
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="merged_from")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
     reopen_count = models.PositiveSmallIntegerField(default=0)
     support_count = models.PositiveIntegerField(default=0)
     flagged_unreasonable = models.BooleanField(default=False)
@@ -206,24 +221,45 @@ class Request(models.Model):
             # of a large table; SQLite uses them for queries written with status__among.
             models.Index(fields=["community", "updated_at"], name="request_community_updated"),
             models.Index(fields=["group", "community", "updated_at"], name="request_group_updated"),
-            models.Index(fields=["community", "due_at"], condition=Q(status__in=RUNNING),
-                         name="request_running_community_due"),
-            models.Index(fields=["group", "community", "due_at"], condition=Q(status__in=RUNNING),
-                         name="request_running_group_deadline"),
+            models.Index(
+                fields=["community", "due_at"], condition=Q(status__in=RUNNING), name="request_running_community_due"
+            ),
+            models.Index(
+                fields=["group", "community", "due_at"],
+                condition=Q(status__in=RUNNING),
+                name="request_running_group_deadline",
+            ),
             models.Index(fields=["group", "community", "status"], name="request_group_status"),
             models.Index(fields=["building", "created_at"], condition=Q(status__in=OPEN), name="request_open_building"),
             # The dashboards' reads of the open requests (loudong.stats.compute: grouped_counts of an
             # area's, open_by_day): on PostgreSQL the index holds every column they read, so the stalled
             # ones spread over the table are counted without visiting it, in the order they are grouped.
-            models.Index(fields=["community", "category_code", "created_at"], condition=Q(status__in=OPEN),
-                         name="request_open_stats",
-                         include=["id", "category_name", "status", "resolution",
-                                  "escalate_reason", "dispatched_at", "accepted_at", "resolved_at", "rated_at",
-                                  "rating", "due_at", "response_due_at"]),
+            models.Index(
+                fields=["community", "category_code", "created_at"],
+                condition=Q(status__in=OPEN),
+                name="request_open_stats",
+                include=[
+                    "id",
+                    "category_name",
+                    "status",
+                    "resolution",
+                    "escalate_reason",
+                    "dispatched_at",
+                    "accepted_at",
+                    "resolved_at",
+                    "rated_at",
+                    "rating",
+                    "due_at",
+                    "response_due_at",
+                ],
+            ),
             # The few finished requests dispatched and never taken: while their response deadline is
             # ahead, the dashboards count them differently from the tallies (stats.compute._response_pending).
-            models.Index(fields=["response_due_at"], name="request_finished_response_due",
-                         condition=~Q(status__in=OPEN) & Q(accepted_at__isnull=True, dispatched_at__isnull=False)),
+            models.Index(
+                fields=["response_due_at"],
+                name="request_finished_response_due",
+                condition=~Q(status__in=OPEN) & Q(accepted_at__isnull=True, dispatched_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -255,12 +291,29 @@ class Request(models.Model):
 Request._meta.get_field("status").register_lookup(StatusAmong)
 
 EVENT_LABELS = {
-    "placed": "点单", "dispatched": "派单", "accepted": "接单", "declined": "退回组长", "resolved": "办结",
-    "confirmed": "居民确认", "rated": "居民评价", "reopened": "重新办理", "closed": "自动办结",
-    "rejected": "不予受理", "merged": "合并", "escalated": "上报社区", "paused": "询问居民（暂停计时）",
-    "resumed": "收到回复（恢复计时）", "extended": "延期", "reminded": "到期提醒", "overdue": "超期督办",
-    "commented": "补充留言", "flagged": "志愿者认为诉求不合理", "supported": "我也遇到",
-    "scoped": "更改范围", "published": "公开进展", "suggested": "扫便民联系卡点单",
+    "placed": "点单",
+    "dispatched": "派单",
+    "accepted": "接单",
+    "declined": "退回组长",
+    "resolved": "办结",
+    "confirmed": "居民确认",
+    "rated": "居民评价",
+    "reopened": "重新办理",
+    "closed": "自动办结",
+    "rejected": "不予受理",
+    "merged": "合并",
+    "escalated": "上报社区",
+    "paused": "询问居民（暂停计时）",
+    "resumed": "收到回复（恢复计时）",
+    "extended": "延期",
+    "reminded": "到期提醒",
+    "overdue": "超期督办",
+    "commented": "补充留言",
+    "flagged": "志愿者认为诉求不合理",
+    "supported": "我也遇到",
+    "scoped": "更改范围",
+    "published": "公开进展",
+    "suggested": "扫便民联系卡点单",
 }
 
 
@@ -340,8 +393,9 @@ class CalendarOverride(models.Model):
     everywhere (set by the operators, e.g. a State Council change the calendar library lacks). A
     community's own row wins over an everywhere row of the same date."""
 
-    community = models.ForeignKey("registry.Community", null=True, blank=True, on_delete=models.CASCADE,
-                                  related_name="+")
+    community = models.ForeignKey(
+        "registry.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     date = models.DateField("日期")
     is_workday = models.BooleanField("上班", default=False)
     note = models.CharField("说明", max_length=100, blank=True)
@@ -351,8 +405,9 @@ class CalendarOverride(models.Model):
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(fields=["community", "date"], name="calendar_one_per_community_day"),
-            models.UniqueConstraint(fields=["date"], condition=models.Q(community__isnull=True),
-                                    name="calendar_one_everywhere_day"),
+            models.UniqueConstraint(
+                fields=["date"], condition=models.Q(community__isnull=True), name="calendar_one_everywhere_day"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -381,8 +436,7 @@ class Intake(models.Model):
     contact_phone = models.CharField(max_length=20, blank=True)
     anonymous = models.BooleanField(default=False)
     photos = models.JSONField(default=list, blank=True)  # names in the media storage, already stored
-    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     client = models.CharField(max_length=60, blank=True)  # the address the rate limits count
     idempotency_owner = models.CharField(max_length=40, blank=True)
     idempotency_key = models.CharField(max_length=255, blank=True)
@@ -398,8 +452,11 @@ class Intake(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["idempotency_owner", "idempotency_key"],
-                                    condition=~Q(idempotency_key=""), name="intake_unique_idempotency_key"),
+            models.UniqueConstraint(
+                fields=["idempotency_owner", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="intake_unique_idempotency_key",
+            ),
             models.UniqueConstraint(fields=["form_token"], condition=~Q(form_token=""), name="intake_form_token_once"),
         ]
         indexes = [

@@ -37,8 +37,11 @@ def redactor_for(requests: Iterable[Request]) -> Redactor:
     requests = list(requests)
     buildings = {r.building_id for r in requests}
     requesters = {r.resident_id for r in requests if r.resident_id}
-    names = set(Resident.objects.filter(household__stairwell__building_id__in=buildings)
-                .values_list("name", flat=True)) if buildings else set()
+    names = (
+        set(Resident.objects.filter(household__stairwell__building_id__in=buildings).values_list("name", flat=True))
+        if buildings
+        else set()
+    )
     if requesters:
         names |= set(Resident.objects.filter(pk__in=requesters).values_list("name", flat=True))
     names |= {r.contact_name for r in requests if r.contact_name}
@@ -69,8 +72,11 @@ def offers(requests: Iterable[Request]) -> list[Offer]:
     """The requests that may be offered, as the form shows them (the others are left out)."""
     requests = list(requests)
     shown = excerpts(requests)
-    return [Offer(r.pk, shown[r.pk], status_for_supporters(r)[0], r.created_at, r.support_count)
-            for r in requests if r.pk in shown]
+    return [
+        Offer(r.pk, shown[r.pk], status_for_supporters(r)[0], r.created_at, r.support_count)
+        for r in requests
+        if r.pk in shown
+    ]
 
 
 # The status as a neighbour who joined reads it: the steps that concern the requester alone (a

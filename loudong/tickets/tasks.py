@@ -26,8 +26,9 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     reminders = Request.objects.filter(remind_at__lte=now, reminded_at__isnull=True, status__in=RUNNING)
     for pk in _ids(reminders):
         done["reminded"] += actions.remind(Request(pk=pk), now=now)
-    late = Request.objects.filter(response_due_at__lte=now, response_late=False,
-                                  status__in=(Status.SUBMITTED, Status.DISPATCHED))
+    late = Request.objects.filter(
+        response_due_at__lte=now, response_late=False, status__in=(Status.SUBMITTED, Status.DISPATCHED)
+    )
     for pk in _ids(late):
         done["response_late"] += actions.mark_response_late(Request(pk=pk), now=now)
     overdue = Request.objects.filter(next_escalation_at__lte=now, status__in=RUNNING)
@@ -43,5 +44,7 @@ def sweep_job() -> str:
     done = sweep()
     if not any(done.values()):
         return ""
-    return (f"提醒 {done['reminded']}，响应超时 {done['response_late']}，超期督办 {done['escalated']}，"
-            f"自动办结 {done['closed']}")
+    return (
+        f"提醒 {done['reminded']}，响应超时 {done['response_late']}，超期督办 {done['escalated']}，"
+        f"自动办结 {done['closed']}"
+    )

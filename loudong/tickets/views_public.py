@@ -49,8 +49,22 @@ from loudong.tickets.suggest.duplicates import for_public_form
 from loudong.tickets.views_track import no_index
 
 # Fields of a draft, carried from screen to screen in hidden fields and kept in the session.
-DRAFT_FIELDS = ("draft", "origin", "started", "building", "category", "kind", "scope", "description", "stairwell",
-                "room", "photos", "contact_name", "contact_phone", "anonymous")
+DRAFT_FIELDS = (
+    "draft",
+    "origin",
+    "started",
+    "building",
+    "category",
+    "kind",
+    "scope",
+    "description",
+    "stairwell",
+    "room",
+    "photos",
+    "contact_name",
+    "contact_phone",
+    "anonymous",
+)
 ON_SCREEN = {
     1: {"building", "category", "kind"},
     2: {"scope", "description", "stairwell", "room"},
@@ -82,6 +96,7 @@ def _origin_data(token: str) -> dict | None:
 
 # Landing pages (the QR codes) ------------------------------------------------------------------
 
+
 @require_GET
 def building_start(request: HttpRequest, building_id: int) -> HttpResponse:
     building = get_object_or_404(Building.objects.select_related("community"), pk=building_id)
@@ -96,8 +111,7 @@ def group_start(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @require_GET
 def member_start(request: HttpRequest, member_id: int) -> HttpResponse:
-    member = get_object_or_404(Member.objects.select_related("resident__household__stairwell__building"),
-                               pk=member_id)
+    member = get_object_or_404(Member.objects.select_related("resident__household__stairwell__building"), pk=member_id)
     household = member.resident.household
     own = [household.stairwell.building] if household else []
     served = _group_buildings(member.group) if member.group_id else []
@@ -127,6 +141,7 @@ def _first_screen(request: HttpRequest, origin: Origin, group: BuildingGroup | N
 
 
 # The three screens -----------------------------------------------------------------------------
+
 
 @require_POST
 def place(request: HttpRequest) -> HttpResponse:
@@ -180,11 +195,13 @@ def place(request: HttpRequest) -> HttpResponse:
     return redirect("ask:receipt", token=row.tracking_token)
 
 
-def _go(request: HttpRequest, values: dict, step: int, *, errors: bool = False, uploads: list[str] = (),
-        refusal: str = "") -> HttpResponse:
+def _go(
+    request: HttpRequest, values: dict, step: int, *, errors: bool = False, uploads: list[str] = (), refusal: str = ""
+) -> HttpResponse:
     """Keep the draft and send the browser to screen `step` (303: the next request is a GET)."""
-    key = drafts.save(request.session, values, step=step, errors=errors,
-                      notes={"uploads": list(uploads), "refusal": refusal})
+    key = drafts.save(
+        request.session, values, step=step, errors=errors, notes={"uploads": list(uploads), "refusal": refusal}
+    )
     response = redirect("ask:screen", key=key, step=step)
     response.status_code = 303
     return response
@@ -229,16 +246,29 @@ def _show(request: HttpRequest, origin: Origin, values: dict, step: int, *, erro
             initial = {k: values[k] for k in ON_SCREEN[2] if values.get(k)}
             detail = DetailForm(initial=initial, stairwells=stairwells)
         return _screen(request, 2, origin, values, detail=detail, **context)
-    contact = ContactForm(values) if errors else ContactForm(initial={
-        "contact_name": values.get("contact_name", ""), "contact_phone": values.get("contact_phone", ""),
-        "anonymous": bool(values.get("anonymous"))})
-    return _screen(request, 3, origin, values, detail=detail, contact=contact, refusal=notes.get("refusal", ""),
-                   **context)
+    contact = (
+        ContactForm(values)
+        if errors
+        else ContactForm(
+            initial={
+                "contact_name": values.get("contact_name", ""),
+                "contact_phone": values.get("contact_phone", ""),
+                "anonymous": bool(values.get("anonymous")),
+            }
+        )
+    )
+    return _screen(
+        request, 3, origin, values, detail=detail, contact=contact, refusal=notes.get("refusal", ""), **context
+    )
 
 
 def _stairwells(building: Building) -> list[Stairwell]:
-    return [Stairwell(id=pk, building_id=building.pk, name=name) for pk, name in fetch(
-        f"SELECT id, name FROM {table(Stairwell)} WHERE building_id = %s ORDER BY name", [building.pk])]
+    return [
+        Stairwell(id=pk, building_id=building.pk, name=name)
+        for pk, name in fetch(
+            f"SELECT id, name FROM {table(Stairwell)} WHERE building_id = %s ORDER BY name", [building.pk]
+        )
+    ]
 
 
 def _bot_check(contact: ContactForm, values: dict) -> str:
@@ -254,21 +284,36 @@ def _bot_check(contact: ContactForm, values: dict) -> str:
     return ""
 
 
-def _receive(request: HttpRequest, origin: Origin, choice: ChoiceForm, detail: DetailForm, contact: ContactForm,
-             building: Building, started: str) -> Intake:
+def _receive(
+    request: HttpRequest,
+    origin: Origin,
+    choice: ChoiceForm,
+    detail: DetailForm,
+    contact: ContactForm,
+    building: Building,
+    started: str,
+) -> Intake:
     """The checked submission as one intake row; the request (its number) follows within a second, or
     when the receipt page asks for it."""
     member = origin.member
     return intake.receive(
-        community_id=building.community_id, building_id=building.pk, stairwell_id=detail.cleaned_data.get("stairwell"),
-        room=detail.cleaned_data["room"], category_code=choice.cleaned_data["category"],
-        kind=choice.cleaned_data["kind"], scope=detail.cleaned_data["scope"], channel=Request.Channel.QR,
-        description=detail.cleaned_data["description"], contact_name=contact.cleaned_data["contact_name"],
-        contact_phone=contact.cleaned_data["contact_phone"], anonymous=contact.cleaned_data["anonymous"],
+        community_id=building.community_id,
+        building_id=building.pk,
+        stairwell_id=detail.cleaned_data.get("stairwell"),
+        room=detail.cleaned_data["room"],
+        category_code=choice.cleaned_data["category"],
+        kind=choice.cleaned_data["kind"],
+        scope=detail.cleaned_data["scope"],
+        channel=Request.Channel.QR,
+        description=detail.cleaned_data["description"],
+        contact_name=contact.cleaned_data["contact_name"],
+        contact_phone=contact.cleaned_data["contact_phone"],
+        anonymous=contact.cleaned_data["anonymous"],
         photos=intake.store_photos(detail.cleaned_data["photos"]),
         member_id=member.pk if member is not None and member.community_id == building.community_id else None,
         # A load test posts one page over and over: an exempt address is never refused (ratelimit).
-        client=client_address(request), form_token="" if is_exempt(request) else started,
+        client=client_address(request),
+        form_token="" if is_exempt(request) else started,
     )
 
 
@@ -278,8 +323,11 @@ def _origin(token: str) -> Origin | None:
         return None
     pks = [pk for pk in data.get("b") or [] if isinstance(pk, int)]
     # Read plainly: every submission opens its origin. The community is read when a screen shows it.
-    rows = fetch(f"SELECT id, community_id, name FROM {table(Building)} "
-                        f"WHERE id IN ({', '.join(['%s'] * len(pks))})", pks) if pks else []
+    rows = (
+        fetch(f"SELECT id, community_id, name FROM {table(Building)} WHERE id IN ({', '.join(['%s'] * len(pks))})", pks)
+        if pks
+        else []
+    )
     by_id = {pk: Building(id=pk, community_id=community_id, name=name) for pk, community_id, name in rows}
     buildings = [by_id[pk] for pk in pks if pk in by_id]
     member = Member.objects.filter(pk=data["m"]).select_related("resident").first() if data.get("m") else None
@@ -294,8 +342,13 @@ def _choice_form(origin: Origin, **kwargs: object) -> ChoiceForm:
 def _screen(request: HttpRequest, step: int, origin: Origin, values: dict, **context: object) -> HttpResponse:
     """Render screen `step`, carrying every draft value not on it in hidden fields."""
     carry = [(name, values[name]) for name in DRAFT_FIELDS if name not in ON_SCREEN[step] and values.get(name)]
-    context.update(step=step, origin=origin, carry=carry, started=values.get("started", ""),
-                   community=origin.buildings[0].community)
+    context.update(
+        step=step,
+        origin=origin,
+        carry=carry,
+        started=values.get("started", ""),
+        community=origin.buildings[0].community,
+    )
     if step == 1:
         choice = context["choice"]
         context["categories"] = [(c, CATEGORY_HINTS.get(c.name, "")) for c in choice.categories.values()]
@@ -310,8 +363,10 @@ def _screen(request: HttpRequest, step: int, origin: Origin, values: dict, **con
             found = [d for d in found if d.similarity >= SIMILAR_ENOUGH]
         tokens = {d.request.pk: join_token(d.request) for d in found}
         context.update(
-            category=category, kind_label=Request.Kind(choice.cleaned_data["kind"]).label,
-            scope=scope, scope_label=Request.Scope(scope).label,
+            category=category,
+            kind_label=Request.Kind(choice.cleaned_data["kind"]).label,
+            scope=scope,
+            scope_label=Request.Scope(scope).label,
             scopes=[(value, label, SCOPE_HINTS[value]) for value, label in Request.Scope.choices],
             duplicates=[(offer, tokens[offer.request_id]) for offer in publicity.offers(d.request for d in found)],
             photo_tokens=[draft_photo_token(n) for n in context["photos"]],

@@ -45,8 +45,9 @@ TABS = [
 
 def visible_request(user: User, community: Community, pk: int) -> Request:
     return get_object_or_404(
-        Request.objects.visible_to(user).filter(community=community).select_related(
-            "community", "building", "stairwell", "group", "assignee__resident", "merged_into"),
+        Request.objects.visible_to(user)
+        .filter(community=community)
+        .select_related("community", "building", "stairwell", "group", "assignee__resident", "merged_into"),
         pk=pk,
     )
 
@@ -79,8 +80,12 @@ def age_words(since: object, now: object) -> str:
 
 
 def _card(req: Request, now: object, table: dict | None = None) -> Card:
-    return Card(req, time_left_words(req, now, table), bool(req.status in RUNNING and req.due_at and req.due_at <= now),
-                age=age_words(req.created_at, now))
+    return Card(
+        req,
+        time_left_words(req, now, table),
+        bool(req.status in RUNNING and req.due_at and req.due_at <= now),
+        age=age_words(req.created_at, now),
+    )
 
 
 def _list_cards(rows: object, community: Community, now: object) -> list[Card]:
@@ -160,13 +165,28 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     if tab == "new":
         _suggest(cards[:SUGGESTED_ON_QUEUE], now)
     # Submissions received but not placed (kept with their error, retried): the admin can fix the cause.
-    unplaced = (list(Intake.objects.filter(community=community, request__isnull=True, attempts__gt=0)
-                     .order_by("received_at")[:UNPLACED_SHOWN])
-                if Role.ADMIN in user.roles_in(community.pk) else [])
-    return render(request, "tickets/staff/queue.html", {
-        "community": community, "tabs": tabs, "tab": tab, "cards": cards, "page": page,
-        "overdue_count": overdue_count, "unplaced": unplaced,
-    })
+    unplaced = (
+        list(
+            Intake.objects.filter(community=community, request__isnull=True, attempts__gt=0).order_by("received_at")[
+                :UNPLACED_SHOWN
+            ]
+        )
+        if Role.ADMIN in user.roles_in(community.pk)
+        else []
+    )
+    return render(
+        request,
+        "tickets/staff/queue.html",
+        {
+            "community": community,
+            "tabs": tabs,
+            "tab": tab,
+            "cards": cards,
+            "page": page,
+            "overdue_count": overdue_count,
+            "unplaced": unplaced,
+        },
+    )
 
 
 @login_required
@@ -175,20 +195,31 @@ def mine(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     community = community_for(user, code, STAFF_ROLES)
     now = timezone.now()
-    assigned = Request.objects.filter(community=community, assignee__isnull=False,
-                                      assignee__resident_id=user.resident_id or -1)
+    assigned = Request.objects.filter(
+        community=community, assignee__isnull=False, assignee__resident_id=user.resident_id or -1
+    )
     assigned = assigned.select_related("building", "stairwell", "assignee__resident")
     open_rows = sorted(
         assigned.filter(status__in=OPEN),
         key=lambda r: (r.status != Status.DISPATCHED, r.status == Status.WAITING, r.due_at or now),
     )
     finished = assigned.filter(status__in=(Status.RESOLVED, Status.CLOSED)).order_by("-resolved_at", "-id")[:10]
-    entered = (Request.objects.filter(community=community, created_by=user).select_related("building")
-               .order_by("-created_at")[:5])
-    return render(request, "tickets/staff/mine.html", {
-        "community": community, "cards": _list_cards(open_rows, community, now), "finished": finished,
-        "entered": entered, "is_dispatcher": bool(user.roles_in(community.pk) & DISPATCH_ROLES),
-    })
+    entered = (
+        Request.objects.filter(community=community, created_by=user)
+        .select_related("building")
+        .order_by("-created_at")[:5]
+    )
+    return render(
+        request,
+        "tickets/staff/mine.html",
+        {
+            "community": community,
+            "cards": _list_cards(open_rows, community, now),
+            "finished": finished,
+            "entered": entered,
+            "is_dispatcher": bool(user.roles_in(community.pk) & DISPATCH_ROLES),
+        },
+    )
 
 
 def shows_contact(user: User, req: Request) -> bool:
@@ -204,12 +235,22 @@ def detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     allowed = actions.may(user, req)
     similar = duplicates.suggest_duplicates(req) if allowed["merge"] else []
     events = list(req.events.select_related("actor"))
-    return render(request, "tickets/staff/detail.html", {
-        "community": community, "req": req, "card": _card(req, timezone.now()), "may": allowed,
-        "events": events, "photos": list(req.photos.all()), "show_contact": shows_contact(user, req),
-        "duplicates": similar, "offered": publicity.excerpts([req]).get(req.pk, ""),
-        "back": reverse("tickets:queue" if actions.is_dispatcher(user, req) else "tickets:mine", args=[code]),
-    })
+    return render(
+        request,
+        "tickets/staff/detail.html",
+        {
+            "community": community,
+            "req": req,
+            "card": _card(req, timezone.now()),
+            "may": allowed,
+            "events": events,
+            "photos": list(req.photos.all()),
+            "show_contact": shows_contact(user, req),
+            "duplicates": similar,
+            "offered": publicity.excerpts([req]).get(req.pk, ""),
+            "back": reverse("tickets:queue" if actions.is_dispatcher(user, req) else "tickets:mine", args=[code]),
+        },
+    )
 
 
 @login_required
@@ -237,10 +278,18 @@ def dispatch(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     chosen = None
     if chosen_id := request.GET.get("volunteer"):
         chosen = next((c for c in candidates if str(c.member.pk) == chosen_id), None)
-    return render(request, "tickets/staff/dispatch.html", {
-        "community": community, "req": req, "candidates": candidates, "chosen": chosen,
-        "card": _card(req, timezone.now()), "ranked": ranked,
-    })
+    return render(
+        request,
+        "tickets/staff/dispatch.html",
+        {
+            "community": community,
+            "req": req,
+            "candidates": candidates,
+            "chosen": chosen,
+            "card": _card(req, timezone.now()),
+            "ranked": ranked,
+        },
+    )
 
 
 @dataclass
@@ -260,8 +309,10 @@ def _dispatch_candidates(user: User, req: Request) -> tuple[list[Candidate], boo
     if not actions.is_admin(user, req) or req.group_id:
         members = members.filter(group_id=req.group_id)
     members = members.annotate(n=Count("requests", filter=Q(requests__status__in=OPEN)))
-    return [Candidate(m, [f"手上有 {m.n} 单"] if m.n else ["手上没有未办完的单"], m.n)
-            for m in members.order_by("resident__name_pinyin")], False
+    return [
+        Candidate(m, [f"手上有 {m.n} 单"] if m.n else ["手上没有未办完的单"], m.n)
+        for m in members.order_by("resident__name_pinyin")
+    ], False
 
 
 @login_required

@@ -29,6 +29,7 @@ def no_index(response: HttpResponse) -> HttpResponse:
 
 # After placing: the receipt and the tracking page -----------------------------------------------
 
+
 def _by_token(token: str) -> Request:
     return get_object_or_404(
         Request.objects.select_related("community", "building", "stairwell", "assignee__resident"),
@@ -45,8 +46,7 @@ def _placed_or_waiting(request: HttpRequest, token: str) -> HttpResponse | None:
 
     row = get_object_or_404(Intake, tracking_token=token)
     link = request.build_absolute_uri(reverse("ask:track", args=[token]))
-    return no_index(render(request, "tickets/public/receipt.html",
-                            {"waiting": row, "link": link, "qr": qr_svg(link)}))
+    return no_index(render(request, "tickets/public/receipt.html", {"waiting": row, "link": link, "qr": qr_svg(link)}))
 
 
 @require_GET
@@ -66,17 +66,28 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
     return _placed_or_waiting(request, token) or _track_page(request, token)
 
 
-def _track_page(request: HttpRequest, token: str, *, answer: AnswerForm | None = None,
-                rating: RatingForm | None = None, status: int = 200) -> HttpResponse:
+def _track_page(
+    request: HttpRequest,
+    token: str,
+    *,
+    answer: AnswerForm | None = None,
+    rating: RatingForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     req = _by_token(token)
     events = list(req.events.all())
     context = {
-        "req": req, "sentence": status_sentence(req), "timeline": public_timeline(req, events),
-        "due": req.due_label, "follow": _follow_link(events),
+        "req": req,
+        "sentence": status_sentence(req),
+        "timeline": public_timeline(req, events),
+        "due": req.due_label,
+        "follow": _follow_link(events),
         "neighbours": SCOPE_NOTES[Request.Scope.SHARED] if publicity.may_offer(req) else "邻居看不到这件事。",
         "photos": list(req.photos.all()),
-        "can_add": req.status in OPEN, "can_rate": req.status == Request.Status.RESOLVED,
-        "answer": answer or AnswerForm(), "rating": rating or RatingForm(),
+        "can_add": req.status in OPEN,
+        "can_rate": req.status == Request.Status.RESOLVED,
+        "answer": answer or AnswerForm(),
+        "rating": rating or RatingForm(),
         # A refusal by the action (the state changed meanwhile) shows even when its form is gone.
         "refusals": [e for form in (answer, rating) if form is not None for e in form.non_field_errors()],
     }
@@ -154,11 +165,23 @@ STATUS_SENTENCES = {
 }
 # Events residents see; the rest (declined, reminders, flags, staff notes) stay with the staff.
 EVENT_TITLES = {
-    "placed": "提交点单", "supported": "又有一位邻居反映“我也遇到”", "dispatched": "安排志愿者",
-    "accepted": "志愿者已接单", "paused": "志愿者请您补充情况", "resumed": "居民已回复",
-    "commented": "居民补充了情况", "resolved": "已办好", "rated": "居民评价", "reopened": "重新办理",
-    "confirmed": "居民确认并评价", "closed": "已办结", "rejected": "不予受理", "merged": "合并办理",
-    "escalated": "上报社区办理", "extended": "办结期限延长", "scoped": "楼栋党小组更改了范围",
+    "placed": "提交点单",
+    "supported": "又有一位邻居反映“我也遇到”",
+    "dispatched": "安排志愿者",
+    "accepted": "志愿者已接单",
+    "paused": "志愿者请您补充情况",
+    "resumed": "居民已回复",
+    "commented": "居民补充了情况",
+    "resolved": "已办好",
+    "rated": "居民评价",
+    "reopened": "重新办理",
+    "confirmed": "居民确认并评价",
+    "closed": "已办结",
+    "rejected": "不予受理",
+    "merged": "合并办理",
+    "escalated": "上报社区办理",
+    "extended": "办结期限延长",
+    "scoped": "楼栋党小组更改了范围",
     "published": "公开进展",
 }
 
@@ -182,8 +205,11 @@ def status_sentence(req: Request) -> str:
 
 def public_timeline(req: Request, events: list | None = None) -> list[PublicEvent]:
     """The events the resident reads on their tracking page (the requester's own, never a neighbour's)."""
-    events = [e for e in (req.events.all() if events is None else events)
-              if e.kind in EVENT_TITLES and (e.kind != "commented" or not e.actor_id)]
+    events = [
+        e
+        for e in (req.events.all() if events is None else events)
+        if e.kind in EVENT_TITLES and (e.kind != "commented" or not e.actor_id)
+    ]
     volunteer_ids = {e.data.get("volunteer_id") for e in events if e.kind == "dispatched"}
     names = dict(Member.objects.filter(pk__in=volunteer_ids - {None}).values_list("pk", "resident__name"))
     ratings = dict(Request.Rating.choices)
@@ -205,6 +231,7 @@ def public_timeline(req: Request, events: list | None = None) -> list[PublicEven
 
 # The page of a neighbour who joined ----------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SharedProblem:
     """All a supporter's page may show: built here field by field, so that nothing of the requester
@@ -224,10 +251,15 @@ def shared_problem(req: Request) -> SharedProblem:
     status, sentence = publicity.status_for_supporters(req)
     redact = publicity.redactor_for([req])
     return SharedProblem(
-        category=req.category_name, building=req.building.name,
-        excerpt=publicity.excerpts([req], redact).get(req.pk, ""), status=status, sentence=sentence,
+        category=req.category_name,
+        building=req.building.name,
+        excerpt=publicity.excerpts([req], redact).get(req.pk, ""),
+        status=status,
+        sentence=sentence,
         # Written for the public by staff, and redacted all the same: a room or a name slips in.
-        public_note=redact(req.public_note), public_note_at=req.public_note_at, supporters=req.support_count,
+        public_note=redact(req.public_note),
+        public_note_at=req.public_note_at,
+        supporters=req.support_count,
     )
 
 
@@ -236,5 +268,6 @@ def supporter(request: HttpRequest, token: str) -> HttpResponse:
     """我也遇到: what the joiner follows. The request of a merged one is the one it was merged into."""
     joined = get_object_or_404(Supporter.objects.select_related("request__building"), tracking_token=token)
     link = request.build_absolute_uri(reverse("ask:supporter", args=[token]))
-    return no_index(render(request, "tickets/public/supporter.html",
-                           {"problem": shared_problem(joined.request), "link": link}))
+    return no_index(
+        render(request, "tickets/public/supporter.html", {"problem": shared_problem(joined.request), "link": link})
+    )

@@ -16,8 +16,8 @@ PHONE = "13512345678"
 def hidden(response) -> dict[str, str]:
     """The hidden fields of the page's place form, as the browser would send them back."""
     html = response.content.decode()
-    form = html[html.index('id="place-form"'):]
-    form = form[:form.index("</form>")]
+    form = html[html.index('id="place-form"') :]
+    form = form[: form.index("</form>")]
     fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)
     return {name: unescape(value) for name, value in fields}
 
@@ -47,8 +47,14 @@ def screen1(client, world, category="environment"):
 
 def submit(client, page, **extra):
     """Send the last screen: a redirect to the receipt, or to the same screen with what was refused."""
-    data = {**hidden(page), "step": "3", "contact_name": "王阿姨", "contact_phone": PHONE, "started": old_start(),
-            **extra}
+    data = {
+        **hidden(page),
+        "step": "3",
+        "contact_name": "王阿姨",
+        "contact_phone": PHONE,
+        "started": old_start(),
+        **extra,
+    }
     return client.post("/ask/place/", data)
 
 

@@ -19,10 +19,16 @@ def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 def place(w, when: datetime, building=None, **kwargs) -> Request:
     building = building or w.building
     stairwell = w.stairwell if building == w.building else w.stairwell2
-    return actions.place_request(community=w.community, building=building, stairwell=stairwell,
-                                 category_code=kwargs.pop("category_code", "policy"),
-                                 description="楼道灯坏了，晚上看不见", contact_phone="13700137000", now=when,
-                                 **kwargs)
+    return actions.place_request(
+        community=w.community,
+        building=building,
+        stairwell=stairwell,
+        category_code=kwargs.pop("category_code", "policy"),
+        description="楼道灯坏了，晚上看不见",
+        contact_phone="13700137000",
+        now=when,
+        **kwargs,
+    )
 
 
 def handled(w, req: Request, day: int, month: int = 11) -> Request:

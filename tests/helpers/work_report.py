@@ -16,9 +16,15 @@ def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 def place(w, when: datetime, category: str = "policy", building=None):
     building = building or w.building
     stairwell = w.stairwell if building == w.building else w.stairwell2
-    return actions.place_request(community=w.community, building=building, stairwell=stairwell,
-                                 category_code=category, description="楼道灯坏了，晚上看不见",
-                                 contact_phone="13700137000", now=when)
+    return actions.place_request(
+        community=w.community,
+        building=building,
+        stairwell=stairwell,
+        category_code=category,
+        description="楼道灯坏了，晚上看不见",
+        contact_phone="13700137000",
+        now=when,
+    )
 
 
 def taken(w, req, when: datetime):

@@ -39,8 +39,10 @@ def snapshot(activity: Activity) -> dict:
 
 # Activities -------------------------------------------------------------------------------------
 
-def save_activity(request: HttpRequest, community: Community, data: dict, serving: list[Member],
-                  activity: Activity | None = None) -> Activity:
+
+def save_activity(
+    request: HttpRequest, community: Community, data: dict, serving: list[Member], activity: Activity | None = None
+) -> Activity:
     """Create or change an activity from cleaned form data; the organiser and the ticked members
     serve. A member newly serving gets the activity's length; one whose minutes were the old length
     follows a change of time; minutes set by hand stay."""
@@ -128,6 +130,7 @@ def delete_photo(request: HttpRequest, photo: ActivityPhoto) -> None:
 
 # Attendance -------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Recorded:
     attendance: Attendance
@@ -158,8 +161,15 @@ def match_by_phone(community: Community, phone: str, name: str = "") -> Resident
     return found[0] if len(found) == 1 else None
 
 
-def record_attendance(activity: Activity, *, how: str, resident: Resident | None = None, name: str = "",
-                      building: Building | None = None, by: object = None) -> Recorded:
+def record_attendance(
+    activity: Activity,
+    *,
+    how: str,
+    resident: Resident | None = None,
+    name: str = "",
+    building: Building | None = None,
+    by: object = None,
+) -> Recorded:
     """Record one person once. A resident already signed in under their name and building (not
     matched then) is merged into the resident's row, never counted twice."""
     if resident is not None:
@@ -194,8 +204,7 @@ def record_attendance(activity: Activity, *, how: str, resident: Resident | None
         return Recorded(again.first(), ALREADY)
 
 
-def sign_in(request: HttpRequest, activity: Activity, *, name: str, building: Building | None,
-            phone: str) -> Recorded:
+def sign_in(request: HttpRequest, activity: Activity, *, name: str, building: Building | None, phone: str) -> Recorded:
     """A resident's own sign-in from the QR code: a name with the phone or the building. A phone signs
     in the resident who gave it only with their name; a phone that matches no one is simply not used,
     so nobody learns from the answer whether a phone is registered. Raises ActionRefused without a name."""
@@ -208,8 +217,11 @@ def sign_in(request: HttpRequest, activity: Activity, *, name: str, building: Bu
     else:
         resident = match_by_name(community, name, building) if building is not None else None
         how = Attendance.How.QR_NAME
-        done = record_attendance(activity, how=how, resident=resident) if resident else record_attendance(
-            activity, how=how, name=name, building=building)
+        done = (
+            record_attendance(activity, how=how, resident=resident)
+            if resident
+            else record_attendance(activity, how=how, name=name, building=building)
+        )
     if done.outcome != ALREADY:
         _log_attendance(request, activity, done, "扫码签到")
     return done

@@ -46,7 +46,9 @@ def attendance_in(community_ids: list[int], start: date, end: date) -> QuerySet[
     """The sign-ins of the activities held in the communities in the period."""
     since, until = day_bounds(start, end)
     return Attendance.objects.filter(
-        community_id__in_ids=list(community_ids), activity_starts_at__gte=since, activity_starts_at__lt=until,
+        community_id__in_ids=list(community_ids),
+        activity_starts_at__gte=since,
+        activity_starts_at__lt=until,
         activity_starts_at__lte=timezone.now(),
     ).order_by()
 

@@ -20,8 +20,12 @@ from loudong.registry.models import Building, Community, Resident
 from loudong.tickets.forms_public import MultiplePhotoField, MultiplePhotoInput, clean_photo
 
 # Other words a link may use for a type (the honours page asks for a talk with ?type=talk).
-TYPE_ALIASES = {"lecture": Activity.Type.TALK, "speech": Activity.Type.TALK, "讲座": Activity.Type.TALK,
-                "宣讲": Activity.Type.TALK}
+TYPE_ALIASES = {
+    "lecture": Activity.Type.TALK,
+    "speech": Activity.Type.TALK,
+    "讲座": Activity.Type.TALK,
+    "宣讲": Activity.Type.TALK,
+}
 
 
 def type_from(value: str) -> str:
@@ -42,34 +46,71 @@ class MembersField(forms.ModelMultipleChoiceField):
 
 
 class ActivityForm(forms.Form):
-    type = forms.ChoiceField(label="活动类型", choices=Activity.Type.choices, widget=forms.RadioSelect,
-                             error_messages={"required": "请选择活动类型", "invalid_choice": "请选择活动类型"})
-    title = forms.CharField(label="活动名称", max_length=80,
-                            error_messages={"required": "请写上活动名称", "max_length": "活动名称最多 80 个字"})
-    day = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                          error_messages={"required": "请选择活动日期", "invalid": "日期格式不对，请重新选择"})
-    start = forms.TimeField(label="开始", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                            error_messages={"required": "请写上开始时间", "invalid": "时间格式不对，如 09:00"})
-    end = forms.TimeField(label="结束", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                          error_messages={"required": "请写上结束时间", "invalid": "时间格式不对，如 11:00"})
-    venue = forms.ModelChoiceField(label="在红色议事厅举办（可不选）", queryset=None, required=False,
-                                   empty_label="不在红色议事厅",
-                                   error_messages={"invalid_choice": "这个红色议事厅已关闭，请重新选择"})
-    place = forms.CharField(label="地点", max_length=100, required=False,
-                            error_messages={"max_length": "地点最多 100 个字"})
-    group = forms.ModelChoiceField(label="党小组", queryset=None, required=False, empty_label="全社区",
-                                   error_messages={"invalid_choice": "请重新选择党小组"})
-    organiser = MemberChoiceField(label="组织者", queryset=None,
-                                  error_messages={"required": "请选择组织者", "invalid_choice": "请重新选择组织者"})
-    serving = MembersField(label="参加服务的党员", queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
-                           error_messages={"invalid_choice": "请重新勾选参加服务的党员"})
+    type = forms.ChoiceField(
+        label="活动类型",
+        choices=Activity.Type.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择活动类型", "invalid_choice": "请选择活动类型"},
+    )
+    title = forms.CharField(
+        label="活动名称",
+        max_length=80,
+        error_messages={"required": "请写上活动名称", "max_length": "活动名称最多 80 个字"},
+    )
+    day = forms.DateField(
+        label="日期",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "请选择活动日期", "invalid": "日期格式不对，请重新选择"},
+    )
+    start = forms.TimeField(
+        label="开始",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": "请写上开始时间", "invalid": "时间格式不对，如 09:00"},
+    )
+    end = forms.TimeField(
+        label="结束",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": "请写上结束时间", "invalid": "时间格式不对，如 11:00"},
+    )
+    venue = forms.ModelChoiceField(
+        label="在红色议事厅举办（可不选）",
+        queryset=None,
+        required=False,
+        empty_label="不在红色议事厅",
+        error_messages={"invalid_choice": "这个红色议事厅已关闭，请重新选择"},
+    )
+    place = forms.CharField(
+        label="地点", max_length=100, required=False, error_messages={"max_length": "地点最多 100 个字"}
+    )
+    group = forms.ModelChoiceField(
+        label="党小组",
+        queryset=None,
+        required=False,
+        empty_label="全社区",
+        error_messages={"invalid_choice": "请重新选择党小组"},
+    )
+    organiser = MemberChoiceField(
+        label="组织者", queryset=None, error_messages={"required": "请选择组织者", "invalid_choice": "请重新选择组织者"}
+    )
+    serving = MembersField(
+        label="参加服务的党员",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "请重新勾选参加服务的党员"},
+    )
     speaker = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
-    description = forms.CharField(label="活动内容（可不填）", max_length=2000, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 4}),
-                                  error_messages={"max_length": "活动内容最多 2000 字"})
+    description = forms.CharField(
+        label="活动内容（可不填）",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "活动内容最多 2000 字"},
+    )
 
-    def __init__(self, *args: object, community: Community, user: User, activity: Activity | None = None,
-                 **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, community: Community, user: User, activity: Activity | None = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.community = community
         # Open venues, and the one an activity was held in even if it has closed since.
@@ -118,9 +159,11 @@ class ActivityForm(forms.Form):
 
 
 class PhotoForm(forms.Form):
-    photos = MultiplePhotoField(label=f"照片（最多 {MAX_PHOTOS} 张）",
-                                widget=MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-                                error_messages={"required": "请先选择照片"})
+    photos = MultiplePhotoField(
+        label=f"照片（最多 {MAX_PHOTOS} 张）",
+        widget=MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        error_messages={"required": "请先选择照片"},
+    )
 
     def clean_photos(self) -> list[bytes]:
         uploads = self.cleaned_data["photos"]
@@ -146,12 +189,18 @@ class SignInForm(forms.Form):
     """What is required never depends on what the registry holds: a name always, then the building or
     a phone. The answer is the same whether a phone is registered or not (see actions.sign_in)."""
 
-    name = forms.CharField(label="您的姓名", max_length=40, required=False,
-                           error_messages={"max_length": "姓名最多 40 个字"})
-    building = forms.TypedChoiceField(label="您住的楼栋", coerce=int, required=False,
-                                      error_messages={"invalid_choice": "请重新选择楼栋"})
-    phone = forms.CharField(label="或者：您在社区登记过的电话", max_length=30, required=False,
-                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}))
+    name = forms.CharField(
+        label="您的姓名", max_length=40, required=False, error_messages={"max_length": "姓名最多 40 个字"}
+    )
+    building = forms.TypedChoiceField(
+        label="您住的楼栋", coerce=int, required=False, error_messages={"invalid_choice": "请重新选择楼栋"}
+    )
+    phone = forms.CharField(
+        label="或者：您在社区登记过的电话",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
     # A field people never see; software that fills every box fills it.
     website = forms.CharField(label="网址（请不要填写）", required=False)
     started = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -17,8 +17,11 @@ SOURCE = "activity"
 def _served(community_ids: list[int], start: date, end: date) -> QuerySet:
     since, until = day_bounds(start, end)
     return ServingMember.objects.filter(
-        community_id__in_ids=community_ids, activity__starts_at__gte=since, activity__starts_at__lt=until,
-        activity__ends_at__lte=timezone.now(), minutes__gt=0,
+        community_id__in_ids=community_ids,
+        activity__starts_at__gte=since,
+        activity__starts_at__lt=until,
+        activity__ends_at__lte=timezone.now(),
+        minutes__gt=0,
     )
 
 
@@ -26,8 +29,9 @@ def service_records(community_id: int, start: date, end: date) -> list[ServiceRe
     return service_records_many([community_id], start, end)
 
 
-def service_records_many(community_ids: list[int], start: date, end: date,
-                         source_ids: Iterable[int] | None = None) -> list[ServiceRecord]:
+def service_records_many(
+    community_ids: list[int], start: date, end: date, source_ids: Iterable[int] | None = None
+) -> list[ServiceRecord]:
     """The service at activities of several communities in one query; only at the given activities
     with `source_ids`."""
     rows = _served(community_ids, start, end)
@@ -44,8 +48,9 @@ def service_records_many(community_ids: list[int], start: date, end: date,
     ]  # fmt: skip
 
 
-def minutes_by_member(community_ids: list[int], start: date, end: date,
-                      member_ids: list[int] | None = None) -> dict[int, int]:
+def minutes_by_member(
+    community_ids: list[int], start: date, end: date, member_ids: list[int] | None = None
+) -> dict[int, int]:
     """{member: minutes} of the same records, summed in the database; only the given members'."""
     rows = _served(community_ids, start, end).order_by()
     if member_ids is not None:

@@ -42,7 +42,11 @@ class Activity(models.Model):
 
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+")
     group = models.ForeignKey(
-        "groups.BuildingGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="activities",
+        "groups.BuildingGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
         verbose_name="党小组",
     )
     type = models.CharField("活动类型", max_length=16, choices=Type.choices)
@@ -54,11 +58,18 @@ class Activity(models.Model):
         "groups.Venue", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="红色议事厅"
     )
     organiser = models.ForeignKey(
-        "registry.Member", null=True, on_delete=models.SET_NULL, related_name="organised_activities",
+        "registry.Member",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="organised_activities",
         verbose_name="组织者",
     )
     speaker = models.ForeignKey(
-        "registry.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="talks",
+        "registry.Resident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="talks",
         verbose_name="主讲人",
     )
     description = models.TextField("活动内容", blank=True)
@@ -140,8 +151,7 @@ class Attendance(models.Model):
     # The activity's start, copied so the figures read one table by one index (kept in step by actions).
     activity_starts_at = models.DateTimeField(editable=False)
     signed_at = models.DateTimeField("签到时间", default=timezone.now)
-    recorded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["signed_at", "id"]
@@ -150,7 +160,8 @@ class Attendance(models.Model):
                 fields=["activity", "resident"], condition=Q(resident__isnull=False), name="attendance_once_resident"
             ),
             models.UniqueConstraint(
-                fields=["activity", "building", "name_key"], condition=Q(resident__isnull=True),
+                fields=["activity", "building", "name_key"],
+                condition=Q(resident__isnull=True),
                 name="attendance_once_unmatched",
             ),
         ]

@@ -105,8 +105,13 @@ def _prefill(request: HttpRequest, community: object) -> dict:
 def _form_page(request: HttpRequest, community: object, form: ActivityForm, activity: Activity | None) -> HttpResponse:
     speaker_id = str(form["speaker"].value() or "")
     speaker = Resident.objects.filter(community=community, pk=speaker_id).first() if speaker_id.isdigit() else None
-    context = {"community": community, "form": form, "activity": activity, "speaker": speaker,
-               "title": "修改活动" if activity else "登记活动"}
+    context = {
+        "community": community,
+        "form": form,
+        "activity": activity,
+        "speaker": speaker,
+        "title": "修改活动" if activity else "登记活动",
+    }
     return render(request, "community_life/activities/form.html", context, status=400 if form.is_bound else 200)
 
 
@@ -122,8 +127,9 @@ def activity_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             messages.success(request, "活动已修改。")
             return redirect("activities:detail", code=community.code, pk=activity.pk)
     else:
-        form = ActivityForm(initial=ActivityForm.initial_from(activity), community=community, user=request.user,
-                            activity=activity)
+        form = ActivityForm(
+            initial=ActivityForm.initial_from(activity), community=community, user=request.user, activity=activity
+        )
     return _form_page(request, community, form, activity)
 
 
@@ -162,8 +168,10 @@ def poster(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """The A4 sign-in poster: the activity's name, time and place, and its QR code."""
     community, activity = scoped_activity(request, code, pk)
     url = signin_url(request, activity)
-    html = render_to_string("community_life/activities/poster.html", {"activity": activity, "community": community,
-                                                       "qr": qr_data_uri(url, scale=10), "url": url})
+    html = render_to_string(
+        "community_life/activities/poster.html",
+        {"activity": activity, "community": community, "qr": qr_data_uri(url, scale=10), "url": url},
+    )
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, f"{activity.title}签到海报.pdf")
     return response

@@ -48,8 +48,14 @@ def attendance(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         results = [(r, r.pk in came) for r in found]
     record(request, AuditEntry.Action.VIEW, activity, object_repr=f"{activity.title}：签到名单",
            detail={"人数": len(rows), **({"搜索": query} if query else {})})  # fmt: skip
-    context = {"community": community, "activity": activity, "rows": rows, "query": query, "results": results,
-               "matched": sum(1 for r in rows if r.resident_id)}
+    context = {
+        "community": community,
+        "activity": activity,
+        "rows": rows,
+        "query": query,
+        "results": results,
+        "matched": sum(1 for r in rows if r.resident_id),
+    }
     return render(request, "community_life/activities/attendance.html", context)
 
 

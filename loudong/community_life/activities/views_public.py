@@ -73,14 +73,25 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
             if limited is not None:
                 return limited
             try:
-                actions.sign_in(request, activity, name=form.cleaned_data["name"],
-                                building=form.cleaned_data["building_obj"], phone=form.cleaned_data["phone"])
+                actions.sign_in(
+                    request,
+                    activity,
+                    name=form.cleaned_data["name"],
+                    building=form.cleaned_data["building_obj"],
+                    phone=form.cleaned_data["phone"],
+                )
             except ActionRefused as error:
                 refusal = error.message
             else:
                 response = _page(request, "done.html", {"activity": activity})
-                response.set_signed_cookie(_cookie(activity), "1", salt="activity.signin", max_age=COOKIE_DAYS * 86400,
-                                           httponly=True, samesite="Lax")
+                response.set_signed_cookie(
+                    _cookie(activity),
+                    "1",
+                    salt="activity.signin",
+                    max_age=COOKIE_DAYS * 86400,
+                    httponly=True,
+                    samesite="Lax",
+                )
                 return response
     if seconds_since(request.POST.get("started", "")) is None:
         form.data = form.data.copy()

@@ -38,9 +38,10 @@ def may_moderate(user: User, note: Note) -> bool:
         return False
     if note.group_id in led:
         return True
-    return note.building_id is not None and Stairwell.objects.filter(
-        building_id=note.building_id, group_id__in=led
-    ).exists()
+    return (
+        note.building_id is not None
+        and Stairwell.objects.filter(building_id=note.building_id, group_id__in=led).exists()
+    )
 
 
 def is_author(user: User, note: Note) -> bool:

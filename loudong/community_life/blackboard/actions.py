@@ -40,8 +40,14 @@ def _text(title: str, body: str) -> tuple[str, str]:
 
 @atomic_action
 def write(
-    member: Member, *, by: User | None, title: str, body: str, building: Building | None,
-    written_on: date | None = None, now: datetime | None = None,
+    member: Member,
+    *,
+    by: User | None,
+    title: str,
+    body: str,
+    building: Building | None,
+    written_on: date | None = None,
+    now: datetime | None = None,
 ) -> Note:
     """The member writes a note; `by` is their user (None for the demo writing on their behalf)."""
     if by is not None and (by.resident_id is None or by.resident_id != member.resident_id):

@@ -10,18 +10,25 @@ class NoteTextForm(forms.Form):
     """The title and text: what the author writes, and may correct later."""
 
     title = forms.CharField(
-        label="标题", max_length=TITLE_MAX,
+        label="标题",
+        max_length=TITLE_MAX,
         error_messages={"required": "请写一个标题", "max_length": f"标题请控制在 {TITLE_MAX} 字以内"},
     )
-    body = forms.CharField(label="学习心得", widget=forms.Textarea(attrs={"rows": 7, "maxlength": BODY_MAX}),
-                           max_length=BODY_MAX, help_text=f"写一段学史心得，{BODY_MAX} 字以内，会印在楼栋的小黑板上。",
-                           error_messages={"required": "请写下学习心得",
-                                           "max_length": f"小黑板写不下：请控制在 {BODY_MAX} 字以内"})
+    body = forms.CharField(
+        label="学习心得",
+        widget=forms.Textarea(attrs={"rows": 7, "maxlength": BODY_MAX}),
+        max_length=BODY_MAX,
+        help_text=f"写一段学史心得，{BODY_MAX} 字以内，会印在楼栋的小黑板上。",
+        error_messages={"required": "请写下学习心得", "max_length": f"小黑板写不下：请控制在 {BODY_MAX} 字以内"},
+    )
 
 
 class NoteForm(NoteTextForm):
-    place = forms.ChoiceField(label="贴在哪里", widget=forms.RadioSelect,
-                              error_messages={"required": "请选择楼栋", "invalid_choice": "请在列出的楼栋中选择"})
+    place = forms.ChoiceField(
+        label="贴在哪里",
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择楼栋", "invalid_choice": "请在列出的楼栋中选择"},
+    )
 
     def __init__(self, *args: object, buildings: list[Building], has_group: bool, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

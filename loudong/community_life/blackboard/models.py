@@ -28,12 +28,25 @@ class NoteQuerySet(models.QuerySet):
 
 class Note(models.Model):
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+")
-    building = models.ForeignKey("registry.Building", null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="blackboard_notes", verbose_name="楼栋")
-    group = models.ForeignKey("groups.BuildingGroup", null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="blackboard_notes", verbose_name="党小组")
-    author = models.ForeignKey("registry.Member", null=True, on_delete=models.SET_NULL, related_name="+",
-                               verbose_name="作者")
+    building = models.ForeignKey(
+        "registry.Building",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="blackboard_notes",
+        verbose_name="楼栋",
+    )
+    group = models.ForeignKey(
+        "groups.BuildingGroup",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="blackboard_notes",
+        verbose_name="党小组",
+    )
+    author = models.ForeignKey(
+        "registry.Member", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="作者"
+    )
     author_name = models.CharField("作者姓名", max_length=40)  # kept if the member record goes
     title = models.CharField("标题", max_length=TITLE_MAX)
     body = models.TextField("学习心得")

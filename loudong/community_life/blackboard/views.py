@@ -49,8 +49,12 @@ def moderation_flags(request: HttpRequest, notes: list[Note]) -> list[tuple[Note
 
 def _back_to(note: Note, code: str) -> HttpResponse:
     """The note's building's blackboard (the first building of a group's note), or the community's."""
-    target = note.building or Building.objects.filter(
-        community_id=note.community_id, stairwells__group_id=note.group_id).order_by("sort_key").first()
+    target = (
+        note.building
+        or Building.objects.filter(community_id=note.community_id, stairwells__group_id=note.group_id)
+        .order_by("sort_key")
+        .first()
+    )
     if target is None:
         return redirect("blackboard:index", code=code)
     return redirect("blackboard:building", code=code, pk=target.pk)
@@ -81,15 +85,23 @@ def write(request: HttpRequest, code: str) -> HttpResponse:
     form = NoteForm(request.POST or None, buildings=buildings, has_group=bool(member.group_id))
     if request.method == "POST" and form.is_valid():
         try:
-            note = actions.write(member, by=request.user, title=form.cleaned_data["title"],
-                                 body=form.cleaned_data["body"], building=form.building())
+            note = actions.write(
+                member,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                building=form.building(),
+            )
         except ActionRefused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "已贴上小黑板。")
             return _back_to(note, community.code)
-    return render(request, "community_life/blackboard/write.html", {"community": community, "form": form,
-                                                     "heading": "写学习心得", "button": "贴上小黑板"})
+    return render(
+        request,
+        "community_life/blackboard/write.html",
+        {"community": community, "form": form, "heading": "写学习心得", "button": "贴上小黑板"},
+    )
 
 
 @login_required
@@ -108,16 +120,23 @@ def edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"《{note.title}》已修改。")
             return _back_to(note, community.code)
-    return render(request, "community_life/blackboard/write.html", {"community": community, "form": form,
-                                                     "heading": "修改学习心得", "button": "保存修改"})
+    return render(
+        request,
+        "community_life/blackboard/write.html",
+        {"community": community, "form": form, "heading": "修改学习心得", "button": "保存修改"},
+    )
 
 
 def building(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """A building's blackboard, readable by anyone (the poster in the stairwell links here)."""
     place = get_object_or_404(Building.objects.select_related("community"), community__code=code, pk=pk)
     community = place.community
-    notes = list(Note.objects.filter(community=community).for_building(place.pk).shown()
-                 .select_related("building", "group", "author")[:30])
+    notes = list(
+        Note.objects.filter(community=community)
+        .for_building(place.pk)
+        .shown()
+        .select_related("building", "group", "author")[:30]
+    )
     roles = request.user.roles_in(community.pk) if request.user.is_authenticated else set()
     context = {
         "community": community, "building": place, "notes": moderation_flags(request, notes),

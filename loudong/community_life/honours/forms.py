@@ -11,7 +11,10 @@ class HonourForm(forms.ModelForm):
     """The person is a resident picked from the registry search, or a typed name for someone outside it."""
 
     resident = forms.ModelChoiceField(
-        queryset=None, required=False, widget=forms.RadioSelect, label="获得者",
+        queryset=None,
+        required=False,
+        widget=forms.RadioSelect,
+        label="获得者",
         error_messages={"invalid_choice": "请在本社区居民名册中选择"},
     )
 

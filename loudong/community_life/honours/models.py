@@ -10,7 +10,13 @@ from django.utils import timezone
 
 # Offered as suggestions; any other name may be typed.
 COMMON_TITLES = (
-    "湖南好人", "优秀共产党员", "衡阳市优秀衡阳群众", "中国好人", "最美志愿者", "五好家庭", "优秀党务工作者",
+    "湖南好人",
+    "优秀共产党员",
+    "衡阳市优秀衡阳群众",
+    "中国好人",
+    "最美志愿者",
+    "五好家庭",
+    "优秀党务工作者",
 )
 
 
@@ -19,8 +25,14 @@ class Honour(models.Model):
     title = models.CharField("荣誉称号", max_length=40)
     awarded_on = models.DateField("获得日期")
     awarded_by = models.CharField("授予单位", max_length=80)
-    resident = models.ForeignKey("registry.Resident", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="honours", verbose_name="获得者")
+    resident = models.ForeignKey(
+        "registry.Resident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="honours",
+        verbose_name="获得者",
+    )
     person_name = models.CharField("获得者姓名", max_length=40)  # the resident's name, kept if they leave
     note = models.CharField("事迹简介", max_length=300, blank=True)
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")

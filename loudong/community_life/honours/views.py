@@ -106,6 +106,9 @@ def people(request: HttpRequest, code: str) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     found = []
     if query:
-        found = list(registry_people(request, community).search(query)
-                     .select_related("household__stairwell__building", "member")[:SEARCH_LIMIT])
+        found = list(
+            registry_people(request, community)
+            .search(query)
+            .select_related("household__stairwell__building", "member")[:SEARCH_LIMIT]
+        )
     return render(request, "community_life/honours/_people.html", {"found": found, "query": query})

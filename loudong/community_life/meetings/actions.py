@@ -43,8 +43,12 @@ def _text(value: str, what: str, limit: int) -> str:
 
 
 def _snapshot(meeting: Meeting) -> dict:
-    return {"scope": meeting.scope_label, "title": meeting.title, "place": meeting.place_label,
-            "held_at": timezone.localtime(meeting.held_at).strftime("%Y-%m-%d %H:%M")}
+    return {
+        "scope": meeting.scope_label,
+        "title": meeting.title,
+        "place": meeting.place_label,
+        "held_at": timezone.localtime(meeting.held_at).strftime("%Y-%m-%d %H:%M"),
+    }
 
 
 def _check_place(community: Community, group: BuildingGroup | None, venue: Venue | None) -> None:
@@ -58,9 +62,18 @@ def _check_place(community: Community, group: BuildingGroup | None, venue: Venue
 
 
 @atomic_action
-def create_meeting(community: Community, *, by: User, title: str, held_at: datetime,
-                   group: BuildingGroup | None = None, venue: Venue | None = None, place: str = "",
-                   http: HttpRequest | None = None, now: datetime | None = None) -> Meeting:
+def create_meeting(
+    community: Community,
+    *,
+    by: User,
+    title: str,
+    held_at: datetime,
+    group: BuildingGroup | None = None,
+    venue: Venue | None = None,
+    place: str = "",
+    http: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Meeting:
     if group is None and not is_admin(by, community):
         raise ActionRefused("全社区的会议由社区管理员安排；组长请选择自己的党小组。")
     if group is not None and not led_groups(by, community).filter(pk=group.pk).exists():
@@ -68,16 +81,31 @@ def create_meeting(community: Community, *, by: User, title: str, held_at: datet
     _check_place(community, group, venue)
     now = now or timezone.now()
     meeting = Meeting.objects.create(
-        community=community, group=group, venue=venue, place=place.strip()[:80], title=_text(title, "会议主题", 80),
-        held_at=held_at, created_by=by, created_at=now, updated_at=now,
+        community=community,
+        group=group,
+        venue=venue,
+        place=place.strip()[:80],
+        title=_text(title, "会议主题", 80),
+        held_at=held_at,
+        created_by=by,
+        created_at=now,
+        updated_at=now,
     )
     record(http, Action.CREATE, meeting, actor=by, detail={"changes": changes({}, _snapshot(meeting))})
     return meeting
 
 
 @atomic_action
-def update_meeting(meeting: Meeting, *, by: User, title: str, held_at: datetime, venue: Venue | None = None,
-                   place: str = "", http: HttpRequest | None = None) -> Meeting:
+def update_meeting(
+    meeting: Meeting,
+    *,
+    by: User,
+    title: str,
+    held_at: datetime,
+    venue: Venue | None = None,
+    place: str = "",
+    http: HttpRequest | None = None,
+) -> Meeting:
     _require_runner(by, meeting)
     _check_place(meeting.community, meeting.group, venue)
     before = _snapshot(meeting)
@@ -106,26 +134,50 @@ def _next_position(items: Any) -> int:
 
 
 @atomic_action
-def add_agenda_item(meeting: Meeting, text: str, *, by: User, building: Building | None = None,
-                    category_code: str = "", http: HttpRequest | None = None) -> AgendaItem:
+def add_agenda_item(
+    meeting: Meeting,
+    text: str,
+    *,
+    by: User,
+    building: Building | None = None,
+    category_code: str = "",
+    http: HttpRequest | None = None,
+) -> AgendaItem:
     _require_runner(by, meeting)
     text = _text(text, "议题", 200)
     if building is not None and building.community_id != meeting.community_id:
         raise ActionRefused("所选楼栋不在本社区。")
     if building is not None and meeting.agenda.filter(building=building, category_code=category_code).exists():
         raise ActionRefused("这个议题已经在议程里了。")
-    item = AgendaItem.objects.create(meeting=meeting, position=_next_position(meeting.agenda), text=text,
-                                     building=building, category_code=category_code)
-    record(http, Action.CREATE, item, actor=by, community_id=meeting.community_id,
-           detail={"meeting": meeting.pk, "text": text})
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        position=_next_position(meeting.agenda),
+        text=text,
+        building=building,
+        category_code=category_code,
+    )
+    record(
+        http,
+        Action.CREATE,
+        item,
+        actor=by,
+        community_id=meeting.community_id,
+        detail={"meeting": meeting.pk, "text": text},
+    )
     return item
 
 
 @atomic_action
 def remove_agenda_item(item: AgendaItem, *, by: User, http: HttpRequest | None = None) -> None:
     _require_runner(by, item.meeting)
-    record(http, Action.DELETE, item, actor=by, community_id=item.meeting.community_id,
-           detail={"meeting": item.meeting_id, "text": item.text})
+    record(
+        http,
+        Action.DELETE,
+        item,
+        actor=by,
+        community_id=item.meeting.community_id,
+        detail={"meeting": item.meeting_id, "text": item.text},
+    )
     item.delete()
 
 
@@ -144,8 +196,9 @@ def move_agenda_item(item: AgendaItem, *, by: User, up: bool) -> None:
 
 
 @atomic_action
-def set_attendance(meeting: Meeting, *, by: User, residents: Iterable[Resident], guests: Iterable[str],
-                   http: HttpRequest | None = None) -> tuple[int, int]:
+def set_attendance(
+    meeting: Meeting, *, by: User, residents: Iterable[Resident], guests: Iterable[str], http: HttpRequest | None = None
+) -> tuple[int, int]:
     """Make the attendance exactly these people and guests; a person ticked twice counts once.
 
     Returns (added, removed).
@@ -168,16 +221,26 @@ def set_attendance(meeting: Meeting, *, by: User, residents: Iterable[Resident],
     current = list(meeting.attendance.all())
     have_people = {a.resident_id for a in current if a.resident_id}
     have_guests = {a.guest_name for a in current if not a.resident_id}
-    gone = [a.pk for a in current if (a.resident_id and a.resident_id not in wanted)
-            or (not a.resident_id and a.guest_name not in guest_names)]
+    gone = [
+        a.pk
+        for a in current
+        if (a.resident_id and a.resident_id not in wanted) or (not a.resident_id and a.guest_name not in guest_names)
+    ]
     Attendance.objects.filter(pk__in=gone).delete()
     new = [Attendance(meeting=meeting, resident_id=pk) for pk in wanted if pk not in have_people]
     new += [Attendance(meeting=meeting, guest_name=name) for name in guest_names if name not in have_guests]
     Attendance.objects.bulk_create(new)
     if new or gone:
         names = sorted([wanted[pk].name for pk in wanted] + list(guest_names))
-        record(http, Action.UPDATE, meeting, actor=by, object_type="attendance", object_repr=f"{meeting} 到会人员",
-               detail={"added": len(new), "removed": len(gone), "attendance": names})
+        record(
+            http,
+            Action.UPDATE,
+            meeting,
+            actor=by,
+            object_type="attendance",
+            object_repr=f"{meeting} 到会人员",
+            detail={"added": len(new), "removed": len(gone), "attendance": names},
+        )
     return len(new), len(gone)
 
 
@@ -197,10 +260,17 @@ def save_minutes(meeting: Meeting, text: str, *, by: User, http: HttpRequest | N
 @atomic_action
 def add_decision(meeting: Meeting, text: str, *, by: User, http: HttpRequest | None = None) -> Decision:
     _require_runner(by, meeting)
-    decision = Decision.objects.create(meeting=meeting, position=_next_position(meeting.decisions),
-                                       text=_text(text, "决定事项", 200))
-    record(http, Action.CREATE, decision, actor=by, community_id=meeting.community_id,
-           detail={"meeting": meeting.pk, "text": decision.text})
+    decision = Decision.objects.create(
+        meeting=meeting, position=_next_position(meeting.decisions), text=_text(text, "决定事项", 200)
+    )
+    record(
+        http,
+        Action.CREATE,
+        decision,
+        actor=by,
+        community_id=meeting.community_id,
+        detail={"meeting": meeting.pk, "text": decision.text},
+    )
     return decision
 
 
@@ -209,36 +279,68 @@ def remove_decision(decision: Decision, *, by: User, http: HttpRequest | None = 
     _require_runner(by, decision.meeting)
     if decision.requests.exists():
         raise ActionRefused("这项决定已经开了点单，不能删除。")
-    record(http, Action.DELETE, decision, actor=by, community_id=decision.meeting.community_id,
-           detail={"meeting": decision.meeting_id, "text": decision.text})
+    record(
+        http,
+        Action.DELETE,
+        decision,
+        actor=by,
+        community_id=decision.meeting.community_id,
+        detail={"meeting": decision.meeting_id, "text": decision.text},
+    )
     decision.delete()
 
 
 @atomic_action
-def open_request(decision: Decision, *, by: User, building: Building, category_code: str, description: str,
-                 kind: str = Request.Kind.HELP, http: HttpRequest | None = None,
-                 now: datetime | None = None) -> Request:
+def open_request(
+    decision: Decision,
+    *,
+    by: User,
+    building: Building,
+    category_code: str,
+    description: str,
+    kind: str = Request.Kind.HELP,
+    http: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Request:
     """A decision becomes a request (channel: meeting) through the request workflow's own action."""
     meeting = decision.meeting
     _require_runner(by, meeting)
     try:
         req = tickets.place_request(
-            community=meeting.community, building=building, category_code=category_code,
-            description=_text(description, "点单内容", 1000), kind=kind, channel=Request.Channel.MEETING, by=by,
+            community=meeting.community,
+            building=building,
+            category_code=category_code,
+            description=_text(description, "点单内容", 1000),
+            kind=kind,
+            channel=Request.Channel.MEETING,
+            by=by,
             now=now,
         )
     except ActionRefused as refusal:
         raise ActionRefused(refusal.message) from refusal
     decision.requests.add(req)
-    record(http, Action.CREATE, req, actor=by, detail={"what": "议事会决定开点单", "decision": decision.pk,
-                                                       "meeting": meeting.pk})
+    record(
+        http,
+        Action.CREATE,
+        req,
+        actor=by,
+        detail={"what": "议事会决定开点单", "decision": decision.pk, "meeting": meeting.pk},
+    )
     return req
 
 
 @atomic_action
-def add_task(meeting: Meeting, *, by: User, text: str, owner: Member, due_on: date,
-             decision: Decision | None = None, http: HttpRequest | None = None,
-             now: datetime | None = None) -> FollowUpTask:
+def add_task(
+    meeting: Meeting,
+    *,
+    by: User,
+    text: str,
+    owner: Member,
+    due_on: date,
+    decision: Decision | None = None,
+    http: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> FollowUpTask:
     _require_runner(by, meeting)
     if not task_owners(meeting).filter(pk=owner.pk).exists():
         raise ActionRefused(f"{owner.resident.name}不是{meeting.group or '本社区'}的党员，不能作为负责人。")
@@ -247,8 +349,13 @@ def add_task(meeting: Meeting, *, by: User, text: str, owner: Member, due_on: da
     if due_on < timezone.localtime(meeting.held_at).date():
         raise ActionRefused("完成期限不能早于开会日期。")
     task = FollowUpTask.objects.create(
-        community_id=meeting.community_id, meeting=meeting, decision=decision, text=_text(text, "跟进事项", 200),
-        owner=owner, due_on=due_on, created_at=now or timezone.now(),
+        community_id=meeting.community_id,
+        meeting=meeting,
+        decision=decision,
+        text=_text(text, "跟进事项", 200),
+        owner=owner,
+        due_on=due_on,
+        created_at=now or timezone.now(),
     )
     record(http, Action.CREATE, task, actor=by, detail={
         "meeting": meeting.pk, "owner": owner.resident.name, "due_on": due_on.isoformat(),
@@ -257,8 +364,9 @@ def add_task(meeting: Meeting, *, by: User, text: str, owner: Member, due_on: da
 
 
 @atomic_action
-def finish_task(task: FollowUpTask, *, by: User, note: str = "", http: HttpRequest | None = None,
-                now: datetime | None = None) -> FollowUpTask:
+def finish_task(
+    task: FollowUpTask, *, by: User, note: str = "", http: HttpRequest | None = None, now: datetime | None = None
+) -> FollowUpTask:
     task = FollowUpTask.objects.select_for_update().select_related("meeting__community").get(pk=task.pk)
     if not may_finish(by, task):
         raise ActionRefused("只有负责人本人、组长或社区管理员可以标记完成。")

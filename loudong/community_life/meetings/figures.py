@@ -21,14 +21,17 @@ from loudong.registry.models import Member
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    return (datetime.combine(start, time.min, tzinfo=SHANGHAI),
-            datetime.combine(end + timedelta(days=1), time.min, tzinfo=SHANGHAI))
+    return (
+        datetime.combine(start, time.min, tzinfo=SHANGHAI),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=SHANGHAI),
+    )
 
 
 def held_meetings(community_ids: list[int], start: date, end: date) -> QuerySet[Meeting]:
     begin, stop = _bounds(start, end)
-    return Meeting.objects.filter(community_id__in_ids=community_ids, held_at__gte=begin, held_at__lt=stop,
-                                  held_at__lte=timezone.now())
+    return Meeting.objects.filter(
+        community_id__in_ids=community_ids, held_at__gte=begin, held_at__lt=stop, held_at__lte=timezone.now()
+    )
 
 
 def group_attendance(member: Member, start: date, end: date) -> MeetingTally:

@@ -23,21 +23,45 @@ def required(message: str) -> dict[str, str]:
 
 
 class MeetingForm(forms.Form):
-    group = forms.ChoiceField(label="哪个党小组开会", error_messages={
-        "required": "请选择党小组", "invalid_choice": "请在自己负责的党小组中选择"})
-    title = forms.CharField(label="会议主题", max_length=80, error_messages={
-        "required": "请填写会议主题，例如：楼道堆物清理", "max_length": "会议主题最多 80 个字"},
-        widget=forms.TextInput(attrs={"placeholder": "例如：楼道堆物清理、加装电梯意见征集"}))
-    held_at = forms.DateTimeField(label="开会时间", widget=DATETIME_INPUT, error_messages={
-        "required": "请填写开会时间", "invalid": "开会时间格式不对，例如 2026-03-18 19:30"})
-    venue = forms.TypedChoiceField(label="在哪个红色议事厅", coerce=int, required=False, empty_value=None,
-                                   error_messages={"invalid_choice": "请在列出的议事厅中选择"})
-    place = forms.CharField(label="或其他地点", max_length=80, required=False,
-                            widget=forms.TextInput(attrs={"placeholder": "例如：社区会议室、3栋楼下"}),
-                            error_messages={"max_length": "地点最多 80 个字"})
+    group = forms.ChoiceField(
+        label="哪个党小组开会",
+        error_messages={"required": "请选择党小组", "invalid_choice": "请在自己负责的党小组中选择"},
+    )
+    title = forms.CharField(
+        label="会议主题",
+        max_length=80,
+        error_messages={"required": "请填写会议主题，例如：楼道堆物清理", "max_length": "会议主题最多 80 个字"},
+        widget=forms.TextInput(attrs={"placeholder": "例如：楼道堆物清理、加装电梯意见征集"}),
+    )
+    held_at = forms.DateTimeField(
+        label="开会时间",
+        widget=DATETIME_INPUT,
+        error_messages={"required": "请填写开会时间", "invalid": "开会时间格式不对，例如 2026-03-18 19:30"},
+    )
+    venue = forms.TypedChoiceField(
+        label="在哪个红色议事厅",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "请在列出的议事厅中选择"},
+    )
+    place = forms.CharField(
+        label="或其他地点",
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "例如：社区会议室、3栋楼下"}),
+        error_messages={"max_length": "地点最多 80 个字"},
+    )
 
-    def __init__(self, data: object = None, *, community: Community, user: object,
-                 meeting: Meeting | None = None, initial: dict | None = None) -> None:
+    def __init__(
+        self,
+        data: object = None,
+        *,
+        community: Community,
+        user: object,
+        meeting: Meeting | None = None,
+        initial: dict | None = None,
+    ) -> None:
         super().__init__(data, initial=initial)
         self.community = community
         groups = list(led_groups(user, community))
@@ -50,8 +74,7 @@ class MeetingForm(forms.Form):
         group = meeting.group if meeting else None
         if meeting is not None:
             del self.fields["group"]
-        venues = venues_for(community, group) if meeting else venues_for(community, None).filter(
-            group__in=groups)
+        venues = venues_for(community, group) if meeting else venues_for(community, None).filter(group__in=groups)
         self.venue_rows = list(venues)
         self.fields["venue"].choices = [("", "不在议事厅")] + [(v.pk, str(v)) for v in self.venue_rows]
 
@@ -75,22 +98,32 @@ class MeetingForm(forms.Form):
 
 class AgendaForm(forms.Form):
     prefix = "agenda"
-    text = forms.CharField(label="议题", max_length=200, error_messages={
-        "required": "请填写议题", "max_length": "议题最多 200 个字"},
-        widget=forms.TextInput(attrs={"placeholder": "例如：加装电梯意见征集"}))
+    text = forms.CharField(
+        label="议题",
+        max_length=200,
+        error_messages={"required": "请填写议题", "max_length": "议题最多 200 个字"},
+        widget=forms.TextInput(attrs={"placeholder": "例如：加装电梯意见征集"}),
+    )
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(label="会议纪要", required=False, max_length=10000,
-                              widget=forms.Textarea(attrs={"rows": 8}),
-                              error_messages={"max_length": "纪要最多 10000 个字"})
+    minutes = forms.CharField(
+        label="会议纪要",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"max_length": "纪要最多 10000 个字"},
+    )
 
 
 class DecisionForm(forms.Form):
     prefix = "decision"
-    text = forms.CharField(label="决定事项", max_length=200, error_messages={
-        "required": "请填写决定了什么", "max_length": "决定事项最多 200 个字"},
-        widget=forms.TextInput(attrs={"placeholder": "例如：本周六组织楼道堆物清理"}))
+    text = forms.CharField(
+        label="决定事项",
+        max_length=200,
+        error_messages={"required": "请填写决定了什么", "max_length": "决定事项最多 200 个字"},
+        widget=forms.TextInput(attrs={"placeholder": "例如：本周六组织楼道堆物清理"}),
+    )
 
 
 class OwnerChoice(forms.ModelChoiceField):
@@ -99,14 +132,29 @@ class OwnerChoice(forms.ModelChoiceField):
 
 
 class TaskForm(forms.Form):
-    text = forms.CharField(label="跟进事项", max_length=200, error_messages={
-        "required": "请填写要跟进的事", "max_length": "跟进事项最多 200 个字"})
-    owner = OwnerChoice(label="负责人", queryset=Member.objects.none(), empty_label="请选择", error_messages={
-        "required": "请选择负责人", "invalid_choice": "负责人要在本小组的党员中选择"})
-    due_on = forms.DateField(label="完成期限", widget=DATE_INPUT, error_messages={
-        "required": "请填写完成期限", "invalid": "日期格式不对，例如 2026-03-18"})
-    decision = forms.TypedChoiceField(label="对应的决定（可不选）", coerce=int, required=False, empty_value=None,
-                                      error_messages={"invalid_choice": "请在这次会议的决定中选择"})
+    text = forms.CharField(
+        label="跟进事项",
+        max_length=200,
+        error_messages={"required": "请填写要跟进的事", "max_length": "跟进事项最多 200 个字"},
+    )
+    owner = OwnerChoice(
+        label="负责人",
+        queryset=Member.objects.none(),
+        empty_label="请选择",
+        error_messages={"required": "请选择负责人", "invalid_choice": "负责人要在本小组的党员中选择"},
+    )
+    due_on = forms.DateField(
+        label="完成期限",
+        widget=DATE_INPUT,
+        error_messages={"required": "请填写完成期限", "invalid": "日期格式不对，例如 2026-03-18"},
+    )
+    decision = forms.TypedChoiceField(
+        label="对应的决定（可不选）",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "请在这次会议的决定中选择"},
+    )
 
     def __init__(self, data: object = None, *, meeting: Meeting) -> None:
         due = timezone.localtime(meeting.held_at).date() + timezone.timedelta(days=14)
@@ -116,19 +164,38 @@ class TaskForm(forms.Form):
 
 
 class DoneForm(forms.Form):
-    note = forms.CharField(label="完成情况（可不填）", max_length=200, required=False,
-                           error_messages={"max_length": "完成情况最多 200 个字"})
+    note = forms.CharField(
+        label="完成情况（可不填）",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "完成情况最多 200 个字"},
+    )
 
 
 class OpenRequestForm(forms.Form):
-    building = forms.TypedChoiceField(label="哪栋楼的事", coerce=int, error_messages={
-        "required": "请选择楼栋", "invalid_choice": "请在本次会议涉及的楼栋中选择"})
-    category = forms.ChoiceField(label="类别", widget=forms.RadioSelect, error_messages={
-        "required": "请选择类别", "invalid_choice": "请选择类别"})
-    kind = forms.ChoiceField(label="诉求类型", choices=Request.Kind.choices, initial=Request.Kind.HELP,
-                             widget=forms.RadioSelect, error_messages=required("请选择诉求类型"))
-    description = forms.CharField(label="要办的事", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
-                                  error_messages={"required": "请写下要办的事", "max_length": "最多 1000 个字"})
+    building = forms.TypedChoiceField(
+        label="哪栋楼的事",
+        coerce=int,
+        error_messages={"required": "请选择楼栋", "invalid_choice": "请在本次会议涉及的楼栋中选择"},
+    )
+    category = forms.ChoiceField(
+        label="类别",
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择类别", "invalid_choice": "请选择类别"},
+    )
+    kind = forms.ChoiceField(
+        label="诉求类型",
+        choices=Request.Kind.choices,
+        initial=Request.Kind.HELP,
+        widget=forms.RadioSelect,
+        error_messages=required("请选择诉求类型"),
+    )
+    description = forms.CharField(
+        label="要办的事",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请写下要办的事", "max_length": "最多 1000 个字"},
+    )
 
     def __init__(self, data: object = None, *, meeting: Meeting, initial: dict | None = None) -> None:
         super().__init__(data, initial=initial)

@@ -16,19 +16,26 @@ class Meeting(models.Model):
 
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+")
     group = models.ForeignKey(
-        "groups.BuildingGroup", null=True, blank=True, on_delete=models.CASCADE, related_name="meetings",
+        "groups.BuildingGroup",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="meetings",
         verbose_name="党小组",
     )
     venue = models.ForeignKey(
-        "groups.Venue", null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings",
+        "groups.Venue",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings",
         verbose_name="红色议事厅",
     )
     place = models.CharField("其他地点", max_length=80, blank=True)
     title = models.CharField("会议主题", max_length=80)
     held_at = models.DateTimeField("开会时间", db_index=True)
     minutes = models.TextField("会议纪要", blank=True)
-    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -60,8 +67,9 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
     position = models.PositiveSmallIntegerField(default=0)
     text = models.CharField("议题", max_length=200)
-    building = models.ForeignKey("registry.Building", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    building = models.ForeignKey(
+        "registry.Building", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     category_code = models.CharField(max_length=40, blank=True)
 
     class Meta:
@@ -75,17 +83,18 @@ class Attendance(models.Model):
     """到会: a person from the registry, or a guest by name. Each person counts once per meeting."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
-    resident = models.ForeignKey("registry.Resident", null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="+")
+    resident = models.ForeignKey("registry.Resident", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     guest_name = models.CharField("列席人员", max_length=40, blank=True)
 
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "resident"], condition=Q(resident__isnull=False),
-                                    name="attendance_person_once"),
-            models.UniqueConstraint(fields=["meeting", "guest_name"], condition=Q(resident__isnull=True),
-                                    name="attendance_guest_once"),
+            models.UniqueConstraint(
+                fields=["meeting", "resident"], condition=Q(resident__isnull=False), name="attendance_person_once"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "guest_name"], condition=Q(resident__isnull=True), name="attendance_guest_once"
+            ),
             models.CheckConstraint(
                 name="attendance_person_or_guest",
                 condition=Q(resident__isnull=False, guest_name="") | Q(resident__isnull=True) & ~Q(guest_name=""),
@@ -131,14 +140,14 @@ class FollowUpTask(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="tasks")
     decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
     text = models.CharField("跟进事项", max_length=200)
-    owner = models.ForeignKey("registry.Member", on_delete=models.CASCADE, related_name="meeting_tasks",
-                              verbose_name="负责人")
+    owner = models.ForeignKey(
+        "registry.Member", on_delete=models.CASCADE, related_name="meeting_tasks", verbose_name="负责人"
+    )
     due_on = models.DateField("完成期限", db_index=True)
     status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.OPEN)
     done_at = models.DateTimeField("完成时间", null=True, blank=True)
     done_note = models.CharField("完成情况", max_length=200, blank=True)
-    done_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    done_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = TaskQuerySet.as_manager()

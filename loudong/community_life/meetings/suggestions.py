@@ -18,8 +18,9 @@ from loudong.tickets.models import Request
 
 RECURRING_MIN_REQUESTS = 3
 RECURRING_WINDOW_DAYS = 90
-RULE_TEXT = (f"近 {RECURRING_WINDOW_DAYS} 天内，同一楼栋同一类别的点单达到 {RECURRING_MIN_REQUESTS} 件及以上"
-             "（含已办结的）")
+RULE_TEXT = (
+    f"近 {RECURRING_WINDOW_DAYS} 天内，同一楼栋同一类别的点单达到 {RECURRING_MIN_REQUESTS} 件及以上（含已办结的）"
+)
 
 
 @dataclass
@@ -33,8 +34,10 @@ class Suggestion:
 
     @property
     def agenda_text(self) -> str:
-        return (f"{self.building_name}{self.category_name}问题反复出现"
-                f"（近{RECURRING_WINDOW_DAYS}天{self.count}件），商量长效办法")
+        return (
+            f"{self.building_name}{self.category_name}问题反复出现"
+            f"（近{RECURRING_WINDOW_DAYS}天{self.count}件），商量长效办法"
+        )
 
 
 def meeting_buildings(meeting: Meeting) -> QuerySet[Building]:
@@ -61,7 +64,9 @@ def suggestions_for(user: User, meeting: Meeting, *, now: datetime | None = None
     )
     on_agenda = set(meeting.agenda.exclude(building=None).values_list("building_id", "category_code"))
     return [
-        Suggestion(r["building_id"], r["building__name"], r["category_code"], r["category_name"], r["count"],
-                   r["latest"])
-        for r in rows if (r["building_id"], r["category_code"]) not in on_agenda
+        Suggestion(
+            r["building_id"], r["building__name"], r["category_code"], r["category_name"], r["count"], r["latest"]
+        )
+        for r in rows
+        if (r["building_id"], r["category_code"]) not in on_agenda
     ]

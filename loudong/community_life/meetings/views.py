@@ -85,14 +85,24 @@ def meeting_create(request: HttpRequest, code: str) -> HttpResponse:
     if not may_prepare(request.user, community):
         raise Http404
     start = timezone.localtime().replace(hour=19, minute=30, second=0, microsecond=0) + timedelta(days=1)
-    form = MeetingForm(request.POST if request.method == "POST" else None, community=community,
-                       user=request.user, initial={"held_at": start, "group": request.GET.get("group")})
+    form = MeetingForm(
+        request.POST if request.method == "POST" else None,
+        community=community,
+        user=request.user,
+        initial={"held_at": start, "group": request.GET.get("group")},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             meeting = actions.create_meeting(
-                community, by=request.user, title=data["title"], held_at=data["held_at"], group=data["group"],
-                venue=data["venue"], place=data["place"], http=request,
+                community,
+                by=request.user,
+                title=data["title"],
+                held_at=data["held_at"],
+                group=data["group"],
+                venue=data["venue"],
+                place=data["place"],
+                http=request,
             )
         except ActionRefused as refusal:
             _save_error(form, refusal)
@@ -100,22 +110,42 @@ def meeting_create(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, "已安排会议。可以在下面添加议题。")
             return redirect("meetings:detail", code=code, pk=meeting.pk)
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "community_life/meetings/form.html",
-                  {"community": community, "form": form, "title": "安排会议"}, status=status)
+    return render(
+        request,
+        "community_life/meetings/form.html",
+        {"community": community, "form": form, "title": "安排会议"},
+        status=status,
+    )
 
 
 @login_required
 def meeting_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community, meeting = scoped_meeting(request, code, pk, run=True)
-    initial = {"title": meeting.title, "held_at": timezone.localtime(meeting.held_at), "venue": meeting.venue_id,
-               "place": meeting.place}
-    form = MeetingForm(request.POST if request.method == "POST" else None, community=community,
-                       user=request.user, meeting=meeting, initial=initial)
+    initial = {
+        "title": meeting.title,
+        "held_at": timezone.localtime(meeting.held_at),
+        "venue": meeting.venue_id,
+        "place": meeting.place,
+    }
+    form = MeetingForm(
+        request.POST if request.method == "POST" else None,
+        community=community,
+        user=request.user,
+        meeting=meeting,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.update_meeting(meeting, by=request.user, title=data["title"], held_at=data["held_at"],
-                                   venue=data["venue"], place=data["place"], http=request)
+            actions.update_meeting(
+                meeting,
+                by=request.user,
+                title=data["title"],
+                held_at=data["held_at"],
+                venue=data["venue"],
+                place=data["place"],
+                http=request,
+            )
         except ActionRefused as refusal:
             _save_error(form, refusal)
         else:
@@ -175,10 +205,13 @@ def minutes_print(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """The minutes as a printable page (the browser prints it) or, with ?pdf=1, as a PDF."""
     community, meeting = scoped_meeting(request, code, pk)
     context = {
-        "community": community, "meeting": meeting, "agenda": meeting.agenda.all(),
+        "community": community,
+        "meeting": meeting,
+        "agenda": meeting.agenda.all(),
         "attendance": list(meeting.attendance.select_related("resident__member")),
         "decisions": meeting.decisions.prefetch_related("requests"),
-        "tasks": meeting.tasks.select_related("owner__resident"), "printed_on": timezone.localdate(),
+        "tasks": meeting.tasks.select_related("owner__resident"),
+        "printed_on": timezone.localdate(),
     }
     members = sum(1 for a in context["attendance"] if a.resident_id and hasattr(a.resident, "member"))
     context["members_present"] = members
@@ -269,12 +302,23 @@ def recurring(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     building = get_object_or_404(Building, community=community, pk=request.GET.get("building") or 0)
     category = request.GET.get("category", "")
-    rows = (recurring_requests(request.user, community).filter(building=building, category_code=category)
-            .select_related("stairwell").order_by("-created_at"))
+    rows = (
+        recurring_requests(request.user, community)
+        .filter(building=building, category_code=category)
+        .select_related("stairwell")
+        .order_by("-created_at")
+    )
     if not rows:
         raise Http404
     meeting_id = request.GET.get("meeting", "")
     back = visible_meetings(request.user, community).filter(pk=meeting_id).first() if meeting_id.isdigit() else None
-    context = {"community": community, "building": building, "rows": rows, "category_name": rows[0].category_name,
-               "rule_text": RULE_TEXT, "window": RECURRING_WINDOW_DAYS, "back_meeting": back}
+    context = {
+        "community": community,
+        "building": building,
+        "rows": rows,
+        "category_name": rows[0].category_name,
+        "rule_text": RULE_TEXT,
+        "window": RECURRING_WINDOW_DAYS,
+        "back_meeting": back,
+    }
     return render(request, "community_life/meetings/recurring.html", context)

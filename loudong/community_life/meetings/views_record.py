@@ -36,8 +36,9 @@ def _back(code: str, meeting: Meeting, anchor: str) -> HttpResponse:
     return redirect(reverse("meetings:detail", kwargs={"code": code, "pk": meeting.pk}) + f"#{anchor}")
 
 
-def _refused(request: HttpRequest, community: object, meeting: Meeting, form_name: str, form: object,
-             message: str | None = None) -> HttpResponse:
+def _refused(
+    request: HttpRequest, community: object, meeting: Meeting, form_name: str, form: object, message: str | None = None
+) -> HttpResponse:
     """The meeting page again, with the form that failed and its Chinese errors; nothing else lost."""
     if message:
         form.add_error(None, message)
@@ -65,15 +66,27 @@ def agenda_suggest(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """One tap adds a suggested recurring problem to the agenda."""
     community, meeting = scoped_meeting(request, code, pk, run=True)
     building_id, category = request.POST.get("building", ""), request.POST.get("category", "")
-    chosen = next((s for s in suggestions_for(request.user, meeting)
-                   if str(s.building_id) == building_id and s.category_code == category), None)
+    chosen = next(
+        (
+            s
+            for s in suggestions_for(request.user, meeting)
+            if str(s.building_id) == building_id and s.category_code == category
+        ),
+        None,
+    )
     if chosen is None:
         messages.error(request, "这条建议议题已经不在了（可能已加入议程，或近期点单已不足规定件数）。")
         return _back(code, meeting, "agenda")
     building = Building.objects.get(pk=chosen.building_id)
     try:
-        actions.add_agenda_item(meeting, chosen.agenda_text, by=request.user, building=building,
-                                category_code=chosen.category_code, http=request)
+        actions.add_agenda_item(
+            meeting,
+            chosen.agenda_text,
+            by=request.user,
+            building=building,
+            category_code=chosen.category_code,
+            http=request,
+        )
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
     return _back(code, meeting, "agenda")
@@ -117,8 +130,9 @@ def attendance(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         try:
             if len(ticked_people) != len(ids):
                 raise ActionRefused("勾选的人里有不在本次会议范围内的居民，请重新勾选。")
-            added, removed = actions.set_attendance(meeting, by=request.user, residents=ticked_people,
-                                                    guests=guests + split_guests(typed), http=request)
+            added, removed = actions.set_attendance(
+                meeting, by=request.user, residents=ticked_people, guests=guests + split_guests(typed), http=request
+            )
         except ActionRefused as refusal:
             messages.error(request, refusal.message)
         else:
@@ -127,11 +141,22 @@ def attendance(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             return _back(code, meeting, "attendance")
     members = [m.resident for m in task_owners(meeting)]
     listed = {r.pk for r in members}
-    record(request, AuditEntry.Action.VIEW, meeting, object_type="attendance",
-           object_repr=f"{meeting} 到会名单", detail={"page": "attendance"})
+    record(
+        request,
+        AuditEntry.Action.VIEW,
+        meeting,
+        object_type="attendance",
+        object_repr=f"{meeting} 到会名单",
+        detail={"page": "attendance"},
+    )
     context = {
-        "community": community, "meeting": meeting, "members": members, "guests": guests, "typed": typed,
-        "others": [r for r in ticked_people if r.pk not in listed], "ticked": {r.pk for r in ticked_people},
+        "community": community,
+        "meeting": meeting,
+        "members": members,
+        "guests": guests,
+        "typed": typed,
+        "others": [r for r in ticked_people if r.pk not in listed],
+        "ticked": {r.pk for r in ticked_people},
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "community_life/meetings/attendance.html", context, status=status)
@@ -144,8 +169,11 @@ def attendance_search(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     found = []
     if query:
-        found = list(pickable_people(request.user, meeting).search(query)
-                     .select_related("household__stairwell__building", "member")[:SEARCH_LIMIT])
+        found = list(
+            pickable_people(request.user, meeting)
+            .search(query)
+            .select_related("household__stairwell__building", "member")[:SEARCH_LIMIT]
+        )
     return render(request, "community_life/meetings/_people_found.html", {"found": found, "query": query})
 
 
@@ -196,14 +224,23 @@ def decision_request(request: HttpRequest, code: str, pk: int, decision: int) ->
     """A decision opens a request (channel: meeting): pick the building and category, confirm the text."""
     community, meeting = scoped_meeting(request, code, pk, run=True)
     row = get_object_or_404(meeting.decisions, pk=decision)
-    form = OpenRequestForm(request.POST if request.method == "POST" else None, meeting=meeting,
-                           initial={"description": f"议事会决定：{row.text}"})
+    form = OpenRequestForm(
+        request.POST if request.method == "POST" else None,
+        meeting=meeting,
+        initial={"description": f"议事会决定：{row.text}"},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            req = actions.open_request(row, by=request.user, building=form.chosen_building(),
-                                       category_code=data["category"], description=data["description"],
-                                       kind=data["kind"], http=request)
+            req = actions.open_request(
+                row,
+                by=request.user,
+                building=form.chosen_building(),
+                category_code=data["category"],
+                description=data["description"],
+                kind=data["kind"],
+                http=request,
+            )
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
@@ -223,8 +260,15 @@ def task_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     data = form.cleaned_data
     decision = meeting.decisions.filter(pk=data["decision"]).first() if data["decision"] else None
     try:
-        actions.add_task(meeting, by=request.user, text=data["text"], owner=data["owner"], due_on=data["due_on"],
-                         decision=decision, http=request)
+        actions.add_task(
+            meeting,
+            by=request.user,
+            text=data["text"],
+            owner=data["owner"],
+            due_on=data["due_on"],
+            decision=decision,
+            http=request,
+        )
     except ActionRefused as refusal:
         return _refused(request, community, meeting, "task_form", form, refusal.message)
     return _back(code, meeting, "tasks")

@@ -87,9 +87,7 @@ def remove_candidate(candidate: Candidate, *, by: User, http: HttpRequest | None
 
 
 @atomic_action
-def start_voting(
-    election: Election, *, by: User, now: datetime | None = None, http: HttpRequest | None = None
-) -> None:
+def start_voting(election: Election, *, by: User, now: datetime | None = None, http: HttpRequest | None = None) -> None:
     election = _locked(election)
     if election.stage != Election.Stage.NOMINATING:
         raise ActionRefused("投票已经开始或已经结束。")
@@ -125,7 +123,12 @@ def cast_vote(election: Election, *, by: User, member: Member, candidate_id: int
 
 @atomic_action
 def enter_paper(
-    election: Election, *, by: User, voters: list[Elector], counts: dict[int, int], blank: int,
+    election: Election,
+    *,
+    by: User,
+    voters: list[Elector],
+    counts: dict[int, int],
+    blank: int,
     http: HttpRequest | None = None,
 ) -> None:
     """Paper ballots, counted from the box: who voted is marked, the choices are only added up."""

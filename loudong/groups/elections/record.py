@@ -110,9 +110,7 @@ def eligible_for(group: BuildingGroup, office: str, member: Member) -> str:
     return ""
 
 
-def proposal(
-    group: BuildingGroup, office: str, on: date | None = None
-) -> list[tuple[Member, float, list[str], bool]]:
+def proposal(group: BuildingGroup, office: str, on: date | None = None) -> list[tuple[Member, float, list[str], bool]]:
     """Every eligible member with points and reasons, best first; the first PROPOSED are proposed."""
     ranked = []
     for member in electorate(group):

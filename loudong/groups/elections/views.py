@@ -175,8 +175,14 @@ def paper(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         voters = list(form.cleaned_data["voters"])
         try:
-            actions.enter_paper(election, by=request.user, voters=voters, counts=form.counts(),
-                                blank=form.cleaned_data["blank"], http=request)
+            actions.enter_paper(
+                election,
+                by=request.user,
+                voters=voters,
+                counts=form.counts(),
+                blank=form.cleaned_data["blank"],
+                http=request,
+            )
         except ActionRefused as error:
             form.add_error(None, str(error))
         else:

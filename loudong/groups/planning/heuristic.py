@@ -55,8 +55,9 @@ class LocalSearch:
         """`count` venues spread out: the stairwell with most members, then each farthest from the rest."""
         venues = [max(self.candidates, key=lambda j: (self.members[j], -j))]
         while len(venues) < count:
-            venues.append(max((j for j in self.candidates if j not in venues),
-                              key=lambda j: min(self.dist[j][v] for v in venues)))
+            venues.append(
+                max((j for j in self.candidates if j not in venues), key=lambda j: min(self.dist[j][v] for v in venues))
+            )
         return venues
 
     # -- improvement --
@@ -114,7 +115,7 @@ class LocalSearch:
         # While every group keeps the limits, a swap that does not shorten walks cannot pay.
         broken = any(pen(load) for load in loads.values())
         for a_pos, a in enumerate(movable):
-            for b in movable[a_pos + 1:]:
+            for b in movable[a_pos + 1 :]:
                 ja, jb = venue_of[a], venue_of[b]
                 if ja == jb:
                     continue

@@ -69,7 +69,7 @@ def read_plan(data: object) -> PlanInput:
 
 def _policy(raw: object) -> Policy:
     if not isinstance(raw, dict):
-        raise PlanError("policy 应是一个对象，例如 {\"min_members\": 5, \"max_members\": 15, \"group_cost\": 3000}")
+        raise PlanError('policy 应是一个对象，例如 {"min_members": 5, "max_members": 15, "group_cost": 3000}')
     unknown = set(raw) - set(POLICY_KEYS)
     if unknown:
         raise PlanError(f"policy 中不认识的字段：{'、'.join(sorted(unknown))}")

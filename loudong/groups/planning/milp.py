@@ -1,12 +1,12 @@
 """The planning MILP: a capacitated facility-location model with lower and upper group sizes.
 
-    y_j ∈ {0,1}   venue j open (only stairwells with a member; y_j = 1 also means j is in its own group)
-    x_ij ∈ {0,1}  stairwell i served by venue j (i ≠ j)
-    min  group_cost · Σ y_j + Σ households_i · metres_ij · x_ij
-    s.t. Σ_j x_ij + y_i = 1                      every stairwell in exactly one group
-         x_ij ≤ y_j                              only open venues serve
-         min·y_j ≤ m_j y_j + Σ_i m_i x_ij ≤ max·y_j
-         ⌈M/max⌉ ≤ Σ_j y_j ≤ ⌊M/min⌋             (valid: M members in all)
+y_j ∈ {0,1}   venue j open (only stairwells with a member; y_j = 1 also means j is in its own group)
+x_ij ∈ {0,1}  stairwell i served by venue j (i ≠ j)
+min  group_cost · Σ y_j + Σ households_i · metres_ij · x_ij
+s.t. Σ_j x_ij + y_i = 1                      every stairwell in exactly one group
+     x_ij ≤ y_j                              only open venues serve
+     min·y_j ≤ m_j y_j + Σ_i m_i x_ij ≤ max·y_j
+     ⌈M/max⌉ ≤ Σ_j y_j ≤ ⌊M/min⌋             (valid: M members in all)
 """
 
 import math
@@ -33,10 +33,12 @@ class Model:
 
     def _index(self) -> None:
         self.size = len(self.venues) + len(self.pairs)
-        self.cost = np.concatenate([
-            np.full(len(self.venues), self.group_cost),
-            np.array([self.households[i] * self.dist[i, j] for i, j in self.pairs], dtype=float),
-        ])
+        self.cost = np.concatenate(
+            [
+                np.full(len(self.venues), self.group_cost),
+                np.array([self.households[i] * self.dist[i, j] for i, j in self.pairs], dtype=float),
+            ]
+        )
 
     def prune_by_reduced_cost(self, upper_bound: float) -> None:
         """Reduced-cost fixing from the LP relaxation, before HiGHS starts.

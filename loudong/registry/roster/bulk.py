@@ -29,9 +29,7 @@ def _adapters(model: type[models.Model], fields: Sequence[str]) -> list[Callable
     return adapters
 
 
-def _prepared(
-    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[object]]
-) -> list[list]:
+def _prepared(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[object]]) -> list[list]:
     adapters = _adapters(model, fields)
     active = [(i, adapt) for i, adapt in enumerate(adapters) if adapt is not None]
     last: dict[int, tuple[object, object]] = {}  # column -> (value, adapted): one timestamp per batch

@@ -75,14 +75,19 @@ class WorkReport:
     @property
     def generated_line(self) -> str:
         at = self.generated_at.astimezone(SHANGHAI)
-        return (f"统计范围：{self.scope.name}（{self.scope.level_label}）。数字由楼栋平台按统一口径自动统计，"
-                f"截至{at.year}年{at.month}月{at.day}日{at:%H:%M}（北京时间），口径说明附后。")
+        return (
+            f"统计范围：{self.scope.name}（{self.scope.level_label}）。数字由楼栋平台按统一口径自动统计，"
+            f"截至{at.year}年{at.month}月{at.day}日{at:%H:%M}（北京时间），口径说明附后。"
+        )
 
     def headline(self) -> list[tuple[str, str]]:
         """(label, value) of the figures a reader wants first: for the command line and the page."""
         f = self.figures
-        out = [(d.label, f"{f.figure(d.key).count} {'份' if d.key == 'dispatched' else '件'}")
-               for d in FUNNEL if d.key in HEADLINE_FIGURES]
+        out = [
+            (d.label, f"{f.figure(d.key).count} {'份' if d.key == 'dispatched' else '件'}")
+            for d in FUNNEL
+            if d.key in HEADLINE_FIGURES
+        ]
         out += [(r.label, rate_cell(f.rate(r.key))) for r in RATES]
         return out
 
@@ -98,8 +103,14 @@ def breakdown_table(table: Breakdown, title: str, name_header: str) -> Table:
     headers = [name_header, *[label for _key, label in table.columns], "按期办结率", "满意率"]
     rows = []
     for row in table.rows:
-        rows.append([row.label, *[str(row.counts[key]) for key, _label in table.columns],
-                     rate_cell(row.rate("on_time_rate")), rate_cell(row.rate("satisfaction_rate"))])
+        rows.append(
+            [
+                row.label,
+                *[str(row.counts[key]) for key, _label in table.columns],
+                rate_cell(row.rate("on_time_rate")),
+                rate_cell(row.rate("satisfaction_rate")),
+            ]
+        )
     note = "按名称排列，不作排名；不足 5 件的比率只列件数。"
     return Table(title, headers, rows, note)
 
@@ -133,6 +144,11 @@ def build_report(scope: Scope, period: Period, *, now: datetime | None = None) -
     definitions = [(d.label, d.text) for d in FUNNEL] + [(r.label, r.text) for r in RATES]
     return WorkReport(
         title=LEVEL_TITLES[scope.level].format(name=scope.name),
-        period=period, scope=scope, figures=f, sections=sections,
-        charts=charts.report_charts(f), definitions=definitions, generated_at=now,
+        period=period,
+        scope=scope,
+        figures=f,
+        sections=sections,
+        charts=charts.report_charts(f),
+        definitions=definitions,
+        generated_at=now,
     )

@@ -98,7 +98,10 @@ def report_charts(f: Figures) -> "list[Chart]":
 
     first, last = f.trend_monthly[0], f.trend_monthly[-1]
     return [
-        Chart("图1 每月收集和办结的点单", monthly_trend_png(f),
-              f"{first.label}至{last.label}每月收集（按点单日期）和办结（按最近一次办结日期）的点单件数。"),
+        Chart(
+            "图1 每月收集和办结的点单",
+            monthly_trend_png(f),
+            f"{first.label}至{last.label}每月收集（按点单日期）和办结（按最近一次办结日期）的点单件数。",
+        ),
         Chart("图2 各类问题收集和办结情况", category_png(f), "本期收集的点单按类别统计的收集件数和办结件数。"),
     ]

@@ -9,8 +9,14 @@ from loudong.stats.report.build import WorkReport
 
 
 def report_html(report: WorkReport) -> str:
-    charts = [{"title": c.title, "description": c.description,
-               "src": "data:image/png;base64," + base64.b64encode(c.png).decode("ascii")} for c in report.charts]
+    charts = [
+        {
+            "title": c.title,
+            "description": c.description,
+            "src": "data:image/png;base64," + base64.b64encode(c.png).decode("ascii"),
+        }
+        for c in report.charts
+    ]
     return render_to_string("stats/report/report.html", {"report": report, "charts": charts})
 
 

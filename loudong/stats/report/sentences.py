@@ -31,18 +31,24 @@ def rate_phrase(rate: Rate, unit: str = "件") -> str:
     if not rate.denominator:
         return f"{rate.label}暂无（没有{rate.denominator_label or '应计入的点单'}）"
     if not rate.shows_percent:
-        return (f"{rate.label}为{rate.numerator}/{rate.denominator} {unit}（{rate.denominator_label}不足5{unit}，"
-                f"不计百分比）")
-    return (f"{rate.label}{rate.display()}（{rate.numerator_label}{rate.numerator}{unit}，"
-            f"{rate.denominator_label}{rate.denominator}{unit}）")
+        return (
+            f"{rate.label}为{rate.numerator}/{rate.denominator} {unit}（{rate.denominator_label}不足5{unit}，"
+            f"不计百分比）"
+        )
+    return (
+        f"{rate.label}{rate.display()}（{rate.numerator_label}{rate.numerator}{unit}，"
+        f"{rate.denominator_label}{rate.denominator}{unit}）"
+    )
 
 
 def funnel_sentence(f: Figures, period: Period, scope: Scope) -> str:
     n = {item.key: item.count for item in f.funnel}
     subject = SUBJECTS[scope.level].format(name=scope.name)
-    text = (f"{period.label}，{subject}通过扫码点单、敲门问需、议事会和电话等渠道，共收集各类问题{n['collected']}件，"
-            f"受理{n['accepted']}件，派单{n['dispatched']}份，党员志愿者接单{n['taken']}件，"
-            f"办结{n['resolved']}件（其中线上答疑{n['resolved_online']}件、线下跑腿{n['resolved_offline']}件）")
+    text = (
+        f"{period.label}，{subject}通过扫码点单、敲门问需、议事会和电话等渠道，共收集各类问题{n['collected']}件，"
+        f"受理{n['accepted']}件，派单{n['dispatched']}份，党员志愿者接单{n['taken']}件，"
+        f"办结{n['resolved']}件（其中线上答疑{n['resolved_online']}件、线下跑腿{n['resolved_offline']}件）"
+    )
     others = []
     if n["rejected"]:
         others.append(f"不予受理{n['rejected']}件（已向居民说明原因）")
@@ -80,12 +86,13 @@ def category_sentence(f: Figures) -> str:
 def coverage_sentence(f: Figures) -> str:
     c = f.group_coverage
     if f.scope_level == "group":
-        return (f"本党小组有党员{c.members}名，服务所在单元的住户{c.households}户。"
-                f"各楼栋的办理情况见表2。")
+        return f"本党小组有党员{c.members}名，服务所在单元的住户{c.households}户。各楼栋的办理情况见表2。"
     groups = "、".join(r.label for r in f.by_group.rows if r.key) if f.scope_level == "community" else ""
     members, households = rate_cell(c.members_rate, "人"), rate_cell(c.households_rate, "户")
-    text = (f"现有党员{c.members}名，其中{c.members_in_groups}名编入楼栋党小组（{members}）；"
-            f"住户{c.households}户，其中{c.households_served}户所在单元有楼栋党小组服务（{households}）。")
+    text = (
+        f"现有党员{c.members}名，其中{c.members_in_groups}名编入楼栋党小组（{members}）；"
+        f"住户{c.households}户，其中{c.households_served}户所在单元有楼栋党小组服务（{households}）。"
+    )
     if groups:
         text += f"本期有点单的党小组：{groups}。"
     return text + "各" + ("社区" if f.scope_level in ("subdistrict", "district") else "党小组") + "的办理情况见表2。"

@@ -28,8 +28,9 @@ CONTENT_TYPES = {
 @login_required
 def work_report(request: HttpRequest, code: str) -> HttpResponse:
     community = community_for(request.user, code)
-    return _work_report(request, scope_for(request.user, "community", community.pk),
-                        reverse("stats:dashboard", args=[code]))
+    return _work_report(
+        request, scope_for(request.user, "community", community.pk), reverse("stats:dashboard", args=[code])
+    )
 
 
 @login_required
@@ -50,8 +51,14 @@ def _work_report(request: HttpRequest, scope: Scope, dashboard_url: str) -> Http
     if fmt and fmt not in CONTENT_TYPES:
         error = "格式只能是 Word（docx）或 PDF。"
     if not fmt or error:
-        context = {"scope": scope, "dashboard_url": dashboard_url, "period": period, "error": error, "form": params,
-                   "presets": periods.presets()}
+        context = {
+            "scope": scope,
+            "dashboard_url": dashboard_url,
+            "period": period,
+            "error": error,
+            "form": params,
+            "presets": periods.presets(),
+        }
         return render(request, "stats/report/download.html", context, status=400 if error else 200)
 
     from loudong.stats.report.build import build_report

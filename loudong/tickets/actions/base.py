@@ -19,8 +19,9 @@ SYSTEM_LABEL = "系统"
 
 def lock(req: Request) -> Request:
     """The current row, locked for the rest of the transaction (the caller's copy may be stale)."""
-    return (Request.objects.select_for_update(of=("self",)).select_related("community", "assignee__resident")
-            .get(pk=req.pk))
+    return (
+        Request.objects.select_for_update(of=("self",)).select_related("community", "assignee__resident").get(pk=req.pk)
+    )
 
 
 def sync(target: Request, source: Request) -> Request:
@@ -69,18 +70,43 @@ def actor_label(user: User | None) -> str:
     return user.display_name or user.username
 
 
-def record(req: Request, kind: str, *, by: User | None, at: datetime, from_status: str = "",
-           note: str = "", label: str | None = None, **data: Any) -> RequestEvent:
+def record(
+    req: Request,
+    kind: str,
+    *,
+    by: User | None,
+    at: datetime,
+    from_status: str = "",
+    note: str = "",
+    label: str | None = None,
+    **data: Any,
+) -> RequestEvent:
     if req.status not in OPEN or from_status not in ("", *OPEN):
         finished_request_changed.send(req)  # a finished request changed, or stopped being finished
     return RequestEvent.objects.create(
-        request=req, kind=kind, at=at, actor=by, actor_label=label if label is not None else actor_label(by),
-        from_status=from_status, to_status=req.status if from_status else "", note=note, data=data,
+        request=req,
+        kind=kind,
+        at=at,
+        actor=by,
+        actor_label=label if label is not None else actor_label(by),
+        from_status=from_status,
+        to_status=req.status if from_status else "",
+        note=note,
+        data=data,
     )
 
 
-def move(req: Request, to: str, kind: str, *, by: User | None, at: datetime, note: str = "",
-         label: str | None = None, **data: Any) -> RequestEvent:
+def move(
+    req: Request,
+    to: str,
+    kind: str,
+    *,
+    by: User | None,
+    at: datetime,
+    note: str = "",
+    label: str | None = None,
+    **data: Any,
+) -> RequestEvent:
     """Change the status, save the row and write the event."""
     before = req.status
     req.status = to
@@ -90,6 +116,7 @@ def move(req: Request, to: str, kind: str, *, by: User | None, at: datetime, not
 
 
 # Recipients -----------------------------------------------------------------------------------
+
 
 def staff_url(req: Request) -> str:
     return f"/c/{req.community.code}/requests/{req.pk}/"
@@ -107,13 +134,13 @@ def leaders_of(req: Request) -> list[User]:
 
 
 def admins_of(req: Request) -> list[User]:
-    return list(User.objects.filter(grants__role=Role.ADMIN, grants__community_id=req.community_id,
-                                    is_active=True))
+    return list(User.objects.filter(grants__role=Role.ADMIN, grants__community_id=req.community_id, is_active=True))
 
 
 def tell_staff(users: Iterable[User], req: Request, title: str, body: str = "") -> None:
-    outbox.notify_users(users, f"{title}：{req.number}", body or req.description[:80], url=staff_url(req),
-                        community_id=req.community_id)
+    outbox.notify_users(
+        users, f"{title}：{req.number}", body or req.description[:80], url=staff_url(req), community_id=req.community_id
+    )
 
 
 def tell_assignee(req: Request, title: str, body: str = "") -> None:
@@ -124,16 +151,29 @@ def tell_assignee(req: Request, title: str, body: str = "") -> None:
     if users:
         tell_staff(users, req, title, body)
     else:
-        outbox.notify_phone(req.assignee.resident.phone, f"{title}：{req.number} {req.category_name}",
-                            url=staff_url(req), community_id=req.community_id)
+        outbox.notify_phone(
+            req.assignee.resident.phone,
+            f"{title}：{req.number} {req.category_name}",
+            url=staff_url(req),
+            community_id=req.community_id,
+        )
 
 
 def tell_group_robot(req: Request, title: str) -> None:
-    outbox.notify_robot(req.community_id, req.group_id, f"{title}：{req.number}",
-                        f"{req.building.name} · {req.category_name}", url=staff_url(req))
+    outbox.notify_robot(
+        req.community_id,
+        req.group_id,
+        f"{title}：{req.number}",
+        f"{req.building.name} · {req.category_name}",
+        url=staff_url(req),
+    )
 
 
 def tell_resident(req: Request, text: str) -> None:
     """An SMS to the phone the resident gave (with the tracking link); nothing without a phone."""
-    outbox.notify_phone(req.contact_phone, f"【楼栋党小组】您的诉求 {req.number} {text}",
-                        url=tracking_url(req), community_id=req.community_id)
+    outbox.notify_phone(
+        req.contact_phone,
+        f"【楼栋党小组】您的诉求 {req.number} {text}",
+        url=tracking_url(req),
+        community_id=req.community_id,
+    )

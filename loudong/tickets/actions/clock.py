@@ -49,14 +49,17 @@ def mark_response_late(req: Request, *, now: datetime | None = None) -> bool:
     """Nobody dispatched or took it in time: tell the leader, once per response window."""
     now = now_or(now)
     locked = lock(req)
-    if (locked.status not in (Status.SUBMITTED, Status.DISPATCHED) or locked.response_late
-            or not locked.response_due_at or locked.response_due_at > now):
+    if (
+        locked.status not in (Status.SUBMITTED, Status.DISPATCHED)
+        or locked.response_late
+        or not locked.response_due_at
+        or locked.response_due_at > now
+    ):
         return False
     locked.response_late = True
     locked.save(update_fields=["response_late"])
     what = "派单" if locked.status == Status.SUBMITTED else "接单"
-    record(locked, "overdue", by=None, at=now, label=SYSTEM_LABEL, note=f"超过响应时限仍未{what}",
-           stage="response")
+    record(locked, "overdue", by=None, at=now, label=SYSTEM_LABEL, note=f"超过响应时限仍未{what}", stage="response")
     tell_staff(leaders_of(locked), locked, f"点单超过响应时限仍未{what}")
     sync(req, locked)
     return True
@@ -67,8 +70,12 @@ def step_overdue(req: Request, *, now: datetime | None = None) -> bool:
     """One escalation step: 1 the volunteer, 2 the leader, 3 the community admin."""
     now = now_or(now)
     locked = lock(req)
-    if (locked.status not in RUNNING or not locked.next_escalation_at or locked.next_escalation_at > now
-            or locked.escalation_level >= deadlines.MAX_ESCALATION):
+    if (
+        locked.status not in RUNNING
+        or not locked.next_escalation_at
+        or locked.next_escalation_at > now
+        or locked.escalation_level >= deadlines.MAX_ESCALATION
+    ):
         return False
     locked.escalation_level += 1
     level = locked.escalation_level

@@ -105,8 +105,16 @@ def resume(req: Request, note: str, *, by: User | None = None, now: datetime | N
     locked.paused_seconds += int((now - locked.paused_at).total_seconds())
     locked.paused_at = None
     locked.question = ""
-    move(locked, Status.ACCEPTED, "resumed", by=by, at=now, label=RESIDENT_LABEL if by is None else None,
-         note=note, paused_working_seconds=paused)
+    move(
+        locked,
+        Status.ACCEPTED,
+        "resumed",
+        by=by,
+        at=now,
+        label=RESIDENT_LABEL if by is None else None,
+        note=note,
+        paused_working_seconds=paused,
+    )
     if by is None:
         tell_assignee(locked, "居民回复了", note[:80])
     return sync(req, locked)
@@ -121,8 +129,9 @@ def extend(req: Request, *, by: User, reason: str, new_due_at: datetime, now: da
     dispatcher = is_dispatcher(by, locked)
     if not (dispatcher or is_assignee(by, locked)):
         raise ActionRefused("只有承办志愿者、组长或社区管理员可以延期。")
-    require_status(locked, [Status.SUBMITTED, Status.DISPATCHED, Status.ACCEPTED, Status.WAITING,
-                            Status.ESCALATED], "延期")
+    require_status(
+        locked, [Status.SUBMITTED, Status.DISPATCHED, Status.ACCEPTED, Status.WAITING, Status.ESCALATED], "延期"
+    )
     reason = require_text(reason, "延期原因", 200)
     if locked.due_at is None or now >= locked.due_at:
         raise ActionRefused("延期要在办结期限之前申请；已超期的点单请尽快办理或上报社区。")
@@ -142,8 +151,7 @@ def extend(req: Request, *, by: User, reason: str, new_due_at: datetime, now: da
     locked.next_escalation_at = deadlines.next_escalation(locked)
     locked.updated_at = now
     locked.save()
-    record(locked, "extended", by=by, at=now, note=reason, before=before.isoformat(),
-           after=new_due_at.isoformat())
+    record(locked, "extended", by=by, at=now, note=reason, before=before.isoformat(), after=new_due_at.isoformat())
     news = f"新的期限：{locked.due_label}。原因：{reason}"
     if dispatcher:
         tell_assignee(locked, "点单已延期", news)
@@ -151,4 +159,3 @@ def extend(req: Request, *, by: User, reason: str, new_due_at: datetime, now: da
         tell_staff(leaders_of(locked), locked, "志愿者延期了点单", news)
     tell_resident(locked, f"办理期限延长至 {locked.due_label}，原因：{reason}。详情：")
     return sync(req, locked)
-

@@ -56,8 +56,10 @@ _rules_by_version: dict[tuple, Rules] = {}
 
 def rules_for(community_id: int) -> Rules:
     """The community's rules in force (as policy.current_rules), parsed once per process."""
-    newest = fetch(f"SELECT id, created_at FROM {table(PolicyVersion)} WHERE community_id = %s "
-                   f"ORDER BY number DESC LIMIT 1", [community_id])
+    newest = fetch(
+        f"SELECT id, created_at FROM {table(PolicyVersion)} WHERE community_id = %s ORDER BY number DESC LIMIT 1",
+        [community_id],
+    )
     if not newest:
         return Rules()
     version = tuple(newest[0])  # with its time: an id used again (a rolled-back test) is another version
@@ -158,7 +160,8 @@ class Lookups:
         for phone in wanted:
             self._phones[(community_id, phone)] = []
         for resident in Resident.objects.filter(community_id=community_id, phone__in=wanted).select_related(
-                "household__stairwell"):
+            "household__stairwell"
+        ):
             self._phones[(community_id, resident.phone)].append(resident)
 
     def overrides(self, community_id: int, since: datetime) -> dict:
@@ -180,13 +183,29 @@ class Placement:
     suggested: Member | None = None  # the volunteer whose contact card the resident scanned
 
 
-def prepare(*, community: Community, building: Building, category_code: str, description: str,
-            kind: str = Request.Kind.HELP, scope: str = "", channel: str = Request.Channel.QR,
-            stairwell: Stairwell | None = None, household: Household | None = None, room: str = "",
-            contact_name: str = "", contact_phone: str = "", anonymous: bool = False,
-            resident: Resident | None = None, by: User | None = None, photos: Iterable[File | str] = (),
-            now: datetime, tracking_token: str = "", suggested: Member | None = None,
-            lookups: Lookups) -> Placement:
+def prepare(
+    *,
+    community: Community,
+    building: Building,
+    category_code: str,
+    description: str,
+    kind: str = Request.Kind.HELP,
+    scope: str = "",
+    channel: str = Request.Channel.QR,
+    stairwell: Stairwell | None = None,
+    household: Household | None = None,
+    room: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    anonymous: bool = False,
+    resident: Resident | None = None,
+    by: User | None = None,
+    photos: Iterable[File | str] = (),
+    now: datetime,
+    tracking_token: str = "",
+    suggested: Member | None = None,
+    lookups: Lookups,
+) -> Placement:
     """Check a request and build it, unsaved: every refusal is a ActionRefused and nothing is written."""
     if building.community_id != community.pk:
         raise ActionRefused("所选楼栋不在本社区。")
@@ -226,13 +245,27 @@ def prepare(*, community: Community, building: Building, category_code: str, des
     else:
         group_id = lookups.only_group_id(building.pk)
     req = Request(
-        community=community, building=building,
-        stairwell=stairwell, household=household, room=(room or (household.room if household else "")).strip()[:20],
-        group_id=group_id, category_code=category.code, category_name=category.name, kind=kind, scope=scope,
-        channel=channel, description=description, contact_name=contact_name.strip()[:40], contact_phone=phone,
-        anonymous=anonymous, resident=resident, created_by=by,
+        community=community,
+        building=building,
+        stairwell=stairwell,
+        household=household,
+        room=(room or (household.room if household else "")).strip()[:20],
+        group_id=group_id,
+        category_code=category.code,
+        category_name=category.name,
+        kind=kind,
+        scope=scope,
+        channel=channel,
+        description=description,
+        contact_name=contact_name.strip()[:40],
+        contact_phone=phone,
+        anonymous=anonymous,
+        resident=resident,
+        created_by=by,
         tracking_token=tracking_token or secrets.token_urlsafe(16),
-        status=Status.SUBMITTED, created_at=now, updated_at=now,
+        status=Status.SUBMITTED,
+        created_at=now,
+        updated_at=now,
     )
     if stairwell is not None and stairwell.group_id == group_id and Stairwell.group.is_cached(stairwell):
         req.group = stairwell.group  # the caller read it already (an answer naming the group)
@@ -255,50 +288,98 @@ def write(placements: list[Placement]) -> None:
             for req, number in zip(reqs, next_numbers(community_id, day, len(reqs)), strict=True):
                 req.number = number
         Request.objects.bulk_create([p.req for p in placements])
-        RequestPhoto.objects.bulk_create([
-            RequestPhoto(request=p.req, stage=RequestPhoto.Stage.ASKED, image=photo, uploaded_at=p.req.created_at)
-            for p in placements for photo in p.photos
-        ])
+        RequestPhoto.objects.bulk_create(
+            [
+                RequestPhoto(request=p.req, stage=RequestPhoto.Stage.ASKED, image=photo, uploaded_at=p.req.created_at)
+                for p in placements
+                for photo in p.photos
+            ]
+        )
         with outbox.batched():  # every notification in one INSERT, delivered together after commit
             for p in placements:
                 req = p.req
-                record(req, "placed", by=p.by, at=req.created_at, label=None if p.by else RESIDENT_LABEL,
-                       channel=req.channel,
-                       note=f"{req.get_channel_display()}：{req.get_kind_display()} · {req.category_name}")
+                record(
+                    req,
+                    "placed",
+                    by=p.by,
+                    at=req.created_at,
+                    label=None if p.by else RESIDENT_LABEL,
+                    channel=req.channel,
+                    note=f"{req.get_channel_display()}：{req.get_kind_display()} · {req.category_name}",
+                )
                 if p.suggested is not None:
                     # The resident scanned this volunteer's contact card: the leader's queue suggests them.
-                    record(req, "suggested", by=None, at=req.created_at, label=RESIDENT_LABEL,
-                           note=f"居民扫的是{p.suggested}的便民联系卡", suggested_member_id=p.suggested.pk)
-                tell_staff(p.leaders, req, "新的点单",
-                           f"{req.place_label} · {req.category_name}：{req.description[:60]}")
+                    record(
+                        req,
+                        "suggested",
+                        by=None,
+                        at=req.created_at,
+                        label=RESIDENT_LABEL,
+                        note=f"居民扫的是{p.suggested}的便民联系卡",
+                        suggested_member_id=p.suggested.pk,
+                    )
+                tell_staff(
+                    p.leaders, req, "新的点单", f"{req.place_label} · {req.category_name}：{req.description[:60]}"
+                )
                 tell_group_robot(req, "新的点单")
 
 
-def place_request(*, community: Community, building: Building, category_code: str, description: str,
-                  kind: str = Request.Kind.HELP, scope: str = "", channel: str = Request.Channel.QR,
-                  stairwell: Stairwell | None = None, household: Household | None = None, room: str = "",
-                  contact_name: str = "", contact_phone: str = "", anonymous: bool = False,
-                  resident: Resident | None = None, by: User | None = None, photos: Iterable[File] = (),
-                  now: datetime | None = None, rules: Rules | None = None,
-                  suggested: Member | None = None) -> Request:
+def place_request(
+    *,
+    community: Community,
+    building: Building,
+    category_code: str,
+    description: str,
+    kind: str = Request.Kind.HELP,
+    scope: str = "",
+    channel: str = Request.Channel.QR,
+    stairwell: Stairwell | None = None,
+    household: Household | None = None,
+    room: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    anonymous: bool = False,
+    resident: Resident | None = None,
+    by: User | None = None,
+    photos: Iterable[File] = (),
+    now: datetime | None = None,
+    rules: Rules | None = None,
+    suggested: Member | None = None,
+) -> Request:
     """Create one request. `by` is the staff member entering it for a resident (代点单), else None.
     `scope`: a shared place or a household, as the resident said; blank for the category's usual one.
     `rules`: the community's current rules when the caller has just read them (saves reading again)."""
     if by is not None and not (by.roles_in(community.pk) & STAFF_ROLES):
         raise ActionRefused("只有本社区的志愿者、组长或社区管理员可以代居民点单。")
     placement = prepare(
-        community=community, building=building, category_code=category_code, description=description, kind=kind,
-        scope=scope, channel=channel, stairwell=stairwell, household=household, room=room, contact_name=contact_name,
-        contact_phone=contact_phone, anonymous=anonymous, resident=resident, by=by, photos=photos,
-        now=now_or(now), suggested=suggested, lookups=Lookups({community.pk: rules} if rules else None),
+        community=community,
+        building=building,
+        category_code=category_code,
+        description=description,
+        kind=kind,
+        scope=scope,
+        channel=channel,
+        stairwell=stairwell,
+        household=household,
+        room=room,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        anonymous=anonymous,
+        resident=resident,
+        by=by,
+        photos=photos,
+        now=now_or(now),
+        suggested=suggested,
+        lookups=Lookups({community.pk: rules} if rules else None),
     )
     write([placement])
     return placement.req
 
 
 @atomic_action
-def comment(req: Request, note: str, *, by: User | None = None, photos: Iterable[File] = (),
-            now: datetime | None = None) -> Request:
+def comment(
+    req: Request, note: str, *, by: User | None = None, photos: Iterable[File] = (), now: datetime | None = None
+) -> Request:
     """Details added by the resident (by token, `by` None) or a note by staff who may act on it."""
     now = now_or(now)
     locked = lock(req)

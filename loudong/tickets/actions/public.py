@@ -15,8 +15,9 @@ PUBLIC_NOTE_LENGTH = 200
 
 
 def new_supporter(req: Request, phone: str, now: datetime) -> Supporter:
-    return Supporter.objects.create(request=req, contact_phone=phone, created_at=now,
-                                    tracking_token=secrets.token_urlsafe(16))
+    return Supporter.objects.create(
+        request=req, contact_phone=phone, created_at=now, tracking_token=secrets.token_urlsafe(16)
+    )
 
 
 @atomic_action

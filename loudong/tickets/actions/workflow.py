@@ -57,8 +57,9 @@ def dispatch(req: Request, volunteer: Member, *, by: User, now: datetime | None 
     locked.flagged_unreasonable = False
     note = f"派给 {volunteer}" + (f"（原为 {before}）" if before and before != volunteer else "")
     move(locked, Status.DISPATCHED, "dispatched", by=by, at=now, note=note, volunteer_id=volunteer.pk)
-    tell_assignee(locked, "给您派了一条点单", f"{locked.place_label} · {locked.category_name}："
-                  f"{locked.description[:60]}")
+    tell_assignee(
+        locked, "给您派了一条点单", f"{locked.place_label} · {locked.category_name}：{locked.description[:60]}"
+    )
     return sync(req, locked)
 
 
@@ -93,8 +94,16 @@ def decline(req: Request, *, by: User, reason: str, now: datetime | None = None)
 
 
 @atomic_action
-def resolve(req: Request, *, by: User, resolution: str, reply: str = "", minutes: int | None = None,
-            photos: Iterable[File] = (), now: datetime | None = None) -> Request:
+def resolve(
+    req: Request,
+    *,
+    by: User,
+    resolution: str,
+    reply: str = "",
+    minutes: int | None = None,
+    photos: Iterable[File] = (),
+    now: datetime | None = None,
+) -> Request:
     """办结: an online answer (reply) or an offline errand (what was done, minutes, photos)."""
     now = now_or(now)
     locked = lock(req)
@@ -129,8 +138,17 @@ def resolve(req: Request, *, by: User, resolution: str, reply: str = "", minutes
     for photo in photos:
         RequestPhoto.objects.create(request=locked, stage=RequestPhoto.Stage.DONE, image=photo, uploaded_at=now)
     late = bool(locked.due_at and now > locked.due_at)
-    move(locked, Status.RESOLVED, "resolved", by=by, at=now, note=reply, resolution=resolution,
-         minutes=minutes, late=late)
+    move(
+        locked,
+        Status.RESOLVED,
+        "resolved",
+        by=by,
+        at=now,
+        note=reply,
+        resolution=resolution,
+        minutes=minutes,
+        late=late,
+    )
     tell_resident(locked, "已办理，请点链接查看并评价：")
     return sync(req, locked)
 
@@ -196,8 +214,16 @@ def merge(req: Request, into: Request, *, by: User, now: datetime | None = None)
     # Its resident follows the other request as a supporter: the public facts of it, never its
     # requester's text, place or forms (the tracking page links to this supporter's page).
     follower = new_supporter(target, locked.contact_phone, now)
-    move(locked, Status.MERGED, "merged", by=by, at=now, note=f"与 {target.number} 合并", into=target.pk,
-         supporter=follower.pk)
+    move(
+        locked,
+        Status.MERGED,
+        "merged",
+        by=by,
+        at=now,
+        note=f"与 {target.number} 合并",
+        into=target.pk,
+        supporter=follower.pk,
+    )
     target.support_count += 1 + locked.support_count
     target.updated_at = now
     target.save(update_fields=["support_count", "updated_at"])
@@ -242,8 +268,8 @@ def may(user: User, req: Request) -> dict[str, bool]:
         "resolve": (mine and s in (Status.ACCEPTED, Status.WAITING)) or (admin and s == Status.ESCALATED),
         "pause": (mine or dispatcher) and s == Status.ACCEPTED,
         "resume": (mine or dispatcher) and s == Status.WAITING,
-        "extend": bool(req.due_at) and ((mine and s in (Status.DISPATCHED, Status.ACCEPTED, Status.WAITING))
-                                        or (dispatcher and open_running)),
+        "extend": bool(req.due_at)
+        and ((mine and s in (Status.DISPATCHED, Status.ACCEPTED, Status.WAITING)) or (dispatcher and open_running)),
         "flag": mine and s in (Status.DISPATCHED, Status.ACCEPTED, Status.WAITING) and not req.flagged_unreasonable,
         "comment": (mine or dispatcher) and (open_running or s == Status.RESOLVED),
         "scope": dispatcher,

@@ -109,7 +109,7 @@ def name_words(name: str) -> list[str]:
     residents write 纠纷 or 邻里."""
     pieces = list(words(name))
     for word in list(pieces):
-        pieces += [word[i:i + 2] for i in range(len(word) - 1)] if len(word) > 2 else []
+        pieces += [word[i : i + 2] for i in range(len(word) - 1)] if len(word) > 2 else []
     return pieces
 
 
@@ -133,8 +133,11 @@ def _current(community_id: int) -> _Trained:
 
     categories = tuple((c.code, c.name) for c in current_rules(community_id).categories)
     requests = Request.objects.filter(community_id=community_id).order_by()
-    key = (requests.aggregate(newest=Max("id"))["newest"], requests.filter(status=Request.Status.SUBMITTED).count(),
-           categories)
+    key = (
+        requests.aggregate(newest=Max("id"))["newest"],
+        requests.filter(status=Request.Status.SUBMITTED).count(),
+        categories,
+    )
     cached = _trained.get(community_id)
     if cached and cached.key == key:
         return cached
@@ -177,8 +180,9 @@ def guess_category(community_id: int, text: str) -> list[CategoryGuess]:
 
 def _guesses(trained: _Trained, text: str) -> list[CategoryGuess]:
     probabilities = trained.model.probabilities(words(text))
-    guesses = [CategoryGuess(code, trained.names[code], p) for code, p in probabilities.items()
-               if code in trained.names]
+    guesses = [
+        CategoryGuess(code, trained.names[code], p) for code, p in probabilities.items() if code in trained.names
+    ]
     return sorted(guesses, key=lambda g: g.confidence, reverse=True)
 
 

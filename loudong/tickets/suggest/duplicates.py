@@ -57,7 +57,8 @@ def for_public_form(building_id: int, category_code: str, text: str = "", *, lim
     own = word_set(text)
     candidates = (
         offered(Request.objects.filter(building_id=building_id, category_code=category_code, status__in=OPEN))
-        .order_by("-created_at", "-id").values_list("id", "description")[:MAX_CANDIDATES]
+        .order_by("-created_at", "-id")
+        .values_list("id", "description")[:MAX_CANDIDATES]
     )
     return _as_duplicates([(jaccard(own, word_set(d)), pk) for pk, d in candidates], limit)
 
@@ -73,8 +74,9 @@ def suggest_duplicates_many(requests: Iterable[Request], *, limit: int = 5) -> d
     scored = _scored_many(list(requests), limit)
     matched = {pk for found in scored.values() for _, pk in found}
     by_id = Request.objects.select_related("building").in_bulk(matched) if matched else {}
-    return {pk: [Duplicate(by_id[other], score) for score, other in found if other in by_id]
-            for pk, found in scored.items()}
+    return {
+        pk: [Duplicate(by_id[other], score) for score, other in found if other in by_id] for pk, found in scored.items()
+    }
 
 
 def count_duplicates_many(requests: Iterable[Request], *, limit: int = 5) -> dict[int, int]:
@@ -132,14 +134,18 @@ def _open_by_building(building_ids: set[int]) -> dict[int, _Building]:
     """
     stamps = {building_id: (0, None, None) for building_id in building_ids}
     open_requests = Request.objects.filter(building_id__in=building_ids, status__among=OPEN)
-    for building_id, *stamp in (open_requests.order_by().values_list("building_id")
-                                .annotate(Count("id"), Sum("id"), Max("created_at"))):
+    for building_id, *stamp in (
+        open_requests.order_by().values_list("building_id").annotate(Count("id"), Sum("id"), Max("created_at"))
+    ):
         stamps[building_id] = tuple(stamp)
     stale = {b for b in building_ids if b not in _kept or _kept[b].stamp != stamps[b]}
     if stale:
         fresh: dict[int, list] = {b: [] for b in stale}
-        for pk, building_id, text, code in (open_requests.filter(building_id__in=stale).order_by("-created_at", "-id")
-                                            .values_list("id", "building_id", "description", "category_code")):
+        for pk, building_id, text, code in (
+            open_requests.filter(building_id__in=stale)
+            .order_by("-created_at", "-id")
+            .values_list("id", "building_id", "description", "category_code")
+        ):
             if len(fresh[building_id]) < MAX_CANDIDATES:
                 fresh[building_id].append((pk, word_set(text), code))
         for building_id in stale:

@@ -65,8 +65,9 @@ def recommend(request: Request, *, now: datetime | None = None, limit: int | Non
     return recommend_many([request], now=now, limit=limit)[request.pk]
 
 
-def recommend_many(requests: Iterable[Request], *, now: datetime | None = None,
-                   limit: int | None = None) -> dict[int, list[Recommendation]]:
+def recommend_many(
+    requests: Iterable[Request], *, now: datetime | None = None, limit: int | None = None
+) -> dict[int, list[Recommendation]]:
     """Recommendations for several requests (a page of the leader's queue) read together: the
     same queries for one request or fifty."""
     requests = list(requests)
@@ -75,8 +76,15 @@ def recommend_many(requests: Iterable[Request], *, now: datetime | None = None,
     neighbours = _neighbours({r.building_id for r in requests})
     members = _candidates(requests, neighbours)
     ids = [m.pk for m in members]
-    load = dict(Request.objects.filter(assignee_id__in=ids, status__in=OPEN).values_list("assignee_id")
-                .annotate(n=Count("id"))) if ids else {}
+    load = (
+        dict(
+            Request.objects.filter(assignee_id__in=ids, status__in=OPEN)
+            .values_list("assignee_id")
+            .annotate(n=Count("id"))
+        )
+        if ids
+        else {}
+    )
     ratings = recent_ratings(ids)
     history = _history(requests)
     hour_is_work = _working_hour(now or timezone.now())
@@ -93,13 +101,20 @@ def recommend_many(requests: Iterable[Request], *, now: datetime | None = None,
         place = (request.community_id, request.group_id, request.building_id)
         if place not in serving:
             serving[place] = [m for m in members if _may_serve(m, request, neighbours)]
-        found[request.pk] = _rank(request, serving[place], load, standing, history.get(request.pk, (set(), None)),
-                                  neighbours)[:limit]
+        found[request.pk] = _rank(
+            request, serving[place], load, standing, history.get(request.pk, (set(), None)), neighbours
+        )[:limit]
     return found
 
 
-def _rank(request: Request, members: list[Member], load: dict[int, int], standing: dict[int, Recommendation],
-          history: tuple[set[int], int | None], neighbours: dict[int, set[int]]) -> list[Recommendation]:
+def _rank(
+    request: Request,
+    members: list[Member],
+    load: dict[int, int],
+    standing: dict[int, Recommendation],
+    history: tuple[set[int], int | None],
+    neighbours: dict[int, set[int]],
+) -> list[Recommendation]:
     """`standing`: each member's availability and ratings, already weighed."""
     declined_by, scanned = history
     text = f"{request.category_name} {request.description}"
@@ -149,8 +164,11 @@ def _candidates(requests: list[Request], neighbours: dict[int, set[int]]) -> lis
     groups = {r.group_id for r in requests if r.group_id}
     if groups:
         scope |= Q(group_id__in=groups)
-    members = list(Member.objects.filter(scope, community_id__in={r.community_id for r in requests})
-                   .select_related("resident__household__stairwell__building"))
+    members = list(
+        Member.objects.filter(scope, community_id__in={r.community_id for r in requests}).select_related(
+            "resident__household__stairwell__building"
+        )
+    )
     # Their service items' names only (no ServiceItem objects), kept on each member for _matching_items.
     names = {m.pk: [] for m in members}
     offered = Member.service_items.through.objects.filter(member_id__in=names).order_by("serviceitem_id")
@@ -184,7 +202,7 @@ def _matching_items(member: Member, text: str) -> list[str]:
 
 
 def _name_pieces(name: str) -> tuple[str, ...]:
-    return tuple(name[i:i + 2] for i in range(len(name) - 1)) or (name,)
+    return tuple(name[i : i + 2] for i in range(len(name) - 1)) or (name,)
 
 
 def _load(fit: Recommendation, open_count: int) -> None:
@@ -210,9 +228,11 @@ def _ratings(fit: Recommendation, counts: Counter | None) -> None:
     total = sum(counts.values())
     mean = sum(RATING_VALUE[r] * n for r, n in counts.items() if r in RATING_VALUE) / total
     # Few ratings say little: the weight grows with the count up to five.
-    fit.add(2 * (mean - 0.5) * min(total, 5) / 5, "以往评价：" + "，".join(
-        f"{label}{counts[value]}次" for value, label in Request.Rating.choices if counts[value]
-    ))
+    fit.add(
+        2 * (mean - 0.5) * min(total, 5) / 5,
+        "以往评价："
+        + "，".join(f"{label}{counts[value]}次" for value, label in Request.Rating.choices if counts[value]),
+    )
 
 
 def _working_hour(moment: datetime) -> bool:
@@ -257,8 +277,11 @@ def recent_ratings(member_ids: list[int]) -> dict[int, Counter]:
     for member_id in member_ids:
         cached = _kept_ratings.get(member_id)
         if cached is None or now - cached[0] > RATINGS_KEPT_SECONDS:
-            closed = (Request.objects.filter(assignee_id=member_id, status=Request.Status.CLOSED)
-                      .order_by("-id").values_list("rating", flat=True)[:RATINGS_PER_MEMBER])
+            closed = (
+                Request.objects.filter(assignee_id=member_id, status=Request.Status.CLOSED)
+                .order_by("-id")
+                .values_list("rating", flat=True)[:RATINGS_PER_MEMBER]
+            )
             cached = (now, Counter(r for r in closed if r))
             _kept_ratings[member_id] = cached
         found[member_id] = cached[1]

@@ -27,7 +27,8 @@ _WORDISH = re.compile(r"[\u4e00-\u9fff\w]")
 def words(text: str) -> tuple[str, ...]:
     """The informative words of a text, in order (cached: the same texts are read again and again)."""
     return tuple(
-        w for w in (t.strip().lower() for t in jieba.lcut(text or ""))
+        w
+        for w in (t.strip().lower() for t in jieba.lcut(text or ""))
         if w and _WORDISH.search(w) and w not in STOP_WORDS
     )
 

@@ -44,8 +44,13 @@ class Command(BaseCommand):
             if key.active:
                 key.active = False
                 key.save(update_fields=["active"])
-                record(None, AuditEntry.Action.UPDATE, key, object_type="apikey",
-                       detail={"名称": key.name, "启用": ["是", "否"]})
+                record(
+                    None,
+                    AuditEntry.Action.UPDATE,
+                    key,
+                    object_type="apikey",
+                    detail={"名称": key.name, "启用": ["是", "否"]},
+                )
                 self.stdout.write(f"已停用密钥 {key.pk}“{key.name}”，此后用它提交将被拒绝。")
             else:
                 self.stdout.write(f"密钥 {key.pk}“{key.name}”早已停用。")

@@ -25,8 +25,12 @@ SCOPES = {
     Role.VOLUNTEER: ("group",),
     Role.OVERSEER: ("subdistrict", "district"),
 }
-OPTION_NAMES = {"community": "--community 社区代码", "group": "--group 党小组编号",
-                "subdistrict": "--subdistrict 街道代码", "district": "--district 区代码"}
+OPTION_NAMES = {
+    "community": "--community 社区代码",
+    "group": "--group 党小组编号",
+    "subdistrict": "--subdistrict 街道代码",
+    "district": "--district 区代码",
+}
 
 
 def bad(message: str) -> CommandError:
@@ -38,8 +42,10 @@ def password_problems(password: str, user: User) -> list[str]:
         validate_password(password, user)
     except ValidationError as error:
         # Django's Chinese catalogue lacks the length message; say it plainly ourselves.
-        return ["密码太短，至少需要 8 个字符" if e.code == "password_too_short" else " ".join(e.messages)
-                for e in error.error_list]
+        return [
+            "密码太短，至少需要 8 个字符" if e.code == "password_too_short" else " ".join(e.messages)
+            for e in error.error_list
+        ]
     return []
 
 

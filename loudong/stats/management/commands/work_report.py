@@ -29,8 +29,11 @@ def scope_of(options: dict) -> Scope:
         raise refuse("请用 --community、--subdistrict 或 --district 指定一个统计范围（只能指定一个）。")
     key = given[0]
     code = options[key]
-    model, label = {"community": (Community, "社区"), "subdistrict": (Subdistrict, "街道"),
-                    "district": (District, "区")}[key]
+    model, label = {
+        "community": (Community, "社区"),
+        "subdistrict": (Subdistrict, "街道"),
+        "district": (District, "区"),
+    }[key]
     found = model.objects.filter(code=code).first()
     if found is None:
         raise refuse(f"没有代码为“{code}”的{label}，请检查{label}代码。")

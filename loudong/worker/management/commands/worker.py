@@ -70,9 +70,16 @@ class Command(BaseCommand):
         backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
         if not isinstance(backend, DatabaseBackend):
             return
-        worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name=backend.alias,
-                        startup_delay=False, max_tasks=None, worker_id=get_random_string(32),
-                        excluded_queue_names=[])
+        worker = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name=backend.alias,
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
         try:
             worker.run()
         except Exception:  # noqa: BLE001 - a broken task must not stop the jobs

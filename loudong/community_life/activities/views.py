@@ -74,7 +74,13 @@ def activity_create(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         form = ActivityForm(request.POST, community=community, user=request.user)
         if form.is_valid():
-            activity = actions.save_activity(request, community, form.cleaned_data, list(form.cleaned_data["serving"]))
+            activity = actions.create_activity(
+                community,
+                by=request.user,
+                data=form.cleaned_data,
+                serving=list(form.cleaned_data["serving"]),
+                http=request,
+            )
             messages.success(request, "活动已登记。打印签到海报贴在现场，居民扫码就能签到。")
             return redirect("activities:detail", code=community.code, pk=activity.pk)
     else:
@@ -123,7 +129,13 @@ def activity_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ActivityForm(request.POST, community=community, user=request.user, activity=activity)
         if form.is_valid():
-            actions.save_activity(request, community, form.cleaned_data, list(form.cleaned_data["serving"]), activity)
+            actions.update_activity(
+                activity,
+                by=request.user,
+                data=form.cleaned_data,
+                serving=list(form.cleaned_data["serving"]),
+                http=request,
+            )
             messages.success(request, "活动已修改。")
             return redirect("activities:detail", code=community.code, pk=activity.pk)
     else:
@@ -155,7 +167,7 @@ def activity_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if not may_edit(request.user, activity):
         raise Http404
     try:
-        actions.delete_activity(request, activity)
+        actions.delete_activity(activity, by=request.user, http=request)
     except ActionRefused as error:
         messages.error(request, error.message)
         return redirect("activities:detail", code=community.code, pk=activity.pk)
@@ -190,7 +202,7 @@ def serving_minutes(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             messages.error(request, f"{row.member.resident.name}的服务时长应是 0 到 1440 之间的分钟数，没有保存。")
             return redirect("activities:detail", code=community.code, pk=activity.pk)
         minutes[row.member_id] = int(raw)
-    changed = actions.set_minutes(request, activity, minutes)
+    changed = actions.set_minutes(activity, by=request.user, minutes=minutes, http=request)
     messages.success(request, f"已保存服务时长（{changed} 人有变化）。" if changed else "服务时长没有变化。")
     return redirect("activities:detail", code=community.code, pk=activity.pk)
 
@@ -204,7 +216,7 @@ def photo_upload(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            added = actions.add_photos(request, activity, form.cleaned_data["photos"])
+            added = actions.add_photos(activity, by=request.user, photos=form.cleaned_data["photos"], http=request)
             messages.success(request, f"已上传 {added} 张照片（已去掉照片里的位置信息）。")
         except ActionRefused as error:
             messages.error(request, error.message)
@@ -227,6 +239,8 @@ def photo_delete(request: HttpRequest, code: str, pk: int, photo_id: int) -> Htt
     community, activity = scoped_activity(request, code, pk)
     if not may_edit(request.user, activity):
         raise Http404
-    actions.delete_photo(request, get_object_or_404(ActivityPhoto, pk=photo_id, activity=activity))
+    actions.delete_photo(
+        get_object_or_404(ActivityPhoto, pk=photo_id, activity=activity), by=request.user, http=request
+    )
     messages.success(request, "照片已删除。")
     return redirect(reverse("activities:detail", args=[community.code, activity.pk]) + "#photos")

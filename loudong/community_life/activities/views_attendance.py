@@ -68,7 +68,7 @@ def tick(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if resident is None:
         messages.error(request, "没有找到这位居民，请重新搜索。")
     else:
-        done = actions.tick(request, activity, resident)
+        done = actions.tick(activity, by=request.user, resident=resident, http=request)
         if done.outcome == actions.NEW:
             messages.success(request, f"已记下{resident.name}参加了活动。")
         elif done.outcome == actions.MERGED:
@@ -85,6 +85,6 @@ def tick(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def remove(request: HttpRequest, code: str, pk: int, attendance_id: int) -> HttpResponse:
     community, activity = _managed(request, code, pk)
     row = get_object_or_404(Attendance, pk=attendance_id, activity=activity)
-    actions.remove_attendance(request, row)
+    actions.remove_attendance(row, by=request.user, http=request)
     messages.success(request, f"已删去{row.name}的签到。")
     return redirect("activities:attendance", code=community.code, pk=activity.pk)

@@ -74,8 +74,8 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
                 return limited
             try:
                 actions.sign_in(
-                    request,
                     activity,
+                    http=request,
                     name=form.cleaned_data["name"],
                     building=form.cleaned_data["building_obj"],
                     phone=form.cleaned_data["phone"],

@@ -1,20 +1,21 @@
 """The write path of outreach: proposing, adjusting and confirming a group's assignment, logging a
 visit and turning a need found on a visit into a request. Every change is written to the audit log.
 
-Refusals raise ActionRefused with a Chinese message; nothing is changed then.
+Every action is `verb(obj, *, by, **fields)` (loudong.lib.actions): `http` is the request when there
+is one, for the audit entry's address. Refusals raise ActionRefused with a Chinese message; nothing is
+changed then.
 """
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry, User
 from loudong.groups.models import BuildingGroup
-from loudong.lib.actions import ActionRefused
+from loudong.lib.actions import ActionRefused, atomic_action
 from loudong.lib.identity import InvalidValue, normalize_phone
 from loudong.outreach.assign import HouseholdSpot, Place, VolunteerSpot, propose
 from loudong.outreach.models import Assignment, AssignmentDraft, Visit
@@ -85,8 +86,8 @@ def spots(group: BuildingGroup) -> tuple[list[HouseholdSpot], list[VolunteerSpot
     return households, volunteers
 
 
-@transaction.atomic
-def propose_for(group: BuildingGroup, *, by: User, request: HttpRequest | None = None) -> AssignmentDraft:
+@atomic_action
+def propose_for(group: BuildingGroup, *, by: User, http: HttpRequest | None = None) -> AssignmentDraft:
     """The platform's proposal, kept as the group's draft until the leader confirms or discards it."""
     households, volunteers = spots(group)
     if not households:
@@ -104,7 +105,7 @@ def propose_for(group: BuildingGroup, *, by: User, request: HttpRequest | None =
             "mapping": {str(h): m for h, m in mapping.items()},
         },
     )
-    record(request, AuditEntry.Action.CREATE, draft, actor=by, detail={"住户": len(mapping), "党员": len(volunteers)})
+    record(http, AuditEntry.Action.CREATE, draft, actor=by, detail={"住户": len(mapping), "党员": len(volunteers)})
     return draft
 
 
@@ -115,9 +116,9 @@ def _check_move(group: BuildingGroup, household: Household, volunteer: Member) -
         raise ActionRefused("只能交给本党小组的党员。")
 
 
-@transaction.atomic
+@atomic_action
 def move(
-    group: BuildingGroup, household: Household, volunteer: Member, *, by: User, request: HttpRequest | None = None
+    group: BuildingGroup, household: Household, volunteer: Member, *, by: User, http: HttpRequest | None = None
 ) -> bool:
     """Give the household to another member: in the draft when there is one, else at once.
     Returns True when it went into the draft."""
@@ -128,7 +129,7 @@ def move(
         draft.mapping[str(household.pk)] = volunteer.pk
         draft.save(update_fields=["mapping"])
         record(
-            request,
+            http,
             AuditEntry.Action.UPDATE,
             draft,
             actor=by,
@@ -142,7 +143,7 @@ def move(
     assignment.volunteer, assignment.assigned_by, assignment.assigned_at = volunteer, by, timezone.now()
     assignment.save()
     record(
-        request,
+        http,
         AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE,
         assignment,
         actor=by,
@@ -151,8 +152,8 @@ def move(
     return False
 
 
-@transaction.atomic
-def confirm(group: BuildingGroup, *, by: User, request: HttpRequest | None = None) -> int:
+@atomic_action
+def confirm(group: BuildingGroup, *, by: User, http: HttpRequest | None = None) -> int:
     """Apply the draft: every household of the group gets the member the draft names. Returns changes."""
     draft = AssignmentDraft.objects.select_for_update().filter(group=group).first()
     if draft is None:
@@ -186,7 +187,7 @@ def confirm(group: BuildingGroup, *, by: User, request: HttpRequest | None = Non
             held.volunteer_id, held.assigned_by, held.assigned_at = target, by, now
             held.save(update_fields=["volunteer", "assigned_by", "assigned_at"])
     record(
-        request,
+        http,
         AuditEntry.Action.UPDATE,
         group,
         actor=by,
@@ -197,12 +198,12 @@ def confirm(group: BuildingGroup, *, by: User, request: HttpRequest | None = Non
     return len(changed)
 
 
-@transaction.atomic
-def discard(group: BuildingGroup, *, by: User, request: HttpRequest | None = None) -> None:
+@atomic_action
+def discard(group: BuildingGroup, *, by: User, http: HttpRequest | None = None) -> None:
     draft = AssignmentDraft.objects.filter(group=group).first()
     if draft is None:
         raise ActionRefused("没有待确认的包户建议。")
-    record(request, AuditEntry.Action.DELETE, draft, actor=by, detail={"放弃建议": len(draft.mapping)})
+    record(http, AuditEntry.Action.DELETE, draft, actor=by, detail={"放弃建议": len(draft.mapping)})
     draft.delete()
 
 
@@ -223,10 +224,10 @@ def _clean_text(value: str, what: str) -> str:
     return text
 
 
-@transaction.atomic
+@atomic_action
 def log_visit(
-    *,
     household: Household,
+    *,
     volunteer: Member,
     by: User,
     visited_at: datetime,
@@ -235,7 +236,7 @@ def log_visit(
     met: Iterable[Resident] = (),
     needs: str = "",
     note: str = "",
-    request: HttpRequest | None = None,
+    http: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> Visit:
     now = now or timezone.now()
@@ -269,7 +270,7 @@ def log_visit(
     )
     visit.met.set(met)
     record(
-        request,
+        http,
         AuditEntry.Action.CREATE,
         visit,
         actor=by,
@@ -293,9 +294,9 @@ def contact_for(visit: Visit) -> Resident | None:
     return residents.filter(care_tags__isnull=False).first() or residents.first()
 
 
-@transaction.atomic
+@atomic_action
 def request_from_visit(
-    visit: Visit, *, category_code: str, by: User, request: HttpRequest | None = None, now: datetime | None = None
+    visit: Visit, *, category_code: str, by: User, http: HttpRequest | None = None, now: datetime | None = None
 ) -> Request:
     """一键转点单: the need written on the visit becomes a request (channel 敲门问需) linked to it."""
     visit = Visit.objects.select_for_update().select_related("household__stairwell__building").get(pk=visit.pk)
@@ -332,7 +333,7 @@ def request_from_visit(
     visit.request = req
     visit.save(update_fields=["request"])
     record(
-        request,
+        http,
         AuditEntry.Action.CREATE,
         req,
         actor=by,

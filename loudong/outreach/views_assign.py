@@ -98,7 +98,7 @@ def group(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def propose(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _, group = _group(request, code, pk)
     try:
-        actions.propose_for(group, by=request.user, request=request)
+        actions.propose_for(group, by=request.user, http=request)
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -111,7 +111,7 @@ def propose(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def confirm(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _, group = _group(request, code, pk)
     try:
-        changed = actions.confirm(group, by=request.user, request=request)
+        changed = actions.confirm(group, by=request.user, http=request)
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -124,7 +124,7 @@ def confirm(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def discard(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _, group = _group(request, code, pk)
     try:
-        actions.discard(group, by=request.user, request=request)
+        actions.discard(group, by=request.user, http=request)
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -148,7 +148,7 @@ def move(request: HttpRequest, code: str, pk: int, household: int) -> HttpRespon
             messages.error(request, "请选择本党小组的一名党员。")
             return redirect("outreach:move", code=code, pk=group.pk, household=target.pk)
         try:
-            in_draft = actions.move(group, target, chosen, by=request.user, request=request)
+            in_draft = actions.move(group, target, chosen, by=request.user, http=request)
         except ActionRefused as refusal:
             messages.error(request, refusal.message)
         else:

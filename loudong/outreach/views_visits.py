@@ -106,7 +106,7 @@ def visit_new(request: HttpRequest, code: str) -> HttpResponse:
                 met=[r for r in residents if r.pk in set(data.get("met") or [])],
                 needs=data["needs"],
                 note=data["note"],
-                request=request,
+                http=request,
             )
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
@@ -167,7 +167,7 @@ def visit_to_request(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         return redirect("outreach:visit", code=code, pk=visit.pk)
     try:
         req = actions.request_from_visit(
-            visit, category_code=form.cleaned_data["category"], by=request.user, request=request
+            visit, category_code=form.cleaned_data["category"], by=request.user, http=request
         )
     except ActionRefused as refusal:
         messages.error(request, refusal.message)

@@ -1,16 +1,14 @@
-from datetime import datetime, time, timedelta
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from loudong.accounts.audit_display import detail_lines, object_type_name
 from loudong.accounts.models import AuditEntry, Role
+from loudong.lib.shanghai import day_bounds
 from loudong.registry.access import community_for
 
 AUDIT_PAGE_SIZE = 50
@@ -45,17 +43,15 @@ class AuditFilterForm(forms.Form):
         """Filters that were filled in correctly; a wrong one is shown as an error and ignored."""
         self.is_valid()
         data = self.cleaned_data
-        zone = timezone.get_default_timezone()  # Asia/Shanghai: a day starts at midnight there
         if data.get("action"):
             entries = entries.filter(action=data["action"])
         if data.get("actor"):
             actor = data["actor"]
             entries = entries.filter(Q(actor_name__icontains=actor) | Q(actor__username=actor))
         if data.get("date_from"):
-            entries = entries.filter(at__gte=datetime.combine(data["date_from"], time.min, tzinfo=zone))
+            entries = entries.filter(at__gte=day_bounds(data["date_from"], data["date_from"])[0])
         if data.get("date_to"):
-            day_after = data["date_to"] + timedelta(days=1)
-            entries = entries.filter(at__lt=datetime.combine(day_after, time.min, tzinfo=zone))
+            entries = entries.filter(at__lt=day_bounds(data["date_to"], data["date_to"])[1])
         if data.get("object_type"):
             entries = entries.filter(object_type=data["object_type"])
         return entries

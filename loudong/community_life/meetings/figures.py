@@ -9,26 +9,19 @@ the viewer may see). Periods are Shanghai dates, both ends included.
   the elections' 建议名单, connected in apps.py).
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from loudong.community_life.meetings.models import FollowUpTask, Meeting
 from loudong.groups.elections.hooks import MeetingTally
-from loudong.lib.shanghai import SHANGHAI
+from loudong.lib.shanghai import day_bounds
 from loudong.registry.models import Member
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    return (
-        datetime.combine(start, time.min, tzinfo=SHANGHAI),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=SHANGHAI),
-    )
-
-
 def held_meetings(community_ids: list[int], start: date, end: date) -> QuerySet[Meeting]:
-    begin, stop = _bounds(start, end)
+    begin, stop = day_bounds(start, end)
     return Meeting.objects.filter(
         community_id__in_ids=community_ids, held_at__gte=begin, held_at__lt=stop, held_at__lte=timezone.now()
     )

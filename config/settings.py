@@ -16,11 +16,23 @@ LOUDONG_IMAGE_MAX_PIXELS  the most pixels an uploaded image may have (default 40
                    from its header, before it is decoded
 LOUDONG_AUDIT_RETENTION_DAYS  days the audit log is kept (default and least 184: six months, 网络安全法
                    第二十一条); `loudong worker` removes older entries, the only deletion the database allows
+LOUDONG_HTTPS      "1" when the site is reached over HTTPS: plain http is redirected to https, cookies are
+                   sent over https only, and browsers are told to use https only (HSTS). With
+                   LOUDONG_PROXY_HOPS >= 1 the proxy's X-Forwarded-Proto says whether the request came by
+                   https (the proxy must set it, overwriting the client's); with 0, gunicorn itself must
+                   serve TLS. Unset for development and tests (plain http).
+LOUDONG_HSTS_SECONDS  how long browsers keep to https (default 31536000, one year, when LOUDONG_HTTPS=1;
+                   start with 300 for a trial). Subdomains are included.
+LOUDONG_HSTS_PRELOAD  "1" adds the preload directive (only for a domain its owner submits to the browsers'
+                   preload list: a decision for the apex domain, not one application)
+LOUDONG_SESSION_IDLE_MINUTES  a signed-in session ends after this many minutes without a request (default 30)
+LOUDONG_SESSION_MAX_HOURS     and at the latest this many hours after the login (default 12)
 """
 
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -55,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "template_partials",
+    "csp",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -80,12 +93,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "loudong.accounts.sessions.SessionLimitsMiddleware",  # after the user and messages are known
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "loudong.lib.nul.RefuseNulMiddleware",  # runs before any view or process_view reads the input
@@ -147,9 +162,13 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# At least 10 characters, letters and digits, not a common password, not like the username (等保 2.0
+# 身份鉴别). Each says what is wrong in Chinese (loudong.accounts.passwords).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "loudong.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "loudong.accounts.passwords.LettersAndDigitsValidator"},
+    {"NAME": "loudong.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "loudong.accounts.passwords.UserAttributeSimilarityValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -162,7 +181,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # Locking by address would lock out a whole community office behind one NAT address.
 # models.W040: the stats' covering index on open requests (INCLUDE columns) is for PostgreSQL; SQLite
 # keeps its key columns only, which is what it needs.
-SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
+# security.W021: HSTS preload is for the apex domain's owner to decide (LOUDONG_HSTS_PRELOAD).
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040", "security.W021"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
@@ -202,10 +222,48 @@ TASKS = {
 
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 SESSION_COOKIE_HTTPONLY = True
+# A signed-in session ends after this idle time and at the latest this long after the login
+# (loudong.accounts.sessions); read at request time.
+SESSION_IDLE_MINUTES = int(os.environ.get("LOUDONG_SESSION_IDLE_MINUTES") or 30)
+SESSION_MAX_HOURS = int(os.environ.get("LOUDONG_SESSION_MAX_HOURS") or 12)
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# HTTPS (等保 2.0 通信传输). Off by default: development and the tests use plain http.
+HTTPS = os.environ.get("LOUDONG_HTTPS") == "1"
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("LOUDONG_HSTS_SECONDS") or 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and os.environ.get("LOUDONG_HSTS_PRELOAD") == "1"
+# The scheme is taken from a proxy's header only when our own proxies stand in front (as the client's
+# address in loudong.lib.clients); otherwise anyone could claim https.
+if PROXY_HOPS >= 1:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Forms posted from the public address pass the CSRF origin check even when the proxy names the host
+# differently.
+_public = urlsplit(PUBLIC_URL)
+CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"] if _public.scheme and _public.netloc else []
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline or eval'd.
+# Styles allow 'unsafe-inline' for the few style attributes computed from data (a group's colour on the
+# site plan and the planning editor, the roster import's progress bar, the cards' positions on the
+# printed sheet) and the pages' <style> blocks; no script can run from them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

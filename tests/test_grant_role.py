@@ -32,7 +32,7 @@ def test_creates_the_first_community_admin_who_can_then_log_in(world, client):
         "xihu",
         "--create",
         "--password",
-        "a-long-passphrase",
+        "a-long-passphrase-2026",
         "--name",
         "王书记",
     )
@@ -40,13 +40,13 @@ def test_creates_the_first_community_admin_who_can_then_log_in(world, client):
     assert user.display_name == "王书记"
     assert Grant.objects.filter(user=user, role=Role.ADMIN, community=world.community).exists()
     assert "已新建用户 secretary" in out and "社区管理员 · 西湖新村社区" in out
-    response = client.post("/accounts/login/", {"username": "secretary", "password": "a-long-passphrase"})
+    response = client.post("/accounts/login/", {"username": "secretary", "password": "a-long-passphrase-2026"})
     assert response.status_code == 302
     assert client.get(response.url, follow=True).status_code == 200
 
 
 def test_the_grant_is_written_to_the_community_audit_log(world):
-    grant("secretary", "--role", "admin", "--community", "xihu", "--create", "--password", "long-passphrase")
+    grant("secretary", "--role", "admin", "--community", "xihu", "--create", "--password", "long-passphrase-2026")
     entries = AuditEntry.objects.filter(community=world.community, action="create")
     assert set(entries.values_list("object_type", flat=True)) == {"user", "grant"}
     assert set(entries.values_list("actor_name", flat=True)) == {"系统"}
@@ -77,11 +77,11 @@ def test_a_new_password_for_an_existing_user_also_lifts_a_lockout(world, client)
 
     for _ in range(5):
         log_in("wrong-password")
-    assert log_in("new-passphrase") == 429
-    out = grant("leader", "--role", "leader", "--group", str(world.group.pk), "--password", "new-passphrase")
+    assert log_in("new-passphrase-2026") == 429
+    out = grant("leader", "--role", "leader", "--group", str(world.group.pk), "--password", "new-passphrase-2026")
     assert "重设密码，并解除了登录锁定" in out
     assert not AccessAttempt.objects.filter(username="leader").exists()
-    assert log_in("new-passphrase") == 302
+    assert log_in("new-passphrase-2026") == 302
 
 
 @pytest.mark.parametrize(
@@ -98,8 +98,9 @@ def test_a_new_password_for_an_existing_user_also_lifts_a_lockout(world, client)
         (("admin", "--role", "overseer", "--subdistrict", "nowhere"), "找不到街道代码 nowhere"),
         (("ghost", "--role", "admin", "--community", "xihu"), "用户 ghost 不存在"),
         (("ghost", "--role", "admin", "--community", "xihu", "--create"), "必须用 --password 设置密码"),
-        (("ghost", "--role", "admin", "--community", "xihu", "--create", "--password", "short"), "至少需要 8 个"),
+        (("ghost", "--role", "admin", "--community", "xihu", "--create", "--password", "short"), "至少需要 10 个"),
         (("ghost", "--role", "admin", "--community", "xihu", "--create", "--password", "password"), "太常见"),
+        (("ghost", "--role", "admin", "--community", "xihu", "--create", "--password", "only-letters-x"), "字母和数字"),
     ],
 )
 def test_bad_input_is_refused_in_chinese_with_exit_code_2(world, args, message):

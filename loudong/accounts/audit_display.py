@@ -134,6 +134,7 @@ DETAIL_LABELS = {
     "organiser": "组织者",
     "owner": "负责人",
     "page": "页面",
+    "password": "密码",
     "person_name": "姓名",
     "phone": "联系电话",
     "pk": "编号",

@@ -1,16 +1,25 @@
 """Login events: every successful and failed login is written to the audit log, and a lockout
-remembers when the account opens again so the locked page can say so."""
+remembers when the account opens again so the locked page can say so.
+
+`password_changed` is ours: sent after a user's password was changed and saved, by the user on the
+password page (loudong.home) or by an operator (`grant_role --password`), with `user` and `request`
+(None from a command). Whatever must end with the old password (API tokens) listens to it; the
+user's other browser sessions end by themselves (Django checks the session's password hash).
+"""
 
 from datetime import datetime
 
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.db.models import Max
+from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils import timezone
 
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry, User
+
+password_changed = Signal()  # sender=User, user=User, request=HttpRequest | None
 
 
 def _first_community_id(user: User | None) -> int | None:
@@ -28,6 +37,19 @@ def record_login(sender: type, request: HttpRequest, user: User, **kwargs: objec
         community_id=_first_community_id(user),
         object_type="user",
         detail={"success": True},
+    )
+
+
+def record_password_change(sender: type, user: User, request: HttpRequest | None = None, **kwargs: object) -> None:
+    by_self = request is not None and request.user == user
+    record(
+        request,
+        AuditEntry.Action.UPDATE,
+        user,
+        actor=user if by_self else None,
+        community_id=_first_community_id(user),
+        object_type="user",
+        detail={"password": "本人修改" if by_self else "管理员重设"},
     )
 
 

@@ -175,7 +175,7 @@ class DetailForm(forms.Form):
     new_photos = MultiplePhotoField(
         label="照片（可不传，最多 3 张）",
         required=False,
-        widget=MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        widget=MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp", "data-count": "#photo-count"}),
     )
 
     def __init__(self, *args: object, stairwells: list[Stairwell], **kwargs: object) -> None:

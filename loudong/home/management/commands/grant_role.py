@@ -7,13 +7,13 @@ A new deployment creates its first community admin with it:
 from argparse import ArgumentParser
 
 from axes.utils import reset as reset_attempts
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry, Grant, Role, User
+from loudong.accounts.passwords import password_problems
+from loudong.accounts.signals import password_changed
 from loudong.groups.models import BuildingGroup
 from loudong.registry.models import Community, District, Subdistrict
 
@@ -35,18 +35,6 @@ OPTION_NAMES = {
 
 def bad(message: str) -> CommandError:
     return CommandError(message, returncode=2)
-
-
-def password_problems(password: str, user: User) -> list[str]:
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        # Django's Chinese catalogue lacks the length message; say it plainly ourselves.
-        return [
-            "密码太短，至少需要 8 个字符" if e.code == "password_too_short" else " ".join(e.messages)
-            for e in error.error_list
-        ]
-    return []
 
 
 class Command(BaseCommand):
@@ -97,6 +85,9 @@ class Command(BaseCommand):
             community_id = grant.community_id
             if created:
                 record(None, AuditEntry.Action.CREATE, user, community_id=community_id, object_type="user")
+            elif password:
+                # What ends with the old password (the API tokens) ends now too.
+                password_changed.send(sender=User, user=user, request=None)
             if new_grant:
                 record(None, AuditEntry.Action.CREATE, grant, community_id=community_id, object_type="grant")
 

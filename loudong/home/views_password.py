@@ -11,12 +11,19 @@ from loudong.accounts.models import User
 from loudong.accounts.signals import password_changed
 
 
+class PasswordChange(PasswordChangeForm):
+    error_messages = {
+        "password_incorrect": "现在的密码不对，请重新输入",
+        "password_mismatch": "两次输入的新密码不一样，请重新输入",
+    }
+
+
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
     """The old password and the new one twice, checked by the password policy. This session stays
     signed in; the user's other sessions end (their stored password hash no longer matches), and
     `password_changed` tells the rest (API tokens end)."""
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChange(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)

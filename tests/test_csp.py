@@ -118,6 +118,7 @@ def test_error_and_refusal_pages_carry_the_header_too(world, login):
         assert policy_of(response) == POLICY
 
 
+@pytest.mark.django_db
 def test_every_html_page_of_the_demo_carries_the_policy_and_no_inline_code(demo, monkeypatch):  # noqa: F811
     """The crawl of test_crawl (each demo login and the public pages, following links and hx-gets),
     reading every HTML answer it gets, redirects and fragments included."""

@@ -129,9 +129,10 @@ class Outcome:
 
     def summary(self, dry_run: bool = False) -> str:
         verb = "删除" if self.rule.apply is None else "匿名化"
+        limit = limit_words(self.rule.keep())
         if dry_run:
-            return f"将{verb} {self.count} 条{self.rule.what}（{limit_words(self.rule.keep())}以前）"
-        return f"{verb}了 {self.count} 条{self.rule.what}（保留{limit_words(self.rule.keep())}）" if self.count else ""
+            return f"将{verb} {self.count} 条{self.rule.what}（保留期限 {limit}）"
+        return f"{verb}了 {self.count} 条{self.rule.what}（保留期限 {limit}）" if self.count else ""
 
 
 _rules: dict[str, Rule] = {}
@@ -148,7 +149,8 @@ def registered() -> tuple[Rule, ...]:
 
 
 def limit_words(keep: timedelta) -> str:
-    return f"{keep.days} 天" if keep.days and not keep.seconds else f"{int(keep.total_seconds() // 3600)} 小时"
+    """1095 天; a limit under two days, or not of whole days, in hours: 24 小时."""
+    return f"{keep.days} 天" if keep.days >= 2 and not keep.seconds else f"{int(keep.total_seconds() // 3600)} 小时"
 
 
 def run(rule: Rule, now: datetime | None = None, dry_run: bool = False) -> Outcome:

@@ -21,6 +21,6 @@ class Command(BaseCommand):
             self.stdout.write(outcome.summary(dry_run) or f"没有需要处理的{rule.what}")
         days = retention.retention_days()
         if dry_run:
-            self.stdout.write(f"将删除 {retention.expired_count(now)} 条审计日志（{days} 天以前）")
+            self.stdout.write(f"将删除 {retention.expired_count(now)} 条审计日志（保留期限 {days} 天）")
         else:
-            self.stdout.write(f"删除了 {retention.purge_expired(now)} 条审计日志（保留 {days} 天）")
+            self.stdout.write(f"删除了 {retention.purge_expired(now)} 条审计日志（保留期限 {days} 天）")

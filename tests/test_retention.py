@@ -212,13 +212,17 @@ def test_idempotency_keys_and_placed_intake_rows_go_after_their_window_and_waiti
 
 def test_each_rule_is_a_daily_worker_job(world):
     daily = {job.name for job in jobs.registered() if job.every == jobs.DAY}
-    assert daily == {rule.name for rule in retention.registered()} == {
-        "request contact retention",
-        "sent message retention",
-        "read inbox retention",
-        "idempotency retention",
-        "intake retention",
-    }
+    assert (
+        daily
+        == {rule.name for rule in retention.registered()}
+        == {
+            "request contact retention",
+            "sent message retention",
+            "read inbox retention",
+            "idempotency retention",
+            "intake retention",
+        }
+    )
 
 
 def test_the_worker_anonymises_and_deletes_what_is_past_its_limit(world):

@@ -107,7 +107,7 @@ class Rule:
     """Rows kept for a limited time, and what happens to them after it."""
 
     name: str  # the worker job's name
-    what: str  # the rows, in Chinese, for the audit log and `loudong purge`: "已办结点单的联系方式"
+    what: str  # the rows, in Chinese, for the audit log and `loudong purge`: "已办结点单的联系人信息"
     keep: Callable[[], timedelta]  # how long the rows are kept (read from the settings when run)
     # The rows past the limit at a cutoff; a row once handled by `apply` must no longer be among them.
     due: Callable[[datetime], QuerySet]

@@ -29,6 +29,15 @@ LOUDONG_HSTS_PRELOAD  "1" adds the preload directive (only for a domain its owne
                    preload list: a decision for the apex domain, not one application)
 LOUDONG_SESSION_IDLE_MINUTES  a signed-in session ends after this many minutes without a request (default 30)
 LOUDONG_SESSION_MAX_HOURS     and at the latest this many hours after the login (default 12)
+LOUDONG_REQUEST_CONTACT_RETENTION_DAYS  days after a request is finished (已办结, 不予受理, 已合并) that its
+                   contact fields (name, phone, room, household and resident links, 我也遇到 phones) are
+                   kept; then `loudong worker` anonymises them, keeping everything the figures count
+                   (default 1095: three years)
+LOUDONG_SENT_MESSAGE_RETENTION_DAYS  days a sent outbox message (with its address) and a read inbox
+                   message are kept (default 90); messages not sent yet are kept until sent
+LOUDONG_IDEMPOTENCY_TTL_HOURS  hours an API Idempotency-Key replays its first answer; the key, its
+                   answer and the intake rows placed (the public form's and the API's submissions, once
+                   they are requests) are deleted after it (default 24)
 """
 
 import os
@@ -203,6 +212,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "loudong.lib.clients.client_ip"
 AUDIT_RETENTION_DAYS = int(os.environ.get("LOUDONG_AUDIT_RETENTION_DAYS") or 184)
+REQUEST_CONTACT_RETENTION_DAYS = int(os.environ.get("LOUDONG_REQUEST_CONTACT_RETENTION_DAYS") or 1095)
+SENT_MESSAGE_RETENTION_DAYS = int(os.environ.get("LOUDONG_SENT_MESSAGE_RETENTION_DAYS") or 90)
+IDEMPOTENCY_TTL_HOURS = int(os.environ.get("LOUDONG_IDEMPOTENCY_TTL_HOURS") or 24)
 PROXY_HOPS = int(os.environ.get("LOUDONG_PROXY_HOPS") or 0)
 
 LANGUAGE_CODE = "zh-hans"

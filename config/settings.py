@@ -16,6 +16,10 @@ LOUDONG_IMAGE_MAX_PIXELS  the most pixels an uploaded image may have (default 40
                    from its header, before it is decoded
 LOUDONG_AUDIT_RETENTION_DAYS  days the audit log is kept (default and least 184: six months, 网络安全法
                    第二十一条); `loudong worker` removes older entries, the only deletion the database allows
+LOUDONG_REQUIRE_2FA "1": admins and overseers must log in with a code from an authenticator on their
+                   phone (TOTP) or a recovery code, and are sent to enrol right after their password
+                   until they have. Default off: anyone may enrol from 账号安全, and whoever has
+                   enrolled is asked for the code at every login either way
 """
 
 import os
@@ -56,6 +60,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "loudong.lib",
@@ -85,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed the second factor
+    "loudong.accounts.two_factor.TwoFactorMiddleware",  # no page but the code's until it has, where owed
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -169,6 +178,9 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "loudong.lib.clients.client_ip"
 AUDIT_RETENTION_DAYS = int(os.environ.get("LOUDONG_AUDIT_RETENTION_DAYS") or 184)
 PROXY_HOPS = int(os.environ.get("LOUDONG_PROXY_HOPS") or 0)
+# Read at request time (loudong.accounts.two_factor.must_use), so a test can turn it on.
+REQUIRE_2FA = os.environ.get("LOUDONG_REQUIRE_2FA") == "1"
+OTP_TOTP_ISSUER = "楼栋党小组"  # the name an authenticator shows above the code
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

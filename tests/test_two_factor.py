@@ -4,9 +4,11 @@ and a phone enrolling in a real browser."""
 
 import time
 from base64 import b32decode
+from io import StringIO
 
 import pytest
 from conftest import PASSWORD, make_user
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
@@ -263,6 +265,38 @@ def test_after_a_reset_a_volunteer_logs_in_with_the_password_and_an_admin_enrols
     assert password(client, "volunteer").url == reverse("home")
     client.post(reverse("logout"))
     assert password(client, "admin").url == reverse("two_factor_enrol")
+
+
+def test_the_operator_resets_an_overseer_from_the_command_line(client, world, settings):
+    enrol(world.overseer)
+    out = StringIO()
+    call_command("reset_two_factor", "overseer", stdout=out)
+    assert "已重置" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=world.overseer).exists()
+    entry = AuditEntry.objects.get(action="delete", detail__via="command")
+    assert entry.actor is None and entry.actor_name == "系统" and entry.object_id == str(world.overseer.pk)
+    with pytest.raises(CommandError, match="没有启用两步验证"):
+        call_command("reset_two_factor", "overseer")
+    settings.REQUIRE_2FA = True
+    assert password(client, "overseer").url == reverse("two_factor_enrol")
+
+
+def token(client, username: str, **extra: str):
+    body = {"username": username, "password": PASSWORD, **extra}
+    return client.post("/api/v1/auth/token", body, content_type="application/json")
+
+
+def test_the_api_gives_no_token_for_the_password_alone_once_a_phone_is_enrolled(client, world, settings):
+    assert token(client, "leader").status_code == 200
+    device, codes = enrol(world.leader)
+    refused = token(client, "leader")
+    assert refused.status_code == 401 and "两步验证" in refused.json()["detail"]
+    assert token(client, "leader", code="000000").status_code == 401
+    assert AuditEntry.objects.filter(action="login", actor=world.leader, detail__factor="totp").count() == 1
+    assert token(client, "leader", code=fresh_code(device)).status_code == 200
+    assert token(client, "leader", code=codes[0]).status_code == 200
+    settings.REQUIRE_2FA = True
+    assert token(client, "admin").status_code == 401  # must enrol on the web first
 
 
 @pytest.mark.browser

@@ -181,7 +181,7 @@ DETAIL_LABELS = {
 
 # Values written as codes, by detail key; domains above this one add theirs with `name_values`.
 VALUE_WORDS: dict[str, dict[str, str]] = {
-    "via": {"api": "接口"},
+    "via": {"api": "接口", "command": "命令行"},
     "page": {"resident": "档案", "attendance": "到会名单"},
     "status": {"done": "已完成", "open": "未完成"},
     "level": {"community": "社区", "subdistrict": "街道", "district": "区", "group": "楼栋党小组"},

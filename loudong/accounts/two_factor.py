@@ -22,6 +22,7 @@ enrolment, new recovery codes, the use of a recovery code and an admin's reset.
 import re
 from base64 import b32encode
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -192,11 +193,14 @@ def reset_by_operator(user: User) -> None:
     )
 
 
+@dataclass(frozen=True)
 class Verdict:
-    """The outcome of one code: the device that took it, or why not (a Chinese sentence)."""
+    """The outcome of one code: the device that took it, or why not (a Chinese sentence) and whether
+    the try counts towards MAX_TRIES."""
 
-    def __init__(self, device: Device | None = None, refusal: str = "", counts: bool = True) -> None:
-        self.device, self.refusal, self.counts = device, refusal, counts
+    device: Device | None = None
+    refusal: str = ""
+    counts: bool = True
 
 
 def check(user: User, code: str, *, tries: int = 0, http: HttpRequest | None = None) -> Verdict:

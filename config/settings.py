@@ -18,6 +18,15 @@ LOUDONG_IMAGE_MAX_PIXELS  the most pixels an uploaded image may have (default 40
                    from its header, before it is decoded
 LOUDONG_AUDIT_RETENTION_DAYS  days the audit log is kept (default and least 184: six months, 网络安全法
                    第二十一条); `loudong worker` removes older entries, the only deletion the database allows
+LOUDONG_REQUEST_CONTACT_RETENTION_DAYS  days after a request is finished (已办结, 不予受理, 已合并) that its
+                   contact fields (name, phone, room, household and resident links, 我也遇到 phones) are
+                   kept; then `loudong worker` anonymises them, keeping everything the figures count
+                   (default 1095: three years)
+LOUDONG_SENT_MESSAGE_RETENTION_DAYS  days a sent outbox message (with its address) and a read inbox
+                   message are kept (default 90); messages not sent yet are kept until sent
+LOUDONG_IDEMPOTENCY_TTL_HOURS  hours an API Idempotency-Key replays its first answer; the key, its
+                   answer and the intake rows placed (the public form's and the API's submissions, once
+                   they are requests) are deleted after it (default 24)
 LOUDONG_REQUIRE_2FA "1": admins and overseers must log in with a code from an authenticator on their
                    phone (TOTP) or a recovery code, and are sent to enrol right after their password
                    until they have. Default off: anyone may enrol from 账号安全, and whoever has
@@ -192,6 +201,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "loudong.lib.clients.client_ip"
 AUDIT_RETENTION_DAYS = int(os.environ.get("LOUDONG_AUDIT_RETENTION_DAYS") or 184)
+REQUEST_CONTACT_RETENTION_DAYS = int(os.environ.get("LOUDONG_REQUEST_CONTACT_RETENTION_DAYS") or 1095)
+SENT_MESSAGE_RETENTION_DAYS = int(os.environ.get("LOUDONG_SENT_MESSAGE_RETENTION_DAYS") or 90)
+IDEMPOTENCY_TTL_HOURS = int(os.environ.get("LOUDONG_IDEMPOTENCY_TTL_HOURS") or 24)
 PROXY_HOPS = int(os.environ.get("LOUDONG_PROXY_HOPS") or 0)
 # Read at request time (loudong.accounts.two_factor.must_use), so a test can turn it on.
 REQUIRE_2FA = os.environ.get("LOUDONG_REQUIRE_2FA") == "1"

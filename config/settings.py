@@ -38,6 +38,10 @@ LOUDONG_SENT_MESSAGE_RETENTION_DAYS  days a sent outbox message (with its addres
 LOUDONG_IDEMPOTENCY_TTL_HOURS  hours an API Idempotency-Key replays its first answer; the key, its
                    answer and the intake rows placed (the public form's and the API's submissions, once
                    they are requests) are deleted after it (default 24)
+LOUDONG_REQUIRE_2FA "1": admins and overseers must log in with a code from an authenticator on their
+                   phone (TOTP) or a recovery code, and are sent to enrol right after their password
+                   until they have. Default off: anyone may enrol from 账号安全, and whoever has
+                   enrolled is asked for the code at every login either way
 """
 
 import os
@@ -93,6 +97,9 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "loudong.lib",
@@ -123,6 +130,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed the second factor
+    "loudong.accounts.two_factor.TwoFactorMiddleware",  # no page but the code's until it has, where owed
     "django.contrib.messages.middleware.MessageMiddleware",
     "loudong.accounts.sessions.SessionLimitsMiddleware",  # after the user and messages are known
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -216,6 +225,9 @@ REQUEST_CONTACT_RETENTION_DAYS = int(os.environ.get("LOUDONG_REQUEST_CONTACT_RET
 SENT_MESSAGE_RETENTION_DAYS = int(os.environ.get("LOUDONG_SENT_MESSAGE_RETENTION_DAYS") or 90)
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("LOUDONG_IDEMPOTENCY_TTL_HOURS") or 24)
 PROXY_HOPS = int(os.environ.get("LOUDONG_PROXY_HOPS") or 0)
+# Read at request time (loudong.accounts.two_factor.must_use), so a test can turn it on.
+REQUIRE_2FA = os.environ.get("LOUDONG_REQUIRE_2FA") == "1"
+OTP_TOTP_ISSUER = "楼栋党小组"  # the name an authenticator shows above the code
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

@@ -11,6 +11,7 @@ from loudong.lib.dates import DAY, MONTH, YEAR, format_date
 from loudong.lib.identity import mask_id_number, mask_phone
 from loudong.lib.natural import natural_key
 from loudong.lib.pinyin import name_keys
+from loudong.registry.public_links import PublicLink
 
 
 class District(models.Model):
@@ -89,7 +90,7 @@ class Place(models.Model):
         super().save(*args, **kwargs)
 
 
-class Building(Place):
+class Building(PublicLink, Place):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="buildings")
     name = models.CharField("楼栋", max_length=60)
     address = models.CharField("地址", max_length=120, blank=True)
@@ -297,7 +298,7 @@ class Resident(models.Model):
         return mask_id_number(self.id_number or "")
 
 
-class Member(models.Model):
+class Member(PublicLink):
     """党员档案: a party member's record, kept on the resident where they live.
 
     Groups form by residence, so `registration` (组织关系) may be outside the community.

@@ -25,6 +25,7 @@ from loudong.accounts.models import User
 from loudong.lib.identity import InvalidValue
 from loudong.lib.pinyin import name_keys
 from loudong.registry.models import CareTag, Community, Member, Resident, RosterMapping, ServiceItem
+from loudong.registry.public_links import new_public_token
 from loudong.registry.roster import bulk
 from loudong.registry.roster.cells import cell_text
 from loudong.registry.roster.members import MemberRow
@@ -378,7 +379,7 @@ class RosterImport:
             rows = []
             for resident_pk, row, _items in batch.new_members:
                 values = [_MEMBER_DEFAULTS[f] if getattr(row, f) is None else getattr(row, f) for f in MEMBER_FIELDS]
-                rows.append((self.community.pk, resident_pk, *values, now, now))
+                rows.append((self.community.pk, resident_pk, *values, now, now, new_public_token()))
             pks = self._insert(Member, _MEMBER_INSERT, rows)
             created_pks.update(pks)
             for pk, row, (resident_pk, _row, item_ids) in zip(pks, rows, batch.new_members, strict=True):
@@ -413,7 +414,7 @@ _RESIDENT_INSERT = (
     "created_at",
     "updated_at",
 )
-_MEMBER_INSERT = ("community_id", "resident_id", *MEMBER_FIELDS, "created_at", "updated_at")
+_MEMBER_INSERT = ("community_id", "resident_id", *MEMBER_FIELDS, "created_at", "updated_at", "public_token")
 _MEMBER_DEFAULTS = {
     "joined_on": None,
     "joined_precision": "day",

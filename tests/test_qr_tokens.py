@@ -106,4 +106,3 @@ def test_printed_board_and_cards_carry_the_token_link_not_the_number(world, sett
     assert cards["王秀英"].qr == qr_data_uri(cards["王秀英"].url, scale=4)
     for card in cards.values():
         assert not re.search(r"/ask/[bgm]/\d+/", card.url)
-

@@ -197,13 +197,17 @@ def test_a_request_corrected_to_a_households_matter_is_no_longer_offered_nor_sho
     page = client.get(link)
     assert_private(page, offered)
     assert "详细内容只有办理的人能看到" in visible(page)
-    page = send(client, {**hidden(client.get(f"/ask/b/{world.building.public_token}/")), "step": "1", "category": "environment"})
+    page = send(
+        client, {**hidden(client.get(f"/ask/b/{world.building.public_token}/")), "step": "1", "category": "environment"}
+    )
     refused = client.post("/ask/join/", {**hidden(page), "join": token})
     assert refused.status_code == 410 and offered.supporters.count() == 1
 
 
 def test_a_join_token_never_opens_a_households_matter_an_anonymous_request_or_a_report(client, world, neighbourhood):
-    page = send(client, {**hidden(client.get(f"/ask/b/{world.building.public_token}/")), "step": "1", "category": "hardship"})
+    page = send(
+        client, {**hidden(client.get(f"/ask/b/{world.building.public_token}/")), "step": "1", "category": "hardship"}
+    )
     for req in household_and_hidden(world, neighbourhood):
         refused = client.post("/ask/join/", {**hidden(page), "join": join_token(req)})
         assert refused.status_code == 410

@@ -193,7 +193,9 @@ def test_group_notice_board_code_offers_the_groups_buildings(client, world):
     world.stairwell2.save()
     page = client.get(f"/ask/g/{world.group.public_token}/").content.decode()
     assert "您住哪栋楼" in page and "环城北路93号" in page and "学宫巷3号" in page and "环城北路93号党小组" in page
-    refused = send(client, {**hidden(client.get(f"/ask/g/{world.group.public_token}/")), "step": "1", "category": "policy"})
+    refused = send(
+        client, {**hidden(client.get(f"/ask/g/{world.group.public_token}/")), "step": "1", "category": "policy"}
+    )
     assert "请选择您住的楼栋" in refused.content.decode()
 
 
@@ -439,7 +441,9 @@ def test_after_sending_the_screens_lead_to_the_receipt_and_the_landing_page_star
     assert done.status_code == 302 and "/receipt/" in done["Location"]
     again = client.get(f"/ask/place/{key}/3/").content.decode()
     assert "这份点单已经提交了" in again and done["Location"] in again
-    assert not re.findall(r'value="(\w+)"\s*checked', client.get(f"/ask/b/{world.building.public_token}/").content.decode())
+    assert not re.findall(
+        r'value="(\w+)"\s*checked', client.get(f"/ask/b/{world.building.public_token}/").content.decode()
+    )
 
 
 def test_an_unknown_or_expired_draft_asks_to_scan_again(client, world):

@@ -37,7 +37,7 @@ def generate(path: str, rows: int, bad_every: int, queue: object) -> None:
     started = time.perf_counter()
     book = Workbook(write_only=True)
     sheet = book.create_sheet("花名册")
-    for i, cells in enumerate(messy_rows(rows, 0)):
+    for cells in messy_rows(rows, 0):
         if bad_every and len(cells) > 5 and isinstance(cells[0], int) and cells[0] % bad_every == 0:
             cells[5] = "12345"  # not a phone: the row is refused
         sheet.append(cells)

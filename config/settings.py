@@ -207,9 +207,13 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # `loudong collectstatic` writes each file under a name with its hash, gzip and brotli beside it;
+    # WhiteNoise serves the compressed one the browser accepts, cached for a year (the name changes
+    # with the content). ECharts: 1,034 KB → 271 KB (brotli).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG  # development serves the files as they are edited
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # pages name the hashed files only: half the files to compress
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMAGE_MAX_PIXELS = int(os.environ.get("LOUDONG_IMAGE_MAX_PIXELS") or 40_000_000)
 # Old numeric QR links (/ask/b/<number>/) answer until this Shanghai date; None: refused already.

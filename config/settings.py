@@ -26,6 +26,19 @@ LOUDONG_ROSTER_MAX_ROWS  the most rows one roster file may have (default 200000)
                    before anything is imported
 LOUDONG_AUDIT_RETENTION_DAYS  days the audit log is kept (default and least 184: six months, 网络安全法
                    第二十一条); `loudong worker` removes older entries, the only deletion the database allows
+LOUDONG_REQUEST_CONTACT_RETENTION_DAYS  days after a request is finished (已办结, 不予受理, 已合并) that its
+                   contact fields (name, phone, room, household and resident links, 我也遇到 phones) are
+                   kept; then `loudong worker` anonymises them, keeping everything the figures count
+                   (default 1095: three years)
+LOUDONG_SENT_MESSAGE_RETENTION_DAYS  days a sent outbox message (with its address) and a read inbox
+                   message are kept (default 90); messages not sent yet are kept until sent
+LOUDONG_IDEMPOTENCY_TTL_HOURS  hours an API Idempotency-Key replays its first answer; the key, its
+                   answer and the intake rows placed (the public form's and the API's submissions, once
+                   they are requests) are deleted after it (default 24)
+LOUDONG_REQUIRE_2FA "1": admins and overseers must log in with a code from an authenticator on their
+                   phone (TOTP) or a recovery code, and are sent to enrol right after their password
+                   until they have. Default off: anyone may enrol from 账号安全, and whoever has
+                   enrolled is asked for the code at every login either way
 """
 
 import os
@@ -80,6 +93,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "loudong.lib",
@@ -109,6 +125,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed the second factor
+    "loudong.accounts.two_factor.TwoFactorMiddleware",  # no page but the code's until it has, where owed
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -192,7 +210,13 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "loudong.lib.clients.client_ip"
 AUDIT_RETENTION_DAYS = int(os.environ.get("LOUDONG_AUDIT_RETENTION_DAYS") or 184)
+REQUEST_CONTACT_RETENTION_DAYS = int(os.environ.get("LOUDONG_REQUEST_CONTACT_RETENTION_DAYS") or 1095)
+SENT_MESSAGE_RETENTION_DAYS = int(os.environ.get("LOUDONG_SENT_MESSAGE_RETENTION_DAYS") or 90)
+IDEMPOTENCY_TTL_HOURS = int(os.environ.get("LOUDONG_IDEMPOTENCY_TTL_HOURS") or 24)
 PROXY_HOPS = int(os.environ.get("LOUDONG_PROXY_HOPS") or 0)
+# Read at request time (loudong.accounts.two_factor.must_use), so a test can turn it on.
+REQUIRE_2FA = os.environ.get("LOUDONG_REQUIRE_2FA") == "1"
+OTP_TOTP_ISSUER = "楼栋党小组"  # the name an authenticator shows above the code
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

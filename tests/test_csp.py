@@ -193,7 +193,7 @@ def test_the_pages_that_had_inline_code_work_in_chromium_without_a_violation(
         assert page.evaluate("window.__csp") == [], where
 
     # A resident's three screens: the photo count (once an inline script) still counts.
-    page.goto(f"{base}{reverse('ask:building', args=[world.building.pk])}")
+    page.goto(f"{base}{reverse('ask:building', args=[world.building.public_token])}")
     clean("public form, screen 1")
     page.get_by_text("环境卫生", exact=True).click()
     page.get_by_role("button", name="下一步").click()

@@ -128,7 +128,7 @@ def test_every_role_is_held_to_it_and_residents_without_an_account_are_untouched
         assert response.status_code == 302 and response.url.startswith("/accounts/login/"), username
         assert "_auth_user_id" not in client.session
     # A resident with no account: the public form keeps no login clock and ends nothing.
-    public = client.get(reverse("ask:building", args=[world.building.pk]))
+    public = client.get(reverse("ask:building", args=[world.building.public_token]))
     assert public.status_code == 200
     assert LOGIN_AT not in client.session
 

@@ -16,6 +16,9 @@ LOUDONG_IMAGE_MAX_PIXELS  the most pixels an uploaded image may have (default 40
                    from its header, before it is decoded
 LOUDONG_AUDIT_RETENTION_DAYS  days the audit log is kept (default and least 184: six months, 网络安全法
                    第二十一条); `loudong worker` removes older entries, the only deletion the database allows
+LOUDONG_SQLITE_SYNCHRONOUS  NORMAL (default) or FULL: SQLite's PRAGMA synchronous. With WAL, NORMAL may
+                   lose the last transactions committed before a power loss (never corrupts); FULL syncs
+                   the WAL at every commit and loses none, for slower writes (README "备份与恢复")
 """
 
 import os
@@ -23,6 +26,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("LOUDONG_DATA_DIR", BASE_DIR / "var"))
@@ -75,6 +79,7 @@ INSTALLED_APPS = [
     "loudong.demo",
     "loudong.api",
     "loudong.worker",
+    "loudong.ops",
     "loudong.home",
 ]
 
@@ -115,13 +120,19 @@ DATABASES = {
         default=f"sqlite:///{DATA_DIR / 'loudong.sqlite3'}", conn_max_age=60, conn_health_checks=True
     )
 }
+SQLITE_SYNCHRONOUS = os.environ.get("LOUDONG_SQLITE_SYNCHRONOUS", "NORMAL").strip().upper()
+if SQLITE_SYNCHRONOUS not in {"NORMAL", "FULL"}:
+    raise ImproperlyConfigured(
+        f"LOUDONG_SQLITE_SYNCHRONOUS 只能是 NORMAL 或 FULL，现在是 {os.environ['LOUDONG_SQLITE_SYNCHRONOUS']!r}"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and the one writer work at once; IMMEDIATE avoids lock upgrades that fail.
+    # synchronous=NORMAL syncs the WAL at checkpoints only: a power loss may lose the last commits.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS}; PRAGMA foreign_keys=ON; "
             "PRAGMA busy_timeout=20000; PRAGMA cache_size=-20000; PRAGMA mmap_size=268435456;"
         ),
     }

@@ -53,6 +53,8 @@ class Command(BaseCommand):
             self.backup(path)
         except Refused as error:
             raise CommandError(str(error), returncode=2) from error
+        except RuntimeError as error:  # pg_dump failed; no archive was written
+            raise CommandError(str(error)) from error
 
     def backup(self, path: Path) -> None:
         started = time.monotonic()

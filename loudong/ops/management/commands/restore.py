@@ -38,6 +38,8 @@ class Command(BaseCommand):
             (self.check if check else self.restore)(Path(archive))
         except Refused as error:
             raise CommandError(str(error), returncode=2) from error
+        except RuntimeError as error:  # pg_restore failed (in one transaction: nothing was loaded)
+            raise CommandError(str(error)) from error
 
     def check(self, path: Path) -> None:
         started = time.monotonic()

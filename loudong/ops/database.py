@@ -15,7 +15,6 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-import psycopg
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
@@ -35,10 +34,10 @@ def model_tables() -> set[str]:
     return tables | {"django_migrations"}
 
 
-def _count(cursor: object, tables: set[str], quote: str = '"') -> dict[str, int]:
+def _count(cursor: object, tables: set[str]) -> dict[str, int]:
     counts = {}
-    for table in sorted(tables):
-        cursor.execute(f"SELECT count(*) FROM {quote}{table}{quote}")
+    for table in sorted(tables):  # names from django.apps or the database's own catalogue
+        cursor.execute(f'SELECT count(*) FROM "{table}"')
         counts[table] = cursor.fetchone()[0]
     return counts
 
@@ -148,6 +147,8 @@ def server_version() -> str:
 
 
 def postgresql_snapshot(target: Path) -> dict[str, int]:
+    import psycopg  # only here: a SQLite installation never loads it
+
     args, env = _pg_command("pg_dump")
     pg = _pg()
     with psycopg.connect(**{k: v for k, v in pg.items() if v}) as db:

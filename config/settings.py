@@ -46,10 +46,16 @@ LOUDONG_SENT_MESSAGE_RETENTION_DAYS  days a sent outbox message (with its addres
 LOUDONG_IDEMPOTENCY_TTL_HOURS  hours an API Idempotency-Key replays its first answer; the key, its
                    answer and the intake rows placed (the public form's and the API's submissions, once
                    they are requests) are deleted after it (default 24)
+<<<<<<< HEAD
+LOUDONG_SQLITE_SYNCHRONOUS  NORMAL (default) or FULL: SQLite's PRAGMA synchronous. With WAL, NORMAL may
+                   lose the last transactions committed before a power loss (never corrupts); FULL syncs
+                   the WAL at every commit and loses none, for slower writes (README "备份与恢复")
+=======
 LOUDONG_REQUIRE_2FA "1": admins and overseers must log in with a code from an authenticator on their
                    phone (TOTP) or a recovery code, and are sent to enrol right after their password
                    until they have. Default off: anyone may enrol from 账号安全, and whoever has
                    enrolled is asked for the code at every login either way
+>>>>>>> main
 """
 
 import os
@@ -128,6 +134,7 @@ INSTALLED_APPS = [
     "loudong.demo",
     "loudong.api",
     "loudong.worker",
+    "loudong.ops",
     "loudong.home",
 ]
 
@@ -172,13 +179,19 @@ DATABASES = {
         default=f"sqlite:///{DATA_DIR / 'loudong.sqlite3'}", conn_max_age=60, conn_health_checks=True
     )
 }
+SQLITE_SYNCHRONOUS = os.environ.get("LOUDONG_SQLITE_SYNCHRONOUS", "NORMAL").strip().upper()
+if SQLITE_SYNCHRONOUS not in {"NORMAL", "FULL"}:
+    raise ImproperlyConfigured(
+        f"LOUDONG_SQLITE_SYNCHRONOUS 只能是 NORMAL 或 FULL，现在是 {os.environ['LOUDONG_SQLITE_SYNCHRONOUS']!r}"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and the one writer work at once; IMMEDIATE avoids lock upgrades that fail.
+    # synchronous=NORMAL syncs the WAL at checkpoints only: a power loss may lose the last commits.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS}; PRAGMA foreign_keys=ON; "
             "PRAGMA busy_timeout=20000; PRAGMA cache_size=-20000; PRAGMA mmap_size=268435456;"
         ),
     }

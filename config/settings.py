@@ -16,6 +16,9 @@ LOUDONG_IMAGE_MAX_PIXELS  the most pixels an uploaded image may have (default 40
                    from its header, before it is decoded
 LOUDONG_AUDIT_RETENTION_DAYS  days the audit log is kept (default and least 184: six months, 网络安全法
                    第二十一条); `loudong worker` removes older entries, the only deletion the database allows
+LOUDONG_API_TOKEN_IDLE_DAYS  an API token unused for this many days no longer opens the API (default 30;
+                   counted from its last use, or its issue); `loudong worker` removes such tokens and
+                   audits it. A token also ends when its owner's password is set again, or when revoked
 """
 
 import os
@@ -155,11 +158,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Five wrong passwords lock the username (from any address) for 15 minutes.
+# Five wrong passwords for one username from one address lock that username at that address for
+# 15 minutes. Both together: by username alone, anyone could lock an admin out from elsewhere with
+# five wrong passwords; by address alone, a whole community office behind one NAT address.
+# Community admins see the locks of their people and lift them (/c/<code>/locks/).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Locking by address would lock out a whole community office behind one NAT address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # models.W040: the stats' covering index on open requests (INCLUDE columns) is for PostgreSQL; SQLite
 # keeps its key columns only, which is what it needs.
 SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
@@ -168,6 +173,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "loudong.lib.clients.client_ip"
 AUDIT_RETENTION_DAYS = int(os.environ.get("LOUDONG_AUDIT_RETENTION_DAYS") or 184)
+API_TOKEN_IDLE_DAYS = int(os.environ.get("LOUDONG_API_TOKEN_IDLE_DAYS") or 30)
 PROXY_HOPS = int(os.environ.get("LOUDONG_PROXY_HOPS") or 0)
 
 LANGUAGE_CODE = "zh-hans"

@@ -1,16 +1,25 @@
-"""Login events: every successful and failed login is written to the audit log, and a lockout
-remembers when the account opens again so the locked page can say so."""
+"""Security events: every login, failed login (a lockout among them) and logout is written to the
+audit log with the account, the client's address and the outcome (never the password typed), and a
+lockout remembers when the account opens again so the locked page can say so.
+
+`password_changed` is sent by whatever changes a user's password on their request (sender=User,
+user=..., request=...): their API tokens end (loudong.accounts.tokens).
+"""
 
 from datetime import datetime
 
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.db.models import Max
+from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils import timezone
 
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry, User
+
+# Sent with sender=User, user=<the user>, request=<the request or None> after a password change.
+password_changed = Signal()
 
 
 def _first_community_id(user: User | None) -> int | None:
@@ -28,6 +37,19 @@ def record_login(sender: type, request: HttpRequest, user: User, **kwargs: objec
         community_id=_first_community_id(user),
         object_type="user",
         detail={"success": True},
+    )
+
+
+def record_logout(sender: type, request: HttpRequest, user: User | None, **kwargs: object) -> None:
+    if user is None:  # the session had already ended
+        return
+    record(
+        request,
+        AuditEntry.Action.LOGOUT,
+        user,
+        actor=user,
+        community_id=_first_community_id(user),
+        object_type="user",
     )
 
 
@@ -51,12 +73,15 @@ def record_login_failure(sender: str, credentials: dict, request: HttpRequest | 
     )
 
 
-def remember_unlock_time(sender: str, request: HttpRequest, username: str | None = None, **kwargs: object) -> None:
-    """The lock lasts the cool-off time from the last recorded failure (with axes' defaults a try
-    while locked is recorded too), so the page can name the minute the account opens again."""
+def remember_unlock_time(
+    sender: str, request: HttpRequest, username: str | None = None, ip_address: str | None = None, **kwargs: object
+) -> None:
+    """The lock (of this username at this address) lasts the cool-off time from the last recorded
+    failure (with axes' defaults a try while locked is recorded too), so the page can name the
+    minute the account opens again."""
     cool_off = get_cool_off(request)
     if cool_off is None or not username:
         return
-    attempts = AccessAttempt.objects.filter(username=username)
+    attempts = AccessAttempt.objects.filter(username=username, ip_address=ip_address)
     last: datetime | None = attempts.aggregate(t=Max("attempt_time"))["t"]
     request.loudong_unlock_at = (last or timezone.now()) + cool_off

@@ -8,7 +8,9 @@ editing the cell in Excel keeps it text too. Control characters XML cannot hold 
 """
 
 import io
+import tempfile
 from collections.abc import Iterable, Sequence
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -34,14 +36,28 @@ def text_cell(sheet: WriteOnlyWorksheet, value: object, *, bold: bool = False) -
     return cell
 
 
-def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "Sheet1") -> bytes:
-    """An .xlsx with a bold header row. Values stay as given; pass ID numbers and phones as str
-    so the spreadsheet keeps them as text (a number would lose digits)."""
+def _write(target: IO[bytes], headers: Sequence[str], rows: Iterable[Sequence[object]], title: str) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append([text_cell(sheet, header, bold=True) for header in headers])
     for row in rows:
         sheet.append([text_cell(sheet, value) for value in row])
+    workbook.save(target)
+
+
+def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "Sheet1") -> bytes:
+    """An .xlsx with a bold header row. Values stay as given; pass ID numbers and phones as str
+    so the spreadsheet keeps them as text (a number would lose digits)."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    _write(buffer, headers, rows, title)
     return buffer.getvalue()
+
+
+def xlsx_file(headers: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "Sheet1") -> IO[bytes]:
+    """The same .xlsx written to a temporary file, open at its start, for lists of any length: rows
+    are read as they come and the file is sent from disk (a FileResponse streams it), so memory
+    stays small. The file disappears when closed."""
+    target = tempfile.TemporaryFile()
+    _write(target, headers, rows, title)
+    target.seek(0)
+    return target

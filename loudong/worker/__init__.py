@@ -10,7 +10,9 @@ time has come. The jobs, each registered from its app's AppConfig.ready() with `
 - stalled imports (registry, every minute): marks failed the roster imports whose process died;
 - tallies (stats, every minute): recounts the stale stats tallies and group coverage;
 - idempotency (api, every hour): purges expired API idempotency answers and placed intake rows;
-- audit retention (accounts, every hour): removes audit entries past their retention period.
+- audit retention (accounts, every hour): removes audit entries past their retention period;
+- api token expiry (accounts, every hour): deletes API tokens left unused past their idle time or
+  issued before their owner's password changed, each deletion audited.
 
 A job that fails is logged and tried again at its next time; it never stops the others.
 """

@@ -59,6 +59,9 @@ def test_a_token_carries_a_name_or_the_client_s_user_agent_and_lists_its_times(w
     created = timezone.datetime.fromisoformat(row["created_at"])
     assert timezone.datetime.fromisoformat(row["expires_at"]) - created >= timedelta(days=30)
     assert opens(client, unnamed) == 200
+    # Accounts from before passwords carried their change time keep their tokens.
+    User.objects.filter(username="volunteer").update(password_changed_at=None)
+    assert opens(client, unnamed) == 200 and len(listed(client, unnamed)) == 2
 
 
 def test_a_token_unused_for_the_idle_days_is_refused_deleted_and_audited(world, client):

@@ -16,6 +16,7 @@ from loudong.lib.shanghai import SHANGHAI, day_bounds
 from loudong.lib.xlsx import xlsx_file
 from loudong.registry.access import community_for
 from loudong.registry.export import XLSX_TYPE
+from loudong.registry.models import Community
 
 AUDIT_PAGE_SIZE = 50
 
@@ -63,9 +64,10 @@ class AuditFilterForm(forms.Form):
         return entries
 
     def description(self) -> str:
-        """The filters applied, in words (for the export's own audit entry)."""
-        if not self.is_bound or not self.is_valid():
+        """The filters applied (as `apply` applies them), in words, for the export's own audit entry."""
+        if not self.is_bound:
             return "全部"
+        self.is_valid()
         parts = []
         for name, field in self.fields.items():
             value = self.cleaned_data.get(name)
@@ -75,7 +77,7 @@ class AuditFilterForm(forms.Form):
         return "；".join(parts) or "全部"
 
 
-def _filtered(request: HttpRequest, code: str) -> tuple[object, AuditFilterForm, QuerySet[AuditEntry], bool]:
+def _filtered(request: HttpRequest, code: str) -> tuple[Community, AuditFilterForm, QuerySet[AuditEntry], bool]:
     community = community_for(request.user, code, {Role.ADMIN})
     entries = AuditEntry.objects.filter(community=community)
     object_types = sorted(set(entries.order_by().values_list("object_type", flat=True).distinct()))
@@ -110,9 +112,15 @@ def audit_log(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "rows": rows,
             "filtering": filtering,
-            "export_query": request.GET.urlencode(),
+            "export_query": _without_page(request),
         },
     )
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 EXPORT_HEADERS = ["时间", "操作人", "操作", "对象类型", "对象", "内容", "来源地址"]

@@ -61,8 +61,8 @@ def name_keys(name: str) -> tuple[str, str]:
 
 def write_table(path: Path = TABLE) -> None:
     """Rebuild the table from pypinyin: one line of readings, then a line per run of code points."""
-    from pypinyin import Style, lazy_pinyin  # noqa: PLC0415 - a test and maintenance dependency only
-    from pypinyin.pinyin_dict import pinyin_dict  # noqa: PLC0415
+    from pypinyin import Style, lazy_pinyin  # a test and maintenance dependency only
+    from pypinyin.pinyin_dict import pinyin_dict
 
     readings = {cp: lazy_pinyin(chr(cp), style=Style.NORMAL)[0] for cp in sorted(pinyin_dict)}
     syllables = sorted(set(readings.values()))

@@ -3,7 +3,9 @@
 LOUDONG_DATA_DIR   where the SQLite database, uploads and the secret key live (default ./var)
 DATABASE_URL       e.g. postgres://user@127.0.0.1:5432/loudong (default: SQLite in the data dir)
 LOUDONG_DEBUG      "1" for development
-LOUDONG_SECRET_KEY secret key (default: generated once into the data dir)
+LOUDONG_SECRET_KEY secret key (default: generated once into the data dir; with PostgreSQL it must be set,
+                   the same on every node)
+LOUDONG_SECRET_KEY_FALLBACKS  earlier secret keys, comma-separated, still accepted while rotating
 LOUDONG_HOSTS      comma-separated allowed host names (default: localhost names)
 LOUDONG_TASKS      "immediate" runs background work inline (tests); default is the database queue
 LOUDONG_PUBLIC_URL the address residents reach, printed in QR codes (default http://127.0.0.1:8000)
@@ -26,6 +28,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("LOUDONG_DATA_DIR", BASE_DIR / "var"))
@@ -33,16 +36,28 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
+    """LOUDONG_SECRET_KEY, or the key generated once into the data dir. Nodes that share a database
+    (PostgreSQL) must share one key, or a login made on one is refused by the next and the public
+    form's signed fields fail between them: such a node never generates a key of its own."""
     if key := os.environ.get("LOUDONG_SECRET_KEY"):
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
+        if os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql")):
+            raise ImproperlyConfigured(
+                "使用 PostgreSQL（多台服务器共用一个数据库）时，每台服务器必须设置同一个 LOUDONG_SECRET_KEY，"
+                "例如 LOUDONG_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')。"
+                " With PostgreSQL every node must set the same LOUDONG_SECRET_KEY; this node will not generate its own."
+            )
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()
 
 
 SECRET_KEY = _secret_key()
+# Key rotation: the new key in LOUDONG_SECRET_KEY, the old ones here (comma-separated) until the sessions
+# and signed links made with them have expired.
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("LOUDONG_SECRET_KEY_FALLBACKS", "").split(",") if k]
 DEBUG = os.environ.get("LOUDONG_DEBUG") == "1"
 PUBLIC_URL = os.environ.get("LOUDONG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = os.environ.get("LOUDONG_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
@@ -189,9 +204,13 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # `loudong collectstatic` writes each file under a name with its hash, gzip and brotli beside it;
+    # WhiteNoise serves the compressed one the browser accepts, cached for a year (the name changes
+    # with the content). ECharts: 1,034 KB → 271 KB (brotli).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG  # development serves the files as they are edited
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # pages name the hashed files only: half the files to compress
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMAGE_MAX_PIXELS = int(os.environ.get("LOUDONG_IMAGE_MAX_PIXELS") or 40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024

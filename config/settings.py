@@ -16,15 +16,37 @@ LOUDONG_PROXY_HOPS how many reverse proxies of ours stand in front of the app (d
                    the client's address to X-Forwarded-For). Read by loudong.lib.clients only.
 LOUDONG_IMAGE_MAX_PIXELS  the most pixels an uploaded image may have (default 40000000); refused
                    from its header, before it is decoded
+LOUDONG_NUMERIC_QR_LINKS_UNTIL  an ISO date (2027-06-30): until that day (Shanghai, included) the QR links
+                   printed before tokens (/ask/b/12/, /ask/g/3/) redirect to the building's or group's
+                   token link; a member's old card link (/ask/m/7/) only says the card is old. Empty
+                   (the default): every numeric link is refused (404). Reprint boards and cards first.
+LOUDONG_ROSTER_MAX_UNPACKED_MB  the most a roster workbook (.xlsx, .ods: zip files) may unpack to (default
+                   200); larger, or packed suspiciously tightly, it is refused before it is read
+LOUDONG_ROSTER_MAX_ROWS  the most rows one roster file may have (default 200000); more is refused
+                   before anything is imported
 LOUDONG_AUDIT_RETENTION_DAYS  days the audit log is kept (default and least 184: six months, 网络安全法
                    第二十一条); `loudong worker` removes older entries, the only deletion the database allows
 LOUDONG_API_TOKEN_IDLE_DAYS  an API token unused for this many days no longer opens the API (default 30;
                    counted from its last use, or its issue); `loudong worker` removes such tokens and
                    audits it. A token also ends when its owner's password is set again, or when revoked
+LOUDONG_REQUEST_CONTACT_RETENTION_DAYS  days after a request is finished (已办结, 不予受理, 已合并) that its
+                   contact fields (name, phone, room, household and resident links, 我也遇到 phones) are
+                   kept; then `loudong worker` anonymises them, keeping everything the figures count
+                   (default 1095: three years)
+LOUDONG_SENT_MESSAGE_RETENTION_DAYS  days a sent outbox message (with its address) and a read inbox
+                   message are kept (default 90); messages not sent yet are kept until sent
+LOUDONG_IDEMPOTENCY_TTL_HOURS  hours an API Idempotency-Key replays its first answer; the key, its
+                   answer and the intake rows placed (the public form's and the API's submissions, once
+                   they are requests) are deleted after it (default 24)
+LOUDONG_REQUIRE_2FA "1": admins and overseers must log in with a code from an authenticator on their
+                   phone (TOTP) or a recovery code, and are sent to enrol right after their password
+                   until they have. Default off: anyone may enrol from 账号安全, and whoever has
+                   enrolled is asked for the code at every login either way
 """
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -74,6 +96,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "loudong.lib",
@@ -103,6 +128,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed the second factor
+    "loudong.accounts.two_factor.TwoFactorMiddleware",  # no page but the code's until it has, where owed
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -189,7 +216,13 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "loudong.lib.clients.client_ip"
 AUDIT_RETENTION_DAYS = int(os.environ.get("LOUDONG_AUDIT_RETENTION_DAYS") or 184)
 API_TOKEN_IDLE_DAYS = int(os.environ.get("LOUDONG_API_TOKEN_IDLE_DAYS") or 30)
+REQUEST_CONTACT_RETENTION_DAYS = int(os.environ.get("LOUDONG_REQUEST_CONTACT_RETENTION_DAYS") or 1095)
+SENT_MESSAGE_RETENTION_DAYS = int(os.environ.get("LOUDONG_SENT_MESSAGE_RETENTION_DAYS") or 90)
+IDEMPOTENCY_TTL_HOURS = int(os.environ.get("LOUDONG_IDEMPOTENCY_TTL_HOURS") or 24)
 PROXY_HOPS = int(os.environ.get("LOUDONG_PROXY_HOPS") or 0)
+# Read at request time (loudong.accounts.two_factor.must_use), so a test can turn it on.
+REQUIRE_2FA = os.environ.get("LOUDONG_REQUIRE_2FA") == "1"
+OTP_TOTP_ISSUER = "楼栋党小组"  # the name an authenticator shows above the code
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -213,6 +246,14 @@ WHITENOISE_USE_FINDERS = DEBUG  # development serves the files as they are edite
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # pages name the hashed files only: half the files to compress
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMAGE_MAX_PIXELS = int(os.environ.get("LOUDONG_IMAGE_MAX_PIXELS") or 40_000_000)
+# Old numeric QR links (/ask/b/<number>/) answer until this Shanghai date; None: refused already.
+NUMERIC_QR_LINKS_UNTIL = (
+    date.fromisoformat(os.environ["LOUDONG_NUMERIC_QR_LINKS_UNTIL"])
+    if os.environ.get("LOUDONG_NUMERIC_QR_LINKS_UNTIL")
+    else None
+)
+ROSTER_MAX_UNPACKED_MB = int(os.environ.get("LOUDONG_ROSTER_MAX_UNPACKED_MB") or 200)
+ROSTER_MAX_ROWS = int(os.environ.get("LOUDONG_ROSTER_MAX_ROWS") or 200_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 TASKS = {

@@ -12,7 +12,11 @@ time has come. The jobs, each registered from its app's AppConfig.ready() with `
 - idempotency (api, every hour): purges expired API idempotency answers and placed intake rows;
 - audit retention (accounts, every hour): removes audit entries past their retention period;
 - api token expiry (accounts, every hour): deletes API tokens left unused past their idle time or
-  issued before their owner's password changed, each deletion audited.
+  issued before their owner's password changed, each deletion audited;
+- the retention rules (loudong.accounts.retention, once a day): idempotency retention and intake
+  retention (api: expired API idempotency answers, placed intake rows), request contact retention
+  (tickets: anonymises finished requests' contact fields), sent message retention and read inbox
+  retention (notify).
 
 A job that fails is logged and tried again at its next time; it never stops the others.
 """

@@ -37,6 +37,9 @@ LOUDONG_HSTS_PRELOAD  "1" adds the preload directive (only for a domain its owne
                    preload list: a decision for the apex domain, not one application)
 LOUDONG_SESSION_IDLE_MINUTES  a signed-in session ends after this many minutes without a request (default 30)
 LOUDONG_SESSION_MAX_HOURS     and at the latest this many hours after the login (default 12)
+LOUDONG_API_TOKEN_IDLE_DAYS  an API token unused for this many days no longer opens the API (default 30;
+                   counted from its last use, or its issue); `loudong worker` removes such tokens and
+                   audits it. A token also ends when its owner's password is set again, or when revoked
 LOUDONG_REQUEST_CONTACT_RETENTION_DAYS  days after a request is finished (已办结, 不予受理, 已合并) that its
                    contact fields (name, phone, room, household and resident links, 我也遇到 phones) are
                    kept; then `loudong worker` anonymises them, keeping everything the figures count
@@ -46,16 +49,13 @@ LOUDONG_SENT_MESSAGE_RETENTION_DAYS  days a sent outbox message (with its addres
 LOUDONG_IDEMPOTENCY_TTL_HOURS  hours an API Idempotency-Key replays its first answer; the key, its
                    answer and the intake rows placed (the public form's and the API's submissions, once
                    they are requests) are deleted after it (default 24)
-<<<<<<< HEAD
 LOUDONG_SQLITE_SYNCHRONOUS  NORMAL (default) or FULL: SQLite's PRAGMA synchronous. With WAL, NORMAL may
                    lose the last transactions committed before a power loss (never corrupts); FULL syncs
                    the WAL at every commit and loses none, for slower writes (README "备份与恢复")
-=======
 LOUDONG_REQUIRE_2FA "1": admins and overseers must log in with a code from an authenticator on their
                    phone (TOTP) or a recovery code, and are sent to enrol right after their password
                    until they have. Default off: anyone may enrol from 账号安全, and whoever has
                    enrolled is asked for the code at every login either way
->>>>>>> main
 """
 
 import os
@@ -229,11 +229,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Five wrong passwords lock the username (from any address) for 15 minutes.
+# Five wrong passwords for one username from one address lock that username at that address for
+# 15 minutes. Both together: by username alone, anyone could lock an admin out from elsewhere with
+# five wrong passwords; by address alone, a whole community office behind one NAT address.
+# Community admins see the locks of their people and lift them (/c/<code>/locks/).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Locking by address would lock out a whole community office behind one NAT address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # models.W040: the stats' covering index on open requests (INCLUDE columns) is for PostgreSQL; SQLite
 # keeps its key columns only, which is what it needs.
 # security.W021: HSTS preload is for the apex domain's owner to decide (LOUDONG_HSTS_PRELOAD).
@@ -243,6 +245,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "loudong.lib.clients.client_ip"
 AUDIT_RETENTION_DAYS = int(os.environ.get("LOUDONG_AUDIT_RETENTION_DAYS") or 184)
+API_TOKEN_IDLE_DAYS = int(os.environ.get("LOUDONG_API_TOKEN_IDLE_DAYS") or 30)
 REQUEST_CONTACT_RETENTION_DAYS = int(os.environ.get("LOUDONG_REQUEST_CONTACT_RETENTION_DAYS") or 1095)
 SENT_MESSAGE_RETENTION_DAYS = int(os.environ.get("LOUDONG_SENT_MESSAGE_RETENTION_DAYS") or 90)
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("LOUDONG_IDEMPOTENCY_TTL_HOURS") or 24)

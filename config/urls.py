@@ -3,7 +3,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from loudong.api.urls import api
-from loudong.home.views_audit import audit_log
+from loudong.home.views_audit import audit_export, audit_log
 
 
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
@@ -19,6 +19,7 @@ urlpatterns = [
     path("a/", include("loudong.community_life.activities.public_urls")),
     path("stats/", include("loudong.stats.area_urls")),
     path("c/<slug:code>/audit/", audit_log, name="audit"),
+    path("c/<slug:code>/audit/export.xlsx", audit_export, name="audit_export"),
     path("c/<slug:code>/policy/", include("loudong.policy.urls")),
     path("c/<slug:code>/roster/", include("loudong.registry.roster.urls")),
     path("c/<slug:code>/groups/", include("loudong.groups.urls")),

@@ -273,6 +273,12 @@ def test_each_demo_account_can_log_in_with_the_published_password(demo_output, c
     assert client.get(response.url, follow=True).status_code == 200
 
 
+def test_the_demo_admin_sees_the_leader_s_api_token_to_revoke(demo_output, client):
+    client.force_login(User.objects.get(username="demo-admin"))
+    page = client.get(reverse("api_tokens")).content.decode()
+    assert "组长的对接程序" in page and "肖伯群" in page and "撤销" in page
+
+
 def test_login_page_lists_demo_logins_after_the_demo(demo_output, client):
     page = client.get(reverse("login")).content.decode()
     assert 'id="demo-logins"' in page and "demo-leader" in page and "loudong-demo" in page

@@ -67,9 +67,9 @@ def test_a_huge_id_in_a_path_or_query_is_a_422(client, bearer):
         if where == "query":
             url += f"?{name}={HUGE}"
         response = (
-            getattr(client, method)(url, **bearer)
-            if method == "get"
-            else client.post(url, "{}", content_type="application/json", **bearer)
+            client.post(url, "{}", content_type="application/json", **bearer)
+            if method == "post"
+            else getattr(client, method)(url, **bearer)
         )
         assert response.status_code == 422, (method, url, response.status_code)
         assert name in response.json()["detail"]

@@ -123,6 +123,7 @@ def export_urls(w) -> dict[str, list[str]]:
         "area_stats:records_export": [reverse("area_stats:records_export", args=[*area, "collected"]) + period],
         "area_stats:export": [reverse("area_stats:export", args=[*area, t]) + period for t in tables],
         "area_stats:held_export": [reverse("area_stats:held_export", args=[*area, k]) + period for k in HELD],
+        ":audit_export": [reverse("audit_export", args=community)],
     }
 
 

@@ -6,15 +6,18 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from axes.signals import user_locked_out
-        from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-        from loudong.accounts import sessions, signals
+        from loudong.accounts import sessions, signals, tokens
         from loudong.accounts.retention import purge_expired_job
         from loudong.worker import jobs
 
         user_logged_in.connect(signals.record_login, dispatch_uid="loudong_record_login")
+        user_logged_out.connect(signals.record_logout, dispatch_uid="loudong_record_logout")
         user_login_failed.connect(signals.record_login_failure, dispatch_uid="loudong_record_login_failure")
+        signals.password_changed.connect(tokens.end_on_password_change, dispatch_uid="loudong_tokens_end")
         user_locked_out.connect(signals.remember_unlock_time, dispatch_uid="loudong_remember_unlock_time")
         user_logged_in.connect(sessions.mark_login, dispatch_uid="loudong_session_mark_login")
         signals.password_changed.connect(signals.record_password_change, dispatch_uid="loudong_record_password_change")
         jobs.register("audit retention", purge_expired_job, every=jobs.HOUR)
+        jobs.register("api token expiry", tokens.end_expired_job, every=jobs.HOUR)

@@ -24,6 +24,7 @@ OBJECT_TYPE_NAMES = {
     "buildinggroup": "楼栋党小组",
     "roster": "名册",
     "importjob": "名册导入",
+    "importrow": "名册导入的行",
     "rostermapping": "名册各列的对应",
     "policy": "制度",
     "policyversion": "制度",

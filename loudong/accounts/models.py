@@ -2,10 +2,13 @@
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 
 
 class User(AbstractUser):
@@ -13,9 +16,33 @@ class User(AbstractUser):
     resident = models.OneToOneField(
         "registry.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
     )
+    # When the password was last set: API tokens issued before then no longer open anything, whoever
+    # set it and however (the password page, `grant_role --password`, a shell), checked in the same
+    # statement that reads the token (loudong.api.auth).
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        if not getattr(self, "_rehashing", False):
+            self.password_changed_at = timezone.now()
+
+    def check_password(self, raw_password: str) -> bool:
+        # A right password stored with an older hasher is hashed again on login (Django calls
+        # set_password and saves the password field alone): the same password, so tokens stay.
+        self._rehashing = True
+        try:
+            return super().check_password(raw_password)
+        finally:
+            self._rehashing = False
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is not None and "password" in fields and not getattr(self, "_rehashing", False):
+            kwargs["update_fields"] = {*fields, "password_changed_at"}
+        super().save(*args, **kwargs)
 
     def grant_list(self) -> list["Grant"]:
         """The user's grants, loaded once per request object."""
@@ -68,26 +95,59 @@ class Grant(models.Model):
         return f"{self.get_role_display()} · {scope}"
 
 
+def token_idle_days() -> int:
+    return max(1, int(getattr(settings, "API_TOKEN_IDLE_DAYS", 30)))
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def live(self, now: datetime | None = None) -> "ApiTokenQuerySet":
+        """Tokens that still open the API: used (or issued) within the idle time, issued after the
+        owner's password was last set, the owner active. loudong.api.auth checks the same in SQL."""
+        return self.filter(user__is_active=True).exclude(self._ended(now))
+
+    def ended(self, now: datetime | None = None) -> "ApiTokenQuerySet":
+        return self.filter(self._ended(now) | models.Q(user__is_active=False))
+
+    @staticmethod
+    def _ended(now: datetime | None) -> models.Q:
+        idle_since = (now or timezone.now()) - timedelta(days=token_idle_days())
+        return (
+            models.Q(last_used_at__lt=idle_since)
+            | models.Q(last_used_at__isnull=True, created_at__lt=idle_since)
+            | models.Q(created_at__lt=models.F("user__password_changed_at"))
+        )
+
+
 class ApiToken(models.Model):
-    """A bearer token for the JSON API; only its hash is stored."""
+    """A bearer token for the JSON API; only its hash is stored. It ends after API_TOKEN_IDLE_DAYS
+    without use, when its owner's password is set again, or when revoked (the row deleted)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("名称", max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "接口令牌"
 
     def __str__(self) -> str:
-        return f"{self.user} 的接口令牌"
+        return f"{self.user} 的接口令牌“{self.name or '接口'}”"
 
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User) -> str:
+    def issue(cls, user: User, name: str = "") -> str:
         raw = secrets.token_urlsafe(32)
-        cls.objects.create(user=user, key_hash=cls.hash(raw))
+        cls.objects.create(user=user, key_hash=cls.hash(raw), name=(name.strip() or "接口")[:100])
         return raw
+
+    def expires_at(self) -> datetime:
+        return (self.last_used_at or self.created_at) + timedelta(days=token_idle_days())
 
 
 class AuditQuerySet(models.QuerySet):
@@ -114,6 +174,7 @@ class AuditEntry(models.Model):
         EXPORT = "export", "导出"
         IMPORT = "import", "导入"
         LOGIN = "login", "登录"
+        LOGOUT = "logout", "退出登录"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     community = models.ForeignKey(

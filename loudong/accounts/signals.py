@@ -1,9 +1,10 @@
-"""Login events: every successful and failed login is written to the audit log, and a lockout
-remembers when the account opens again so the locked page can say so.
+"""Security events: every login, failed login (a lockout among them) and logout is written to the
+audit log with the account, the client's address and the outcome (never the password typed), and a
+lockout remembers when the account opens again so the locked page can say so.
 
 `password_changed` is ours: sent after a user's password was changed and saved, by the user on the
 password page (loudong.home) or by an operator (`grant_role --password`), with `user` and `request`
-(None from a command). Whatever must end with the old password (API tokens) listens to it; the
+(None from a command). Their API tokens end (loudong.accounts.tokens) and the change is audited; the
 user's other browser sessions end by themselves (Django checks the session's password hash).
 """
 
@@ -53,6 +54,19 @@ def record_password_change(sender: type, user: User, request: HttpRequest | None
     )
 
 
+def record_logout(sender: type, request: HttpRequest, user: User | None, **kwargs: object) -> None:
+    if user is None:  # the session had already ended
+        return
+    record(
+        request,
+        AuditEntry.Action.LOGOUT,
+        user,
+        actor=user,
+        community_id=_first_community_id(user),
+        object_type="user",
+    )
+
+
 def record_login_failure(sender: str, credentials: dict, request: HttpRequest | None = None, **kwargs: object) -> None:
     username = str(credentials.get(User.USERNAME_FIELD) or "")[:150]
     # The account whose password was tried stands as the actor, so the admin finds every login
@@ -73,12 +87,15 @@ def record_login_failure(sender: str, credentials: dict, request: HttpRequest | 
     )
 
 
-def remember_unlock_time(sender: str, request: HttpRequest, username: str | None = None, **kwargs: object) -> None:
-    """The lock lasts the cool-off time from the last recorded failure (with axes' defaults a try
-    while locked is recorded too), so the page can name the minute the account opens again."""
+def remember_unlock_time(
+    sender: str, request: HttpRequest, username: str | None = None, ip_address: str | None = None, **kwargs: object
+) -> None:
+    """The lock (of this username at this address) lasts the cool-off time from the last recorded
+    failure (with axes' defaults a try while locked is recorded too), so the page can name the
+    minute the account opens again."""
     cool_off = get_cool_off(request)
     if cool_off is None or not username:
         return
-    attempts = AccessAttempt.objects.filter(username=username)
+    attempts = AccessAttempt.objects.filter(username=username, ip_address=ip_address)
     last: datetime | None = attempts.aggregate(t=Max("attempt_time"))["t"]
     request.loudong_unlock_at = (last or timezone.now()) + cool_off

@@ -1,5 +1,8 @@
 """API login: a token for a username and password, then `Authorization: Bearer <token>`.
 
+A token opens the API while it has been used (or issued) within API_TOKEN_IDLE_DAYS and was issued
+after its owner's password was last set; both are checked in the one statement that reads it.
+
 The password is checked through django.contrib.auth.authenticate with the request, so django-axes
 counts failures and locks the account exactly as on the login page.
 """
@@ -14,8 +17,8 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
-from loudong.accounts import two_factor
-from loudong.accounts.models import ApiToken, User
+from loudong.accounts import tokens, two_factor
+from loudong.accounts.models import ApiToken, User, token_idle_days
 from loudong.api.errors import ErrorOut
 from loudong.lib.shanghai import SHANGHAI
 
@@ -26,23 +29,27 @@ TOUCH_EVERY = timedelta(minutes=1)
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         """The token's active user, read with the token in one plain statement (every API call pays
-        this, so no query building), and whether its last use is older than TOUCH_EVERY."""
+        this, so no query building), and whether its last use is older than TOUCH_EVERY. The token
+        must have been used or issued since the idle cut-off, and issued since the password was set."""
         if not token:
             return None
         now = timezone.now()
-        users, tokens = (connection.ops.quote_name(m._meta.db_table) for m in (User, ApiToken))
+        adapt = connection.ops.adapt_datetimefield_value
+        users, tokens_table = (connection.ops.quote_name(m._meta.db_table) for m in (User, ApiToken))
         found = next(
             iter(
                 User.objects.raw(
                     f"SELECT u.*, t.id AS token_id, CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 "
-                    f"ELSE 0 END AS token_stale FROM {users} u JOIN {tokens} t ON t.user_id = u.id "
-                    f"WHERE t.key_hash = %s AND u.is_active",
-                    [connection.ops.adapt_datetimefield_value(now - TOUCH_EVERY), ApiToken.hash(token)],
+                    f"ELSE 0 END AS token_stale FROM {users} u JOIN {tokens_table} t ON t.user_id = u.id "
+                    f"WHERE t.key_hash = %s AND u.is_active AND COALESCE(t.last_used_at, t.created_at) >= %s "
+                    f"AND (u.password_changed_at IS NULL OR t.created_at >= u.password_changed_at)",
+                    [adapt(now - TOUCH_EVERY), ApiToken.hash(token), adapt(now - timedelta(days=token_idle_days()))],
                 )
             ),
             None,
         )
         if found is None:
+            tokens.end_if_ended(token, http=request)  # an ended token is deleted, and that audited
             return None
         if found.token_stale:
             ApiToken.objects.filter(pk=found.token_id).update(last_used_at=now)
@@ -53,6 +60,7 @@ class BearerToken(HttpBearer):
 class TokenIn(Schema):
     username: str
     password: str
+    name: str = Field("", max_length=100, description="令牌的名称，便于日后辨认和撤销；不填时用客户端的 User-Agent")
     code: str = Field("", description="两步验证：已绑定手机验证器的账号在此填写 6 位验证码或一个恢复码")
 
 
@@ -92,4 +100,5 @@ def issue_token(request: HttpRequest, credentials: TokenIn) -> Status:
         return Status(401, {"detail": "此账号须使用两步验证：请先在网页上登录并绑定手机验证器"})
     # What login() signals without a session: last login, axes' reset and the audit entry.
     user_logged_in.send(sender=user.__class__, request=request, user=user)
-    return Status(200, {"token": ApiToken.issue(user)})
+    name = credentials.name.strip() or request.headers.get("User-Agent", "").strip()[:100]
+    return Status(200, {"token": ApiToken.issue(user, name)})

@@ -186,9 +186,7 @@ def bearer_owner(request: HttpRequest) -> Owner | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     found = (
-        ApiToken.objects.filter(key_hash=ApiToken.hash(token.strip()), user__is_active=True)
-        .values_list("user_id", flat=True)
-        .first()
+        ApiToken.objects.live().filter(key_hash=ApiToken.hash(token.strip())).values_list("user_id", flat=True).first()
     )
     return None if found is None else Owner.for_user(found)
 

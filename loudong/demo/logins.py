@@ -6,7 +6,7 @@ audit entries that name them keep pointing at them.
 
 from axes.utils import reset as reset_lockout
 
-from loudong.accounts.models import Grant, Role, User
+from loudong.accounts.models import ApiToken, Grant, Role, User
 from loudong.demo.context import DemoSite
 from loudong.demo.people import age_on_reference
 from loudong.registry.models import Member
@@ -76,3 +76,7 @@ def build_logins(site: DemoSite) -> None:
         Grant.objects.bulk_create(grants)
         reset_lockout(username=username)
         site.users[username] = user
+    # An API token the leader's program holds: the admin sees it under 接口令牌 and may revoke it.
+    leader_user = site.users["demo-leader"]
+    leader_user.api_tokens.all().delete()
+    ApiToken.issue(leader_user, "组长的对接程序")

@@ -20,10 +20,11 @@ SERVING = frozenset({LEADER, VOLUNTEER})
 @dataclass(frozen=True)
 class Entry:
     label: str
-    url_name: str  # reversed with the community's code as its one argument
+    url_name: str  # reversed with the community's code as its one argument (unless account_page)
     roles: frozenset[str]
     hint: str = ""
     primary: bool = False
+    account_page: bool = False  # a page of the account, reversed without the code
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ SECTIONS: list[tuple[str, list[Entry]]] = [
             Entry("制度", "policy:show", frozenset({ADMIN}), "时限、走访周期、小组规模"),
             Entry("工作日", "tickets:calendar", frozenset({ADMIN}), "节假日和调休"),
             Entry("审计日志", "audit", frozenset({ADMIN}), "谁查看或修改了个人信息"),
+            Entry("登录锁定", "locks", frozenset({ADMIN}), "输错密码被锁定的账号，可解锁"),
+            Entry("接口令牌", "api_tokens", MEMBERS, "程序登录接口的令牌，可撤销", account_page=True),
             Entry("两步验证", "two_factor_users", frozenset({ADMIN}), "谁用手机验证码登录；手机丢失时重置"),
         ],
     ),
@@ -107,7 +110,7 @@ SECTIONS: list[tuple[str, list[Entry]]] = [
 
 
 def _link(entry: Entry, code: str) -> Link:
-    return Link(entry.label, reverse(entry.url_name, args=[code]), entry.hint)
+    return Link(entry.label, reverse(entry.url_name, args=[] if entry.account_page else [code]), entry.hint)
 
 
 def menu_for(roles: set[str], code: str) -> list[tuple[str, list[Link]]]:

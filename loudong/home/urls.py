@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loudong.home import views_community, views_login, views_password, views_two_factor
+from loudong.home import views_community, views_login, views_password, views_security, views_two_factor
 
 urlpatterns = [
     path("", views_login.home, name="home"),
@@ -9,6 +9,10 @@ urlpatterns = [
     path("accounts/logout/", views_login.logout_view, name="logout"),
     path("accounts/password/", views_password.password_change, name="password_change"),
     path("accounts/no-role/", views_login.no_role, name="no_role"),
+    path("accounts/tokens/", views_security.api_tokens, name="api_tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", views_security.revoke_token, name="revoke_token"),
+    path("c/<slug:code>/locks/", views_security.locks, name="locks"),
+    path("c/<slug:code>/locks/unlock/", views_security.unlock, name="unlock"),
     path("accounts/two-factor/", views_two_factor.account, name="two_factor"),
     path("accounts/two-factor/enrol/", views_two_factor.enrol, name="two_factor_enrol"),
     path("accounts/two-factor/codes/", views_two_factor.codes, name="two_factor_codes"),

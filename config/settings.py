@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "loudong.stats",
     "loudong.demo",
     "loudong.api",
+    "loudong.privacy",
     "loudong.worker",
     "loudong.home",
 ]

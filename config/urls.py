@@ -14,11 +14,13 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
 urlpatterns = [
     path("favicon.ico", favicon),
     path("", include("loudong.home.urls")),
+    path("ask/t/<str:token>/my-data/", include("loudong.privacy.public_urls")),
     path("ask/", include("loudong.tickets.public_urls")),
     path("inbox/", include("loudong.notify.urls")),
     path("a/", include("loudong.community_life.activities.public_urls")),
     path("stats/", include("loudong.stats.area_urls")),
     path("c/<slug:code>/audit/", audit_log, name="audit"),
+    path("c/<slug:code>/privacy/", include("loudong.privacy.urls")),
     path("c/<slug:code>/policy/", include("loudong.policy.urls")),
     path("c/<slug:code>/roster/", include("loudong.registry.roster.urls")),
     path("c/<slug:code>/groups/", include("loudong.groups.urls")),

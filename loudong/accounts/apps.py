@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
-        from loudong.accounts import signals
+        from loudong.accounts import personal, signals
         from loudong.accounts.retention import purge_expired_job
         from loudong.worker import jobs
 
@@ -16,3 +16,4 @@ class AccountsConfig(AppConfig):
         user_login_failed.connect(signals.record_login_failure, dispatch_uid="loudong_record_login_failure")
         user_locked_out.connect(signals.remember_unlock_time, dispatch_uid="loudong_remember_unlock_time")
         jobs.register("audit retention", purge_expired_job, every=jobs.HOUR)
+        personal.connect()

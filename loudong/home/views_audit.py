@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from loudong.accounts.audit import names_for, shown_text
 from loudong.accounts.audit_display import detail_lines, object_type_name
 from loudong.accounts.models import AuditEntry, Role
 from loudong.lib.shanghai import day_bounds
@@ -69,12 +70,15 @@ def audit_log(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_bound:
         entries = form.apply(entries)
     page = Paginator(entries.order_by("-at", "-id"), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    names = names_for(page)  # people's names, phones and IDs are stored as pseudonyms
     rows = [
         {
             "entry": e,
+            "actor": shown_text(e.actor_name, names),
+            "object_repr": shown_text(e.object_repr, names),
             "action": e.get_action_display(),
             "object_type": object_type_name(e.object_type),
-            "lines": detail_lines(e),
+            "lines": [shown_text(line, names) for line in detail_lines(e)],
         }
         for e in page
     ]

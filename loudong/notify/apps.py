@@ -5,7 +5,9 @@ class NotifyConfig(AppConfig):
     name = "loudong.notify"
 
     def ready(self) -> None:
+        from loudong.notify import personal
         from loudong.notify.outbox import send_due_job
         from loudong.worker import jobs
 
         jobs.register("outbox", send_due_job, every=jobs.MINUTE)
+        personal.connect()

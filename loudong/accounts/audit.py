@@ -22,10 +22,18 @@ from loudong.lib.hooks import Hook
 # (resident id or None, the values that name them: name, phone, ID number)
 Named = tuple[int | None, Iterable[str]]
 
+def _account(obj: object) -> list[Named]:
+    """A user account linked to a resident names them (its display name and username)."""
+    if isinstance(obj, User) and obj.resident_id and obj.is_active:
+        return [(obj.resident_id, [str(obj), obj.username])]
+    return []
+
+
 people_in = Hook(
     "Who an audited object is about: send(obj) answers, per receiver, a list of (resident id or None, "
     "[name, phone, id number]). The domains owning people connect (registry: residents and members)."
 )
+people_in.connect(_account)
 TOKEN = re.compile(r"⟦([0-9a-f]{10})⟧")
 ERASED = "（已删除的居民）"
 
@@ -48,11 +56,13 @@ def record(
         object_repr = object_repr or str(obj)
         community_id = community_id or getattr(obj, "community_id", None)
     named = [*people, *(p for found in people_in.send(obj) for p in found)] if obj is not None else list(people)
+    if actor is not None and actor.resident_id and actor.is_active:  # a resident's own account: their name is theirs
+        named.append((actor.resident_id, [str(actor), actor.username]))
     pseudonyms = _pseudonyms(named)
     return AuditEntry.objects.create(
         community_id=community_id,
         actor=actor,
-        actor_name=str(actor) if actor else "系统",
+        actor_name=_replace(str(actor), pseudonyms) if actor else "系统",
         action=action,
         object_type=object_type,
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",

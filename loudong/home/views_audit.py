@@ -48,7 +48,10 @@ class AuditFilterForm(forms.Form):
             entries = entries.filter(action=data["action"])
         if data.get("actor"):
             actor = data["actor"]
-            entries = entries.filter(Q(actor_name__icontains=actor) | Q(actor__username=actor))
+            # A resident's own account is written as a pseudonym (loudong.accounts.audit): found by the account.
+            entries = entries.filter(
+                Q(actor_name__icontains=actor) | Q(actor__username=actor) | Q(actor__display_name__icontains=actor)
+            )
         if data.get("date_from"):
             entries = entries.filter(at__gte=day_bounds(data["date_from"], data["date_from"])[0])
         if data.get("date_to"):

@@ -22,14 +22,29 @@ def export(person: Person) -> list[Sheet]:
     return [Sheet("发给我的消息", ["时间", "渠道", "地址", "标题", "内容", "状态", "发送时间"], rows)]
 
 
+def _naming(model: type, person: Person, fields: tuple[str, ...]):  # noqa: ANN202
+    """The community's messages whose text names the person (to staff about their request, say)."""
+    found = Q(pk__in=[])
+    for value in person.values():
+        for name in fields:
+            found |= Q(**{f"{name}__contains": value})
+    return model.objects.filter(found, community_id=person.community_id)
+
+
 def erase(person: Person) -> None:
-    for message in _outbox(person):
+    """Their messages lose the address; any message of the community naming them loses the name,
+    phone and ID (a name shared by a neighbour is replaced there too: the safer error)."""
+    fields = ("title", "body", "last_error")
+    for message in (_outbox(person) | _naming(OutboxMessage, person, fields)).distinct():
         message.address = "" if message.address in person.phones else message.address
-        message.title, message.body = person.scrub(message.title), person.scrub(message.body)
-        message.last_error = person.scrub(message.last_error)
-        message.save(update_fields=["address", "title", "body", "last_error"])
+        for name in fields:
+            setattr(message, name, person.scrub(getattr(message, name)))
+        message.save(update_fields=["address", *fields])
     if person.user_id:
         Notification.objects.filter(user_id=person.user_id).delete()
+    for note in _naming(Notification, person, ("title", "body")):
+        note.title, note.body = person.scrub(note.title), person.scrub(note.body)
+        note.save(update_fields=["title", "body"])
 
 
 def connect() -> None:

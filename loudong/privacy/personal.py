@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from loudong.lib.shanghai import deadline_label
-from loudong.lib.personal import Contribution, Person, Sheet, register
+from loudong.lib.personal import ERASED_NAME, Contribution, Person, Sheet, register
 from loudong.privacy.models import PersonalDataRequest
 from loudong.tickets.models import Request
 
@@ -30,7 +30,7 @@ def erase(person: Person) -> None:
 
 
 def audit_people(obj: object) -> list[tuple[int | None, list[str]]]:
-    if isinstance(obj, PersonalDataRequest) and obj.resident_id:
+    if isinstance(obj, PersonalDataRequest) and obj.resident_id and obj.resident.name != ERASED_NAME:
         r = obj.resident
         return [(r.pk, [r.name, r.phone, r.id_number or ""])]
     return []

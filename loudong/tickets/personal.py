@@ -5,7 +5,7 @@ timelines, their "我也遇到" links and the intake rows behind them.
 
 from django.db.models import Q, QuerySet
 
-from loudong.lib.personal import Contribution, Person, Sheet, register
+from loudong.lib.personal import ERASED_NAME, Contribution, Person, Sheet, register
 from loudong.tickets.models import OPEN, Intake, Request, RequestEvent, Supporter
 
 
@@ -70,6 +70,15 @@ def erase(person: Person) -> None:
     for row in intake:
         row.contact_name, row.contact_phone, row.description = "", "", person.scrub(row.description)
         row.save(update_fields=["contact_name", "contact_phone", "description"])
+    if person.user_id:  # the timelines they wrote as a volunteer name them by their account
+        RequestEvent.objects.filter(actor_id=person.user_id).update(actor_label=ERASED_NAME)
+    if person.member_id:  # what they wrote as the volunteer of a request names them too
+        for served in Request.objects.filter(assignee_id=person.member_id):
+            served.reply, served.public_note = person.scrub(served.reply), person.scrub(served.public_note)
+            served.save(update_fields=["reply", "public_note"])
+        for event in RequestEvent.objects.filter(request__assignee_id=person.member_id):
+            event.note, event.data = person.scrub(event.note), person.scrub_json(event.data)
+            event.save(update_fields=["note", "data"])
     if person.phones:
         Supporter.objects.filter(request__community_id=person.community_id, contact_phone__in=person.phones).update(
             contact_phone=""

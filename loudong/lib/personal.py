@@ -73,6 +73,11 @@ class Sheet:
     headers: list[str]
     rows: list[list[Any]]
 
+    @property
+    def pairs(self) -> list[tuple[str, Any]]:
+        """The one row of a record as (header, value): how the copy's PDF shows a single record."""
+        return list(zip(self.headers, self.rows[0], strict=False)) if self.rows else []
+
 
 @dataclass(frozen=True)
 class Contribution:

@@ -344,6 +344,9 @@ def test_the_demo_shows_one_open_and_one_answered_privacy_request(xihu):
     from loudong.privacy.models import PersonalDataRequest
 
     rows = PersonalDataRequest.objects.filter(community=xihu)
-    assert sorted(rows.values_list("status", "kind", "channel")) == [("done", "copy", "link"), ("open", "correct", "in_person")]
+    assert sorted(rows.values_list("status", "kind", "channel")) == [
+        ("done", "copy", "link"),
+        ("open", "correct", "in_person"),
+    ]
     answered = rows.get(status="done")
     assert answered.whole_person and answered.copy_available and answered.request.tracking_token

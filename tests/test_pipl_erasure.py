@@ -45,7 +45,11 @@ def scan(needles: list[str]) -> set[tuple[str, str, str]]:
     every model, then every column of every table the database has, read with plain SQL."""
     found = set()
     for model in apps.get_models(include_auto_created=True):
-        fields = [f for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField | models.JSONField)]
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField | models.JSONField)
+        ]
         for values in model._default_manager.order_by().values_list(*[f.attname for f in fields]) if fields else []:
             for field, value in zip(fields, values, strict=True):
                 text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
@@ -68,9 +72,16 @@ def zhao(world, client, login):
     """赵铁柱, with data in every place a person's data is kept, written through the real actions and pages."""
     w = world
     person = Resident.objects.create(
-        community=w.community, household=w.household2, name=NAME, gender="M", birth_date=date(1980, 1, 1),
-        phone=PHONE, id_number=ID_NUMBER, note=f"{NAME}腿脚不便", workplace="衡阳市第一中学",
-    )  # fmt: skip
+        community=w.community,
+        household=w.household2,
+        name=NAME,
+        gender="M",
+        birth_date=date(1980, 1, 1),
+        phone=PHONE,
+        id_number=ID_NUMBER,
+        note=f"{NAME}腿脚不便",
+        workplace="衡阳市第一中学",
+    )
     person.care_tags.add(w.elderly)
     member = Member.objects.create(community=w.community, resident=person, group=w.group, registered_org="某单位党支部")
     account = make_user("zhao-account", Role.RESIDENT, community=w.community)
@@ -78,24 +89,49 @@ def zhao(world, client, login):
     account.save()
 
     # The admin added and opened the record: audited (with the name, phone and ID as pseudonyms).
-    record(None, AuditEntry.Action.CREATE, person, actor=w.admin, detail={"changes": changes({}, {"name": NAME, "phone": PHONE})})
+    record(
+        None,
+        AuditEntry.Action.CREATE,
+        person,
+        actor=w.admin,
+        detail={"changes": changes({}, {"name": NAME, "phone": PHONE})},
+    )
     admin = login(w.admin)
     assert admin.get(f"/c/xihu/residents/{person.pk}/edit/").status_code == 200  # full phone and ID: audited views
     assert admin.post(f"/c/xihu/residents/{person.pk}/reveal/phone/").status_code in (200, 302)
 
     # Requests he placed, their timeline (his phone typed into the text), a joined one, an intake row.
     req = tickets.place_request(
-        community=w.community, building=w.building2, stairwell=w.stairwell2, category_code="policy", resident=person,
-        description=f"我是{NAME}，电话{PHONE}，想问低保怎么办", contact_name=NAME, contact_phone=PHONE,
-    )  # fmt: skip
+        community=w.community,
+        building=w.building2,
+        stairwell=w.stairwell2,
+        category_code="policy",
+        resident=person,
+        description=f"我是{NAME}，电话{PHONE}，想问低保怎么办",
+        contact_name=NAME,
+        contact_phone=PHONE,
+    )
     tickets.comment(req, f"{NAME}补充：白天都在家")
-    other = tickets.place_request(community=w.community, building=w.building, category_code="environment",
-                                  description="楼道灯坏了", contact_name="王秀英", contact_phone="13900139000")  # fmt: skip
+    other = tickets.place_request(
+        community=w.community,
+        building=w.building,
+        category_code="environment",
+        description="楼道灯坏了",
+        contact_name="王秀英",
+        contact_phone="13900139000",
+    )
     Supporter.objects.create(request=other, contact_phone=PHONE, tracking_token="zhao-supporter-token")
     Intake.objects.create(
-        community=w.community, building_id=w.building.pk, category_code="policy", kind="help", channel="qr",
-        description=f"{NAME}家的水管漏了", contact_name=NAME, contact_phone=PHONE, tracking_token="zhao-intake",
-    )  # fmt: skip
+        community=w.community,
+        building_id=w.building.pk,
+        category_code="policy",
+        kind="help",
+        channel="qr",
+        description=f"{NAME}家的水管漏了",
+        contact_name=NAME,
+        contact_phone=PHONE,
+        tracking_token="zhao-intake",
+    )
     # Messages to his phone and his inbox.
     outbox.notify_phone(PHONE, f"{NAME}您好，您的点单已受理", community_id=w.community.pk)
     Notification.objects.create(user=account, community=w.community, title=f"{NAME}，您的点单已办结")
@@ -103,38 +139,88 @@ def zhao(world, client, login):
     # Service as a member: an errand he did (hours), a visit he made, an activity he served at.
     volunteer = account
     Grant.objects.create(user=account, role=Role.VOLUNTEER, community=w.community, group=w.group)
-    errand = tickets.place_request(community=w.community, building=w.building, stairwell=w.stairwell,
-                                   category_code="policy", description="代办高龄津贴", contact_name="刘光前",
-                                   contact_phone="13800138000")  # fmt: skip
+    errand = tickets.place_request(
+        community=w.community,
+        building=w.building,
+        stairwell=w.stairwell,
+        category_code="policy",
+        description="代办高龄津贴",
+        contact_name="刘光前",
+        contact_phone="13800138000",
+    )
     tickets.dispatch(errand, member, by=w.leader)
     tickets.accept(errand, by=volunteer)
     tickets.resolve(errand, by=volunteer, resolution="offline", reply=f"{NAME}已陪同办理", minutes=40)
-    outreach.log_visit(w.household, volunteer=member, by=volunteer, visited_at=timezone.now() - timedelta(days=2),
-                       needs="无", note="")  # fmt: skip
+    outreach.log_visit(
+        w.household, volunteer=member, by=volunteer, visited_at=timezone.now() - timedelta(days=2), needs="无", note=""
+    )
     # Visits to his household, where he was met and named.
-    outreach.log_visit(w.household2, volunteer=w.wang_member, by=w.volunteer, visited_at=timezone.now() - timedelta(days=1),
-                       met=[person], needs=f"{NAME}需要代买药", note=f"电话{PHONE}")  # fmt: skip
+    outreach.log_visit(
+        w.household2,
+        volunteer=w.wang_member,
+        by=w.volunteer,
+        visited_at=timezone.now() - timedelta(days=1),
+        met=[person],
+        needs=f"{NAME}需要代买药",
+        note=f"电话{PHONE}",
+    )
     activity = make_activity(w, serving=[member])
     activities.sign_in(activity, name=NAME, building=w.building2, phone=PHONE)
     cleanup = make_activity(w, title="学宫巷大扫除")
-    Attendance.objects.create(community=w.community, activity=cleanup, name=NAME, name_key=NAME, building=w.building2,
-                              how="qr_name", activity_starts_at=cleanup.starts_at)  # signed in by name alone  # fmt: skip
+    Attendance.objects.create(
+        community=w.community,
+        activity=cleanup,
+        name=NAME,
+        name_key=NAME,
+        building=w.building2,
+        how="qr_name",
+        activity_starts_at=cleanup.starts_at,
+    )
     Certificate.objects.create(
-        community=w.community, member=member, year=2026, serial=1, number="XH-2026-001", period_start=date(2026, 1, 1),
-        period_end=date(2026, 6, 30), minutes=40, record_count=1, person_name=NAME, id_number_masked="4304**********1234",
-        issuer="西湖新村社区", issued_on=date(2026, 7, 1), issued_by_name="admin",
-    )  # fmt: skip
-    Correction.objects.create(community=w.community, member=member, kind="missing", served_on=date(2026, 5, 1),
-                              content="周五大扫除", minutes=60, reason=f"{NAME}忘了签到")  # fmt: skip
-    meeting = Meeting.objects.create(community=w.community, group=w.group, title="议事会", held_at=timezone.now(),
-                                     minutes=f"{NAME}提出加装扶手")  # fmt: skip
+        community=w.community,
+        member=member,
+        year=2026,
+        serial=1,
+        number="XH-2026-001",
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 6, 30),
+        minutes=40,
+        record_count=1,
+        person_name=NAME,
+        id_number_masked="4304**********1234",
+        issuer="西湖新村社区",
+        issued_on=date(2026, 7, 1),
+        issued_by_name="admin",
+    )
+    Correction.objects.create(
+        community=w.community,
+        member=member,
+        kind="missing",
+        served_on=date(2026, 5, 1),
+        content="周五大扫除",
+        minutes=60,
+        reason=f"{NAME}忘了签到",
+    )
+    meeting = Meeting.objects.create(
+        community=w.community, group=w.group, title="议事会", held_at=timezone.now(), minutes=f"{NAME}提出加装扶手"
+    )
     MeetingAttendance.objects.create(meeting=meeting, resident=person)
-    Honour.objects.create(community=w.community, title="湖南好人", awarded_on=date(2025, 5, 1), awarded_by="省文明办",
-                          resident=person, person_name=NAME, note=f"{NAME}多年照顾孤寡老人")  # fmt: skip
-    Note.objects.create(community=w.community, group=w.group, author=member, author_name=NAME, title="学习心得", body="不忘初心")
+    Honour.objects.create(
+        community=w.community,
+        title="湖南好人",
+        awarded_on=date(2025, 5, 1),
+        awarded_by="省文明办",
+        resident=person,
+        person_name=NAME,
+        note=f"{NAME}多年照顾孤寡老人",
+    )
+    Note.objects.create(
+        community=w.community, group=w.group, author=member, author_name=NAME, title="学习心得", body="不忘初心"
+    )
     venue = Venue.objects.create(community=w.community, group=w.group, household=w.household, host=w.liu_member)
-    consent = VenueConsent.objects.create(community=w.community, venue=venue, given_on=date(2025, 1, 1),
-                                          others=f"邻居{NAME}", recorded_by="admin")  # fmt: skip
+    consent = VenueConsent.objects.create(
+        community=w.community, venue=venue, given_on=date(2025, 1, 1), others=f"邻居{NAME}", recorded_by="admin"
+    )
     consent.people.add(person)
     # A privacy request of his own, naming him.
     pdr = privacy.record_in_person(person, kind="delete", by=w.admin, details=f"{NAME}要求删除，电话{PHONE}")
@@ -154,10 +240,26 @@ def test_erasure_leaves_the_name_phone_and_id_nowhere_in_the_database(world, zha
     before = scan(NEEDLES)
     tables = {table for table, _, _ in before}
     # The data really is everywhere (so the empty scan afterwards means something) ...
-    assert {"registry_resident", "tickets_request", "tickets_requestevent", "tickets_intake", "tickets_supporter",
-            "notify_outboxmessage", "notify_notification", "outreach_visit", "activities_attendance",
-            "hours_certificate", "hours_correction", "meetings_meeting", "honours_honour", "blackboard_note",
-            "groups_venueconsent", "privacy_personaldatarequest", "accounts_user", "accounts_auditname"} <= tables
+    assert {
+        "registry_resident",
+        "tickets_request",
+        "tickets_requestevent",
+        "tickets_intake",
+        "tickets_supporter",
+        "notify_outboxmessage",
+        "notify_notification",
+        "outreach_visit",
+        "activities_attendance",
+        "hours_certificate",
+        "hours_correction",
+        "meetings_meeting",
+        "honours_honour",
+        "blackboard_note",
+        "groups_venueconsent",
+        "privacy_personaldatarequest",
+        "accounts_user",
+        "accounts_auditname",
+    } <= tables
     # ... except in the audit log itself: entries hold pseudonyms only.
     assert "accounts_auditentry" not in tables
     assert AuditEntry.objects.filter(object_type="resident", object_id=str(person.pk)).count() >= 3
@@ -172,8 +274,17 @@ def test_erasure_leaves_the_name_phone_and_id_nowhere_in_the_database(world, zha
     # What stays: the record as 「已删除居民」 (the counts kept on it), its member record with the hours,
     # the sign-ins (counted), the requests' text and figures, and the audit log with a pseudonym.
     person.refresh_from_db()
-    assert (person.name, person.phone, person.id_number, person.birth_date, person.household) == ("已删除居民", "", None, None, None)
-    assert Member.objects.filter(pk=member.pk).exists() and Certificate.objects.get(member=member).minutes == minutes_before
+    assert (person.name, person.phone, person.id_number, person.birth_date, person.household) == (
+        "已删除居民",
+        "",
+        None,
+        None,
+        None,
+    )
+    assert (
+        Member.objects.filter(pk=member.pk).exists()
+        and Certificate.objects.get(member=member).minutes == minutes_before
+    )
     assert Attendance.objects.filter(activity__community=world.community).count() == reached_before
     assert Request.objects.filter(resident__isnull=True, contact_phone="", description__contains="想问低保").exists()
     assert RequestEvent.objects.filter(request__description__contains="想问低保").exists()

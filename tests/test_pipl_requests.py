@@ -16,9 +16,14 @@ NOW = datetime(2026, 9, 28, 10, 0, tzinfo=SHANGHAI)
 
 def placed(w, **kwargs):
     values = {
-        "community": w.community, "building": w.building, "stairwell": w.stairwell, "category_code": "policy",
-        "description": "想问一下高龄津贴怎么申请", "contact_name": "张建国", "contact_phone": "13700137000",
-    }  # fmt: skip
+        "community": w.community,
+        "building": w.building,
+        "stairwell": w.stairwell,
+        "category_code": "policy",
+        "description": "想问一下高龄津贴怎么申请",
+        "contact_name": "张建国",
+        "contact_phone": "13700137000",
+    }
     return tickets.place_request(**{**values, **kwargs})
 
 
@@ -70,9 +75,14 @@ def test_admin_queue_answers_a_copy_and_the_resident_downloads_it_from_the_track
     client.post(my_data(req.tracking_token), {"kind": "copy", "phone": "13700137000"})
     pdr = PersonalDataRequest.objects.get()
     late = PersonalDataRequest.objects.create(
-        community=world.community, kind="delete", channel="in_person", resident=world.wang, whole_person=True,
-        received_at=NOW - timedelta(days=40), due_at=NOW - timedelta(days=10),
-    )  # fmt: skip
+        community=world.community,
+        kind="delete",
+        channel="in_person",
+        resident=world.wang,
+        whole_person=True,
+        received_at=NOW - timedelta(days=40),
+        due_at=NOW - timedelta(days=10),
+    )
     assert client.get(f"/ask/t/{req.tracking_token}/my-data/{pdr.pk}/copy.pdf").status_code == 410  # not answered
 
     admin = login(world.admin)
@@ -143,10 +153,17 @@ def test_admin_records_a_request_made_in_person(world, login):
     admin = login(world.admin)
     page = admin.get(f"/c/xihu/residents/{world.zhang.pk}/").content.decode()
     assert f"/c/xihu/privacy/new/{world.zhang.pk}/" in page
-    response = admin.post(f"/c/xihu/privacy/new/{world.zhang.pk}/", {"kind": "correct", "details": "出生日期应为1961年2月20日"})
+    response = admin.post(
+        f"/c/xihu/privacy/new/{world.zhang.pk}/", {"kind": "correct", "details": "出生日期应为1961年2月20日"}
+    )
     assert response.status_code == 302
     pdr = PersonalDataRequest.objects.get()
-    assert (pdr.channel, pdr.resident, pdr.recorded_by, pdr.whole_person) == ("in_person", world.zhang, world.admin, True)
+    assert (pdr.channel, pdr.resident, pdr.recorded_by, pdr.whole_person) == (
+        "in_person",
+        world.zhang,
+        world.admin,
+        True,
+    )
     detail = admin.get(f"/c/xihu/privacy/{pdr.pk}/").content.decode()
     assert f"/c/xihu/residents/{world.zhang.pk}/edit/" in detail  # the correction is made on the edit page
     response = admin.post(f"/c/xihu/privacy/{pdr.pk}/", {"decision": "done", "text": ""})

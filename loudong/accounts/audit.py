@@ -22,6 +22,7 @@ from loudong.lib.hooks import Hook
 # (resident id or None, the values that name them: name, phone, ID number)
 Named = tuple[int | None, Iterable[str]]
 
+
 def _account(obj: object) -> list[Named]:
     """A user account linked to a resident names them (its display name and username)."""
     if isinstance(obj, User) and obj.resident_id and obj.is_active:

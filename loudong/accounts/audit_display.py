@@ -169,6 +169,7 @@ DETAIL_LABELS = {
     "via": "途径",
     "visit": "敲门问需记录",
     "warnings": "提醒",
+    "whole": "本人全部信息",
     "what": "事项",
     "width": "宽（米）",
     "x": "平面图横坐标（米）",

@@ -42,8 +42,10 @@ def export(person: Person) -> list[Sheet]:
         Sheet(
             "关于我的审计日志",
             ["时间", "操作人", "操作", "对象"],
-            [[e.at, shown_text(e.actor_name, names), e.get_action_display(), shown_text(e.object_repr, names)]
-             for e in entries],  # fmt: skip
+            [
+                [e.at, shown_text(e.actor_name, names), e.get_action_display(), shown_text(e.object_repr, names)]
+                for e in entries
+            ],  # fmt: skip
         )
     )
     return sheets

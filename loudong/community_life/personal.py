@@ -32,7 +32,9 @@ def export(person: Person) -> list[Sheet]:
                             [[h.title, h.awarded_on, h.awarded_by, h.note] for h in honours]))  # fmt: skip
     if person.member_id:
         notes = Note.objects.filter(author_id=person.member_id)
-        sheets.append(Sheet("党史小黑板", ["标题", "日期", "学习心得"], [[n.title, n.written_on, n.body] for n in notes]))
+        sheets.append(
+            Sheet("党史小黑板", ["标题", "日期", "学习心得"], [[n.title, n.written_on, n.body] for n in notes])
+        )
     return sheets
 
 

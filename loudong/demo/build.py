@@ -23,8 +23,8 @@ from loudong.demo.models import DemoMarker
 from loudong.demo.outreach import build_outreach
 from loudong.demo.people import CARE_TAGS, build_people
 from loudong.demo.places import build_places
-from loudong.demo.privacy import build_privacy
 from loudong.demo.plans import DISTRICT, PLANS, SUBDISTRICT, CommunityPlan
+from loudong.demo.privacy import build_privacy
 from loudong.demo.requests import build_requests
 from loudong.policy.models import save_rules
 from loudong.policy.rules import Rules

@@ -20,11 +20,19 @@ def export(person: Person) -> list[Sheet]:
     lines = ledger([person.community_id], SINCE, timezone.localdate(), member_ids=[person.member_id])
     certificates = Certificate.objects.filter(member_id=person.member_id)
     return [
-        Sheet("志愿服务时长", ["服务日期", "来源", "服务内容", "分钟数"],
-              [[line.served_on, SOURCE_LABELS.get(line.source, line.source), line.content, line.minutes]
-               for line in lines]),  # fmt: skip
-        Sheet("志愿服务记录证明", ["证明编号", "起始日期", "截止日期", "分钟数", "出具日期"],
-              [[c.number, c.period_start, c.period_end, c.minutes, c.issued_on] for c in certificates]),  # fmt: skip
+        Sheet(
+            "志愿服务时长",
+            ["服务日期", "来源", "服务内容", "分钟数"],
+            [
+                [line.served_on, SOURCE_LABELS.get(line.source, line.source), line.content, line.minutes]
+                for line in lines
+            ],
+        ),  # fmt: skip
+        Sheet(
+            "志愿服务记录证明",
+            ["证明编号", "起始日期", "截止日期", "分钟数", "出具日期"],
+            [[c.number, c.period_start, c.period_end, c.minutes, c.issued_on] for c in certificates],
+        ),  # fmt: skip
     ]
 
 

@@ -21,8 +21,17 @@ def export(person: Person) -> list[Sheet]:
         Sheet(
             "走访我家",
             ["走访时间", "住户", "走访党员", "是否有人在家", "发现的需求", "备注"],
-            [[v.visited_at, str(v.household), v.volunteer.resident.name if v.volunteer_id else "",
-              v.get_someone_home_display(), v.needs, v.note] for v in visits.order_by("visited_at")],  # fmt: skip
+            [
+                [
+                    v.visited_at,
+                    str(v.household),
+                    v.volunteer.resident.name if v.volunteer_id else "",
+                    v.get_someone_home_display(),
+                    v.needs,
+                    v.note,
+                ]
+                for v in visits.order_by("visited_at")
+            ],  # fmt: skip
         )
     ]
 

@@ -50,7 +50,11 @@ def erase_person(
         community_id=person.community_id,
         object_type="resident" if resident is not None else "request",
         object_repr=f"删除个人信息：{what}",
-        detail={"范围": "本人全部信息" if person.whole else "一件点单", "清除": done, "note": note,
-                "时间": timezone.localtime(now or timezone.now()).strftime("%Y-%m-%d %H:%M")},  # fmt: skip
+        detail={
+            "范围": "本人全部信息" if person.whole else "一件点单",
+            "清除": done,
+            "note": note,
+            "时间": timezone.localtime(now or timezone.now()).strftime("%Y-%m-%d %H:%M"),
+        },  # fmt: skip
     )
     return done

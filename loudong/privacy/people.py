@@ -9,7 +9,9 @@ from loudong.tickets.models import Request
 
 def of_resident(resident: Resident) -> Person:
     phones = {resident.phone} if resident.phone else set()
-    phones |= set(Request.objects.filter(resident=resident).exclude(contact_phone="").values_list("contact_phone", flat=True))
+    phones |= set(
+        Request.objects.filter(resident=resident).exclude(contact_phone="").values_list("contact_phone", flat=True)
+    )
     return Person(
         community_id=resident.community_id,
         resident=resident,

@@ -4,8 +4,8 @@ of them, and the lines they add to the resident's tracking page (loudong.tickets
 from django.db.models import Q
 from django.urls import reverse
 
-from loudong.lib.shanghai import deadline_label
 from loudong.lib.personal import ERASED_NAME, Contribution, Person, Sheet, register
+from loudong.lib.shanghai import deadline_label
 from loudong.privacy.models import PersonalDataRequest
 from loudong.tickets.models import Request
 
@@ -44,7 +44,13 @@ def tracking_notes(req: Request) -> list[tuple[str, str, str]]:
         if pdr.status == pdr.Status.OPEN:
             status += f"，{deadline_label(pdr.due_at)}前答复"
         text = f"{status}。{pdr.answer}" if pdr.answer else status
-        lines.append((f"个人信息申请（{pdr.get_kind_display()}）", text, reverse("privacy_public:mine", args=[req.tracking_token])))
+        lines.append(
+            (
+                f"个人信息申请（{pdr.get_kind_display()}）",
+                text,
+                reverse("privacy_public:mine", args=[req.tracking_token]),
+            )
+        )
     return lines
 
 

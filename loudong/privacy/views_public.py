@@ -38,7 +38,9 @@ def mine(request: HttpRequest, token: str) -> HttpResponse:
                 form.add_error(None, error.message)
             else:
                 scope = "您在社区的全部个人信息" if pdr.whole_person else "这件点单中的个人信息"
-                messages.success(request, f"已收到您的申请（{pdr.get_kind_display()}，{scope}），社区会在 15 个工作日内答复。")
+                messages.success(
+                    request, f"已收到您的申请（{pdr.get_kind_display()}，{scope}），社区会在 15 个工作日内答复。"
+                )
                 return redirect("privacy_public:mine", token=token)
         status = 400
     context = {

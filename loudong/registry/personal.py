@@ -12,15 +12,40 @@ def export(person: Person) -> list[Sheet]:
     sheets = [
         Sheet(
             "居民档案",
-            ["姓名", "性别", "出生日期", "联系电话", "身份证号", "住址", "与户主关系", "民族", "文化程度",
-             "工作单位", "职务", "关爱标签", "备注", "登记时间"],  # fmt: skip
-            [[
-                resident.name, resident.get_gender_display(), resident.birth_written, resident.phone,
-                resident.id_number or "", str(resident.household) if resident.household_id else "",
-                resident.get_relation_display(), resident.ethnicity, resident.education, resident.workplace,
-                resident.post, "、".join(t.name for t in resident.care_tags.all()), resident.note,
-                resident.created_at,
-            ]],  # fmt: skip
+            [
+                "姓名",
+                "性别",
+                "出生日期",
+                "联系电话",
+                "身份证号",
+                "住址",
+                "与户主关系",
+                "民族",
+                "文化程度",
+                "工作单位",
+                "职务",
+                "关爱标签",
+                "备注",
+                "登记时间",
+            ],  # fmt: skip
+            [
+                [
+                    resident.name,
+                    resident.get_gender_display(),
+                    resident.birth_written,
+                    resident.phone,
+                    resident.id_number or "",
+                    str(resident.household) if resident.household_id else "",
+                    resident.get_relation_display(),
+                    resident.ethnicity,
+                    resident.education,
+                    resident.workplace,
+                    resident.post,
+                    "、".join(t.name for t in resident.care_tags.all()),
+                    resident.note,
+                    resident.created_at,
+                ]
+            ],  # fmt: skip
         )
     ]
     if resident.household_id:
@@ -29,7 +54,10 @@ def export(person: Person) -> list[Sheet]:
             Sheet(
                 "同户居民",
                 ["住址", "户号", "姓名", "与户主关系"],
-                [[str(resident.household), resident.household.number, r.name, r.get_relation_display()] for r in others],
+                [
+                    [str(resident.household), resident.household.number, r.name, r.get_relation_display()]
+                    for r in others
+                ],
             )
         )
     member = Member.objects.filter(resident=resident).select_related("group").first()
@@ -38,11 +66,17 @@ def export(person: Person) -> list[Sheet]:
             Sheet(
                 "党员档案",
                 ["入党日期", "党员类别", "组织关系", "在职/退休", "所在党小组", "服务项目", "同意公示电话"],
-                [[
-                    member.joined_written, member.get_standing_display(), member.registration_display,
-                    member.get_employment_display(), member.group.name if member.group_id else "",
-                    "、".join(s.name for s in member.service_items.all()), "是" if member.publish_phone else "否",
-                ]],  # fmt: skip
+                [
+                    [
+                        member.joined_written,
+                        member.get_standing_display(),
+                        member.registration_display,
+                        member.get_employment_display(),
+                        member.group.name if member.group_id else "",
+                        "、".join(s.name for s in member.service_items.all()),
+                        "是" if member.publish_phone else "否",
+                    ]
+                ],  # fmt: skip
             )
         )
     return sheets
@@ -91,4 +125,3 @@ def connect() -> None:
 
     people_in.connect(audit_people)
     register(Contribution("registry", order=10, export=export, erase=erase, blockers=blockers))
-

@@ -32,12 +32,35 @@ def export(person: Person) -> list[Sheet]:
     return [
         Sheet(
             "我提出的点单",
-            ["编号", "点单时间", "地点", "类别", "诉求内容", "联系人", "联系电话", "状态", "答复 / 办理情况",
-             "评价", "评价留言"],  # fmt: skip
-            [[
-                r.number, r.created_at, r.place_label, r.category_name, r.description, r.contact_name,
-                r.contact_phone, r.get_status_display(), r.reply, r.get_rating_display(), r.rating_comment,
-            ] for r in requests],  # fmt: skip
+            [
+                "编号",
+                "点单时间",
+                "地点",
+                "类别",
+                "诉求内容",
+                "联系人",
+                "联系电话",
+                "状态",
+                "答复 / 办理情况",
+                "评价",
+                "评价留言",
+            ],  # fmt: skip
+            [
+                [
+                    r.number,
+                    r.created_at,
+                    r.place_label,
+                    r.category_name,
+                    r.description,
+                    r.contact_name,
+                    r.contact_phone,
+                    r.get_status_display(),
+                    r.reply,
+                    r.get_rating_display(),
+                    r.rating_comment,
+                ]
+                for r in requests
+            ],  # fmt: skip
         ),
         Sheet(
             "点单经过",
@@ -66,7 +89,9 @@ def erase(person: Person) -> None:
     for event in RequestEvent.objects.filter(request_id__in=ids):
         event.note, event.data = person.scrub(event.note), person.scrub_json(event.data)
         event.save(update_fields=["note", "data"])
-    intake = Intake.objects.filter(Q(request_id__in=ids) | Q(contact_phone__in=person.phones), community_id=person.community_id)
+    intake = Intake.objects.filter(
+        Q(request_id__in=ids) | Q(contact_phone__in=person.phones), community_id=person.community_id
+    )
     for row in intake:
         row.contact_name, row.contact_phone, row.description = "", "", person.scrub(row.description)
         row.save(update_fields=["contact_name", "contact_phone", "description"])

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from loudong.lib.actions import ActionRefused
 from loudong.registry.models import Member
 from loudong.tickets import actions, intake, publicity
-from loudong.tickets.hooks import tracking_notes
 from loudong.tickets.forms_public import AnswerForm, RatingForm
+from loudong.tickets.hooks import tracking_notes
 from loudong.tickets.models import OPEN, Intake, Request, RequestPhoto, Supporter
 
 

@@ -21,7 +21,9 @@ def export(person: Person) -> list[Sheet]:
     sheets = [Sheet("活动签到", ["活动", "类型", "开始时间", "签到姓名", "签到方式", "签到时间"], rows)]
     if person.member_id:
         served = ServingMember.objects.filter(member_id=person.member_id).select_related("activity")
-        sheets.append(Sheet("服务的活动", ["活动", "开始时间"], [[s.activity.title, s.activity.starts_at] for s in served]))
+        sheets.append(
+            Sheet("服务的活动", ["活动", "开始时间"], [[s.activity.title, s.activity.starts_at] for s in served])
+        )
     return sheets
 
 

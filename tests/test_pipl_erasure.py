@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from conftest import make_user
 from django.apps import apps
 from django.db import connection, models
@@ -84,7 +85,8 @@ def zhao(world, client, login):
     )
     person.care_tags.add(w.elderly)
     member = Member.objects.create(community=w.community, resident=person, group=w.group, registered_org="某单位党支部")
-    account = make_user("zhao-account", Role.RESIDENT, community=w.community)
+    account = make_user(PHONE, Role.RESIDENT, community=w.community)  # residents log in with their phone
+    AccessAttempt.objects.create(username=PHONE, ip_address="10.0.0.1", user_agent="x", failures_since_start=1)
     account.display_name, account.resident = NAME, person
     account.save()
 
@@ -259,6 +261,7 @@ def test_erasure_leaves_the_name_phone_and_id_nowhere_in_the_database(world, zha
         "privacy_personaldatarequest",
         "accounts_user",
         "accounts_auditname",
+        "axes_accessattempt",
     } <= tables
     # ... except in the audit log itself: entries hold pseudonyms only.
     assert "accounts_auditentry" not in tables

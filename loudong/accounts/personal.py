@@ -5,6 +5,7 @@ Audit entries cannot be changed and never held the person's name, phone or ID nu
 pseudonyms, loudong.accounts.audit); erasing deletes the pseudonyms' values, so the entries keep
 their pseudonym only. A staff role blocks the erasure until it is taken back."""
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db.models import Q
 
 from loudong.accounts.audit import forget, names_for, shown_text
@@ -65,6 +66,9 @@ def blockers(person: Person) -> list[str]:
 def erase(person: Person) -> None:
     user = _user(person)
     if user is not None:
+        # The login records keep the username tried (a phone, often): theirs go with the account.
+        for record_model in (AccessAttempt, AccessLog, AccessFailureLog):
+            record_model.objects.filter(username=user.username).delete()
         user.username = f"erased-{user.pk}"
         user.display_name, user.first_name, user.last_name, user.email = ERASED_NAME, "", "", ""
         user.is_active = False

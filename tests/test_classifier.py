@@ -6,6 +6,7 @@ from loudong.policy.models import current_rules, save_rules
 from loudong.policy.rules import Category
 from loudong.tickets import actions
 from loudong.tickets.suggest import classify
+from loudong.tickets.suggest import text as suggest_text
 from loudong.tickets.suggest.classify import NaiveBayes, guess_category, model_for, seed_examples, train
 from loudong.tickets.suggest.text import words
 
@@ -93,3 +94,12 @@ def test_a_suggestion_from_the_cached_model_takes_a_few_milliseconds(world):
     per_guess = (time.perf_counter() - started) / 100
     print(f"\none category suggestion: {per_guess * 1000:.2f} ms")
     assert per_guess < 0.05
+
+
+def test_stored_dictionary_is_jiebas_most_frequent_words(tmp_path):
+    fresh = tmp_path / "dictionary.txt"
+    suggest_text.write_dictionary(fresh)
+    assert fresh.read_text(encoding="utf-8") == suggest_text.DICTIONARY.read_text(encoding="utf-8"), (
+        "loudong/tickets/suggest/dictionary.txt is stale: rebuild it with write_dictionary()"
+    )
+    assert len(fresh.read_text(encoding="utf-8").splitlines()) == suggest_text.DICTIONARY_WORDS

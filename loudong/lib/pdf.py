@@ -6,9 +6,6 @@ the same templates as the pages: extend templates/print/base.html.
 
 from pathlib import Path
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-
 FONT_FILE = Path(__file__).resolve().parents[2] / "static" / "fonts" / "wqy-microhei.ttc"
 FONT_FAMILY = "Loudong CJK"
 
@@ -19,7 +16,12 @@ html {{ font-family: "{FONT_FAMILY}", sans-serif; }}
 
 
 def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
-    """Render one HTML document to PDF bytes, with the Chinese font embedded."""
+    """Render one HTML document to PDF bytes, with the Chinese font embedded.
+
+    WeasyPrint costs a process about 30 MiB, so it is imported here: only a process that prints pays."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
     fonts = FontConfiguration()
     stylesheet = CSS(string=_FONT_CSS, font_config=fonts)
     return HTML(string=html, base_url=base_url or str(FONT_FILE.parent)).write_pdf(

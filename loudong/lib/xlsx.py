@@ -9,19 +9,24 @@ editing the cell in Excel keeps it text too. Control characters XML cannot hold 
 
 import io
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+# openpyxl (with numpy, which it loads when present) costs a process about 20 MiB: it is imported by the
+# functions that write, so only a process that serves a spreadsheet pays for it.
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 # What spreadsheet programs read as the start of a formula (OWASP's list for CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def text_cell(sheet: WriteOnlyWorksheet, value: object, *, bold: bool = False) -> WriteOnlyCell:
+def text_cell(sheet: "WriteOnlyWorksheet", value: object, *, bold: bool = False) -> "WriteOnlyCell":
     """A cell holding `value`; a string is always a string, never a formula."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(sheet, value=value)
@@ -37,6 +42,8 @@ def text_cell(sheet: WriteOnlyWorksheet, value: object, *, bold: bool = False) -
 def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "Sheet1") -> bytes:
     """An .xlsx with a bold header row. Values stay as given; pass ID numbers and phones as str
     so the spreadsheet keeps them as text (a number would lose digits)."""
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append([text_cell(sheet, header, bold=True) for header in headers])

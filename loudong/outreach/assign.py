@@ -19,9 +19,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from scipy.optimize import linear_sum_assignment
-
 from loudong.lib.actions import ActionRefused
 
 SAME_BUILDING = 100.0  # metres-equivalent added for another stairwell of the same building
@@ -102,6 +99,9 @@ def _fill(
 ) -> dict[int, int]:
     if not rows:
         return {}
+    import numpy as np  # numpy and scipy (about 55 MiB) load when households are assigned
+    from scipy.optimize import linear_sum_assignment
+
     base = np.array([[cost(h, v) for v in volunteers] for h in rows], dtype=float)
     # An optional slot costs more than any rearrangement of the rows could save.
     penalty = (base.max() - base.min()) * len(rows) + 1.0

@@ -17,13 +17,14 @@ import math
 import time
 import warnings
 from dataclasses import dataclass, field
-
-import numpy as np
-from scipy.optimize import Bounds, milp
+from typing import TYPE_CHECKING
 
 from loudong.groups.planning.feasibility import Alternative, Infeasible, diagnose
-from loudong.groups.planning.heuristic import LocalSearch
-from loudong.groups.planning.milp import Model
+
+# numpy and scipy (about 55 MiB) are imported by solve(): the planner's pages and forms need only the
+# dataclasses and evaluate(), and every web process reaches this module through the URLconf.
+if TYPE_CHECKING:
+    from loudong.groups.planning.milp import Model
 
 __all__ = ["Alternative", "Infeasible", "Policy", "PlanError", "Stairwell", "Timeout", "evaluate", "solve"]
 
@@ -178,6 +179,12 @@ def check(stairwells: list[Stairwell]) -> None:
 
 def solve(stairwells: list[Stairwell], policy: Policy, *, time_limit: float | None = None) -> Plan:
     """The least-cost valid plan. Raises Infeasible (with alternatives), Timeout or PlanError."""
+    import numpy as np  # see the imports above
+    from scipy.optimize import Bounds, milp
+
+    from loudong.groups.planning.heuristic import LocalSearch
+    from loudong.groups.planning.milp import Model
+
     started = time.monotonic()
     check(stairwells)
     if not stairwells:
@@ -215,7 +222,7 @@ def solve(stairwells: list[Stairwell], policy: Policy, *, time_limit: float | No
     return _result(res, model, known, plan_of)
 
 
-def _result(res: object, model: Model, known: Evaluation | None, plan_of: object) -> Plan:
+def _result(res: object, model: "Model", known: Evaluation | None, plan_of: object) -> Plan:
     if res.x is not None:
         found = plan_of(model.venue_of(res.x))
         if known is None or found.objective <= known.objective:

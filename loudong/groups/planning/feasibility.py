@@ -8,10 +8,6 @@ min..max members each: a small partition question, answered before any optimisat
 from collections import Counter
 from dataclasses import dataclass
 
-import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array
-
 
 @dataclass
 class Alternative:
@@ -56,6 +52,10 @@ def _balanced_fits(items: list[int], k: int, low: int, high: int) -> bool:
 def _exact_partition(sizes: Counter, low: int, high: int, fewest: int, most: int) -> bool:
     """The same question as a small integer programme: per group slot, how many stairwells of
     each member count it takes, and whether the slot is used (slots fill in order)."""
+    import numpy as np  # numpy and scipy load when a plan is checked, not with the pages
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_array
+
     kinds = sorted(sizes)
     width = len(kinds) + 1
     used = len(kinds)  # offset of the "slot used" variable within a slot

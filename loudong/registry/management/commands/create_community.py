@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
 from django.db import models, transaction
-from pypinyin import lazy_pinyin
 
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry
 from loudong.lib.identity import clean_text
+from loudong.lib.pinyin import name_keys
 from loudong.registry.hooks import community_created
 from loudong.registry.models import Community, District, Subdistrict
 
@@ -41,7 +41,7 @@ def code_from_name(name: str, suffixes: tuple[str, ...]) -> str:
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name.removesuffix(suffix)
             break
-    letters = "".join(lazy_pinyin(name)).lower()
+    letters = name_keys(name)[0]
     return re.sub(r"[^a-z0-9]+", "", letters)[:40]
 
 

@@ -57,6 +57,8 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]], *, titl
 def xlsx_book(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> bytes:
     """An .xlsx of several sheets, each (title, headers, rows) written as `xlsx_bytes` writes one.
     Titles are cut to Excel's 31 characters, without the characters it refuses, and kept distinct."""
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     used: set[str] = set()
     for title, headers, rows in sheets:

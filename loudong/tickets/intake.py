@@ -357,19 +357,26 @@ def drain_job() -> str:
 
 
 def drain(limit: int | None = None) -> int:
-    """Place every intake row that is due, BATCH at a time; how many became requests."""
+    """Place every intake row that is due, BATCH at a time; how many became requests.
+
+    Each batch is claimed and placed in one transaction that locks its rows and skips rows another
+    worker holds (PostgreSQL's SKIP LOCKED; SQLite has one writer at a time, so a second worker waits
+    for the first batch and then takes the next), so several workers drain a backlog together, each
+    placing a share, and no row twice. Rows that fail wait for their retry time and are not taken again."""
     done = 0
     while limit is None or done < limit:
-        ids = list(
-            Intake.objects.filter(request__isnull=True, retry_at__lte=timezone.now())
-            .order_by("retry_at", "pk")
-            .values_list("pk", flat=True)[:BATCH]
-        )
-        if not ids:
-            break
-        placed = len(materialize(ids))
+        with transaction.atomic():
+            rows = list(
+                pending()
+                .filter(retry_at__lte=timezone.now())
+                .order_by("retry_at", "pk")
+                .select_for_update(skip_locked=True, of=("self",))[:BATCH]
+            )
+            if not rows:
+                break
+            placed = len(_materialize(sorted(rows, key=lambda r: r.pk)))  # numbered as received
         done += placed
-        if placed < len(ids):  # failures wait for their retry time; do not spin on them
+        if not placed:  # the whole batch failed (it waits for its retry time), or was placed meanwhile
             break
     return done
 

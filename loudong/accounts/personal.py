@@ -35,8 +35,13 @@ def export(person: Person) -> list[Sheet]:
     user = _user(person)
     if user is not None:
         roles = "、".join(str(g) for g in user.grants.all())
-        sheets.append(Sheet("账号", ["用户名", "姓名", "角色", "注册时间", "最近登录"],
-                            [[user.username, str(user), roles, user.date_joined, user.last_login]]))  # fmt: skip
+        sheets.append(
+            Sheet(
+                "账号",
+                ["用户名", "姓名", "角色", "注册时间", "最近登录"],
+                [[user.username, str(user), roles, user.date_joined, user.last_login]],
+            )
+        )
     entries = audit_entries(person)
     names = names_for(entries)
     sheets.append(
@@ -46,7 +51,7 @@ def export(person: Person) -> list[Sheet]:
             [
                 [e.at, shown_text(e.actor_name, names), e.get_action_display(), shown_text(e.object_repr, names)]
                 for e in entries
-            ],  # fmt: skip
+            ],
         )
     )
     return sheets

@@ -28,8 +28,13 @@ def export(person: Person) -> list[Sheet]:
         meetings = _meetings(person).order_by("held_at")
         sheets.append(Sheet("参加的议事会", ["会议主题", "开会时间"], [[m.title, m.held_at] for m in meetings]))
         honours = _honours(person)
-        sheets.append(Sheet("荣誉", ["荣誉称号", "获得日期", "授予单位", "事迹简介"],
-                            [[h.title, h.awarded_on, h.awarded_by, h.note] for h in honours]))  # fmt: skip
+        sheets.append(
+            Sheet(
+                "荣誉",
+                ["荣誉称号", "获得日期", "授予单位", "事迹简介"],
+                [[h.title, h.awarded_on, h.awarded_by, h.note] for h in honours],
+            )
+        )
     if person.member_id:
         notes = Note.objects.filter(author_id=person.member_id)
         sheets.append(

@@ -27,12 +27,12 @@ def export(person: Person) -> list[Sheet]:
                 [line.served_on, SOURCE_LABELS.get(line.source, line.source), line.content, line.minutes]
                 for line in lines
             ],
-        ),  # fmt: skip
+        ),
         Sheet(
             "志愿服务记录证明",
             ["证明编号", "起始日期", "截止日期", "分钟数", "出具日期"],
             [[c.number, c.period_start, c.period_end, c.minutes, c.issued_on] for c in certificates],
-        ),  # fmt: skip
+        ),
     ]
 
 

@@ -15,8 +15,10 @@ def _outbox(person: Person):  # noqa: ANN202
 
 
 def export(person: Person) -> list[Sheet]:
-    rows = [[m.created_at, m.get_channel_display(), m.address, m.title, m.body, m.get_state_display(), m.sent_at]
-            for m in _outbox(person).order_by("created_at")]  # fmt: skip
+    rows = [
+        [m.created_at, m.get_channel_display(), m.address, m.title, m.body, m.get_state_display(), m.sent_at]
+        for m in _outbox(person).order_by("created_at")
+    ]
     inbox = Notification.objects.filter(user_id=person.user_id) if person.user_id else Notification.objects.none()
     rows += [
         [n.created_at, "站内消息", "", n.title, n.body, "已读" if n.read_at else "未读", n.created_at] for n in inbox

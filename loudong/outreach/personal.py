@@ -31,7 +31,7 @@ def export(person: Person) -> list[Sheet]:
                     v.note,
                 ]
                 for v in visits.order_by("visited_at")
-            ],  # fmt: skip
+            ],
         )
     ]
 

@@ -46,9 +46,14 @@ def _check(kind: str, details: str) -> None:
 
 @atomic_action
 def ask(
-    req: Request, *, kind: str, phone: str = "", details: str = "", now: datetime | None = None,
+    req: Request,
+    *,
+    kind: str,
+    phone: str = "",
+    details: str = "",
+    now: datetime | None = None,
     http: HttpRequest | None = None,
-) -> PersonalDataRequest:  # fmt: skip
+) -> PersonalDataRequest:
     """The resident asks from their tracking link. With the phone the request was placed with, it
     covers everything held about them; without, only this request."""
     _check(kind, details)
@@ -71,9 +76,14 @@ def ask(
 
 @atomic_action
 def record_in_person(
-    resident: Resident, *, kind: str, by: User, details: str = "", now: datetime | None = None,
+    resident: Resident,
+    *,
+    kind: str,
+    by: User,
+    details: str = "",
+    now: datetime | None = None,
     http: HttpRequest | None = None,
-) -> PersonalDataRequest:  # fmt: skip
+) -> PersonalDataRequest:
     """The admin records a request the resident made in person (who they are checked at the desk)."""
     _check(kind, details)
     now = now or timezone.now()
@@ -88,8 +98,14 @@ def record_in_person(
         due_at=due_after(resident.community_id, now),
         recorded_by=by,
     )
-    record(http, AuditEntry.Action.CREATE, pdr, actor=by, detail={"kind": pdr.get_kind_display(), "whole": True},
-           people=[(resident.pk, [resident.name])])  # fmt: skip
+    record(
+        http,
+        AuditEntry.Action.CREATE,
+        pdr,
+        actor=by,
+        detail={"kind": pdr.get_kind_display(), "whole": True},
+        people=[(resident.pk, [resident.name])],
+    )
     return pdr
 
 
@@ -115,9 +131,14 @@ def _open(pdr: PersonalDataRequest) -> PersonalDataRequest:
 
 @atomic_action
 def answer(
-    pdr: PersonalDataRequest, *, by: User, text: str = "", confirm_delete: bool = False,
-    now: datetime | None = None, http: HttpRequest | None = None,
-) -> PersonalDataRequest:  # fmt: skip
+    pdr: PersonalDataRequest,
+    *,
+    by: User,
+    text: str = "",
+    confirm_delete: bool = False,
+    now: datetime | None = None,
+    http: HttpRequest | None = None,
+) -> PersonalDataRequest:
     """Done: a copy is made available (7 days on the tracking link), a correction noted (made on the
     resident's edit page), a deletion carried out (the erasure, refused while a role is active)."""
     pdr = _open(pdr)

@@ -55,6 +55,6 @@ def erase_person(
             "清除": done,
             "note": note,
             "时间": timezone.localtime(now or timezone.now()).strftime("%Y-%m-%d %H:%M"),
-        },  # fmt: skip
+        },
     )
     return done

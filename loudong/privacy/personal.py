@@ -18,8 +18,18 @@ def _requests(person: Person):  # noqa: ANN202
 
 
 def export(person: Person) -> list[Sheet]:
-    rows = [[p.received_at, p.get_kind_display(), p.get_channel_display(), p.details, p.get_status_display(),
-             p.answer, p.answered_at] for p in _requests(person).order_by("received_at")]  # fmt: skip
+    rows = [
+        [
+            p.received_at,
+            p.get_kind_display(),
+            p.get_channel_display(),
+            p.details,
+            p.get_status_display(),
+            p.answer,
+            p.answered_at,
+        ]
+        for p in _requests(person).order_by("received_at")
+    ]
     return [Sheet("个人信息申请", ["收到时间", "申请类型", "提出方式", "申请说明", "状态", "答复", "答复时间"], rows)]
 
 

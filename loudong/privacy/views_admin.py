@@ -51,8 +51,9 @@ def detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                 answer = AnswerForm(request.POST)
                 if answer.is_valid():
                     data = answer.cleaned_data
-                    actions.answer(pdr, by=request.user, text=data["text"], confirm_delete=data["confirm_delete"],
-                                   http=request)  # fmt: skip
+                    actions.answer(
+                        pdr, by=request.user, text=data["text"], confirm_delete=data["confirm_delete"], http=request
+                    )
                     messages.success(request, "已答复，居民会看到。")
                     return redirect("privacy:queue", code=code)
         except ActionRefused as error:
@@ -85,9 +86,12 @@ def in_person(request: HttpRequest, code: str, resident_id: int) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             pdr = actions.record_in_person(
-                resident, kind=form.cleaned_data["kind"], details=form.cleaned_data["details"], by=request.user,
+                resident,
+                kind=form.cleaned_data["kind"],
+                details=form.cleaned_data["details"],
+                by=request.user,
                 http=request,
-            )  # fmt: skip
+            )
         except ActionRefused as error:
             form.add_error(None, error.message)
         else:

@@ -69,9 +69,11 @@ def copy_response(request: HttpRequest, pdr: PersonalDataRequest, extension: str
         body = copy.copy_xlsx(person)
         kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     record(
-        request, AuditEntry.Action.EXPORT, pdr,
+        request,
+        AuditEntry.Action.EXPORT,
+        pdr,
         detail={"file": extension, "via": "tracking" if by_resident else "admin"},
-    )  # fmt: skip
+    )
     response = HttpResponse(body, content_type=kind)
     response["Content-Disposition"] = content_disposition_header(True, copy.file_name(person, extension))
     return response

@@ -27,7 +27,7 @@ def export(person: Person) -> list[Sheet]:
                 "关爱标签",
                 "备注",
                 "登记时间",
-            ],  # fmt: skip
+            ],
             [
                 [
                     resident.name,
@@ -45,19 +45,14 @@ def export(person: Person) -> list[Sheet]:
                     resident.note,
                     resident.created_at,
                 ]
-            ],  # fmt: skip
+            ],
         )
     ]
-    if resident.household_id:
-        others = resident.household.residents.exclude(pk=resident.pk)
+    if resident.household_id:  # the household itself; the other people in it are theirs, not in this copy
+        household = resident.household
         sheets.append(
             Sheet(
-                "同户居民",
-                ["住址", "户号", "姓名", "与户主关系"],
-                [
-                    [str(resident.household), resident.household.number, r.name, r.get_relation_display()]
-                    for r in others
-                ],
+                "住户", ["住址", "户号", "同户人数"], [[str(household), household.number, household.residents.count()]]
             )
         )
     member = Member.objects.filter(resident=resident).select_related("group").first()
@@ -76,7 +71,7 @@ def export(person: Person) -> list[Sheet]:
                         "、".join(s.name for s in member.service_items.all()),
                         "是" if member.publish_phone else "否",
                     ]
-                ],  # fmt: skip
+                ],
             )
         )
     return sheets

@@ -44,7 +44,7 @@ def export(person: Person) -> list[Sheet]:
                 "答复 / 办理情况",
                 "评价",
                 "评价留言",
-            ],  # fmt: skip
+            ],
             [
                 [
                     r.number,
@@ -60,7 +60,7 @@ def export(person: Person) -> list[Sheet]:
                     r.rating_comment,
                 ]
                 for r in requests
-            ],  # fmt: skip
+            ],
         ),
         Sheet(
             "点单经过",

@@ -16,8 +16,17 @@ def _attendance(person: Person):  # noqa: ANN202
 
 
 def export(person: Person) -> list[Sheet]:
-    rows = [[a.activity.title, a.activity.get_type_display(), a.activity.starts_at, a.name, a.get_how_display(),
-             a.signed_at] for a in _attendance(person).select_related("activity")]  # fmt: skip
+    rows = [
+        [
+            a.activity.title,
+            a.activity.get_type_display(),
+            a.activity.starts_at,
+            a.name,
+            a.get_how_display(),
+            a.signed_at,
+        ]
+        for a in _attendance(person).select_related("activity")
+    ]
     sheets = [Sheet("活动签到", ["活动", "类型", "开始时间", "签到姓名", "签到方式", "签到时间"], rows)]
     if person.member_id:
         served = ServingMember.objects.filter(member_id=person.member_id).select_related("activity")

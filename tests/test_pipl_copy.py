@@ -69,7 +69,7 @@ def test_copy_xlsx_has_a_sheet_per_kind_with_phones_as_text(world):
     book = load_workbook(io.BytesIO(copy_xlsx(of_resident(world.zhang))))
     assert {
         "居民档案",
-        "同户居民",
+        "住户",
         "我提出的点单",
         "点单经过",
         "走访我家",

@@ -36,6 +36,13 @@ def _fast_settings(settings) -> None:
     # Argon2 is slow by design; test_login_security checks that production uses it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Static files from the source folders: compressing them all (production's storage) takes a minute
+    # of CPU; tests/test_static_files.py runs collectstatic and the production storage end to end.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
 
 
 @pytest.fixture(autouse=True)

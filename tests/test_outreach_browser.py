@@ -5,6 +5,7 @@ import pytest
 from helpers.browser import fits_the_phone, log_in
 from playwright.sync_api import Page, expect
 
+from loudong.accounts.models import AuditEntry
 from loudong.outreach import actions
 from loudong.outreach.models import Assignment, Visit
 from loudong.registry.models import Household, Member, Resident
@@ -78,3 +79,21 @@ def test_the_leader_moves_a_household_to_another_member_in_two_taps(live_server,
     expect(page.locator(".messages")).to_contain_text(f"已把{household}交给赵敏")
     expect(page.locator(f"#m{w.zhao_member.pk}")).to_contain_text(household.room)
     assert Assignment.objects.get(household=household).volunteer == w.zhao_member
+
+
+def test_a_volunteer_taps_to_call_and_sees_one_full_number_recorded(live_server, page: Page, assigned):
+    w = assigned
+    base = live_server.url
+    log_in(page, base, "volunteer")
+    page.goto(f"{base}/c/xihu/outreach/")
+    assert "13912345678" not in page.content() and "13800138000" not in page.content()
+    first = page.locator("[id^=phone-]").first
+    resident = Resident.objects.get(pk=first.get_attribute("id").removeprefix("phone-"))
+    assert resident.household.assignment.volunteer == w.wang_member
+    first.get_by_role("button", name="拨打").click()
+    expect(first.get_by_role("link", name=resident.phone)).to_have_attribute("href", f"tel:{resident.phone}")
+    assert fits_the_phone(page), page.url
+    assert list(AuditEntry.objects.filter(detail__field="phone").values_list("actor", "object_id")) == [
+        (w.volunteer.pk, str(resident.pk))
+    ]
+    assert page.content().count(resident.phone) == 2  # the link's text and its href; the others stay masked

@@ -1,7 +1,8 @@
 """Outreach pages: who sees what (a volunteer only their households and visits, a leader their
 group, an admin the community, anyone else nothing), the visit log, one-tap requests, the
-leader's assignment page and the coverage counts."""
+leader's assignment page and the coverage counts, and 拨打 (a full phone shown only on request, audited)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -248,3 +249,65 @@ def test_a_request_needs_a_known_category_and_only_people_who_see_the_visit_may_
     assert "请选择诉求类别。" in refused.content.decode()
     assert login(w.volunteer).post(url(f"visits/{visit.pk}/request/"), {"category": "hardship"}).status_code == 404
     assert not Request.objects.exists()
+
+
+# 拨打: phones masked; one full number shown as a tel: link, audited as the resident page does ----------
+
+FULL_PHONE = re.compile(r"1[3-9]\d{9}")
+
+
+def reveals() -> list[tuple]:
+    return list(
+        AuditEntry.objects.filter(action="view", object_type="resident", detail__field="phone").values_list(
+            "actor__username", "object_id", "detail"
+        )
+    )
+
+
+def test_the_volunteer_pages_hold_no_full_phone_and_offer_to_call(paired, login):
+    w = paired
+    client = login(w.volunteer)
+    for path in ("", f"households/{w.household.pk}/"):
+        page = client.get(url(path)).content.decode()
+        assert "138****8000" in page and "139****9000" in page, path
+        assert FULL_PHONE.findall(page) == [], path
+        assert page.count(">拨打</button>") == 2, path
+    assert reveals() == []
+
+
+def test_calling_shows_the_full_number_as_a_tel_link_and_is_audited(paired, login):
+    w = paired
+    response = login(w.volunteer).post(url(f"residents/{w.liu.pk}/phone/"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="tel:13800138000"' in html and "已记录本次查看" in html and "<html" not in html
+    assert reveals() == [("volunteer", str(w.liu.pk), {"field": "phone", "page": "outreach"})]
+    entry = AuditEntry.objects.get(detail__page="outreach")
+    assert entry.community_id == w.community.pk and entry.ip == "127.0.0.1"
+
+
+def test_without_htmx_calling_opens_a_page_with_the_number(paired, login):
+    w = paired
+    page = login(w.volunteer).post(url(f"residents/{w.wang.pk}/phone/")).content.decode()
+    assert "<html" in page and 'href="tel:13900139000"' in page
+    assert len(reveals()) == 1
+
+
+def test_nobody_gets_a_phone_of_a_household_they_do_not_visit_and_nothing_is_written(paired, login):
+    w = paired
+    zhou = w.h401.residents.get()
+    assert login(w.volunteer).post(url(f"residents/{zhou.pk}/phone/")).status_code == 404
+    assert login(w.outsider).post(url(f"residents/{w.liu.pk}/phone/")).status_code == 404
+    assert login(w.resident).post(url(f"residents/{w.liu.pk}/phone/")).status_code == 404
+    assert login(w.volunteer).get(url(f"residents/{w.liu.pk}/phone/")).status_code == 405
+    assert reveals() == []
+
+
+def test_the_leader_calls_from_the_coverage_list_the_same_way(paired, login):
+    w = paired
+    client = login(w.leader)
+    page = client.get(url("coverage/list/"), {"group": w.group.pk, "state": "due"}).content.decode()
+    assert "周阿婆" in page and FULL_PHONE.findall(page) == []
+    zhou = w.h401.residents.get()
+    assert "tel:13811112222" in client.post(url(f"residents/{zhou.pk}/phone/"), HTTP_HX_REQUEST="true").content.decode()
+    assert reveals() == [("leader", str(zhou.pk), {"field": "phone", "page": "outreach"})]

@@ -105,6 +105,7 @@ DETAIL_LABELS = {
     "description": "内容",
     "due_on": "完成期限",
     "employment": "在职/退休",
+    "factor": "验证方式",
     "ends_at": "结束时间",
     "failed": "导入失败",
     "field": "字段",
@@ -122,6 +123,7 @@ DETAIL_LABELS = {
     "joined_on": "入党日期",
     "kind": "申请类型",
     "leader": "组长",
+    "left": "剩余恢复码",
     "level": "范围",
     "locked": "账号已锁定",
     "mapping": "各列读作",
@@ -163,6 +165,8 @@ DETAIL_LABELS = {
     "text": "内容",
     "title": "标题",
     "to": "到",
+    "tries": "第几次输错",
+    "two_factor": "两步验证",
     "type": "类型",
     "unchanged": "未变",
     "updated": "更新",
@@ -180,10 +184,16 @@ DETAIL_LABELS = {
 
 # Values written as codes, by detail key; domains above this one add theirs with `name_values`.
 VALUE_WORDS: dict[str, dict[str, str]] = {
-    "via": {"api": "接口"},
+    "via": {"api": "接口", "command": "命令行"},
     "page": {"resident": "档案", "attendance": "到会名单"},
     "status": {"done": "已完成", "open": "未完成"},
     "level": {"community": "社区", "subdistrict": "街道", "district": "区", "group": "楼栋党小组"},
+    "factor": {"totp": "手机验证码", "recovery": "恢复码"},
+    "two_factor": {
+        "enrolled": "开启（绑定手机，生成恢复码）",
+        "recovery_codes": "重新生成恢复码",
+        "reset": "管理员重置",
+    },
 }
 
 
@@ -245,6 +255,8 @@ def detail_lines(entry: AuditEntry) -> list[str]:
     detail = entry.detail
     if not isinstance(detail, dict):
         return [shown(detail)]
+    if entry.action == AuditEntry.Action.LOGIN and "factor" in detail:
+        return [two_factor_line(detail)]
     if entry.action == AuditEntry.Action.LOGIN and "success" in detail:
         text = "成功" if detail["success"] else "失败：用户名或密码错误"
         if detail.get("locked"):
@@ -270,3 +282,11 @@ def detail_lines(entry: AuditEntry) -> list[str]:
         else:
             lines.append(f"{label}：{shown(value, model, key)}")
     return lines
+
+
+def two_factor_line(detail: dict) -> str:
+    """The second step of a login: a wrong code (the how-many-th of this login) or a recovery code used."""
+    factor = shown(detail.get("factor"), key="factor")
+    if detail.get("success"):
+        return f"两步验证：使用了{factor}，还剩 {shown(detail.get('left'))} 个"
+    return f"两步验证失败：{factor}错误（第 {shown(detail.get('tries'))} 次）"

@@ -5,7 +5,8 @@ class ApiConfig(AppConfig):
     name = "loudong.api"
 
     def ready(self) -> None:
-        from loudong.api.idempotency import purge_expired_job
-        from loudong.worker import jobs
+        from loudong.accounts import retention
+        from loudong.api.idempotency import RULES
 
-        jobs.register("idempotency", purge_expired_job, every=jobs.HOUR)
+        for rule in RULES:
+            retention.register(rule)

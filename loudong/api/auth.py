@@ -11,9 +11,10 @@ from django.contrib.auth.signals import user_logged_in
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
+from loudong.accounts import two_factor
 from loudong.accounts.models import ApiToken, User
 from loudong.api.errors import ErrorOut
 from loudong.lib.shanghai import SHANGHAI
@@ -52,6 +53,7 @@ class BearerToken(HttpBearer):
 class TokenIn(Schema):
     username: str
     password: str
+    code: str = Field("", description="两步验证：已绑定手机验证器的账号在此填写 6 位验证码或一个恢复码")
 
 
 class TokenOut(Schema):
@@ -71,7 +73,8 @@ def locked_detail(request: HttpRequest) -> str:
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
 def issue_token(request: HttpRequest, credentials: TokenIn) -> Status:
-    """Exchange a username and password for a bearer token (shown once; only its hash is kept)."""
+    """Exchange a username and password (and, with two-factor login, a code) for a bearer token
+    (shown once; only its hash is kept)."""
     user = authenticate(request=request, username=credentials.username, password=credentials.password)
     if user is None:
         if getattr(request, "axes_locked_out", False):
@@ -79,6 +82,14 @@ def issue_token(request: HttpRequest, credentials: TokenIn) -> Status:
             request.axes_locked_out = False
             return Status(429, {"detail": locked_detail(request)})
         return Status(401, {"detail": "用户名或密码错误"})
+    # The password alone gives no token to an account with two-factor login, as it opens no page.
+    if two_factor.has_phone(user):
+        if two_factor.check(user, credentials.code, http=request).device is None:
+            return Status(
+                401, {"detail": "此账号已开启两步验证：请在 code 中填写手机验证器上的 6 位验证码或一个恢复码"}
+            )
+    elif two_factor.must_use(user):
+        return Status(401, {"detail": "此账号须使用两步验证：请先在网页上登录并绑定手机验证器"})
     # What login() signals without a session: last login, axes' reset and the audit entry.
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     return Status(200, {"token": ApiToken.issue(user)})

@@ -16,18 +16,21 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils import timezone
 
+from loudong.accounts import retention
 from loudong.accounts.models import ApiToken
+from loudong.accounts.retention import Rule
 from loudong.api.models import IdempotencyRecord
-from loudong.tickets.intake import purge as purge_intake
+from loudong.tickets.intake import placed_rule
 from loudong.tickets.models import Intake
 
 HEADER = "Idempotency-Key"
@@ -38,7 +41,8 @@ KEY_REUSED = f"这个 {HEADER} 已用于内容不同的请求；重试时请原�
 
 
 def ttl() -> timedelta:
-    """How long an answer is kept for replay (setting IDEMPOTENCY_TTL_HOURS, default 24)."""
+    """How long an answer is kept for replay, and the key with it (setting IDEMPOTENCY_TTL_HOURS, env
+    LOUDONG_IDEMPOTENCY_TTL_HOURS, default 24)."""
     return timedelta(hours=getattr(settings, "IDEMPOTENCY_TTL_HOURS", 24))
 
 
@@ -152,16 +156,28 @@ def _claim(request: HttpRequest, owner: Owner, key: str, body_hash: str) -> Idem
     raise IntegrityError("idempotency record could not be claimed")
 
 
-def purge_expired_job() -> str:
-    purge_expired()
-    return ""
+def expired_records(cutoff: datetime) -> "QuerySet[IdempotencyRecord]":
+    return IdempotencyRecord.objects.filter(created_at__lt=cutoff)
+
+
+# Answers older than the TTL, and the intake rows placed before then (their keys with them), are
+# deleted by the worker once a day (loudong.accounts.retention).
+RULES = (
+    Rule(
+        name="idempotency retention",
+        what="接口重复提交记录",
+        keep=ttl,
+        due=expired_records,
+        object_type="idempotencyrecord",
+        community="api_key__community_id",
+    ),
+    placed_rule(ttl),
+)
 
 
 def purge_expired() -> int:
-    """Delete answers older than the TTL, and the intake rows placed before then (their keys with
-    them); the worker calls it every hour. How many answers and rows were deleted."""
-    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - ttl()).delete()
-    return deleted + purge_intake(ttl())
+    """Delete the expired answers and placed intake rows now; how many."""
+    return sum(retention.run(rule).count for rule in RULES)
 
 
 def bearer_owner(request: HttpRequest) -> Owner | None:

@@ -100,6 +100,7 @@ SECTIONS: list[tuple[str, list[Entry]]] = [
             Entry("制度", "policy:show", frozenset({ADMIN}), "时限、走访周期、小组规模"),
             Entry("工作日", "tickets:calendar", frozenset({ADMIN}), "节假日和调休"),
             Entry("审计日志", "audit", frozenset({ADMIN}), "谁查看或修改了个人信息"),
+            Entry("两步验证", "two_factor_users", frozenset({ADMIN}), "谁用手机验证码登录；手机丢失时重置"),
             Entry("个人信息申请", "privacy:queue", frozenset({ADMIN}), "居民查阅、更正、删除的申请，15 个工作日内答复"),
         ],
     ),

@@ -1,12 +1,13 @@
 """HTML to PDF with WeasyPrint and the bundled Chinese font (WenQuanYi Micro Hei).
 
-The font ships in static/fonts so PDFs carry real Chinese glyphs on any machine. Print views use
-the same templates as the pages: extend templates/print/base.html.
+The font ships in loudong/lib/fonts (not among the static files: no page uses it) so PDFs carry real
+Chinese glyphs on any machine. Print views use the same templates as the pages: extend
+templates/print/base.html.
 """
 
 from pathlib import Path
 
-FONT_FILE = Path(__file__).resolve().parents[2] / "static" / "fonts" / "wqy-microhei.ttc"
+FONT_FILE = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
 FONT_FAMILY = "Loudong CJK"
 
 _FONT_CSS = f"""

@@ -2,7 +2,8 @@
 
 An OutboxMessage row is written in the same transaction as the change it reports, so a message
 exists exactly when the change committed. The sender (loudong.notify.outbox) delivers it after
-commit and retries failures with backoff; rows are never deleted by sending.
+commit and retries failures with backoff; rows are never deleted by sending, only by the retention
+job some time after (loudong.notify.retention).
 """
 
 from django.db import models
@@ -26,7 +27,10 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"]),
+            models.Index(fields=["read_at"], name="notification_read_at"),  # retention (notify.retention)
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -61,7 +65,10 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"]),
+            models.Index(fields=["sent_at"], name="outbox_sent_at"),  # retention (notify.retention)
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.title}"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("visits/<int:pk>/", views_visits.visit_detail, name="visit"),
     path("visits/<int:pk>/request/", views_visits.visit_to_request, name="visit_request"),
     path("households/<int:pk>/", views_visits.household_detail, name="household"),
+    path("residents/<int:pk>/phone/", views_visits.phone, name="phone"),
     path("assign/", views_assign.groups, name="groups"),
     path("assign/<int:pk>/", views_assign.group, name="group"),
     path("assign/<int:pk>/propose/", views_assign.propose, name="propose"),

@@ -18,17 +18,19 @@ from loudong.outreach.models import Visit
 from loudong.outreach.schedule import DueState, HouseholdDue, schedule
 from loudong.policy.models import current_rules
 from loudong.registry.models import Community, Household, Resident
+from loudong.registry.views_common import is_htmx, varies_on_htmx
+from loudong.registry.views_people import record_full_value
 from loudong.tickets.suggest.classify import guess_category
 
 VISITS_PER_PAGE = 30
 
 
 def people_by_household(household_ids: list[int]) -> dict[int, list[dict]]:
-    """Names and masked phones of the residents, for lists."""
+    """Names and masked phones of the residents, for lists (the full phone only through `phone`)."""
     people: dict[int, list[dict]] = defaultdict(list)
     for resident in Resident.objects.filter(household_id__in=household_ids).order_by("birth_date", "pk"):
         people[resident.household_id].append(
-            {"name": resident.name, "phone": resident.phone_masked, "age": resident.age}
+            {"pk": resident.pk, "name": resident.name, "phone": resident.phone_masked, "age": resident.age}
         )
     return people
 
@@ -202,6 +204,23 @@ def household_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "may_log": serving_member(request.user, community) is not None,
         },
     )
+
+
+@login_required
+@require_POST
+def phone(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """拨打: the full phone of a resident of a household the user visits or oversees (households_for),
+    as a tel: link, written down in the audit log as the resident's page reveals it. Else 404."""
+    community = outreach_community(request, code)
+    resident = get_object_or_404(
+        Resident.objects.filter(household__in=households_for(request.user, community)).exclude(phone=""), pk=pk
+    )
+    record_full_value(request, resident, "phone", page="outreach")
+    context = {"field": "phone", "value": resident.phone}
+    if is_htmx(request):
+        return varies_on_htmx(render(request, "registry/resident.html#revealed", context))
+    context.update(community=community, resident=resident)
+    return varies_on_htmx(render(request, "outreach/phone.html", context))
 
 
 @login_required

@@ -63,7 +63,7 @@ def default_kind(category: Category) -> str:
 
 
 # How long a form page's start token holds. A page is good for one submission (the intake row keeps
-# the token's digest), so intake rows are kept at least this long (intake.purge).
+# the token's digest), so intake rows are kept at least this long (intake.placed_rule).
 PAGE_LIFETIME = timedelta(hours=12)
 
 

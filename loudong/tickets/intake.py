@@ -20,6 +20,7 @@ import functools
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.core.files.storage import default_storage
@@ -28,8 +29,9 @@ from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
-from loudong.accounts import ratelimit
+from loudong.accounts import ratelimit, retention
 from loudong.accounts.models import Role, User
+from loudong.accounts.retention import Rule
 from loudong.lib.actions import ActionRefused
 from loudong.notify import outbox
 from loudong.registry.models import Building, Household, Member, Resident, Stairwell
@@ -397,10 +399,19 @@ def materialize_token(token: str) -> Request | None:
     return placed or Request.objects.filter(tracking_token=token).first()
 
 
-def purge(keep: timedelta) -> int:
-    """Intake rows placed longer than `keep` ago are no longer needed (the request has it all), once
+def placed_rule(keep: Callable[[], timedelta]) -> Rule:
+    """Intake rows placed longer than `keep()` ago are no longer needed (the request has it all), once
     the form page they came from has expired (its start token is refused a second time only while
-    the row is here)."""
-    keep = max(keep, PAGE_LIFETIME)
-    deleted, _ = Intake.objects.filter(request__isnull=False, received_at__lt=timezone.now() - keep).delete()
-    return deleted
+    the row is here). Rows not placed are kept: each is a promise, retried until it is placed."""
+    return Rule(
+        name="intake retention",
+        what="已生成点单的提交记录",
+        keep=lambda: max(keep(), PAGE_LIFETIME),
+        due=lambda cutoff: Intake.objects.filter(request__isnull=False, received_at__lt=cutoff),
+        object_type="intake",
+    )
+
+
+def purge(keep: timedelta) -> int:
+    """Delete the rows placed longer than `keep` ago (see `placed_rule`) now; how many."""
+    return retention.run(placed_rule(lambda: keep)).count

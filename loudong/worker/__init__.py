@@ -9,8 +9,11 @@ time has come. The jobs, each registered from its app's AppConfig.ready() with `
 - outbox (notify, every minute): sends the messages whose retry time has come;
 - stalled imports (registry, every minute): marks failed the roster imports whose process died;
 - tallies (stats, every minute): recounts the stale stats tallies and group coverage;
-- idempotency (api, every hour): purges expired API idempotency answers and placed intake rows;
-- audit retention (accounts, every hour): removes audit entries past their retention period.
+- audit retention (accounts, every hour): removes audit entries past their retention period;
+- the retention rules (loudong.accounts.retention, once a day): idempotency retention and intake
+  retention (api: expired API idempotency answers, placed intake rows), request contact retention
+  (tickets: anonymises finished requests' contact fields), sent message retention and read inbox
+  retention (notify).
 
 A job that fails is logged and tried again at its next time; it never stops the others.
 """

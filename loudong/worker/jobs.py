@@ -7,6 +7,7 @@ from dataclasses import dataclass
 ROUND = 0.0
 MINUTE = 60.0
 HOUR = 3600.0
+DAY = 24 * HOUR
 
 
 @dataclass(frozen=True)

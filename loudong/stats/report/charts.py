@@ -1,7 +1,7 @@
 """Charts for the report as PNG images (matplotlib, no display), with the bundled Chinese font.
 
 Matplotlib is imported on first use: the web app does not pay for it until someone asks for a report.
-The font file is the one the PDFs embed (static/fonts, WenQuanYi Micro Hei); matplotlib reads the
+The font file is the one the PDFs embed (loudong/lib/fonts, WenQuanYi Micro Hei); matplotlib reads the
 .ttc collection directly.
 """
 

@@ -15,7 +15,7 @@ shares of the machine, since other work on the machine slows the server down.
 
 0. Floor: GET /api/v1/requests without a token (401 from the API's authentication), what a request
    costs through gunicorn, the middleware and the API router when it does nothing.
-1. Form: the QR landing page (/ask/b/<building>/) is read once for the CSRF cookie and the signed
+1. Form: the QR landing page (/ask/b/<token>/) is read once for the CSRF cookie and the signed
    start time; after the minimum fill time the last screen of the form (the one that saves: all three
    screens' fields, honeypot empty) is posted over and over; one POST = one submission acknowledged,
    answered by the redirect to the receipt. The client's address is in LOUDONG_RATE_LIMIT_EXEMPT, so
@@ -117,6 +117,7 @@ def build() -> dict:
         "community": community,
         "groups": groups,
         "buildings": [(b.pk, [s.pk for s in stairwells if s.building_id == b.pk]) for b in buildings],
+        "building_links": [b.public_token for b in buildings],
         "members": members,
         "token": ApiToken.issue(admin),
     }
@@ -169,7 +170,7 @@ def form_path_exists() -> bool:
 
     try:
         reverse("ask:place")
-        reverse("ask:building", args=[1])
+        reverse("ask:building", args=["token"])
     except NoReverseMatch:
         return False
     return True
@@ -489,7 +490,7 @@ def form_spec(base: str, world: dict) -> Spec:
 
     building_id, stairwell_ids = world["buildings"][0]
     session = Session()
-    _status, page = session.get(f"{base}/ask/b/{building_id}/")
+    _status, page = session.get(f"{base}/ask/b/{world['building_links'][0]}/")
     hidden = dict(HIDDEN.findall(page))
     fields = {
         **hidden,

@@ -16,6 +16,14 @@ LOUDONG_PROXY_HOPS how many reverse proxies of ours stand in front of the app (d
                    the client's address to X-Forwarded-For). Read by loudong.lib.clients only.
 LOUDONG_IMAGE_MAX_PIXELS  the most pixels an uploaded image may have (default 40000000); refused
                    from its header, before it is decoded
+LOUDONG_NUMERIC_QR_LINKS_UNTIL  an ISO date (2027-06-30): until that day (Shanghai, included) the QR links
+                   printed before tokens (/ask/b/12/, /ask/g/3/) redirect to the building's or group's
+                   token link; a member's old card link (/ask/m/7/) only says the card is old. Empty
+                   (the default): every numeric link is refused (404). Reprint boards and cards first.
+LOUDONG_ROSTER_MAX_UNPACKED_MB  the most a roster workbook (.xlsx, .ods: zip files) may unpack to (default
+                   200); larger, or packed suspiciously tightly, it is refused before it is read
+LOUDONG_ROSTER_MAX_ROWS  the most rows one roster file may have (default 200000); more is refused
+                   before anything is imported
 LOUDONG_AUDIT_RETENTION_DAYS  days the audit log is kept (default and least 184: six months, 网络安全法
                    第二十一条); `loudong worker` removes older entries, the only deletion the database allows
 LOUDONG_REQUEST_CONTACT_RETENTION_DAYS  days after a request is finished (已办结, 不予受理, 已合并) that its
@@ -35,6 +43,7 @@ LOUDONG_REQUIRE_2FA "1": admins and overseers must log in with a code from an au
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -232,6 +241,14 @@ WHITENOISE_USE_FINDERS = DEBUG  # development serves the files as they are edite
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # pages name the hashed files only: half the files to compress
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMAGE_MAX_PIXELS = int(os.environ.get("LOUDONG_IMAGE_MAX_PIXELS") or 40_000_000)
+# Old numeric QR links (/ask/b/<number>/) answer until this Shanghai date; None: refused already.
+NUMERIC_QR_LINKS_UNTIL = (
+    date.fromisoformat(os.environ["LOUDONG_NUMERIC_QR_LINKS_UNTIL"])
+    if os.environ.get("LOUDONG_NUMERIC_QR_LINKS_UNTIL")
+    else None
+)
+ROSTER_MAX_UNPACKED_MB = int(os.environ.get("LOUDONG_ROSTER_MAX_UNPACKED_MB") or 200)
+ROSTER_MAX_ROWS = int(os.environ.get("LOUDONG_ROSTER_MAX_ROWS") or 200_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 TASKS = {

@@ -184,9 +184,9 @@ def public_starts() -> list[str]:
     """Where an anonymous visitor arrives: the login page and what the printed QR codes lead to."""
     starts = [
         "/",
-        reverse("ask:group", args=[BuildingGroup.objects.order_by("pk").first().pk]),
-        reverse("ask:building", args=[Building.objects.order_by("pk").first().pk]),
-        reverse("ask:member", args=[Member.objects.order_by("pk").first().pk]),
+        reverse("ask:group", args=[BuildingGroup.objects.order_by("pk").first().public_token]),
+        reverse("ask:building", args=[Building.objects.order_by("pk").first().public_token]),
+        reverse("ask:member", args=[Member.objects.order_by("pk").first().public_token]),
     ]
     by_state = {activity.signin_state(): activity for activity in Activity.objects.order_by("pk")}
     starts += [reverse("activity_signin:signin", args=[a.signin_token]) for a in by_state.values()]

@@ -326,7 +326,7 @@ def test_the_demo_shows_shared_place_problems_neighbours_joined_and_household_ma
 
     # The form of the building offers its shared problems and none of its open household matters.
     shown = joined.exclude(public_note="").first()
-    page = client.get(f"/ask/b/{shown.building_id}/")
+    page = client.get(f"/ask/b/{shown.building.public_token}/")
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.content.decode()))
     for category in ("environment", "policy", "hardship"):
         sent = client.post("/ask/place/", {**hidden, "step": "1", "category": category})

@@ -73,7 +73,7 @@ def test_board_lists_names_roles_phones_services_venue_and_a_qr_code(board_world
     assert "13900139000" not in text
     assert "红色议事厅：环城北路93号1单元301室" in text and "每周二、五 下午 3:00–5:00" in text
     assert "扫码点单" in text
-    assert f"https://loudong.example.cn/ask/g/{w.group.pk}/" in text
+    assert f"https://loudong.example.cn/ask/g/{w.group.public_token}/" in text
     assert pdf_images(pdf, tmp_path) == 1  # the QR code
     assert pdf_pages(pdf, tmp_path) == (1, "210x297")
 

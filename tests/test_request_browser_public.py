@@ -32,7 +32,7 @@ def test_resident_scans_places_a_request_in_three_screens_and_opens_the_tracking
     live_server, page: Page, world, tmp_path, settings
 ):
     settings.REQUEST_MIN_FILL_SECONDS = 0  # faster than a person; test_request_public tests the minimum
-    page.goto(f"{live_server.url}/ask/b/{world.building.pk}/")
+    page.goto(f"{live_server.url}/ask/b/{world.building.public_token}/")
     expect(page.get_by_role("heading", name="① 您要办什么事？")).to_be_visible()
     expect(page.locator("main")).to_contain_text("环城北路93号")
     assert fits_the_phone(page), page.url
@@ -89,7 +89,7 @@ def test_resident_joins_a_neighbours_request_with_one_tap_and_keeps_a_link_of_th
         description="家里厨房的下水道返水",
         scope="household",
     )
-    page.goto(f"{live_server.url}/ask/b/{world.building.pk}/")
+    page.goto(f"{live_server.url}/ask/b/{world.building.public_token}/")
     page.get_by_text("环境卫生", exact=True).click()
     page.get_by_role("button", name="下一步").click()
     expect(page.locator("#duplicates")).to_contain_text("**门口的下水道堵了")
@@ -111,7 +111,7 @@ def test_the_phones_back_button_returns_to_the_previous_screen_with_what_was_typ
     live_server, page: Page, world, settings
 ):
     settings.REQUEST_MIN_FILL_SECONDS = 0  # faster than a person; test_request_public tests the minimum
-    page.goto(f"{live_server.url}/ask/b/{world.building.pk}/")
+    page.goto(f"{live_server.url}/ask/b/{world.building.public_token}/")
     page.get_by_text("困难需求", exact=True).click()
     page.get_by_role("button", name="下一步").click()
     expect(page.get_by_role("heading", name="② 需要什么帮助？")).to_be_visible()

@@ -109,9 +109,9 @@ def test_no_screen_of_the_form_shows_a_households_matter_or_an_anonymous_request
     client, world, neighbourhood, landing
 ):
     url = {
-        "building": f"/ask/b/{world.building.pk}/",
-        "group": f"/ask/g/{world.group.pk}/",
-        "member": f"/ask/m/{world.liu_member.pk}/",
+        "building": f"/ask/b/{world.building.public_token}/",
+        "group": f"/ask/g/{world.group.public_token}/",
+        "member": f"/ask/m/{world.liu_member.public_token}/",
     }[landing]
     private = household_and_hidden(world, neighbourhood)
     for category, _, text, _, _ in [*HOUSEHOLD_ASKS, *SHARED_ASKS]:
@@ -123,7 +123,7 @@ def test_no_screen_of_the_form_shows_a_households_matter_or_an_anonymous_request
 
 def test_the_one_shared_place_request_is_offered_as_an_excerpt_without_anything_personal(client, world, neighbourhood):
     offered, _ = neighbourhood
-    screens = walk(client, f"/ask/b/{world.building.pk}/", "environment", "楼道里堆满了纸箱和旧家具")
+    screens = walk(client, f"/ask/b/{world.building.public_token}/", "environment", "楼道里堆满了纸箱和旧家具")
     for page in screens[1:]:
         assert_private(page, *household_and_hidden(world, neighbourhood))
         shown = visible(page)
@@ -132,7 +132,7 @@ def test_the_one_shared_place_request_is_offered_as_an_excerpt_without_anything_
 
 
 def join(client, world, req: Request, phone: str = ""):
-    page = client.get(f"/ask/b/{world.building.pk}/")
+    page = client.get(f"/ask/b/{world.building.public_token}/")
     page = send(client, {**hidden(page), "step": "1", "category": req.category_code})
     return client.post("/ask/join/", {**hidden(page), "join": join_token(req), "contact_phone": phone})
 
@@ -191,19 +191,23 @@ def test_a_request_corrected_to_a_households_matter_is_no_longer_offered_nor_sho
     token = join_token(offered)  # kept by a neighbour whose form was opened before the correction
     actions.set_scope(offered, "household", by=world.leader)
     private = [*household_and_hidden(world, neighbourhood), offered]
-    for page in walk(client, f"/ask/b/{world.building.pk}/", "environment", "纸箱和旧家具堵了楼道"):
+    for page in walk(client, f"/ask/b/{world.building.public_token}/", "environment", "纸箱和旧家具堵了楼道"):
         assert_private(page, *private)
         assert 'name="join"' not in page.content.decode()
     page = client.get(link)
     assert_private(page, offered)
     assert "详细内容只有办理的人能看到" in visible(page)
-    page = send(client, {**hidden(client.get(f"/ask/b/{world.building.pk}/")), "step": "1", "category": "environment"})
+    page = send(
+        client, {**hidden(client.get(f"/ask/b/{world.building.public_token}/")), "step": "1", "category": "environment"}
+    )
     refused = client.post("/ask/join/", {**hidden(page), "join": token})
     assert refused.status_code == 410 and offered.supporters.count() == 1
 
 
 def test_a_join_token_never_opens_a_households_matter_an_anonymous_request_or_a_report(client, world, neighbourhood):
-    page = send(client, {**hidden(client.get(f"/ask/b/{world.building.pk}/")), "step": "1", "category": "hardship"})
+    page = send(
+        client, {**hidden(client.get(f"/ask/b/{world.building.public_token}/")), "step": "1", "category": "hardship"}
+    )
     for req in household_and_hidden(world, neighbourhood):
         refused = client.post("/ask/join/", {**hidden(page), "join": join_token(req)})
         assert refused.status_code == 410

@@ -52,7 +52,7 @@ def refused_again(client, sent):
 
 
 def test_building_qr_code_opens_the_first_screen_with_the_policy_categories(client, world):
-    page = client.get(f"/ask/b/{world.building.pk}/")
+    page = client.get(f"/ask/b/{world.building.public_token}/")
     text = page.content.decode()
     assert page.status_code == 200
     assert "您要办什么事" in text and "环城北路93号" in text
@@ -87,13 +87,13 @@ def test_resident_places_a_request_in_three_screens_and_gets_a_receipt(client, w
 def test_consult_is_the_default_kind_for_policy_questions_and_a_chosen_kind_wins(client, world):
     page = screen1(client, world, category="policy")
     assert "政策咨询 · 咨询" in page.content.decode()
-    page = client.get(f"/ask/b/{world.building.pk}/")
+    page = client.get(f"/ask/b/{world.building.public_token}/")
     page = send(client, {**hidden(page), "step": "1", "category": "environment", "kind": "complaint"})
     assert "环境卫生 · 投诉" in page.content.decode()
 
 
 def test_each_screen_refuses_missing_answers_in_chinese_and_keeps_what_was_typed(client, world):
-    page = client.get(f"/ask/b/{world.building.pk}/")
+    page = client.get(f"/ask/b/{world.building.public_token}/")
     refused = send(client, {**hidden(page), "step": "1"})
     assert "请选择要办什么事" in refused.content.decode()
 
@@ -184,21 +184,23 @@ def test_a_tampered_origin_is_refused(client, world):
 
 
 def test_a_building_of_no_group_still_takes_requests(client, world):
-    page = client.get(f"/ask/b/{world.building2.pk}/")
+    page = client.get(f"/ask/b/{world.building2.public_token}/")
     assert page.status_code == 200
 
 
 def test_group_notice_board_code_offers_the_groups_buildings(client, world):
     world.stairwell2.group = world.group
     world.stairwell2.save()
-    page = client.get(f"/ask/g/{world.group.pk}/").content.decode()
+    page = client.get(f"/ask/g/{world.group.public_token}/").content.decode()
     assert "您住哪栋楼" in page and "环城北路93号" in page and "学宫巷3号" in page and "环城北路93号党小组" in page
-    refused = send(client, {**hidden(client.get(f"/ask/g/{world.group.pk}/")), "step": "1", "category": "policy"})
+    refused = send(
+        client, {**hidden(client.get(f"/ask/g/{world.group.public_token}/")), "step": "1", "category": "policy"}
+    )
     assert "请选择您住的楼栋" in refused.content.decode()
 
 
 def test_volunteer_contact_card_suggests_the_request_to_that_volunteer(client, world):
-    page = client.get(f"/ask/m/{world.wang_member.pk}/")
+    page = client.get(f"/ask/m/{world.wang_member.public_token}/")
     assert "王秀英" in page.content.decode() and "便民联系卡" in page.content.decode()
     page = send(client, {**hidden(page), "step": "1", "category": "hardship"})
     page = send(
@@ -413,7 +415,7 @@ def test_photos_are_seen_only_through_their_own_requests_link(client, world):
 
 
 def test_each_screen_is_opened_by_get_after_a_redirect_so_back_never_sends_the_form_again(client, world):
-    landing = client.get(f"/ask/b/{world.building.pk}/")
+    landing = client.get(f"/ask/b/{world.building.public_token}/")
     sent = client.post("/ask/place/", {**hidden(landing), "step": "1", "category": "hardship"})
     assert sent.status_code == 303 and re.fullmatch(r"/ask/place/[\w-]{12}/2/", sent["Location"])
     key = sent["Location"].split("/")[3]
@@ -427,7 +429,7 @@ def test_each_screen_is_opened_by_get_after_a_redirect_so_back_never_sends_the_f
     back = client.get(f"/ask/place/{key}/2/").content.decode()
     assert "需要什么帮助" in back and "想请人陪我去医院复查" in back and 'value="502"' in back
     assert "errorlist" not in back
-    first = client.get(f"/ask/b/{world.building.pk}/").content.decode()
+    first = client.get(f"/ask/b/{world.building.public_token}/").content.decode()
     assert re.findall(r'value="(\w+)"\s*checked', first) == ["hardship"]
     assert f'name="draft" value="{key}"' in first
 
@@ -439,7 +441,9 @@ def test_after_sending_the_screens_lead_to_the_receipt_and_the_landing_page_star
     assert done.status_code == 302 and "/receipt/" in done["Location"]
     again = client.get(f"/ask/place/{key}/3/").content.decode()
     assert "这份点单已经提交了" in again and done["Location"] in again
-    assert not re.findall(r'value="(\w+)"\s*checked', client.get(f"/ask/b/{world.building.pk}/").content.decode())
+    assert not re.findall(
+        r'value="(\w+)"\s*checked', client.get(f"/ask/b/{world.building.public_token}/").content.decode()
+    )
 
 
 def test_an_unknown_or_expired_draft_asks_to_scan_again(client, world):

@@ -38,8 +38,8 @@ def served(world):
 def test_the_resident_gets_a_button_to_ask_for_their_own_building(world, login):
     page = login(world.resident).get(HOME).content.decode()
     assert "我要点单" in page
-    assert f'href="{reverse("ask:building", args=[world.building2.pk])}"' in page
-    assert reverse("ask:building", args=[world.building.pk]) not in page
+    assert f'href="{reverse("ask:building", args=[world.building2.public_token])}"' in page
+    assert reverse("ask:building", args=[world.building.public_token]) not in page
     assert "您还没有点过单" in page
 
 
@@ -97,4 +97,4 @@ def test_on_a_phone_the_resident_taps_once_from_home_to_the_request_form(served,
     expect(page.locator("#my-requests")).to_contain_text("楼道灯坏了一个星期了")
     assert fits_the_phone(page), page.url
     button.click()
-    expect(page).to_have_url(f"{live_server.url}/ask/b/{served.building2.pk}/")
+    expect(page).to_have_url(f"{live_server.url}/ask/b/{served.building2.public_token}/")

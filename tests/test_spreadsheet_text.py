@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 import loudong
 from loudong.privacy import actions as privacy
-from loudong.registry.models import ImportJob
+from loudong.registry.models import ImportJob, ImportRow
 from loudong.stats.held import HELD
 from loudong.tickets import actions
 
@@ -98,10 +98,10 @@ def hostile(world):
         created_by=w.admin,
         original_name="名册.xlsx",
         status="done",
-        result={
-            "header": ["姓名", "电话"],
-            "rejected": [{"cells": [HOSTILE["roster"], "+8613800138000"], "row": 2, "reason": "电话号码不对"}],
-        },
+        result={"header": ["姓名", "电话"], "rejected": 1},
+    )
+    ImportRow.objects.create(
+        job=w.job, kind="rejected", row_number=2, message="电话号码不对", cells=[HOSTILE["roster"], "+8613800138000"]
     )
     return w
 

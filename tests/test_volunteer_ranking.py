@@ -103,7 +103,7 @@ def test_a_volunteer_who_sent_it_back_goes_last(world):
 def test_the_volunteer_whose_contact_card_was_scanned_is_recommended_first(client, world):
     from helpers.public_request import hidden, send, submit_and_read_receipt
 
-    page = client.get(f"/ask/m/{world.liu_member.pk}/")
+    page = client.get(f"/ask/m/{world.liu_member.public_token}/")
     page = send(client, {**hidden(page), "step": "1", "category": "hardship"})
     page = send(
         client, {**hidden(page), "step": "2", "description": "想请人帮忙买点米和油", "stairwell": world.stairwell.pk}

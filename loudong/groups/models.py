@@ -5,8 +5,10 @@ Elections (选举) and venues (红色议事厅) live beside the group; planning 
 
 from django.db import models
 
+from loudong.registry.public_links import PublicLink
 
-class BuildingGroup(models.Model):
+
+class BuildingGroup(PublicLink):
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="groups")
     name = models.CharField("党小组", max_length=60)
     venue_stairwell = models.ForeignKey(

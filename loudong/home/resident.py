@@ -49,7 +49,7 @@ def resident_card(user: User, community: Community) -> dict | None:
     )
     return {
         "building": stairwell.building if stairwell else None,
-        "ask_url": reverse("ask:building", args=[stairwell.building_id]) if stairwell else "",
+        "ask_url": reverse("ask:building", args=[stairwell.building.public_token]) if stairwell else "",
         "requests": sorted(mine, key=lambda r: not r.is_open),  # the ones still being handled first
         "group": group,
         "contacts": contacts([("组长", group.leader), ("副组长", group.deputy)]) if group else [],

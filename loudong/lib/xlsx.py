@@ -8,8 +8,9 @@ editing the cell in Excel keeps it text too. Control characters XML cannot hold 
 """
 
 import io
+import tempfile
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 # openpyxl (with numpy, which it loads when present) costs a process about 20 MiB: it is imported by the
 # functions that write, so only a process that serves a spreadsheet pays for it.
@@ -39,9 +40,10 @@ def text_cell(sheet: "WriteOnlyWorksheet", value: object, *, bold: bool = False)
     return cell
 
 
-def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "Sheet1") -> bytes:
-    """An .xlsx with a bold header row. Values stay as given; pass ID numbers and phones as str
-    so the spreadsheet keeps them as text (a number would lose digits)."""
+def write_xlsx(target: BinaryIO, headers: Sequence[str], rows: Iterable[Sequence[object]], *, title: str) -> None:
+    """Write an .xlsx with a bold header row to `target`. Values stay as given; pass ID numbers and
+    phones as str so the spreadsheet keeps them as text (a number would lose digits). Rows are
+    taken one at a time and openpyxl's write-only sheet keeps them in a temporary file, not memory."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -49,9 +51,23 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]], *, titl
     sheet.append([text_cell(sheet, header, bold=True) for header in headers])
     for row in rows:
         sheet.append([text_cell(sheet, value) for value in row])
+    workbook.save(target)
+
+
+def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "Sheet1") -> bytes:
+    """The .xlsx as bytes: for lists that fit in memory."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(buffer, headers, rows, title=title)
     return buffer.getvalue()
+
+
+def xlsx_file(headers: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "Sheet1") -> BinaryIO:
+    """The .xlsx in an anonymous temporary file, at its start: for long lists (a FileResponse streams
+    it and closes it, which removes it)."""
+    target = tempfile.TemporaryFile()
+    write_xlsx(target, headers, rows, title=title)
+    target.seek(0)
+    return target
 
 
 def xlsx_book(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> bytes:

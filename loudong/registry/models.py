@@ -11,6 +11,7 @@ from loudong.lib.dates import DAY, MONTH, YEAR, format_date
 from loudong.lib.identity import mask_id_number, mask_phone
 from loudong.lib.natural import natural_key
 from loudong.lib.pinyin import name_keys
+from loudong.registry.public_links import PublicLink
 
 
 class District(models.Model):
@@ -89,7 +90,7 @@ class Place(models.Model):
         super().save(*args, **kwargs)
 
 
-class Building(Place):
+class Building(PublicLink, Place):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="buildings")
     name = models.CharField("楼栋", max_length=60)
     address = models.CharField("地址", max_length=120, blank=True)
@@ -297,7 +298,7 @@ class Resident(models.Model):
         return mask_id_number(self.id_number or "")
 
 
-class Member(models.Model):
+class Member(PublicLink):
     """党员档案: a party member's record, kept on the resident where they live.
 
     Groups form by residence, so `registration` (组织关系) may be outside the community.
@@ -378,6 +379,7 @@ class ImportJob(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
+    # The summary: counts, places created, the header; each rejected or doubtful row is an ImportRow.
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     # The field each column is read as ('' = not imported); empty until previewed or remembered.
@@ -394,6 +396,29 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class ImportRow(models.Model):
+    """One row of an import's result: refused (with its reason and the cells as uploaded, for the
+    download to fix and upload again) or imported with a warning. Rows, not one JSON value on the
+    job, so 100,000 of them are read a page or a stream at a time."""
+
+    class Kind(models.TextChoices):
+        REJECTED = "rejected", "没有导入"
+        WARNING = "warning", "导入了，有提醒"
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    row_number = models.PositiveIntegerField()  # as the spreadsheet shows it
+    message = models.TextField()
+    cells = models.JSONField(default=list, blank=True)  # rejected rows: every cell as text
+
+    class Meta:
+        ordering = ["row_number", "id"]
+        indexes = [models.Index(fields=["job", "kind", "row_number"])]
+
+    def __str__(self) -> str:
+        return f"第{self.row_number}行：{self.message}"
 
 
 class RosterMapping(models.Model):

@@ -7,9 +7,13 @@ from loudong.tickets import views_track as track
 
 app_name = "ask"
 urlpatterns = [
-    path("b/<int:building_id>/", views.building_start, name="building"),
-    path("g/<int:group_id>/", views.group_start, name="group"),
-    path("m/<int:member_id>/", views.member_start, name="member"),
+    # The links printed before tokens (by row number): answered as views.numeric_start says.
+    path("b/<int:number>/", views.numeric_start, {"kind": "building"}, name="building_numeric"),
+    path("g/<int:number>/", views.numeric_start, {"kind": "group"}, name="group_numeric"),
+    path("m/<int:number>/", views.numeric_start, {"kind": "member"}, name="member_numeric"),
+    path("b/<slug:token>/", views.building_start, name="building"),
+    path("g/<slug:token>/", views.group_start, name="group"),
+    path("m/<slug:token>/", views.member_start, name="member"),
     path("place/", views.place, name="place"),
     path("place/<str:key>/<int:step>/", views.screen, name="screen"),
     path("join/", views.join, name="join"),

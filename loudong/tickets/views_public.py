@@ -24,6 +24,7 @@ from loudong.accounts.ratelimit import check_rate, client_address, is_exempt, to
 from loudong.groups.models import BuildingGroup
 from loudong.lib.actions import ActionRefused
 from loudong.lib.identity import InvalidValue, normalize_phone
+from loudong.lib.shanghai import today
 from loudong.registry.models import Building, Member, Stairwell
 from loudong.tickets import actions, drafts, intake, publicity
 from loudong.tickets.actions.placing import fetch, rules_for, table
@@ -98,25 +99,45 @@ def _origin_data(token: str) -> dict | None:
 
 
 @require_GET
-def building_start(request: HttpRequest, building_id: int) -> HttpResponse:
-    building = get_object_or_404(Building.objects.select_related("community"), pk=building_id)
+def building_start(request: HttpRequest, token: str) -> HttpResponse:
+    building = get_object_or_404(Building.objects.select_related("community"), public_token=token)
     return _first_screen(request, Origin([building]))
 
 
 @require_GET
-def group_start(request: HttpRequest, group_id: int) -> HttpResponse:
-    group = get_object_or_404(BuildingGroup, pk=group_id)
+def group_start(request: HttpRequest, token: str) -> HttpResponse:
+    group = get_object_or_404(BuildingGroup, public_token=token)
     return _first_screen(request, Origin(_group_buildings(group)), group=group)
 
 
 @require_GET
-def member_start(request: HttpRequest, member_id: int) -> HttpResponse:
-    member = get_object_or_404(Member.objects.select_related("resident__household__stairwell__building"), pk=member_id)
+def member_start(request: HttpRequest, token: str) -> HttpResponse:
+    member = get_object_or_404(
+        Member.objects.select_related("resident__household__stairwell__building"), public_token=token
+    )
     household = member.resident.household
     own = [household.stairwell.building] if household else []
     served = _group_buildings(member.group) if member.group_id else []
     buildings = own + [b for b in served if b not in own]
     return _first_screen(request, Origin(buildings, member), group=member.group)
+
+
+@require_GET
+def numeric_start(request: HttpRequest, number: int, kind: str) -> HttpResponse:
+    """An old QR link by row number (/ask/b/12/), printed before the links had tokens.
+
+    Until settings.NUMERIC_QR_LINKS_UNTIL (a Shanghai date, that day included) a building's or a
+    group's old link redirects to its token link: a notice board's code tells nothing personal. A
+    member's old link never does (that would keep every volunteer's card one count away): it gets
+    a page saying the card is old, the same whether the number is anyone's or not. After the date,
+    and when the setting is empty, every old link is not found, with a page saying what to scan."""
+    until = settings.NUMERIC_QR_LINKS_UNTIL
+    if kind != "member" and until is not None and today() <= until:
+        model = Building if kind == "building" else BuildingGroup
+        token = model.objects.filter(pk=number).values_list("public_token", flat=True).first()
+        if token is not None:
+            return redirect(f"ask:{kind}", token=token)
+    return no_index(render(request, "tickets/public/old_link.html", {"kind": kind}, status=404))
 
 
 def _group_buildings(group: BuildingGroup) -> list[Building]:

@@ -41,7 +41,7 @@ def jpeg(**kwargs) -> bytes:
 
 
 def screen1(client, world, category="environment"):
-    page = client.get(f"/ask/b/{world.building.pk}/")
+    page = client.get(f"/ask/b/{world.building.public_token}/")
     return send(client, {**hidden(page), "step": "1", "category": category})
 
 

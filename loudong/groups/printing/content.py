@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 
 from loudong.groups.models import BuildingGroup
 from loudong.groups.venues.queries import current_venue, venue_address
@@ -29,11 +30,11 @@ CUT_Y = [MARGIN_Y + i * CARD_HEIGHT for i in range(ROWS + 1)]
 
 
 def group_url(group: BuildingGroup) -> str:
-    return f"{settings.PUBLIC_URL}/ask/g/{group.pk}/"
+    return settings.PUBLIC_URL + reverse("ask:group", args=[group.public_token])
 
 
 def member_url(member: Member) -> str:
-    return f"{settings.PUBLIC_URL}/ask/m/{member.pk}/"
+    return settings.PUBLIC_URL + reverse("ask:member", args=[member.public_token])
 
 
 def published_phone(member: Member) -> str:

@@ -25,6 +25,7 @@ from loudong.accounts.models import User
 from loudong.lib.identity import InvalidValue
 from loudong.lib.pinyin import name_keys
 from loudong.registry.models import CareTag, Community, Member, Resident, RosterMapping, ServiceItem
+from loudong.registry.public_links import new_public_token
 from loudong.registry.roster import bulk
 from loudong.registry.roster.cells import cell_text
 from loudong.registry.roster.members import MemberRow
@@ -36,6 +37,9 @@ from loudong.registry.roster.samples import SAMPLE_ROWS, describe
 CHUNK_ROWS = 1000
 PLACES_KEPT = 500  # household names kept for the result page; a first import can create tens of thousands
 Progress = Callable[[int, int], None]
+# Takes each chunk's rejected rows ({"row", "reason", "cells"}) and warnings ({"row", "message"}) so
+# they need not stay in memory (the web import stores them as ImportRow rows as it goes).
+RowSink = Callable[[list[dict], list[dict]], None]
 # Order of the values kept per resident (and compared to tell "updated" from "unchanged").
 RESIDENT_FIELDS = (
     "name", "gender", "birth_date", "birth_precision", "phone", "id_number", "household_id", "note",
@@ -55,8 +59,10 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    rejected: list[dict] = field(default_factory=list)  # {"row", "reason", "cells"}
+    rejected: list[dict] = field(default_factory=list)  # {"row", "reason", "cells"}; kept without a sink
     warnings: list[dict] = field(default_factory=list)  # {"row", "message"}: imported, with a doubt
+    rejected_count: int = 0
+    warning_count: int = 0
     places: dict[str, list[str]] = field(default_factory=dict)
     places_created: int = 0
     header: list[str] = field(default_factory=list)
@@ -73,20 +79,30 @@ class ImportResult:
         }
 
     def as_job_result(self) -> dict:
-        """What the web page keeps: the summary plus places created and the rejected rows' cells."""
+        """What the job keeps: counts, places created and the header (the rows went to the sink)."""
         households = self.places.get("households", [])
         places = {**self.places, "households": households[:PLACES_KEPT], "household_count": len(households)}
-        return {**self.summary(), "rejected": self.rejected, "places": places, "header": self.header}
+        return {
+            **self.summary(), "rejected": self.rejected_count, "warnings": self.warning_count, "places": places,
+            "header": self.header,
+        }  # fmt: skip
 
 
 class RosterImport:
     def __init__(
-        self, community: Community, roster: Roster, progress: Progress | None = None, *, dry_run: bool = False
+        self,
+        community: Community,
+        roster: Roster,
+        progress: Progress | None = None,
+        *,
+        dry_run: bool = False,
+        sink: RowSink | None = None,
     ) -> None:
         self.community = community
         self.roster = roster
         self.progress = progress
         self.dry_run = dry_run
+        self.sink = sink
         self._stand_in = count(-1, -1)
         self.reader = RowReader(roster.columns, roster.header, community.name)
         self.result = ImportResult(header=roster.header)
@@ -144,11 +160,13 @@ class RosterImport:
             chunk.append((number, cells))
             if len(chunk) >= CHUNK_ROWS:
                 self._import_chunk(chunk)
+                self._hand_over()
                 if self.progress:
                     self.progress(min(number - self.roster.header_row, total), total)
                 chunk = []
         if chunk:
             self._import_chunk(chunk)
+            self._hand_over()
         if self.progress:
             self.progress(total, total)
         self.result.rejected.sort(key=lambda r: r["row"])
@@ -157,8 +175,15 @@ class RosterImport:
         self.result.places_created = self.places.created_count
         return self.result
 
+    def _hand_over(self) -> None:
+        """Give the chunk's rejected rows and warnings to the sink, if any, and forget them."""
+        if self.sink is not None:
+            self.sink(self.result.rejected, self.result.warnings)
+            self.result.rejected, self.result.warnings = [], []
+
     def _reject(self, number: int, reason: str, cells: list) -> str:
         self.result.rejected.append({"row": number, "reason": reason, "cells": [cell_text(c) for c in cells]})
+        self.result.rejected_count += 1
         return "rejected"
 
     def _sample(self, number: int, person: PersonRow | None, outcome: str, reason: str = "") -> None:
@@ -192,6 +217,7 @@ class RosterImport:
                 if outcome != "rejected":
                     if person.warnings:
                         self.result.warnings.append({"row": person.row, "message": "；".join(person.warnings)})
+                        self.result.warning_count += 1
                     if person.household_number and household_id:
                         numbered.setdefault(household_id, person.household_number)
                 reason = self.result.rejected[-1]["reason"] if outcome == "rejected" else ""
@@ -378,7 +404,7 @@ class RosterImport:
             rows = []
             for resident_pk, row, _items in batch.new_members:
                 values = [_MEMBER_DEFAULTS[f] if getattr(row, f) is None else getattr(row, f) for f in MEMBER_FIELDS]
-                rows.append((self.community.pk, resident_pk, *values, now, now))
+                rows.append((self.community.pk, resident_pk, *values, now, now, new_public_token()))
             pks = self._insert(Member, _MEMBER_INSERT, rows)
             created_pks.update(pks)
             for pk, row, (resident_pk, _row, item_ids) in zip(pks, rows, batch.new_members, strict=True):
@@ -413,7 +439,7 @@ _RESIDENT_INSERT = (
     "created_at",
     "updated_at",
 )
-_MEMBER_INSERT = ("community_id", "resident_id", *MEMBER_FIELDS, "created_at", "updated_at")
+_MEMBER_INSERT = ("community_id", "resident_id", *MEMBER_FIELDS, "created_at", "updated_at", "public_token")
 _MEMBER_DEFAULTS = {
     "joined_on": None,
     "joined_precision": "day",
@@ -466,12 +492,14 @@ def import_roster(
     request: HttpRequest | None = None,
     progress: Progress | None = None,
     mapping: list[str] | None = None,
+    sink: RowSink | None = None,
 ) -> ImportResult:
     """Import a roster file (a path or an open binary file) into `community`; one audit entry.
+    Rejected rows and warnings go to `sink` chunk by chunk, else they are kept on the result.
 
     Raises RosterError (Chinese message) when the file as a whole cannot be read."""
     roster = open_for(source, community, mapping)
-    run = RosterImport(community, roster, progress=progress)
+    run = RosterImport(community, roster, progress=progress, sink=sink)
     run.result.file_name = file_name
     try:
         result = run.run()
@@ -492,7 +520,7 @@ def preview_roster(
     """A dry run: how each column is read, the first rows as read, and the counts the import
     would give; nothing is written."""
     roster = open_for(source, community, mapping)
-    run = RosterImport(community, roster, progress=progress, dry_run=True)
+    run = RosterImport(community, roster, progress=progress, dry_run=True, sink=_forget)
     result = run.run()
     return {
         "header": roster.header,
@@ -507,10 +535,14 @@ def preview_roster(
         "created": result.created,
         "updated": result.updated,
         "unchanged": result.unchanged,
-        "rejected": len(result.rejected),
-        "warnings": len(result.warnings),
+        "rejected": result.rejected_count,
+        "warnings": result.warning_count,
         "places_created": result.places_created,
     }
+
+
+def _forget(rejected: list[dict], warnings: list[dict]) -> None:
+    """A dry run's sink: only the counts are shown."""
 
 
 def _audit(
@@ -520,8 +552,8 @@ def _audit(
     request: HttpRequest | None,
     failed: bool = False,
 ) -> None:
-    detail = {"file": result.file_name, **result.summary(), "rejected": len(result.rejected),
-              "warnings": len(result.warnings)}  # fmt: skip
+    detail = {"file": result.file_name, **result.summary(), "rejected": result.rejected_count,
+              "warnings": result.warning_count}  # fmt: skip
     if failed:
         detail["failed"] = True
     record(request, "import", None, community_id=community.pk, actor=actor, detail=detail,

@@ -20,15 +20,15 @@ from typing import BinaryIO
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from loudong.registry.roster.bounds import check_rows, check_workbook
+from loudong.registry.roster.errors import UNREADABLE, RosterError
+
+__all__ = ["UNREADABLE", "RosterError", "SheetRows", "open_sheets"]
+
 READ_BYTES = 1 << 20
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 _TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
-UNREADABLE = "无法读取这个文件：请上传 Excel（.xlsx、.xls）、WPS（.et）、.ods 表格或 CSV 文件"
-
-
-class RosterError(Exception):
-    """The file as a whole cannot be imported; the message is Chinese."""
 
 
 @dataclass
@@ -56,6 +56,9 @@ def open_sheets(source: str | BinaryIO) -> Iterator[SheetRows]:
 
 
 def _workbook_sheets(stream: BinaryIO) -> Iterator[SheetRows]:
+    if stream.read(4) == _ZIP:
+        check_workbook(stream)  # unpacked size and the sheets' reach, before calamine loads them
+    stream.seek(0)
     try:
         workbook = CalamineWorkbook.from_filelike(stream)
     except Exception as exc:  # calamine raises many error kinds for files it cannot parse
@@ -69,6 +72,7 @@ def _workbook_sheets(stream: BinaryIO) -> Iterator[SheetRows]:
             raise RosterError(f"无法读取工作表「{meta.name}」，文件可能已损坏") from exc
         if sheet.start is None:
             continue
+        check_rows(sheet.end[0] + 1)
         first_column = sheet.start[1]
         merges = [
             ((top, left - first_column), (bottom, right - first_column))
@@ -87,6 +91,7 @@ def _text_sheet(stream: BinaryIO, *, sure: bool) -> SheetRows:
     delimiter = _delimiter(head)
     if delimiter is None and not sure:
         raise RosterError(UNREADABLE)
+    check_rows(lines)  # every line a row at most
     rows = csv.reader(_split_lines(_chain(head, chunks)), delimiter=delimiter or ",")
     return SheetRows("CSV", _guarded(rows), lines)
 

@@ -5,12 +5,13 @@ the community confirmed the same header before: then it imports straight away. A
 imports for real. The upload is deleted when the import ends, fails or is abandoned."""
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django_tasks import task
 
-from loudong.registry.models import ImportJob, RosterMapping
+from loudong.registry.models import ImportJob, ImportRow, RosterMapping
 from loudong.registry.roster.importer import import_roster, preview_roster
 from loudong.registry.roster.parse import RosterError, open_roster
 
@@ -49,9 +50,10 @@ def run_import(job_id: int) -> None:
                     status=ImportJob.Status.REVIEW, preview=preview, mapping=preview["mapping"]
                 )
                 return
+            ImportRow.objects.filter(job=job).delete()
             result = import_roster(
                 upload, job.community, file_name=job.original_name, actor=job.created_by, progress=progress,
-                mapping=job.mapping or None,
+                mapping=job.mapping or None, sink=row_sink(job),
             )  # fmt: skip
     except RosterError as exc:
         _fail(job, str(exc))
@@ -63,6 +65,21 @@ def run_import(job_id: int) -> None:
             status=ImportJob.Status.DONE, result=result.as_job_result(), finished_at=timezone.now()
         )
     forget_upload(job)
+
+
+def row_sink(job: ImportJob) -> Callable[[list[dict], list[dict]], None]:
+    """Where an import puts each chunk's rejected rows and warnings: ImportRow rows of the job."""
+
+    def store(rejected: list[dict], warnings: list[dict]) -> None:
+        ImportRow.objects.bulk_create(
+            [ImportRow(job=job, kind=ImportRow.Kind.REJECTED, row_number=r["row"], message=r["reason"],
+                       cells=r["cells"]) for r in rejected]
+            + [ImportRow(job=job, kind=ImportRow.Kind.WARNING, row_number=w["row"], message=w["message"])
+               for w in warnings],
+            batch_size=500,
+        )  # fmt: skip
+
+    return store
 
 
 def _remembered(job: ImportJob, upload: object) -> list[str] | None:
@@ -80,6 +97,7 @@ def forget_upload(job: ImportJob) -> None:
 
 
 def _fail(job: ImportJob, message: str) -> None:
+    ImportRow.objects.filter(job=job).delete()
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.FAILED, error=message, result={}, finished_at=timezone.now()
     )

@@ -5,6 +5,7 @@ Community admins only; anyone else gets 404 (community_for)."""
 
 import io
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from django import forms
@@ -17,9 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from loudong.accounts.audit import record
 from loudong.accounts.models import Role
-from loudong.lib.xlsx import xlsx_bytes
+from loudong.lib.xlsx import xlsx_bytes, xlsx_file
 from loudong.registry.access import community_for
-from loudong.registry.models import Community, ImportJob, RosterMapping
+from loudong.registry.models import Community, ImportJob, ImportRow, RosterMapping
 from loudong.registry.roster.parse import FIELD_LABELS, HEADER_NAMES
 from loudong.registry.roster.tasks import forget_upload, run_import
 
@@ -93,8 +94,8 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
 
 def _status_context(community: Community, job: ImportJob, problem: str = "") -> dict:
     result = job.result or {}
-    rejected = result.get("rejected", [])
-    warnings = result.get("warnings", [])
+    rejected_count, warning_count = result.get("rejected") or 0, result.get("warnings") or 0
+    rows = ImportRow.objects.filter(job=job).only("row_number", "message")
     places = result.get("places", {})
     return {
         "community": community,
@@ -105,12 +106,12 @@ def _status_context(community: Community, job: ImportJob, problem: str = "") -> 
         "columns": _preview_columns(job) if job.status == ImportJob.Status.REVIEW else [],
         "field_choices": list(FIELD_LABELS.items()),
         "problem": problem,
-        "rejected_count": len(rejected),
-        "rejected_shown": rejected[:REJECTED_SHOWN],
-        "rejected_more": max(len(rejected) - REJECTED_SHOWN, 0),
-        "warning_count": len(warnings),
-        "warnings_shown": warnings[:REJECTED_SHOWN],
-        "warnings_more": max(len(warnings) - REJECTED_SHOWN, 0),
+        "rejected_count": rejected_count,
+        "rejected_shown": rows.filter(kind=ImportRow.Kind.REJECTED)[:REJECTED_SHOWN] if rejected_count else [],
+        "rejected_more": max(rejected_count - REJECTED_SHOWN, 0),
+        "warning_count": warning_count,
+        "warnings_shown": rows.filter(kind=ImportRow.Kind.WARNING)[:REJECTED_SHOWN] if warning_count else [],
+        "warnings_more": max(warning_count - REJECTED_SHOWN, 0),
         "new_buildings": places.get("buildings", []),
         "new_stairwells": places.get("stairwells", []),
         "new_households": places.get("households", []),
@@ -198,19 +199,21 @@ def rejected_download(request: HttpRequest, code: str, job_id: int) -> HttpRespo
     (the importer ignores the two extra columns)."""
     community = _admin_community(request, code)
     job = _job(community, job_id)
-    result = job.result or {}
-    header = list(result.get("header", []))
-    width = len(header)
-    rows = []
-    for rejected in result.get("rejected", []):
-        cells = list(rejected.get("cells", []))[:width] if width else list(rejected.get("cells", []))
-        cells += [""] * (width - len(cells))
-        rows.append([*cells, rejected["row"], rejected["reason"]])
-    record(request, "export", job, detail={"rows": len(rows), "file": job.original_name},
+    header = list((job.result or {}).get("header", []))
+    rejected = ImportRow.objects.filter(job=job, kind=ImportRow.Kind.REJECTED).order_by("row_number", "id")
+    record(request, "export", job, detail={"rows": rejected.count(), "file": job.original_name},
            object_repr=f"未导入的行：{job.original_name}")  # fmt: skip
-    content = xlsx_bytes([*header, "原行号", "问题原因"], rows, title="未导入的行")
+    rows = rejected.values_list("row_number", "message", "cells").iterator(chunk_size=2000)
+    content = xlsx_file([*header, "原行号", "问题原因"], _padded(rows, len(header)), title="未导入的行")
     name = f"{Path(job.original_name).stem}-未导入的行.xlsx"
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=name, content_type=XLSX_TYPE)
+    return FileResponse(content, as_attachment=True, filename=name, content_type=XLSX_TYPE)
+
+
+def _padded(rows: Iterator[tuple[int, str, list]], width: int) -> Iterator[list]:
+    """Each rejected row's cells cut or padded to the header's width, then 原行号 and 问题原因."""
+    for number, reason, cells in rows:
+        cells = list(cells)[:width] if width else list(cells)
+        yield [*cells, *[""] * (width - len(cells)), number, reason]
 
 
 @login_required

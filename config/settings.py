@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "loudong.stats",
     "loudong.demo",
     "loudong.api",
+    "loudong.privacy",
     "loudong.worker",
     "loudong.ops",
     "loudong.home",

@@ -29,7 +29,7 @@ def write_at(when: datetime, **fields: object) -> AuditEntry:
 
 
 def shown_reprs(response) -> list[str]:
-    return [row["entry"].object_repr for row in response.context["rows"]]
+    return [row["object_repr"] for row in response.context["rows"]]
 
 
 @pytest.mark.parametrize("persona", ["leader", "volunteer", "resident", "overseer", "outsider"])

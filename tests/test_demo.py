@@ -344,3 +344,15 @@ def test_the_demo_shows_shared_place_problems_neighbours_joined_and_household_ma
     supporter = shown.supporters.first()
     text = client.get(f"/ask/s/{supporter.tracking_token}/").content.decode()
     assert shown.public_note in text and shown.contact_name not in text and shown.number not in text
+
+
+def test_the_demo_shows_one_open_and_one_answered_privacy_request(xihu):
+    from loudong.privacy.models import PersonalDataRequest
+
+    rows = PersonalDataRequest.objects.filter(community=xihu)
+    assert sorted(rows.values_list("status", "kind", "channel")) == [
+        ("done", "copy", "link"),
+        ("open", "correct", "in_person"),
+    ]
+    answered = rows.get(status="done")
+    assert answered.whole_person and answered.copy_available and answered.request.tracking_token

@@ -17,6 +17,7 @@ from helpers.activities import make_activity
 from openpyxl import load_workbook
 
 import loudong
+from loudong.privacy import actions as privacy
 from loudong.registry.models import ImportJob, ImportRow
 from loudong.stats.held import HELD
 from loudong.tickets import actions
@@ -89,6 +90,9 @@ def hostile(world):
         )
         actions.dispatch(req, w.wang_member, by=w.admin)
     make_activity(w, title=HOSTILE["activity"], starts=timezone.now() - timedelta(hours=3))
+    # Copies of a person's data (个人信息保护法): one asked in person, one from the tracking link.
+    w.copy_in_person = privacy.answer(privacy.record_in_person(w.liu, kind="copy", by=w.admin), by=w.admin)
+    w.copy_by_link = privacy.answer(privacy.ask(req, kind="copy", phone="13912345678"), by=w.admin)
     w.job = ImportJob.objects.create(
         community=w.community,
         created_by=w.admin,
@@ -124,6 +128,10 @@ def export_urls(w) -> dict[str, list[str]]:
         "area_stats:export": [reverse("area_stats:export", args=[*area, t]) + period for t in tables],
         "area_stats:held_export": [reverse("area_stats:held_export", args=[*area, k]) + period for k in HELD],
         ":audit_export": [reverse("audit_export", args=community)],
+        "privacy:xlsx": [reverse("privacy:xlsx", args=[*community, w.copy_in_person.pk])],
+        "privacy_public:xlsx": [
+            reverse("privacy_public:xlsx", args=[w.copy_by_link.request.tracking_token, w.copy_by_link.pk])
+        ],
     }
 
 

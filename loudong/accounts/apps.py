@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-        from loudong.accounts import sessions, signals, tokens
+        from loudong.accounts import personal, sessions, signals, tokens
         from loudong.accounts.retention import purge_expired_job
         from loudong.worker import jobs
 
@@ -21,3 +21,4 @@ class AccountsConfig(AppConfig):
         signals.password_changed.connect(signals.record_password_change, dispatch_uid="loudong_record_password_change")
         jobs.register("audit retention", purge_expired_job, every=jobs.HOUR)
         jobs.register("api token expiry", tokens.end_expired_job, every=jobs.HOUR)
+        personal.connect()

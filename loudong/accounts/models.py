@@ -216,6 +216,23 @@ class AuditEntry(models.Model):
         raise PermissionDenied("审计日志只能追加，不能删除")
 
 
+class AuditName(models.Model):
+    """A person's name, phone or ID number as the audit log refers to it: entries hold the token
+    (`⟦token⟧`) instead of the value, and the log is shown with the value put back. Erasing the
+    person (个人信息保护法 §47) deletes their rows here, so the append-only entries keep only a pseudonym.
+    Rows with no resident are values an audited object named outside the registry (a sign-in's name)."""
+
+    token = models.CharField(max_length=16, unique=True)
+    resident_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    text = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["resident_id", "text"], name="auditname_one_per_value")]
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class RateCounter(models.Model):
     """Hits of one client or one building in one fixed time window; incremented with an upsert so
     several app processes share the count."""

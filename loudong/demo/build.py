@@ -24,6 +24,7 @@ from loudong.demo.outreach import build_outreach
 from loudong.demo.people import CARE_TAGS, build_people
 from loudong.demo.places import build_places
 from loudong.demo.plans import DISTRICT, PLANS, SUBDISTRICT, CommunityPlan
+from loudong.demo.privacy import build_privacy
 from loudong.demo.requests import build_requests
 from loudong.policy.models import save_rules
 from loudong.policy.rules import Rules
@@ -51,6 +52,7 @@ STEPS: list[Callable[[DemoSite], None]] = [
     build_activities,
     build_honours,
     build_hours,
+    build_privacy,
     lambda site: tally.rebuild(),  # the stats tallies of everything the steps wrote
 ]
 

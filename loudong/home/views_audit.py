@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from loudong.accounts.audit import record
+from loudong.accounts.audit import names_for, record, shown_text
 from loudong.accounts.audit_display import detail_lines, object_type_name
 from loudong.accounts.models import AuditEntry, Role
 from loudong.lib.shanghai import SHANGHAI, day_bounds
@@ -54,7 +54,10 @@ class AuditFilterForm(forms.Form):
             entries = entries.filter(action=data["action"])
         if data.get("actor"):
             actor = data["actor"]
-            entries = entries.filter(Q(actor_name__icontains=actor) | Q(actor__username=actor))
+            # A resident's own account is written as a pseudonym (loudong.accounts.audit): found by the account.
+            entries = entries.filter(
+                Q(actor_name__icontains=actor) | Q(actor__username=actor) | Q(actor__display_name__icontains=actor)
+            )
         if data.get("date_from"):
             entries = entries.filter(at__gte=day_bounds(data["date_from"], data["date_from"])[0])
         if data.get("date_to"):
@@ -94,12 +97,15 @@ def audit_log(request: HttpRequest, code: str) -> HttpResponse:
     """The community's audit log, newest first. Read-only: nothing here edits or deletes an entry."""
     community, form, entries, filtering = _filtered(request, code)
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    names = names_for(page)  # people's names, phones and IDs are stored as pseudonyms
     rows = [
         {
             "entry": e,
+            "actor": shown_text(e.actor_name, names),
+            "object_repr": shown_text(e.object_repr, names),
             "action": e.get_action_display(),
             "object_type": object_type_name(e.object_type),
-            "lines": detail_lines(e),
+            "lines": [shown_text(line, names) for line in detail_lines(e)],
         }
         for e in page
     ]
@@ -126,15 +132,27 @@ def _without_page(request: HttpRequest) -> str:
 EXPORT_HEADERS = ["时间", "操作人", "操作", "对象类型", "对象", "内容", "来源地址"]
 
 
-def export_rows(entries: QuerySet[AuditEntry]) -> Iterator[list[object]]:
-    for e in entries.iterator(chunk_size=2000):
+def export_rows(entries: QuerySet[AuditEntry], chunk: int = 2000) -> Iterator[list[object]]:
+    """The rows of the export, with the pseudonyms put back as on the page (one query per chunk)."""
+    batch: list[AuditEntry] = []
+    for entry in entries.iterator(chunk_size=chunk):
+        batch.append(entry)
+        if len(batch) == chunk:
+            yield from _export_batch(batch)
+            batch = []
+    yield from _export_batch(batch)
+
+
+def _export_batch(batch: list[AuditEntry]) -> Iterator[list[object]]:
+    names = names_for(batch)
+    for e in batch:
         yield [
             f"{e.at.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S}",
-            e.actor_name,
+            shown_text(e.actor_name, names),
             e.get_action_display(),
             object_type_name(e.object_type),
-            e.object_repr,
-            "\n".join(detail_lines(e)),
+            shown_text(e.object_repr, names),
+            "\n".join(shown_text(line, names) for line in detail_lines(e)),
             e.ip or "",
         ]
 

@@ -68,3 +68,26 @@ def xlsx_file(headers: Sequence[str], rows: Iterable[Sequence[object]], *, title
     write_xlsx(target, headers, rows, title=title)
     target.seek(0)
     return target
+
+
+def xlsx_book(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> bytes:
+    """An .xlsx of several sheets, each (title, headers, rows) written as `xlsx_bytes` writes one.
+    Titles are cut to Excel's 31 characters, without the characters it refuses, and kept distinct."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    used: set[str] = set()
+    for title, headers, rows in sheets:
+        name = "".join(c for c in title if c not in "[]:*?/\\")[:28] or "Sheet"
+        base, n = name, 1
+        while name in used:
+            n += 1
+            name = f"{base}{n}"
+        used.add(name)
+        sheet = workbook.create_sheet(title=name)
+        sheet.append([text_cell(sheet, header, bold=True) for header in headers])
+        for row in rows:
+            sheet.append([text_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

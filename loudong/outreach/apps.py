@@ -8,6 +8,7 @@ class OutreachConfig(AppConfig):
 
     def ready(self) -> None:
         from loudong.hours.sources import register_source
-        from loudong.outreach import hours_source
+        from loudong.outreach import hours_source, personal
 
         register_source(hours_source)
+        personal.connect()

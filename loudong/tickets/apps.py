@@ -9,12 +9,13 @@ class TicketsConfig(AppConfig):
         from loudong.accounts.audit_display import name_values
         from loudong.groups.elections.hooks import requests_done
         from loudong.hours.sources import register_source
-        from loudong.tickets import hours_source, intake, member_record, tasks
+        from loudong.tickets import hours_source, intake, member_record, personal, tasks
         from loudong.tickets.models import Request
         from loudong.tickets.retention import CONTACT_RULE
         from loudong.worker import jobs
 
         register_source(hours_source)
+        personal.connect()
         requests_done.connect(member_record.service_done)
         jobs.register("intake", intake.drain_job, every=jobs.ROUND)
         jobs.register("deadlines", tasks.sweep_job, every=jobs.MINUTE)

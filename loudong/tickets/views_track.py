@@ -18,6 +18,7 @@ from loudong.lib.actions import ActionRefused
 from loudong.registry.models import Member
 from loudong.tickets import actions, intake, publicity
 from loudong.tickets.forms_public import AnswerForm, RatingForm
+from loudong.tickets.hooks import tracking_notes
 from loudong.tickets.models import OPEN, Intake, Request, RequestPhoto, Supporter
 
 
@@ -88,6 +89,8 @@ def _track_page(
         "can_rate": req.status == Request.Status.RESOLVED,
         "answer": answer or AnswerForm(),
         "rating": rating or RatingForm(),
+        # What upper layers add (the resident's privacy requests made from this link).
+        "notes": [line for lines in tracking_notes.send(req) for line in lines],
         # A refusal by the action (the state changed meanwhile) shows even when its form is gone.
         "refusals": [e for form in (answer, rating) if form is not None for e in form.non_field_errors()],
     }

@@ -7,7 +7,8 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "微文化活动"
 
     def ready(self) -> None:
-        from loudong.community_life.activities import hours_source
+        from loudong.community_life.activities import hours_source, personal
         from loudong.hours.sources import register_source
 
         register_source(hours_source)
+        personal.connect()

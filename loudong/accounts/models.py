@@ -44,6 +44,11 @@ class User(AbstractUser):
             kwargs["update_fields"] = {*fields, "password_changed_at"}
         super().save(*args, **kwargs)
 
+    def first_community_id(self) -> int | None:
+        """The community of the user's first grant: whose audit log records the account's own events
+        (login, logout, password, two-factor login)."""
+        return next((g.community_id for g in self.grants.order_by("id") if g.community_id), None)
+
     def grant_list(self) -> list["Grant"]:
         """The user's grants, loaded once per request object."""
         if not hasattr(self, "_grants"):

@@ -23,19 +23,13 @@ from loudong.accounts.models import AuditEntry, User
 password_changed = Signal()  # sender=User, user=User, request=HttpRequest | None
 
 
-def _first_community_id(user: User | None) -> int | None:
-    if user is None:
-        return None
-    return next((g.community_id for g in user.grants.order_by("id") if g.community_id), None)
-
-
 def record_login(sender: type, request: HttpRequest, user: User, **kwargs: object) -> None:
     record(
         request,
         AuditEntry.Action.LOGIN,
         user,
         actor=user,
-        community_id=_first_community_id(user),
+        community_id=user.first_community_id(),
         object_type="user",
         detail={"success": True},
     )
@@ -48,7 +42,7 @@ def record_password_change(sender: type, user: User, request: HttpRequest | None
         AuditEntry.Action.UPDATE,
         user,
         actor=user if by_self else None,
-        community_id=_first_community_id(user),
+        community_id=user.first_community_id(),
         object_type="user",
         detail={"password": "本人修改" if by_self else "管理员重设"},
     )
@@ -62,7 +56,7 @@ def record_logout(sender: type, request: HttpRequest, user: User | None, **kwarg
         AuditEntry.Action.LOGOUT,
         user,
         actor=user,
-        community_id=_first_community_id(user),
+        community_id=user.first_community_id(),
         object_type="user",
     )
 
@@ -80,7 +74,7 @@ def record_login_failure(sender: str, credentials: dict, request: HttpRequest | 
         AuditEntry.Action.LOGIN,
         user,
         actor=user,
-        community_id=_first_community_id(user),
+        community_id=user.first_community_id() if user else None,
         object_type="user",
         object_repr=str(user) if user else username,
         detail=detail,

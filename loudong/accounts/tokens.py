@@ -38,12 +38,12 @@ def manageable(user: User, now: datetime | None = None) -> ApiTokenQuerySet:
 def _community_id(token: ApiToken, by: User | None) -> int | None:
     """The community whose log gets the entry: the revoking admin's, where the owner holds a role;
     else the owner's first."""
-    owner_communities = [g.community_id for g in token.user.grants.order_by("id") if g.community_id]
     if by is not None and by.pk != token.user_id:
+        owner_communities = [g.community_id for g in token.user.grants.order_by("id") if g.community_id]
         shared = [c for c in owner_communities if c in admin_community_ids(by)]
         if shared:
             return shared[0]
-    return owner_communities[0] if owner_communities else None
+    return token.user.first_community_id()
 
 
 def end(token: ApiToken, *, reason: str, by: User | None = None, http: HttpRequest | None = None) -> None:

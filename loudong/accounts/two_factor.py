@@ -68,10 +68,6 @@ def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def _community_id(user: User) -> int | None:
-    return next((g.community_id for g in user.grant_list() if g.community_id), None)
-
-
 def unconfirmed_phone(user: User) -> TOTPDevice:
     """The phone being enrolled: the same secret until it is confirmed, so a page reloaded after the
     scan still matches what the authenticator holds."""
@@ -122,7 +118,7 @@ def confirm_phone(device: TOTPDevice, *, by: User, code: str, http: HttpRequest 
         AuditEntry.Action.CREATE,
         by,
         actor=by,
-        community_id=_community_id(by),
+        community_id=by.first_community_id(),
         object_type="user",
         detail={"two_factor": "enrolled"},
     )
@@ -140,7 +136,7 @@ def renew_recovery_codes(user: User, *, by: User, http: HttpRequest | None = Non
         AuditEntry.Action.UPDATE,
         user,
         actor=by,
-        community_id=_community_id(user),
+        community_id=user.first_community_id(),
         object_type="user",
         detail={"two_factor": "recovery_codes"},
     )
@@ -187,7 +183,7 @@ def reset_by_operator(user: User) -> None:
         None,
         AuditEntry.Action.DELETE,
         user,
-        community_id=_community_id(user),
+        community_id=user.first_community_id(),
         object_type="user",
         detail={"two_factor": "reset", "via": "command"},
     )
@@ -230,7 +226,7 @@ def check(user: User, code: str, *, tries: int = 0, http: HttpRequest | None = N
                     AuditEntry.Action.LOGIN,
                     user,
                     actor=user,
-                    community_id=_community_id(user),
+                    community_id=user.first_community_id(),
                     object_type="user",
                     detail={"success": True, "factor": "recovery", "left": left},
                 )
@@ -240,7 +236,7 @@ def check(user: User, code: str, *, tries: int = 0, http: HttpRequest | None = N
         AuditEntry.Action.LOGIN,
         user,
         actor=user,
-        community_id=_community_id(user),
+        community_id=user.first_community_id(),
         object_type="user",
         detail={"success": False, "factor": factor, "tries": tries + 1},
     )

@@ -6,8 +6,8 @@ What each domain does is said in its `personal.py`: in short, the registry's rec
 services), requests keep their text and figures without the contact fields, messages lose the
 address, and the audit log's pseudonyms lose their values (loudong.accounts.audit).
 
-`erase_person` is also what the retention job may call to anonymise a person;
-`loudong.tickets.personal.anonymise_contacts` anonymises requests' contact fields alone.
+Requests' contact fields alone, for the retention job as for an erasure:
+`loudong.tickets.retention.anonymise_contact`.
 """
 
 from datetime import datetime

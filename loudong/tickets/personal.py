@@ -1,12 +1,13 @@
 """The requests' part of a person's data (see loudong.lib.personal): the requests they placed, their
-timelines, their "我也遇到" links and the intake rows behind them.
-
-`anonymise_contacts` is also what the retention job uses for finished requests past their time."""
+timelines, their "我也遇到" links and the intake rows behind them. The contact fields go as the
+retention job's do (loudong.tickets.retention.anonymise_contact); the texts lose the person's name,
+phone and ID."""
 
 from django.db.models import Q, QuerySet
 
 from loudong.lib.personal import ERASED_NAME, Contribution, Person, Sheet, register
 from loudong.tickets.models import OPEN, Intake, Request, RequestEvent, Supporter
+from loudong.tickets.retention import anonymise_contact
 
 
 def requests_of(person: Person) -> QuerySet[Request]:
@@ -17,13 +18,6 @@ def requests_of(person: Person) -> QuerySet[Request]:
     if person.phones:
         found |= Q(contact_phone__in=person.phones)
     return Request.objects.filter(found, community_id=person.community_id)
-
-
-def anonymise_contacts(requests: QuerySet[Request]) -> int:
-    """Blank the contact fields (name, phone) of these requests and of the intake rows they came from;
-    how many requests. The request, its text and its figures stay."""
-    Intake.objects.filter(request__in=requests.values("pk")).update(contact_name="", contact_phone="")
-    return requests.update(contact_name="", contact_phone="")
 
 
 def export(person: Person) -> list[Sheet]:
@@ -80,12 +74,11 @@ def blockers(person: Person) -> list[str]:
 def erase(person: Person) -> None:
     requests = requests_of(person)
     ids = list(requests.values_list("pk", flat=True))
-    anonymise_contacts(Request.objects.filter(pk__in=ids))
+    anonymise_contact(ids)
     for req in Request.objects.filter(pk__in=ids):
         for name in ("description", "reply", "question", "public_note", "rating_comment"):
             setattr(req, name, person.scrub(getattr(req, name)))
-        req.resident = None
-        req.save(update_fields=["description", "reply", "question", "public_note", "rating_comment", "resident"])
+        req.save(update_fields=["description", "reply", "question", "public_note", "rating_comment"])
     for event in RequestEvent.objects.filter(request_id__in=ids):
         event.note, event.data = person.scrub(event.note), person.scrub_json(event.data)
         event.save(update_fields=["note", "data"])

@@ -33,7 +33,7 @@ from loudong.privacy import actions as privacy
 from loudong.privacy.erasure import erase_person
 from loudong.privacy.models import PersonalDataRequest
 from loudong.privacy.people import of_resident
-from loudong.registry.models import Member, Resident
+from loudong.registry.models import ImportJob, ImportRow, Member, Resident
 from loudong.tickets import actions as tickets
 from loudong.tickets.models import Intake, Request, RequestEvent, Supporter
 
@@ -224,6 +224,11 @@ def zhao(world, client, login):
         community=w.community, venue=venue, given_on=date(2025, 1, 1), others=f"邻居{NAME}", recorded_by="admin"
     )
     consent.people.add(person)
+    # A roster row an import refused, kept for the admin to fix: his cells as uploaded.
+    job = ImportJob.objects.create(community=w.community, original_name="花名册.xlsx", file="imports/x.xlsx")
+    ImportRow.objects.create(
+        job=job, kind="rejected", row_number=7, message=f"{NAME}的出生日期无法识别", cells=[NAME, PHONE, ID_NUMBER, "x"]
+    )
     # A privacy request of his own, naming him.
     pdr = privacy.record_in_person(person, kind="delete", by=w.admin, details=f"{NAME}要求删除，电话{PHONE}")
     # His roles ended before he asked: out of the group, the volunteer grant taken back.

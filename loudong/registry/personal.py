@@ -2,7 +2,7 @@
 household and their member record; and who an audit entry about a resident or a member names."""
 
 from loudong.lib.personal import ERASED_NAME, Contribution, Person, Sheet, register
-from loudong.registry.models import Member, Resident
+from loudong.registry.models import ImportRow, Member, Resident
 
 
 def export(person: Person) -> list[Sheet]:
@@ -85,7 +85,13 @@ def blockers(person: Person) -> list[str]:
 
 
 def erase(person: Person) -> None:
-    """The record stays, anonymised, so counts kept on it (hours, sign-ins, services) stay whole."""
+    """The record stays, anonymised, so counts kept on it (hours, sign-ins, services) stay whole. The
+    roster rows an import kept for the admin to fix (the cells as uploaded) lose the person's values."""
+    kept_rows = ImportRow.objects.filter(job__community_id=person.community_id).exclude(cells=[])
+    for row in kept_rows.iterator(chunk_size=2000):
+        cells, message = person.scrub_json(row.cells), person.scrub(row.message)
+        if (cells, message) != (row.cells, row.message):
+            ImportRow.objects.filter(pk=row.pk).update(cells=cells, message=message)
     resident = person.resident
     if resident is None:
         return

@@ -31,7 +31,8 @@ BATCH = 50  # rows the writer thread commits in one transaction
 
 
 def loudong(data_dir: Path, *args: str, database_url: str = "", **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "LOUDONG_SQLITE_SYNCHRONOUS"}}
+    skipped = {"DATABASE_URL", "LOUDONG_SQLITE_SYNCHRONOUS", "LOUDONG_SECRET_KEY"}  # a fresh single node
+    environment = {k: v for k, v in os.environ.items() if k not in skipped}
     environment |= {"LOUDONG_DATA_DIR": str(data_dir), **env}
     if database_url:  # nodes on PostgreSQL never generate a key of their own
         environment |= {"DATABASE_URL": database_url, "LOUDONG_SECRET_KEY": "backup-test-key"}

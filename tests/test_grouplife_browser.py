@@ -85,7 +85,8 @@ def test_admin_runs_an_election_from_the_phone_and_a_member_votes(live_server, p
 def test_admin_prints_the_groups_notice_board(live_server, page: Page, group_of_five, tmp_path):
     log_in(page, live_server.url, "admin")
     page.goto(f"{live_server.url}/c/xihu/groups/elections/g/{group_of_five.group.pk}/")
-    page.get_by_role("link", name="打印公示栏和联系卡").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="打印公示栏和联系卡").click()
     assert fits_the_phone(page), page.url
     with page.expect_download() as download_info:
         page.get_by_role("link", name="下载公示栏（A4）").click()

@@ -19,6 +19,7 @@ import re
 import struct
 import zipfile
 import zlib
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -119,7 +120,7 @@ def _unpacked(stream: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
         raise RosterError(UNREADABLE) from exc
 
 
-class _Reach:
+class _Reach(ABC):
     """The highest row and column a part's cells reach, as python-calamine will place them, fed
     a chunk at a time (a tag cut by a chunk's end waits for the next chunk)."""
 
@@ -135,8 +136,9 @@ class _Reach:
         self.pending = data[keep:]
         self.scan(data[:keep])
 
+    @abstractmethod
     def scan(self, data: bytes) -> None:
-        raise NotImplementedError
+        """Raise rows and columns to what the whole tags in `data` reach (per format)."""
 
     def check(self) -> None:
         if self.rows > settings.ROSTER_MAX_ROWS:

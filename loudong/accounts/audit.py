@@ -74,6 +74,16 @@ def record(
     )
 
 
+def record_account_event(
+    request: HttpRequest | None, action: str, user: User, *, detail: dict, actor: User | None = None
+) -> AuditEntry:
+    """An event of a user's own account (login, logout, password, two-factor login), written to the
+    log of the account's first community."""
+    return record(
+        request, action, user, actor=actor, community_id=user.first_community_id(), object_type="user", detail=detail
+    )
+
+
 def _pseudonyms(named: list[Named]) -> list[tuple[str, str]]:
     """(value, ⟦token⟧) for every value of the people named, longest value first."""
     found: dict[str, str] = {}

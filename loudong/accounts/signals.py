@@ -17,47 +17,42 @@ from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils import timezone
 
-from loudong.accounts.audit import record
+from loudong.accounts.audit import record, record_account_event
 from loudong.accounts.models import AuditEntry, User
 
 password_changed = Signal()  # sender=User, user=User, request=HttpRequest | None
 
 
 def record_login(sender: type, request: HttpRequest, user: User, **kwargs: object) -> None:
-    record(
+    record_account_event(
         request,
         AuditEntry.Action.LOGIN,
         user,
-        actor=user,
-        community_id=user.first_community_id(),
-        object_type="user",
         detail={"success": True},
+        actor=user,
     )
 
 
 def record_password_change(sender: type, user: User, request: HttpRequest | None = None, **kwargs: object) -> None:
     by_self = request is not None and request.user == user
-    record(
+    record_account_event(
         request,
         AuditEntry.Action.UPDATE,
         user,
-        actor=user if by_self else None,
-        community_id=user.first_community_id(),
-        object_type="user",
         detail={"password": "本人修改" if by_self else "管理员重设"},
+        actor=user if by_self else None,
     )
 
 
 def record_logout(sender: type, request: HttpRequest, user: User | None, **kwargs: object) -> None:
     if user is None:  # the session had already ended
         return
-    record(
+    record_account_event(
         request,
         AuditEntry.Action.LOGOUT,
         user,
+        detail={},
         actor=user,
-        community_id=user.first_community_id(),
-        object_type="user",
     )
 
 

@@ -35,7 +35,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from loudong.accounts.access import is_admin
-from loudong.accounts.audit import record
+from loudong.accounts.audit import record, record_account_event
 from loudong.accounts.models import AuditEntry, Role, User
 from loudong.lib.actions import ActionRefused, atomic_action
 
@@ -113,14 +113,12 @@ def confirm_phone(device: TOTPDevice, *, by: User, code: str, http: HttpRequest 
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _new_codes(by)
-    record(
+    record_account_event(
         http,
         AuditEntry.Action.CREATE,
         by,
-        actor=by,
-        community_id=by.first_community_id(),
-        object_type="user",
         detail={"two_factor": "enrolled"},
+        actor=by,
     )
     return [shown(c) for c in codes]
 
@@ -131,14 +129,12 @@ def renew_recovery_codes(user: User, *, by: User, http: HttpRequest | None = Non
     if user.pk != by.pk or not has_phone(user):
         raise ActionRefused("请先启用两步验证")
     codes = _new_codes(user)
-    record(
+    record_account_event(
         http,
         AuditEntry.Action.UPDATE,
         user,
-        actor=by,
-        community_id=user.first_community_id(),
-        object_type="user",
         detail={"two_factor": "recovery_codes"},
+        actor=by,
     )
     return [shown(c) for c in codes]
 
@@ -179,12 +175,10 @@ def reset_by_operator(user: User) -> None:
     """The same, by the operator from the command line (`loudong reset_two_factor`): for an overseer,
     who holds no community role an admin could reset, or a community's only admin."""
     _remove_devices(user)
-    record(
+    record_account_event(
         None,
         AuditEntry.Action.DELETE,
         user,
-        community_id=user.first_community_id(),
-        object_type="user",
         detail={"two_factor": "reset", "via": "command"},
     )
 
@@ -221,24 +215,20 @@ def check(user: User, code: str, *, tries: int = 0, http: HttpRequest | None = N
         if accepted:
             if factor == "recovery":
                 left = recovery_codes_left(user)
-                record(
+                record_account_event(
                     http,
                     AuditEntry.Action.LOGIN,
                     user,
-                    actor=user,
-                    community_id=user.first_community_id(),
-                    object_type="user",
                     detail={"success": True, "factor": "recovery", "left": left},
+                    actor=user,
                 )
             return Verdict(device)
-    record(
+    record_account_event(
         http,
         AuditEntry.Action.LOGIN,
         user,
-        actor=user,
-        community_id=user.first_community_id(),
-        object_type="user",
         detail={"success": False, "factor": factor, "tries": tries + 1},
+        actor=user,
     )
     if factor == "totp":
         return Verdict(refusal="验证码不对，请输入验证器里正在显示的 6 位数字")

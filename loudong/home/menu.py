@@ -124,5 +124,22 @@ def menu_for(roles: set[str], code: str) -> list[tuple[str, list[Link]]]:
     return sections
 
 
+# 长辈版: the leader's and the volunteer's home page is their few main actions as big tiles (and a
+# link to the whole menu). The admin's is not cut down: their work is the whole menu.
+ELDER_TILES: dict[str, tuple[str, ...]] = {
+    LEADER: ("tickets:queue", "tickets:mine", "outreach:mine", "meetings:list"),
+    VOLUNTEER: ("tickets:mine", "outreach:mine", "tickets:create", "hours:mine"),
+}
+
+
+def elder_tiles_for(roles: set[str], code: str) -> list[Link]:
+    """The main actions of a leader or volunteer (not an admin), empty for anyone else."""
+    role = None if ADMIN in roles else next((r for r in (LEADER, VOLUNTEER) if r in roles), None)
+    if role is None:
+        return []
+    entries = {e.url_name: e for _, section in SECTIONS for e in section}
+    return [_link(entries[name], code) for name in ELDER_TILES[role]]
+
+
 def primary_for(roles: set[str], code: str) -> list[Link]:
     return [_link(e, code) for _, entries in SECTIONS for e in entries if e.primary and e.roles & roles]

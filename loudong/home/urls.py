@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loudong.home import views_community, views_login, views_password, views_security, views_two_factor
+from loudong.home import elder, views_community, views_login, views_password, views_security, views_two_factor
 
 urlpatterns = [
     path("", views_login.home, name="home"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/login/code/", views_login.login_code, name="login_code"),
     path("accounts/logout/", views_login.logout_view, name="logout"),
     path("accounts/password/", views_password.password_change, name="password_change"),
+    path("elder/", elder.toggle, name="elder_toggle"),
     path("accounts/no-role/", views_login.no_role, name="no_role"),
     path("accounts/tokens/", views_security.api_tokens, name="api_tokens"),
     path("accounts/tokens/<int:pk>/revoke/", views_security.revoke_token, name="revoke_token"),

@@ -6,6 +6,7 @@ those who may see it."""
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 import requests
@@ -13,18 +14,26 @@ from conftest import PASSWORD
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
-from helpers.object_storage import AppServer, bucket, files_on_disk, run_worker, s3_endpoint  # noqa: F401
+from django.core.files.uploadedfile import SimpleUploadedFile
+from helpers.object_storage import (  # noqa: F401 (fixtures)
+    AppServer,
+    bucket,
+    files_on_disk,
+    make_bucket,
+    run_worker,
+    s3_endpoint,
+)
 from helpers.public_request import PHONE, hidden, jpeg, old_start
 from openpyxl import Workbook
+from test_backup import ON_POSTGRESQL, UPLOADS, loudong, members, ok
 from test_intake_workers import database_url
 
 from config import settings as loudong_settings
 from loudong.registry.models import ImportJob, Resident
-from loudong.tickets import actions
-from loudong.tickets.forms_public import DRAFT_DIR
+from loudong.tickets import actions, forms_public
 from loudong.tickets.models import Request
 
-pytestmark = pytest.mark.django_db(transaction=True)
+LIVE = pytest.mark.django_db(transaction=True)  # the servers and workers read what the test wrote
 
 
 @pytest.fixture
@@ -60,6 +69,7 @@ def post(session: requests.Session, url: str, **kwargs) -> requests.Response:
     return session.post(url, headers={"X-CSRFToken": session.cookies["csrftoken"]}, allow_redirects=False, **kwargs)
 
 
+@LIVE
 def test_a_draft_photo_uploaded_through_one_server_is_placed_through_another(servers, bucket, world, tmp_path):  # noqa: F811
     a, b = servers
     browser = requests.Session()  # one phone; the proxy sends each of its requests to either server
@@ -73,7 +83,7 @@ def test_a_draft_photo_uploaded_through_one_server_is_placed_through_another(ser
         files={"new_photos": ("楼道.jpg", photo, "image/jpeg")},
     )  # fmt: skip
     assert screen3.status_code == 200 and 'name="step" value="3"' in screen3.text, screen3.text
-    drafts = bucket.keys(f"{DRAFT_DIR}/")
+    drafts = bucket.keys(f"{forms_public.DRAFT_DIR}/")
     assert len(drafts) == 1
     # The thumbnail on screen 3 opens from the other server: it reads the draft from the bucket.
     thumbnail = re.search(r'<img src="(/ask/draft-photo/[^"]+)" alt="照片 1"', screen3.text).group(1)
@@ -111,6 +121,7 @@ def roster_xlsx() -> bytes:
     return buffer.getvalue()
 
 
+@LIVE
 def test_a_roster_uploaded_to_one_server_is_imported_by_a_worker_elsewhere(servers, bucket, world, tmp_path):  # noqa: F811
     a, b = servers
     admin = log_in(a.url, world.admin)
@@ -149,6 +160,7 @@ def on_the_bucket(settings, monkeypatch, bucket):  # noqa: F811
     return bucket
 
 
+@LIVE
 def test_a_photo_in_the_bucket_is_shown_only_to_those_who_may_see_it(servers, on_the_bucket, world):
     a, b = servers
     photo = jpeg()
@@ -175,6 +187,40 @@ def test_a_photo_in_the_bucket_is_shown_only_to_those_who_may_see_it(servers, on
         community=world.community, building=world.building, category_code="policy", description="医保报销怎么办"
     )
     assert requests.get(f"{b.url}/ask/t/{other.tracking_token}/photo/{stored.pk}/").status_code == 404
+
+
+def test_drafts_left_in_the_bucket_are_removed_after_two_days(on_the_bucket, monkeypatch):
+    forgotten = forms_public.save_draft_photo(SimpleUploadedFile("a.jpg", jpeg()))
+    assert on_the_bucket.keys() == [forgotten]
+    later = forms_public.timezone.now() + forms_public.DRAFT_KEEP + timedelta(minutes=1)
+    monkeypatch.setattr(forms_public.timezone, "now", lambda: later)
+    kept = forms_public.save_draft_photo(SimpleUploadedFile("a.jpg", jpeg()))
+    assert on_the_bucket.keys() == [kept]
+
+
+def test_backup_reads_the_bucket_and_restore_writes_an_empty_one(make_bucket, tmp_path):  # noqa: F811
+    if ON_POSTGRESQL:
+        pytest.skip("the nodes here keep their own SQLite database: checked once, in the SQLite run")
+    source = make_bucket()
+    ok(loudong(tmp_path / "source", "migrate", "-v0", **source.env))
+    for name, data in UPLOADS.items():
+        source.client.put_object(Bucket=source.name, Key=name, Body=data)
+    archive = tmp_path / "backup.tar.gz"
+    ok(loudong(tmp_path / "source", "backup", "-o", str(archive), **source.env))
+    assert {name: data for name, data in members(archive).items() if name.startswith("media/")} == {
+        f"media/{name}": data for name, data in UPLOADS.items()
+    }
+
+    target = make_bucket()
+    restored = ok(loudong(tmp_path / "target", "restore", str(archive), **target.env))
+    assert f"对象存储桶 {target.name}" in restored.stdout
+    assert {key: target.read(key) for key in target.keys()} == UPLOADS
+    assert files_on_disk(tmp_path / "target") == []
+
+    again = loudong(tmp_path / "again", "restore", str(archive), **target.env)  # an empty database, a full bucket
+    assert again.returncode == 2
+    assert f"上传文件目录不是空的（对象存储桶 {target.name}）" in again.stderr
+    assert {key: target.read(key) for key in target.keys()} == UPLOADS  # left as it was
 
 
 @pytest.mark.parametrize(

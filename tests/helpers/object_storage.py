@@ -60,20 +60,29 @@ class Bucket:
 
 
 @pytest.fixture
-def bucket(s3_endpoint) -> Bucket:
-    """A new, empty bucket for each test."""
-    name = f"loudong-{uuid.uuid4().hex[:12]}"
+def make_bucket(s3_endpoint):
+    """make_bucket() creates a new, empty bucket."""
     client = boto3.client(
         "s3", endpoint_url=s3_endpoint, aws_access_key_id=KEY_ID, aws_secret_access_key=SECRET, region_name="us-east-1"
     )
-    client.create_bucket(Bucket=name)
-    env = {
-        "LOUDONG_S3_BUCKET": name,
-        "LOUDONG_S3_ENDPOINT_URL": s3_endpoint,
-        "LOUDONG_S3_ACCESS_KEY_ID": KEY_ID,
-        "LOUDONG_S3_SECRET_ACCESS_KEY": SECRET,
-    }
-    return Bucket(name, env, client)
+
+    def make() -> Bucket:
+        name = f"loudong-{uuid.uuid4().hex[:12]}"
+        client.create_bucket(Bucket=name)
+        env = {
+            "LOUDONG_S3_BUCKET": name,
+            "LOUDONG_S3_ENDPOINT_URL": s3_endpoint,
+            "LOUDONG_S3_ACCESS_KEY_ID": KEY_ID,
+            "LOUDONG_S3_SECRET_ACCESS_KEY": SECRET,
+        }
+        return Bucket(name, env, client)
+
+    return make
+
+
+@pytest.fixture
+def bucket(make_bucket) -> Bucket:
+    return make_bucket()
 
 
 def node_env(data_dir: Path, bucket: Bucket, database_url: str, **extra: str) -> dict[str, str]:

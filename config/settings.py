@@ -49,6 +49,8 @@ LOUDONG_SENT_MESSAGE_RETENTION_DAYS  days a sent outbox message (with its addres
 LOUDONG_IDEMPOTENCY_TTL_HOURS  hours an API Idempotency-Key replays its first answer; the key, its
                    answer and the intake rows placed (the public form's and the API's submissions, once
                    they are requests) are deleted after it (default 24)
+LOUDONG_HEALTH_WORKER_MAX_AGE  seconds since a `loudong worker` was last seen after which /healthz answers
+                   503 (default 180)
 LOUDONG_SQLITE_SYNCHRONOUS  NORMAL (default) or FULL: SQLite's PRAGMA synchronous. With WAL, NORMAL may
                    lose the last transactions committed before a power loss (never corrupts); FULL syncs
                    the WAL at every commit and loses none, for slower writes (README "备份与恢复")
@@ -259,6 +261,7 @@ REQUEST_CONTACT_RETENTION_DAYS = int(os.environ.get("LOUDONG_REQUEST_CONTACT_RET
 SENT_MESSAGE_RETENTION_DAYS = int(os.environ.get("LOUDONG_SENT_MESSAGE_RETENTION_DAYS") or 90)
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("LOUDONG_IDEMPOTENCY_TTL_HOURS") or 24)
 PROXY_HOPS = int(os.environ.get("LOUDONG_PROXY_HOPS") or 0)
+HEALTH_WORKER_MAX_AGE = int(os.environ.get("LOUDONG_HEALTH_WORKER_MAX_AGE") or 180)
 # Read at request time (loudong.accounts.two_factor.must_use), so a test can turn it on.
 REQUIRE_2FA = os.environ.get("LOUDONG_REQUIRE_2FA") == "1"
 OTP_TOTP_ISSUER = "楼栋党小组"  # the name an authenticator shows above the code
@@ -361,6 +364,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # HTTPS (等保 2.0 通信传输). Off by default: development and the tests use plain http.
 HTTPS = os.environ.get("LOUDONG_HTTPS") == "1"
 SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probed over plain http from inside (load balancer, deploy/smoke)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("LOUDONG_HSTS_SECONDS") or 31_536_000) if HTTPS else 0

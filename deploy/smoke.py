@@ -210,8 +210,12 @@ class Processes:
 
     log_dir: Path
     running: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
+    oneshots: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
 
-    def start(self, name: str, command: list[str], env: dict[str, str] | None = None, user: str = "") -> None:
+    def start(
+        self, name: str, command: list[str], env: dict[str, str] | None = None, user: str = "", oneshot: bool = False
+    ) -> subprocess.Popen:
+        """A service (checked to stay up), or a oneshot command run alongside (waited for with finish)."""
         if user and os.geteuid() == 0:
             command = ["runuser", "-u", user, "--", *command]
         log = open(self.log_dir / f"{name}.log", "ab")
@@ -219,7 +223,12 @@ class Processes:
             command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,
         )  # fmt: skip
-        self.running.append((name, process))
+        (self.oneshots if oneshot else self.running).append((name, process))
+        return process
+
+    def finish(self, name: str, process: subprocess.Popen) -> None:
+        if process.wait() != 0:
+            raise Failed(f"{name} 失败（返回码 {process.returncode}）：\n{self.tail(name)}")
 
     def check_alive(self) -> None:
         for name, process in self.running:
@@ -231,11 +240,12 @@ class Processes:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
 
     def stop(self) -> None:
-        for _, process in reversed(self.running):
+        everything = self.oneshots + self.running
+        for _, process in reversed(everything):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
         deadline = time.monotonic() + 30
-        for name, process in reversed(self.running):
+        for name, process in reversed(everything):
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
@@ -422,6 +432,10 @@ def set_up(tmp: Path, processes: Processes) -> list[dict[str, str]]:
     s3_client().create_bucket(Bucket=BUCKET)
 
     nodes = [node_environment(n, tmp / f"node{n}") for n in (1, 2)]
+    web_pre, web = unit_commands("loudong-web.service")
+    (worker,) = unit_commands("loudong-worker.service", ("ExecStart",))
+    step("两个节点：loudong-web 的 ExecStartPre（collectstatic），与迁移同时进行")
+    static = [processes.start(f"node{n}-collectstatic", web_pre, env, oneshot=True) for n, env in enumerate(nodes, 1)]
     direct = {**nodes[0], "DATABASE_URL": nodes[0]["DATABASE_DIRECT_URL"]}
     loudong = str(ROOT / ".venv/bin/loudong")
     step("数据库迁移（直连 PostgreSQL）")
@@ -445,11 +459,8 @@ def set_up(tmp: Path, processes: Processes) -> list[dict[str, str]]:
     run([loudong, "grant_role", ADMIN, "--role", "admin", "--community", COMMUNITY, "--create", "--password",
          ADMIN_PASSWORD], nodes[0], "loudong grant_role")  # fmt: skip
 
-    web_pre, web = unit_commands("loudong-web.service")
-    (worker,) = unit_commands("loudong-worker.service", ("ExecStart",))
     for n, env in enumerate(nodes, 1):
-        step(f"节点 {n}：loudong-web 的 ExecStartPre（collectstatic）")
-        run(web_pre, env, f"节点 {n} 的 {' '.join(web_pre[1:])}")
+        processes.finish(f"node{n}-collectstatic", static[n - 1])
         step(f"节点 {n}：loudong-web（gunicorn，{env['LOUDONG_BIND']}）和 loudong-worker")
         processes.start(f"node{n}-web", web, env)
         processes.start(f"node{n}-worker", worker, env)
@@ -528,13 +539,14 @@ def check(tmp: Path, processes: Processes, cert: Path) -> None:
     logged_in = browser.request("POST", "/accounts/login/", fields=fields)
     if logged_in.status != 302 or "login" in logged_in.location():
         raise Failed(f"登录失败：{logged_in.status} {logged_in.location()} {logged_in.text[:300]}")
+    community_page = f"/c/{COMMUNITY}/"
     for app in (1, 2):
-        home = browser.request("GET", "/", app=app)
-        if home.status != 200 or ADMIN not in home.text and "退出" not in home.text:
-            raise Failed(f"应用服务器 {app} 不认经 nginx 的登录：{home.status} {home.location()}")
+        page = browser.request("GET", community_page, app=app)
+        if page.status != 200 or "冒烟测试社区" not in page.text:
+            raise Failed(f"应用服务器 {app} 不认经 nginx 的登录：{community_page} 返回 {page.status} {page.location()}")
     anonymous = Browser(cert)
     for app in (1, 2):
-        if "login" not in anonymous.request("GET", "/", app=app).location():
+        if "login" not in anonymous.request("GET", community_page, app=app).location():
             raise Failed(f"应用服务器 {app} 对未登录的访问应跳转到登录页")
 
     step("检查：居民扫楼栋二维码，三屏填写（第二屏带照片），经 nginx 交替落在两台应用服务器")

@@ -10,7 +10,8 @@ deploy/nginx/loudong.conf with its ports, the two app servers and a self-signed 
 Then, through nginx over HTTPS: /healthz answers 200 (database and worker heartbeat); plain http is
 redirected; a login made through nginx is valid on both app servers; a resident's three screens
 (with a photo) land on alternate app servers and the request is placed exactly once by the workers,
-its photo in the bucket. Every process is stopped and the database dropped at the end, pass or fail.
+its photo in the bucket. Last, loudong-backup.service's ExecStart makes and checks a backup that holds
+that photo. Every process is stopped and the database dropped at the end, pass or fail.
 """
 
 import configparser
@@ -27,6 +28,7 @@ import signal
 import ssl
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -63,14 +65,19 @@ STARTED = time.monotonic()
 # Reading the deployment files -------------------------------------------------------------------
 
 
-def unit_commands(name: str, keys: tuple[str, ...] = ("ExecStartPre", "ExecStart")) -> list[list[str]]:
-    """The commands a unit of deploy/systemd/ runs, in order, as argument lists for this checkout."""
+def unit_commands(
+    name: str, keys: tuple[str, ...] = ("ExecStartPre", "ExecStart"), paths: dict[str, str] | None = None
+) -> list[list[str]]:
+    """The commands a unit of deploy/systemd/ runs, in order, as argument lists for this checkout
+    (and the other `paths` replaced), with systemd's escapes undone ("%%" is "%", "$$" is "$")."""
     text = (DEPLOY / "systemd" / name).read_text().replace("\\\n", " ")
+    for old, new in {INSTALL_DIR: str(ROOT), **(paths or {})}.items():
+        text = text.replace(old, new)
     commands = []
     for line in text.splitlines():
         key, _, value = line.partition("=")
         if key.strip() in keys and value.strip():
-            commands.append(shlex.split(value.strip().replace(INSTALL_DIR, str(ROOT))))
+            commands.append([arg.replace("%%", "%").replace("$$", "$") for arg in shlex.split(value.strip())])
     if not commands:
         raise Failed(f"{name} 里没有 {'/'.join(keys)}")
     return commands
@@ -507,7 +514,8 @@ def served_by(access_log: Path, since: int) -> list[tuple[str, str, str]]:
     return [(m, p, upstream) for m, p, _, upstream in (line.split(" ", 3) for line in lines)]
 
 
-def check(tmp: Path, processes: Processes, cert: Path) -> None:
+def check(tmp: Path, processes: Processes, cert: Path) -> str:
+    """The checks through nginx; the name of the photo the resident sent."""
     access_log = tmp / "nginx" / "access.log"
     browser = Browser(cert)
 
@@ -626,6 +634,25 @@ def check(tmp: Path, processes: Processes, cert: Path) -> None:
     if number not in page.text:
         raise Failed(f"回执页应显示诉求编号 {number}")
     step(f"诉求 {number} 已放置一次，照片 {photos[0]} 在存储桶 {BUCKET}")
+    return photos[0]
+
+
+def backup(tmp: Path, env: dict[str, str], photo: str) -> None:
+    """loudong-backup.service's ExecStart, into a folder of this run: the archive is checked by the
+    unit itself (restore --check) and holds the photo from the bucket."""
+    folder = tmp / "backups"
+    folder.mkdir()
+    (command,) = unit_commands("loudong-backup.service", ("ExecStart",), {"/var/lib/loudong-backups": str(folder)})
+    step("备份：loudong-backup.service 的 ExecStart（pg_dump 直连 PostgreSQL，存储桶里的文件，随即校验）")
+    run(command, env, "loudong-backup.service")
+    archives = list(folder.glob("loudong-*.tar.gz"))
+    if len(archives) != 1:
+        raise Failed(f"备份目录里应有一个备份文件：{archives}")
+    with tarfile.open(archives[0]) as archive:
+        names = archive.getnames()
+    if f"media/{photo}" not in names:
+        raise Failed(f"备份里应有诉求的照片 media/{photo}：{names}")
+    step(f"备份 {archives[0].name}（{archives[0].stat().st_size / 1e6:.1f} MB）已校验，含照片")
 
 
 def main() -> int:
@@ -636,8 +663,9 @@ def main() -> int:
     processes = Processes(logs)
     ok = False
     try:
-        set_up(tmp, processes)
-        check(tmp, processes, tmp / "nginx" / "cert.pem")
+        nodes = set_up(tmp, processes)
+        photo = check(tmp, processes, tmp / "nginx" / "cert.pem")
+        backup(tmp, nodes[0], photo)
         processes.check_alive()
         ok = True
     except Failed as error:

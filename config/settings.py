@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "loudong.registry",
     "loudong.groups",
     "loudong.policy",
+    "loudong.feedback",
     "loudong.tickets",
     "loudong.notify",
     "loudong.outreach",

@@ -104,6 +104,7 @@ SECTIONS: list[tuple[str, list[Entry]]] = [
             Entry("登录锁定", "locks", frozenset({ADMIN}), "输错密码被锁定的账号，可解锁"),
             Entry("接口令牌", "api_tokens", MEMBERS, "程序登录接口的令牌，可撤销", account_page=True),
             Entry("两步验证", "two_factor_users", frozenset({ADMIN}), "谁用手机验证码登录；手机丢失时重置"),
+            Entry("意见建议", "feedback_queue", frozenset({ADMIN}), "居民和党员对网站本身的意见，逐条答复"),
             Entry("个人信息申请", "privacy:queue", frozenset({ADMIN}), "居民查阅、更正、删除的申请，15 个工作日内答复"),
         ],
     ),

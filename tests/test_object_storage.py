@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from helpers.activities import make_activity
 from helpers.object_storage import (  # noqa: F401 (fixtures)
     AppServer,
     bucket,
@@ -23,12 +24,15 @@ from helpers.object_storage import (  # noqa: F401 (fixtures)
     run_worker,
     s3_endpoint,
 )
+from helpers.policy import url as policy_url
 from helpers.public_request import PHONE, hidden, jpeg, old_start
 from openpyxl import Workbook
 from test_backup import ON_POSTGRESQL, UPLOADS, loudong, members, ok
 from test_intake_workers import database_url
 
 from config import settings as loudong_settings
+from loudong.community_life.activities.models import ActivityPhoto
+from loudong.policy.models import PolicyDocument
 from loudong.registry.models import ImportJob, Resident
 from loudong.tickets import actions, forms_public
 from loudong.tickets.models import Request
@@ -187,6 +191,31 @@ def test_a_photo_in_the_bucket_is_shown_only_to_those_who_may_see_it(servers, on
         community=world.community, building=world.building, category_code="policy", description="医保报销怎么办"
     )
     assert requests.get(f"{b.url}/ask/t/{other.tracking_token}/photo/{stored.pk}/").status_code == 404
+
+
+def test_policy_documents_and_activity_photos_in_the_bucket_pass_the_same_checks(on_the_bucket, world, login):
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    admin = login(world.admin)
+    document = SimpleUploadedFile("实施方案.pdf", pdf)
+    assert admin.post(policy_url("documents"), {"kind": "plan", "title": "", "file": document}).status_code == 302
+    document = PolicyDocument.objects.get()
+    assert on_the_bucket.keys() == [document.file.name] and on_the_bucket.read(document.file.name) == pdf
+    download = admin.get(policy_url("download", "xihu", document.pk))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == pdf
+
+    activity = make_activity(world)
+    leader = login(world.leader)
+    leader.post(f"/c/xihu/activities/{activity.pk}/photos/", {"photos": [SimpleUploadedFile("a.jpg", jpeg())]})
+    photo = ActivityPhoto.objects.get(activity=activity)
+    photo_url = f"/c/xihu/activities/{activity.pk}/photos/{photo.pk}/"
+    shown = leader.get(photo_url)
+    assert shown.status_code == 200 and b"".join(shown.streaming_content) == on_the_bucket.read(photo.image.name)
+
+    outsider = login(world.outsider)
+    assert outsider.get(policy_url("download", "xihu", document.pk)).status_code == 404
+    assert outsider.get(photo_url).status_code == 404
+    on_the_bucket.client.delete_object(Bucket=on_the_bucket.name, Key=document.file.name)
+    assert login(world.admin).get(policy_url("download", "xihu", document.pk)).status_code == 404  # gone
 
 
 def test_drafts_left_in_the_bucket_are_removed_after_two_days(on_the_bucket, monkeypatch):

@@ -126,16 +126,8 @@ def pgbouncer_config(run_dir: Path) -> Path:
         interpolation=None, comment_prefixes=(";", "#"), inline_comment_prefixes=None, delimiters=("=",)
     )
     config.optionxform = str  # database names keep their case
-    shipped = DEPLOY / "pgbouncer" / "pgbouncer.ini"
-    if shipped.exists():
-        config.read(shipped)
-    else:  # until deploy/pgbouncer/pgbouncer.ini lands: the app still sends startup options
-        config.read_dict(
-            {
-                "databases": {"*": "host=127.0.0.1 port=5432"},
-                "pgbouncer": {"pool_mode": "transaction", "ignore_startup_parameters": "options"},
-            }
-        )
+    if not config.read(DEPLOY / "pgbouncer" / "pgbouncer.ini"):
+        raise Failed("找不到 deploy/pgbouncer/pgbouncer.ini")
     if config.get("pgbouncer", "pool_mode", fallback="") != "transaction":
         raise Failed("deploy/pgbouncer/pgbouncer.ini 应使用 pool_mode = transaction")
     users = run_dir / "userlist.txt"

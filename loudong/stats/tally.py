@@ -20,7 +20,7 @@ Reading: `pieces`, `area_q` and `split_months` cut a period into the fewest mont
 
 from datetime import UTC, date, datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, DateField, Func, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -259,6 +259,7 @@ def errand_minutes(
     month rows for whole months, week rows for the whole weeks around them, day rows for the rest;
     only the given members'. Each range is summed per member on its own (it reads its index alone)
     and the sums are added in the same statement (a district's members come back once)."""
+    using = ErrandDay.objects.db  # the replica inside loudong.lib.replica.reading_replica
     parts, params = [], []
     for span, lo, hi in pieces(start, end):
         if span == "d":
@@ -268,12 +269,13 @@ def errand_minutes(
         rows = rows.filter(community_id__in_ids=community_ids)
         if member_ids is not None:
             rows = rows.filter(member_id__in=member_ids)
-        sql, part_params = rows.order_by().values("member_id").annotate(total=Sum("minutes")).query.sql_with_params()
+        query = rows.order_by().values("member_id").annotate(total=Sum("minutes")).query
+        sql, part_params = query.get_compiler(using).as_sql()
         parts.append(sql)
         params += part_params
     if not parts:
         return {}
-    with connection.cursor() as cursor:  # (PostgreSQL's SUM of a bigint is a numeric: cast back)
+    with connections[using].cursor() as cursor:  # (PostgreSQL's SUM of a bigint is a numeric: cast back)
         cursor.execute(
             f"SELECT member_id, CAST(SUM(total) AS BIGINT) FROM ({' UNION ALL '.join(parts)}) t GROUP BY member_id",
             params,

@@ -46,6 +46,8 @@ LOUDONG_REQUEST_CONTACT_RETENTION_DAYS  days after a request is finished (已办
                    (default 1095: three years)
 LOUDONG_SENT_MESSAGE_RETENTION_DAYS  days a sent outbox message (with its address) and a read inbox
                    message are kept (default 90); messages not sent yet are kept until sent
+LOUDONG_TASK_RESULT_DAYS  days a finished background task (successful or failed: roster imports, outbox
+                   deliveries) is kept in the task queue's table (default 7); waiting ones are kept
 LOUDONG_IDEMPOTENCY_TTL_HOURS  hours an API Idempotency-Key replays its first answer; the key, its
                    answer and the intake rows placed (the public form's and the API's submissions, once
                    they are requests) are deleted after it (default 24)
@@ -291,6 +293,7 @@ AUDIT_RETENTION_DAYS = int(os.environ.get("LOUDONG_AUDIT_RETENTION_DAYS") or 184
 API_TOKEN_IDLE_DAYS = int(os.environ.get("LOUDONG_API_TOKEN_IDLE_DAYS") or 30)
 REQUEST_CONTACT_RETENTION_DAYS = int(os.environ.get("LOUDONG_REQUEST_CONTACT_RETENTION_DAYS") or 1095)
 SENT_MESSAGE_RETENTION_DAYS = int(os.environ.get("LOUDONG_SENT_MESSAGE_RETENTION_DAYS") or 90)
+TASK_RESULT_DAYS = int(os.environ.get("LOUDONG_TASK_RESULT_DAYS") or 7)
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("LOUDONG_IDEMPOTENCY_TTL_HOURS") or 24)
 PROXY_HOPS = int(os.environ.get("LOUDONG_PROXY_HOPS") or 0)
 HEALTH_WORKER_MAX_AGE = int(os.environ.get("LOUDONG_HEALTH_WORKER_MAX_AGE") or 180)

@@ -3,7 +3,7 @@ array, and reading aggregate results without Django's per-value conversion."""
 
 from datetime import date
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Field, ForeignObject, Lookup, QuerySet
 
 
@@ -35,9 +35,10 @@ def plain_values(rows: QuerySet, dates: tuple[str, ...] = ()) -> list[dict]:
     every value of an aggregate (an int() per count); a district's grouped counts are tens of
     thousands of values, and the conversions took longer than the query. Only for columns whose
     database values are already the Python ones: integers, text, and the `dates` columns, which
-    SQLite returns as ISO text."""
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
+    SQLite returns as ISO text. Read where the query would read (rows.db: the replica inside
+    loudong.lib.replica.reading_replica)."""
+    sql, params = rows.query.get_compiler(rows.db).as_sql()
+    with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         out = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

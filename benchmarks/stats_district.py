@@ -307,7 +307,7 @@ INSERT INTO tickets_request (
     escalation_level, paused_at, paused_seconds, question, extension_count, resolution, reply,
     time_spent_minutes, rating, rating_comment, rated_at, reopen_count, support_count, flagged_unreasonable,
     flag_reason, reject_reason, escalate_reason, assignee_id, building_id, community_id, created_by_id,
-    group_id, household_id, merged_into_id, resident_id, stairwell_id)
+    group_id, household_id, merged_into_id, resident_id, stairwell_id, scope, public_note)
 SELECT
     q.id, 'B' || q.id, '',
     (ARRAY['environment', 'policy', 'hardship', 'safety', 'repair', 'dispute'])[q.cat],
@@ -360,7 +360,8 @@ SELECT
     q.building_id, %(community)s, NULL, q.group_id,
     CASE WHEN q.r8 < 0.75 THEN q.homes[1 + floor(q.r10 * array_length(q.homes, 1))::int] END,
     CASE WHEN q.status = 'merged' THEN q.id - 1 END,
-    NULL, q.stairwell_id
+    NULL, q.stairwell_id,
+    (ARRAY['shared', 'household', 'household', 'shared', 'shared', 'household'])[q.cat], ''
 FROM final q
 ORDER BY q.id  -- rows lie in the order they were placed, as in a live table
 """

@@ -23,6 +23,9 @@ max_requests_jitter = max_requests // 10
 timeout = 60
 accesslog = "-"
 loglevel = "warning"
+# No control socket (gunicornc): systemd or the shell manages the server, and two servers on one host
+# (deploy/smoke) would share its default path in $HOME.
+control_socket_disable = True
 
 
 def pre_fork(server: object, worker: object) -> None:

@@ -49,6 +49,8 @@ LOUDONG_SENT_MESSAGE_RETENTION_DAYS  days a sent outbox message (with its addres
 LOUDONG_IDEMPOTENCY_TTL_HOURS  hours an API Idempotency-Key replays its first answer; the key, its
                    answer and the intake rows placed (the public form's and the API's submissions, once
                    they are requests) are deleted after it (default 24)
+LOUDONG_HEALTH_WORKER_MAX_AGE  seconds since a `loudong worker` was last seen after which /healthz answers
+                   503 (default 180)
 LOUDONG_SQLITE_SYNCHRONOUS  NORMAL (default) or FULL: SQLite's PRAGMA synchronous. With WAL, NORMAL may
                    lose the last transactions committed before a power loss (never corrupts); FULL syncs
                    the WAL at every commit and loses none, for slower writes (README "备份与恢复")
@@ -56,6 +58,14 @@ LOUDONG_REQUIRE_2FA "1": admins and overseers must log in with a code from an au
                    phone (TOTP) or a recovery code, and are sent to enrol right after their password
                    until they have. Default off: anyone may enrol from 账号安全, and whoever has
                    enrolled is asked for the code at every login either way
+LOUDONG_S3_BUCKET  uploads (photos, drafts, policy documents, roster files) go to this bucket of an
+                   S3-compatible object storage (MinIO, 阿里云 OSS, 腾讯云 COS) instead of the data dir,
+                   so several app servers and workers share them (README "对象存储"). Then also:
+LOUDONG_S3_ENDPOINT_URL  the storage's address, e.g. http://127.0.0.1:9000 (required with the bucket)
+LOUDONG_S3_ACCESS_KEY_ID, LOUDONG_S3_SECRET_ACCESS_KEY  its credentials (required with the bucket)
+LOUDONG_S3_REGION  the bucket's region (default us-east-1, what MinIO expects)
+LOUDONG_S3_ADDRESSING_STYLE  path (default: endpoint/bucket/name) or virtual (bucket.endpoint/name,
+                   what OSS and COS require)
 """
 
 import os
@@ -251,6 +261,7 @@ REQUEST_CONTACT_RETENTION_DAYS = int(os.environ.get("LOUDONG_REQUEST_CONTACT_RET
 SENT_MESSAGE_RETENTION_DAYS = int(os.environ.get("LOUDONG_SENT_MESSAGE_RETENTION_DAYS") or 90)
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("LOUDONG_IDEMPOTENCY_TTL_HOURS") or 24)
 PROXY_HOPS = int(os.environ.get("LOUDONG_PROXY_HOPS") or 0)
+HEALTH_WORKER_MAX_AGE = int(os.environ.get("LOUDONG_HEALTH_WORKER_MAX_AGE") or 180)
 # Read at request time (loudong.accounts.two_factor.must_use), so a test can turn it on.
 REQUIRE_2FA = os.environ.get("LOUDONG_REQUIRE_2FA") == "1"
 OTP_TOTP_ISSUER = "楼栋党小组"  # the name an authenticator shows above the code
@@ -266,8 +277,50 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns when it is missing
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+S3_ADDRESSING_STYLES = {"path", "virtual"}
+
+
+def _default_storage() -> dict:
+    """Uploads on the local disk (MEDIA_ROOT), or in an S3-compatible bucket when LOUDONG_S3_BUCKET is set,
+    so every app server and worker of one installation reads the same files. The bucket stays private:
+    files are served only by our views, after their permission checks, never by a bucket URL."""
+    bucket = os.environ.get("LOUDONG_S3_BUCKET", "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    required = ["LOUDONG_S3_ENDPOINT_URL", "LOUDONG_S3_ACCESS_KEY_ID", "LOUDONG_S3_SECRET_ACCESS_KEY"]
+    if missing := [name for name in required if not os.environ.get(name, "").strip()]:
+        raise ImproperlyConfigured(
+            f"设置了 LOUDONG_S3_BUCKET（上传文件存入对象存储），还需要设置 {'、'.join(missing)}（README「对象存储」）"
+        )
+    style = os.environ.get("LOUDONG_S3_ADDRESSING_STYLE", "").strip().lower() or "path"
+    if style not in S3_ADDRESSING_STYLES:
+        raise ImproperlyConfigured(
+            f"LOUDONG_S3_ADDRESSING_STYLE 只能是 path 或 virtual，现在是 {os.environ['LOUDONG_S3_ADDRESSING_STYLE']!r}"
+        )
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": os.environ["LOUDONG_S3_ENDPOINT_URL"].strip(),
+            "access_key": os.environ["LOUDONG_S3_ACCESS_KEY_ID"].strip(),
+            "secret_key": os.environ["LOUDONG_S3_SECRET_ACCESS_KEY"].strip(),
+            "region_name": os.environ.get("LOUDONG_S3_REGION", "").strip() or "us-east-1",
+            "addressing_style": style,
+            "signature_version": "s3v4",
+            "default_acl": "private",
+            # Never a public URL: a URL asked for anyway is signed and short-lived.
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # As on the disk: a name already taken gets a new one instead of replacing that file.
+            "file_overwrite": False,
+            # A file read back (a roster, a photo) spills to a temporary file past this size.
+            "max_memory_size": 5 * 1024 * 1024,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage(),
     # `loudong collectstatic` writes each file under a name with its hash, gzip and brotli beside it;
     # WhiteNoise serves the compressed one the browser accepts, cached for a year (the name changes
     # with the content). ECharts: 1,034 KB → 271 KB (brotli).
@@ -311,6 +364,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # HTTPS (等保 2.0 通信传输). Off by default: development and the tests use plain http.
 HTTPS = os.environ.get("LOUDONG_HTTPS") == "1"
 SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probed over plain http from inside (load balancer, deploy/smoke)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("LOUDONG_HSTS_SECONDS") or 31_536_000) if HTTPS else 0

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from loudong.api.urls import api
 from loudong.home.views_audit import audit_export, audit_log
+from loudong.ops.health import healthz
 
 
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
@@ -13,6 +14,7 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    path("healthz", healthz, name="healthz"),
     path("", include("loudong.home.urls")),
     path("ask/t/<str:token>/my-data/", include("loudong.privacy.public_urls")),
     path("ask/", include("loudong.tickets.public_urls")),

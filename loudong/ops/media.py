@@ -4,6 +4,7 @@ import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 
@@ -18,6 +19,12 @@ def stored_names(path: str = "") -> Iterator[str]:
         yield posixpath.join(path, name)
     for directory in sorted(directories):
         yield from stored_names(posixpath.join(path, directory))
+
+
+def describe() -> str:
+    """Where the uploads are kept: the object storage's bucket (LOUDONG_S3_BUCKET) or the local folder."""
+    bucket = getattr(default_storage, "bucket_name", None)
+    return f"对象存储桶 {bucket}" if bucket else f"上传目录 {settings.MEDIA_ROOT}"
 
 
 def is_empty() -> bool:

@@ -304,10 +304,12 @@ def delete_drafts(names: list[str]) -> None:
 
 def _remove_old_drafts() -> None:
     """Drafts of forms never sent are removed after two days."""
-    if not default_storage.exists(DRAFT_DIR):
+    try:
+        filenames = default_storage.listdir(DRAFT_DIR)[1]
+    except FileNotFoundError:  # on the disk, before the first draft (an object storage has no folders)
         return
     cutoff = timezone.now() - DRAFT_KEEP
-    for filename in default_storage.listdir(DRAFT_DIR)[1]:
+    for filename in filenames:
         name = f"{DRAFT_DIR}/{filename}"
         try:
             if default_storage.get_modified_time(name) < cutoff:

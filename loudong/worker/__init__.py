@@ -13,10 +13,12 @@ time has come. The jobs, each registered from its app's AppConfig.ready() with `
 - audit retention (accounts, every hour): removes audit entries past their retention period;
 - api token expiry (accounts, every hour): deletes API tokens left unused past their idle time or
   issued before their owner's password changed, each deletion audited;
+- heartbeat cleanup (worker, every hour): deletes the heartbeat rows of workers not seen for a day;
 - the retention rules (loudong.accounts.retention, once a day): idempotency retention and intake
   retention (api: expired API idempotency answers, placed intake rows), request contact retention
   (tickets: anonymises finished requests' contact fields), sent message retention and read inbox
   retention (notify).
 
+Every round also records the process's heartbeat (loudong.worker.heartbeat, read by /healthz).
 A job that fails is logged and tried again at its next time; it never stops the others.
 """

@@ -1,4 +1,4 @@
-"""`loudong restore FILE`: loads a backup into an empty database and an empty upload folder.
+"""`loudong restore FILE`: loads a backup into an empty database and an empty upload folder (or bucket).
 `loudong restore --check FILE`: verifies the archive (every checksum, the manifest) and loads nothing.
 
 A damaged archive (truncated, a checksum that does not match, no manifest), a backup of the other
@@ -60,11 +60,11 @@ class Command(BaseCommand):
 
     def restore(self, path: Path) -> None:
         started = time.monotonic()
-        self.say(f"[1/5] 检查目标：{database.describe()}，上传目录 {settings.MEDIA_ROOT}")
+        self.say(f"[1/5] 检查目标：{database.describe()}，{media.describe()}")
         if tables := database.existing_tables():
             raise Refused(f"数据库不是空的（已有 {tables} 张表）：{NOT_EMPTY}", database.describe())
         if not media.is_empty():
-            raise Refused(f"上传文件目录不是空的：{NOT_EMPTY}", str(settings.MEDIA_ROOT))
+            raise Refused(f"上传文件目录不是空的（{media.describe()}）：{NOT_EMPTY}", "the upload storage is not empty")
         staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=settings.DATA_DIR))
         try:
             self.say(f"[2/5] 校验并展开备份文件 {path} ……")

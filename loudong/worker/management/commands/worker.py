@@ -8,6 +8,7 @@ Run one per deployment (more are safe, since every job locks or claims its rows)
 import logging
 import signal
 import time
+from datetime import datetime
 from types import FrameType
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -18,6 +19,7 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
+from loudong.worker import heartbeat
 from loudong.worker.jobs import Job, registered
 
 log = logging.getLogger("loudong.worker")
@@ -39,9 +41,14 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, self._stop)
             self.stdout.write(f"后台进程已启动（{timezone.localtime():%Y-%m-%d %H:%M}）")
         last_run: dict[str, float] = {}
+        name, started_at, last_beat = heartbeat.worker_name(), timezone.now(), -heartbeat.BEAT_SECONDS
         while self.running:
             if not once:  # a long-lived process drops connections the database has closed
                 close_old_connections()
+            clock = time.monotonic()
+            if clock - last_beat >= heartbeat.BEAT_SECONDS:
+                last_beat = clock
+                self.beat(name, started_at)
             self.run_queued_tasks()
             clock = time.monotonic()
             for job in registered():
@@ -55,6 +62,12 @@ class Command(BaseCommand):
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         self.stdout.write("正在停止后台进程……")
         self.running = False
+
+    def beat(self, name: str, started_at: datetime) -> None:
+        try:
+            heartbeat.beat(name, started_at)
+        except Exception:  # noqa: BLE001 - /healthz reports the silence; the jobs still run
+            log.exception("recording the worker's heartbeat failed")
 
     def run_job(self, job: Job) -> None:
         try:

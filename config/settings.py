@@ -46,6 +46,8 @@ LOUDONG_REQUEST_CONTACT_RETENTION_DAYS  days after a request is finished (已办
                    (default 1095: three years)
 LOUDONG_SENT_MESSAGE_RETENTION_DAYS  days a sent outbox message (with its address) and a read inbox
                    message are kept (default 90); messages not sent yet are kept until sent
+LOUDONG_TASK_RESULT_DAYS  days a finished background task (successful or failed: roster imports, outbox
+                   deliveries) is kept in the task queue's table (default 7); waiting ones are kept
 LOUDONG_IDEMPOTENCY_TTL_HOURS  hours an API Idempotency-Key replays its first answer; the key, its
                    answer and the intake rows placed (the public form's and the API's submissions, once
                    they are requests) are deleted after it (default 24)
@@ -58,6 +60,18 @@ LOUDONG_REQUIRE_2FA "1": admins and overseers must log in with a code from an au
                    phone (TOTP) or a recovery code, and are sent to enrol right after their password
                    until they have. Default off: anyone may enrol from 账号安全, and whoever has
                    enrolled is asked for the code at every login either way
+DATABASE_REPLICA_URL  a PostgreSQL streaming replica of DATABASE_URL (postgres://user@replica:5432/loudong):
+                   the dashboards, the lists and exports behind them, the work report, the residents',
+                   members' and audit log's exports and the stats API read from it, their raw SQL
+                   included (loudong.lib.replica); every write, and every read inside a transaction,
+                   stays on DATABASE_URL. Unset (the default): everything uses DATABASE_URL
+LOUDONG_PGBOUNCER  "1" when DATABASE_URL (and DATABASE_REPLICA_URL) go through PgBouncer in transaction
+                   pooling (deploy/pgbouncer/pgbouncer.ini): no server-side cursors, connections kept
+                   for good. Run `loudong migrate` once before: it sets jit and parallel workers on the
+                   database itself (README "PgBouncer 连接池")
+DATABASE_DIRECT_URL  with LOUDONG_PGBOUNCER=1, the same database at PostgreSQL itself, not PgBouncer
+                   (postgres://loudong@127.0.0.1:5432/loudong): `loudong backup` and `loudong restore`
+                   run pg_dump and pg_restore there; without it they refuse to run through PgBouncer
 LOUDONG_S3_BUCKET  uploads (photos, drafts, policy documents, roster files) go to this bucket of an
                    S3-compatible object storage (MinIO, 阿里云 OSS, 腾讯云 COS) instead of the data dir,
                    so several app servers and workers share them (README "对象存储"). Then also:
@@ -132,6 +146,7 @@ INSTALLED_APPS = [
     "loudong.registry",
     "loudong.groups",
     "loudong.policy",
+    "loudong.feedback",
     "loudong.tickets",
     "loudong.notify",
     "loudong.outreach",
@@ -161,6 +176,7 @@ MIDDLEWARE = [
     "loudong.accounts.two_factor.TwoFactorMiddleware",  # no page but the code's until it has, where owed
     "django.contrib.messages.middleware.MessageMiddleware",
     "loudong.accounts.sessions.SessionLimitsMiddleware",  # after the user and messages are known
+    "loudong.home.elder.ElderModeMiddleware",  # 长辈版: remembers ?elder= on the account and in a cookie
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "loudong.lib.nul.RefuseNulMiddleware",  # runs before any view or process_view reads the input
@@ -180,16 +196,30 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "loudong.home.context.navigation",
+                "loudong.home.elder.context",
             ],
         },
     },
 ]
 
+PGBOUNCER = os.environ.get("LOUDONG_PGBOUNCER") == "1"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'loudong.sqlite3'}", conn_max_age=60, conn_health_checks=True
     )
 }
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL（只读副本）只能与 PostgreSQL 的 DATABASE_URL 一起使用")
+    # The dashboards, exports and the stats API read here (loudong.lib.replica); tests read the
+    # test database through it (a second connection: it sees committed rows only).
+    DATABASES["replica"] = dj_database_url.parse(replica_url, conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["loudong.lib.replica.ReplicaRouter"]
+# PostgreSQL itself when DATABASE_URL goes through PgBouncer: pg_dump and pg_restore (`loudong
+# backup`, `loudong restore`) set options for their whole session (search_path among them), which a
+# pooled server connection would keep and pass on to the next client.
+DATABASE_DIRECT = dj_database_url.parse(direct_url) if (direct_url := os.environ.get("DATABASE_DIRECT_URL")) else None
 SQLITE_SYNCHRONOUS = os.environ.get("LOUDONG_SQLITE_SYNCHRONOUS", "NORMAL").strip().upper()
 if SQLITE_SYNCHRONOUS not in {"NORMAL", "FULL"}:
     raise ImproperlyConfigured(
@@ -211,11 +241,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = None
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 else:
-    # PostgreSQL's JIT spent ~350 ms compiling one dashboard aggregate that runs in a fraction of that.
-    # Parallel workers made the dashboards' reads slower, not faster (starting them and merging their
-    # rows cost more than the part of the scan they took: a district's volunteer hours 84 → 63 ms on
-    # 2 cores), and they take the cores the web workers need. The tallies' rebuild turns them back on.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
+    # PostgreSQL. jit = off and max_parallel_workers_per_gather = 0 are the database's own settings,
+    # set by `loudong migrate` (loudong.ops.database.DATABASE_SETTINGS), not startup options, which
+    # PgBouncer refuses. No statement is prepared (psycopg's prepare_threshold None: a prepared
+    # statement lives in one server session), and behind PgBouncer .iterator() reads without a
+    # server-side cursor (one outside a transaction is WITH HOLD: it outlives the transaction).
+    for db in DATABASES.values():
+        db.setdefault("OPTIONS", {})["prepare_threshold"] = None
+        if PGBOUNCER:
+            db["DISABLE_SERVER_SIDE_CURSORS"] = True
+            # A client connection to PgBouncer holds no PostgreSQL process: keep it, and check it at
+            # a request's first query, so that a restarted PgBouncer costs no failed request.
+            db["CONN_MAX_AGE"] = None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -259,6 +296,7 @@ AUDIT_RETENTION_DAYS = int(os.environ.get("LOUDONG_AUDIT_RETENTION_DAYS") or 184
 API_TOKEN_IDLE_DAYS = int(os.environ.get("LOUDONG_API_TOKEN_IDLE_DAYS") or 30)
 REQUEST_CONTACT_RETENTION_DAYS = int(os.environ.get("LOUDONG_REQUEST_CONTACT_RETENTION_DAYS") or 1095)
 SENT_MESSAGE_RETENTION_DAYS = int(os.environ.get("LOUDONG_SENT_MESSAGE_RETENTION_DAYS") or 90)
+TASK_RESULT_DAYS = int(os.environ.get("LOUDONG_TASK_RESULT_DAYS") or 7)
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("LOUDONG_IDEMPOTENCY_TTL_HOURS") or 24)
 PROXY_HOPS = int(os.environ.get("LOUDONG_PROXY_HOPS") or 0)
 HEALTH_WORKER_MAX_AGE = int(os.environ.get("LOUDONG_HEALTH_WORKER_MAX_AGE") or 180)

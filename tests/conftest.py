@@ -8,6 +8,7 @@ import os
 from datetime import date
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection, transaction
 from helpers.group_life import lived  # noqa: F401 (a fixture the stats tests of groups share)
 
@@ -61,6 +62,24 @@ def _audit_log_emptied_before_flush(request):
     yield
     with transaction.atomic(), connection.cursor() as cursor, deletion_permitted(cursor):
         cursor.execute("DELETE FROM accounts_auditentry")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Behind PgBouncer (LOUDONG_PGBOUNCER=1, as in CI) the pooler keeps its server connections to the
+    test database after the suite has closed its own; they are ended so that the database can be
+    dropped at the end."""
+    yield
+    if not django_settings.PGBOUNCER:
+        return
+    with django_db_blocker.unblock():
+        name = connection.settings_dict["NAME"]
+        connection.close()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            )
 
 
 @pytest.fixture(scope="session")

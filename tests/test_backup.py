@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from helpers import postgres
 
 LOUDONG = Path(sys.executable).parent / "loudong"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -30,12 +31,14 @@ UPLOADS = {"requests/2026/12/photo.jpg": b"\xff\xd8\xff\xe0 a photo", "policy/20
 BATCH = 50  # rows the writer thread commits in one transaction
 
 
-def loudong(data_dir: Path, *args: str, database_url: str = "", **env: str) -> subprocess.CompletedProcess:
-    skipped = {"DATABASE_URL", "LOUDONG_SQLITE_SYNCHRONOUS", "LOUDONG_SECRET_KEY"}  # a fresh single node
+def loudong(data_dir: Path, *args: str, database: dict | None = None, **env: str) -> subprocess.CompletedProcess:
+    """`loudong *args` as a fresh single node: on SQLite in data_dir, or on the PostgreSQL database
+    whose variables `database` holds (pg_databases)."""
+    skipped = {"DATABASE_URL", "DATABASE_DIRECT_URL", "LOUDONG_SQLITE_SYNCHRONOUS", "LOUDONG_SECRET_KEY"}
     environment = {k: v for k, v in os.environ.items() if k not in skipped}
     environment |= {"LOUDONG_DATA_DIR": str(data_dir), **env}
-    if database_url:  # nodes on PostgreSQL never generate a key of their own
-        environment |= {"DATABASE_URL": database_url, "LOUDONG_SECRET_KEY": "backup-test-key"}
+    if database:  # nodes on PostgreSQL never generate a key of their own
+        environment |= {**database, "LOUDONG_SECRET_KEY": "backup-test-key"}
     return subprocess.run(
         [str(LOUDONG), *args], env=environment, capture_output=True, text=True, timeout=900, check=False
     )
@@ -46,17 +49,17 @@ def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
     return result
 
 
-def build_demo(data_dir: Path, database_url: str = "") -> None:
-    ok(loudong(data_dir, "migrate", "-v0", database_url=database_url))
-    ok(loudong(data_dir, "demo", database_url=database_url))
+def build_demo(data_dir: Path, database: dict | None = None) -> None:
+    ok(loudong(data_dir, "migrate", "-v0", database=database))
+    ok(loudong(data_dir, "demo", database=database))
     for name, data in UPLOADS.items():  # the demo uploads nothing; a community's files would be here
         (data_dir / "media" / name).parent.mkdir(parents=True, exist_ok=True)
         (data_dir / "media" / name).write_bytes(data)
 
 
-def timed_backup(data_dir: Path, archive: Path, database_url: str = "") -> float:
+def timed_backup(data_dir: Path, archive: Path, database: dict | None = None) -> float:
     started = time.monotonic()
-    result = ok(loudong(data_dir, "backup", "-o", str(archive), database_url=database_url))
+    result = ok(loudong(data_dir, "backup", "-o", str(archive), database=database))
     assert "备份完成" in result.stdout
     return time.monotonic() - started
 
@@ -316,31 +319,22 @@ def pg_databases():
     if not ON_POSTGRESQL:
         pytest.skip("DATABASE_URL is not PostgreSQL")
     import psycopg
-    from django.conf import settings
 
-    server = {
-        k: v
-        for k, v in {
-            "host": settings.DATABASES["default"]["HOST"],
-            "port": settings.DATABASES["default"]["PORT"],
-            "user": settings.DATABASES["default"]["USER"],
-            "password": settings.DATABASES["default"]["PASSWORD"],
-        }.items()
-        if v
-    }
+    server = postgres.server()
     made = []
 
-    def make(name: str) -> tuple[str, dict]:
+    def make(name: str) -> tuple[dict, dict]:
+        """The environment a node on a fresh database runs with (behind PgBouncer: DATABASE_URL
+        through it, DATABASE_DIRECT_URL for pg_dump and pg_restore), and psycopg's arguments."""
         name = f"loudong_backup_test_{name}_{os.getpid()}"
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as db:
             db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             db.execute(f'CREATE DATABASE "{name}"')
         made.append(name)
-        user = f"{server['user']}@" if "user" in server else ""
-        return f"postgres://{user}{server.get('host', '')}:{server.get('port', 5432)}/{name}", {
-            **server,
-            "dbname": name,
-        }
+        env = {"DATABASE_URL": postgres.url(server, name)}
+        if os.environ.get("DATABASE_DIRECT_URL"):
+            env["DATABASE_DIRECT_URL"] = postgres.url(postgres.server(direct=True), name)
+        return env, {**server, "dbname": name}
 
     yield make
     with psycopg.connect(dbname="postgres", autocommit=True, **server) as db:
@@ -371,8 +365,8 @@ def pg_tables(params: dict) -> dict[str, tuple[int, list]]:
 def test_the_demo_round_trips_on_postgresql_while_written_to(pg_databases, sqlite_demo, tmp_path):
     import psycopg
 
-    source_url, source = pg_databases("source")
-    build_demo(tmp_path / "source", source_url)
+    source_env, source = pg_databases("source")
+    build_demo(tmp_path / "source", source_env)
     before = pg_tables(source)["django_session"][0]
 
     def connect() -> tuple:
@@ -385,7 +379,7 @@ def test_the_demo_round_trips_on_postgresql_while_written_to(pg_databases, sqlit
         while writer.commits < 5 and writer.error is None:
             time.sleep(0.05)
         archive = tmp_path / "pg.tar.gz"
-        seconds = timed_backup(tmp_path / "source", archive, source_url)
+        seconds = timed_backup(tmp_path / "source", archive, source_env)
     finally:
         writer.stop.set()
         writer.join()
@@ -396,11 +390,13 @@ def test_the_demo_round_trips_on_postgresql_while_written_to(pg_databases, sqlit
     written = manifest["counts"]["django_session"] - before
     assert written > 0 and written % BATCH == 0  # whole transactions only
 
-    target_url, target = pg_databases("target")
+    target_env, target = pg_databases("target")
     started = time.monotonic()
-    result = ok(loudong(tmp_path / "target", "restore", str(archive), database_url=target_url))
+    result = ok(loudong(tmp_path / "target", "restore", str(archive), database=target_env))
     print(f"PostgreSQL demo: restore {time.monotonic() - started:.1f} s")
     assert "与备份清单一致" in result.stdout  # the counts match the snapshot the writer kept adding to
+    with psycopg.connect(**target) as db:  # not in the dump: set again by the restore
+        assert postgres.database_settings(db) == {"jit=off", "max_parallel_workers_per_gather=0"}
     restored = pg_tables(target)
     assert restored["tickets_request"][0] > 100
     assert {table: restored[table][0] for table in manifest["counts"]} == manifest["counts"]
@@ -410,11 +406,11 @@ def test_the_demo_round_trips_on_postgresql_while_written_to(pg_databases, sqlit
     for name, data in UPLOADS.items():
         assert (tmp_path / "target" / "media" / name).read_bytes() == data
 
-    again = loudong(tmp_path / "again", "restore", str(archive), database_url=target_url)
+    again = loudong(tmp_path / "again", "restore", str(archive), database=target_env)
     assert again.returncode == 2 and "数据库不是空的" in again.stderr
 
-    empty_url, empty = pg_databases("empty")
+    empty_env, empty = pg_databases("empty")
     _sqlite_source, sqlite_archive = sqlite_demo
-    other = loudong(tmp_path / "other", "restore", str(sqlite_archive), database_url=empty_url)
+    other = loudong(tmp_path / "other", "restore", str(sqlite_archive), database=empty_env)
     assert other.returncode == 2 and "不支持跨数据库恢复" in other.stderr
     assert pg_tables(empty) == {}

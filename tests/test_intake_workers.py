@@ -1,35 +1,18 @@
 """Several `loudong worker`s drain one intake backlog together: each places a share, every row once."""
 
-import os
-import subprocess
-import sys
-import time
 from collections import Counter
 
 import pytest
 from django.db import connection
+from helpers.worker import run_together
 
 from loudong.tickets import intake
 from loudong.tickets.models import Intake, Request
 
 DRAIN = """
-import os, sys, time
-import django
-django.setup()
 from loudong.tickets import intake
-while not os.path.exists(sys.argv[1]):
-    time.sleep(0.01)
 print(intake.drain())
 """
-
-
-def database_url() -> str:
-    """The test database, as DATABASE_URL for another process."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{db['USER']}@{db['HOST']}{port}/{db['NAME']}"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -41,15 +24,7 @@ def test_three_workers_share_a_backlog_and_place_every_row_once(world, tmp_path)
             room="301", category_code="environment", kind="help", channel="qr",
             description=f"楼道灯坏了（{n}）", contact_name="", contact_phone="",
         )  # fmt: skip
-    go = tmp_path / "go"
-    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "config.settings"}
-    workers = [
-        subprocess.Popen([sys.executable, "-c", DRAIN, str(go)], env=env, stdout=subprocess.PIPE, text=True)
-        for _ in range(3)
-    ]
-    time.sleep(3)  # let each one load Django and wait at the line
-    go.touch()
-    shares = [int(w.communicate(timeout=300)[0].strip().splitlines()[-1]) for w in workers]
+    shares = [int(out.strip().splitlines()[-1]) for out in run_together(DRAIN, 3, tmp_path / "go")]
 
     assert sum(shares) == rows
     assert Intake.objects.filter(request__isnull=True).count() == 0

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from helpers.stats_history import NOV, NOW, build_history
 
 from loudong.accounts import retention
@@ -28,6 +30,7 @@ from loudong.worker import jobs
 MINUTE = timedelta(minutes=1)
 THREE_YEARS = timedelta(days=1095)
 NINETY_DAYS = timedelta(days=90)
+FINISHED = (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED)
 T0 = datetime(2026, 3, 2, 9, tzinfo=SHANGHAI)
 
 
@@ -207,6 +210,34 @@ def test_idempotency_keys_and_placed_intake_rows_go_after_their_window_and_waiti
     assert entries("idempotencyrecord") == [("delete", None, {"条数": 1, "保留期限": "24 小时"})]
 
 
+def test_finished_tasks_go_after_their_days_and_waiting_or_running_ones_stay(world, settings):
+    settings.TASK_RESULT_DAYS = 7
+    now = timezone.now()
+    ages = {
+        TaskResultStatus.SUCCESSFUL: timedelta(days=7) + MINUTE,
+        TaskResultStatus.FAILED: timedelta(days=30),
+        TaskResultStatus.READY: timedelta(days=30),
+        TaskResultStatus.RUNNING: timedelta(days=30),
+    }
+    for status, age in ages.items():
+        DBTaskResult.objects.create(
+            status=status, args_kwargs={"args": [], "kwargs": {}}, task_path="loudong.notify.tasks.send_outbox",
+            backend_name="default", run_after=now - age, finished_at=now - age if status in FINISHED else None,
+        )  # fmt: skip
+    kept = DBTaskResult.objects.create(
+        status=TaskResultStatus.SUCCESSFUL, args_kwargs={"args": [], "kwargs": {}}, backend_name="default",
+        task_path="loudong.notify.tasks.send_outbox", run_after=now, finished_at=now - timedelta(days=7) + MINUTE,
+    )  # fmt: skip
+
+    assert retention.run(retention.TASK_RESULT_RULE, now=now).count == 2
+    assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == sorted(
+        [TaskResultStatus.READY, TaskResultStatus.RUNNING, kept.status]
+    )
+    assert entries("dbtaskresult") == [("delete", None, {"条数": 2, "保留期限": "7 天"})]
+    settings.TASK_RESULT_DAYS = 1
+    assert retention.run(retention.TASK_RESULT_RULE, now=now).count == 1
+
+
 # The worker, the command, the audit log -----------------------------------------------------------
 
 
@@ -221,6 +252,7 @@ def test_each_rule_is_a_daily_worker_job(world):
             "read inbox retention",
             "idempotency retention",
             "intake retention",
+            "task result retention",
         }
     )
 

@@ -1,6 +1,7 @@
 """Group coverage per community (loudong.stats.coverage) stays what a count of the registry gives,
 whatever writes the registry: forms and saves, bulk writes of the group planner, the roster import,
-deletes and raw SQL. The triggers mark the community; the reader recounts it."""
+deletes and raw SQL. The triggers mark the community; the worker recounts it (its "tallies" job) and
+the pages read its count."""
 
 import io
 
@@ -8,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, Q
 from helpers.roster import HEADER, row, workbook
+from helpers.worker import tallies
 
 from loudong.registry.models import Building, Household, Member, Resident, Stairwell
 from loudong.stats import coverage
@@ -28,6 +30,7 @@ def counted(community_ids: list[int]) -> dict[str, int]:
 
 
 def assert_exact(w) -> None:
+    tallies()
     for ids in ([w.community.pk], [w.other.pk], [w.community.pk, w.other.pk]):
         assert coverage.totals(ids) == counted(ids), ids
     # (a test that empties the database with DELETE leaves marks of communities gone: not these)
@@ -52,12 +55,14 @@ def test_the_tally_follows_every_kind_of_registry_write(world, tmp_path):
     )
     assert_exact(w)
     Stairwell.objects.filter(pk=w.stairwell2.pk).update(group=w.group)
+    tallies()
     assert coverage.totals([w.community.pk])["households_served"] == 8
     assert_exact(w)
     Household.objects.filter(pk=w.household2.pk).update(stairwell=w.stairwell)
     Stairwell.objects.filter(pk=w.stairwell.pk).update(group=None)
     assert_exact(w)
     Member.objects.filter(pk=w.wang_member.pk).update(group=None)
+    tallies()
     assert coverage.totals([w.community.pk])["members_in_groups"] == 1
     w.liu_member.delete()
     assert_exact(w)
@@ -101,6 +106,7 @@ def test_a_save_that_changes_no_count_marks_nothing(world):
 def test_the_dashboards_read_it_at_every_level_above_the_group(world):
     w = world
     Household.objects.create(community=w.community, stairwell=w.stairwell, room="302")
+    tallies()
     period = Period.month(2026, 11)
     for scope, ids in (
         (Scope.for_community("xihu"), [w.community.pk]),

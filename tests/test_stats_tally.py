@@ -6,7 +6,8 @@ a volunteer deleted; a rebuild gives the same rows as the day-by-day recounts.""
 from datetime import date, datetime, timedelta
 
 import pytest
-from helpers.stats_history import NOW, at, build_history, handled, place, resolved
+from helpers.stats_history import NOW, at, build_history, handled, place, resolved, tally_rows
+from helpers.worker import tallies
 
 from loudong.hours.sources import minutes_by_member
 from loudong.lib.shanghai import SHANGHAI
@@ -25,7 +26,7 @@ from loudong.stats.compute import (
     period_requests,
     trend_windows,
 )
-from loudong.stats.models import AreaTally, AreaTrend, DirtyDay, ErrandDay, ErrandMonth, ErrandWeek, LocalTally
+from loudong.stats.models import AreaTally, AreaTrend, DirtyDay, ErrandMonth, ErrandWeek, LocalTally
 from loudong.stats.period import Period
 from loudong.stats.scope import Scope
 from loudong.tickets import actions
@@ -94,6 +95,8 @@ def computed(scope: Scope, period: Period, now: datetime) -> dict:
 
 
 def assert_as_scanned(w, now: datetime = NOW) -> None:
+    """Once the worker has counted the changes (its "tallies" job), every figure is what a scan gives."""
+    tallies()
     for scope in scopes(w):
         for period in PERIODS:
             assert computed(scope, period, now) == expected(scope, period, now), (scope.level, period)
@@ -104,41 +107,6 @@ def assert_as_scanned(w, now: datetime = NOW) -> None:
         totals = minutes_by_member(errand_source, [w.community.pk, w.other.pk], period.start, period.end)
         assert totals == records, period
         assert errand_source.minutes_by_member([w.community.pk], period.start, period.end) == records, period
-
-
-def tally_rows() -> list[tuple]:
-    area = sorted(
-        AreaTally.objects.values_list(
-            "community_id",
-            "span",
-            "start",
-            "category_code",
-            "collected",
-            "resolved",
-            "overdue",
-            "response_rate_den",
-            "followup_rate_num",
-        )
-    )
-    local = sorted(
-        LocalTally.objects.values_list(
-            "start",
-            "building_id",
-            "group_id",
-            "assignee_id",
-            "collected",
-            "taken",
-            "confirmed",
-            "rated",
-            "on_time_rate_den",
-        ),
-        key=str,
-    )
-    errands = sorted(ErrandDay.objects.values_list("day", "served_on", "member_id", "minutes"))
-    weeks = sorted(ErrandWeek.objects.values_list("start", "member_id", "minutes"))
-    months = sorted(ErrandMonth.objects.values_list("start", "member_id", "minutes"))
-    trend = sorted(AreaTrend.objects.values_list("community_id", "span", "start", "collected", "resolved"))
-    return [*area, *local, *errands, *weeks, *months, *trend]
 
 
 @pytest.fixture
@@ -196,6 +164,7 @@ def test_a_finished_request_whose_response_deadline_is_ahead_counts_once_it_pass
     actions.resolve(req, by=w.admin, resolution="offline", reply="社区已协调", now=at(11, 27, 11))
     req.refresh_from_db()
     assert req.status == Status.RESOLVED and req.response_due_at > at(11, 27, 11)
+    tallies()
     community = Scope.for_community("xihu")
     for now in (at(11, 27, 12), req.response_due_at + timedelta(minutes=1)):
         assert computed(community, Period.month(2026, 11), now) == expected(community, Period.month(2026, 11), now)

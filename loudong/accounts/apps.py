@@ -8,8 +8,7 @@ class AccountsConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-        from loudong.accounts import personal, sessions, signals, tokens
-        from loudong.accounts.retention import purge_expired_job
+        from loudong.accounts import personal, retention, sessions, signals, tokens
         from loudong.worker import jobs
 
         user_logged_in.connect(signals.record_login, dispatch_uid="loudong_record_login")
@@ -19,6 +18,7 @@ class AccountsConfig(AppConfig):
         user_locked_out.connect(signals.remember_unlock_time, dispatch_uid="loudong_remember_unlock_time")
         user_logged_in.connect(sessions.mark_login, dispatch_uid="loudong_session_mark_login")
         signals.password_changed.connect(signals.record_password_change, dispatch_uid="loudong_record_password_change")
-        jobs.register("audit retention", purge_expired_job, every=jobs.HOUR)
+        jobs.register("audit retention", retention.purge_expired_job, every=jobs.HOUR)
+        retention.register(retention.TASK_RESULT_RULE)
         jobs.register("api token expiry", tokens.end_expired_job, every=jobs.HOUR)
         personal.connect()

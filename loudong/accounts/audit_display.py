@@ -55,6 +55,7 @@ OBJECT_TYPE_NAMES = {
     "intake": "待受理的点单",
     "notification": "站内消息",
     "outboxmessage": "待发消息",
+    "dbtaskresult": "后台任务记录",
     "grouprobot": "群机器人",
     "assignment": "包户",
     "assignmentdraft": "包户建议",

@@ -18,6 +18,11 @@ it keeps for a limited time: which rows are past the limit at a cutoff, and what
 works through the rows BATCH at a time, one short transaction per batch, so a district's backlog
 never holds a table's lock for long, and writes one audit entry per community per run saying how
 many rows it removed or anonymised. `loudong purge [--dry-run]` runs every rule at once.
+
+The background tasks' results (django-tasks' database queue: roster imports, outbox deliveries) are
+one such rule, registered here since no domain owns them (`TASK_RESULT_RULE`): a task finished
+(successful or failed) more than TASK_RESULT_DAYS ago (env LOUDONG_TASK_RESULT_DAYS, default 7) is
+deleted; tasks waiting or running are kept.
 """
 
 from collections import Counter
@@ -31,6 +36,8 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry
@@ -204,3 +211,19 @@ def _write_down(outcome: Outcome, keep: timedelta) -> None:
                 object_repr=f"{before:%Y-%m-%d %H:%M} 以前的{rule.what}",
                 detail={"条数": count, "保留期限": limit_words(keep)},
             )
+
+
+def finished_tasks_before(cutoff: datetime) -> QuerySet:
+    return DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
+    )
+
+
+TASK_RESULT_RULE = Rule(
+    name="task result retention",
+    what="已结束的后台任务记录",
+    keep=lambda: timedelta(days=int(getattr(settings, "TASK_RESULT_DAYS", 7))),
+    due=finished_tasks_before,
+    object_type="dbtaskresult",
+    community=None,
+)

@@ -17,6 +17,7 @@ from loudong.accounts.models import User
 from loudong.api.auth import BearerToken
 from loudong.api.errors import ErrorOut
 from loudong.api.ids import Id
+from loudong.lib.replica import reading_replica
 from loudong.registry.models import Community, District, Subdistrict
 from loudong.stats.compute import figures
 from loudong.stats.period import Period, PeriodError, from_params
@@ -248,5 +249,6 @@ def stats(request: HttpRequest, query: Query[StatsQuery]) -> Status:
     scope = requested_scope(request.auth, query)
     if isinstance(scope, Status):
         return scope
-    result = figures(scope, period)
+    with reading_replica():
+        result = figures(scope, period)
     return Status(200, stats_out(result, period, shows_people(request.auth, scope)))

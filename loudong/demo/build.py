@@ -29,7 +29,7 @@ from loudong.demo.requests import build_requests
 from loudong.policy.models import save_rules
 from loudong.policy.rules import Rules
 from loudong.registry.models import CareTag, Community, District, Household, Subdistrict
-from loudong.stats import tally
+from loudong.stats import coverage, tally
 
 POLICY_NOTE = "社区党总支制定《楼栋党小组实施方案》"
 
@@ -53,7 +53,8 @@ STEPS: list[Callable[[DemoSite], None]] = [
     build_honours,
     build_hours,
     build_privacy,
-    lambda site: tally.rebuild(),  # the stats tallies of everything the steps wrote
+    lambda site: tally.rebuild(),  # the stats tallies of everything the steps wrote (pages only read them)
+    lambda site: coverage.rebuild(),  # and the group coverage
 ]
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from loudong.accounts.audit import names_for, record, shown_text
 from loudong.accounts.audit_display import detail_lines, object_type_name
 from loudong.accounts.models import AuditEntry, Role
+from loudong.lib.replica import reading_replica
 from loudong.lib.shanghai import SHANGHAI, day_bounds
 from loudong.lib.xlsx import xlsx_file
 from loudong.registry.access import community_for
@@ -159,6 +160,7 @@ def _export_batch(batch: list[AuditEntry]) -> Iterator[list[object]]:
 
 @login_required
 @require_GET
+@reading_replica()
 def audit_export(request: HttpRequest, code: str) -> FileResponse:
     """The log as filtered on the page, as .xlsx (written to a temporary file and streamed from it,
     however long the log); the export is itself recorded."""

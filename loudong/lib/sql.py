@@ -9,7 +9,7 @@ from datetime import date
 from functools import cache
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Field, ForeignObject, Lookup, QuerySet
 
 
@@ -41,9 +41,10 @@ def plain_values(rows: QuerySet, dates: tuple[str, ...] = ()) -> list[dict]:
     every value of an aggregate (an int() per count); a district's grouped counts are tens of
     thousands of values, and the conversions took longer than the query. Only for columns whose
     database values are already the Python ones: integers, text, and the `dates` columns, which
-    SQLite returns as ISO text."""
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
+    SQLite returns as ISO text. Read where the query would read (rows.db: the replica inside
+    loudong.lib.replica.reading_replica)."""
+    sql, params = rows.query.get_compiler(rows.db).as_sql()
+    with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         out = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -66,7 +67,7 @@ def prepared_cursor() -> Iterator[object]:
     with connection.cursor() as cursor:
         # Not while statements are logged (DEBUG, tests counting them): psycopg keeps no text of a
         # prepared statement's execution, and the log would show None.
-        pooled = getattr(settings, "PGBOUNCER", False)
+        pooled = settings.PGBOUNCER
         if connection.vendor == "postgresql" and not pooled and not connection.queries_logged:
             raw = connection.connection
             if raw.prepare_threshold is None:

@@ -7,8 +7,11 @@ task delivers the rest; `loudong worker` also calls `send_due()` every minute, s
 crash between commit and delivery only delays a message. A failure is retried with exponential
 backoff (30 s, 1 min, 2 min, ... capped at 6 h), forever: a message is never dropped.
 
-Several workers may run: a message is claimed by moving its next_attempt_at forward with a
-conditional UPDATE, so only one worker sends it.
+Several workers may run: the sweep claims CLAIM_BATCH due messages at a time in a short transaction,
+locking them with SKIP LOCKED (PostgreSQL: rows another worker is claiming are passed over; SQLite has
+one writer at a time) and moving their next_attempt_at CLAIM_SECONDS forward, then sends them outside
+any transaction; a single message (`send_one`) is claimed by a conditional UPDATE of the same column.
+Either way only one worker sends it.
 """
 
 import logging
@@ -18,7 +21,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from loudong.notify.channels import ChannelError, deliver
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 FIRST_BACKOFF_SECONDS = 30
 MAX_BACKOFF_SECONDS = 6 * 3600
 CLAIM_SECONDS = 300  # a claimed message is free again after this if its worker died
+CLAIM_BATCH = 20  # messages one worker takes at a time: workers share a backlog
 
 
 def backoff(attempts: int) -> timedelta:
@@ -178,11 +182,27 @@ def _claim(message: OutboxMessage, now: datetime) -> bool:
     return taken == 1
 
 
+def _claim_due(due: QuerySet, now: datetime, size: int) -> list[OutboxMessage]:
+    """Take up to `size` of the due messages for this worker (see the module's docstring)."""
+    with transaction.atomic():
+        batch = list(due.order_by("next_attempt_at", "id").select_for_update(skip_locked=True, of=("self",))[:size])
+        if batch:
+            OutboxMessage.objects.filter(pk__in=[m.pk for m in batch]).update(
+                next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS)
+            )
+    return batch
+
+
 def send_one(message: OutboxMessage, now: datetime | None = None) -> bool:
     """Try to deliver one pending message; True when sent."""
     now = now or timezone.now()
     if message.state != OutboxMessage.State.PENDING or not _claim(message, now):
         return False
+    return _send(message, now)
+
+
+def _send(message: OutboxMessage, now: datetime) -> bool:
+    """Deliver a message this worker has claimed and write down how it went; True when sent."""
     attempts = message.attempts + 1
     try:
         deliver(message)
@@ -217,7 +237,11 @@ def send_due(now: datetime | None = None, limit: int = 200, ids: list[int] | Non
     due = OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
     if ids is not None:
         due = due.filter(pk__in=ids)
-    sent = 0
-    for message in list(due.order_by("next_attempt_at", "id")[:limit]):
-        sent += send_one(message, now)
+    sent = taken = 0
+    while taken < limit:
+        batch = _claim_due(due, now, min(CLAIM_BATCH, limit - taken))
+        if not batch:
+            break
+        taken += len(batch)
+        sent += sum(_send(message, now) for message in batch)
     return sent

@@ -23,6 +23,23 @@ from loudong.ops.archive import Refused
 
 VENDOR_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
+# PostgreSQL settings of the database itself (ALTER DATABASE ... SET), which every new session takes:
+# startup options would do the same per connection, but PgBouncer refuses them. JIT spent ~350 ms
+# compiling one dashboard aggregate that runs in a fraction of that. Parallel workers made the
+# dashboards' reads slower, not faster (starting them and merging their rows cost more than the part
+# of the scan they took: a district's volunteer hours 84 → 63 ms on 2 cores), and they take the cores
+# the web workers need; the tallies' rebuild turns them back on for its own transaction (SET LOCAL).
+DATABASE_SETTINGS = {"jit": "off", "max_parallel_workers_per_gather": "0"}
+
+
+def set_database_settings(cursor: object, reset: bool = False) -> None:
+    """Set DATABASE_SETTINGS on the current PostgreSQL database (or reset them to the server's).
+    By `loudong migrate` (loudong/ops/migrations) and after `loudong restore`: pg_dump does not keep
+    them. The role must own the database. They apply to sessions begun afterwards."""
+    statement = "ALTER DATABASE %I RESET %I" if reset else "ALTER DATABASE %I SET %I = %L"
+    for name, value in DATABASE_SETTINGS.items():
+        cursor.execute(f"DO $$ BEGIN EXECUTE format('{statement}', current_database(), '{name}', '{value}'); END $$")
+
 
 def model_tables() -> set[str]:
     """Every installed model's table (many-to-many tables included), and Django's migration record."""
@@ -101,7 +118,16 @@ def sqlite_load(snapshot: Path) -> None:
 
 
 def _pg() -> dict:
-    db = settings.DATABASES["default"]
+    """Where pg_dump and pg_restore connect: PostgreSQL itself. They set options for their whole
+    session (an empty search_path among them), which a server connection pooled by PgBouncer would
+    keep and hand to the app's next transaction: behind PgBouncer, DATABASE_DIRECT_URL."""
+    if settings.PGBOUNCER and settings.DATABASE_DIRECT is None:
+        raise Refused(
+            "DATABASE_URL 经过 PgBouncer（LOUDONG_PGBOUNCER=1），备份和恢复必须直连 PostgreSQL："
+            "请设置 DATABASE_DIRECT_URL，例如 postgres://loudong@127.0.0.1:5432/loudong",
+            "pg_dump and pg_restore do not go through PgBouncer: set DATABASE_DIRECT_URL",
+        )
+    db = settings.DATABASE_DIRECT or settings.DATABASES["default"]
     return {
         "host": db.get("HOST") or "",
         "port": str(db.get("PORT") or ""),
@@ -182,6 +208,8 @@ def postgresql_load(snapshot: Path) -> None:
     )
     if load.returncode != 0:
         raise RuntimeError(f"pg_restore 失败，数据库未改动：{load.stderr.strip()}")
+    with connection.cursor() as cursor:  # settings of the database, which the dump does not hold
+        set_database_settings(cursor)
 
 
 # Both

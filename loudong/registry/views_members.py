@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from loudong.accounts.access import is_admin
 from loudong.accounts.audit import changes, record
 from loudong.accounts.models import AuditEntry
+from loudong.lib.replica import reading_replica
 from loudong.registry.access import admin_community, people_community, visible_residents
 from loudong.registry.export import members_xlsx, xlsx_response
 from loudong.registry.forms import MemberFilterForm, MemberForm
@@ -41,6 +42,7 @@ def members(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@reading_replica()
 def members_export(request: HttpRequest, code: str) -> HttpResponse:
     community = people_community(request, code)
     filters, found = filtered_members(request, community)

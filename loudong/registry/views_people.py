@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from loudong.accounts.access import is_admin
 from loudong.accounts.audit import record
 from loudong.accounts.models import AuditEntry, User
+from loudong.lib.replica import reading_replica
 from loudong.registry.access import may_reveal, people_community, visible_buildings, visible_residents
 from loudong.registry.export import residents_xlsx, xlsx_response
 from loudong.registry.forms import ResidentFilterForm
@@ -40,6 +41,7 @@ def residents(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@reading_replica()
 def residents_export(request: HttpRequest, code: str) -> HttpResponse:
     community = people_community(request, code)
     filters, found = filtered_residents(request, community)

@@ -368,7 +368,6 @@ def period_rows(scope: Scope, period: Period, now: datetime) -> tuple[list[dict]
 def figures(scope: Scope, period: Period, *, now: datetime | None = None) -> Figures:
     now = now or timezone.now()
     area = scope.level in AREA_LEVELS
-    tally.refresh(scope.community_ids())
     grouped, local = period_rows(scope, period, now)
     counts = {key: sum(row[key] for row in grouped) for key in PERIOD_KEYS}
     opened = open_by_day(scope, now)
@@ -382,6 +381,7 @@ def figures(scope: Scope, period: Period, *, now: datetime | None = None) -> Fig
         period_start=period.start,
         period_end=period.end,
         computed_at=now,
+        tallied_at=tally.tallied_at(scope.community_ids(), now),
         funnel=[_figure(d.key, counts[d.key]) for d in FUNNEL],
         rates=[make_rate(r, counts) for r in RATES],
         open_now=_figure("open_now", live["open_now"]),

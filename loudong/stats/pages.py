@@ -1,6 +1,7 @@
 """What every dashboard page shares, whatever its level: the period from the query string, the
 dashboard, the list behind a figure and the Excel exports. The views (views.py, area_views.py)
-only find the Scope the user may see and the URL the pages hang under."""
+only find the Scope the user may see and the URL the pages hang under. The pages read from the
+read replica when there is one (loudong.lib.replica)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from loudong.accounts import audit
 from loudong.hours.models import hours_text
+from loudong.lib.replica import reading_replica
 from loudong.lib.xlsx import xlsx_bytes
 from loudong.registry.export import xlsx_response
 from loudong.registry.models import Community
@@ -134,6 +136,7 @@ def _tables(place: Place, period: Period, f: Figures) -> list[dict]:
     return out
 
 
+@reading_replica()
 def dashboard(request: HttpRequest, place: Place, template: str = "stats/dashboard.html") -> HttpResponse:
     period, error, form = read_period(request)
     f = figures(place.scope, period)
@@ -193,6 +196,7 @@ def _audit(request: HttpRequest, place: Place, action: str, label: str, count: i
     )
 
 
+@reading_replica()
 def records(request: HttpRequest, place: Place, key: str) -> HttpResponse:
     found, period, dim, value, rows = _records(request, place, key)
     page = Paginator(prepared(rows), PER_PAGE).get_page(request.GET.get("page"))
@@ -218,6 +222,7 @@ def records(request: HttpRequest, place: Place, key: str) -> HttpResponse:
     return render(request, "stats/records.html", context)
 
 
+@reading_replica()
 def records_export(request: HttpRequest, place: Place, key: str) -> HttpResponse:
     found, period, dim, value, rows = _records(request, place, key)
     count = rows.count()
@@ -227,6 +232,7 @@ def records_export(request: HttpRequest, place: Place, key: str) -> HttpResponse
     return xlsx_response(content, f"{place.scope.name}-{found.label}-{period.start:%Y%m%d}-{period.end:%Y%m%d}")
 
 
+@reading_replica()
 def table_export(request: HttpRequest, place: Place, table: str) -> HttpResponse:
     period, error, _ = read_period(request)
     if error:
@@ -263,6 +269,7 @@ def _hours_team_url(place: Place, period: Period) -> str:
     return f"{reverse('hours:team', args=[code])}?{urlencode({'start': period.start, 'end': period.end})}"
 
 
+@reading_replica()
 def held(request: HttpRequest, place: Place, key: str) -> HttpResponse:
     """The activities, meetings, households or hours behind a dashboard figure."""
     found, period, view, listing = _held(request, place, key)
@@ -291,6 +298,7 @@ def held(request: HttpRequest, place: Place, key: str) -> HttpResponse:
     return render(request, "stats/held.html", context)
 
 
+@reading_replica()
 def held_export(request: HttpRequest, place: Place, key: str) -> HttpResponse:
     found, period, view, listing = _held(request, place, key)
     rows = list(listing.all_cells())

@@ -98,6 +98,9 @@ class Figures:
     period_start: date
     period_end: date
     computed_at: datetime
+    # Finished requests are counted from tallies `loudong worker` updates each minute: changes up to
+    # this moment are in (computed_at when none waits). loudong.stats.tally.tallied_at
+    tallied_at: datetime
     funnel: list[Figure]
     rates: list[Rate]
     open_now: Figure

@@ -3,15 +3,16 @@
 Writing: `mark(req)` flags the request's community and collection day as stale (one UPSERT, in the
 transaction of the change); `refresh(community_ids)` recomputes the flagged days of those
 communities (their day rows, the week and month rows above them, their trend rows, the local month
-rows, the errand minutes of those days and the weeks and months they were served in); every reader
-calls it first and `loudong worker` calls it for all each minute; `rebuild()` recomputes
+rows, the errand minutes of those days and the weeks and months they were served in), one community
+per transaction; `loudong worker` calls it for all each minute (job "tallies"), and readers never do:
+a page only reads, and says up to when the tallies count (`tallied_at`). `rebuild()` recomputes
 everything (`loudong stats_rebuild`, after bulk loads). The rows come from the request table through
 the figures' own definitions, in INSERT ... SELECT statements: nothing passes through Python.
 
-A flag is taken under a row lock (SELECT ... FOR UPDATE, then DELETE) and the recount runs after it
-in the same transaction: a change committed before the flag is taken is counted, a change still
-running holds the flag's row (its UPSERT updates it) until it commits, and a later change flags the
-day again.
+A flag is taken under a row lock (SELECT ... FOR UPDATE SKIP LOCKED, then DELETE) and the recount
+runs after it in the same transaction: a change committed before the flag is taken is counted, a
+change still running holds the flag's row (its UPSERT updates it) until it commits, so the flag is
+skipped and stays for the next round, and a later change flags the day again.
 
 Reading: `pieces`, `area_q` and `split_months` cut a period into the fewest month, week and day rows;
 `errand_minutes` gives the hours ledger its errands' minutes per volunteer.
@@ -19,12 +20,13 @@ Reading: `pieces`, `area_q` and `split_months` cut a period into the fewest mont
 
 from datetime import UTC, date, datetime, timedelta
 
-from django.db import connection, transaction
-from django.db.models import Count, DateField, Func, Max, Q, QuerySet, Sum
+from django.db import connection, connections, transaction
+from django.db.models import Count, DateField, Func, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from loudong.lib.shanghai import SHANGHAI, local_date
+from loudong.registry.models import Community
 from loudong.stats.definitions import RECORD_SETS
 from loudong.stats.models import (
     TALLIED,
@@ -257,7 +259,7 @@ def errand_minutes(
     month rows for whole months, week rows for the whole weeks around them, day rows for the rest;
     only the given members'. Each range is summed per member on its own (it reads its index alone)
     and the sums are added in the same statement (a district's members come back once)."""
-    refresh(community_ids)
+    using = ErrandDay.objects.db  # the replica inside loudong.lib.replica.reading_replica
     parts, params = [], []
     for span, lo, hi in pieces(start, end):
         if span == "d":
@@ -267,12 +269,13 @@ def errand_minutes(
         rows = rows.filter(community_id__in_ids=community_ids)
         if member_ids is not None:
             rows = rows.filter(member_id__in=member_ids)
-        sql, part_params = rows.order_by().values("member_id").annotate(total=Sum("minutes")).query.sql_with_params()
+        query = rows.order_by().values("member_id").annotate(total=Sum("minutes")).query
+        sql, part_params = query.get_compiler(using).as_sql()
         parts.append(sql)
         params += part_params
     if not parts:
         return {}
-    with connection.cursor() as cursor:  # (PostgreSQL's SUM of a bigint is a numeric: cast back)
+    with connections[using].cursor() as cursor:  # (PostgreSQL's SUM of a bigint is a numeric: cast back)
         cursor.execute(
             f"SELECT member_id, CAST(SUM(total) AS BIGINT) FROM ({' UNION ALL '.join(parts)}) t GROUP BY member_id",
             params,
@@ -323,21 +326,44 @@ def _recount(community_id: int, days: list[date]) -> None:
 
 
 def refresh(community_ids: list[int] | None = None) -> int:
-    """Recount the stale days of these communities (all with None); the number of days recounted."""
-    with transaction.atomic():
-        stale = DirtyDay.objects.select_for_update().order_by("community_id", "day")
-        if community_ids is not None:
-            stale = stale.filter(community_id__in_ids=community_ids)
-        rows = list(stale.values_list("pk", "community_id", "day"))
-        if not rows:
-            return 0
-        DirtyDay.objects.filter(pk__in=[pk for pk, _c, _d in rows]).delete()
-        by_community: dict[int, list[date]] = {}
-        for _pk, community_id, day in rows:
-            by_community.setdefault(community_id, []).append(day)
-        for community_id, days in by_community.items():
-            _recount(community_id, days)
-    return len(rows)
+    """Recount the stale days of these communities (all with None), one community per transaction;
+    the number of days recounted.
+
+    Several workers share the work (PostgreSQL): a community is taken under a lock on its row that
+    the others skip (FOR NO KEY UPDATE SKIP LOCKED: inserts referencing it still go on), so two
+    workers never recount the same community at once and each moves on to the next. Its flags are
+    taken with SKIP LOCKED too: a flag a change still running holds (its UPSERT) is left for the
+    next round, when the change has committed. SQLite has one writer at a time: a second worker
+    waits for the first community and then takes the next."""
+    done, after = 0, 0
+    while True:
+        with transaction.atomic():
+            stale = DirtyDay.objects.filter(community_id__gt=after).order_by("community_id")
+            if community_ids is not None:
+                stale = stale.filter(community_id__in_ids=community_ids)
+            after = stale.values_list("community_id", flat=True).first()
+            if after is None:
+                return done
+            if not (
+                Community.objects.filter(pk=after)
+                .select_for_update(no_key=True, skip_locked=True)
+                .values_list("pk", flat=True)
+            ):
+                continue  # another worker is recounting it
+            rows = list(
+                DirtyDay.objects.filter(community_id=after).select_for_update(skip_locked=True).values_list("pk", "day")
+            )
+            if rows:
+                DirtyDay.objects.filter(pk__in=[pk for pk, _day in rows]).delete()
+                _recount(after, [day for _pk, day in rows])
+                done += len(rows)
+
+
+def tallied_at(community_ids: list[int], now: datetime) -> datetime:
+    """Up to when these communities' tallies count every change: when their oldest flag still
+    waiting for the worker was set, or `now` when none waits."""
+    oldest = DirtyDay.objects.filter(community_id__in_ids=community_ids).aggregate(at=Min("marked_at"))["at"]
+    return min(oldest, now) if oldest else now
 
 
 def rebuild(community_ids: list[int] | None = None) -> None:

@@ -1,12 +1,17 @@
 """The deadline sweep: what `loudong worker` runs every minute (the job "deadlines").
 
 Each query reads one indexed column (remind_at, response_due_at, next_escalation_at,
-(status, resolved_at)) and takes at most BATCH rows; the actions re-check each row under a lock,
-so running two sweeps at once is harmless.
+(status, resolved_at)) and takes at most BATCH rows. Each row is handled in its own transaction that
+first locks it, still due, with SKIP LOCKED (`_claimed`): several workers sweeping at once share the
+rows (PostgreSQL; SQLite has one writer at a time), a row another worker holds or has handled is
+passed over, and the actions re-check it under their own lock.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from loudong.tickets import actions, deadlines
@@ -15,8 +20,15 @@ from loudong.tickets.models import RUNNING, Request, Status
 BATCH = 500
 
 
-def _ids(rows: "object") -> list[int]:
-    return list(rows.order_by().values_list("pk", flat=True)[:BATCH])
+def _each(rows: QuerySet, act: Callable[..., bool], now: datetime) -> int:
+    """`act` on each of up to BATCH due rows, in a transaction that first locks the row, unless
+    another worker holds it or it is no longer due; how many it changed."""
+    done = 0
+    for pk in list(rows.order_by().values_list("pk", flat=True)[:BATCH]):
+        with transaction.atomic():
+            if rows.filter(pk=pk).select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True):
+                done += act(Request(pk=pk), now=now)
+    return done
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
@@ -24,19 +36,15 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     done = {"reminded": 0, "response_late": 0, "escalated": 0, "closed": 0}
     reminders = Request.objects.filter(remind_at__lte=now, reminded_at__isnull=True, status__in=RUNNING)
-    for pk in _ids(reminders):
-        done["reminded"] += actions.remind(Request(pk=pk), now=now)
+    done["reminded"] = _each(reminders, actions.remind, now)
     late = Request.objects.filter(
         response_due_at__lte=now, response_late=False, status__in=(Status.SUBMITTED, Status.DISPATCHED)
     )
-    for pk in _ids(late):
-        done["response_late"] += actions.mark_response_late(Request(pk=pk), now=now)
+    done["response_late"] = _each(late, actions.mark_response_late, now)
     overdue = Request.objects.filter(next_escalation_at__lte=now, status__in=RUNNING)
-    for pk in _ids(overdue):
-        done["escalated"] += actions.step_overdue(Request(pk=pk), now=now)
+    done["escalated"] = _each(overdue, actions.step_overdue, now)
     unrated = Request.objects.filter(status=Status.RESOLVED, resolved_at__lte=now - deadlines.AUTO_CLOSE_AFTER)
-    for pk in _ids(unrated):
-        done["closed"] += actions.close_unrated(Request(pk=pk), now=now)
+    done["closed"] = _each(unrated, actions.close_unrated, now)
     return done
 
 

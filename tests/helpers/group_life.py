@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from helpers.worker import tallies
 from loudong.community_life.activities.actions import record_attendance
 from loudong.community_life.activities.models import Activity, Attendance, ServingMember
 from loudong.community_life.meetings.models import Meeting
@@ -73,4 +74,5 @@ def lived(world):
         visited_at=at(9),
         someone_home=Visit.Home.AWAY,
     )  # hours, not coverage
+    tallies()  # the worker's minute: the group coverage the new group changed
     return w

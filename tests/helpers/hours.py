@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from helpers.worker import tallies
 from loudong.lib.shanghai import SHANGHAI
 from loudong.tickets import actions as tickets
 
@@ -9,7 +10,8 @@ MARCH = datetime(2026, 3, 9, 9, 0, tzinfo=SHANGHAI)  # a Monday
 
 
 def errand(w, minutes: int, at: datetime, *, member=None, user=None, resolution="offline", category="policy"):
-    """A request placed, dispatched, taken and resolved at `at` by the volunteer (王秀英 by default)."""
+    """A request placed, dispatched, taken and resolved at `at` by the volunteer (王秀英 by default),
+    and counted by the worker."""
     member, user = member or w.wang_member, user or w.volunteer
     req = tickets.place_request(
         community=w.community, building=w.building, stairwell=w.stairwell, category_code=category,
@@ -18,4 +20,6 @@ def errand(w, minutes: int, at: datetime, *, member=None, user=None, resolution=
     )  # fmt: skip
     tickets.dispatch(req, member, by=w.leader, now=at - timedelta(hours=2))
     tickets.accept(req, by=user, now=at - timedelta(hours=1))
-    return tickets.resolve(req, by=user, resolution=resolution, reply="已陪同办理", minutes=minutes, now=at)
+    req = tickets.resolve(req, by=user, resolution=resolution, reply="已陪同办理", minutes=minutes, now=at)
+    tallies()  # the worker's minute: the hours ledger reads the errand minutes it counts
+    return req

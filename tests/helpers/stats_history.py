@@ -3,7 +3,9 @@ figures, tallies, dashboards and API."""
 
 from datetime import datetime
 
+from helpers.worker import tallies
 from loudong.lib.shanghai import SHANGHAI
+from loudong.stats.models import AreaTally, AreaTrend, ErrandDay, ErrandMonth, ErrandWeek, LocalTally
 from loudong.stats.period import Period
 from loudong.tickets import actions
 from loudong.tickets.models import Request
@@ -43,7 +45,8 @@ def resolved(w, req: Request, when: datetime, resolution: str = "offline") -> Re
 
 
 def build_history(w):
-    """Thirteen requests collected in November 2026, one on each side of it (see the test names)."""
+    """Thirteen requests collected in November 2026, one on each side of it (see the test names),
+    and the worker's tallies of them."""
     h = {}
     # 1: the plain road: taken at once, answered online, confirmed 满意.
     h["plain"] = resolved(w, handled(w, place(w, at(11, 2, 9)), 2), at(11, 3, 10), "online")
@@ -92,4 +95,41 @@ def build_history(w):
     actions.confirm(h["october"], "satisfied", now=at(11, 2, 13))
     h["december"] = place(w, at(12, 1, 0, 0))
     w.h = h
+    tallies()  # the worker's minute: pages read the tallies it counts
     return w
+
+
+def tally_rows() -> list[tuple]:
+    """Every tally row, without ids, in a fixed order."""
+    area = sorted(
+        AreaTally.objects.values_list(
+            "community_id",
+            "span",
+            "start",
+            "category_code",
+            "collected",
+            "resolved",
+            "overdue",
+            "response_rate_den",
+            "followup_rate_num",
+        )
+    )
+    local = sorted(
+        LocalTally.objects.values_list(
+            "start",
+            "building_id",
+            "group_id",
+            "assignee_id",
+            "collected",
+            "taken",
+            "confirmed",
+            "rated",
+            "on_time_rate_den",
+        ),
+        key=str,
+    )
+    errands = sorted(ErrandDay.objects.values_list("day", "served_on", "member_id", "minutes"))
+    weeks = sorted(ErrandWeek.objects.values_list("start", "member_id", "minutes"))
+    months = sorted(ErrandMonth.objects.values_list("start", "member_id", "minutes"))
+    trend = sorted(AreaTrend.objects.values_list("community_id", "span", "start", "collected", "resolved"))
+    return [*area, *local, *errands, *weeks, *months, *trend]

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from helpers.worker import tallies
 from loudong.lib.shanghai import SHANGHAI
 from loudong.stats.period import Period
 from loudong.tickets import actions
@@ -34,7 +35,8 @@ def taken(w, req, when: datetime):
 
 
 def build_history(w) -> None:
-    """Five requests collected in March 2025 (Shanghai days), one on each side of it."""
+    """Five requests collected in March 2025 (Shanghai days), one on each side of it, and the worker's
+    tallies of them."""
     plain = taken(w, place(w, at(3, 3, 9)), at(3, 3, 10))
     actions.resolve(plain, by=w.volunteer, resolution="online", reply="已电话答复", now=at(3, 3, 15))
     actions.confirm(plain, "satisfied", now=at(3, 3, 18))
@@ -49,3 +51,4 @@ def build_history(w) -> None:
     place(w, datetime(2025, 3, 31, 23, 30, tzinfo=SHANGHAI))  # still March in Shanghai (15:30 UTC)
     place(w, datetime(2025, 4, 1, 0, 30, tzinfo=SHANGHAI))  # April
     place(w, datetime(2025, 2, 28, 23, 59, tzinfo=SHANGHAI))  # February
+    tallies()  # the worker's minute: pages and reports read the tallies it counts

@@ -8,6 +8,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -111,11 +113,19 @@ def fail_stalled_job() -> str:
 def fail_stalled(now: datetime | None = None) -> int:
     """Mark failed the running imports whose process is gone (no heartbeat for STALLED_AFTER), so
     the page stops showing progress forever and says to upload again, and the previews nobody
-    confirmed within REVIEW_KEPT; remove their uploads."""
+    confirmed within REVIEW_KEPT; remove their uploads. One job per transaction, locked with SKIP
+    LOCKED: several workers share them and none marks a job twice."""
     now = now or timezone.now()
-    stalled = list(ImportJob.objects.filter(status=ImportJob.Status.RUNNING, heartbeat_at__lt=now - STALLED_AFTER))
-    expired = list(ImportJob.objects.filter(status=ImportJob.Status.REVIEW, created_at__lt=now - REVIEW_KEPT))
-    for job, message in [(j, STALLED_MESSAGE) for j in stalled] + [(j, EXPIRED_MESSAGE) for j in expired]:
-        _fail(job, message)
+    due = ImportJob.objects.filter(
+        Q(status=ImportJob.Status.RUNNING, heartbeat_at__lt=now - STALLED_AFTER)
+        | Q(status=ImportJob.Status.REVIEW, created_at__lt=now - REVIEW_KEPT)
+    )
+    done = 0
+    while True:
+        with transaction.atomic():
+            job = due.select_for_update(skip_locked=True, of=("self",)).order_by("pk").first()
+            if job is None:
+                return done
+            _fail(job, STALLED_MESSAGE if job.status == ImportJob.Status.RUNNING else EXPIRED_MESSAGE)
         forget_upload(job)
-    return len(stalled) + len(expired)
+        done += 1

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
+from loudong.lib.replica import reading_replica
 from loudong.registry.access import community_for
 from loudong.stats import period as periods
 from loudong.stats.period import PeriodError
@@ -40,6 +41,7 @@ def area_work_report(request: HttpRequest, level: str, pk: int) -> HttpResponse:
     return _work_report(request, scope_for(request.user, level, pk), reverse(f"area_stats:{level}", args=[pk]))
 
 
+@reading_replica()
 def _work_report(request: HttpRequest, scope: Scope, dashboard_url: str) -> HttpResponse:
     params = {k: request.GET.get(k, "") for k in ("from", "to", "preset")}
     fmt = request.GET.get("format", "")

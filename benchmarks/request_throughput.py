@@ -205,6 +205,11 @@ class Shot:
     placed: int | None = None  # requests in the database afterwards
 
     @property
+    def capacity(self) -> float:
+        """Submissions per second with the machine's CPUs to the server alone (its CPU per request)."""
+        return self.ok * (os.cpu_count() or 1) / max(self.server_cpu, 1e-9)
+
+    @property
     def rate(self) -> float:
         return self.ok / self.seconds if self.seconds else 0.0
 
@@ -216,7 +221,7 @@ class Shot:
             f"p99 {self.p99:.1f} ms; CPU of the machine: server {100 * self.server_cpu / capacity:.0f}%, "
             f"client {100 * self.client_cpu / capacity:.0f}%, others {100 * others / capacity:.0f}%; "
             f"server CPU {1000 * self.server_cpu / max(self.ok, 1):.1f} ms a request "
-            f"(= {self.ok * (os.cpu_count() or 1) / max(self.server_cpu, 1e-9):.0f}/s with the CPUs to itself)"
+            f"(= {self.capacity:.0f}/s with the CPUs to itself)"
         )
         if self.stored is not None:
             text += f"; acknowledged {self.stored}"
@@ -274,6 +279,22 @@ def server_pids(master: int) -> list[int]:
                     pids.append(int(entry.name))
             except (OSError, ValueError, IndexError):
                 continue
+    return pids
+
+
+def database_pids() -> list[int]:
+    """On PostgreSQL, the server processes of the benchmark's database (the web workers' connections):
+    their CPU is the server's too, as SQLite's work is done inside the web workers."""
+    name = urllib.parse.urlsplit(os.environ.get("DATABASE_URL", "")).path.lstrip("/")
+    if not name:
+        return []
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and f" {name} " in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                pids.append(int(entry.name))
+        except OSError:
+            continue
     return pids
 
 
@@ -438,7 +459,7 @@ def stored_rows() -> tuple[int, int]:
 def measure(spec: Spec, base: str, master: int, wrk: str | None, args: argparse.Namespace, count_rows: bool) -> Shot:
     """One run of one path with its CPU accounting (and the rows it stored, when `count_rows`)."""
     before_rows = stored_rows() if count_rows else (0, 0)
-    pids = server_pids(master)
+    pids = server_pids(master) + database_pids()
     # With --worker, `loudong worker` places the submissions while they arrive, as in production (its
     # CPU is counted with the server's, and its placing holds SQLite's write lock: latencies show it).
     worker = None
@@ -581,7 +602,8 @@ def repeated_rate(
     middle = ranked[len(ranked) // 2]
     lost = [s for s in shots if s.stored is not None and (s.stored < s.ok or s.placed != s.stored)]
     runs = ", ".join(f"{s.rate:.0f}/s p99 {s.p99:.0f} ms" for s in shots)
-    return middle.line() + f"\n    runs: {runs}" + ("  SUBMISSIONS LOST" if lost else ""), middle.rate
+    text = middle.line() + f"\n    runs: {runs}" + ("  SUBMISSIONS LOST" if lost else "")
+    return text, middle.rate, statistics.median(s.capacity for s in shots)
 
 
 def postgres_database(url: str, commit_delay: int, commit_siblings: int) -> str:
@@ -630,14 +652,16 @@ def compare(args: argparse.Namespace) -> None:
         )
         for line in child.stdout.splitlines():
             if line.startswith("RATE "):
-                rates[label] = float(line.split()[1])
+                rates[label] = [float(x) for x in line.split()[1:]]
             else:
                 print(line, flush=True)
-    sqlite, postgres = rates["SQLite"], rates["PostgreSQL"]
+    (sqlite, sqlite_cpu), (postgres, postgres_cpu) = rates["SQLite"], rates["PostgreSQL"]
     print(
         f"API submissions with {args.workers} workers: SQLite {sqlite:.0f}/s, PostgreSQL {postgres:.0f}/s "
         f"(commit_delay {args.commit_delay} µs, commit_siblings {args.commit_siblings}); "
-        f"PostgreSQL/SQLite throughput ratio {postgres / sqlite:.2f}",
+        f"PostgreSQL/SQLite throughput ratio {postgres / sqlite:.2f}. By the server's CPU per submission "
+        f"(PostgreSQL's own processes included), with the CPUs to itself: SQLite {sqlite_cpu:.0f}/s, "
+        f"PostgreSQL {postgres_cpu:.0f}/s, ratio {postgres_cpu / sqlite_cpu:.2f}",
         flush=True,
     )
 
@@ -710,9 +734,9 @@ def main() -> None:
             else:
                 print("public form: /ask/place/ is not there yet; skipped")
         if "api" in paths:
-            text, rate = repeated_rate(api_spec(world), base, server.pid, wrk, args)
+            text, rate, capacity = repeated_rate(api_spec(world), base, server.pid, wrk, args)
             print(text, flush=True)
-            print(f"RATE {rate:.3f}", flush=True)
+            print(f"RATE {rate:.3f} {capacity:.3f}", flush=True)
     finally:
         if server is not None:
             server.terminate()

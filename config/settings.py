@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "loudong.registry",
     "loudong.groups",
     "loudong.policy",
+    "loudong.feedback",
     "loudong.tickets",
     "loudong.notify",
     "loudong.outreach",
@@ -175,6 +176,7 @@ MIDDLEWARE = [
     "loudong.accounts.two_factor.TwoFactorMiddleware",  # no page but the code's until it has, where owed
     "django.contrib.messages.middleware.MessageMiddleware",
     "loudong.accounts.sessions.SessionLimitsMiddleware",  # after the user and messages are known
+    "loudong.home.elder.ElderModeMiddleware",  # 长辈版: remembers ?elder= on the account and in a cookie
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "loudong.lib.nul.RefuseNulMiddleware",  # runs before any view or process_view reads the input
@@ -194,6 +196,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "loudong.home.context.navigation",
+                "loudong.home.elder.context",
             ],
         },
     },

@@ -10,8 +10,9 @@ deploy/nginx/loudong.conf with its ports, the two app servers and a self-signed 
 Then, through nginx over HTTPS: /healthz answers 200 (database and worker heartbeat); plain http is
 redirected; a login made through nginx is valid on both app servers; a resident's three screens
 (with a photo) land on alternate app servers and the request is placed exactly once by the workers,
-its photo in the bucket. Last, loudong-backup.service's ExecStart makes and checks a backup that holds
-that photo. Every process is stopped and the database dropped at the end, pass or fail.
+its photo in the bucket. Then loudong-backup.service's ExecStart makes and checks a backup that holds
+that photo; last, with node 1's web server stopped (as during an upgrade) nginx answers from node 2.
+Every process is stopped and the database dropped at the end, pass or fail.
 """
 
 import configparser
@@ -126,16 +127,8 @@ def pgbouncer_config(run_dir: Path) -> Path:
         interpolation=None, comment_prefixes=(";", "#"), inline_comment_prefixes=None, delimiters=("=",)
     )
     config.optionxform = str  # database names keep their case
-    shipped = DEPLOY / "pgbouncer" / "pgbouncer.ini"
-    if shipped.exists():
-        config.read(shipped)
-    else:  # until deploy/pgbouncer/pgbouncer.ini lands: the app still sends startup options
-        config.read_dict(
-            {
-                "databases": {"*": "host=127.0.0.1 port=5432"},
-                "pgbouncer": {"pool_mode": "transaction", "ignore_startup_parameters": "options"},
-            }
-        )
+    if not config.read(DEPLOY / "pgbouncer" / "pgbouncer.ini"):
+        raise Failed("找不到 deploy/pgbouncer/pgbouncer.ini")
     if config.get("pgbouncer", "pool_mode", fallback="") != "transaction":
         raise Failed("deploy/pgbouncer/pgbouncer.ini 应使用 pool_mode = transaction")
     users = run_dir / "userlist.txt"
@@ -245,6 +238,13 @@ class Processes:
     def finish(self, name: str, process: subprocess.Popen) -> None:
         if process.wait() != 0:
             raise Failed(f"{name} 失败（返回码 {process.returncode}）：\n{self.tail(name)}")
+
+    def stop_one(self, name: str) -> None:
+        """Stop one service as systemd would (SIGTERM, then wait), as for an upgrade."""
+        ((_, process),) = [(n, p) for n, p in self.running if n == name]
+        self.running.remove((name, process))
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=40)
 
     def check_alive(self) -> None:
         for name, process in self.running:
@@ -664,6 +664,15 @@ def backup(tmp: Path, env: dict[str, str], photo: str) -> None:
     step(f"备份 {archives[0].name}（{archives[0].stat().st_size / 1e6:.1f} MB）已校验，含照片")
 
 
+def one_server_down(processes: Processes, cert: Path) -> None:
+    """Node 1's web server stopped (as during an upgrade): nginx sends every request to node 2."""
+    step("检查：停掉节点 1 的 loudong-web（如升级时），经 nginx 的请求都由节点 2 回答")
+    processes.stop_one("node1-web")
+    browser = Browser(cert)
+    for _ in range(4):
+        expect(browser.request("GET", "/healthz"), 200, "一台应用服务器停止时经 nginx 的 /healthz")
+
+
 def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="loudong-smoke-"))
     tmp.chmod(0o755)
@@ -675,6 +684,7 @@ def main() -> int:
         nodes = set_up(tmp, processes)
         photo = check(tmp, processes, tmp / "nginx" / "cert.pem")
         backup(tmp, nodes[0], photo)
+        one_server_down(processes, tmp / "nginx" / "cert.pem")
         processes.check_alive()
         ok = True
     except Failed as error:

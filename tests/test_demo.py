@@ -263,6 +263,8 @@ def test_each_demo_account_holds_the_right_grant(xihu):
     assert overseer.role == Role.OVERSEER and overseer.subdistrict.code == "qingshan"
     assert users["demo-overseer"].display_name == "青山街道督查"
     assert users["demo-admin"].display_name == XIHU.admin_name
+    # 长辈版 is on for the retired leader and the resident, so a newcomer to the demo meets it
+    assert {u.username for u in users.values() if u.elder_mode} == {"demo-leader", "demo-resident"}
 
 
 @pytest.mark.parametrize("username", DEMO_USERS)

@@ -96,6 +96,9 @@ def test_a_volunteer_asks_for_a_correction_and_the_leader_approves_it(w, login):
     assert AuditEntry.objects.filter(object_type="correction", action="update").exists()
     page = login(w.volunteer).get(reverse("hours:mine", args=["xihu"]) + MARCH_Q).content.decode()
     assert "2.5 小时" in page and "已更正" in page
+    # read aloud as the screen shows it: "原为 90 分钟，更正为 150 分钟", not "90150 分钟"
+    spoken = [re.sub(r"<[^>]+>", "", m) for m in re.findall(r'<span class="mins">(.*?分钟)</span>\n', page)]
+    assert "原为 90分钟，更正为 150 分钟" in spoken
 
 
 def test_the_outsider_cannot_decide_a_correction(w, login):

@@ -26,9 +26,9 @@ from helpers.object_storage import (  # noqa: F401 (fixtures)
 )
 from helpers.policy import url as policy_url
 from helpers.public_request import PHONE, hidden, jpeg, old_start
+from helpers.worker import database_url
 from openpyxl import Workbook
 from test_backup import ON_POSTGRESQL, UPLOADS, loudong, members, ok
-from test_intake_workers import database_url
 
 from config import settings as loudong_settings
 from loudong.community_life.activities.models import ActivityPhoto

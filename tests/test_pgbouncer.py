@@ -7,8 +7,10 @@ CI runs the whole suite on PostgreSQL through Debian's pgbouncer (.ci/run).
 """
 
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -17,6 +19,13 @@ from helpers import postgres
 
 SETTINGS = {"jit=off", "max_parallel_workers_per_gather=0"}
 PRINT_DATABASES = "from django.conf import settings; print(repr(settings.DATABASES))"
+# What a pooled server connection would carry from one client's transaction into another's: a SET
+# outside SET LOCAL, a lock held by the session, LISTEN, a temporary table, a cursor kept WITH HOLD.
+SESSION_STATE = re.compile(
+    r"""execute\(\s*f?["']\s*SET\s+(?!LOCAL\b|CONSTRAINTS\b|TRANSACTION\b)"""
+    r"|pg_advisory_lock|pg_advisory_unlock|pg_try_advisory_lock|\bLISTEN\s|CREATE\s+TEMP|WITH\s+HOLD",
+    re.I,
+)
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 
 
@@ -50,6 +59,19 @@ def test_a_pooled_node_sends_no_startup_options_and_uses_no_server_side_cursor(t
     )["default"]
     assert direct["OPTIONS"] == {"prepare_threshold": None}
     assert direct["DISABLE_SERVER_SIDE_CURSORS"] is False and direct["CONN_MAX_AGE"] == 60
+
+
+def test_no_code_leaves_state_in_the_database_session():
+    root = Path(__file__).resolve().parent.parent / "loudong"
+    found = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for path in sorted(root.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if SESSION_STATE.search(line)
+    ]
+    assert found == []
+    assert SESSION_STATE.search("cursor.execute(\"SET work_mem = '256MB'\")")  # the pattern does find one
+    assert not SESSION_STATE.search("cursor.execute(\"SET LOCAL work_mem = '256MB'\")")
 
 
 def test_backup_refuses_to_run_pg_dump_through_the_pooler(tmp_path):

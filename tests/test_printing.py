@@ -43,6 +43,14 @@ def pdf_images(pdf: bytes, tmp_path) -> int:
     return len(listed.strip().splitlines()) - 2  # two header lines
 
 
+def pdf_font_sizes(pdf: bytes, tmp_path) -> list[int]:
+    """The size in whole points (poppler drops the fraction: 10.5 pt reads 10) of each piece of text."""
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-zoom", "1", str(save(pdf, tmp_path))],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    sizes = dict(re.findall(r'<fontspec id="(\d+)" size="(\d+)"', xml))
+    return [int(sizes[font]) for font in re.findall(r'<text [^>]*font="(\d+)"', xml)]
+
+
 def download(client, address: str) -> bytes:
     response = client.get(address)
     assert response.status_code == 200, response.content[:300]
@@ -132,6 +140,17 @@ def test_cards_come_ten_to_a_sheet_with_masked_or_full_phones_and_qr_codes(board
     assert "服务：代买代办" in text and "住址：环城北路93号" in text
     assert pdf_pages(pdf, tmp_path) == (2, "210x297")
     assert pdf_images(pdf, tmp_path) == 11
+
+
+def test_printed_text_is_large_enough_for_old_eyes(board_world, login, tmp_path):
+    """The notice board's text is 12 pt or more on A4, the small print too; a contact card's 10.5 pt or
+    more (11 pt), its name 17 pt."""
+    client = login(board_world.admin)
+    board = pdf_font_sizes(download(client, url("board", board_world.group.pk)), tmp_path)
+    assert len(board) > 20 and min(board) >= 12
+    assert pdf_pages(download(client, url("board", board_world.group.pk)), tmp_path) == (1, "210x297")
+    cards = pdf_font_sizes(download(client, url("cards", board_world.group.pk)), tmp_path)
+    assert len(cards) > 10 and min(cards) >= 11 and max(cards) >= 17
 
 
 def test_batch_print_puts_every_groups_board_in_one_pdf(board_world, login, tmp_path):

@@ -20,6 +20,9 @@ class User(AbstractUser):
     # set it and however (the password page, `grant_role --password`, a shell), checked in the same
     # statement that reads the token (loudong.api.auth).
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # 长辈版: large text and large targets on every page, for this account on any device (a browser
+    # remembers it in the `elder` cookie too, for the pages before login; loudong.home.elder).
+    elder_mode = models.BooleanField("长辈版", default=False)
 
     def __str__(self) -> str:
         return self.display_name or self.username

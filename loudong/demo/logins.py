@@ -24,6 +24,9 @@ DEMO_ACCOUNTS = (
     ("demo-overseer", "青山街道（只读）"),
 )
 
+# 长辈版 by default for the retired leader and one resident, so a newcomer sees it (the switch is in the top bar)
+ELDER_ACCOUNTS = {"demo-leader", "demo-resident"}
+
 
 def build_logins(site: DemoSite) -> None:
     demo = site.main
@@ -68,6 +71,7 @@ def build_logins(site: DemoSite) -> None:
         user.display_name, user.resident, user.is_active = display_name, person, True
         user.first_name = user.last_name = user.email = ""
         user.is_staff = user.is_superuser = False
+        user.elder_mode = username in ELDER_ACCOUNTS
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.grants.all().delete()

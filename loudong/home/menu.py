@@ -104,6 +104,7 @@ SECTIONS: list[tuple[str, list[Entry]]] = [
             Entry("登录锁定", "locks", frozenset({ADMIN}), "输错密码被锁定的账号，可解锁"),
             Entry("接口令牌", "api_tokens", MEMBERS, "程序登录接口的令牌，可撤销", account_page=True),
             Entry("两步验证", "two_factor_users", frozenset({ADMIN}), "谁用手机验证码登录；手机丢失时重置"),
+            Entry("意见建议", "feedback_queue", frozenset({ADMIN}), "居民和党员对网站本身的意见，逐条答复"),
             Entry("个人信息申请", "privacy:queue", frozenset({ADMIN}), "居民查阅、更正、删除的申请，15 个工作日内答复"),
         ],
     ),
@@ -122,6 +123,23 @@ def menu_for(roles: set[str], code: str) -> list[tuple[str, list[Link]]]:
         if links:
             sections.append((title, links))
     return sections
+
+
+# 长辈版: the leader's and the volunteer's home page is their few main actions as big tiles (and a
+# link to the whole menu). The admin's is not cut down: their work is the whole menu.
+ELDER_TILES: dict[str, tuple[str, ...]] = {
+    LEADER: ("tickets:queue", "tickets:mine", "outreach:mine", "meetings:list"),
+    VOLUNTEER: ("tickets:mine", "outreach:mine", "tickets:create", "hours:mine"),
+}
+
+
+def elder_tiles_for(roles: set[str], code: str) -> list[Link]:
+    """The main actions of a leader or volunteer (not an admin), empty for anyone else."""
+    role = None if ADMIN in roles else next((r for r in (LEADER, VOLUNTEER) if r in roles), None)
+    if role is None:
+        return []
+    entries = {e.url_name: e for _, section in SECTIONS for e in section}
+    return [_link(entries[name], code) for name in ELDER_TILES[role]]
 
 
 def primary_for(roles: set[str], code: str) -> list[Link]:

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from loudong.home import views_community, views_login, views_password, views_security, views_two_factor
+from loudong.home import (
+    elder,
+    views_community,
+    views_feedback,
+    views_login,
+    views_password,
+    views_security,
+    views_two_factor,
+)
 
 urlpatterns = [
     path("", views_login.home, name="home"),
@@ -8,6 +16,11 @@ urlpatterns = [
     path("accounts/login/code/", views_login.login_code, name="login_code"),
     path("accounts/logout/", views_login.logout_view, name="logout"),
     path("accounts/password/", views_password.password_change, name="password_change"),
+    path("elder/", elder.toggle, name="elder_toggle"),
+    path("feedback/", views_feedback.feedback_new, name="feedback_new"),
+    path("feedback/<str:token>/", views_feedback.feedback_show, name="feedback_show"),
+    path("c/<slug:code>/feedback/", views_feedback.feedback_queue, name="feedback_queue"),
+    path("c/<slug:code>/feedback/<int:pk>/answer/", views_feedback.feedback_answer, name="feedback_answer"),
     path("accounts/no-role/", views_login.no_role, name="no_role"),
     path("accounts/tokens/", views_security.api_tokens, name="api_tokens"),
     path("accounts/tokens/<int:pk>/revoke/", views_security.revoke_token, name="revoke_token"),

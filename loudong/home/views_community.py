@@ -11,7 +11,8 @@ from django.urls import reverse
 from loudong.accounts.access import PEOPLE_ROLES
 from loudong.accounts.models import Role, User
 from loudong.groups.models import BuildingGroup
-from loudong.home.menu import menu_for
+from loudong.home import elder
+from loudong.home.menu import elder_tiles_for, menu_for
 from loudong.home.resident import resident_card
 from loudong.registry.access import (
     community_for,
@@ -38,11 +39,18 @@ class Figure:
 
 @login_required
 def community_home(request: HttpRequest, code: str) -> HttpResponse:
-    """Admin and leader: figures and the site plan; volunteer: 我的党小组; resident: 我的家."""
+    """Admin and leader: figures and the site plan; volunteer: 我的党小组; resident: 我的家. In 长辈版 the
+    leader's and volunteer's page is their main actions as big tiles."""
     user = request.user
     community = community_for(user, code, HOME_ROLES)
     roles = user.roles_in(community.pk)
     context: dict = {"community": community, "is_admin": Role.ADMIN in roles, "menu": menu_for(roles, code)}
+    tiles = elder_tiles_for(roles, code) if elder.chosen(request) and "all" not in request.GET else []
+    if tiles:  # 长辈版: the main actions alone, the rest one tap away (全部功能)
+        context.update(menu=[], tiles=tiles, tile_groups=list(my_groups(user, community)))
+        if Role.RESIDENT in roles:
+            context["asking"] = resident_card(user, community)
+        return render(request, "home/community.html", context)
     if roles & PEOPLE_ROLES:
         context["figures"] = registry_figures(user, community, whole=Role.ADMIN in roles)
         context["plan"] = site_plan(user, community)

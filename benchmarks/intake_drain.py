@@ -16,6 +16,7 @@ left waiting, the workers' counts add up).
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,7 +44,8 @@ print(json.dumps({"placed": placed, "ended": time.time()}))
 """
 
 
-def setup(url: str) -> None:
+def setup(url: str) -> str | None:
+    """Django on `url`'s database (created when missing); the temporary data dir made for it, if any."""
     import psycopg
 
     name = url.rsplit("/", 1)[1]
@@ -52,11 +54,14 @@ def setup(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("LOUDONG_SECRET_KEY", "benchmark-only-intake-drain-key-0000000000000000")
-    os.environ.setdefault("LOUDONG_DATA_DIR", tempfile.mkdtemp(prefix="ld-bench-intake-"))
+    data_dir = None
+    if "LOUDONG_DATA_DIR" not in os.environ:
+        data_dir = os.environ["LOUDONG_DATA_DIR"] = tempfile.mkdtemp(prefix="ld-bench-intake-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
+    return data_dir
 
 
 def backlog(rows: int) -> float:
@@ -126,19 +131,27 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     if not url.startswith("postgres"):
         raise SystemExit("DATABASE_URL 须指向 PostgreSQL 数据库（本基准测试只在 PostgreSQL 上运行）")
-    setup(url)
+    data_dir = setup(url)
+    try:
+        measure(args.rows, [int(w) for w in args.workers.split(",")])
+    finally:
+        if data_dir:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def measure(rows: int, worker_counts: list[int]) -> None:
     from django.core.management import call_command
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    print(f"database: {connection.settings_dict['NAME']}, backlog: {args.rows:,} submissions, {os.cpu_count()} CPUs")
+    print(f"database: {connection.settings_dict['NAME']}, backlog: {rows:,} submissions, {os.cpu_count()} CPUs")
     print(f"{'workers':>7}  {'receive s':>9}  {'drain s':>8}  {'rows/s':>7}  {'speed-up':>8}  shares (exactly once)")
     base = None
-    for workers in [int(w) for w in args.workers.split(",")]:
-        received = backlog(args.rows)
+    for workers in worker_counts:
+        received = backlog(rows)
         seconds, shares = drain(workers)
-        check(args.rows, shares)
-        rate = args.rows / seconds
+        check(rows, shares)
+        rate = rows / seconds
         base = base or rate
         print(
             f"{workers:>7}  {received:>9.1f}  {seconds:>8.1f}  {rate:>7.0f}  {rate / base:>7.2f}x  {shares}", flush=True

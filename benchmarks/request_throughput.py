@@ -1,11 +1,21 @@
-"""Request submissions per second through the resident's form and the JSON API (SQLite, 2 gunicorn
-workers on 127.0.0.1). The leader's queue with 1,000,000 requests: benchmarks/request_queue.py.
+"""Request submissions per second through the resident's form and the JSON API (SQLite or PostgreSQL,
+2 gunicorn workers on 127.0.0.1). The leader's queue with 1,000,000 requests: benchmarks/request_queue.py.
 
-    .venv/bin/python benchmarks/request_throughput.py [--seconds 20] [--connections 8]
+    .venv/bin/python benchmarks/request_throughput.py [--seconds 20] [--connections 8] [--workers 4]
+        [--database postgres://root@127.0.0.1:5432/loudong_bench_throughput]
+        [--postgres postgres://root@127.0.0.1:5432/loudong_bench_throughput [--commit-delay 200]]
 
 A fresh data directory in /tmp (removed afterwards): migrate, a small community (10 buildings, 5
 building groups with their members, a leader, an admin), then gunicorn with 2 sync workers on a free
-127.0.0.1 port (the options scripts/start uses).
+127.0.0.1 port (the options scripts/start uses). The database is SQLite in that directory, or with
+--database the PostgreSQL database named there (created afresh, dropped afterwards).
+
+With --postgres the API path runs on SQLite and then on that PostgreSQL database, each in its own
+process with the same options, and the two throughputs are printed with their ratio (PostgreSQL /
+SQLite). --commit-delay (microseconds, with --commit-siblings, default 1) sets PostgreSQL's group
+commit for the benchmark's database (ALTER DATABASE; a superuser's setting): a committing transaction
+waits that long for others to flush the WAL with it when that many other transactions are open.
+synchronous_commit stays on, as in production: an acknowledged submission survives a crash.
 
 The load comes from wrk (a C client, Debian package wrk; installed with apt-get when missing and this
 runs as root) with a Lua script per path, so that the client takes little of the 2 CPUs it shares with
@@ -195,6 +205,11 @@ class Shot:
     placed: int | None = None  # requests in the database afterwards
 
     @property
+    def capacity(self) -> float:
+        """Submissions per second with the machine's CPUs to the server alone (its CPU per request)."""
+        return self.ok * (os.cpu_count() or 1) / max(self.server_cpu, 1e-9)
+
+    @property
     def rate(self) -> float:
         return self.ok / self.seconds if self.seconds else 0.0
 
@@ -206,7 +221,7 @@ class Shot:
             f"p99 {self.p99:.1f} ms; CPU of the machine: server {100 * self.server_cpu / capacity:.0f}%, "
             f"client {100 * self.client_cpu / capacity:.0f}%, others {100 * others / capacity:.0f}%; "
             f"server CPU {1000 * self.server_cpu / max(self.ok, 1):.1f} ms a request "
-            f"(= {self.ok * (os.cpu_count() or 1) / max(self.server_cpu, 1e-9):.0f}/s with the CPUs to itself)"
+            f"(= {self.capacity:.0f}/s with the CPUs to itself)"
         )
         if self.stored is not None:
             text += f"; acknowledged {self.stored}"
@@ -264,6 +279,22 @@ def server_pids(master: int) -> list[int]:
                     pids.append(int(entry.name))
             except (OSError, ValueError, IndexError):
                 continue
+    return pids
+
+
+def database_pids() -> list[int]:
+    """On PostgreSQL, the server processes of the benchmark's database (the web workers' connections):
+    their CPU is the server's too, as SQLite's work is done inside the web workers."""
+    name = urllib.parse.urlsplit(os.environ.get("DATABASE_URL", "")).path.lstrip("/")
+    if not name:
+        return []
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and f" {name} " in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                pids.append(int(entry.name))
+        except OSError:
+            continue
     return pids
 
 
@@ -428,7 +459,7 @@ def stored_rows() -> tuple[int, int]:
 def measure(spec: Spec, base: str, master: int, wrk: str | None, args: argparse.Namespace, count_rows: bool) -> Shot:
     """One run of one path with its CPU accounting (and the rows it stored, when `count_rows`)."""
     before_rows = stored_rows() if count_rows else (0, 0)
-    pids = server_pids(master)
+    pids = server_pids(master) + database_pids()
     # With --worker, `loudong worker` places the submissions while they arrive, as in production (its
     # CPU is counted with the server's, and its placing holds SQLite's write lock: latencies show it).
     worker = None
@@ -476,12 +507,7 @@ def repeated(
     spec: Spec, base: str, master: int, wrk: str | None, args: argparse.Namespace, count_rows: bool = True
 ) -> str:
     """Run a path --repeat times; the median run by throughput, then every run's throughput."""
-    shots = [measure(spec, base, master, wrk, args, count_rows) for _ in range(args.repeat)]
-    ranked = sorted(shots, key=lambda s: s.rate)
-    middle = ranked[len(ranked) // 2]
-    lost = [s for s in shots if s.stored is not None and (s.stored < s.ok or s.placed != s.stored)]
-    runs = ", ".join(f"{s.rate:.0f}/s p99 {s.p99:.0f} ms" for s in shots)
-    return middle.line() + f"\n    runs: {runs}" + ("  SUBMISSIONS LOST" if lost else "")
+    return repeated_rate(spec, base, master, wrk, args, count_rows)[0]
 
 
 def form_spec(base: str, world: dict) -> Spec:
@@ -566,6 +592,80 @@ def gunicorn_command(port: int, workers: int) -> list[str]:
     ]
 
 
+def repeated_rate(
+    spec: Spec, base: str, master: int, wrk: str | None, args: argparse.Namespace, count_rows: bool = True
+) -> tuple[str, float]:
+    """Run a path --repeat times: the median run by throughput with every run's throughput after it,
+    and the median throughput."""
+    shots = [measure(spec, base, master, wrk, args, count_rows) for _ in range(args.repeat)]
+    ranked = sorted(shots, key=lambda s: s.rate)
+    middle = ranked[len(ranked) // 2]
+    lost = [s for s in shots if s.stored is not None and (s.stored < s.ok or s.placed != s.stored)]
+    runs = ", ".join(f"{s.rate:.0f}/s p99 {s.p99:.0f} ms" for s in shots)
+    text = middle.line() + f"\n    runs: {runs}" + ("  SUBMISSIONS LOST" if lost else "")
+    return text, middle.rate, statistics.median(s.capacity for s in shots)
+
+
+def postgres_database(url: str, commit_delay: int, commit_siblings: int) -> str:
+    """Create the benchmark's PostgreSQL database afresh (with its group-commit settings); its name."""
+    import psycopg
+
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise SystemExit(f"database name {name!r}: lower-case letters, digits and _ only")
+    with psycopg.connect(admin_url(url), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+        conn.execute(f"ALTER DATABASE {name} SET commit_delay = {int(commit_delay)}")
+        conn.execute(f"ALTER DATABASE {name} SET commit_siblings = {int(commit_siblings)}")
+    return name
+
+
+def admin_url(url: str) -> str:
+    return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path="/postgres"))
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    with psycopg.connect(admin_url(url), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def compare(args: argparse.Namespace) -> None:
+    """The API path on SQLite, then on PostgreSQL, each in a process of its own; both rates and the ratio."""
+    passed = [
+        f"--seconds={args.seconds}",
+        f"--connections={args.connections}",
+        f"--repeat={args.repeat}",
+        f"--workers={args.workers}",
+        f"--commit-delay={args.commit_delay}",
+        f"--commit-siblings={args.commit_siblings}",
+        "--paths=api",
+    ] + (["--lean"] if args.lean else [])
+    rates = {}
+    for label, database in (("SQLite", []), ("PostgreSQL", [f"--database={args.postgres}"])):
+        print(f"--- {label}", flush=True)
+        child = subprocess.run(
+            [sys.executable, __file__, *passed, *database], stdout=subprocess.PIPE, text=True, check=True
+        )
+        for line in child.stdout.splitlines():
+            if line.startswith("RATE "):
+                rates[label] = [float(x) for x in line.split()[1:]]
+            else:
+                print(line, flush=True)
+    (sqlite, sqlite_cpu), (postgres, postgres_cpu) = rates["SQLite"], rates["PostgreSQL"]
+    print(
+        f"API submissions with {args.workers} workers: SQLite {sqlite:.0f}/s, PostgreSQL {postgres:.0f}/s "
+        f"(commit_delay {args.commit_delay} µs, commit_siblings {args.commit_siblings}); "
+        f"PostgreSQL/SQLite throughput ratio {postgres / sqlite:.2f}. By the server's CPU per submission "
+        f"(PostgreSQL's own processes included), with the CPUs to itself: SQLite {sqlite_cpu:.0f}/s, "
+        f"PostgreSQL {postgres_cpu:.0f}/s, ratio {postgres_cpu / sqlite_cpu:.2f}",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15, help="length of one run of one path")
@@ -578,12 +678,28 @@ def main() -> None:
         action="store_true",
         help="run `loudong worker` during the load (it places submissions as they arrive)",
     )
+    parser.add_argument("--database", help="a PostgreSQL URL (created afresh, dropped afterwards); default SQLite")
+    parser.add_argument("--postgres", help="a PostgreSQL URL: the API path on SQLite and on it, and their ratio")
+    parser.add_argument("--commit-delay", type=int, default=0, help="PostgreSQL commit_delay, microseconds")
+    parser.add_argument("--commit-siblings", type=int, default=1, help="PostgreSQL commit_siblings")
+    parser.add_argument("--paths", default="floor,form,api", help="which paths to run, comma-separated")
     args = parser.parse_args()
+    if args.postgres:
+        compare(args)
+        return
+    paths = set(args.paths.split(","))
 
     # Stopped with SIGTERM, still stop gunicorn and remove the data directory (the finally below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     data_dir = tempfile.mkdtemp(prefix="ld-bench-requests-")
-    os.environ.pop("DATABASE_URL", None)  # the target is SQLite
+    if args.database:
+        name = postgres_database(args.database, args.commit_delay, args.commit_siblings)
+        os.environ["DATABASE_URL"] = args.database
+        os.environ.setdefault("LOUDONG_SECRET_KEY", "benchmark-only-" + uuid.uuid4().hex)
+        target = f"PostgreSQL database {name} (commit_delay {args.commit_delay} µs, siblings {args.commit_siblings})"
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        target = f"SQLite in {data_dir}"
     os.environ.update(
         LOUDONG_DATA_DIR=data_dir, LOUDONG_RATE_LIMIT_EXEMPT="127.0.0.1", DJANGO_SETTINGS_MODULE="config.settings"
     )
@@ -593,31 +709,41 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
-    world = build()
-    connection.close()
-    wrk = None if args.lean else find_wrk()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(gunicorn_command(port, args.workers), cwd=ROOT, env=os.environ.copy())
+    server = None
     try:
+        call_command("migrate", verbosity=0)
+        world = build()
+        connection.close()
+        wrk = None if args.lean else find_wrk()
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(gunicorn_command(port, args.workers), cwd=ROOT, env=os.environ.copy())
         wait_ready(base, server)
         load = Path("/proc/loadavg").read_text().split()[:3]
         print(
-            f"SQLite in {data_dir}; gunicorn, {args.workers} sync workers, {base}; {os.cpu_count()} CPUs, "
+            f"{target}; gunicorn, {args.workers} sync workers, {base}; {os.cpu_count()} CPUs, "
             f"load average {' '.join(load)}; client {'wrk' if wrk else 'python http.client processes'}, "
             f"{args.connections} connections; {args.repeat} runs of {args.seconds:.0f} s per path",
             flush=True,
         )
-        print(repeated(FLOOR, base, server.pid, wrk, args, count_rows=False), flush=True)
-        if form_path_exists():
-            print(repeated(form_spec(base, world), base, server.pid, wrk, args), flush=True)
-        else:
-            print("public form: /ask/place/ is not there yet; skipped")
-        print(repeated(api_spec(world), base, server.pid, wrk, args), flush=True)
+        if "floor" in paths:
+            print(repeated(FLOOR, base, server.pid, wrk, args, count_rows=False), flush=True)
+        if "form" in paths:
+            if form_path_exists():
+                print(repeated(form_spec(base, world), base, server.pid, wrk, args), flush=True)
+            else:
+                print("public form: /ask/place/ is not there yet; skipped")
+        if "api" in paths:
+            text, rate, capacity = repeated_rate(api_spec(world), base, server.pid, wrk, args)
+            print(text, flush=True)
+            print(f"RATE {rate:.3f} {capacity:.3f}", flush=True)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        connection.close()
+        if args.database:
+            drop_database(args.database)
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

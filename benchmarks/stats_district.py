@@ -21,14 +21,23 @@ Then it counts the tallies of the finished requests (`loudong stats_rebuild`, ti
 --skip-rebuild) and prints the latency of `loudong.stats.compute.figures` (what each dashboard calls)
 per level, group, community, subdistrict and district, for the last year and month and for a year and
 a month cut mid-month (p50/p95 over --repeats calls; target p50 under 300 ms), then the same for the
-subdistrict's and the district's dashboard pages as their overseer opens them, and the time to build
-the work report as .docx and .pdf for a community and for the district.
+subdistrict's and the district's dashboard pages as their overseer opens them, the leader's queue
+page (/c/<code>/requests/, its new and overdue tabs) in the largest community, and the time to build
+the work report as .docx and .pdf for a community and for the district. Pages are fetched with
+Django's test client in this process (no network).
+
+Last, the district dashboard's first view after a restart, in a new process (--first-view): Django
+set up and its URLs loaded as gunicorn's preload does, a new database connection, then the first
+GET of the district's dashboard timed, and its warm p50 after. PostgreSQL itself is not restarted
+(its shared buffers and the OS page cache stay as the rebuild and the measurements left them; no
+pg_prewarm). The PostgreSQL settings in force are printed first.
 """
 
 import argparse
 import math
 import os
 import random
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -307,7 +316,7 @@ INSERT INTO tickets_request (
     escalation_level, paused_at, paused_seconds, question, extension_count, resolution, reply,
     time_spent_minutes, rating, rating_comment, rated_at, reopen_count, support_count, flagged_unreasonable,
     flag_reason, reject_reason, escalate_reason, assignee_id, building_id, community_id, created_by_id,
-    group_id, household_id, merged_into_id, resident_id, stairwell_id)
+    group_id, household_id, merged_into_id, resident_id, stairwell_id, scope, public_note)
 SELECT
     q.id, 'B' || q.id, '',
     (ARRAY['environment', 'policy', 'hardship', 'safety', 'repair', 'dispute'])[q.cat],
@@ -360,7 +369,8 @@ SELECT
     q.building_id, %(community)s, NULL, q.group_id,
     CASE WHEN q.r8 < 0.75 THEN q.homes[1 + floor(q.r10 * array_length(q.homes, 1))::int] END,
     CASE WHEN q.status = 'merged' THEN q.id - 1 END,
-    NULL, q.stairwell_id
+    NULL, q.stairwell_id,
+    (ARRAY['shared', 'household', 'household', 'shared', 'shared', 'household'])[q.cat], ''
 FROM final q
 ORDER BY q.id  -- rows lie in the order they were placed, as in a live table
 """
@@ -455,11 +465,16 @@ def main() -> None:
         help="with --reuse: leave an interrupted load as it is; build the indexes, measure",
     )
     parser.add_argument("--out", default="/tmp/ld-bench-district/reports")
+    parser.add_argument("--skip-reports", action="store_true", help="do not build the work reports")
+    parser.add_argument("--first-view", action="store_true", help="only the first view in this new process")
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     if not url.startswith("postgres"):
         raise SystemExit("DATABASE_URL 须指向 PostgreSQL 数据库（本基准测试只在 PostgreSQL 上运行）")
+    if args.first_view:
+        first_view(url, args.repeats)
+        return
     setup(url)
     from django.core.management import call_command
     from django.db import connection
@@ -468,6 +483,7 @@ def main() -> None:
     from loudong.tickets.models import Request
 
     call_command("migrate", verbosity=0)
+    print_settings()
     print(f"database: {connection.settings_dict['NAME']}", flush=True)
     district = District.objects.filter(code=DISTRICT_CODE).first()
     if district is not None and not args.reuse:
@@ -559,10 +575,87 @@ def measure(args: argparse.Namespace) -> None:
     periods = last_periods(today())
     measure_levels(scopes, periods, args.repeats)
     measure_pages(district, subdistrict, periods, args.repeats)
-    measure_reports([scopes[1], scopes[3]], periods[0][1], Path(args.out))
+    measure_queue(sized[-1], max(args.repeats, 20))
+    if not args.skip_reports:
+        measure_reports([scopes[1], scopes[3]], periods[0][1], Path(args.out))
     print(
         f"requests per community: min {sized[0].n}, median {community.n}, max {sized[-1].n}; "
-        f"{math.fsum(c.n for c in sized):.0f} in all"
+        f"{math.fsum(c.n for c in sized):.0f} in all",
+        flush=True,
+    )
+    subprocess.run([sys.executable, __file__, "--first-view", f"--repeats={args.repeats}"], check=True)
+
+
+PG_SETTINGS = ("shared_buffers", "work_mem", "effective_cache_size", "random_page_cost", "commit_delay", "jit")
+
+
+def print_settings() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        shown = []
+        for name in PG_SETTINGS:
+            cursor.execute(f"SHOW {name}")
+            shown.append(f"{name} {cursor.fetchone()[0]}")
+    print(f"PostgreSQL settings: {', '.join(shown)}", flush=True)
+
+
+def measure_queue(community: object, repeats: int) -> None:
+    """The leader's queue (/c/<code>/requests/) in the largest community, as the leader of its
+    busiest group and as its admin opens it."""
+    from django.db.models import Count
+    from django.test import Client
+
+    from loudong.accounts.models import Grant, Role, User
+    from loudong.groups.models import BuildingGroup
+
+    group = BuildingGroup.objects.filter(community=community).annotate(n=Count("requests")).order_by("-n").first()
+    print(f"queue pages in the largest community {community.name} ({community.n} requests), {repeats} each (ms):")
+    for role, grant in (
+        ("leader", {"role": Role.LEADER, "community": community, "group": group}),
+        ("admin", {"role": Role.ADMIN, "community": community}),
+    ):
+        user, _ = User.objects.get_or_create(username=f"bench-{role}-{community.code}")
+        Grant.objects.get_or_create(user=user, **grant)
+        client = Client()
+        client.force_login(user)
+        for tab in ("new", "overdue"):
+
+            def once(tab: str = tab, client: Client = client) -> None:
+                response = client.get(f"/c/{community.code}/requests/?tab={tab}")
+                if response.status_code != 200:
+                    raise SystemExit(f"queue: HTTP {response.status_code}")
+
+            p50, p95, first = latency(once, repeats)
+            print(f"  {role:<7} tab {tab:<8} p50 {p50:8.1f}  p95 {p95:8.1f}  first {first:8.1f}", flush=True)
+
+
+def first_view(url: str, repeats: int) -> None:
+    """In a new process: the district dashboard's first GET, timed, then its warm p50."""
+    setup(url)
+    from django.test import Client
+    from django.urls import get_resolver
+
+    from loudong.accounts.models import Grant, Role, User
+    from loudong.registry.models import District
+
+    get_resolver().url_patterns  # noqa: B018 - what gunicorn's preload imports before serving
+    district = District.objects.get(code=DISTRICT_CODE)
+    user, _ = User.objects.get_or_create(username="bench-overseer", defaults={"display_name": "区督查"})
+    Grant.objects.get_or_create(user=user, role=Role.OVERSEER, district=district)
+    client = Client()
+    client.force_login(user)
+
+    def once() -> None:
+        response = client.get(f"/stats/district/{district.pk}/")
+        if response.status_code != 200:
+            raise SystemExit(f"district dashboard: HTTP {response.status_code}")
+
+    p50, _p95, first = latency(once, repeats + 1)
+    print(
+        f"district dashboard after a restart (a new process and database connection; PostgreSQL's "
+        f"caches as they were, no pg_prewarm): first view {first:.0f} ms, then p50 {p50:.0f} ms",
+        flush=True,
     )
 
 

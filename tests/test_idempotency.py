@@ -163,17 +163,16 @@ def test_purge_removes_only_expired_answers_and_placed_intake_rows(world, client
 
 def test_a_server_error_is_not_remembered_and_the_retry_runs_again(world, token, monkeypatch):
     client = Client(raise_request_exception=False)
-    real = intake.receive
+    real = intake._insert_statement
 
-    def broken(**kwargs):
-        real(**kwargs)  # the write happens, then something fails: all of it must roll back
-        raise RuntimeError("disk full")
+    def broken(values):
+        raise RuntimeError("disk full")  # the write fails: nothing is kept, the key stays free
 
-    monkeypatch.setattr(intake, "receive", broken)
+    monkeypatch.setattr(intake, "_insert_statement", broken)
     failed = post(client, token, body_for(world))
     assert failed.status_code == 500
     assert not Intake.objects.exists() and not IdempotencyRecord.objects.exists()
-    monkeypatch.setattr(intake, "receive", real)
+    monkeypatch.setattr(intake, "_insert_statement", real)
     assert post(client, token, body_for(world)).status_code == 202
     assert drain() == 1
 

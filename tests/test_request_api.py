@@ -4,6 +4,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from loudong.accounts.models import ApiToken, AuditEntry
@@ -105,6 +107,27 @@ def test_detail_has_the_timeline_and_the_full_phone_for_the_leader(world, as_use
     assert [e["kind"] for e in body["events"]] == ["placed"]
     assert body["events"][0]["actor"] == "居民"
     assert body["created_at"].endswith("+08:00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_is_three_statements_and_no_transaction_of_its_own(world, as_user, monkeypatch):
+    """On PostgreSQL each statement, BEGIN, SAVEPOINT and COMMIT is a round trip: a submission reads
+    the token, then the community, its rules and the places in one statement, and commits its one
+    INSERT by itself."""
+    caller = as_user(world.volunteer)
+    body = {"community": "xihu", "building_id": world.building.pk, "stairwell_id": world.stairwell.pk,
+            "category_code": "environment", "description": "楼道灯坏了"}  # fmt: skip
+    caller.post("/requests", body, HTTP_IDEMPOTENCY_KEY="warm-up")  # the token's last use is touched once
+    began = []  # atomic() turns autocommit off to begin a transaction (BEGIN is not a captured query)
+    real = connection.set_autocommit
+    monkeypatch.setattr(connection, "set_autocommit", lambda on, **kw: (began.append(on), real(on, **kw))[1])
+    with CaptureQueriesContext(connection) as statements:
+        response = caller.post("/requests", body, HTTP_IDEMPOTENCY_KEY="counted")
+    assert response.status_code == 202, response.content
+    assert began == []
+    sql = [q["sql"].split()[0].upper() for q in statements.captured_queries]
+    assert sql == ["SELECT", "SELECT", "INSERT"], statements.captured_queries
+    assert Intake.objects.filter(idempotency_key="counted").exists()
 
 
 def test_volunteer_sees_no_name_or_phone_of_an_anonymous_resident(world, as_user):

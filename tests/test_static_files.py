@@ -21,7 +21,7 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.db import connection
 from django.urls import reverse
 from helpers.browser import PHONE_WIDTH, log_in
-from test_intake_workers import database_url
+from helpers.worker import database_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 VENV = Path(sys.executable).parent

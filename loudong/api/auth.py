@@ -7,11 +7,13 @@ The password is checked through django.contrib.auth.authenticate with the reques
 counts failures and locks the account exactly as on the login page.
 """
 
+import functools
 from datetime import timedelta
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.db import connection
+from django.db.models.sql import Query
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
@@ -21,6 +23,7 @@ from loudong.accounts import tokens, two_factor
 from loudong.accounts.models import ApiToken, User, token_idle_days
 from loudong.api.errors import ErrorOut
 from loudong.lib.shanghai import SHANGHAI
+from loudong.lib.sql import prepared_cursor
 
 # Writing last_used_at on every call would make each read a write; once a minute is enough to tell.
 TOUCH_EVERY = timedelta(minutes=1)
@@ -29,32 +32,51 @@ TOUCH_EVERY = timedelta(minutes=1)
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         """The token's active user, read with the token in one plain statement (every API call pays
-        this, so no query building), and whether its last use is older than TOUCH_EVERY. The token
-        must have been used or issued since the idle cut-off, and issued since the password was set."""
+        this, so no query building; prepared on PostgreSQL), and whether its last use is older than
+        TOUCH_EVERY. The token must have been used or issued since the idle cut-off, and issued since
+        the password was set."""
         if not token:
             return None
         now = timezone.now()
         adapt = connection.ops.adapt_datetimefield_value
-        users, tokens_table = (connection.ops.quote_name(m._meta.db_table) for m in (User, ApiToken))
-        found = next(
-            iter(
-                User.objects.raw(
-                    f"SELECT u.*, t.id AS token_id, CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 "
-                    f"ELSE 0 END AS token_stale FROM {users} u JOIN {tokens_table} t ON t.user_id = u.id "
-                    f"WHERE t.key_hash = %s AND u.is_active AND COALESCE(t.last_used_at, t.created_at) >= %s "
-                    f"AND (u.password_changed_at IS NULL OR t.created_at >= u.password_changed_at)",
-                    [adapt(now - TOUCH_EVERY), ApiToken.hash(token), adapt(now - timedelta(days=token_idle_days()))],
-                )
-            ),
-            None,
-        )
-        if found is None:
+        with prepared_cursor() as cursor:
+            cursor.execute(
+                _token_sql(),
+                [adapt(now - TOUCH_EVERY), ApiToken.hash(token), adapt(now - timedelta(days=token_idle_days()))],
+            )
+            row = cursor.fetchone()
+        if row is None:
             tokens.end_if_ended(token, http=request)  # an ended token is deleted, and that audited
             return None
-        if found.token_stale:
-            ApiToken.objects.filter(pk=found.token_id).update(last_used_at=now)
+        *values, token_id, token_stale = _user_rows([row])[0]
+        found = User.from_db(connection.alias, [f.attname for f in _USER_FIELDS], values)
+        if token_stale:
+            ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
         request.user = found
         return found
+
+
+_USER_FIELDS = User._meta.concrete_fields
+
+
+@functools.cache
+def _token_sql() -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"u.{quote(f.column)}" for f in _USER_FIELDS)
+    return (
+        f"SELECT {columns}, t.id, CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END "
+        f"FROM {quote(User._meta.db_table)} u JOIN {quote(ApiToken._meta.db_table)} t ON t.user_id = u.id "
+        f"WHERE t.key_hash = %s AND u.is_active AND COALESCE(t.last_used_at, t.created_at) >= %s "
+        f"AND (u.password_changed_at IS NULL OR t.created_at >= u.password_changed_at)"
+    )
+
+
+def _user_rows(rows: list[tuple]) -> list[tuple]:
+    """The rows with the database's values of the user's fields made Python's, as the ORM does
+    (SQLite returns times as text)."""
+    compiler = connection.ops.compiler("SQLCompiler")(Query(User), connection, connection.alias)
+    converters = compiler.get_converters([f.get_col(User._meta.db_table) for f in _USER_FIELDS])
+    return list(compiler.apply_converters(rows, converters)) if converters else rows
 
 
 class TokenIn(Schema):

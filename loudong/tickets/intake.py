@@ -2,7 +2,7 @@
 and acknowledged at once; it becomes a Request right after, in batches.
 
 - `receive` writes the row. Everything the form and the API refuse is checked before it (by the
-  forms, the API's schema and `check_places`), so a row once written is a promise: it is never
+  forms, the API's schema and `check_submission`), so a row once written is a promise: it is never
   dropped. Its tracking token is made here and becomes the request's. A form page is good for one
   submission: its signed start time is kept (as a digest, unique) and a second use refused.
 - `limited` is the rate limit of the resident's form, counted on the intake rows of the last hour
@@ -33,8 +33,11 @@ from loudong.accounts import ratelimit, retention
 from loudong.accounts.models import Role, User
 from loudong.accounts.retention import Rule
 from loudong.lib.actions import ActionRefused
+from loudong.lib.sql import prepared_cursor
 from loudong.notify import outbox
+from loudong.policy.rules import Rules
 from loudong.registry.models import Building, Household, Member, Resident, Stairwell
+from loudong.tickets.access import staff_grant_sql
 from loudong.tickets.actions import placing
 from loudong.tickets.actions.placing import fetch, table
 from loudong.tickets.forms_public import PAGE_LIFETIME, delete_drafts
@@ -56,19 +59,41 @@ class AlreadyReceived(Exception):
 # Checks before the write -----------------------------------------------------------------------
 
 
-def check_places(
-    community_id: int, building_id: int, stairwell_id: int | None, household_id: int | None
-) -> tuple[int, str] | None:
-    """The API's place references, read in one statement: None when they hold, else the status and
-    the refusal as placing a request words it (422: not in the community; 409: not together)."""
+def check_submission(
+    user_id: int, code: str, building_id: int, stairwell_id: int | None, household_id: int | None
+) -> tuple[int, Rules, tuple[int, str] | None] | None:
+    """What the API reads before it writes a submission, in one statement: None unless the user holds
+    a staff role in the community `code`; else its id, its rules in force, and the verdict on the
+    place references (None when they hold, else the status and the refusal as placing a request
+    words it: 422 not in the community, 409 not together)."""
     building, stairwell, household = table(Building), table(Stairwell), table(Household)
-    found, stairwell_building, household_stairwell, household_building = fetch(
-        f"SELECT (SELECT 1 FROM {building} WHERE id = %s AND community_id = %s), "
-        f"(SELECT building_id FROM {stairwell} WHERE id = %s AND community_id = %s), "
-        f"(SELECT h.stairwell_id FROM {household} h WHERE h.id = %s AND h.community_id = %s), "
-        f"(SELECT s.building_id FROM {household} h JOIN {stairwell} s ON s.id = h.stairwell_id WHERE h.id = %s)",
-        [building_id, community_id, stairwell_id, community_id, household_id, community_id, household_id],
-    )[0]
+    grants, grant_params = staff_grant_sql(user_id, code)
+    found = fetch(
+        f"SELECT c.id, ({placing.newest_version_sql('id', 'c.id')}), "
+        f"({placing.newest_version_sql('created_at', 'c.id')}), "
+        f"(SELECT 1 FROM {building} WHERE id = %s AND community_id = c.id), "
+        f"(SELECT building_id FROM {stairwell} WHERE id = %s AND community_id = c.id), "
+        f"(SELECT h.stairwell_id FROM {household} h WHERE h.id = %s AND h.community_id = c.id), "
+        f"(SELECT s.building_id FROM {household} h JOIN {stairwell} s ON s.id = h.stairwell_id WHERE h.id = %s) "
+        f"{grants} LIMIT 1",
+        [building_id, stairwell_id, household_id, household_id, *grant_params],
+    )
+    if not found:
+        return None
+    community_id, version_id, version_at, *places = found[0]
+    rules = placing.rules_of(None if version_id is None else (version_id, version_at))
+    return community_id, rules, _places_verdict(building_id, stairwell_id, household_id, *places)
+
+
+def _places_verdict(
+    building_id: int,
+    stairwell_id: int | None,
+    household_id: int | None,
+    found: int | None,
+    stairwell_building: int | None,
+    household_stairwell: int | None,
+    household_building: int | None,
+) -> tuple[int, str] | None:
     if found is None:
         return 422, "所选楼栋不在本社区"
     if stairwell_id is not None and stairwell_building is None:
@@ -150,7 +175,8 @@ def receive(
     body_hash: str = "",
     form_token: str = "",
 ) -> Intake:
-    """Write the checked submission: one INSERT. With an idempotency key already used by the same owner,
+    """Write the checked submission: one INSERT (one round trip with its commit when the caller has no
+    transaction open). With an idempotency key already used by the same owner,
     raises IntegrityError (the caller answers with the first row); with a form token (the public form's
     signed start time) already used, raises AlreadyReceived."""
     now = timezone.now()
@@ -182,19 +208,27 @@ def receive(
         retry_at=now,
     )
     values = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in _FIELDS]
-    if not form_token:
-        row.pk = _insert(values)
-        return row
     try:
-        with transaction.atomic():  # a savepoint: a refused insert leaves the caller's transaction usable
-            row.pk = _insert(values)
+        row.pk = _insert(values)
     except IntegrityError as error:
-        raise AlreadyReceived from error
+        if form_token:
+            raise AlreadyReceived from error
+        raise
     return row
 
 
 def _insert(values: list) -> int:
-    with connection.cursor() as cursor:  # Model.save() would build the same statement each time
+    """The one INSERT. Outside a transaction it is atomic by itself and commits with its own round
+    trip (no BEGIN and COMMIT around it: on PostgreSQL each is a round trip of its own). Inside the
+    caller's transaction it runs in a savepoint, so that a refused insert leaves that transaction usable."""
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            return _insert_statement(values)
+    return _insert_statement(values)
+
+
+def _insert_statement(values: list) -> int:
+    with prepared_cursor() as cursor:  # Model.save() would build the same statement each time
         cursor.execute(_insert_sql(), values)
         return cursor.fetchone()[0]
 

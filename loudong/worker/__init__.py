@@ -17,7 +17,14 @@ time has come. The jobs, each registered from its app's AppConfig.ready() with `
 - the retention rules (loudong.accounts.retention, once a day): idempotency retention and intake
   retention (api: expired API idempotency answers, placed intake rows), request contact retention
   (tickets: anonymises finished requests' contact fields), sent message retention and read inbox
-  retention (notify).
+  retention (notify), task result retention (accounts: finished background tasks).
+
+Several workers may run on one PostgreSQL database (one or more per server): each queue is claimed
+with SELECT ... FOR UPDATE SKIP LOCKED in short transactions (intake batches, one community's stale
+tallies, a chunk of stale coverage, a batch of outbox messages, one deadline row, one stalled import,
+a retention batch), so they share the work, none waits on another's long lock, and every row is
+handled once. django-tasks-db's own worker, which runs the queued tasks, claims each task the same
+way (select_for_update(skip_locked=True), then marks it running).
 
 Every round also records the process's heartbeat (loudong.worker.heartbeat, read by /healthz).
 A job that fails is logged and tried again at its next time; it never stops the others.

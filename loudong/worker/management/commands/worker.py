@@ -1,6 +1,6 @@
 """`loudong worker`: runs the queued tasks and the registered jobs (see loudong.worker).
 
-Run one per deployment (more are safe, since every job locks or claims its rows):
+Run one or more per deployment (with PostgreSQL they share every queue: see loudong.worker):
   .venv/bin/loudong worker      (Ctrl+C or SIGTERM stops it after the current step)
 `--once` runs the queue and every job once and exits (for cron or tests).
 """

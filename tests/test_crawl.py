@@ -93,7 +93,6 @@ class Crawl:
     shapes: Counter = field(default_factory=Counter)
     routes: Counter = field(default_factory=Counter)
     download_routes: set[str] = field(default_factory=set)
-    pages: list[str] = field(default_factory=list)  # the whole pages (not htmx parts) that answered 200
 
     def run(self, starts: list[str]) -> "Crawl":
         queue: deque[tuple[str, bool, str]] = deque((url, False, "(start)") for url in starts)
@@ -103,8 +102,6 @@ class Crawl:
             if not self.worth_following(url, htmx):
                 continue
             response = self.get(url, htmx)
-            if response.status_code == 200 and not htmx and is_page(response):
-                self.pages.append(url)
             if response.status_code >= 500:
                 exc = getattr(response, "exc_info", None)
                 self.errors.append(f"{response.status_code} {url} (from {referrer}): {exc[1]!r}" if exc else url)

@@ -39,6 +39,7 @@ class Feedback(models.Model):
     objects = FeedbackQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "意见建议"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["community", "-created_at"])]
 

@@ -370,7 +370,8 @@ def test_the_demo_round_trips_on_postgresql_while_written_to(pg_databases, sqlit
     before = pg_tables(source)["django_session"][0]
 
     def connect() -> tuple:
-        db = psycopg.connect(**source, autocommit=True)
+        # No prepared statements: through PgBouncer's transaction pooling they would land on another session.
+        db = psycopg.connect(**source, autocommit=True, prepare_threshold=None)
         return db, db.transaction, "%s"
 
     writer = Writer(connect)

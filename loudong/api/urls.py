@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from loudong.api import auth, errors, registry, requests, stats, tokens
+from loudong.api import auth, errors, projects, registry, requests, stats, tokens
 
 api = NinjaAPI(
     title="Loudong API",
@@ -22,3 +22,4 @@ api.add_router("", tokens.router)
 api.add_router("", registry.router)
 api.add_router("", requests.router)
 api.add_router("", stats.router)
+api.add_router("", projects.router)

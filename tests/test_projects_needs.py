@@ -120,9 +120,10 @@ def test_a_need_found_on_a_visit_goes_on_the_list_with_its_group_and_building(wo
         needs="老人腿脚不便，想请医生上门量血压、做体检",
         now=NOW,
     )
-    assert "需要资源" not in login(world.volunteer).get(reverse("outreach:visit", args=["xihu", visit.pk])).content.decode()
+    visit_page = reverse("outreach:visit", args=["xihu", visit.pk])
+    assert "需要资源" not in login(world.volunteer).get(visit_page).content.decode()
     client = login(world.leader)
-    assert url("need_from_visit", visit.pk) in client.get(reverse("outreach:visit", args=["xihu", visit.pk])).content.decode()
+    assert url("need_from_visit", visit.pk) in client.get(visit_page).content.decode()
     client.post(url("need_from_visit", visit.pk))
     need = Need.objects.get(visit=visit)
     assert (need.source, need.group, need.building, need.category) == ("visit", world.group, world.building, "medical")
@@ -149,7 +150,9 @@ def test_admin_enters_a_need_and_bad_input_is_refused_in_chinese_keeping_what_wa
 def test_admin_sees_every_need_and_a_leader_only_their_groups(world, login, second):
     group2, leader2 = second
     mine = actions.need_from_request(place(world), by=world.leader)
-    theirs = actions.enter_need(world.community, by=world.admin, title="学宫巷3号屋顶漏水", category="repair", group=group2)
+    theirs = actions.enter_need(
+        world.community, by=world.admin, title="学宫巷3号屋顶漏水", category="repair", group=group2
+    )
     everyone = actions.enter_need(world.community, by=world.admin, title="社区活动室缺桌椅", category="funds")
     admin_list = login(world.admin).get(url("needs"), {"status": "all"}).content.decode()
     assert all(n.title in admin_list for n in (mine, theirs, everyone))

@@ -8,6 +8,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from loudong.lib.page_actions import page_actions
-        from loudong.projects import page_links
+        from loudong.projects import page_links, personal
 
         page_actions.connect(page_links.page_actions)
+        personal.connect()

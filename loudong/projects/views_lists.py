@@ -59,8 +59,8 @@ def tabbed(request: HttpRequest, rows: QuerySet, tabs: tuple[Tab, ...]) -> tuple
     tab = next((t for t in tabs if t.key == chosen), None)
     if tab is None:
         raise Http404
-    counts = rows.order_by().aggregate(**{t.key: Count("pk", filter=t.filter) for t in tabs})
-    shown = [{"key": t.key, "label": t.label, "count": counts[t.key], "active": t is tab} for t in tabs]
+    counts = rows.order_by().aggregate(**{f"tab_{t.key}": Count("pk", filter=t.filter) for t in tabs})
+    shown = [{"key": t.key, "label": t.label, "count": counts[f"tab_{t.key}"], "active": t is tab} for t in tabs]
     return shown, rows.filter(tab.filter), tab.key
 
 

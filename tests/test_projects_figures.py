@@ -106,17 +106,16 @@ def test_the_community_dashboard_shows_the_figures_with_their_definitions(histor
     for label in ("提出需求", "满足需求", "完成项目", "参与项目的共建单位", "参与项目的在职党员"):
         assert label in section
     assert "受益 14 人" in section and "按社区实时清点" in section
-    assert f"/c/xihu/stats/held/projects_done/?{QUERY}" in section
+    assert "/c/xihu/stats/held/projects_done/?from=2026-03-01&amp;to=2026-03-31" in section
 
 
 def test_an_overseer_reads_the_lists_without_names_and_an_area_has_none(history, login):
     client = login(history.overseer)
-    community = history.community.pk
-    projects = client.get(f"/stats/community/{community}/held/projects_done/?{QUERY}")
+    projects = client.get(f"/c/xihu/stats/held/projects_done/?{QUERY}")
     assert projects.status_code == 200
     body = projects.content.decode()
     assert "在职党员" in body and "陈老师" not in body and "小学生作业辅导" not in body
-    members = client.get(f"/stats/community/{community}/held/members_took_part/?{QUERY}").content.decode()
+    members = client.get(f"/c/xihu/stats/held/members_took_part/?{QUERY}").content.decode()
     assert "船山实验中学" in members and "陈老师" not in members
     area = client.get(f"/stats/subdistrict/{history.subdistrict.pk}/?{QUERY}").content.decode()
     assert 'id="lists"' not in area

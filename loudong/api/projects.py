@@ -191,6 +191,7 @@ def resources(request: HttpRequest, code: str, query: Query[ResourceQuery]) -> d
     rows = rows.select_related("unit", "member__resident", "building").annotate(
         running=Count("projects", filter=Q(projects__status__in=RUNNING))
     )
+    rows = rows.order_by("kind", "title", "pk")  # a GROUP BY forgets Meta.ordering
     return _page(rows, query.page, resource_out)
 
 

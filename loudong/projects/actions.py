@@ -558,6 +558,7 @@ def add_step(
 def remove_step(step: ProjectStep, *, by: User, http: HttpRequest | None = None) -> None:
     project = _lock(step.project)
     _require_running(by, project)
+    step = ProjectStep.objects.select_for_update().get(pk=step.pk)
     if step.is_done:
         raise ActionRefused("已完成的步骤不能删除。")
     record(http, Action.UPDATE, project, actor=by, detail={"删除步骤": step.text})

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from loudong.lib.natural import natural_key
+from loudong.lib.pinyin import name_keys
 from loudong.projects.models import RUNNING, Need, Resource
 from loudong.registry.models import Building
 from loudong.tickets.suggest.text import word_set
@@ -95,5 +95,6 @@ def suggest(need: Need, resources: QuerySet[Resource], *, limit: int = SHOWN) ->
         else:
             suggestion.add(1, "手上没有在办的项目")
         found.append(suggestion)
-    found.sort(key=lambda s: (-s.score, natural_key(s.resource.owner_label), s.resource.pk))
+    # Equal fits by the provider's name in pinyin order, so the same lists always read the same.
+    found.sort(key=lambda s: (-s.score, name_keys(s.resource.owner_label)[0], s.resource.pk))
     return found[:limit]

@@ -110,7 +110,8 @@ def resources(request: HttpRequest, code: str) -> HttpResponse:
             raise Http404
         rows = rows.filter(kind=kind)
     tabs, rows, status = tabbed(request, rows, RESOURCE_TABS)
-    page = page_of(request, rows.annotate(running=Count("projects", filter=Q(projects__status__in=RUNNING))))
+    rows = rows.annotate(running=Count("projects", filter=Q(projects__status__in=RUNNING)))
+    page = page_of(request, rows.order_by("kind", "title", "pk"))  # a GROUP BY forgets Meta.ordering
     admin = may_enter(request.user, community)
     units, members = actions.unlisted_offers(community) if admin else ([], [])
     return render(
@@ -186,7 +187,9 @@ def projects(request: HttpRequest, code: str) -> HttpResponse:
     tabs, rows, status = tabbed(request, rows, PROJECT_TABS)
     page = page_of(
         request,
-        rows.annotate(steps_total=Count("steps"), steps_done=Count("steps", filter=Q(steps__done_on__isnull=False))),
+        rows.annotate(
+            steps_total=Count("steps"), steps_done=Count("steps", filter=Q(steps__done_on__isnull=False))
+        ).order_by("-created_at", "-pk"),
     )
     return render(
         request, "projects/projects.html", {"community": community, "tabs": tabs, "page": page, "status": status}

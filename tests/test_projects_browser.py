@@ -22,7 +22,7 @@ def test_a_leader_raises_a_need_and_makes_a_project_of_it_on_a_phone(live_server
         building=w.building,
         stairwell=w.stairwell,
         category_code="environment",
-        description="楼道照明线路老化，灯总跳闸，组里修不了",
+        description="楼道照明电路老化，灯总跳闸，组里修不了",
     )
     actions.enter_resource(
         w.community, by=w.admin, kind="repair", title="水电维修、电路检修", owner_name="社区物业维修班", capacity="周末"

@@ -27,6 +27,7 @@ from loudong.outreach.models import Visit
 from loudong.partners import actions as partners
 from loudong.partners.models import PartnerUnit, ReportIn
 from loudong.projects import actions
+from loudong.projects.matching import suggest
 from loudong.projects.models import Need, Project, Resource
 from loudong.registry.models import Member
 from loudong.tickets.models import Request, Status
@@ -65,6 +66,7 @@ class Plan:
     reason: str = ""
     category: str = "other"
     beneficiaries: int | None = None  # None: as raised (a request's counts those who also met it)
+    first_group: bool = False  # an entered need of the first group (the demo leader's)
 
 
 PLANS = (
@@ -91,7 +93,15 @@ PLANS = (
         category="funds",
         beneficiaries=60,
     ),
-    Plan("entered", "独居老人防诈骗知识讲座", 80, ("防诈骗", 70, 3, 58), category="other", beneficiaries=36),
+    Plan(
+        "entered",
+        "独居老人防诈骗知识讲座",
+        80,
+        ("防诈骗", 70, 3, 58),
+        category="other",
+        beneficiaries=36,
+        first_group=True,
+    ),
     Plan("entered", "邻里之间因房屋继承起纠纷，想请律师讲讲法律", 6, category="legal", beneficiaries=2),
 )
 
@@ -197,6 +207,7 @@ def _raise(demo: DemoCommunity, plan: Plan, admin: User, now: datetime) -> Need 
             title=plan.text,
             category=plan.category,
             beneficiaries=plan.beneficiaries or 1,
+            group=demo.groups.get(FIRST_GROUP_BUILDING) if plan.first_group else None,
             now=when,
         )
     if source is None:
@@ -215,9 +226,14 @@ def _raise(demo: DemoCommunity, plan: Plan, admin: User, now: datetime) -> Need 
 
 
 def _resource(need: Need, wanted: str) -> Resource | None:
-    """The resource named by its kind or by words of its title."""
+    """The resource named by its kind or by words of its title; else the platform's first suggestion
+    (the 双报到 step's members may have other skills than the ones named here)."""
     rows = Resource.objects.filter(community_id=need.community_id, active=True).order_by("pk")
-    return rows.filter(Q(kind=wanted) | Q(title__contains=wanted)).first()
+    found = rows.filter(Q(kind=wanted) | Q(title__contains=wanted)).first()
+    if found is None:
+        suggested = suggest(need, rows, limit=1)
+        found = suggested[0].resource if suggested else None
+    return found
 
 
 def _carry_out(need: Need, plan: Plan, admin: User, leader: User, now: datetime) -> None:

@@ -41,8 +41,10 @@ def _may_raise(user: User, obj: Any) -> bool:
 
 def page_actions(user: User, objects: Sequence[Any]) -> list[tuple[Any, PageAction]]:
     source = SOURCES.get(type(objects[0]))
+    if source is None:
+        return []
     community = _community(objects[0])
-    if source is None or not user.roles_in(community.pk) & LIST_ROLES:
+    if not user.roles_in(community.pk) & LIST_ROLES:
         return []
     field, url_name, label = source
     raised = {

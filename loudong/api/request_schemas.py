@@ -139,6 +139,11 @@ class ResolveIn(Schema):
         description="办理照片（可选）：JPEG 或 PNG 文件的 base64 编码，不带“data:”前缀，解码后不超过 300 KB"
         "（请先在手机上缩小）",
     )
+    done_at: datetime | None = Field(
+        None,
+        description="办结时间（在手机上离线办结时记下的时间）；不填为现在。不能晚于现在，也不能早于点单最近一次"
+        "状态变化（如接单）；按它算是否超期和服务时长的日期。不带时区的按北京时间",
+    )
 
 
 class AskIn(Schema):

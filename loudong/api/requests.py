@@ -50,7 +50,7 @@ from loudong.api.request_schemas import (
     request_out,
 )
 from loudong.lib.actions import ActionRefused
-from loudong.lib.shanghai import deadline_label, local
+from loudong.lib.shanghai import deadline_label
 from loudong.registry.access import community_for
 from loudong.registry.models import Member, Resident
 from loudong.tickets import actions, intake
@@ -379,7 +379,6 @@ def resolve(request: HttpRequest, request_id: Id, body: ResolveIn) -> Status:
     """办结: an online answer (the resident reads the reply) or an offline errand (what was done, time
     spent, a photo). 409 with why when the request went to someone else or was closed meanwhile; the
     leader is then told what the volunteer wrote."""
-    done_at = local(body.done_at) if body.done_at else None
     photos = []
     if body.photo is not None:
         try:
@@ -391,7 +390,7 @@ def resolve(request: HttpRequest, request_id: Id, body: ResolveIn) -> Status:
         "用时": f"{body.minutes} 分钟" if body.minutes is not None else "",
         "办理情况": body.reply.strip(),
         "照片": f"{len(photos)} 张（未保存，可向志愿者索取）" if photos else "",
-        "办结时间": deadline_label(done_at) if done_at else "",
+        "办结时间": deadline_label(body.done_at) if body.done_at else "",
     }
     return from_phone(
         request,
@@ -405,7 +404,7 @@ def resolve(request: HttpRequest, request_id: Id, body: ResolveIn) -> Status:
             reply=body.reply,
             minutes=body.minutes,
             photos=photos,
-            done_at=done_at,
+            done_at=body.done_at,
         ),
     )
 

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from loudong.accounts.audit import record
+from loudong.accounts.audit import changes, record
 from loudong.accounts.models import AuditEntry
 from loudong.lib.actions import ActionRefused
 from loudong.partners import actions
@@ -78,7 +78,7 @@ def claim(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     except ActionRefused as refused:
         messages.error(request, refused.message)
     else:
-        record(request, AuditEntry.Action.CREATE, held, detail={"post": found.title})
+        record(request, AuditEntry.Action.CREATE, held, detail={"岗位": found.title})
         messages.success(request, f"已认领“{found.title}”。")
     return redirect("partners:post", code=community.code, pk=found.pk)
 
@@ -98,24 +98,37 @@ def release(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     except ActionRefused as refused:
         messages.error(request, refused.message)
     else:
-        record(request, AuditEntry.Action.UPDATE, own, detail={"post": found.title, "status": "已退出"})
+        record(request, AuditEntry.Action.UPDATE, own, detail={"岗位": found.title, "状态": "已退出"})
         messages.success(request, f"已退出“{found.title}”，名额留给其他党员。")
     return redirect("partners:post", code=community.code, pk=found.pk)
+
+
+def post_snapshot(post: Post) -> dict:
+    return {
+        "岗位名称": post.title,
+        "岗位类型": post.get_kind_display(),
+        "楼栋党小组": post.group.name if post.group_id else "全社区",
+        "岗位内容": post.description,
+        "人数": post.slots,
+        "服务时间": post.time,
+        "开始日期": str(post.starts_on or ""),
+        "结束日期": str(post.ends_on or ""),
+        "发布中": "是" if post.active else "否",
+    }
 
 
 @login_required
 def edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
     community = admin_community(request, code)
     found = get_object_or_404(visible_posts(request.user, community), pk=pk) if pk else Post(community=community)
-    before = {f: str(getattr(found, f) or "") for f in PostForm.Meta.fields} if pk else {}
+    before = post_snapshot(found) if pk else {}
     form = PostForm(request.POST or None, instance=found, community=community)
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         saved.created_by = saved.created_by or request.user
         saved.save()
         action = AuditEntry.Action.UPDATE if pk else AuditEntry.Action.CREATE
-        changes = {f: [before.get(f, ""), str(getattr(saved, f) or "")] for f in form.changed_data}
-        record(request, action, saved, detail={"changes": changes})
+        record(request, action, saved, detail={"changes": changes(before, post_snapshot(saved))})
         messages.success(request, f"已发布岗位“{saved.title}”。" if not pk else f"已保存岗位“{saved.title}”。")
         return redirect("partners:post", code=community.code, pk=saved.pk)
     context = {"community": community, "form": form, "post": found if pk else None}

@@ -45,7 +45,7 @@ def detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    record(request, AuditEntry.Action.VIEW, report, detail={"field": "phone"})
+    record(request, AuditEntry.Action.VIEW, report, detail={"field": "手机号"})
     context = {
         "community": community,
         "report": report,
@@ -69,7 +69,7 @@ def confirm(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         except ActionRefused as refused:
             form.add_error(None, refused.message)
         else:
-            record(request, AuditEntry.Action.UPDATE, report, detail={"status": "已确认"})
+            record(request, AuditEntry.Action.UPDATE, report, detail={"状态": "已确认"})
             if done.member_created:
                 record(request, AuditEntry.Action.CREATE, done.member)
             if done.user_created:
@@ -96,9 +96,7 @@ def decline(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         except ActionRefused as refused:
             form.add_error(None, refused.message)
         else:
-            record(
-                request, AuditEntry.Action.UPDATE, report, detail={"status": "未通过", "reason": report.decline_reason}
-            )
+            record(request, AuditEntry.Action.UPDATE, report, detail={"状态": "未通过", "原因": report.decline_reason})
             messages.success(request, f"已记下 {report.name} 的报到未通过。")
             return redirect("partners:reports", code=community.code)
     context = {"community": community, "report": report, "confirm_form": ConfirmForm(community=community)}

@@ -77,7 +77,7 @@ def evaluate(request: HttpRequest, code: str, member_id: int) -> HttpResponse:
     )
     action = AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE
     record(request, action, evaluation, object_repr=f"{member.resident.name} {quarter.code} 评价",
-           detail={"grade": evaluation.get_grade_display(), "comment": evaluation.comment})  # fmt: skip
+           detail={"评价": evaluation.get_grade_display(), "评语": evaluation.comment})  # fmt: skip
     messages.success(request, f"已保存{member.resident.name}{quarter.label}的评价。")
     return redirect(back)
 
@@ -94,7 +94,7 @@ def sheet_pdf(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     pdf = render_sheet(sheet)
     record(request, AuditEntry.Action.EXPORT, community_id=community.pk, object_type="feedbacksheet",
-           object_repr=f"{org} {quarter.code} 反馈单", detail={"members": len(sheet.rows)})  # fmt: skip
+           object_repr=f"{org} {quarter.code} 反馈单", detail={"人数": len(sheet.rows)})  # fmt: skip
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, sheet.filename)
     return response

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from loudong.accounts.audit import record
+from loudong.accounts.audit import changes, record
 from loudong.accounts.models import AuditEntry
 from loudong.partners.access import (
     admin_community,
@@ -25,15 +25,15 @@ from loudong.partners.models import PartnerUnit, ReportIn
 
 def unit_snapshot(unit: PartnerUnit) -> dict:
     return {
-        "name": unit.name,
-        "kind": unit.get_kind_display(),
-        "address": unit.address,
-        "contact_name": unit.contact_name,
-        "contact_phone": unit.contact_phone_masked,
-        "party_org": unit.party_org,
-        "offers": "、".join(unit.offer_labels),
-        "offers_note": unit.offers_note,
-        "active": "是" if unit.active else "否",
+        "单位名称": unit.name,
+        "单位类型": unit.get_kind_display(),
+        "地址": unit.address,
+        "联系人": unit.contact_name,
+        "联系电话": unit.contact_phone_masked,
+        "单位党组织": unit.party_org,
+        "可提供的资源": "、".join(unit.offer_labels),
+        "资源说明": unit.offers_note,
+        "共建中": "是" if unit.active else "否",
     }
 
 
@@ -81,7 +81,7 @@ def phone(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """The contact's full phone, for the admin who calls them; written in the audit log."""
     community = admin_community(request, code)
     found = get_object_or_404(visible_units(request.user, community), pk=pk)
-    record(request, AuditEntry.Action.VIEW, found, detail={"field": "contact_phone"})
+    record(request, AuditEntry.Action.VIEW, found, detail={"field": "联系电话"})
     return _unit_page(request, community, found, revealed=True)
 
 
@@ -93,10 +93,8 @@ def edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse
     form = UnitForm(request.POST or None, instance=found, community=community)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
-        after = unit_snapshot(saved)
-        changes = {k: [before.get(k, ""), v] for k, v in after.items() if before.get(k, "") != v}
         action = AuditEntry.Action.UPDATE if pk else AuditEntry.Action.CREATE
-        record(request, action, saved, detail={"changes": changes})
+        record(request, action, saved, detail={"changes": changes(before, unit_snapshot(saved))})
         messages.success(request, f"已保存共建单位“{saved.name}”。")
         return redirect("partners:unit", code=community.code, pk=saved.pk)
     context = {"community": community, "form": form, "unit": found if pk else None}
@@ -114,7 +112,7 @@ def agreement_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     agreement = form.save(commit=False)
     agreement.community, agreement.unit, agreement.uploaded_by = community, found, request.user
     agreement.save()
-    record(request, AuditEntry.Action.CREATE, agreement, detail={"unit": found.name})
+    record(request, AuditEntry.Action.CREATE, agreement, detail={"单位": found.name})
     messages.success(request, f"已添加共建协议“{agreement.title}”。")
     return redirect("partners:unit", code=community.code, pk=found.pk)
 
@@ -130,5 +128,5 @@ def agreement_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
         handle = agreement.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    record(request, AuditEntry.Action.EXPORT, agreement, detail={"unit": agreement.unit.name})
+    record(request, AuditEntry.Action.EXPORT, agreement, detail={"单位": agreement.unit.name})
     return FileResponse(handle, as_attachment=True, filename=f"{agreement.title}{Path(agreement.file.name).suffix}")

@@ -56,7 +56,12 @@ def test_a_member_reports_in_from_the_public_form_without_an_account(client, wor
     done = client.post(url, form_data(world, hospital))
     assert done.status_code == 200 and "已提交报到" in done.text
     report = ReportIn.objects.get()
-    assert (report.name, report.phone, report.unit, report.household) == ("李医生", "13512345678", hospital, world.household)
+    assert (report.name, report.phone, report.unit, report.household) == (
+        "李医生",
+        "13512345678",
+        hospital,
+        world.household,
+    )
     assert report.status == ReportIn.Status.PENDING and report.skill_tags == ["医疗", "健康讲座"]
     assert "135****5678" in done.text and "13512345678" not in done.text
 
@@ -200,7 +205,9 @@ def test_a_volunteer_sees_no_holders_page_and_only_published_posts(client, login
 
 def test_another_communitys_admin_sees_nothing(client, login, world, hospital):
     post = Post.objects.create(community=world.community, title="文明劝导")
-    report = ReportIn.objects.create(community=world.community, name="某人", phone="13500000000", workplace_party_org="x")
+    report = ReportIn.objects.create(
+        community=world.community, name="某人", phone="13500000000", workplace_party_org="x"
+    )
     login(world.outsider)
     for name, args in [
         ("partners:reports", []),

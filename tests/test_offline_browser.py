@@ -5,13 +5,29 @@ what the phone held."""
 
 import pytest
 from helpers.browser import fits_the_phone, log_in, log_out
+from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 
 from loudong.outreach import actions as outreach
-from loudong.outreach.models import Assignment
+from loudong.outreach.models import Assignment, Visit
 from loudong.registry.models import Household, Resident
 from loudong.tickets import actions
 from loudong.tickets.models import Request
+
+PHOTO_LIMIT = 300 * 1024
+# What the phone holds: the pages kept and the records in IndexedDB (0 when the database is gone).
+HELD = """async () => {
+  const pages = (await caches.has("loudong-pages")) ? (await (await caches.open("loudong-pages")).keys()).length : 0;
+  if (!(await indexedDB.databases()).some((db) => db.name === "loudong")) return {pages, records: 0};
+  const db = await new Promise((ok) => { const r = indexedDB.open("loudong"); r.onsuccess = () => ok(r.result); });
+  let records = 0;
+  for (const name of db.objectStoreNames) {
+    const counted = db.transaction(name).objectStore(name).count();
+    records += await new Promise((ok) => { counted.onsuccess = () => ok(counted.result); });
+  }
+  db.close();
+  return {pages, records};
+}"""
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +70,46 @@ def open_online(page: Page, url: str) -> None:
     expect(page.locator(".offline-kept")).to_be_visible()
 
 
+def keep_both_lists(page: Page, base: str) -> None:
+    log_in(page, base, "volunteer")
+    open_online(page, f"{base}/c/xihu/outreach/")
+    open_online(page, f"{base}/c/xihu/requests/mine/")
+
+
+def queued(page: Page) -> None:
+    expect(page.locator(".messages")).to_contain_text("没有信号，已存入待上传")
+
+
+def log_visit_offline(page: Page, base: str, household: Household, *, met: str | None = None, need: str = "") -> None:
+    page.goto(f"{base}/c/xihu/outreach/")
+    page.locator(f"#h{household.pk}").get_by_role("link", name="记走访").click()
+    expect(page.locator(".offline-at")).to_be_visible()
+    if met is None:
+        page.get_by_text("无人在家").click()
+    else:
+        page.locator("label.pill", has_text=met).click()
+    page.get_by_text("10 分钟").click()
+    if need:
+        page.get_by_label("发现的需求（没有就不填）").fill(need)
+        page.get_by_label("需求的类别（没有信号时请选，上传后直接转为点单）").select_option(label="环境卫生")
+    assert fits_the_phone(page), page.url
+    page.get_by_role("button", name="保存走访").click()
+    queued(page)
+    expect(page.locator(f"#h{household.pk} .queued-tag")).to_have_text("走访待上传")
+
+
+def big_photo(tmp_path) -> str:
+    """A 4000 × 3000 photo of several MB, as a phone's camera takes it."""
+    path = tmp_path / "errand.jpg"
+    Image.effect_noise((4000, 3000), 40).convert("RGB").save(path, quality=95)
+    assert path.stat().st_size > 2 * 1024 * 1024
+    return str(path)
+
+
+def visits_of(household: Household) -> int:
+    return Visit.objects.filter(household=household).count()
+
+
 def test_the_volunteers_pages_open_without_a_network(live_server, page: Page, context: BrowserContext, errands):
     w = errands
     base = live_server.url
@@ -86,3 +142,30 @@ def test_the_volunteers_pages_open_without_a_network(live_server, page: Page, co
     log_out_page = page.goto(f"{base}/c/xihu/outreach/")
     assert log_out_page.ok
     log_out(page)
+
+
+def test_logging_out_clears_what_the_phone_kept(live_server, page: Page, context: BrowserContext, errands):
+    base = live_server.url
+    keep_both_lists(page, base)
+    held = page.evaluate(HELD)
+    assert held["pages"] >= 5 and held["records"] >= 1  # the lists, the pages they lead to, and whose they are
+    log_out(page)
+    assert page.evaluate(HELD) == {"pages": 0, "records": 0}
+    context.set_offline(True)
+    with pytest.raises(Exception, match="net::ERR_"):
+        page.goto(f"{base}/c/xihu/requests/mine/")
+
+
+def test_a_week_without_a_login_clears_what_the_phone_kept(live_server, page: Page, context: BrowserContext, errands):
+    base = live_server.url
+    keep_both_lists(page, base)
+    page.evaluate("""async () => {
+      const account = await LoudongStore.getMeta("account");
+      await LoudongStore.setMeta("account", {...account, loginAt: account.loginAt - 8 * 86400});
+    }""")
+    context.set_offline(True)
+    with pytest.raises(Exception, match="net::ERR_"):
+        page.goto(f"{base}/c/xihu/requests/mine/")
+    context.set_offline(False)
+    page.goto(f"{base}/manifest.webmanifest")  # a page of the site that keeps nothing
+    assert page.evaluate(HELD) == {"pages": 0, "records": 0}

@@ -9,7 +9,7 @@
   "use strict";
 
   var DB_NAME = "loudong";
-  var REFUSED = [400, 404, 409, 422]; // kept in 未能上传 with the server's reason
+  var REFUSED = [400, 404, 409, 413, 422]; // kept in 未能上传 with the server's reason
   var KEEP_DAYS = 7;
 
   function open() {

@@ -253,6 +253,7 @@
       const needs = text(data, "needs");
       const category = text(data, "need_category");
       if (needs && !category) throw new Refusal("没有信号时，发现的需求请选一个类别，上传后直接转为点单。");
+      const met = data.get("someone_home") === "met";
       const select = form.querySelector('select[name="household"]');
       const label = select ? `走访：${select.selectedOptions[0].textContent.split(" · ")[0]}` : form.dataset.queueLabel;
       return {
@@ -261,8 +262,8 @@
         url: `${API}visits`,
         body: {
           household_id: Number(household),
-          outcome: data.get("someone_home") === "met" ? "met" : "not_home",
-          met_resident_ids: data.getAll("met").map(Number),
+          outcome: met ? "met" : "not_home",
+          met_resident_ids: met ? data.getAll("met").map(Number) : [],
           minutes: Number(data.get("minutes")) || 20,
           note: text(data, "note"),
           visited_at: shanghaiIso(text(data, "visited_at")),

@@ -110,12 +110,12 @@ function store(url, response) {
 }
 
 /* A kept page, marked as read without a network; after 7 days without a login, nothing. */
-function offlineCopy(cache, url) {
+function offlineCopy(url) {
   return LoudongStore.tooOld(Date.now()).then(function (old) {
     if (old) {
       return forgetEverything().then(function () { return null; });
     }
-    return cache.match(url).then(function (kept) {
+    return caches.match(url, { cacheName: PAGES_CACHE }).then(function (kept) {
       if (!kept) {
         return null;
       }
@@ -134,23 +134,21 @@ function forgetEverything() {
 
 function page(event, url) {
   var key = pageKey(url);
-  return caches.open(PAGES_CACHE).then(function (cache) {
-    return cache.match(key).then(function (kept) {
-      var wanted = isListPage(url) || Boolean(kept);
-      return fetch(event.request).then(function (response) {
-        if (wanted && usable(response)) {
-          event.waitUntil(store(key, response.clone()));
-        } else if (kept && !response.redirected && response.status >= 400 && response.status < 500) {
-          event.waitUntil(cache.delete(key)); // no longer this user's to see
+  return caches.match(key, { cacheName: PAGES_CACHE }).then(function (kept) {
+    var wanted = isListPage(url) || Boolean(kept);
+    return fetch(event.request).then(function (response) {
+      if (wanted && usable(response)) {
+        event.waitUntil(store(key, response.clone()));
+      } else if (kept && response.status >= 400 && response.status < 500) {
+        event.waitUntil(caches.open(PAGES_CACHE).then(function (cache) { return cache.delete(key); })); // no longer theirs
+      }
+      return response;
+    }, function (error) {
+      return offlineCopy(key).then(function (copy) {
+        if (copy) {
+          return copy;
         }
-        return response;
-      }, function (error) {
-        return offlineCopy(cache, key).then(function (copy) {
-          if (copy) {
-            return copy;
-          }
-          throw error;
-        });
+        throw error;
       });
     });
   });

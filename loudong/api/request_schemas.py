@@ -134,6 +134,15 @@ class ResolveIn(Schema):
     minutes: int | None = Field(
         None, ge=0, le=24 * 60, description="用时（分钟）；线下跑腿必填（至少 1 分钟），志愿服务时长按它计算"
     )
+    photo: str | None = Field(
+        None,
+        description="办理照片（可选）：JPEG 或 PNG 文件的 base64 编码，不带“data:”前缀，解码后不超过 300 KB"
+        "（请先在手机上缩小）",
+    )
+
+
+class AskIn(Schema):
+    question: str = Field(min_length=1, max_length=500, description="要问居民的问题；等待居民回复期间暂停计时")
 
 
 class ConfirmIn(Schema):

@@ -6,13 +6,13 @@ what the phone held."""
 import pytest
 from helpers.browser import fits_the_phone, log_in, log_out
 from PIL import Image
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from loudong.outreach import actions as outreach
 from loudong.outreach.models import Assignment, Visit
 from loudong.registry.models import Household, Resident
 from loudong.tickets import actions
-from loudong.tickets.models import Request
+from loudong.tickets.models import Request, Status
 
 PHOTO_LIMIT = 300 * 1024
 # What the phone holds: the pages kept and the records in IndexedDB (0 when the database is gone).
@@ -85,10 +85,10 @@ def log_visit_offline(page: Page, base: str, household: Household, *, met: str |
     page.locator(f"#h{household.pk}").get_by_role("link", name="记走访").click()
     expect(page.locator(".offline-at")).to_be_visible()
     if met is None:
-        page.get_by_text("无人在家").click()
+        page.locator("label.pill", has_text="无人在家").click()
     else:
         page.locator("label.pill", has_text=met).click()
-    page.get_by_text("10 分钟").click()
+    page.locator("label.pill", has_text="10 分钟").click()
     if need:
         page.get_by_label("发现的需求（没有就不填）").fill(need)
         page.get_by_label("需求的类别（没有信号时请选，上传后直接转为点单）").select_option(label="环境卫生")
@@ -142,6 +142,120 @@ def test_the_volunteers_pages_open_without_a_network(live_server, page: Page, co
     log_out_page = page.goto(f"{base}/c/xihu/outreach/")
     assert log_out_page.ok
     log_out(page)
+
+
+def test_three_visits_and_an_errand_typed_offline_reach_the_server_exactly_once(
+    live_server, page: Page, context: BrowserContext, errands, tmp_path
+):
+    w = errands
+    base = live_server.url
+    keep_both_lists(page, base)
+    context.set_offline(True)
+    for url, heading in ((f"{base}/c/xihu/outreach/", "我的包户"), (f"{base}/c/xihu/requests/mine/", "我的接单")):
+        page.goto(url)
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        expect(page.locator(".offline-at")).to_be_visible()
+
+    first, second, third = w.households[:3]
+    log_visit_offline(page, base, first, met="住户", need="楼道灯坏了，晚上上下楼看不见")
+    log_visit_offline(page, base, second)
+    log_visit_offline(page, base, third)
+
+    page.goto(f"{base}/c/xihu/requests/mine/")
+    page.locator(f"#req-{w.taken.pk}").get_by_role("link", name="办结").click()
+    page.get_by_role("radio", name="线下跑腿").check()
+    page.get_by_label("答复内容 / 做了什么").fill("已买好降压药送到家，收据放在桌上。")
+    page.get_by_label("用了多少分钟（线下跑腿必填）").fill("40")
+    page.get_by_label("照片（可选，最多 3 张）").set_input_files(big_photo(tmp_path))
+    page.get_by_role("button", name="提交办结").click()
+    queued(page)
+    expect(page.get_by_text("帮忙去药店买降压药")).to_be_visible()  # back on the request's kept page
+    summary = page.locator(".offline-queue summary")
+    expect(summary).to_contain_text("待上传 4 条")
+    assert fits_the_phone(page), page.url
+    assert Visit.objects.count() == 0 and Request.objects.get(pk=w.taken.pk).status == Status.ACCEPTED
+
+    context.set_offline(False)  # the online event sends the queue
+    expect(summary).to_contain_text("已上传 4 条")
+    expect(summary).not_to_contain_text("待上传")
+    assert [visits_of(h) for h in (first, second, third)] == [1, 1, 1]
+    assert Visit.objects.count() == 3
+    met = Visit.objects.get(household=first)
+    assert met.someone_home == Visit.Home.MET and met.minutes == 10 and met.met.count() == 1
+    need = Request.objects.get(channel=Request.Channel.VISIT)
+    assert need.description == "楼道灯坏了，晚上上下楼看不见" and need.category_code == "environment"
+    errand = Request.objects.get(pk=w.taken.pk)
+    assert errand.status == Status.RESOLVED and errand.time_spent_minutes == 40
+    (photo,) = errand.photos.filter(stage="done")
+    assert 0 < photo.image.size <= PHOTO_LIMIT
+
+    page.reload()  # nothing is left to send: nothing is sent twice
+    expect(page.get_by_role("heading", name="帮忙去药店买降压药")).to_have_count(0)
+    assert Visit.objects.count() == 3 and errand.photos.count() == 1
+
+
+def test_answers_lost_on_the_way_back_create_nothing_twice(live_server, page: Page, context: BrowserContext, errands):
+    w = errands
+    base = live_server.url
+    keep_both_lists(page, base)
+    context.set_offline(True)
+    first, second = w.households[:2]
+    log_visit_offline(page, base, first)
+    log_visit_offline(page, base, second)
+    page.goto(f"{base}/c/xihu/requests/mine/")
+    page.locator(f"#req-{w.dispatched.pk}").get_by_role("button", name="接单").click()
+    queued(page)
+    expect(page.locator(f"#req-{w.dispatched.pk}").get_by_role("button")).to_have_text("已接单（待上传）")
+    expect(page.locator(".offline-queue summary")).to_contain_text("待上传 3 条")
+
+    sent: list[str] = []  # the Idempotency-Key of every POST, in order
+
+    def lose_some_answers(route: Route) -> None:
+        sent.append(route.request.headers["idempotency-key"])
+        if len(sent) in (1, 3):  # the server does the work, the phone never hears back
+            route.fetch()
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    context.route("**/api/v1/**", lose_some_answers)  # the page's requests and the service worker's sync
+    context.set_offline(False)
+    for _ in range(4):  # the online event, then each page load, sends what is left
+        page.wait_for_load_state("networkidle")
+        if page.evaluate("LoudongStore.all('queue').then((queue) => queue.length)") == 0:
+            break
+        page.reload()
+    expect(page.locator(".offline-queue summary", has_text="待上传")).to_have_count(0)
+    assert [visits_of(h) for h in (first, second)] == [1, 1]
+    assert Request.objects.get(pk=w.dispatched.pk).status == Status.ACCEPTED
+    # The two lost answers were asked for again with the same keys; three keys in all.
+    assert sent[0] == sent[1] and sent[2] == sent[3] and len(set(sent)) == 3
+
+
+def test_an_accept_for_a_request_reassigned_meanwhile_is_kept_with_the_reason(
+    live_server, page: Page, context: BrowserContext, errands
+):
+    w = errands
+    base = live_server.url
+    keep_both_lists(page, base)
+    context.set_offline(True)
+    page.reload()
+    page.locator(f"#req-{w.dispatched.pk}").get_by_role("button", name="接单").click()
+    queued(page)
+    actions.dispatch(Request.objects.get(pk=w.dispatched.pk), w.liu_member, by=w.leader)  # meanwhile
+
+    context.set_offline(False)
+    panel = page.locator(".offline-queue")
+    expect(panel.locator("summary")).to_contain_text("未能上传 1 条")
+    failed = panel.locator(".failed-item")
+    expect(failed).to_contain_text(f"接单：{w.dispatched.number}")
+    expect(failed).to_contain_text("未能上传：这张点单已改派给其他志愿者")
+    assert fits_the_phone(page), page.url
+    page.goto(f"{base}/c/xihu/outreach/")  # kept across pages until read
+    expect(page.locator(".failed-item")).to_contain_text("已改派给其他志愿者")
+    page.get_by_role("button", name="知道了").click()
+    expect(page.locator(".offline-queue")).to_have_count(0)
+    assert Request.objects.get(pk=w.dispatched.pk).assignee == w.liu_member
 
 
 def test_logging_out_clears_what_the_phone_kept(live_server, page: Page, context: BrowserContext, errands):

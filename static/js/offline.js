@@ -79,8 +79,14 @@
     return box;
   }
 
+  let lastNote = ""; // what the last upload did, shown until the page is left
+  let waiting = 0; // how many wait in the queue, as last drawn (退出 asks before it drops them)
+
   async function drawQueue(note) {
+    if (note) lastNote = note;
+    note = lastNote;
     const [queued, failed] = await Promise.all([store.all("queue"), store.all("failed")]);
+    waiting = queued.length;
     const old = bar.querySelector(".offline-queue");
     if (old) old.remove();
     markQueued(queued);
@@ -150,12 +156,15 @@
 
   async function upload() {
     if (!navigator.onLine || !(await store.all("queue")).length) return drawQueue();
-    const outcome = await store.upload(csrfToken());
+    return drawQueue(outcomeWords(await store.upload(csrfToken())));
+  }
+
+  function outcomeWords(outcome) {
     const notes = [];
     if (outcome.sent) notes.push(`已上传 ${outcome.sent} 条`);
     if (outcome.stopped === "login") notes.push("登录已过期，请重新登录，登录后自动上传");
     if (outcome.stopped === "server") notes.push("服务器暂时出错，稍后自动重试");
-    return drawQueue(notes.join("；"));
+    return notes.join("；");
   }
 
   async function askForSync() {
@@ -352,15 +361,14 @@
 
   /* ---- 退出: what the phone holds goes with the session ---- */
 
-  document.addEventListener("submit", async (event) => {
+  document.addEventListener("submit", (event) => {
     const form = event.target;
     if (!form.classList || !form.classList.contains("logout")) return;
-    event.preventDefault();
-    if (navigator.onLine) await store.upload(csrfToken());
-    const left = (await store.all("queue")).length;
-    if (left && !window.confirm(`还有 ${left} 条没有上传，退出后会从手机上删除。确定退出吗？`)) return;
-    await forget();
-    form.submit();
+    if (waiting && !window.confirm(`还有 ${waiting} 条没有上传，退出后会从手机上删除。确定退出吗？`)) {
+      event.preventDefault();
+      return;
+    }
+    forget(); // the logout's answer clears it all too (Clear-Site-Data), where the browser knows the header
   });
 
   /* ---- start ---- */
@@ -383,6 +391,12 @@
   }
 
   window.addEventListener("online", () => { showOfflineParts(); upload(); });
+  if (navigator.serviceWorker) {
+    // The service worker's background sync sent the queue: say what it did.
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data && event.data.type === "uploaded") drawQueue(outcomeWords(event.data.outcome));
+    });
+  }
   window.addEventListener("offline", showOfflineParts);
   start();
 })();

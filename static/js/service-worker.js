@@ -199,6 +199,9 @@ self.addEventListener("message", function (event) {
 self.addEventListener("sync", function (event) {
   if (event.tag === "loudong-upload") {
     event.waitUntil(LoudongStore.getMeta("csrf").then(LoudongStore.upload).then(function (outcome) {
+      self.clients.matchAll().then(function (windows) {
+        windows.forEach(function (client) { client.postMessage({ type: "uploaded", outcome: outcome }); });
+      });
       if (outcome.stopped === "network") {
         throw new Error("no network yet"); // the browser tries the sync again later
       }

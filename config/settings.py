@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "loudong.tickets",
     "loudong.notify",
     "loudong.outreach",
+    "loudong.partners",
     "loudong.community_life.meetings",
     "loudong.community_life.activities",
     "loudong.community_life.blackboard",

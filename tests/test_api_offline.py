@@ -316,6 +316,47 @@ def test_an_image_bomb_is_refused_before_it_is_decoded(world, phone, settings):
     assert response.status_code == 422 and "像素太多" in response.json()["detail"]
 
 
+def test_an_errand_done_offline_before_its_deadline_and_sent_after_it_is_not_late(world, phone, client):
+    accepted = timezone.now() - timedelta(hours=5)
+    req = actions.place_request(
+        community=world.community,
+        building=world.building,
+        stairwell=world.stairwell,
+        category_code="hardship",
+        description="帮忙去药店买降压药",
+        now=accepted - timedelta(hours=1),
+    )
+    actions.dispatch(req, world.wang_member, by=world.leader, now=accepted - timedelta(minutes=30))
+    actions.accept(req, by=world.volunteer, now=accepted)
+    done = timezone.localtime() - timedelta(hours=3)
+    Request.objects.filter(pk=req.pk).update(due_at=done + timedelta(hours=1))  # the deadline passed meanwhile
+    response = phone(world.volunteer).post(f"/requests/{req.pk}/resolve", resolve_body(done_at=done.isoformat()))
+    assert response.status_code == 200
+    req.refresh_from_db()
+    assert abs(req.resolved_at - done) < timedelta(seconds=1)
+    event = req.events.get(kind="resolved")
+    assert event.data["late"] is False and timezone.now() - event.at < timedelta(minutes=1)
+    assert event.data["done_label"] == f"{done.year}年{done.month}月{done.day}日 {done:%H:%M}"
+    client.force_login(world.leader)
+    page = client.get(f"/c/xihu/requests/{req.pk}/").content.decode()
+    assert f"{event.data['done_label']} 在手机上办结，联网后上传" in page
+
+
+def test_a_done_time_before_the_errand_was_taken_or_in_the_future_is_refused(world, phone):
+    req = errand(world)
+    caller = phone(world.volunteer)
+    early = caller.post(
+        f"/requests/{req.pk}/resolve", resolve_body(done_at=(timezone.now() - timedelta(hours=1)).isoformat())
+    )
+    assert early.status_code == 409 and "不能早于这张点单最近一次状态变化的时间" in early.json()["detail"]
+    future = caller.post(
+        f"/requests/{req.pk}/resolve", resolve_body(done_at=(timezone.now() + timedelta(hours=1)).isoformat())
+    )
+    assert future.status_code == 409 and future.json()["detail"] == "办结时间不能晚于现在，请检查手机的时间。"
+    req.refresh_from_db()
+    assert req.status == Status.ACCEPTED
+
+
 def test_accepting_from_the_phone(world, phone):
     req = errand(world, accepted=False)
     response = phone(world.volunteer).post(f"/requests/{req.pk}/accept", {}, key="a-1")

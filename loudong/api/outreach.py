@@ -19,9 +19,9 @@ from loudong.api.auth import TOKEN_OR_SESSION
 from loudong.api.errors import ErrorOut
 from loudong.api.idempotency import idempotent
 from loudong.api.ids import Id
+from loudong.api.request_schemas import Moment
 from loudong.api.requests import capped, idempotency_doc
 from loudong.lib.actions import ActionRefused
-from loudong.lib.shanghai import local
 from loudong.outreach import actions
 from loudong.outreach.access import households_for, serving_member
 from loudong.outreach.models import Visit
@@ -72,7 +72,7 @@ class VisitIn(Schema):
     )
     minutes: int = Field(ge=0, le=600, description="用时（分钟），至少 1 分钟，计入志愿服务时长")
     note: str = Field("", max_length=1000, description="备注")
-    visited_at: datetime | None = Field(
+    visited_at: Moment | None = Field(
         None,
         description="走访时间（离线时在手机上记下的时间）；不填为现在。不能晚于现在，也不能早于 30 天前；"
         "不带时区的按北京时间",
@@ -174,7 +174,7 @@ def log_visit(request: HttpRequest, body: VisitIn) -> Status | HttpResponseBase:
             household,
             volunteer=member,
             by=user,
-            visited_at=local(body.visited_at) if body.visited_at else timezone.now(),
+            visited_at=body.visited_at or timezone.now(),
             minutes=body.minutes,
             someone_home=OUTCOMES[body.outcome],
             met=met,

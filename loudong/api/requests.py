@@ -50,6 +50,7 @@ from loudong.api.request_schemas import (
     request_out,
 )
 from loudong.lib.actions import ActionRefused
+from loudong.lib.shanghai import deadline_label
 from loudong.registry.access import community_for
 from loudong.registry.models import Member, Resident
 from loudong.tickets import actions, intake
@@ -389,6 +390,7 @@ def resolve(request: HttpRequest, request_id: Id, body: ResolveIn) -> Status:
         "用时": f"{body.minutes} 分钟" if body.minutes is not None else "",
         "办理情况": body.reply.strip(),
         "照片": f"{len(photos)} 张（未保存，可向志愿者索取）" if photos else "",
+        "办结时间": deadline_label(body.done_at) if body.done_at else "",
     }
     return from_phone(
         request,
@@ -396,7 +398,13 @@ def resolve(request: HttpRequest, request_id: Id, body: ResolveIn) -> Status:
         "办结",
         typed,
         lambda r: actions.resolve(
-            r, by=request.auth, resolution=body.resolution, reply=body.reply, minutes=body.minutes, photos=photos
+            r,
+            by=request.auth,
+            resolution=body.resolution,
+            reply=body.reply,
+            minutes=body.minutes,
+            photos=photos,
+            done_at=body.done_at,
         ),
     )
 

@@ -47,6 +47,15 @@ SECTIONS: list[tuple[str, list[Entry]]] = [
         ],
     ),
     (
+        "双报到",
+        [
+            Entry("岗位", "partners:posts", MEMBERS, "认领服务岗位：敲门问需、文明劝导、周五大扫除"),
+            Entry("在职党员报到", "partners:reports", frozenset({ADMIN}), "确认报到，打印报到二维码"),
+            Entry("共建单位", "partners:units", MEMBERS, "学校、医院、企业，能提供什么"),
+            Entry("反馈单", "partners:sheets", frozenset({ADMIN}), "每季度评价，打印给单位党组织"),
+        ],
+    ),
+    (
         "微自治",
         [
             Entry("议事会", "meetings:list", MEMBERS, "议题、到会、纪要、决定"),

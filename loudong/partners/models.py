@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from loudong.hours.models import hours_text
 from loudong.lib.identity import mask_phone
 
 
@@ -296,3 +297,7 @@ class FeedbackSheet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party_org} {self.quarter} 反馈单"
+
+    @property
+    def hours(self) -> str:
+        return hours_text(self.minutes)

@@ -521,7 +521,12 @@ def test_the_offline_operations_are_in_the_openapi_document_in_chinese(client):
     visits = document["paths"]["/api/v1/visits"]["post"]
     assert {"BearerToken": []} in visits["security"] and {"SessionLogin": []} in visits["security"]
     assert "Idempotency-Key" in [p["name"] for p in visits["parameters"]]
-    assert "敲门问需" in visits["tags"]
+    assert "敲门问需" in visits["tags"] and visits["summary"] == "记走访" and "离线" in visits["description"]
+    for path, summary in (
+        ("/api/v1/requests/{request_id}/ask", "问居民"),
+        ("/api/v1/requests/{request_id}/resolve", "办结"),
+    ):
+        assert document["paths"][path]["post"]["summary"] == summary
     assert "/api/v1/me/households" in document["paths"] and "/api/v1/requests/{request_id}/ask" in document["paths"]
     resolve = document["components"]["schemas"]["ResolveIn"]["properties"]["photo"]
     assert "300 KB" in resolve["description"]

@@ -128,6 +128,7 @@ def visit_new(request: HttpRequest, code: str) -> HttpResponse:
             "community": community,
             "form": form,
             "fixed": by_id.get(fixed),
+            "need_categories": current_rules(community.pk).categories,
         },
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -5,6 +5,8 @@ from django.urls import include, path
 from loudong.api.urls import api
 from loudong.home.views_audit import audit_export, audit_log
 from loudong.ops.health import healthz
+from loudong.partners.views_public import report_in
+from loudong.partners.views_public import verify as verify_feedback_sheet
 
 
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
@@ -20,6 +22,8 @@ urlpatterns = [
     path("ask/", include("loudong.tickets.public_urls")),
     path("inbox/", include("loudong.notify.urls")),
     path("a/", include("loudong.community_life.activities.public_urls")),
+    path("baodao/<slug:code>/", report_in, name="report_in"),
+    path("fankui/<str:token>/", verify_feedback_sheet, name="feedback_sheet_verify"),
     path("stats/", include("loudong.stats.area_urls")),
     path("c/<slug:code>/audit/", audit_log, name="audit"),
     path("c/<slug:code>/audit/export.xlsx", audit_export, name="audit_export"),
@@ -34,7 +38,9 @@ urlpatterns = [
     path("c/<slug:code>/blackboard/", include("loudong.community_life.blackboard.urls")),
     path("c/<slug:code>/honours/", include("loudong.community_life.honours.urls")),
     path("c/<slug:code>/hours/", include("loudong.hours.urls")),
+    path("c/<slug:code>/partners/", include("loudong.partners.urls")),
     path("c/<slug:code>/stats/", include("loudong.stats.urls")),
+    path("c/<slug:code>/lists/", include("loudong.projects.urls")),
     path("c/<slug:code>/", include("loudong.registry.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("loudong.api.open311")),

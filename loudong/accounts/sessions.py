@@ -10,6 +10,7 @@ The session keeps two times, seconds since the epoch: when the user logged in an
 seen. The last-seen time is written at most once a minute, so most requests do not save the session.
 A session that ends is logged out and the browser is sent to the login page with a message (htmx
 requests are told to go there with HX-Redirect), and back to the page it asked for after the login.
+A call of the JSON API (the web app's) is answered as from a visitor who is not logged in.
 """
 
 import time
@@ -28,6 +29,7 @@ from loudong.accounts.models import User
 LOGIN_AT = "loudong_login_at"
 SEEN_AT = "loudong_seen_at"
 TOUCH_EVERY = 60  # seconds
+API_PATH = "/api/"
 IDLE_MESSAGE = "您已较长时间未操作，请重新登录"
 MAX_MESSAGE = "登录时间已较长，为了安全请重新登录"
 
@@ -68,7 +70,11 @@ class SessionLimitsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and (reason := expiry(request.session)):
-            return self.end(request, reason)
+            if not request.path.startswith(API_PATH):
+                return self.end(request, reason)
+            # The web app's API call is answered in JSON as from a visitor not logged in (401).
+            logout(request)
+            messages.warning(request, reason)
         return self.get_response(request)
 
     @staticmethod

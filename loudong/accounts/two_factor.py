@@ -64,6 +64,12 @@ def has_phone(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def owes_code(user: User) -> bool:
+    """A signed-in user whose session has not passed the second factor that is owed: they have a
+    phone, or must use one. Such a session opens only the code and enrolment pages, and no API call."""
+    return not user.is_verified() and (has_phone(user) or must_use(user))
+
+
 def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 

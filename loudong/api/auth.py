@@ -1,4 +1,6 @@
-"""API login: a token for a username and password, then `Authorization: Bearer <token>`.
+"""API login: a token for a username and password, then `Authorization: Bearer <token>`; or, for the
+operations the same-origin web app calls (the volunteers' offline queue), the browser's login session
+with its CSRF token in `X-CSRFToken`.
 
 A token opens the API while it has been used (or issued) within API_TOKEN_IDLE_DAYS and was issued
 after its owner's password was last set; both are checked in the one statement that reads it.
@@ -10,6 +12,7 @@ counts failures and locks the account exactly as on the login page.
 import functools
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.db import connection
@@ -17,7 +20,9 @@ from django.db.models.sql import Query
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.security import HttpBearer
+from ninja.errors import HttpError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from loudong.accounts import tokens, two_factor
 from loudong.accounts.models import ApiToken, User, token_idle_days
@@ -57,6 +62,46 @@ class BearerToken(HttpBearer):
 
 
 _USER_FIELDS = User._meta.concrete_fields
+CSRF_REFUSED = "网页登录调用接口时须在请求头 X-CSRFToken 中带上本站的 CSRF 令牌；请刷新页面后重试"
+
+
+def session_user(request: HttpRequest) -> User | None:
+    """The user the browser's session is logged in as, once the second factor is passed where it is
+    owed (the login page logs nobody in before that; this covers sessions from before enrolment). An
+    ended session was logged out already (loudong.accounts.sessions)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or two_factor.owes_code(user):
+        return None
+    return user
+
+
+def csrf_passes(request: HttpRequest) -> bool:
+    """Django's own CSRF check (token in X-CSRFToken matching the cookie, same origin), which the
+    API's views are exempt from."""
+    return check_csrf(request) is None
+
+
+class SessionLogin(APIKeyCookie):
+    """The web app's calls: the login session's cookie, and for writes its CSRF token. A request with
+    no logged-in session is left to the next method (and answered 401); one with a session but no
+    valid CSRF token is refused (403)."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self) -> None:
+        super().__init__(csrf=False)  # checked below, only once a session is found
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = session_user(request)
+        if user is None:
+            return None
+        if not csrf_passes(request):
+            raise HttpError(403, CSRF_REFUSED)
+        return user
+
+
+# The operations the web app calls: a bearer token, else the browser's session.
+TOKEN_OR_SESSION = [BearerToken(), SessionLogin()]
 
 
 @functools.cache

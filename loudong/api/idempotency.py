@@ -29,6 +29,7 @@ from django.utils import timezone
 from loudong.accounts import retention
 from loudong.accounts.models import ApiToken
 from loudong.accounts.retention import Rule
+from loudong.api.auth import csrf_passes, session_user
 from loudong.api.models import IdempotencyRecord
 from loudong.tickets.intake import placed_rule
 from loudong.tickets.models import Intake
@@ -180,11 +181,14 @@ def purge_expired() -> int:
     return sum(retention.run(rule).count for rule in RULES)
 
 
-def bearer_owner(request: HttpRequest) -> Owner | None:
-    """The owner behind `Authorization: Bearer <token>`, or None (the operation then answers 401)."""
+def caller_owner(request: HttpRequest) -> Owner | None:
+    """The owner behind `Authorization: Bearer <token>`, else behind the browser's login session when
+    its CSRF token is valid; None when neither (the operation then answers 401 or 403, and that
+    answer is not kept for the key)."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return None
+        user = session_user(request)
+        return Owner.for_user(user.pk) if user is not None and csrf_passes(request) else None
     found = (
         ApiToken.objects.live().filter(key_hash=ApiToken.hash(token.strip())).values_list("user_id", flat=True).first()
     )
@@ -197,7 +201,7 @@ def idempotent(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
 
     @wraps(run)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        owner = bearer_owner(request) if HEADER in request.headers else None
+        owner = caller_owner(request) if HEADER in request.headers else None
         if owner is None:
             return run(request, *args, **kwargs)
         return guarded(request, owner, lambda: run(request, *args, **kwargs))

@@ -17,7 +17,7 @@ from ninja.decorators import decorate_view
 
 from loudong.accounts import audit
 from loudong.accounts.models import AuditEntry, User
-from loudong.api.auth import BearerToken
+from loudong.api.auth import TOKEN_OR_SESSION, BearerToken
 from loudong.api.errors import ErrorOut
 from loudong.api.idempotency import (
     HEADER,
@@ -32,7 +32,9 @@ from loudong.api.idempotency import (
     ttl,
 )
 from loudong.api.ids import Id
+from loudong.api.photos import PhotoRefused, decoded_photo
 from loudong.api.request_schemas import (
+    AskIn,
     ConfirmIn,
     DispatchIn,
     MergeIn,
@@ -48,10 +50,12 @@ from loudong.api.request_schemas import (
     request_out,
 )
 from loudong.lib.actions import ActionRefused
+from loudong.lib.shanghai import deadline_label
 from loudong.registry.access import community_for
 from loudong.registry.models import Member, Resident
 from loudong.tickets import actions, intake
-from loudong.tickets.actions import placing
+from loudong.tickets.access import former_assignee_scope, request_scope
+from loudong.tickets.actions import placing, uploads
 from loudong.tickets.actions.base import require_text, tracking_url
 from loudong.tickets.models import Intake, Request, RequestQuerySet
 from loudong.tickets.slip import slip_pdf
@@ -86,20 +90,29 @@ def idempotency_doc() -> dict:
     }]}  # fmt: skip
 
 
-def capped(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Refuse oversized bodies before anything reads them."""
+def capped_at(limit: int, message: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """Refuse bodies over `limit` bytes before anything reads them."""
 
-    @wraps(run)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > MAX_BODY_BYTES:
-            return JsonResponse({"detail": TOO_LARGE}, status=413, json_dumps_params={"ensure_ascii": False})
-        return run(request, *args, **kwargs)
+    def capped(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @wraps(run)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > limit:
+                return JsonResponse({"detail": message}, status=413, json_dumps_params={"ensure_ascii": False})
+            return run(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return capped
+
+
+capped = capped_at(MAX_BODY_BYTES, TOO_LARGE)
+# 办结 may carry a photo of at most 300 KB, a third more in base64; a body up to 2 MB is read so that a
+# photo not shrunk enough is answered with its size (loudong.api.photos).
+capped_with_photo = capped_at(2 * 1024 * 1024, "请求内容太大（最多 2 MB）：照片请先在手机上缩小到 300 KB 以内")
 
 
 def scoped(user: User) -> RequestQuerySet:
@@ -121,6 +134,25 @@ def refused(message: str) -> Status:
 
 def invalid(message: str) -> Status:
     return Status(422, {"detail": message})
+
+
+def from_phone(
+    request: HttpRequest, request_id: int, verb: str, typed: dict[str, str], do: Callable[[Request], object]
+) -> Status:
+    """An action the volunteers' app sends, perhaps typed offline: as `transition`, but a request
+    that moved on meanwhile (given to someone else, closed, merged ...) is answered 409 with why, also
+    to a volunteer who no longer sees it, and the leaders are told what the volunteer typed
+    (loudong.tickets.actions.uploads)."""
+    user = request.auth
+    req = get_object_or_404(
+        Request.objects.filter(request_scope(user) | former_assignee_scope(user)).select_related(*RELATED),
+        pk=request_id,
+    )
+    try:
+        uploads.sent_from_phone(req, by=user, verb=verb, typed=typed, run=do)
+    except ActionRefused as error:
+        return refused(error.message)
+    return Status(200, request_detail_out(user, reread(req.pk)))
 
 
 def transition(request: HttpRequest, request_id: int, do: Callable[[Request], object]) -> Status:
@@ -326,11 +358,20 @@ def dispatch(request: HttpRequest, request_id: Id, body: DispatchIn) -> Status:
     return transition(request, request_id, lambda r: actions.dispatch(r, volunteer, by=request.auth))
 
 
-@router.post("/requests/{request_id}/accept", response=ACTED, openapi_extra=idempotency_doc())
+@router.post(
+    "/requests/{request_id}/accept",
+    response=ACTED,
+    auth=TOKEN_OR_SESSION,
+    openapi_extra=idempotency_doc(),
+    summary="接单",
+    description="派给自己的点单由志愿者接单。点单在此期间已改派、合并、办结、不予受理或上报社区时答复 409 并说明原因，"
+    "同时通知组长。",
+)
 @decorate_view(idempotent, capped)
 def accept(request: HttpRequest, request_id: Id) -> Status:
-    """接单: the volunteer it was dispatched to takes it."""
-    return transition(request, request_id, lambda r: actions.accept(r, by=request.auth))
+    """接单: the volunteer it was dispatched to takes it. 409 with why when it went to someone else
+    or was closed meanwhile (the leader is told)."""
+    return from_phone(request, request_id, "接单", {}, lambda r: actions.accept(r, by=request.auth))
 
 
 @router.post("/requests/{request_id}/decline", response=ACTED, openapi_extra=idempotency_doc())
@@ -340,16 +381,71 @@ def decline(request: HttpRequest, request_id: Id, body: ReasonIn) -> Status:
     return transition(request, request_id, lambda r: actions.decline(r, by=request.auth, reason=body.reason))
 
 
-@router.post("/requests/{request_id}/resolve", response=ACTED, openapi_extra=idempotency_doc())
-@decorate_view(idempotent, capped)
+@router.post(
+    "/requests/{request_id}/resolve",
+    response=ACTED,
+    auth=TOKEN_OR_SESSION,
+    openapi_extra=idempotency_doc(),
+    summary="办结",
+    description="线上答疑（写答复）或线下跑腿（写做了什么和用时，可附一张照片）。"
+    "离线办结时可用 done_at 说明办结的时间。"
+    "点单在此期间已改派、合并、办结、不予受理或上报社区时答复 409 并说明原因，志愿者填写的内容通过站内消息转给组长。",
+)
+@decorate_view(idempotent, capped_with_photo)
 def resolve(request: HttpRequest, request_id: Id, body: ResolveIn) -> Status:
-    """办结: an online answer (the resident reads the reply) or an offline errand (what was done, time spent)."""
-    return transition(
+    """办结: an online answer (the resident reads the reply) or an offline errand (what was done, time
+    spent, a photo). 409 with why when the request went to someone else or was closed meanwhile; the
+    leader is then told what the volunteer wrote."""
+    photos = []
+    if body.photo is not None:
+        try:
+            photos.append(decoded_photo(body.photo))
+        except PhotoRefused as error:
+            return invalid(error.message)
+    typed = {
+        "办理方式": Request.Resolution(body.resolution).label,
+        "用时": f"{body.minutes} 分钟" if body.minutes is not None else "",
+        "办理情况": body.reply.strip(),
+        "照片": f"{len(photos)} 张（未保存，可向志愿者索取）" if photos else "",
+        "办结时间": deadline_label(body.done_at) if body.done_at else "",
+    }
+    return from_phone(
         request,
         request_id,
+        "办结",
+        typed,
         lambda r: actions.resolve(
-            r, by=request.auth, resolution=body.resolution, reply=body.reply, minutes=body.minutes
+            r,
+            by=request.auth,
+            resolution=body.resolution,
+            reply=body.reply,
+            minutes=body.minutes,
+            photos=photos,
+            done_at=body.done_at,
         ),
+    )
+
+
+@router.post(
+    "/requests/{request_id}/ask",
+    response=ACTED,
+    auth=TOKEN_OR_SESSION,
+    openapi_extra=idempotency_doc(),
+    summary="问居民",
+    description="承办志愿者（或组长）向居民提一个问题，等待居民回复期间暂停计时（和网页上的“问居民”相同）。"
+    "点单在此期间已改派或结束时答复 409 并说明原因，问题通过站内消息转给组长。",
+)
+@decorate_view(idempotent, capped)
+def ask(request: HttpRequest, request_id: Id, body: AskIn) -> Status:
+    """问居民: the volunteer (or the leader) asks the resident something; the time limit pauses until
+    they answer. 409 with why when the request went to someone else or was closed meanwhile; the
+    leader is then told the question."""
+    return from_phone(
+        request,
+        request_id,
+        "询问",
+        {"要问居民的问题": body.question.strip()},
+        lambda r: actions.pause_for_resident(r, by=request.auth, question=body.question),
     )
 
 

@@ -47,6 +47,23 @@ SECTIONS: list[tuple[str, list[Entry]]] = [
         ],
     ),
     (
+        "双报到",
+        [
+            Entry("岗位", "partners:posts", MEMBERS, "认领服务岗位：敲门问需、文明劝导、周五大扫除"),
+            Entry("在职党员报到", "partners:reports", frozenset({ADMIN}), "确认报到，打印报到二维码"),
+            Entry("共建单位", "partners:units", MEMBERS, "学校、医院、企业，能提供什么"),
+            Entry("反馈单", "partners:sheets", frozenset({ADMIN}), "每季度评价，打印给单位党组织"),
+        ],
+    ),
+    (
+        "需求、资源和项目",
+        [
+            Entry("需求清单", "projects:needs", STAFF, "党小组一家办不了的需求，建议对接的资源"),
+            Entry("资源清单", "projects:resources", STAFF, "共建单位和在职党员能提供的"),
+            Entry("项目清单", "projects:projects", STAFF, "需求对接资源立项，按步骤办完"),
+        ],
+    ),
+    (
         "微自治",
         [
             Entry("议事会", "meetings:list", MEMBERS, "议题、到会、纪要、决定"),

@@ -27,6 +27,9 @@ MAX_MINUTES = 600
 # A visit is logged the same day or soon after; older ones are kept out to catch a mistyped year.
 MAX_DAYS_BACK = 90
 MAX_TEXT = 2000
+# A visit the volunteers' app sends may have waited in the phone's queue; a month is far beyond that
+# (the phone clears what it holds after 7 days without a login), so anything older is a wrong clock.
+UPLOAD_DAYS_BACK = 30
 
 
 # ---- assignments ------------------------------------------------------------------------------
@@ -282,6 +285,49 @@ def log_visit(
             "有需求": bool(needs),
         },
     )
+    return visit
+
+
+@atomic_action
+def upload_visit(
+    household: Household,
+    *,
+    volunteer: Member,
+    by: User,
+    visited_at: datetime,
+    minutes: int,
+    someone_home: str,
+    met: Iterable[Resident] = (),
+    note: str = "",
+    need: str = "",
+    need_category: str = "",
+    http: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Visit:
+    """A visit sent by the volunteers' app, perhaps typed offline earlier (`visited_at`): logged as on
+    the visit page, and a need found becomes a request at once (一键转点单), all or nothing."""
+    now = now or timezone.now()
+    if visited_at < now - timedelta(days=UPLOAD_DAYS_BACK):
+        day = timezone.localtime(visited_at)
+        raise ActionRefused(
+            f"走访时间是 {day.year}年{day.month}月{day.day}日，已超过 {UPLOAD_DAYS_BACK} 天，不能再从手机上传；"
+            "请检查手机的日期，或请组长在网页上补记。"
+        )
+    visit = log_visit(
+        household,
+        volunteer=volunteer,
+        by=by,
+        visited_at=visited_at,
+        minutes=minutes,
+        someone_home=someone_home,
+        met=met,
+        needs=need,
+        note=note,
+        http=http,
+        now=now,
+    )
+    if need.strip():
+        request_from_visit(visit, category_code=need_category, by=by, http=http, now=now)
     return visit
 
 

@@ -240,6 +240,27 @@ SIGNATURES = {
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
 
 
+def checked_document(upload: object) -> tuple[object, str]:
+    """An uploaded document (PDF, Word or picture) checked by its size and its first bytes, renamed
+    to a random stored name; with the name it was uploaded as (its stem), for the title.
+    Policy documents and partner agreements are checked the same way."""
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in SIGNATURES:
+        raise forms.ValidationError("只能上传 PDF、Word（doc、docx）或图片（jpg、png）文件")
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise forms.ValidationError(f"文件太大（{upload.size / 1024 / 1024:.1f} MB），不能超过 20 MB")
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(SIGNATURES[suffix]):
+        raise forms.ValidationError(f"文件内容与扩展名 {suffix} 不符，请确认文件没有损坏或改过扩展名")
+    if suffix in IMAGE_SUFFIXES:  # shown in browsers as they are: a pixel bomb would hang a phone
+        refuse_too_many_pixels(upload)
+    original_name = Path(upload.name).stem
+    # Stored under a random name; the download is named after the title.
+    upload.name = f"{uuid4().hex}{suffix}"
+    return upload, original_name
+
+
 class DocumentForm(forms.ModelForm):
     title = forms.CharField(
         label="标题",
@@ -266,21 +287,7 @@ class DocumentForm(forms.ModelForm):
         self.fields["file"].widget.attrs["accept"] = ",".join(SIGNATURES)
 
     def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        if suffix not in SIGNATURES:
-            raise forms.ValidationError("只能上传 PDF、Word（doc、docx）或图片（jpg、png）文件")
-        if upload.size > MAX_DOCUMENT_BYTES:
-            raise forms.ValidationError(f"文件太大（{upload.size / 1024 / 1024:.1f} MB），不能超过 20 MB")
-        head = upload.read(8)
-        upload.seek(0)
-        if not head.startswith(SIGNATURES[suffix]):
-            raise forms.ValidationError(f"文件内容与扩展名 {suffix} 不符，请确认文件没有损坏或改过扩展名")
-        if suffix in IMAGE_SUFFIXES:  # shown in browsers as they are: a pixel bomb would hang a phone
-            refuse_too_many_pixels(upload)
-        self.original_name = Path(upload.name).stem
-        # Stored under a random name; the download is named after the title.
-        upload.name = f"{uuid4().hex}{suffix}"
+        upload, self.original_name = checked_document(self.cleaned_data["file"])
         return upload
 
     def clean(self) -> dict:

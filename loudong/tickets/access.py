@@ -16,8 +16,8 @@ from loudong.accounts.access import NOTHING, STAFF_ROLES
 from loudong.accounts.access import is_admin as admin_of
 from loudong.accounts.models import Grant, Role, User
 from loudong.registry.access import community_for
-from loudong.registry.models import Community
-from loudong.tickets.models import Request
+from loudong.registry.models import Community, Member
+from loudong.tickets.models import Request, RequestEvent
 
 
 def request_scope(user: User) -> Q:
@@ -37,6 +37,18 @@ def request_scope(user: User) -> Q:
         elif grant.role == Role.RESIDENT and user.resident_id:
             scope |= Q(community_id=grant.community_id, resident_id=user.resident_id)
     return scope
+
+
+def former_assignee_scope(user: User) -> Q:
+    """Requests once dispatched to the user (as the timeline records), whether or not they still see
+    them: what a volunteer's late upload may name (loudong.tickets.actions.uploads). Such a request
+    that moved on is answered with why, and nothing else of it; any other is not found."""
+    if not user.is_authenticated or not user.resident_id:
+        return NOTHING
+    members = list(Member.objects.filter(resident_id=user.resident_id).values_list("pk", flat=True))
+    if not members:
+        return NOTHING
+    return Q(pk__in=RequestEvent.objects.filter(kind="dispatched", data__volunteer_id__in=members).values("request_id"))
 
 
 def staff_community(request: HttpRequest, code: str, *, residents: bool = False) -> Community:

@@ -10,8 +10,9 @@ deploy/nginx/loudong.conf with its ports, the two app servers and a self-signed 
 Then, through nginx over HTTPS: /healthz answers 200 (database and worker heartbeat); plain http is
 redirected; a login made through nginx is valid on both app servers; a resident's two screens (the
 second sent once without its phone, its photo kept as a draft, then again) land on alternate app
-servers and the request is placed exactly once by the workers, its photo in the bucket. Then loudong-backup.service's ExecStart makes and checks a backup that holds
-that photo; last, with node 1's web server stopped (as during an upgrade) nginx answers from node 2.
+servers and the request is placed exactly once by the workers, its photo in the bucket. Then
+loudong-backup.service's ExecStart makes and checks a backup that holds that photo; last, with node
+1's web server stopped (as during an upgrade) nginx answers from node 2.
 Every process is stopped and the database dropped at the end, pass or fail.
 """
 

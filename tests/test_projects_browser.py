@@ -1,6 +1,6 @@
 """The three lists on a phone, through a real server: a leader in 长辈版 taps 需要资源 on a request,
 reads why a resource is suggested, makes the project in one tap and ticks its first step; every
-page fits a 390 px screen."""
+page fits a 390 px screen, and a 320 px one."""
 
 import pytest
 from helpers.browser import fits_the_phone, log_in
@@ -53,3 +53,7 @@ def test_a_leader_raises_a_need_and_makes_a_project_of_it_on_a_phone(live_server
         page.goto(f"{base}/c/xihu/lists/{path}/")
         expect(page.locator("html.elder")).to_have_count(1)
         assert fits_the_phone(page), page.url
+    page.set_viewport_size({"width": 320, "height": 640})  # the narrowest phones still sold
+    for path in (f"needs/{project.need_id}/", f"projects/{project.pk}/", "resources/"):
+        page.goto(f"{base}/c/xihu/lists/{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 321, page.url

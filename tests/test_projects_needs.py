@@ -14,6 +14,9 @@ from loudong.groups.models import BuildingGroup
 from loudong.lib.actions import ActionRefused
 from loudong.lib.shanghai import SHANGHAI
 from loudong.outreach import actions as outreach
+from loudong.privacy.copy import sheets
+from loudong.privacy.erasure import erase_person
+from loudong.privacy.people import of_resident
 from loudong.projects import actions
 from loudong.projects.models import Need
 from loudong.registry.models import Member
@@ -196,3 +199,16 @@ def test_a_need_is_closed_with_a_reason_and_reopened(world, login):
     client.post(url("need_reopen", need.pk))
     need.refresh_from_db()
     assert (need.status, need.close_reason, need.closed_at) == ("open", "", None)
+
+
+def test_a_residents_copy_holds_the_needs_of_their_requests_and_erasure_scrubs_their_texts(world):
+    req = place(world, description="张建国家里水管老化漏水，电话13700137000", resident=world.zhang)
+    need = actions.need_from_request(req, by=world.admin)
+    other = actions.enter_need(world.community, by=world.admin, title="社区活动室缺桌椅", category="funds")
+    person = of_resident(world.zhang)
+    (sheet,) = [s for s in sheets(person) if s.title == "列入需求清单的需求"]
+    assert [row[1] for row in sheet.rows] == [need.title]
+    erase_person(person, by=world.admin)
+    need.refresh_from_db()
+    assert "张建国" not in need.title + need.description and "13700137000" not in need.description
+    assert need.status == "open" and Need.objects.get(pk=other.pk).title == "社区活动室缺桌椅"

@@ -272,7 +272,12 @@ def test_each_demo_account_can_log_in_with_the_published_password(demo_output, c
     response = client.post(reverse("login"), {"username": username, "password": "loudong-demo"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(User.objects.get(username=username).pk)
-    assert client.get(response.url, follow=True).status_code == 200
+    home = client.get(response.url, follow=True)
+    assert home.status_code == 200
+    # The retired leader and the resident see 长辈版 on a new phone (no cookie): their account says so.
+    elder = username in ("demo-leader", "demo-resident")
+    assert ('<html lang="zh-CN" class="elder">' in home.content.decode()) == elder
+    assert ("elder-tile" in home.content.decode()) == (username == "demo-leader")
 
 
 def test_the_demo_admin_sees_the_leader_s_api_token_to_revoke(demo_output, client):

@@ -358,3 +358,14 @@ def test_the_demo_shows_one_open_and_one_answered_privacy_request(xihu):
     ]
     answered = rows.get(status="done")
     assert answered.whole_person and answered.copy_available and answered.request.tracking_token
+
+
+def test_the_demo_volunteer_s_phone_can_install_the_app_and_keep_their_pages(demo_output, client):
+    volunteer = User.objects.get(username="demo-volunteer")
+    client.force_login(volunteer)
+    code = volunteer.grant_list()[0].community.code
+    households = client.get(reverse("outreach:mine", args=[code])).content.decode()
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in households
+    assert households.count("data-offline>记走访</a>") >= 3  # each household's visit form, kept for offline use
+    requests = client.get(reverse("tickets:mine", args=[code])).content.decode()
+    assert '<link rel="manifest"' in requests and "data-offline>查看详情</a>" in requests

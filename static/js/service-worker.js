@@ -2,7 +2,7 @@
  *
  * Offline reading: 我的包户 and 我的接单 are fetched from the network first and kept; so are the pages they
  * mark with data-offline (each household's visit form; each request's page, and on it 办结 and 问居民),
- * followed two steps deep. Nothing else is kept: no other page, no page of another person or role. Each
+ * followed two steps deep (those again at most every 5 minutes, however often the list is opened). Nothing else is kept: no other page, no page of another person or role. Each
  * kept page remembers when it was fetched and which page led to it; a page that no longer leads to it
  * (a request reassigned, a household moved) drops it. Without a network the kept page is shown with
  * data-offline-at on <body>, which offline.js turns into 「离线查看，更新于 HH:MM」.
@@ -15,6 +15,7 @@ var ASSETS_CACHE = "loudong-assets-" + self.LOUDONG.version;
 var PAGES_CACHE = "loudong-pages";
 var LIST_PAGES = [/^\/c\/[^/]+\/outreach\/$/, /^\/c\/[^/]+\/requests\/mine\/$/];
 var DEPTH = 2; // list → request → 办结 / 问居民
+var FRESH_MS = 5 * 60 * 1000; // a page kept less than 5 minutes ago is not fetched again for its list
 var FETCHED_AT = "X-Loudong-Fetched-At";
 var LED_FROM = "X-Loudong-Led-From";
 var DEPTH_HEADER = "X-Loudong-Depth";
@@ -71,9 +72,14 @@ function keepMarked(cache, from, html, depth) {
     }
   });
   return Promise.all(urls.map(function (url) {
-    return fetch(url, { credentials: "same-origin" }).then(function (response) {
-      return usable(response) ? keepPage(cache, url, response, from, depth) : null;
-    }, function () { return null; });
+    return cache.match(url).then(function (kept) {
+      if (kept && Date.now() - Number(kept.headers.get(FETCHED_AT)) < FRESH_MS) {
+        return null;
+      }
+      return fetch(url, { credentials: "same-origin" }).then(function (response) {
+        return usable(response) ? keepPage(cache, url, response, from, depth) : null;
+      }, function () { return null; });
+    });
   })).then(function () { return forgetLedFrom(cache, from, urls); });
 }
 

@@ -358,7 +358,15 @@ def dispatch(request: HttpRequest, request_id: Id, body: DispatchIn) -> Status:
     return transition(request, request_id, lambda r: actions.dispatch(r, volunteer, by=request.auth))
 
 
-@router.post("/requests/{request_id}/accept", response=ACTED, auth=TOKEN_OR_SESSION, openapi_extra=idempotency_doc())
+@router.post(
+    "/requests/{request_id}/accept",
+    response=ACTED,
+    auth=TOKEN_OR_SESSION,
+    openapi_extra=idempotency_doc(),
+    summary="接单",
+    description="派给自己的点单由志愿者接单。点单在此期间已改派、合并、办结、不予受理或上报社区时答复 409 并说明原因，"
+    "同时通知组长。",
+)
 @decorate_view(idempotent, capped)
 def accept(request: HttpRequest, request_id: Id) -> Status:
     """接单: the volunteer it was dispatched to takes it. 409 with why when it went to someone else
@@ -373,7 +381,16 @@ def decline(request: HttpRequest, request_id: Id, body: ReasonIn) -> Status:
     return transition(request, request_id, lambda r: actions.decline(r, by=request.auth, reason=body.reason))
 
 
-@router.post("/requests/{request_id}/resolve", response=ACTED, auth=TOKEN_OR_SESSION, openapi_extra=idempotency_doc())
+@router.post(
+    "/requests/{request_id}/resolve",
+    response=ACTED,
+    auth=TOKEN_OR_SESSION,
+    openapi_extra=idempotency_doc(),
+    summary="办结",
+    description="线上答疑（写答复）或线下跑腿（写做了什么和用时，可附一张照片）。"
+    "离线办结时可用 done_at 说明办结的时间。"
+    "点单在此期间已改派、合并、办结、不予受理或上报社区时答复 409 并说明原因，志愿者填写的内容通过站内消息转给组长。",
+)
 @decorate_view(idempotent, capped_with_photo)
 def resolve(request: HttpRequest, request_id: Id, body: ResolveIn) -> Status:
     """办结: an online answer (the resident reads the reply) or an offline errand (what was done, time
@@ -409,7 +426,15 @@ def resolve(request: HttpRequest, request_id: Id, body: ResolveIn) -> Status:
     )
 
 
-@router.post("/requests/{request_id}/ask", response=ACTED, auth=TOKEN_OR_SESSION, openapi_extra=idempotency_doc())
+@router.post(
+    "/requests/{request_id}/ask",
+    response=ACTED,
+    auth=TOKEN_OR_SESSION,
+    openapi_extra=idempotency_doc(),
+    summary="问居民",
+    description="承办志愿者（或组长）向居民提一个问题，等待居民回复期间暂停计时（和网页上的“问居民”相同）。"
+    "点单在此期间已改派或结束时答复 409 并说明原因，问题通过站内消息转给组长。",
+)
 @decorate_view(idempotent, capped)
 def ask(request: HttpRequest, request_id: Id, body: AskIn) -> Status:
     """问居民: the volunteer (or the leader) asks the resident something; the time limit pauses until

@@ -25,6 +25,7 @@ from loudong.demo.people import CARE_TAGS, build_people
 from loudong.demo.places import build_places
 from loudong.demo.plans import DISTRICT, PLANS, SUBDISTRICT, CommunityPlan
 from loudong.demo.privacy import build_privacy
+from loudong.demo.projects import build_projects
 from loudong.demo.requests import build_requests
 from loudong.policy.models import save_rules
 from loudong.policy.rules import Rules
@@ -52,6 +53,7 @@ STEPS: list[Callable[[DemoSite], None]] = [
     build_activities,
     build_honours,
     build_hours,
+    build_projects,
     build_privacy,
     lambda site: tally.rebuild(),  # the stats tallies of everything the steps wrote (pages only read them)
     lambda site: coverage.rebuild(),  # and the group coverage

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from loudong.lib.actions import ActionRefused
+from loudong.lib.page_actions import actions_for
 from loudong.outreach import actions
 from loudong.outreach.access import (
     assigned_households,
@@ -161,6 +162,7 @@ def visit_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "community": community,
             "visit": visit,
             "request_form": _request_form(community, visit) if convertible else None,
+            "more_actions": actions_for(request.user, [visit])[visit.pk],
         },
     )
 

@@ -11,7 +11,7 @@ from helpers.sizes import elder_shortfalls, small_targets
 from playwright.sync_api import Page, expect
 
 from loudong.demo.logins import DEMO_PASSWORD
-from loudong.registry.models import Building
+from loudong.registry.models import Building, Stairwell
 from loudong.tickets.models import Request
 
 pytestmark = pytest.mark.browser
@@ -92,6 +92,7 @@ def test_the_residents_form_screens_and_receipt_meet_the_sizes_at_390_and_320_px
     live_server, page: Page, world, settings
 ):
     settings.REQUEST_MIN_FILL_SECONDS = 0  # faster than a person
+    Stairwell.objects.create(community=world.community, building=world.building, name="2单元")  # offered on screen 2
     code = f"{live_server.url}{reverse('ask:building', args=[world.building.public_token])}"
     found = []
     for elder in (True, False):

@@ -126,6 +126,9 @@ def test_the_group_code_of_one_building_never_asks_the_building_and_knows_the_st
     # From the building's own code both are offered and none is chosen for the resident.
     offered = dict(checked.findall(screen1(client, world).content.decode()))
     assert offered == {str(world.stairwell.pk): "", str(other.pk): ""}
+    # The stairwell may be left out.
+    req = submit_and_read_receipt(client, screen1(client, world), description="楼下的路灯不亮了", contact_phone="")
+    assert req.stairwell is None and req.building == world.building
 
 
 def test_going_back_keeps_every_answer(client, world):

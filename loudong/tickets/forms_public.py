@@ -173,6 +173,7 @@ class DetailForm(forms.Form):
         label="单元",
         coerce=int,
         required=False,
+        empty_value=None,
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "请重新选择单元"},
     )

@@ -76,9 +76,10 @@ def build_partners(site: DemoSite) -> None:
             submitted_at=_moment(last.start - timedelta(days=rng.randint(5, 40)), rng),
         )
         if status == "confirmed":
-            member = actions.confirm(
-                report, by=admin, now=report.submitted_at + timedelta(days=rng.randint(1, 4))
-            ).member
+            decided = report.submitted_at + timedelta(days=rng.randint(1, 4))
+            member = actions.confirm(report, by=admin, now=decided).member
+            if rng.random() < 0.85:  # most agree, when confirmed, to their phone on the notice board
+                Member.objects.filter(pk=member.pk).update(publish_phone=True, publish_phone_consented_at=decided)
             confirmed.append(member)
         elif status == "declined":
             actions.decline(report, by=admin, reason=DECLINE_REASON, now=report.submitted_at + timedelta(days=2))

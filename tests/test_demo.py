@@ -374,7 +374,8 @@ def test_the_demo_shows_units_in_post_members_posts_and_last_quarters_feedback_s
     assert reports.filter(status="confirmed").count() == 12
     assert reports.filter(status="pending").count() == 2 and reports.filter(status="declined").count() == 1
     confirmed = reports.filter(status="confirmed")
-    assert all(r.member.group_id and r.member.registered_org == r.workplace_party_org for r in confirmed)
+    assert all(r.member.registered_org == r.workplace_party_org for r in confirmed)
+    assert sum(1 for r in confirmed if r.member.group_id) >= 8  # the others live where no group serves yet
     assert PostClaim.objects.holding().filter(member__in=confirmed.values("member")).count() >= 12
     sheets = sheets_for(xihu, Quarter.of(timezone.localdate()).previous)
     assert len(sheets) == 3 and all(s.minutes > 0 for s in sheets)

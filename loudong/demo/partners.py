@@ -6,6 +6,7 @@ and the community's evaluation of each, so last quarter's feedback sheets print.
 """
 
 import random
+from collections import Counter
 from datetime import datetime, time, timedelta
 
 from django.core.files.base import ContentFile
@@ -19,6 +20,7 @@ from loudong.lib.shanghai import SHANGHAI
 from loudong.partners import actions
 from loudong.partners.models import Evaluation, PartnerAgreement, PartnerUnit, Post, ReportIn
 from loudong.partners.sheets import Quarter, sheets_for
+from loudong.policy.rules import Rules
 from loudong.registry.models import Member, Resident
 
 UNITS = (
@@ -43,6 +45,7 @@ COMMENTS = {
     Evaluation.Grade.FAIRLY_GOOD: ("能按时参加岗位服务", "工作忙时也会提前请假、安排好"),
     Evaluation.Grade.FAIR: ("本季度参加次数较少，希望多参与",),
 }
+MAX_GROUP = Rules().max_members  # a group stays within the policy's size
 DECLINE_REASON = "核实后不住在本社区，请到居住地社区报到"
 
 
@@ -53,11 +56,11 @@ def build_partners(site: DemoSite) -> None:
     now = timezone.now()
     last = Quarter.of(timezone.localdate()).previous
     units = _units(demo, admin)
-    people = _people(demo, rng)
     posts = _posts(demo, admin, now)
     confirmed = []
     statuses = ["confirmed"] * 12 + ["pending"] * 2 + ["declined"]
     rng.shuffle(statuses)
+    people = _people(demo, rng, statuses)
     for (unit, skills), resident, status in zip(
         [(u, spec[7]) for u, spec in zip(units, UNITS, strict=True) for _ in range(spec[8])],
         people,
@@ -78,8 +81,14 @@ def build_partners(site: DemoSite) -> None:
         if status == "confirmed":
             decided = report.submitted_at + timedelta(days=rng.randint(1, 4))
             member = actions.confirm(report, by=admin, now=decided).member
-            if rng.random() < 0.85:  # most agree, when confirmed, to their phone on the notice board
-                Member.objects.filter(pk=member.pk).update(publish_phone=True, publish_phone_consented_at=decided)
+            # What the admin then fills in on the member record, as for any member: when they joined
+            # the party, the services they offer, and (most agree) their phone on the notice board.
+            born = resident.birth_date
+            member.joined_on = born.replace(year=born.year + rng.randint(21, 26), day=1)
+            member.publish_phone = rng.random() < 0.85
+            member.publish_phone_consented_at = decided if member.publish_phone else None
+            member.save(update_fields=["joined_on", "publish_phone", "publish_phone_consented_at"])
+            member.service_items.set(rng.sample(sorted(demo.service_items.values(), key=str), rng.randint(1, 2)))
             confirmed.append(member)
         elif status == "declined":
             actions.decline(report, by=admin, reason=DECLINE_REASON, now=report.submitted_at + timedelta(days=2))
@@ -119,20 +128,33 @@ def _units(demo: DemoCommunity, admin: object) -> list[PartnerUnit]:
     return units
 
 
-def _people(demo: DemoCommunity, rng: random.Random) -> list[Resident]:
-    """Fifteen working-age residents, not yet members, living where a group serves."""
+def _people(demo: DemoCommunity, rng: random.Random, statuses: list[str]) -> list[Resident]:
+    """Working-age residents, not yet members, one per report-in. Those to be confirmed live where a
+    group has room within the policy's size (MAX_GROUP), or where no group serves yet (confirmed,
+    they wait for one: 暂未编入党小组)."""
     today = timezone.localdate()
-    candidates = [
+    working_age = [
         r
-        for r in Resident.objects.filter(
-            community=demo.community, member__isnull=True, user__isnull=True, household__stairwell__group__isnull=False
-        )
+        for r in Resident.objects.filter(community=demo.community, member__isnull=True, user__isnull=True)
         .exclude(phone="")
         .select_related("household__stairwell")
         .order_by("pk")
-        if r.birth_date and 26 <= today.year - r.birth_date.year <= 55
+        if r.household_id and r.birth_date and 26 <= today.year - r.birth_date.year <= 55
     ]
-    return rng.sample(candidates, 15)
+    rng.shuffle(working_age)
+    sizes = Counter(Member.objects.filter(community=demo.community).values_list("group_id", flat=True))
+    chosen: list[Resident] = []
+    for status in statuses:
+        resident = next(r for r in working_age if r not in chosen and _fits(r, status, sizes))
+        if status == "confirmed":
+            sizes[resident.household.stairwell.group_id] += 1
+        chosen.append(resident)
+    return chosen
+
+
+def _fits(resident: Resident, status: str, sizes: Counter) -> bool:
+    group = resident.household.stairwell.group_id
+    return status != "confirmed" or group is None or sizes[group] < MAX_GROUP
 
 
 def _posts(demo: DemoCommunity, admin: object, now: datetime) -> list[Post]:

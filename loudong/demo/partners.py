@@ -45,7 +45,9 @@ COMMENTS = {
     Evaluation.Grade.FAIRLY_GOOD: ("能按时参加岗位服务", "工作忙时也会提前请假、安排好"),
     Evaluation.Grade.FAIR: ("本季度参加次数较少，希望多参与",),
 }
-MAX_GROUP = Rules().max_members  # a group stays within the policy's size
+# A group stays within the policy's size, and its notice board on one A4 page (which holds 13 members
+# with their services: a group of 15 prints on two pages today).
+MAX_GROUP = min(Rules().max_members, 13)
 DECLINE_REASON = "核实后不住在本社区，请到居住地社区报到"
 
 
@@ -130,7 +132,7 @@ def _units(demo: DemoCommunity, admin: object) -> list[PartnerUnit]:
 
 def _people(demo: DemoCommunity, rng: random.Random, statuses: list[str]) -> list[Resident]:
     """Working-age residents, not yet members, one per report-in. Those to be confirmed live where a
-    group has room within the policy's size (MAX_GROUP), or where no group serves yet (confirmed,
+    group has room (MAX_GROUP), or where no group serves yet (confirmed,
     they wait for one: 暂未编入党小组)."""
     today = timezone.localdate()
     working_age = [

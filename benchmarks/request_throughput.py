@@ -520,7 +520,7 @@ def form_spec(base: str, world: dict) -> Spec:
     hidden = dict(HIDDEN.findall(page))
     fields = {
         **hidden,
-        "step": "3",
+        "step": "2",
         "building": building_id,
         "category": "environment",
         "kind": "help",

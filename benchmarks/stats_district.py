@@ -27,7 +27,8 @@ the work report as .docx and .pdf for a community and for the district. Pages ar
 Django's test client in this process (no network).
 
 Last, the district dashboard's first view after a restart, in a new process (--first-view): Django
-set up and its URLs loaded as gunicorn's preload does, a new database connection, then the first
+set up and its URLs and templates prepared as gunicorn's master does before it forks a worker
+(loudong.ops.warmup), a new database connection, then the first
 GET of the district's dashboard timed, and its warm p50 after. PostgreSQL itself is not restarted
 (its shared buffers and the OS page cache stay as the rebuild and the measurements left them; no
 pg_prewarm). The PostgreSQL settings in force are printed first.
@@ -634,12 +635,12 @@ def first_view(url: str, repeats: int) -> None:
     """In a new process: the district dashboard's first GET, timed, then its warm p50."""
     setup(url)
     from django.test import Client
-    from django.urls import get_resolver
 
     from loudong.accounts.models import Grant, Role, User
+    from loudong.ops.warmup import warm_up
     from loudong.registry.models import District
 
-    get_resolver().url_patterns  # noqa: B018 - what gunicorn's preload imports before serving
+    warm_up()  # what gunicorn's master does before it forks a worker (config/gunicorn.py, pre_fork)
     district = District.objects.get(code=DISTRICT_CODE)
     user, _ = User.objects.get_or_create(username="bench-overseer", defaults={"display_name": "区督查"})
     Grant.objects.get_or_create(user=user, role=Role.OVERSEER, district=district)

@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "loudong.community_life.blackboard",
     "loudong.community_life.honours",
     "loudong.hours",
+    "loudong.projects",
     "loudong.stats",
     "loudong.demo",
     "loudong.api",

@@ -40,6 +40,7 @@ urlpatterns = [
     path("c/<slug:code>/hours/", include("loudong.hours.urls")),
     path("c/<slug:code>/partners/", include("loudong.partners.urls")),
     path("c/<slug:code>/stats/", include("loudong.stats.urls")),
+    path("c/<slug:code>/lists/", include("loudong.projects.urls")),
     path("c/<slug:code>/", include("loudong.registry.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("loudong.api.open311")),

@@ -9,7 +9,9 @@ from datetime import timedelta
 
 import pytest
 from conftest import make_user
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
@@ -18,7 +20,7 @@ from loudong.accounts.models import ApiToken, AuditEntry, Role
 from loudong.groups.models import BuildingGroup
 from loudong.notify.models import OutboxMessage
 from loudong.outreach.models import Assignment, Visit
-from loudong.registry.models import Member, Resident
+from loudong.registry.models import Household, Member, Resident
 from loudong.tickets import actions
 from loudong.tickets.models import Request, RequestPhoto, Status
 
@@ -106,6 +108,20 @@ def test_an_elder_seen_nine_days_ago_is_overdue_on_a_weekly_round(world, phone, 
     assert household["last_visit"] == timezone.localtime(seen).date().isoformat()
     assert household["due"] == (timezone.localtime(seen).date() + timedelta(days=7)).isoformat()
     assert household["overdue"] is True
+
+
+def test_more_households_cost_no_more_queries(world, phone, mine):
+    caller = phone(world.volunteer)
+    caller.get("/me/households")  # the policy and the grants cached
+    with CaptureQueriesContext(connection) as one:
+        caller.get("/me/households")
+    for room in ("302", "401", "402", "501"):
+        household = Household.objects.create(community=world.community, stairwell=world.stairwell, room=room)
+        Resident.objects.create(community=world.community, household=household, name=f"住户{room}", phone="13300133000")
+        Assignment.objects.create(community=world.community, household=household, volunteer=world.wang_member)
+    with CaptureQueriesContext(connection) as five:
+        assert len(caller.get("/me/households").json()["households"]) == 5
+    assert len(five) == len(one)
 
 
 def test_reading_the_households_for_the_phone_is_written_in_the_audit_log(world, phone, mine):
@@ -316,6 +332,47 @@ def test_an_image_bomb_is_refused_before_it_is_decoded(world, phone, settings):
     assert response.status_code == 422 and "像素太多" in response.json()["detail"]
 
 
+def test_an_errand_done_offline_before_its_deadline_and_sent_after_it_is_not_late(world, phone, client):
+    accepted = timezone.now() - timedelta(hours=5)
+    req = actions.place_request(
+        community=world.community,
+        building=world.building,
+        stairwell=world.stairwell,
+        category_code="hardship",
+        description="帮忙去药店买降压药",
+        now=accepted - timedelta(hours=1),
+    )
+    actions.dispatch(req, world.wang_member, by=world.leader, now=accepted - timedelta(minutes=30))
+    actions.accept(req, by=world.volunteer, now=accepted)
+    done = timezone.localtime() - timedelta(hours=3)
+    Request.objects.filter(pk=req.pk).update(due_at=done + timedelta(hours=1))  # the deadline passed meanwhile
+    response = phone(world.volunteer).post(f"/requests/{req.pk}/resolve", resolve_body(done_at=done.isoformat()))
+    assert response.status_code == 200
+    req.refresh_from_db()
+    assert abs(req.resolved_at - done) < timedelta(seconds=1)
+    event = req.events.get(kind="resolved")
+    assert event.data["late"] is False and timezone.now() - event.at < timedelta(minutes=1)
+    assert event.data["done_label"] == f"{done.year}年{done.month}月{done.day}日 {done:%H:%M}"
+    client.force_login(world.leader)
+    page = client.get(f"/c/xihu/requests/{req.pk}/").content.decode()
+    assert f"{event.data['done_label']} 在手机上办结，联网后上传" in page
+
+
+def test_a_done_time_before_the_errand_was_taken_or_in_the_future_is_refused(world, phone):
+    req = errand(world)
+    caller = phone(world.volunteer)
+    early = caller.post(
+        f"/requests/{req.pk}/resolve", resolve_body(done_at=(timezone.now() - timedelta(hours=1)).isoformat())
+    )
+    assert early.status_code == 409 and "不能早于这张点单最近一次状态变化的时间" in early.json()["detail"]
+    future = caller.post(
+        f"/requests/{req.pk}/resolve", resolve_body(done_at=(timezone.now() + timedelta(hours=1)).isoformat())
+    )
+    assert future.status_code == 409 and future.json()["detail"] == "办结时间不能晚于现在，请检查手机的时间。"
+    req.refresh_from_db()
+    assert req.status == Status.ACCEPTED
+
+
 def test_accepting_from_the_phone(world, phone):
     req = errand(world, accepted=False)
     response = phone(world.volunteer).post(f"/requests/{req.pk}/accept", {}, key="a-1")
@@ -480,7 +537,12 @@ def test_the_offline_operations_are_in_the_openapi_document_in_chinese(client):
     visits = document["paths"]["/api/v1/visits"]["post"]
     assert {"BearerToken": []} in visits["security"] and {"SessionLogin": []} in visits["security"]
     assert "Idempotency-Key" in [p["name"] for p in visits["parameters"]]
-    assert "敲门问需" in visits["tags"]
+    assert "敲门问需" in visits["tags"] and visits["summary"] == "记走访" and "离线" in visits["description"]
+    for path, summary in (
+        ("/api/v1/requests/{request_id}/ask", "问居民"),
+        ("/api/v1/requests/{request_id}/resolve", "办结"),
+    ):
+        assert document["paths"][path]["post"]["summary"] == summary
     assert "/api/v1/me/households" in document["paths"] and "/api/v1/requests/{request_id}/ask" in document["paths"]
     resolve = document["components"]["schemas"]["ResolveIn"]["properties"]["photo"]
     assert "300 KB" in resolve["description"]

@@ -6,6 +6,7 @@ runs in its own savepoint on top of it.
 
 import re
 from collections import Counter
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -273,7 +274,12 @@ def test_each_demo_account_can_log_in_with_the_published_password(demo_output, c
     response = client.post(reverse("login"), {"username": username, "password": "loudong-demo"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(User.objects.get(username=username).pk)
-    assert client.get(response.url, follow=True).status_code == 200
+    home = client.get(response.url, follow=True)
+    assert home.status_code == 200
+    # The retired leader and the resident see 长辈版 on a new phone (no cookie): their account says so.
+    elder = username in ("demo-leader", "demo-resident")
+    assert ('<html lang="zh-CN" class="elder">' in home.content.decode()) == elder
+    assert ("elder-tile" in home.content.decode()) == (username == "demo-leader")
 
 
 def test_the_demo_admin_sees_the_leader_s_api_token_to_revoke(demo_output, client):
@@ -380,3 +386,27 @@ def test_the_demo_shows_units_in_post_members_posts_and_last_quarters_feedback_s
     sheets = sheets_for(xihu, Quarter.of(timezone.localdate()).previous)
     assert len(sheets) == 3 and all(s.minutes > 0 for s in sheets)
     assert sum(1 for s in sheets for row in s.rows if row.evaluation) == 11
+
+
+def test_the_demo_volunteer_s_phone_can_install_the_app_and_keep_their_pages(demo_output, client):
+    volunteer = User.objects.get(username="demo-volunteer")
+    client.force_login(volunteer)
+    code = volunteer.grant_list()[0].community.code
+    households = client.get(reverse("outreach:mine", args=[code])).content.decode()
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in households
+    assert households.count("data-offline>记走访</a>") >= 3  # each household's visit form, kept for offline use
+    requests = client.get(reverse("tickets:mine", args=[code])).content.decode()
+    assert '<link rel="manifest"' in requests and "data-offline>查看详情</a>" in requests
+
+
+def test_the_demo_volunteer_has_an_errand_resolved_without_signal_and_sent_later(xihu, client):
+    from loudong.tickets.models import Request, RequestEvent
+
+    volunteer = User.objects.get(username="demo-volunteer")
+    mine = RequestEvent.objects.filter(request__community=xihu, request__assignee__resident=volunteer.resident)
+    event = mine.get(kind="resolved", data__has_key="done_at")
+    req = Request.objects.get(pk=event.request_id)
+    assert req.status == "resolved" and event.at - req.resolved_at == timedelta(hours=3)
+    client.force_login(User.objects.get(username="demo-leader"))
+    page = client.get(f"/c/{xihu.code}/requests/{req.pk}/").content.decode()
+    assert f"{event.data['done_label']} 在手机上办结，联网后上传" in page

@@ -43,7 +43,7 @@ def test_the_bomb_is_small_on_disk_and_over_the_limit():
 
 
 def test_the_public_form_refuses_an_image_bomb_before_keeping_it(client, world):
-    page = screen2(client, world, new_photos=[bomb()])
+    page = screen2(client, world, new_photos=[bomb()])  # refused: screen 2 again
     text = page.content.decode()
     assert "图片“bomb.png”的像素太多" in text and "请用手机截图" in text
     assert not default_storage.exists("ask-drafts") or not default_storage.listdir("ask-drafts")[1]

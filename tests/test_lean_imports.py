@@ -11,14 +11,14 @@ PROBE = f"""
 import json, sys
 import django
 django.setup()
-from django.urls import get_resolver
-get_resolver().url_patterns
+from loudong.ops.warmup import warm_up
+warm_up()  # what gunicorn's master does before it forks: URLs and templates compiled
 import config.wsgi
 print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))
 """
 
 
-def test_the_urlconf_and_the_wsgi_application_import_no_heavy_library(tmp_path):
+def test_the_urlconf_the_warm_up_and_the_wsgi_application_import_no_heavy_library(tmp_path):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "LOUDONG_DATA_DIR": str(tmp_path)}
     out = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []

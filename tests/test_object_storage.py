@@ -82,23 +82,21 @@ def test_a_draft_photo_uploaded_through_one_server_is_placed_through_another(ser
     landing = browser.get(f"{a.url}/ask/b/{world.building.public_token}/")
     screen2 = browser.post(f"{b.url}/ask/place/", data={**hidden(landing), "step": "1", "category": "environment"})
     photo = jpeg()
-    screen3 = browser.post(
-        f"{a.url}/ask/place/",
-        data={**hidden(screen2), "step": "2", "description": "三单元楼道里堆满了纸箱和旧家具，走路都困难",
-              "stairwell": world.stairwell.pk, "room": "301"},
-        files={"new_photos": ("楼道.jpg", photo, "image/jpeg")},
-    )  # fmt: skip
-    assert screen3.status_code == 200 and 'name="step" value="3"' in screen3.text, screen3.text
+    details = {"step": "2", "scope": "household", "description": "家门口堆满了纸箱和旧家具，走路都困难", "room": "301"}
+    # Sent without the phone a household matter needs: screen 2 again, with the photo kept as a draft.
+    upload = {"new_photos": ("楼道.jpg", photo, "image/jpeg")}
+    refused = browser.post(f"{a.url}/ask/place/", data={**hidden(screen2), **details}, files=upload)
+    assert refused.status_code == 200 and "家中的事要留电话" in refused.text, refused.text
     drafts = bucket.keys(f"{forms_public.DRAFT_DIR}/")
     assert len(drafts) == 1
-    # The thumbnail on screen 3 opens from the other server: it reads the draft from the bucket.
-    thumbnail = re.search(r'<img src="(/ask/draft-photo/[^"]+)" alt="照片 1"', screen3.text).group(1)
+    # The thumbnail on screen 2 opens from the other server: it reads the draft from the bucket.
+    thumbnail = re.search(r'<img src="(/ask/draft-photo/[^"]+)" alt="照片 1"', refused.text).group(1)
     shown = browser.get(b.url + thumbnail)
     assert shown.status_code == 200 and shown.content == bucket.read(drafts[0])
 
     sent = browser.post(
         f"{b.url}/ask/place/",
-        data={**hidden(screen3), "step": "3", "contact_name": "王阿姨", "contact_phone": PHONE, "started": old_start()},
+        data={**hidden(refused), **details, "contact_name": "王阿姨", "contact_phone": PHONE, "started": old_start()},
         allow_redirects=False,
     )
     assert sent.status_code == 302, sent.text

@@ -1,4 +1,5 @@
-"""A resident places a request from a QR code in three screens, with no account, and follows it."""
+"""A resident places a request from a QR code in two screens and gets the receipt, with no account,
+and follows it."""
 
 import io
 import re
@@ -11,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from helpers.public_request import PHONE, hidden, jpeg, screen1, send, submit, submit_and_read_receipt
 from PIL import Image
 
+from loudong.registry.models import Stairwell
 from loudong.tickets import actions
 from loudong.tickets.intake import drain
 from loudong.tickets.models import Intake, Request, RequestEvent, Supporter
@@ -32,18 +34,14 @@ def jpeg_with_gps() -> bytes:
     return jpeg(exif=exif.tobytes())
 
 
-def screen2(client, world, description="三单元楼道里堆满了纸箱和旧家具，走路都困难", **extra):
-    page = screen1(client, world)
-    data = {
-        **hidden(page),
-        "step": "2",
-        "description": description,
-        "stairwell": world.stairwell.pk,
-        "room": "301",
-        **extra,
-    }
-    sent = client.post("/ask/place/", data)
-    return client.get(sent["Location"]) if sent.status_code == 303 else sent
+def screen2(client, world, **extra):
+    """Send screen 2 (after screen 1) with `extra`: the page answered, screen 2 again when refused."""
+    sent = submit(client, screen1(client, world), **extra)
+    return client.get(sent["Location"]) if sent.status_code in (302, 303) else sent
+
+
+# A household matter sent without its phone is refused: screen 2 again, with its draft photos.
+NO_PHONE = {"scope": "household", "contact_phone": ""}
 
 
 def refused_again(client, sent):
@@ -61,13 +59,11 @@ def test_building_qr_code_opens_the_first_screen_with_the_policy_categories(clie
     assert page["X-Robots-Tag"].startswith("noindex")
 
 
-def test_resident_places_a_request_in_three_screens_and_gets_a_receipt(client, world):
+def test_resident_places_a_request_in_two_screens_and_gets_a_receipt(client, world):
     page = screen1(client, world)
-    assert "需要什么帮助" in page.content.decode()
-    page = send(client, {**hidden(page), "step": "2", "description": "楼道里堆满了纸箱和旧家具", "room": "301"})
-    assert "怎么联系您" in page.content.decode()
-    assert "用途说明" in page.content.decode()
-    done = submit(client, page)
+    text = page.content.decode()
+    assert "需要什么帮助" in text and "怎么联系您" in text and "用途说明" in text and "第 2 步，共 2 步" in text
+    done = submit(client, page, scope="household", description="家门口堆满了纸箱和旧家具", room="301")
     assert done.status_code == 302
     # Acknowledged as one intake row; the request (its number) is made when the receipt is opened.
     row = Intake.objects.get()
@@ -78,6 +74,7 @@ def test_resident_places_a_request_in_three_screens_and_gets_a_receipt(client, w
     assert (req.building, req.stairwell, req.room) == (world.building, world.stairwell, "301")
     assert req.household == world.household  # the room matched a registered household
     assert (req.category_code, req.category_name, req.kind) == ("environment", "环境卫生", "help")
+    assert req.scope == "household"
     assert (req.contact_name, req.contact_phone, req.channel) == ("王阿姨", PHONE, "qr")
     assert req.group == world.group and req.status == Request.Status.SUBMITTED
     assert req.number in receipt and f"/ask/t/{req.tracking_token}/" in receipt
@@ -97,34 +94,56 @@ def test_each_screen_refuses_missing_answers_in_chinese_and_keeps_what_was_typed
     refused = send(client, {**hidden(page), "step": "1"})
     assert "请选择要办什么事" in refused.content.decode()
 
-    page = screen1(client, world)
-    refused = send(client, {**hidden(page), "step": "2", "description": "", "room": "502"})
+    page = screen1(client, world, category="hardship")
+    refused = refused_again(client, submit(client, page, description="", room="502", contact_name="", contact_phone=""))
     text = refused.content.decode()
     assert "还没有写内容，请说说需要什么帮助" in text and 'value="502"' in text
+    assert "请写上怎么称呼您" in text and "家中的事要留电话" in text
 
-    page = screen2(client, world)
-    refused = refused_again(client, submit(client, page, contact_name="", contact_phone="123"))
+    refused = refused_again(client, submit(client, refused, contact_phone="123"))
     text = refused.content.decode()
-    assert "请写上怎么称呼您" in text and "电话" in text
-    assert 'value="123"' in text  # the phone typed is shown again to be corrected
-    assert "楼道里堆满了纸箱" in text  # the description travels on
-    assert Request.objects.count() == 0
+    assert "电话" in text and "errorlist" in text
+    assert 'value="123"' in text and 'value="王阿姨"' in text  # what was typed is shown again to be corrected
+    assert "楼道里堆满了纸箱" in text  # the description stays
+    assert Request.objects.count() == 0 and Intake.objects.count() == 0
+
+
+def test_a_shared_place_matter_needs_no_contact_and_keeps_no_room(client, world):
+    page = screen1(client, world)  # 环境卫生: usually a shared place
+    assert 'id="scope-shared" value="shared" checked' in page.content.decode()
+    req = submit_and_read_receipt(client, page, room="301", contact_name="", contact_phone="")
+    assert (req.scope, req.room, req.household, req.contact_phone) == ("shared", "", None, "")
+    assert req.stairwell == world.stairwell  # the building's only stairwell, never asked
+
+
+def test_the_group_code_of_one_building_never_asks_the_building_and_knows_the_stairwell(client, world):
+    other = Stairwell.objects.create(community=world.community, building=world.building, name="2单元")
+    page = client.get(f"/ask/g/{world.group.public_token}/")
+    assert "您住哪栋楼" not in page.content.decode()
+    page = send(client, {**hidden(page), "step": "1", "category": "environment"})
+    checked = re.compile(r'id="stairwell-(\d+)" value="\d+"\s*(checked)?')
+    assert dict(checked.findall(page.content.decode())) == {str(world.stairwell.pk): "checked", str(other.pk): ""}
+    # From the building's own code both are offered and none is chosen for the resident.
+    offered = dict(checked.findall(screen1(client, world).content.decode()))
+    assert offered == {str(world.stairwell.pk): "", str(other.pk): ""}
 
 
 def test_going_back_keeps_every_answer(client, world):
-    page = screen2(client, world, description="垃圾桶满了好几天没人清运")
-    back = send(client, {**hidden(page), "step": "3", "back": "1", "contact_name": "李叔", "contact_phone": PHONE})
+    page = screen1(client, world)
+    typed = {"description": "垃圾桶满了好几天没人清运", "contact_name": "李叔", "contact_phone": PHONE}
+    back = send(client, {**hidden(page), "step": "2", "back": "1", **typed})
     text = back.content.decode()
-    assert "需要什么帮助" in text and "垃圾桶满了好几天没人清运" in text
-    forward = send(client, {**hidden(back), "step": "2", "description": "垃圾桶满了好几天没人清运", "room": "301"})
-    assert 'value="李叔"' in forward.content.decode()
+    assert "您要办什么事" in text and re.findall(r'value="(\w+)"\s*checked', text) == ["environment"]
+    forward = send(client, {**hidden(back), "step": "1", "category": "environment"})
+    text = forward.content.decode()
+    assert "垃圾桶满了好几天没人清运" in text and 'value="李叔"' in text and f'value="{PHONE}"' in text
 
 
 def test_photos_lose_their_gps_and_camera_data(client, world):
     original = jpeg_with_gps()
     assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)
     photo = SimpleUploadedFile("gps.jpg", original, content_type="image/jpeg")
-    page = screen2(client, world, new_photos=[photo])
+    page = screen2(client, world, new_photos=[photo], **NO_PHONE)
     thumbnail = re.search(r'<img src="(/ask/draft-photo/[^"]+)" alt="照片 1"', page.content.decode()).group(1)
     assert client.get(thumbnail)["Content-Type"] == "image/jpeg"
     stored = submit_and_read_receipt(client, page).photos.get()
@@ -155,7 +174,7 @@ def test_photos_are_capped_by_size_type_and_count(client, world, settings):
 
 
 def test_a_filled_honeypot_is_refused_in_chinese_and_nothing_typed_is_lost(client, world):
-    page = screen2(client, world)
+    page = screen1(client, world)
     refused = refused_again(client, submit(client, page, website="http://spam.example"))
     text = refused.content.decode()
     assert "网址" in text and "留空" in text
@@ -166,14 +185,14 @@ def test_a_filled_honeypot_is_refused_in_chinese_and_nothing_typed_is_lost(clien
 
 def test_a_form_sent_faster_than_three_seconds_is_refused_until_sent_again(client, world, monkeypatch, settings):
     settings.REQUEST_MIN_FILL_SECONDS = 3
-    page = screen2(client, world)
+    page = screen1(client, world)
     fresh = signing.dumps(time.time(), salt="ask.started")
     refused = refused_again(client, submit(client, page, started=fresh))
     assert "太快" in refused.content.decode()
     assert Request.objects.count() == 0
     later = time.time() + 5
     monkeypatch.setattr("loudong.tickets.forms_public.time.time", lambda: later)
-    data = {**hidden(refused), "step": "3", "contact_name": "王阿姨", "contact_phone": PHONE}
+    data = {**hidden(refused), "step": "2", "description": "楼道里堆满了纸箱", "contact_phone": PHONE}
     data["started"] = re.search(r'name="started" value="([^"]+)"', refused.content.decode()).group(1)
     assert client.post("/ask/place/", data).status_code == 302
 
@@ -203,11 +222,8 @@ def test_volunteer_contact_card_suggests_the_request_to_that_volunteer(client, w
     page = client.get(f"/ask/m/{world.wang_member.public_token}/")
     assert "王秀英" in page.content.decode() and "便民联系卡" in page.content.decode()
     page = send(client, {**hidden(page), "step": "1", "category": "hardship"})
-    page = send(
-        client,
-        {**hidden(page), "step": "2", "description": "老人腿脚不便，想请人帮忙买药", "stairwell": world.stairwell.pk},
-    )
-    submit(client, page)
+    assert f'name="stairwell" value="{world.stairwell.pk}"' in page.content.decode()
+    assert submit(client, page, description="老人腿脚不便，想请人帮忙买药").status_code == 302
     assert drain() == 1  # the worker's round places it
     event = RequestEvent.objects.get(kind="suggested")
     assert event.data["suggested_member_id"] == world.wang_member.pk
@@ -260,7 +276,7 @@ def test_joining_needs_a_token_the_form_gave(client, world):
     assert forged.status_code == 410 and Supporter.objects.count() == 0
 
 
-def test_the_last_screen_shows_only_requests_like_the_one_typed(client, world):
+def test_once_a_description_is_typed_only_requests_like_it_are_shown(client, world):
     actions.place_request(
         community=world.community,
         building=world.building,
@@ -273,22 +289,22 @@ def test_the_last_screen_shows_only_requests_like_the_one_typed(client, world):
         category_code="environment",
         description="下水道堵了污水冒出来",
     )
-    text = screen2(client, world, description="楼道里堆着旧家具和纸箱").content.decode()
+    text = screen2(client, world, description="楼道里堆着旧家具和纸箱", **NO_PHONE).content.decode()
     assert "这几件和您写的很像" in text and "旧家具" in text.split("这几件和您写的很像")[1]
     assert "下水道" not in text
 
 
 def test_photo_uploads_count_against_the_rate_limit(client, world, settings):
     settings.RATE_LIMITS = {"ask_client": (1, 3600)}
-    assert screen2(client, world, new_photos=[SimpleUploadedFile("a.jpg", jpeg())]).status_code == 200
-    refused = screen2(client, world, new_photos=[SimpleUploadedFile("b.jpg", jpeg())])
+    assert screen2(client, world, new_photos=[SimpleUploadedFile("a.jpg", jpeg())], **NO_PHONE).status_code == 200
+    refused = screen2(client, world, new_photos=[SimpleUploadedFile("b.jpg", jpeg())], **NO_PHONE)
     assert refused.status_code == 429
     assert not default_storage.exists("ask-drafts") or len(default_storage.listdir("ask-drafts")[1]) == 1
 
 
 def test_submissions_over_the_rate_limit_get_429_in_chinese(client, world, settings):
     settings.RATE_LIMITS = {"ask_client": (1, 3600)}
-    page = screen2(client, world)
+    page = screen1(client, world)
     assert submit(client, page).status_code == 302
     refused = submit(client, page)
     assert refused.status_code == 429 and "请" in refused.content.decode()
@@ -401,8 +417,7 @@ def test_a_rejected_request_shows_its_reason(client, world, placed):
 
 
 def test_photos_are_seen_only_through_their_own_requests_link(client, world):
-    page = screen2(client, world, new_photos=[SimpleUploadedFile("a.jpg", jpeg())])
-    req = submit_and_read_receipt(client, page)
+    req = submit_and_read_receipt(client, screen1(client, world), new_photos=[SimpleUploadedFile("a.jpg", jpeg())])
     photo = req.photos.get()
     other = actions.place_request(
         community=world.community, building=world.building, category_code="policy", description="医保报销怎么办"
@@ -420,26 +435,28 @@ def test_each_screen_is_opened_by_get_after_a_redirect_so_back_never_sends_the_f
     assert sent.status_code == 303 and re.fullmatch(r"/ask/place/[\w-]{12}/2/", sent["Location"])
     key = sent["Location"].split("/")[3]
     second = client.get(sent["Location"])
-    sent = client.post(
-        "/ask/place/", {**hidden(second), "step": "2", "description": "想请人陪我去医院复查", "room": "502"}
-    )
-    assert sent.status_code == 303 and sent["Location"] == f"/ask/place/{key}/3/"
-    assert "怎么联系您" in client.get(sent["Location"]).content.decode()
-    # Back from screen 3 opens screen 2 again, with what was typed; Back again, the landing page with the choice.
+    typed = {"description": "想请人陪我去医院复查", "room": "502", "contact_name": "王阿姨"}
+    sent = client.post("/ask/place/", {**hidden(second), "step": "2", **typed})  # no phone yet
+    assert sent.status_code == 303 and sent["Location"] == f"/ask/place/{key}/2/"
+    assert "家中的事要留电话" in client.get(sent["Location"]).content.decode()
+    sent = client.post("/ask/place/", {**hidden(second), "step": "2", "back": "1", **typed})  # 上一步
+    assert sent.status_code == 303 and sent["Location"] == f"/ask/place/{key}/1/"
+    assert re.findall(r'value="(\w+)"\s*checked', client.get(sent["Location"]).content.decode()) == ["hardship"]
+    # Opened again (the phone's Forward, or Back after 下一步): what was typed, with no errors.
     back = client.get(f"/ask/place/{key}/2/").content.decode()
     assert "需要什么帮助" in back and "想请人陪我去医院复查" in back and 'value="502"' in back
-    assert "errorlist" not in back
+    assert 'value="王阿姨"' in back and "errorlist" not in back
     first = client.get(f"/ask/b/{world.building.public_token}/").content.decode()
     assert re.findall(r'value="(\w+)"\s*checked', first) == ["hardship"]
     assert f'name="draft" value="{key}"' in first
 
 
 def test_after_sending_the_screens_lead_to_the_receipt_and_the_landing_page_starts_afresh(client, world):
-    page = screen2(client, world)
+    page = screen1(client, world)
     key = hidden(page)["draft"]
     done = submit(client, page)
     assert done.status_code == 302 and "/receipt/" in done["Location"]
-    again = client.get(f"/ask/place/{key}/3/").content.decode()
+    again = client.get(f"/ask/place/{key}/2/").content.decode()
     assert "这份点单已经提交了" in again and done["Location"] in again
     assert not re.findall(
         r'value="(\w+)"\s*checked', client.get(f"/ask/b/{world.building.public_token}/").content.decode()

@@ -105,10 +105,8 @@ def test_the_volunteer_whose_contact_card_was_scanned_is_recommended_first(clien
 
     page = client.get(f"/ask/m/{world.liu_member.public_token}/")
     page = send(client, {**hidden(page), "step": "1", "category": "hardship"})
-    page = send(
-        client, {**hidden(page), "step": "2", "description": "想请人帮忙买点米和油", "stairwell": world.stairwell.pk}
-    )
-    req = submit_and_read_receipt(client, page)  # the receipt makes the request from the submission
+    # The receipt makes the request from the submission.
+    req = submit_and_read_receipt(client, page, description="想请人帮忙买点米和油")
     ranking = recommend(req, now=WEDNESDAY_EVENING)
     assert ranking[0].member == world.liu_member and "居民扫的是TA的便民联系卡" in ranking[0].reasons
 

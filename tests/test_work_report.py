@@ -3,15 +3,13 @@ Word file holds the sentences, the category table and the charts, the PDF carrie
 the chart images, the command line refuses bad input in Chinese with exit code 2, and the download
 page answers only those who may see the community's figures."""
 
-import io
 import subprocess
 import warnings
 from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
-from docx import Document
-from helpers.work_report import MARCH, build_history
+from helpers.work_report import MARCH, build_history, docx_text
 
 from loudong.accounts.models import ApiToken
 from loudong.stats.compute import figures
@@ -25,11 +23,6 @@ from loudong.stats.scope import Scope
 def history(world):
     build_history(world)
     return world
-
-
-def docx_text(content: bytes) -> tuple[str, list]:
-    document = Document(io.BytesIO(content))
-    return "\n".join(p.text for p in document.paragraphs), document
 
 
 def test_report_figures_are_the_figures_of_the_dashboard(history):

@@ -108,3 +108,25 @@ def test_a_deadline_in_working_days_ends_on_a_working_day(start, days):
     assert is_workday(last)
     counted = sum(is_workday(start.date() + timedelta(days=i)) for i in range(1, (last - start.date()).days + 1))
     assert counted == days
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    start=st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2027, 12, 31)),
+    span=st.integers(min_value=0, max_value=4 * 365 * 86400),
+    rest=st.dates(min_value=date(2020, 1, 1), max_value=date(2031, 12, 31)),
+    work=st.dates(min_value=date(2020, 1, 1), max_value=date(2031, 12, 31)),
+)
+def test_working_time_over_years_counts_each_day_once(start, span, rest, work):
+    """Spans over year ends, with an override each way, count what a walk over the days counts."""
+    begin = start.replace(tzinfo=SHANGHAI)
+    end = begin + timedelta(seconds=span)
+    overrides = {rest: False, work: True}
+    walked = 0.0
+    cursor = begin
+    while cursor < end:
+        midnight = datetime.combine(cursor.date() + timedelta(days=1), datetime.min.time(), SHANGHAI)
+        if is_workday(cursor.date(), overrides):
+            walked += (min(midnight, end) - cursor).total_seconds()
+        cursor = midnight
+    assert working_seconds_between(begin, end, overrides) == round(walked)

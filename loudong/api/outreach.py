@@ -19,11 +19,11 @@ from loudong.api.auth import TOKEN_OR_SESSION
 from loudong.api.errors import ErrorOut
 from loudong.api.idempotency import idempotent
 from loudong.api.ids import Id
+from loudong.api.request_schemas import Moment
 from loudong.api.requests import capped, idempotency_doc
 from loudong.lib.actions import ActionRefused
-from loudong.lib.shanghai import local
 from loudong.outreach import actions
-from loudong.outreach.access import households_for, serving_member
+from loudong.outreach.access import assigned_households, households_for, serving_member
 from loudong.outreach.models import Visit
 from loudong.outreach.schedule import DueState, schedule
 from loudong.policy.models import current_rules
@@ -72,7 +72,7 @@ class VisitIn(Schema):
     )
     minutes: int = Field(ge=0, le=600, description="用时（分钟），至少 1 分钟，计入志愿服务时长")
     note: str = Field("", max_length=1000, description="备注")
-    visited_at: datetime | None = Field(
+    visited_at: Moment | None = Field(
         None,
         description="走访时间（离线时在手机上记下的时间）；不填为现在。不能晚于现在，也不能早于 30 天前；"
         "不带时区的按北京时间",
@@ -91,7 +91,14 @@ def serving_communities(user: User) -> list[Community]:
     return list(Community.objects.filter(pk__in=ids).order_by("pk"))
 
 
-@router.get("/me/households", response={200: HouseholdsOut, **ERRORS}, auth=TOKEN_OR_SESSION)
+@router.get(
+    "/me/households",
+    response={200: HouseholdsOut, **ERRORS},
+    auth=TOKEN_OR_SESSION,
+    summary="我的包户",
+    description="分配给自己的住户及其走访期限，最该走访的在前（和“我的包户”页面相同）。电话遮挡显示，不含身份证号。"
+    "手机会保存这份名单以便离线使用，每次读取都记入审计日志。",
+)
 def my_households(request: HttpRequest) -> dict:
     """我的包户: the households assigned to the caller, as /c/<code>/outreach/ lists them, the most
     pressing first, with residents' phones masked and no ID numbers. The phone keeps this to work
@@ -102,9 +109,7 @@ def my_households(request: HttpRequest) -> dict:
         member = serving_member(user, community)
         if member is None:
             continue
-        rows = schedule(
-            Household.objects.filter(community=community, assignment__volunteer=member), current_rules(community.pk)
-        )
+        rows = schedule(assigned_households(member), current_rules(community.pk))
         if not rows:
             continue
         people: dict[int, list[dict]] = {}
@@ -144,7 +149,14 @@ def invalid(message: str) -> Status:
 
 
 @router.post(
-    "/visits", response={201: VisitCreatedOut, **ERRORS}, auth=TOKEN_OR_SESSION, openapi_extra=idempotency_doc()
+    "/visits",
+    response={201: VisitCreatedOut, **ERRORS},
+    auth=TOKEN_OR_SESSION,
+    openapi_extra=idempotency_doc(),
+    summary="记走访",
+    description="记录一次敲门问需（可以是离线时记下、联网后上传的，visited_at 为走访时间）；"
+    "发现的需求同时转为一条点单。"
+    "请带上 Idempotency-Key，重试不会重复记录。不是自己包的住户（组长：本党小组的住户）答复 404。",
 )
 @decorate_view(idempotent, capped)
 def log_visit(request: HttpRequest, body: VisitIn) -> Status | HttpResponseBase:
@@ -174,7 +186,7 @@ def log_visit(request: HttpRequest, body: VisitIn) -> Status | HttpResponseBase:
             household,
             volunteer=member,
             by=user,
-            visited_at=local(body.visited_at) if body.visited_at else timezone.now(),
+            visited_at=body.visited_at or timezone.now(),
             minutes=body.minutes,
             someone_home=OUTCOMES[body.outcome],
             met=met,

@@ -1,16 +1,28 @@
 """Schemas of the request endpoints, and the one function turning a request into its JSON."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 from loudong.accounts.models import Role, User
 from loudong.api.ids import Id
 from loudong.lib.identity import mask_phone
+from loudong.lib.shanghai import local
 from loudong.tickets.models import Request, Status
 
+
+def _shanghai(moment: datetime) -> datetime:
+    try:
+        return local(moment)
+    except OverflowError as error:  # the year 1 or 9999 in another zone has no Shanghai time
+        raise ValueError("时间超出范围") from error
+
+
+# A moment the phone recorded: aware, in Shanghai time (a time without a zone is taken as Shanghai's).
+Moment = Annotated[datetime, AfterValidator(_shanghai)]
 StatusCode = Literal[tuple(Status.values)]  # type: ignore[valid-type]
 KindCode = Literal[tuple(Request.Kind.values)]  # type: ignore[valid-type]
 ScopeCode = Literal[tuple(Request.Scope.values)]  # type: ignore[valid-type]
@@ -138,6 +150,11 @@ class ResolveIn(Schema):
         None,
         description="办理照片（可选）：JPEG 或 PNG 文件的 base64 编码，不带“data:”前缀，解码后不超过 300 KB"
         "（请先在手机上缩小）",
+    )
+    done_at: Moment | None = Field(
+        None,
+        description="办结时间（在手机上离线办结时记下的时间）；不填为现在。不能晚于现在，也不能早于点单最近一次"
+        "状态变化（如接单）；按它算是否超期和服务时长的日期。不带时区的按北京时间",
     )
 
 

@@ -50,6 +50,7 @@ from loudong.api.request_schemas import (
     request_out,
 )
 from loudong.lib.actions import ActionRefused
+from loudong.lib.shanghai import deadline_label
 from loudong.registry.access import community_for
 from loudong.registry.models import Member, Resident
 from loudong.tickets import actions, intake
@@ -357,7 +358,15 @@ def dispatch(request: HttpRequest, request_id: Id, body: DispatchIn) -> Status:
     return transition(request, request_id, lambda r: actions.dispatch(r, volunteer, by=request.auth))
 
 
-@router.post("/requests/{request_id}/accept", response=ACTED, auth=TOKEN_OR_SESSION, openapi_extra=idempotency_doc())
+@router.post(
+    "/requests/{request_id}/accept",
+    response=ACTED,
+    auth=TOKEN_OR_SESSION,
+    openapi_extra=idempotency_doc(),
+    summary="接单",
+    description="派给自己的点单由志愿者接单。点单在此期间已改派、合并、办结、不予受理或上报社区时答复 409 并说明原因，"
+    "同时通知组长。",
+)
 @decorate_view(idempotent, capped)
 def accept(request: HttpRequest, request_id: Id) -> Status:
     """接单: the volunteer it was dispatched to takes it. 409 with why when it went to someone else
@@ -372,7 +381,16 @@ def decline(request: HttpRequest, request_id: Id, body: ReasonIn) -> Status:
     return transition(request, request_id, lambda r: actions.decline(r, by=request.auth, reason=body.reason))
 
 
-@router.post("/requests/{request_id}/resolve", response=ACTED, auth=TOKEN_OR_SESSION, openapi_extra=idempotency_doc())
+@router.post(
+    "/requests/{request_id}/resolve",
+    response=ACTED,
+    auth=TOKEN_OR_SESSION,
+    openapi_extra=idempotency_doc(),
+    summary="办结",
+    description="线上答疑（写答复）或线下跑腿（写做了什么和用时，可附一张照片）。"
+    "离线办结时可用 done_at 说明办结的时间。"
+    "点单在此期间已改派、合并、办结、不予受理或上报社区时答复 409 并说明原因，志愿者填写的内容通过站内消息转给组长。",
+)
 @decorate_view(idempotent, capped_with_photo)
 def resolve(request: HttpRequest, request_id: Id, body: ResolveIn) -> Status:
     """办结: an online answer (the resident reads the reply) or an offline errand (what was done, time
@@ -389,6 +407,7 @@ def resolve(request: HttpRequest, request_id: Id, body: ResolveIn) -> Status:
         "用时": f"{body.minutes} 分钟" if body.minutes is not None else "",
         "办理情况": body.reply.strip(),
         "照片": f"{len(photos)} 张（未保存，可向志愿者索取）" if photos else "",
+        "办结时间": deadline_label(body.done_at) if body.done_at else "",
     }
     return from_phone(
         request,
@@ -396,12 +415,26 @@ def resolve(request: HttpRequest, request_id: Id, body: ResolveIn) -> Status:
         "办结",
         typed,
         lambda r: actions.resolve(
-            r, by=request.auth, resolution=body.resolution, reply=body.reply, minutes=body.minutes, photos=photos
+            r,
+            by=request.auth,
+            resolution=body.resolution,
+            reply=body.reply,
+            minutes=body.minutes,
+            photos=photos,
+            done_at=body.done_at,
         ),
     )
 
 
-@router.post("/requests/{request_id}/ask", response=ACTED, auth=TOKEN_OR_SESSION, openapi_extra=idempotency_doc())
+@router.post(
+    "/requests/{request_id}/ask",
+    response=ACTED,
+    auth=TOKEN_OR_SESSION,
+    openapi_extra=idempotency_doc(),
+    summary="问居民",
+    description="承办志愿者（或组长）向居民提一个问题，等待居民回复期间暂停计时（和网页上的“问居民”相同）。"
+    "点单在此期间已改派或结束时答复 409 并说明原因，问题通过站内消息转给组长。",
+)
 @decorate_view(idempotent, capped)
 def ask(request: HttpRequest, request_id: Id, body: AskIn) -> Status:
     """问居民: the volunteer (or the leader) asks the resident something; the time limit pauses until

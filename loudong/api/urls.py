@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from loudong.api import auth, errors, outreach, partners, registry, requests, stats, tokens
+from loudong.api import auth, errors, outreach, partners, projects, registry, requests, stats, tokens
 
 api = NinjaAPI(
     title="Loudong API",
@@ -26,3 +26,4 @@ api.add_router("", requests.router)
 api.add_router("", outreach.router)
 api.add_router("", partners.router)
 api.add_router("", stats.router)
+api.add_router("", projects.router)

@@ -26,6 +26,7 @@ from loudong.demo.people import CARE_TAGS, build_people
 from loudong.demo.places import build_places
 from loudong.demo.plans import DISTRICT, PLANS, SUBDISTRICT, CommunityPlan
 from loudong.demo.privacy import build_privacy
+from loudong.demo.projects import build_projects
 from loudong.demo.requests import build_requests
 from loudong.policy.models import save_rules
 from loudong.policy.rules import Rules
@@ -54,6 +55,7 @@ STEPS: list[Callable[[DemoSite], None]] = [
     build_honours,
     build_partners,
     build_hours,
+    build_projects,
     build_privacy,
     lambda site: tally.rebuild(),  # the stats tallies of everything the steps wrote (pages only read them)
     lambda site: coverage.rebuild(),  # and the group coverage

@@ -264,15 +264,26 @@ def _present(site: DemoSite, demo: DemoCommunity, rng: random.Random, now: datet
     plans.append(Plan(now - timedelta(days=40), resident, ASKS[11], "closed", "qr"))
     plans.append(Plan(now - timedelta(hours=50), resident, ASKS[1], "resolved", "qr", volunteer=0))
     plans.append(
-        Plan(now - timedelta(hours=60), _resident(adults, rng, first), ASKS[16], "resolved", "phone", volunteer=0)
+        Plan(
+            now - timedelta(hours=60),
+            _resident(adults, rng, first),
+            ASKS[16],
+            "resolved_offline",
+            "phone",
+            volunteer=0,
+        )
     )
     return plans
 
+
+OFFLINE_HOURS = 3  # from the errand done without signal to the upload at home
 
 SCRIPTS = {
     "new": [],
     "closed": ["dispatch", "accept", "resolve", "confirm"],
     "resolved": ["dispatch", "accept", "resolve_soon"],
+    # Done in a stairwell without signal and sent from the phone's queue once home (the app's 办结时间).
+    "resolved_offline": ["dispatch", "accept", "resolve_offline"],
     "unrated": ["dispatch", "accept", "resolve"],
     "reopened": ["dispatch", "accept", "resolve", "unhappy", "resolve", "confirm"],
     "unhappy": ["dispatch", "accept", "resolve", "unhappy", "resolve", "unhappy", "resolve", "unhappy"],
@@ -383,6 +394,7 @@ def _next_time(step: str, t: datetime, req: Request, rng: random.Random) -> date
         "flag": rng.uniform(1, 6),
         "stall": 24 * 400,
         "resolve_soon": rng.uniform(2, 6),
+        "resolve_offline": rng.uniform(2, 6) + OFFLINE_HOURS,
     }
     if step in ("resolve", "resolve_late", "extend"):
         due = req.due_at
@@ -422,6 +434,9 @@ def _do(
             actions.publish(req, PUBLIC_NOTES[req.description], by=assignee, now=t)
     elif step in ("resolve", "resolve_late", "resolve_soon"):
         actions.resolve(req, by=assignee, resolution=resolution, reply=reply, minutes=minutes, now=t)
+    elif step == "resolve_offline":
+        done_at = t - timedelta(hours=OFFLINE_HOURS)
+        actions.resolve(req, by=assignee, resolution=resolution, reply=reply, minutes=minutes, done_at=done_at, now=t)
     elif step == "admin_resolve":
         actions.resolve(
             req,

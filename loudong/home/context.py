@@ -1,6 +1,8 @@
 from django.http import HttpRequest
 
+from loudong.accounts.access import STAFF_ROLES
 from loudong.accounts.models import Role
+from loudong.accounts.sessions import LOGIN_AT
 from loudong.home.menu import primary_for
 
 
@@ -25,4 +27,6 @@ def navigation(request: HttpRequest) -> dict:
         "nav_is_admin": Role.ADMIN in roles,
         "nav_is_leader": Role.LEADER in roles,
         "nav_is_overseer": Role.OVERSEER in roles,
+        "nav_is_staff": bool(roles & STAFF_ROLES),
+        "nav_login_at": int(request.session.get(LOGIN_AT) or 0),  # the app forgets its offline data 7 days after
     }

@@ -56,6 +56,14 @@ SECTIONS: list[tuple[str, list[Entry]]] = [
         ],
     ),
     (
+        "需求、资源和项目",
+        [
+            Entry("需求清单", "projects:needs", STAFF, "党小组一家办不了的需求，建议对接的资源"),
+            Entry("资源清单", "projects:resources", STAFF, "共建单位和在职党员能提供的"),
+            Entry("项目清单", "projects:projects", STAFF, "需求对接资源立项，按步骤办完"),
+        ],
+    ),
+    (
         "微自治",
         [
             Entry("议事会", "meetings:list", MEMBERS, "议题、到会、纪要、决定"),

@@ -8,10 +8,13 @@ from loudong.home import (
     views_password,
     views_security,
     views_two_factor,
+    webapp,
 )
 
 urlpatterns = [
     path("", views_login.home, name="home"),
+    path("manifest.webmanifest", webapp.manifest, name="manifest"),
+    path("sw.js", webapp.service_worker, name="service_worker"),
     path("accounts/login/", views_login.login_view, name="login"),
     path("accounts/login/code/", views_login.login_code, name="login_code"),
     path("accounts/logout/", views_login.logout_view, name="logout"),

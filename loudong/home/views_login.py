@@ -148,7 +148,11 @@ def login_code(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    return auth_views.LogoutView.as_view()(request)
+    response = auth_views.LogoutView.as_view()(request)
+    # What the app kept on the phone for use without a network (pages, the upload queue) goes with the
+    # session; static/js/offline.js clears it too, for browsers that ignore this header.
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @login_required

@@ -44,6 +44,11 @@ def households_for(user: User, community: Community) -> QuerySet[Household]:
     return Household.objects.filter(scope, community=community)
 
 
+def assigned_households(member: Member) -> QuerySet[Household]:
+    """我的包户: the households assigned to the member (in the member's community)."""
+    return Household.objects.filter(community_id=member.community_id, assignment__volunteer=member)
+
+
 def visits_for(user: User, community: Community) -> QuerySet[Visit]:
     scope = NOTHING
     if is_admin(user, community):

@@ -11,13 +11,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from loudong.lib.actions import ActionRefused
+from loudong.lib.page_actions import actions_for
 from loudong.outreach import actions
-from loudong.outreach.access import households_for, may_lead, outreach_community, serving_member, visits_for
+from loudong.outreach.access import (
+    assigned_households,
+    households_for,
+    may_lead,
+    outreach_community,
+    serving_member,
+    visits_for,
+)
 from loudong.outreach.forms import ToRequestForm, VisitForm
 from loudong.outreach.models import Visit
 from loudong.outreach.schedule import DueState, HouseholdDue, schedule
 from loudong.policy.models import current_rules
-from loudong.registry.models import Community, Household, Resident
+from loudong.registry.models import Community, Resident
 from loudong.registry.views_common import is_htmx, varies_on_htmx
 from loudong.registry.views_people import record_full_value
 from loudong.tickets.suggest.classify import guess_category
@@ -54,8 +62,7 @@ def mine(request: HttpRequest, code: str) -> HttpResponse:
     rows = []
     recent = Visit.objects.none()
     if member is not None:
-        households = Household.objects.filter(community=community, assignment__volunteer=member)
-        rows = schedule(households, current_rules(community.pk))
+        rows = schedule(assigned_households(member), current_rules(community.pk))
         recent = (
             visits_for(request.user, community)
             .filter(volunteer=member)
@@ -122,6 +129,7 @@ def visit_new(request: HttpRequest, code: str) -> HttpResponse:
             "community": community,
             "form": form,
             "fixed": by_id.get(fixed),
+            "need_categories": current_rules(community.pk).categories,
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -154,6 +162,7 @@ def visit_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "community": community,
             "visit": visit,
             "request_form": _request_form(community, visit) if convertible else None,
+            "more_actions": actions_for(request.user, [visit])[visit.pk],
         },
     )
 

@@ -1,10 +1,11 @@
 """The dashboard's figures that are not about requests: group coverage (党员编入党小组, 住户有党小组服务)
 and what other apps define about their own records (activities, people covered, visits, meetings,
-volunteer hours)."""
+volunteer hours, and the three lists of needs, resources and projects)."""
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
+from django.http import Http404
 
 from loudong.community_life.activities import figures as activity_figures
 from loudong.community_life.activities.models import Activity
@@ -12,10 +13,11 @@ from loudong.community_life.meetings import figures as meeting_figures
 from loudong.hours import figures as hours_figures
 from loudong.hours.ledger import Line, ledger, total_by_member
 from loudong.outreach import figures as outreach_figures
+from loudong.projects import figures as lists_figures
 from loudong.registry.models import Household, Member, Stairwell
 from loudong.stats import coverage
 from loudong.stats.period import Period
-from loudong.stats.results import Coverage, Rate
+from loudong.stats.results import Coverage, ListsFigures, Rate
 from loudong.stats.scope import Scope
 
 
@@ -88,7 +90,31 @@ DEFINITIONS = {
         "本党小组现有党员在统计期间登记的志愿服务时长（含审核通过的更正和补录，不论为哪个小组服务），"
         "以小时计，保留一位小数；已离开小组的党员不算。",
     ),
+    "needs_raised": (
+        "统计期间内列入需求清单的需求（点单上点“需要资源”、议事会决定、敲门问需发现和社区录入的），"
+        "按提出时间的北京时间日期计入，不论现在的状态。按社区实时清点需求清单。",
+        "本党小组的需求（来自本小组的点单、走访、议事会，或社区录入时选了本小组），统计期间内提出的。",
+    ),
+    "needs_met": (
+        "统计期间内满足的需求：对接的项目在这段时间里完成，按项目标记完成的时间计入。按社区实时清点需求清单。",
+        "本党小组的需求中，统计期间内由项目完成而满足的。",
+    ),
+    "projects_done": (
+        "统计期间内完成的项目（需求对接资源后立项，按完成日期计入），受益人数是各项目负责人登记的人数之和。"
+        "按社区实时清点项目清单。",
+        "本党小组的需求立项、统计期间内完成的项目，受益人数是各项目登记的人数之和。",
+    ),
+    "units_took_part": (
+        "统计期间内完成的项目中，提供资源的共建单位，每家只算一次。",
+        "本党小组统计期间内完成的项目中，提供资源的共建单位，每家只算一次。",
+    ),
+    "members_took_part": (
+        "统计期间内完成的项目中，以自己的特长提供资源的在职党员，每人只算一次。",
+        "本党小组统计期间内完成的项目中，以自己的特长提供资源的在职党员，每人只算一次。",
+    ),
 }
+# Figures counted only for one community (or a group of it): an area's dashboard leaves them out.
+LIST_KEYS = ("needs_raised", "needs_met", "projects_done", "units_took_part", "members_took_part")
 
 
 def definition_of(scope: Scope, key: str) -> str:
@@ -162,6 +188,53 @@ def visit_rate(scope: Scope, visited: int, total: int) -> Rate:
     )
 
 
+def _lists_args(scope: Scope, period: Period) -> tuple:
+    """(community id, start, end, group id or None) for loudong.projects.figures; 404 for an area."""
+    if scope.level not in ("community", "group"):
+        raise Http404
+    return scope.community_ids()[0], period.start, period.end, scope.pk if scope.level == "group" else None
+
+
+def needs_raised(scope: Scope, period: Period) -> QuerySet:
+    return lists_figures.needs_raised(*_lists_args(scope, period))
+
+
+def needs_met(scope: Scope, period: Period) -> QuerySet:
+    return lists_figures.needs_met(*_lists_args(scope, period))
+
+
+def projects_done(scope: Scope, period: Period) -> QuerySet:
+    return lists_figures.projects_done(*_lists_args(scope, period))
+
+
+def units_took_part(scope: Scope, period: Period) -> QuerySet:
+    """The partner units whose resources carried the projects done, each with `done`: how many."""
+    units = lists_figures.units_in(projects_done(scope, period))
+    return units.annotate(done=Count("resources__projects", distinct=True))
+
+
+def members_took_part(scope: Scope, period: Period) -> QuerySet:
+    """The members whose skills carried the projects done, each with `done`: how many."""
+    members = lists_figures.members_in(projects_done(scope, period))
+    return members.annotate(done=Count("resources__projects", distinct=True))
+
+
+def lists(scope: Scope, period: Period) -> ListsFigures | None:
+    """The three lists' figures of a community or a group (None for an area), from the same
+    querysets as the lists behind them."""
+    if scope.level not in ("community", "group"):
+        return None
+    done = projects_done(scope, period)
+    return ListsFigures(
+        needs_raised=needs_raised(scope, period).count(),
+        needs_met=needs_met(scope, period).count(),
+        projects_done=done.count(),
+        beneficiaries=done.aggregate(n=Sum("beneficiaries"))["n"] or 0,
+        units=lists_figures.units_in(done).count(),
+        members=lists_figures.members_in(done).count(),
+    )
+
+
 def other_domains(scope: Scope, period: Period, household_count: int) -> dict[str, Any]:
     """The figures other apps define about their own records, for any level (see DEFINITIONS);
     `household_count` is the scope's households (group_coverage counted them)."""
@@ -176,4 +249,5 @@ def other_domains(scope: Scope, period: Period, household_count: int) -> dict[st
         "visit_coverage": visit_rate(scope, visited, household_count),
         "meetings_held": meetings(scope, period).count(),
         "hours_total": hours,
+        "lists": lists(scope, period),
     }

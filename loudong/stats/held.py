@@ -7,16 +7,18 @@ only for admins and leaders; anyone else (an overseer) gets the same figure as c
 or per community.
 """
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404
 
 from loudong.community_life.activities.figures import distinct_people
 from loudong.hours.models import SOURCE_LABELS, hours_text
 from loudong.lib.natural import natural_key
 from loudong.outreach.models import Visit
+from loudong.partners.models import ReportIn
 from loudong.registry.models import Building, Community
 from loudong.stats import domains
 from loudong.stats.period import Period
@@ -198,6 +200,96 @@ def hours_listing(scope: Scope, period: Period, people: bool, view: str) -> List
     )
 
 
+# The three lists (a community's or a group's: an area's are not counted, domains.lists) ------------
+# A need's title and a project's name may name a household's matter: they are listed for admins
+# and leaders; an overseer reads the kind, source, group and dates. Units are listed by name, each
+# with its projects, never ranked; in-post members by name for admins and leaders, else per workplace.
+
+
+def _group_name(need: object) -> str:
+    return need.group.name if need.group_id else "全社区"
+
+
+def needs_raised_listing(scope: Scope, period: Period, people: bool, view: str) -> Listing:
+    rows = domains.needs_raised(scope, period).select_related("group", "building").order_by("-raised_at", "-id")
+    headers = ["提出时间", "需要的资源", "来源", "党小组", "状态"]
+
+    def cells(need: object) -> list[object]:
+        row = [local_time(need.raised_at), need.get_category_display(), need.get_source_display()]
+        row += [_group_name(need), need.get_status_display()]
+        return [*row[:1], need.title, *row[1:]] if people else row
+
+    return Listing("提出需求：{count} 项", [headers[0], "需求", *headers[1:]] if people else headers, rows, cells)
+
+
+def needs_met_listing(scope: Scope, period: Period, people: bool, view: str) -> Listing:
+    rows = domains.needs_met(scope, period).select_related("group").order_by("-met_at", "-id")
+    headers = ["满足时间", "需要的资源", "党小组", "受益人数"]
+
+    def cells(need: object) -> list[object]:
+        row = [local_time(need.met_at), need.get_category_display(), _group_name(need), need.beneficiaries]
+        return [*row[:1], need.title, *row[1:]] if people else row
+
+    return Listing("满足需求：{count} 项", [headers[0], "需求", *headers[1:]] if people else headers, rows, cells)
+
+
+def _provider(project: object, people: bool) -> str:
+    resource = project.resource
+    if resource.member_id and not people:
+        return resource.get_source_display()
+    return resource.owner_label
+
+
+def projects_listing(scope: Scope, period: Period, people: bool, view: str) -> Listing:
+    rows = domains.projects_done(scope, period).select_related(
+        "need__group", "resource__unit", "resource__member__resident"
+    )
+    total = rows.aggregate(n=Sum("beneficiaries"))["n"] or 0
+
+    def cells(project: object) -> list[object]:
+        name = [project.title] if people else []
+        return [
+            project.done_on, *name, project.resource.get_kind_display(), _provider(project, people),
+            _group_name(project.need), project.beneficiaries,
+        ]  # fmt: skip
+
+    headers = ["完成日期", *(["项目名称"] if people else []), "资源类型", "提供方", "党小组", "受益人数"]
+    return Listing(f"完成项目：{{count}} 个，受益 {total} 人", headers, rows.order_by("-done_on", "-id"), cells)
+
+
+def units_listing(scope: Scope, period: Period, people: bool, view: str) -> Listing:
+    return Listing(
+        "参与项目的共建单位：{count} 家",
+        ["共建单位", "单位类型", "完成的项目"],
+        domains.units_took_part(scope, period).order_by("name", "pk"),
+        lambda unit: [unit.name, unit.get_kind_display(), unit.done],
+        note="按单位名称排列，不排名次。",
+    )
+
+
+def members_listing(scope: Scope, period: Period, people: bool, view: str) -> Listing:
+    members = domains.members_took_part(scope, period)
+    if not people:
+        reports = ReportIn.objects.filter(member__in=members.values("pk")).select_related("unit")
+        workplaces = {r.member_id: r.workplace_name or "未登记工作单位" for r in reports.order_by("submitted_at")}
+        counts = Counter(workplaces.get(pk, "未登记工作单位") for pk in members.values_list("pk", flat=True))
+        return Listing(
+            f"参与项目的在职党员：{sum(counts.values())} 人（{{count}} 个工作单位）",
+            ["工作单位", "党员人数"],
+            sorted(([name, n] for name, n in counts.items()), key=lambda row: natural_key(row[0])),
+            list,
+            note="这里只显示各工作单位的人数，不显示姓名。",
+        )
+    return Listing(
+        "参与项目的在职党员：{count} 人",
+        ["党员", "完成的项目"],
+        members.select_related("resident").order_by("resident__name_pinyin", "pk"),
+        lambda member: [member.resident.name, member.done],
+        personal=True,
+        note="按姓名拼音排列，不排名次。",
+    )
+
+
 HELD = {
     held.key: held
     for held in (
@@ -206,6 +298,11 @@ HELD = {
         HeldList("people_covered", "活动覆盖群众", people_listing),
         HeldList("visit_coverage", "入户走访覆盖率", visits_listing, VISIT_VIEWS),
         HeldList("hours", "志愿服务时长", hours_listing),
+        HeldList("needs_raised", "提出需求", needs_raised_listing),
+        HeldList("needs_met", "满足需求", needs_met_listing),
+        HeldList("projects_done", "完成项目", projects_listing),
+        HeldList("units_took_part", "参与项目的共建单位", units_listing),
+        HeldList("members_took_part", "参与项目的在职党员", members_listing),
     )
 }
 

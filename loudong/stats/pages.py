@@ -136,6 +136,40 @@ def _tables(place: Place, period: Period, f: Figures) -> list[dict]:
     return out
 
 
+# The units the three lists' figures are counted in, in the order the dashboard shows them.
+LIST_UNITS = {
+    "needs_raised": "项",
+    "needs_met": "项",
+    "projects_done": "个",
+    "units_took_part": "家",
+    "members_took_part": "人",
+}
+
+
+def _lists_cards(place: Place, period: Period, f: Figures) -> list[tuple[str, str, int, str, str, str]]:
+    """(key, label, count, unit, list URL, definition) of the three lists' figures; none for an area."""
+    if f.lists is None:
+        return []
+    counts = {
+        "needs_raised": f.lists.needs_raised,
+        "needs_met": f.lists.needs_met,
+        "projects_done": f.lists.projects_done,
+        "units_took_part": f.lists.units,
+        "members_took_part": f.lists.members,
+    }
+    return [
+        (
+            key,
+            held_list(key).label,
+            counts[key],
+            unit,
+            f"{place.base_url}held/{key}/?{_query(period)}",
+            definition_of(place.scope, key),
+        )
+        for key, unit in LIST_UNITS.items()
+    ]
+
+
 @reading_replica()
 def dashboard(request: HttpRequest, place: Place, template: str = "stats/dashboard.html") -> HttpResponse:
     period, error, form = read_period(request)
@@ -161,6 +195,7 @@ def dashboard(request: HttpRequest, place: Place, template: str = "stats/dashboa
         "held_urls": {key: f"{place.base_url}held/{key}/?{_query(period)}" for key in DEFINITIONS},
         "definitions": {key: definition_of(place.scope, key) for key in DEFINITIONS},
         "hours": hours_text(f.hours_total[0]),
+        "lists_cards": _lists_cards(place, period, f),
         "report_url": place.report_url,
     }
     return render(request, template, context)

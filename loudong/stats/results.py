@@ -91,6 +91,18 @@ class Coverage:
 
 
 @dataclass
+class ListsFigures:
+    """The three lists (需求、资源、项目) of a community or a group (loudong.projects.figures)."""
+
+    needs_raised: int
+    needs_met: int
+    projects_done: int
+    beneficiaries: int  # people the projects done served, as their owners recorded
+    units: int  # partner units whose resources carried projects done
+    members: int  # members whose skills carried projects done
+
+
+@dataclass
 class Figures:
     scope_level: str
     scope_pk: int
@@ -119,6 +131,7 @@ class Figures:
     visit_coverage: Rate | None = None  # households visited / households
     meetings_held: int | None = None
     hours_total: tuple[int, int] | None = None  # (minutes, volunteers with hours)
+    lists: ListsFigures | None = None  # a community's or a group's; none for an area
 
     def figure(self, key: str) -> Figure:
         for item in (*self.funnel, self.open_now, self.overdue_now):

@@ -1,4 +1,4 @@
-"""The resident's three screens, and the photos and tokens that carry a draft between them.
+"""The resident's two screens, and the photos and tokens that carry a draft between them.
 
 Everything typed travels in the form itself (hidden fields on the later screens) and in the session
 (loudong.tickets.drafts), so a resident can go back and forth, and a refused submission shows again
@@ -147,7 +147,11 @@ class MultiplePhotoField(forms.FileField):
 
 class DetailForm(forms.Form):
     """Screen 2: a shared place or a household (one tap; blank: the category's usual one), what is
-    needed, where exactly, up to three photos."""
+    needed, where exactly, up to three photos, and who to contact; the honeypot and the start time.
+
+    Only what the matter needs is asked: the room and the contact are a household matter's (a
+    shared place's contact may be left out: the receipt's link follows it), so a shared-place
+    matter keeps no room."""
 
     scope = forms.ChoiceField(
         label="这件事是",
@@ -159,14 +163,18 @@ class DetailForm(forms.Form):
     description = forms.CharField(
         label="需要什么帮助",
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={
             "required": "还没有写内容，请说说需要什么帮助",
             "max_length": "内容太长了，请控制在 1000 字以内",
         },
     )
     stairwell = forms.TypedChoiceField(
-        label="单元", coerce=int, required=False, error_messages={"invalid_choice": "请重新选择单元"}
+        label="单元",
+        coerce=int,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "请重新选择单元"},
     )
     room = forms.CharField(
         label="房号", max_length=20, required=False, error_messages={"max_length": "房号最多 20 个字"}
@@ -177,12 +185,24 @@ class DetailForm(forms.Form):
         required=False,
         widget=MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp", "data-count": "#photo-count"}),
     )
+    contact_name = forms.CharField(
+        label="怎么称呼您", max_length=40, required=False, error_messages={"max_length": "称呼最多 40 个字"}
+    )
+    contact_phone = forms.CharField(
+        label="手机或电话",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    anonymous = forms.BooleanField(label="不让志愿者看到我的姓名和电话", required=False)
+    # A field people never see; software that fills every box fills it.
+    website = forms.CharField(label="网址（请不要填写）", required=False)
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, stairwells: list[Stairwell], **kwargs: object) -> None:
+    def __init__(self, *args: object, stairwells: list[Stairwell], usual_scope: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stairwell"].choices = [("", "请选择")] + [(s.pk, s.name) for s in stairwells]
-        if len(stairwells) == 1:
-            self.fields["stairwell"].initial = stairwells[0].pk
+        self.usual_scope = usual_scope
+        self.fields["stairwell"].choices = [(s.pk, s.name) for s in stairwells]
 
     def clean_description(self) -> str:
         text = " ".join(self.cleaned_data["description"].split())
@@ -190,11 +210,25 @@ class DetailForm(forms.Form):
             raise forms.ValidationError("请多写几个字，说清楚需要什么帮助")
         return self.cleaned_data["description"].strip()
 
+    def clean_contact_phone(self) -> str:
+        try:
+            return normalize_phone(self.cleaned_data["contact_phone"])
+        except InvalidValue as error:
+            raise forms.ValidationError(str(error)) from error
+
     def clean_photos(self) -> list[str]:
         return kept_photos(self.cleaned_data.get("photos", ""))
 
     def clean(self) -> dict:
         data = super().clean()
+        data["scope"] = data.get("scope") or self.usual_scope
+        if data["scope"] == Request.Scope.SHARED:
+            data["room"] = ""
+        elif "contact_name" in data and "contact_phone" in data:
+            if not data["contact_name"].strip():
+                self.add_error("contact_name", "请写上怎么称呼您（如：王阿姨）")
+            if not data["contact_phone"]:
+                self.add_error("contact_phone", "家中的事要留电话，志愿者办事时要联系您")
         kept, new = data.get("photos") or [], data.get("new_photos") or []
         if len(kept) + len(new) > MAX_PHOTOS:
             self.add_error("new_photos", f"最多上传 {MAX_PHOTOS} 张照片（已有 {len(kept)} 张）")
@@ -206,35 +240,6 @@ class DetailForm(forms.Form):
                 self.add_error("new_photos", error)
         data["photos"] = kept
         return data
-
-
-class ContactForm(forms.Form):
-    """Screen 3: who to contact, whether volunteers may see it; the honeypot and the start time."""
-
-    contact_name = forms.CharField(
-        label="怎么称呼您",
-        max_length=40,
-        error_messages={"required": "请写上怎么称呼您（如：王阿姨）", "max_length": "称呼最多 40 个字"},
-    )
-    contact_phone = forms.CharField(
-        label="手机或电话",
-        max_length=30,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-        error_messages={"required": "请留下电话，志愿者办事时要联系您"},
-    )
-    anonymous = forms.BooleanField(label="不让志愿者看到我的姓名和电话", required=False)
-    # A field people never see; software that fills every box fills it.
-    website = forms.CharField(label="网址（请不要填写）", required=False)
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def clean_contact_phone(self) -> str:
-        try:
-            phone = normalize_phone(self.cleaned_data["contact_phone"])
-        except InvalidValue as error:
-            raise forms.ValidationError(str(error)) from error
-        if not phone:
-            raise forms.ValidationError("请留下电话，志愿者办事时要联系您")
-        return phone
 
 
 def clean_photo(upload: object) -> bytes:
@@ -285,7 +290,7 @@ def kept_photos(token: str) -> list[str]:
 
 
 def draft_photo_name(token: str) -> str | None:
-    """One draft photo named by a signed token (thumbnails on screens 2 and 3)."""
+    """One draft photo named by a signed token (thumbnails on screen 2)."""
     try:
         name = signing.loads(token, salt="ask.photo", max_age=DRAFT_KEEP)
     except signing.BadSignature:

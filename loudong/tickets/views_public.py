@@ -1,12 +1,14 @@
 """Residents' pages under /ask/, no account: place a request from a QR code, or join a neighbour's.
 
-Placing takes three screens (what kind of help; a shared place or a household, what is needed and
-where; who to contact). Every screen is posted to one view that checks every screen so far and
-keeps the draft (loudong.tickets.drafts), then redirects to the next screen, or to the same one
-with its errors, shown by GET: the phone's Back button goes back a screen with what was typed. The
-last screen keeps the submission as one intake row and answers at once with the receipt
-(loudong.tickets.intake). Neighbours' requests are offered only as loudong.tickets.publicity allows;
-joining one (我也遇到) gives the joiner a link of their own (loudong.tickets.views_track).
+Placing takes two screens and the receipt: what kind of help (and which building, only when the
+code serves several); then a shared place or a household, what is needed and where, and who to
+contact, asking only what the matter needs and nothing the code already says. Every screen is
+posted to one view that checks every screen so far and keeps the draft (loudong.tickets.drafts),
+then redirects to the next screen, or to the same one with its errors, shown by GET: the phone's
+Back button goes back a screen with what was typed. The last screen keeps the submission as one
+intake row and answers at once with the receipt (loudong.tickets.intake). Neighbours' requests are
+offered only as loudong.tickets.publicity allows; joining one (我也遇到) gives the joiner a link of
+their own (loudong.tickets.views_track).
 """
 
 from dataclasses import dataclass
@@ -33,7 +35,6 @@ from loudong.tickets.forms_public import (
     KIND_HINTS,
     SCOPE_HINTS,
     ChoiceForm,
-    ContactForm,
     DetailForm,
     delete_drafts,
     draft_photo_name,
@@ -68,21 +69,26 @@ DRAFT_FIELDS = (
 )
 ON_SCREEN = {
     1: {"building", "category", "kind"},
-    2: {"scope", "description", "stairwell", "room"},
-    3: {"contact_name", "contact_phone", "anonymous", "started"},
+    2: {"scope", "description", "stairwell", "room", "contact_name", "contact_phone", "anonymous", "started"},
 }
-SIMILAR_ENOUGH = 0.15  # on the last screen, only neighbours' requests this alike are shown again
+SIMILAR_ENOUGH = 0.15  # once a description is typed, only neighbours' requests this alike are shown
 
 
 @dataclass
 class Origin:
-    """Where the QR code led: the buildings offered, and the volunteer whose card it was."""
+    """Where the QR code led: the buildings offered, the volunteer whose card it was, and the
+    stairwells the code knows (a group's, or the volunteer's own), offered first on screen 2."""
 
     buildings: list[Building]
     member: Member | None = None
+    stairwells: tuple[int, ...] = ()
 
     def data(self) -> dict:
-        return {"b": [b.pk for b in self.buildings], "m": self.member.pk if self.member else None}
+        return {
+            "b": [b.pk for b in self.buildings],
+            "m": self.member.pk if self.member else None,
+            "s": list(self.stairwells),
+        }
 
     def token(self) -> str:
         return signing.dumps(self.data(), salt="ask.origin")
@@ -107,7 +113,8 @@ def building_start(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def group_start(request: HttpRequest, token: str) -> HttpResponse:
     group = get_object_or_404(BuildingGroup, public_token=token)
-    return _first_screen(request, Origin(_group_buildings(group)), group=group)
+    stairwells = tuple(Stairwell.objects.filter(group=group).order_by("pk").values_list("pk", flat=True))
+    return _first_screen(request, Origin(_group_buildings(group), stairwells=stairwells), group=group)
 
 
 @require_GET
@@ -119,7 +126,8 @@ def member_start(request: HttpRequest, token: str) -> HttpResponse:
     own = [household.stairwell.building] if household else []
     served = _group_buildings(member.group) if member.group_id else []
     buildings = own + [b for b in served if b not in own]
-    return _first_screen(request, Origin(buildings, member), group=member.group)
+    stairwells = (household.stairwell_id,) if household else ()
+    return _first_screen(request, Origin(buildings, member, stairwells), group=member.group)
 
 
 @require_GET
@@ -161,7 +169,7 @@ def _first_screen(request: HttpRequest, origin: Origin, group: BuildingGroup | N
     return _screen(request, 1, origin, values, choice=_choice_form(origin, initial=initial), group=group)
 
 
-# The three screens -----------------------------------------------------------------------------
+# The two screens -------------------------------------------------------------------------------
 
 
 @require_POST
@@ -174,44 +182,40 @@ def place(request: HttpRequest) -> HttpResponse:
     back = "back" in request.POST
     values = {name: request.POST.get(name, "") for name in DRAFT_FIELDS}
     choice = _choice_form(origin, data=request.POST)
-    if not choice.is_valid() or (step == "2" and back):
-        return _go(request, values, 1, errors=not choice.is_valid())
+    if not choice.is_valid():
+        return _go(request, values, 1, errors=True)
     if step == "1":
         earlier = drafts.load(request.session, values["draft"])
         if earlier is None or earlier["values"].get("category") != values["category"]:
             values["scope"] = ""  # another category: its usual scope is offered again
         return _go(request, values, 2)
     building = choice.buildings[choice.cleaned_data["building"]]
-    if step == "2" and request.FILES:
+    if request.FILES and not back:
         # Photos are stored as drafts at once, so uploads are limited too (counted on counter rows; the
         # submissions themselves on their intake rows).
         limited = check_rate(request, building.pk)
         if limited is not None:
             return limited
-    detail = DetailForm(request.POST, request.FILES if step == "2" else None, stairwells=_stairwells(building))
+    detail = _detail_form(choice, building, data=request.POST, files=None if back else request.FILES)
     detail_ok = detail.is_valid()
     values["photos"] = sign_photos(detail.cleaned_data.get("photos", []))
-    if step == "2":
-        uploads = [str(e) for e in detail.errors.get("new_photos", [])]
-        return _go(request, values, 3) if detail_ok else _go(request, values, 2, errors=True, uploads=uploads)
-    if back or not detail_ok:
-        return _go(request, values, 2, errors=not detail_ok)
-    contact = ContactForm(request.POST)
-    if not contact.is_valid():
-        return _go(request, values, 3, errors=True)
-    refusal = _bot_check(contact, values)
+    if back:
+        return _go(request, values, 1)
+    if not detail_ok:
+        return _go(request, values, 2, errors=True, uploads=[str(e) for e in detail.errors.get("new_photos", [])])
+    refusal = _bot_check(detail, values)
     if refusal:
-        return _go(request, values, 3, refusal=refusal)
+        return _go(request, values, 2, refusal=refusal)
     refused = intake.limited(request, building.pk)
     if refused is not None:
         return too_many(request, refused)
     try:
-        row = _receive(request, origin, choice, detail, contact, building, values["started"])
+        row = _receive(request, origin, choice, detail, building, values["started"])
     except intake.AlreadyReceived:  # this page was sent before: its receipt if it was this browser
         sent = drafts.load(request.session, values["draft"])
         if sent and sent.get("sent"):
             return redirect("ask:receipt", token=sent["sent"])
-        return _go(request, values, 3, refusal=intake.ALREADY_RECEIVED)
+        return _go(request, values, 2, refusal=intake.ALREADY_RECEIVED)
     drafts.finish(request.session, values["draft"], row.tracking_token)
     return redirect("ask:receipt", token=row.tracking_token)
 
@@ -244,8 +248,8 @@ def screen(request: HttpRequest, key: str, step: int) -> HttpResponse:
 
 
 def _show(request: HttpRequest, origin: Origin, values: dict, step: int, *, errors: bool, notes: dict) -> HttpResponse:
-    """Render screen `step` from the draft, checking the screens before it again (a screen whose
-    earlier ones no longer hold shows the first that does not, with its errors)."""
+    """Render screen `step` from the draft, checking the screen before it again (when screen 1 no
+    longer holds, it is shown with its errors)."""
     choice = _choice_form(origin, data=values)
     if step > 1 and not choice.is_valid():
         step, errors = 1, True
@@ -254,33 +258,40 @@ def _show(request: HttpRequest, origin: Origin, values: dict, step: int, *, erro
             choice = _choice_form(origin, initial={k: values[k] for k in ON_SCREEN[1] if values.get(k)})
         return _screen(request, 1, origin, values, choice=choice)
     building = choice.buildings[choice.cleaned_data["building"]]
-    stairwells = _stairwells(building)
-    detail = DetailForm(values, stairwells=stairwells)
-    if step == 3 and not detail.is_valid():
-        step, errors = 2, True
-    context = {"choice": choice, "building": building, "photos": kept_photos(values.get("photos", ""))}
-    if step == 2:
-        if errors:
-            for message in notes.get("uploads", []):
-                detail.add_error("new_photos", message)
-        else:
-            initial = {k: values[k] for k in ON_SCREEN[2] if values.get(k)}
-            detail = DetailForm(initial=initial, stairwells=stairwells)
-        return _screen(request, 2, origin, values, detail=detail, **context)
-    contact = (
-        ContactForm(values)
-        if errors
-        else ContactForm(
-            initial={
-                "contact_name": values.get("contact_name", ""),
-                "contact_phone": values.get("contact_phone", ""),
-                "anonymous": bool(values.get("anonymous")),
-            }
-        )
-    )
+    if errors:
+        detail = _detail_form(choice, building, data=values)
+        detail.is_valid()
+        for message in notes.get("uploads", []):
+            detail.add_error("new_photos", message)
+    else:
+        initial = {k: values[k] for k in ON_SCREEN[2] if values.get(k)}
+        initial.setdefault("stairwell", _known_stairwell(origin, building))
+        detail = _detail_form(choice, building, initial=initial)
     return _screen(
-        request, 3, origin, values, detail=detail, contact=contact, refusal=notes.get("refusal", ""), **context
+        request,
+        2,
+        origin,
+        values,
+        choice=choice,
+        building=building,
+        detail=detail,
+        photos=kept_photos(values.get("photos", "")),
+        refusal=notes.get("refusal", ""),
     )
+
+
+def _detail_form(choice: ChoiceForm, building: Building, **kwargs: object) -> DetailForm:
+    category = choice.categories[choice.cleaned_data["category"]]
+    return DetailForm(stairwells=_stairwells(building), usual_scope=category.scope, **kwargs)
+
+
+def _known_stairwell(origin: Origin, building: Building) -> int | None:
+    """The stairwell screen 2 starts on: the building's only one, or the only one of it the code knows."""
+    stairwells = [s.pk for s in _stairwells(building)]
+    known = [pk for pk in stairwells if pk in origin.stairwells]
+    if len(stairwells) == 1:
+        return stairwells[0]
+    return known[0] if len(known) == 1 else None
 
 
 def _stairwells(building: Building) -> list[Stairwell]:
@@ -292,9 +303,9 @@ def _stairwells(building: Building) -> list[Stairwell]:
     ]
 
 
-def _bot_check(contact: ContactForm, values: dict) -> str:
+def _bot_check(detail: DetailForm, values: dict) -> str:
     """The honeypot and the minimum fill time; a person who trips one just submits again."""
-    if contact.cleaned_data["website"]:
+    if detail.cleaned_data["website"]:
         return "提交没有成功：请把最下面的“网址”一栏留空，再点一次“提交”。"
     elapsed = seconds_since(values["started"])
     if elapsed is None:
@@ -310,7 +321,6 @@ def _receive(
     origin: Origin,
     choice: ChoiceForm,
     detail: DetailForm,
-    contact: ContactForm,
     building: Building,
     started: str,
 ) -> Intake:
@@ -327,9 +337,9 @@ def _receive(
         scope=detail.cleaned_data["scope"],
         channel=Request.Channel.QR,
         description=detail.cleaned_data["description"],
-        contact_name=contact.cleaned_data["contact_name"],
-        contact_phone=contact.cleaned_data["contact_phone"],
-        anonymous=contact.cleaned_data["anonymous"],
+        contact_name=detail.cleaned_data["contact_name"].strip(),
+        contact_phone=detail.cleaned_data["contact_phone"],
+        anonymous=detail.cleaned_data["anonymous"],
         photos=intake.store_photos(detail.cleaned_data["photos"]),
         member_id=member.pk if member is not None and member.community_id == building.community_id else None,
         # A load test posts one page over and over: an exempt address is never refused (ratelimit).
@@ -343,6 +353,7 @@ def _origin(token: str) -> Origin | None:
     if not isinstance(data, dict):
         return None
     pks = [pk for pk in data.get("b") or [] if isinstance(pk, int)]
+    stairwells = tuple(pk for pk in data.get("s") or [] if isinstance(pk, int))
     # Read plainly: every submission opens its origin. The community is read when a screen shows it.
     rows = (
         fetch(f"SELECT id, community_id, name FROM {table(Building)} WHERE id IN ({', '.join(['%s'] * len(pks))})", pks)
@@ -352,7 +363,7 @@ def _origin(token: str) -> Origin | None:
     by_id = {pk: Building(id=pk, community_id=community_id, name=name) for pk, community_id, name in rows}
     buildings = [by_id[pk] for pk in pks if pk in by_id]
     member = Member.objects.filter(pk=data["m"]).select_related("resident").first() if data.get("m") else None
-    return Origin(buildings, member) if buildings else None
+    return Origin(buildings, member, stairwells) if buildings else None
 
 
 def _choice_form(origin: Origin, **kwargs: object) -> ChoiceForm:
@@ -378,16 +389,16 @@ def _screen(request: HttpRequest, step: int, origin: Origin, values: dict, **con
         choice, building = context["choice"], context["building"]
         category = choice.categories[choice.cleaned_data["category"]]
         scope = values.get("scope") or category.scope
-        text = values.get("description", "") if step == 3 else ""
+        text = values.get("description", "").strip()
         found = for_public_form(building.pk, category.code, text)
-        if step == 3:
+        if text:
             found = [d for d in found if d.similarity >= SIMILAR_ENOUGH]
         tokens = {d.request.pk: join_token(d.request) for d in found}
         context.update(
             category=category,
             kind_label=Request.Kind(choice.cleaned_data["kind"]).label,
             scope=scope,
-            scope_label=Request.Scope(scope).label,
+            similar=bool(text),
             scopes=[(value, label, SCOPE_HINTS[value]) for value, label in Request.Scope.choices],
             duplicates=[(offer, tokens[offer.request_id]) for offer in publicity.offers(d.request for d in found)],
             photo_tokens=[draft_photo_token(n) for n in context["photos"]],

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from loudong.accounts.access import STAFF_ROLES
 from loudong.accounts.models import Role, User
 from loudong.lib.actions import ActionRefused
+from loudong.lib.page_actions import actions_for
 from loudong.registry.access import community_for
 from loudong.registry.models import Community, Member
 from loudong.tickets import actions, publicity
@@ -248,6 +249,7 @@ def detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "show_contact": shows_contact(user, req),
             "duplicates": similar,
             "offered": publicity.excerpts([req]).get(req.pk, ""),
+            "more_actions": actions_for(user, [req])[req.pk],
             "back": reverse("tickets:queue" if actions.is_dispatcher(user, req) else "tickets:mine", args=[code]),
         },
     )

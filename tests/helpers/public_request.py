@@ -41,15 +41,18 @@ def jpeg(**kwargs) -> bytes:
 
 
 def screen1(client, world, category="environment"):
+    """Open the building's code and send screen 1: the answer is screen 2."""
     page = client.get(f"/ask/b/{world.building.public_token}/")
     return send(client, {**hidden(page), "step": "1", "category": category})
 
 
 def submit(client, page, **extra):
-    """Send the last screen: a redirect to the receipt, or to the same screen with what was refused."""
+    """Send screen 2, the last one (the details and the contact): a redirect to the receipt, or to the
+    same screen with what was refused."""
     data = {
         **hidden(page),
-        "step": "3",
+        "step": "2",
+        "description": "三单元楼道里堆满了纸箱和旧家具，走路都困难",
         "contact_name": "王阿姨",
         "contact_phone": PHONE,
         "started": old_start(),

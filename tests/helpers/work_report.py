@@ -1,6 +1,9 @@
 """A known history of requests in March 2025 for the work report and the stats API."""
 
+import io
 from datetime import date, datetime
+
+from docx import Document
 
 from helpers.worker import tallies
 from loudong.lib.shanghai import SHANGHAI
@@ -52,3 +55,9 @@ def build_history(w) -> None:
     place(w, datetime(2025, 4, 1, 0, 30, tzinfo=SHANGHAI))  # April
     place(w, datetime(2025, 2, 28, 23, 59, tzinfo=SHANGHAI))  # February
     tallies()  # the worker's minute: pages and reports read the tallies it counts
+
+
+def docx_text(content: bytes) -> tuple[str, list]:
+    """The paragraphs of a Word file as one text, and the document (for its tables)."""
+    document = Document(io.BytesIO(content))
+    return "\n".join(p.text for p in document.paragraphs), document

@@ -43,6 +43,7 @@ from loudong.community_life.meetings.suggestions import (
 )
 from loudong.groups.access import led_groups
 from loudong.lib.actions import ActionRefused
+from loudong.lib.page_actions import actions_for
 from loudong.lib.pdf import html_to_pdf
 from loudong.registry.access import own_member
 from loudong.registry.models import Building, Community
@@ -176,13 +177,17 @@ def detail_context(request: HttpRequest, community: Community, meeting: Meeting,
     member = own_member(request.user, community)
     for task in tasks:  # the same rule as scope.may_finish, with the member read once
         task.may_finish = not task.is_done and (runner or (member is not None and member.pk == task.owner_id))
+    decisions = list(meeting.decisions.prefetch_related("requests"))
+    more = actions_for(request.user, decisions)
+    for decision in decisions:
+        decision.more_actions = more[decision.pk]
     return {
         "community": community,
         "meeting": meeting,
         "runner": runner,
         "agenda": list(meeting.agenda.all()),
         "attendance": list(meeting.attendance.select_related("resident__member")),
-        "decisions": list(meeting.decisions.prefetch_related("requests")),
+        "decisions": decisions,
         "tasks": tasks,
         "suggestions": suggestions_for(request.user, meeting) if runner else [],
         "rule_text": RULE_TEXT,

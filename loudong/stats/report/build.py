@@ -14,6 +14,8 @@ from django.utils import timezone
 from loudong.lib.shanghai import SHANGHAI
 from loudong.stats.compute import figures as compute_figures
 from loudong.stats.definitions import FUNNEL, RATES
+from loudong.stats.domains import LIST_KEYS, definition_of
+from loudong.stats.held import held_list
 from loudong.stats.period import Period
 from loudong.stats.report import charts, highlights
 from loudong.stats.report.sentences import (
@@ -95,6 +97,7 @@ class WorkReport:
         return f"{self.scope.name}工作简报-{self.period.start:%Y%m%d}-{self.period.end:%Y%m%d}.{extension}"
 
 
+NUMERALS = "〇一二三四五六七八九"
 HEADLINE_FIGURES = ("collected", "accepted", "dispatched", "taken", "resolved", "overdue")
 
 
@@ -136,12 +139,20 @@ def request_sections(report_figures: Figures, period: Period, scope: Scope) -> l
 def build_report(scope: Scope, period: Period, *, now: datetime | None = None) -> WorkReport:
     """The report of `scope` over `period`: its figures computed once, then written out."""
     now = now or timezone.now()
+    from loudong.stats.report.lists import lists_section  # it builds on this module's Section and Table
+
     f = compute_figures(scope, period, now=now)
     sections = request_sections(f, period, scope)
     lines = highlights.highlight_sentences(f, scope, period)
     if lines:
-        sections.append(Section("四、“微文化”和为民服务亮点", lines))
+        sections.append(Section(f"{NUMERALS[len(sections)]}、“微文化”和为民服务亮点", lines))
+    tables = sum(len(s.tables) for s in sections)
+    lists = lists_section(f, scope, period, f"{NUMERALS[len(sections)]}、需求清单、资源清单和项目清单", tables + 1)
+    if lists is not None:
+        sections.append(lists)
     definitions = [(d.label, d.text) for d in FUNNEL] + [(r.label, r.text) for r in RATES]
+    if f.lists is not None:
+        definitions += [(held_list(key).label, definition_of(scope, key)) for key in LIST_KEYS]
     return WorkReport(
         title=LEVEL_TITLES[scope.level].format(name=scope.name),
         period=period,

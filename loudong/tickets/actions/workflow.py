@@ -1,12 +1,13 @@
 """Staff transitions: dispatch, take, decline, resolve, reject, escalate (吹哨), merge, flag."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.files.base import File
 
 from loudong.accounts.models import User
 from loudong.lib.actions import ActionRefused, atomic_action
+from loudong.lib.shanghai import deadline_label
 from loudong.registry.models import Member
 from loudong.tickets import deadlines
 from loudong.tickets.access import is_admin, is_assignee, is_dispatcher
@@ -31,6 +32,8 @@ from loudong.tickets.models import FINAL, Request, RequestPhoto, Status, Support
 
 MAX_DONE_PHOTOS = 3
 MAX_MINUTES = 24 * 60
+# Phones' clocks drift: a time this close to now is taken as now.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @atomic_action
@@ -102,11 +105,17 @@ def resolve(
     reply: str = "",
     minutes: int | None = None,
     photos: Iterable[File] = (),
+    done_at: datetime | None = None,
     now: datetime | None = None,
 ) -> Request:
-    """办结: an online answer (reply) or an offline errand (what was done, minutes, photos)."""
+    """办结: an online answer (reply) or an offline errand (what was done, minutes, photos).
+
+    `done_at`: when it was done, if earlier than now: resolved on the phone without signal and sent
+    when the network came back. The request counts as resolved then (in time or late, the day of the
+    service hours); its timeline entry is written now, saying when it was done."""
     now = now_or(now)
     locked = lock(req)
+    done = _done_at(locked, done_at, now)
     if locked.status == Status.ESCALATED:
         if not is_admin(by, locked):
             raise ActionRefused("已上报社区的点单由社区管理员办理。")
@@ -127,17 +136,18 @@ def resolve(
     if len(photos) > MAX_DONE_PHOTOS:
         raise ActionRefused(f"最多上传 {MAX_DONE_PHOTOS} 张照片。")
     if locked.status == Status.WAITING:
-        deadlines.shift_clock(locked, locked.paused_at, now)
-        locked.paused_seconds += int((now - locked.paused_at).total_seconds())
+        deadlines.shift_clock(locked, locked.paused_at, done)
+        locked.paused_seconds += int((done - locked.paused_at).total_seconds())
         locked.paused_at = None
     locked.resolution = resolution
     locked.reply = reply
     locked.time_spent_minutes = minutes if resolution == Request.Resolution.OFFLINE else None
-    locked.resolved_at = now
+    locked.resolved_at = done
     locked.question = ""
     for photo in photos:
         RequestPhoto.objects.create(request=locked, stage=RequestPhoto.Stage.DONE, image=photo, uploaded_at=now)
-    late = bool(locked.due_at and now > locked.due_at)
+    late = bool(locked.due_at and done > locked.due_at)
+    offline = {"done_at": done.isoformat(), "done_label": deadline_label(done)} if done != now else {}
     move(
         locked,
         Status.RESOLVED,
@@ -148,9 +158,26 @@ def resolve(
         resolution=resolution,
         minutes=minutes,
         late=late,
+        **offline,
     )
     tell_resident(locked, "已办理，请点链接查看并评价：")
     return sync(req, locked)
+
+
+def _done_at(locked: Request, done_at: datetime | None, now: datetime) -> datetime:
+    """When the request was resolved: now, or the earlier moment the volunteer's phone recorded,
+    which cannot be before the request came into its present state (taken, or waiting for the
+    resident) nor after now (a few minutes' difference between clocks is taken as now)."""
+    if done_at is None or done_at >= now - CLOCK_SKEW:
+        if done_at is not None and done_at > now + CLOCK_SKEW:
+            raise ActionRefused("办结时间不能晚于现在，请检查手机的时间。")
+        return now
+    since = locked.events.exclude(from_status="").order_by("-at", "-id").values_list("at", flat=True).first()
+    if since is not None and done_at < since:
+        raise ActionRefused(
+            f"办结时间不能早于这张点单最近一次状态变化的时间（{deadline_label(since)}），请检查手机的时间。"
+        )
+    return done_at
 
 
 @atomic_action

@@ -271,7 +271,8 @@ _kept_ratings: dict[int, tuple[float, Counter]] = {}
 
 
 def recent_ratings(member_ids: list[int]) -> dict[int, Counter]:
-    """Ratings of each member's last RATINGS_PER_MEMBER closed requests (index on assignee, status)."""
+    """Ratings of each member's last RATINGS_PER_MEMBER closed requests, latest closed first: read by the
+    index on (assignee, status) and sorted, never sought backwards through the primary key."""
     now = time.monotonic()
     found = {}
     for member_id in member_ids:
@@ -279,7 +280,7 @@ def recent_ratings(member_ids: list[int]) -> dict[int, Counter]:
         if cached is None or now - cached[0] > RATINGS_KEPT_SECONDS:
             closed = (
                 Request.objects.filter(assignee_id=member_id, status=Request.Status.CLOSED)
-                .order_by("-id")
+                .order_by("-closed_at")
                 .values_list("rating", flat=True)[:RATINGS_PER_MEMBER]
             )
             cached = (now, Counter(r for r in closed if r))

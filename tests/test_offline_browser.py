@@ -3,6 +3,8 @@ off, what is typed offline waits in the phone's queue (待上传) and reaches th
 network returns, even when an answer is lost; a refusal is kept in 未能上传 with its reason; 退出 clears
 what the phone held."""
 
+import re
+
 import pytest
 from helpers.browser import fits_the_phone, log_in, log_out
 from PIL import Image
@@ -27,6 +29,14 @@ HELD = """async () => {
   }
   db.close();
   return {pages, records};
+}"""
+
+# {url: html} of every page the service worker kept.
+KEPT_PAGES = """async () => {
+  const cache = await caches.open("loudong-pages");
+  const kept = {};
+  for (const request of await cache.keys()) kept[request.url] = await (await cache.match(request)).text();
+  return kept;
 }"""
 
 pytestmark = pytest.mark.browser
@@ -121,6 +131,14 @@ def test_the_volunteers_pages_open_without_a_network(live_server, page: Page, co
     assert manifest["url"].endswith("/manifest.webmanifest") and manifest["errors"] == []
     errors = devtools.send("Page.getInstallabilityErrors")["installabilityErrors"]
     assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+
+    # What the phone kept: the volunteer's own pages only, phones masked as on them, no ID number.
+    kept = page.evaluate(KEPT_PAGES)
+    paths = {url.removeprefix(base) for url in kept}
+    assert f"/c/xihu/requests/{w.taken.pk}/resolve/" in paths and f"/c/xihu/requests/{w.dispatched.pk}/" in paths
+    assert all(p.startswith(("/c/xihu/outreach/", "/c/xihu/requests/")) for p in paths), paths
+    assert not any("/requests/" in p and p.endswith("/requests/") for p in paths)  # not the leader's queue
+    assert not [url for url, html in kept.items() if re.search(r"\d{17}[\dX]", html) or "13912345678" in html]
 
     context.set_offline(True)
     page.reload()
@@ -256,8 +274,10 @@ def test_an_accept_for_a_request_reassigned_meanwhile_is_kept_with_the_reason(
     expect(failed).to_contain_text(f"接单：{w.dispatched.number}")
     expect(failed).to_contain_text("未能上传：这张点单已改派给其他志愿者")
     assert fits_the_phone(page), page.url
-    page.goto(f"{base}/c/xihu/outreach/")  # kept across pages until read
+    page.set_viewport_size({"width": 320, "height": 700})  # the smallest phones, in 长辈版
+    page.goto(f"{base}/c/xihu/outreach/?elder=1")  # kept across pages until read
     expect(page.locator(".failed-item")).to_contain_text("已改派给其他志愿者")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 321, page.url
     page.get_by_role("button", name="知道了").click()
     expect(page.locator(".offline-queue")).to_have_count(0)
     assert Request.objects.get(pk=w.dispatched.pk).assignee == w.liu_member

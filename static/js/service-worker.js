@@ -2,9 +2,10 @@
  *
  * Offline reading: 我的包户 and 我的接单 are fetched from the network first and kept; so are the pages they
  * mark with data-offline (each household's visit form; each request's page, and on it 办结 and 问居民),
- * followed two steps deep. Nothing else is kept: no other page, no page of another person or role. Each
- * kept page remembers when it was fetched and which page led to it; a page that no longer leads to it
- * (a request reassigned, a household moved) drops it. Without a network the kept page is shown with
+ * followed two steps deep (those again at most every 5 minutes, however often the list is opened).
+ * Nothing else is kept: no other page, no page of another person or role. Each kept page remembers
+ * when it was fetched and which page led to it; a page that no longer leads to it (a request
+ * reassigned, a household moved) drops it. Without a network the kept page is shown with
  * data-offline-at on <body>, which offline.js turns into 「离线查看，更新于 HH:MM」.
  * Static files (hashed names in production) are kept on install and served from the cache first.
  * Offline writing: the pages queue what is typed; a background sync sends the queue when the network
@@ -15,6 +16,7 @@ var ASSETS_CACHE = "loudong-assets-" + self.LOUDONG.version;
 var PAGES_CACHE = "loudong-pages";
 var LIST_PAGES = [/^\/c\/[^/]+\/outreach\/$/, /^\/c\/[^/]+\/requests\/mine\/$/];
 var DEPTH = 2; // list → request → 办结 / 问居民
+var FRESH_MS = 5 * 60 * 1000; // a page kept less than 5 minutes ago is not fetched again for its list
 var FETCHED_AT = "X-Loudong-Fetched-At";
 var LED_FROM = "X-Loudong-Led-From";
 var DEPTH_HEADER = "X-Loudong-Depth";
@@ -71,9 +73,14 @@ function keepMarked(cache, from, html, depth) {
     }
   });
   return Promise.all(urls.map(function (url) {
-    return fetch(url, { credentials: "same-origin" }).then(function (response) {
-      return usable(response) ? keepPage(cache, url, response, from, depth) : null;
-    }, function () { return null; });
+    return cache.match(url).then(function (kept) {
+      if (kept && Date.now() - Number(kept.headers.get(FETCHED_AT)) < FRESH_MS) {
+        return null;
+      }
+      return fetch(url, { credentials: "same-origin" }).then(function (response) {
+        return usable(response) ? keepPage(cache, url, response, from, depth) : null;
+      }, function () { return null; });
+    });
   })).then(function () { return forgetLedFrom(cache, from, urls); });
 }
 
@@ -167,24 +174,20 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
+/* A list page asks to be kept (offline.js): it was loaded before this worker controlled it, or is being
+ * stored now; the answer, once it is kept, says how many pages the phone holds. */
 self.addEventListener("message", function (event) {
   var message = event.data || {};
   var reply = event.ports[0];
-  var done;
-  if (message.type === "keep") {
-    // A list page asks to be kept: it was loaded before this worker controlled it, or is being stored.
-    var key = pageKey(message.url);
-    done = storing[key] || fetch(key, { credentials: "same-origin" }).then(function (response) {
-      return usable(response) ? store(key, response) : null;
-    });
-    done = done.then(function () {
-      return caches.open(PAGES_CACHE).then(function (cache) { return cache.keys(); });
-    }).then(function (kept) { return { kept: kept.length }; });
-  } else if (message.type === "forget") {
-    done = caches.delete(PAGES_CACHE).then(function () { return {}; });
-  } else {
+  if (message.type !== "keep") {
     return;
   }
+  var key = pageKey(message.url);
+  var done = (storing[key] || fetch(key, { credentials: "same-origin" }).then(function (response) {
+    return usable(response) ? store(key, response) : null;
+  })).then(function () {
+    return caches.open(PAGES_CACHE).then(function (cache) { return cache.keys(); });
+  }).then(function (kept) { return { kept: kept.length }; });
   event.waitUntil(done.then(function (answer) {
     if (reply) {
       reply.postMessage(answer);

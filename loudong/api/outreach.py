@@ -7,7 +7,6 @@ The same scoping as the pages (loudong.outreach.access) and the same actions (lo
 from datetime import date, datetime
 from typing import Literal
 
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
@@ -20,7 +19,7 @@ from loudong.api.errors import ErrorOut
 from loudong.api.idempotency import idempotent
 from loudong.api.ids import Id
 from loudong.api.request_schemas import Moment
-from loudong.api.requests import capped, idempotency_doc
+from loudong.api.requests import capped, idempotency_doc, invalid
 from loudong.lib.actions import ActionRefused
 from loudong.outreach import actions
 from loudong.outreach.access import assigned_households, households_for, serving_member
@@ -144,10 +143,6 @@ def my_households(request: HttpRequest) -> dict:
     return {"as_of": timezone.localtime(), "households": households}
 
 
-def invalid(message: str) -> Status:
-    return Status(422, {"detail": message})
-
-
 @router.post(
     "/visits",
     response={201: VisitCreatedOut, **ERRORS},
@@ -164,8 +159,7 @@ def log_visit(request: HttpRequest, body: VisitIn) -> Status | HttpResponseBase:
     request (敲门问需) in the same step. Send `Idempotency-Key` (the phone's queue gives each visit its
     own) so a retry after a lost answer logs it once."""
     user = request.auth
-    household = Household.objects.select_related("community", "stairwell__building").filter(pk=body.household_id)
-    household = household.first()
+    household = Household.objects.select_related("community").filter(pk=body.household_id).first()
     if household is None or not households_for(user, household.community).filter(pk=household.pk).exists():
         raise Http404
     community = household.community
@@ -173,7 +167,7 @@ def log_visit(request: HttpRequest, body: VisitIn) -> Status | HttpResponseBase:
     if member is None:
         return Status(403, {"detail": NOT_A_MEMBER})
     wanted = set(body.met_resident_ids)
-    met = list(Resident.objects.filter(Q(household=household), pk__in=wanted))
+    met = list(Resident.objects.filter(household=household, pk__in=wanted))
     if len(met) != len(wanted):
         return invalid("勾选的居民不住在这一户。")
     if body.need is not None:
@@ -197,5 +191,4 @@ def log_visit(request: HttpRequest, body: VisitIn) -> Status | HttpResponseBase:
         )
     except ActionRefused as refusal:
         return invalid(refusal.message)
-    visit.refresh_from_db(fields=["request"])
     return Status(201, {"id": visit.pk, "request_id": visit.request_id})

@@ -327,7 +327,7 @@ def upload_visit(
         now=now,
     )
     if need.strip():
-        request_from_visit(visit, category_code=need_category, by=by, http=http, now=now)
+        visit.request = request_from_visit(visit, category_code=need_category, by=by, http=http, now=now)
     return visit
 
 

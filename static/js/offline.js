@@ -9,8 +9,8 @@
  *     was typed is stored with an Idempotency-Key fixed now, then sent at once unless the phone is offline.
  *     Sent, the page goes where the posted form would have (data-queue-done-next, else data-queue-next)
  *     with the server's message (data-queue-done); a lost network keeps it in 待上传 for a retry with the
- *     same key, so a signal dropping mid-send loses nothing. Input the phone cannot check online (a need
- *     without a category) is posted as a plain form and the server answers it;
+ *     same key, so a signal dropping mid-send loses nothing. What the API cannot take (a need without a
+ *     category, more than one photo) is posted online as a plain form, as before;
  *   - sends the queue on page load, when the network returns and (where it exists) by background sync. */
 (() => {
   "use strict";
@@ -102,7 +102,7 @@
     if (note) summary.append(element("span", "muted", note));
     box.append(summary);
     if (queued.length) {
-      box.append(element("p", "hint", "没有信号时记下的，按顺序上传；有网络时会自动上传，不会重复。"));
+      box.append(element("p", "hint", "还没传到的，按记下的顺序上传；有网络时会自动上传，不会重复。"));
       for (const item of queued) {
         const row = element("div", "queued-item");
         row.append(element("div", "", `${item.label}（${clock(item.at)} 记下）`), typedLines(item));
@@ -295,6 +295,7 @@
       const body = { resolution, reply };
       if (minutes) body.minutes = Number(minutes);
       const photo = form.querySelector('input[type="file"]');
+      if (photo && photo.files.length > 1) throw new Refusal("没有信号时只能带一张照片，请只选一张");
       if (photo && photo.files.length) body.photo = await shrinkPhoto(photo.files[0]);
       return { body, url: `${API}requests/${form.dataset.request}/resolve` };
     },

@@ -108,7 +108,8 @@ def test_demo_builds_a_community_of_the_size_of_the_account(xihu):
     assert 20 <= xihu.buildings.count() <= 30
     assert 1400 <= Household.objects.filter(community=xihu).count() <= 1600
     assert 2800 <= xihu.residents.count() <= 3200
-    assert xihu.members.count() == 80
+    # The roster's 80 and the 12 in-post members whose reporting in the admin confirmed (双报到).
+    assert xihu.members.count() == 92
     assert xihu.subdistrict.name == "青山街道" and xihu.subdistrict.district.name == "石鼓区"
     assert xihu.name == "西湖新村社区"
 
@@ -273,7 +274,12 @@ def test_each_demo_account_can_log_in_with_the_published_password(demo_output, c
     response = client.post(reverse("login"), {"username": username, "password": "loudong-demo"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(User.objects.get(username=username).pk)
-    assert client.get(response.url, follow=True).status_code == 200
+    home = client.get(response.url, follow=True)
+    assert home.status_code == 200
+    # The retired leader and the resident see 长辈版 on a new phone (no cookie): their account says so.
+    elder = username in ("demo-leader", "demo-resident")
+    assert ('<html lang="zh-CN" class="elder">' in home.content.decode()) == elder
+    assert ("elder-tile" in home.content.decode()) == (username == "demo-leader")
 
 
 def test_the_demo_admin_sees_the_leader_s_api_token_to_revoke(demo_output, client):
@@ -294,7 +300,7 @@ def test_login_page_hides_demo_logins_in_a_database_without_the_demo(demo_output
 
 
 def test_command_prints_counts_and_the_demo_logins(demo_output):
-    assert "西湖新村社区（xihu-xincun）" in demo_output and "党员 80 名" in demo_output
+    assert "西湖新村社区（xihu-xincun）" in demo_output and "党员 92 名" in demo_output
     for username in DEMO_USERS:
         assert f"{username}" in demo_output
     assert demo_output.count("loudong-demo") >= len(DEMO_USERS)
@@ -359,6 +365,27 @@ def test_the_demo_shows_one_open_and_one_answered_privacy_request(xihu):
     ]
     answered = rows.get(status="done")
     assert answered.whole_person and answered.copy_available and answered.request.tracking_token
+
+
+def test_the_demo_shows_units_in_post_members_posts_and_last_quarters_feedback_sheets(xihu):
+    from django.utils import timezone
+
+    from loudong.partners.models import PartnerUnit, PostClaim, ReportIn
+    from loudong.partners.sheets import Quarter, sheets_for
+
+    units = PartnerUnit.objects.filter(community=xihu)
+    assert sorted(units.values_list("kind", flat=True)) == ["company", "hospital", "school"]
+    reports = ReportIn.objects.filter(community=xihu)
+    assert reports.count() == 15
+    assert reports.filter(status="confirmed").count() == 12
+    assert reports.filter(status="pending").count() == 2 and reports.filter(status="declined").count() == 1
+    confirmed = reports.filter(status="confirmed")
+    assert all(r.member.registered_org == r.workplace_party_org for r in confirmed)
+    assert sum(1 for r in confirmed if r.member.group_id) >= 8  # the others live where no group serves yet
+    assert PostClaim.objects.holding().filter(member__in=confirmed.values("member")).count() >= 12
+    sheets = sheets_for(xihu, Quarter.of(timezone.localdate()).previous)
+    assert len(sheets) == 3 and all(s.minutes > 0 for s in sheets)
+    assert sum(1 for s in sheets for row in s.rows if row.evaluation) == 11
 
 
 def test_the_demo_volunteer_s_phone_can_install_the_app_and_keep_their_pages(demo_output, client):

@@ -50,15 +50,20 @@ def with_mode(url: str, elder: bool) -> str:
 def measure(page: Page, base: str, url: str, elder: bool) -> list[str]:
     """What falls short on one page at each width, each line naming the page, the width and the mode."""
     page.goto(base + with_mode(url, elder))
+    return shortfalls(page, url, elder)
+
+
+def shortfalls(page: Page, where: str, elder: bool) -> list[str]:
+    """What falls short on the page as it is, at each width (left at the last one)."""
     mode = "elder" if elder else "standard"
     expect(page.locator("html")).to_have_class("elder" if elder else "")
     found = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
         problems = elder_shortfalls(page) if elder else small_targets(page)
-        if page.evaluate("document.documentElement.scrollWidth") > width + 1:
+        if page.evaluate("document.documentElement.scrollWidth") > width:
             problems.append("wider than the screen")
-        found += [f"{url} {width}px {mode}: {problem}" for problem in dict.fromkeys(problems)]
+        found += [f"{where} {width}px {mode}: {problem}" for problem in dict.fromkeys(problems)]
     return found
 
 
@@ -80,6 +85,30 @@ def test_every_roles_main_pages_meet_the_elder_sizes_and_the_standard_tap_target
             page.set_viewport_size({"width": 390, "height": 800})
             log_out(page)
     assert measured == 2 * sum(len(urls) for urls in main_pages().values())
+    assert found == []
+
+
+def test_the_residents_form_screens_and_receipt_meet_the_sizes_at_390_and_320_px(
+    live_server, page: Page, world, settings
+):
+    settings.REQUEST_MIN_FILL_SECONDS = 0  # faster than a person
+    code = f"{live_server.url}{reverse('ask:building', args=[world.building.public_token])}"
+    found = []
+    for elder in (True, False):
+        page.set_viewport_size({"width": WIDTHS[0], "height": 800})
+        page.goto(with_mode(code, elder))
+        page.get_by_text("困难需求", exact=True).click()
+        page.get_by_role("button", name="下一步").click()
+        found += shortfalls(page, "screen 2", elder)
+        page.get_by_role("button", name="提交").click()  # nothing typed: the errors on screen 2
+        expect(page.locator(".errorlist").first).to_be_visible()
+        found += shortfalls(page, "screen 2 refused", elder)
+        page.get_by_label("请写一写需要什么帮助").fill("想请人陪我去医院复查")
+        page.get_by_label("怎么称呼您").fill("王阿姨")
+        page.get_by_label("手机或电话").fill("13512345678")
+        page.get_by_role("button", name="提交").click()
+        expect(page.get_by_role("heading", name="已收到您的点单")).to_be_visible()
+        found += shortfalls(page, "receipt", elder)
     assert found == []
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 from helpers.work_report import docx_text
 
+from loudong.accounts.models import ApiToken
 from loudong.lib.shanghai import SHANGHAI
 from loudong.partners.models import PartnerUnit, ReportIn
 from loudong.projects import actions
@@ -93,6 +94,17 @@ def test_the_figures_count_the_records_behind_them(history, login):
     assert "陈老师" in members and "不排名次" in members
     units = client.get(f"/c/xihu/stats/held/units_took_part/?{QUERY}").context["rows"]
     assert units == [[("共建单位", "工商银行石鼓支行"), ("单位类型", "企业"), ("完成的项目", 1)]]
+
+
+def test_the_stats_api_gives_the_same_figures(history, client):
+    token = ApiToken.issue(history.admin)
+    body = client.get(
+        "/api/v1/stats", {"community": "xihu", "from": "2026-03-01", "to": "2026-03-31"},
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    ).json()  # fmt: skip
+    assert body["lists"] == {
+        "needs_raised": 4, "needs_met": 2, "projects_done": 2, "beneficiaries": 14, "units": 1, "members": 1,
+    }  # fmt: skip
 
 
 def test_a_group_counts_only_its_own_needs_and_projects(history):

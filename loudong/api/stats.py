@@ -8,6 +8,7 @@ member of the community without a role that reads figures (a resident, a volunte
 Names of volunteers appear only to those who may see people (`shows_people`).
 """
 
+from dataclasses import asdict
 from datetime import date, datetime
 
 from django.http import Http404, HttpRequest
@@ -121,6 +122,15 @@ class HoursOut(Schema):
     volunteers: int
 
 
+class ListsOut(Schema):
+    needs_raised: int = Field(description="提出需求（项）")
+    needs_met: int = Field(description="满足需求（项）")
+    projects_done: int = Field(description="完成项目（个）")
+    beneficiaries: int = Field(description="完成项目的受益人数")
+    units: int = Field(description="参与项目的共建单位（家）")
+    members: int = Field(description="参与项目的在职党员（人）")
+
+
 class StatsOut(Schema):
     scope: ScopeOut
     period: PeriodOut
@@ -142,6 +152,7 @@ class StatsOut(Schema):
     visit_coverage: RateOut | None
     meetings_held: int | None
     hours: HoursOut | None
+    lists: ListsOut | None = Field(description="需求、资源和项目清单：社区和党小组才有，街道和区为空")
 
 
 def figure_out(f: Figure) -> dict:
@@ -212,6 +223,7 @@ def stats_out(f: Figures, period: Period, people: bool) -> dict:
         "visit_coverage": rate_out(f.visit_coverage) if f.visit_coverage is not None else None,
         "meetings_held": f.meetings_held,
         "hours": {"minutes": f.hours_total[0], "volunteers": f.hours_total[1]} if f.hours_total else None,
+        "lists": asdict(f.lists) if f.lists is not None else None,
     }
 
 

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from loudong.api import auth, errors, outreach, projects, registry, requests, stats, tokens
+from loudong.api import auth, errors, outreach, partners, projects, registry, requests, stats, tokens
 
 api = NinjaAPI(
     title="Loudong API",
@@ -24,5 +24,6 @@ api.add_router("", tokens.router)
 api.add_router("", registry.router)
 api.add_router("", requests.router)
 api.add_router("", outreach.router)
+api.add_router("", partners.router)
 api.add_router("", stats.router)
 api.add_router("", projects.router)

@@ -21,6 +21,7 @@ from loudong.demo.meetings import build_meetings
 from loudong.demo.members import build_members
 from loudong.demo.models import DemoMarker
 from loudong.demo.outreach import build_outreach
+from loudong.demo.partners import build_partners
 from loudong.demo.people import CARE_TAGS, build_people
 from loudong.demo.places import build_places
 from loudong.demo.plans import DISTRICT, PLANS, SUBDISTRICT, CommunityPlan
@@ -52,6 +53,7 @@ STEPS: list[Callable[[DemoSite], None]] = [
     build_meetings,
     build_activities,
     build_honours,
+    build_partners,
     build_hours,
     build_projects,
     build_privacy,

@@ -33,7 +33,6 @@ class Suggestion:
     resource: Resource
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
-    running: int = 0  # projects the resource carries now
 
     def add(self, points: float, reason: str) -> None:
         self.score += points
@@ -79,7 +78,7 @@ def suggest(need: Need, resources: QuerySet[Resource], *, limit: int = SHOWN) ->
     need_words = _words(need.title, need.description)
     found = []
     for resource in rows:
-        suggestion = Suggestion(resource, running=resource.running)
+        suggestion = Suggestion(resource)
         if resource.kind == need.category:
             suggestion.add(3, f"类型对口：都是{resource.get_kind_display()}")
         shared = sorted(need_words & _words(resource.title, resource.description))[:MAX_WORDS]

@@ -308,3 +308,66 @@ def test_a_week_without_a_login_clears_what_the_phone_kept(live_server, page: Pa
     context.set_offline(False)
     page.goto(f"{base}/manifest.webmanifest")  # a page of the site that keeps nothing
     assert page.evaluate(HELD) == {"pages": 0, "records": 0}
+
+
+def test_a_visit_sent_online_when_the_signal_drops_mid_send_waits_and_is_sent_once(
+    live_server, page: Page, context: BrowserContext, errands
+):
+    """In a stairwell the browser believes it is online, but the request is lost on the way: what was typed
+    stays on the phone in 待上传 and reaches the server once, with the same key, when the signal is back."""
+    w = errands
+    base = live_server.url
+    household = w.households[0]
+    log_in(page, base, "volunteer")
+    attempts: list[str] = []  # the Idempotency-Key of every try
+
+    def drop(route: Route) -> None:
+        attempts.append(route.request.headers["idempotency-key"])
+        route.abort("internetdisconnected")
+
+    context.route("**/api/v1/visits", drop)  # the page's request and the service worker's sync alike
+    page.goto(f"{base}/c/xihu/outreach/")
+    page.locator(f"#h{household.pk}").get_by_role("link", name="记走访").click()
+    page.locator("label.pill", has_text="无人在家").click()
+    page.get_by_text("改走访时间、写备注").click()
+    page.get_by_label("备注（可不填）").fill("敲门没人应，门上贴了联系卡")
+    page.get_by_role("button", name="保存走访").click()
+
+    expect(page.locator(".messages")).to_contain_text("网络不稳，没能发出，已存入待上传")
+    expect(page.locator(".offline-queue summary")).to_contain_text("待上传 1 条")
+    expect(page.locator(f"#h{household.pk} .queued-tag")).to_have_text("走访待上传")
+    assert attempts and Visit.objects.count() == 0
+
+    context.unroute("**/api/v1/visits", drop)
+    context.route(
+        "**/api/v1/visits", lambda route: (attempts.append(route.request.headers["idempotency-key"]), route.continue_())
+    )
+    page.reload()  # the signal is back: the page load sends what waits
+    expect(page.locator(".offline-queue summary")).to_contain_text("已上传 1 条")
+    expect(page.locator(".offline-queue summary")).not_to_contain_text("待上传")
+    (visit,) = Visit.objects.all()
+    assert visit.household == household and visit.note == "敲门没人应，门上贴了联系卡"
+    assert len(set(attempts)) == 1  # every try carried the key fixed when the visit was saved
+
+
+def test_online_a_visit_and_an_errand_go_through_the_queue_with_the_servers_message(live_server, page: Page, errands):
+    w = errands
+    base = live_server.url
+    household = w.households[1]
+    log_in(page, base, "volunteer")
+    keys: list[str] = []
+    page.on("request", lambda r: "/api/v1/" in r.url and keys.append(r.headers.get("idempotency-key", "")))
+    page.goto(f"{base}/c/xihu/outreach/visits/new/?household={household.pk}")
+    page.locator("label.pill", has_text="无人在家").click()
+    page.get_by_role("button", name="保存走访").click()
+    expect(page.locator(".messages")).to_contain_text(f"已记录走访：{household}。")
+    expect(page.get_by_role("heading", name="我的包户")).to_be_visible()
+    assert visits_of(household) == 1
+
+    page.goto(f"{base}/c/xihu/requests/mine/")
+    page.locator(f"#req-{w.dispatched.pk}").get_by_role("button", name="接单").click()
+    expect(page.locator(".messages")).to_contain_text(f"已接单：{w.dispatched.number}。")
+    expect(page).to_have_url(f"{base}/c/xihu/requests/{w.dispatched.pk}/")  # the request's page, as posted
+    assert Request.objects.get(pk=w.dispatched.pk).status == Status.ACCEPTED
+    assert len(keys) == 2 and all(keys)
+    expect(page.locator(".offline-queue")).to_have_count(0)

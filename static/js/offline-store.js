@@ -1,6 +1,7 @@
 /* What the app keeps on the phone in IndexedDB, shared by the pages (offline.js) and the service worker:
- *   queue   the visits, errands, questions and 接单 typed without a network, in the order typed, each with
- *           the Idempotency-Key fixed when it was typed, so a retry after a lost answer creates nothing twice;
+ *   queue   the visits, errands, questions and 接单 typed and not yet sent (each goes through it, online
+ *           too), in the order typed, each with the Idempotency-Key fixed when it was typed, so a retry
+ *           after a lost answer creates nothing twice;
  *   failed  those the server refused (409, 404, 422), with its reason, until the user has read them;
  *   meta    whose data this is, when they logged in, the CSRF token of their session.
  * upload() sends the queue in order; only the caller's own data is ever stored (offline.js clears it all

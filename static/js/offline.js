@@ -5,8 +5,12 @@
  *     what the phone holds first; so does 退出 (the server's Clear-Site-Data header does too);
  *   - shows 「离线查看，更新于 HH:MM」 on a page the service worker kept, and 「待上传 N 条」 with the
  *     queue and 「未能上传」 (the server's reason and what was typed, until 知道了);
- *   - without a network, the forms marked data-queue (记走访, 办结, 问居民, 接单) are put in the queue
- *     instead of being posted, with an Idempotency-Key fixed now; online they post as before;
+ *   - the forms marked data-queue (记走访, 办结, 问居民, 接单) always go through the queue, online too: what
+ *     was typed is stored with an Idempotency-Key fixed now, then sent at once unless the phone is offline.
+ *     Sent, the page goes where the posted form would have (data-queue-done-next, else data-queue-next)
+ *     with the server's message (data-queue-done); a lost network keeps it in 待上传 for a retry with the
+ *     same key, so a signal dropping mid-send loses nothing. What the API cannot take (a need without a
+ *     category, more than one photo) is posted online as a plain form, as before;
  *   - sends the queue on page load, when the network returns and (where it exists) by background sync. */
 (() => {
   "use strict";
@@ -67,9 +71,9 @@
 
   /* ---- the bar: offline view, stored pages, the queue and what could not be sent ---- */
 
-  function flash(text) {
+  function flash({ text, tone }) {
     const list = element("ul", "messages");
-    list.append(element("li", "msg-warning", text));
+    list.append(element("li", `msg-${tone}`, text));
     main.insertBefore(list, bar.nextSibling);
   }
 
@@ -98,7 +102,7 @@
     if (note) summary.append(element("span", "muted", note));
     box.append(summary);
     if (queued.length) {
-      box.append(element("p", "hint", "没有信号时记下的，按顺序上传；有网络时会自动上传，不会重复。"));
+      box.append(element("p", "hint", "还没传到的，按记下的顺序上传；有网络时会自动上传，不会重复。"));
       for (const item of queued) {
         const row = element("div", "queued-item");
         row.append(element("div", "", `${item.label}（${clock(item.at)} 记下）`), typedLines(item));
@@ -291,6 +295,7 @@
       const body = { resolution, reply };
       if (minutes) body.minutes = Number(minutes);
       const photo = form.querySelector('input[type="file"]');
+      if (photo && photo.files.length > 1) throw new Refusal("没有信号时只能带一张照片，请只选一张");
       if (photo && photo.files.length) body.photo = await shrinkPhoto(photo.files[0]);
       return { body, url: `${API}requests/${form.dataset.request}/resolve` };
     },
@@ -307,7 +312,7 @@
   async function queueForm(form) {
     const kind = form.dataset.queue;
     const built = await BUILDERS[kind](form, new FormData(form));
-    await store.add({
+    const item = {
       key: crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`,
       kind,
       ref: built.ref || form.dataset.request,
@@ -317,8 +322,27 @@
       body: built.body === null ? null : JSON.stringify(built.body),
       at: Date.now(),
       account: me.id,
-    });
-    await askForSync();
+    };
+    await store.add(item);
+    return item;
+  }
+
+  /* Online, send what was just stored at once; says where it is now: sent, waiting or refused. */
+  const WAITING = {
+    offline: "没有信号，已存入待上传。有网络时会自动上传。",
+    network: "网络不稳，没能发出，已存入待上传。有网络时会自动上传。",
+    server: "服务器暂时出错，已存入待上传，稍后自动重试。",
+    login: "登录已过期，已存入待上传。请重新登录，登录后自动上传。",
+  };
+
+  async function sendNow(item) {
+    const outcome = offline() ? { stopped: "offline" } : await store.upload(csrfToken());
+    const [queued, failed] = await Promise.all([store.all("queue"), store.all("failed")]);
+    if (queued.some((q) => q.key === item.key)) {
+      await askForSync();
+      return { state: "waiting", text: WAITING[outcome.stopped] || WAITING.network };
+    }
+    return { state: failed.some((f) => f.key === item.key) ? "refused" : "sent" };
   }
 
   function showRefusal(form, message) {
@@ -334,16 +358,21 @@
 
   document.addEventListener("submit", async (event) => {
     const form = event.target;
-    if (!form.dataset || !form.dataset.queue || !offline()) return; // online: the form posts as it always did
+    if (!form.dataset || !form.dataset.queue) return;
     event.preventDefault();
+    let item;
     try {
-      await queueForm(form);
+      item = await queueForm(form);
     } catch (error) {
-      showRefusal(form, error instanceof Refusal ? error.message : `没能存到手机：${error.message}`);
+      if (error instanceof Refusal && !offline()) form.submit(); // the server's form says what is wrong
+      else showRefusal(form, error instanceof Refusal ? error.message : `没能存到手机：${error.message}`);
       return;
     }
-    sessionStorage.setItem(FLASH, "没有信号，已存入待上传。有网络时会自动上传。");
-    if (form.dataset.queueNext) location.assign(form.dataset.queueNext);
+    const { state, text: waitingText } = await sendNow(item);
+    const next = state === "sent" ? form.dataset.queueDoneNext || form.dataset.queueNext : form.dataset.queueNext;
+    if (state === "sent") sessionStorage.setItem(FLASH, JSON.stringify({ text: form.dataset.queueDone || `已记录${item.label}。`, tone: "success" }));
+    if (state === "waiting") sessionStorage.setItem(FLASH, JSON.stringify({ text: waitingText, tone: "warning" }));
+    if (next) location.assign(next);
     else location.reload();
   });
 
@@ -383,7 +412,7 @@
     const message = sessionStorage.getItem(FLASH);
     if (message) {
       sessionStorage.removeItem(FLASH);
-      flash(message);
+      flash(JSON.parse(message));
     }
     await checkAccount();
     await upload();

@@ -50,7 +50,7 @@ def _create_need(http: HttpRequest | None, by: User, now: datetime | None, **fie
 @atomic_action
 def need_from_request(req: Request, *, by: User, http: HttpRequest | None = None, now: datetime | None = None) -> Need:
     """需要资源: the request's group cannot meet it alone; it goes on the needs list, once."""
-    req = Request.objects.select_for_update().select_related("building").get(pk=req.pk)
+    req = Request.objects.select_for_update(of=("self",)).select_related("building").get(pk=req.pk)
     if not is_dispatcher(by, req):
         raise ActionRefused("只有本小组的组长或社区管理员可以把点单列入需求清单。")
     if Need.objects.filter(request=req).exists():
@@ -78,7 +78,7 @@ def need_from_decision(
     decision: Decision, *, by: User, http: HttpRequest | None = None, now: datetime | None = None
 ) -> Need:
     """A meeting decided something the group needs help with: it goes on the needs list, once."""
-    decision = Decision.objects.select_for_update().select_related("meeting__community").get(pk=decision.pk)
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("meeting__community").get(pk=decision.pk)
     meeting = decision.meeting
     if not may_run_meeting(by, meeting):
         raise ActionRefused("只有本小组的组长或社区管理员可以把会议决定列入需求清单。")
@@ -109,7 +109,9 @@ def may_raise_from_visit(user: User, visit: Visit) -> bool:
 @atomic_action
 def need_from_visit(visit: Visit, *, by: User, http: HttpRequest | None = None, now: datetime | None = None) -> Need:
     """A need found at a door that the group cannot meet alone: it goes on the needs list, once."""
-    visit = Visit.objects.select_for_update().select_related("household__stairwell__building").get(pk=visit.pk)
+    visit = (
+        Visit.objects.select_for_update(of=("self",)).select_related("household__stairwell__building").get(pk=visit.pk)
+    )
     if not visit.needs.strip():
         raise ActionRefused("这次走访没有记录需求。")
     if not may_raise_from_visit(by, visit):
@@ -196,7 +198,7 @@ def close_need(
     need: Need, *, by: User, reason: str, http: HttpRequest | None = None, now: datetime | None = None
 ) -> Need:
     """关闭: the need is no longer to be met (moved away, met otherwise, not feasible), with a reason."""
-    need = Need.objects.select_for_update().select_related("community").get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).select_related("community").get(pk=need.pk)
     require_runner(by, need)
     if need.status in (Need.Status.MET, Need.Status.CLOSED):
         raise ActionRefused(f"这项需求{need.get_status_display()}，不用再关闭。")
@@ -211,7 +213,7 @@ def close_need(
 
 @atomic_action
 def reopen_need(need: Need, *, by: User, http: HttpRequest | None = None) -> Need:
-    need = Need.objects.select_for_update().select_related("community").get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).select_related("community").get(pk=need.pk)
     require_runner(by, need)
     if need.status != Need.Status.CLOSED:
         raise ActionRefused("只有已关闭的需求可以重新打开。")

@@ -67,7 +67,7 @@ def start_project(
     """立项: the need and the resource become a project (planned), owned by `owner` (the one who
     makes it, unless named), with its first steps; the need is 已立项."""
     now = now or timezone.now()
-    need = Need.objects.select_for_update().select_related("community", "group").get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).select_related("community", "group").get(pk=need.pk)
     require_runner(by, need)
     if need.status != Need.Status.OPEN:
         raise ActionRefused(f"这项需求{need.get_status_display()}，不能再立项。")
@@ -102,7 +102,11 @@ def start_project(
 
 
 def _lock(project: Project) -> Project:
-    return Project.objects.select_for_update().select_related("need__community", "owner", "resource").get(pk=project.pk)
+    return (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("need__community", "owner", "resource")
+        .get(pk=project.pk)
+    )
 
 
 def may_run(user: User, project: Project) -> bool:

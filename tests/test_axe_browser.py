@@ -1,6 +1,8 @@
 """axe-core (bundled by the axe-playwright-python package) finds no violation, of any impact, on each
-role's main pages (the resident's: the form's two screens and the receipt too), in the standard mode
-and in 长辈版, in Debian's chromium at 390 px and 320 px (one page, resized: the logins are kept)."""
+role's main pages (the resident's: the form's two screens and the receipt too) and on every other page
+a role opens without posting (lists, forms and records of each domain; not htmx fragments or
+downloads), in the standard mode and in 长辈版, in Debian's chromium at 390 px and 320 px (one page,
+resized: the logins are kept)."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -90,4 +92,55 @@ def test_no_main_page_of_any_role_has_an_axe_violation_in_either_mode_at_390_and
             found += violations(page, base + url)
         if username:
             log_out(page)
-    assert found == []
+    assert found == [], "\n".join(found)
+
+
+def test_no_other_page_of_any_role_has_an_axe_violation_in_either_mode_at_390_and_320_px(
+    world, live_server, page: Page
+):
+    """Every other page a role opens without posting: the lists, forms and records of each domain."""
+    req = actions.place_request(
+        community=world.community,
+        building=world.building,
+        stairwell=world.stairwell,
+        category_code="environment",
+        description="三楼楼道灯不亮",
+        contact_phone="13512345678",
+    )
+
+    def c(name: str, *args: object) -> str:
+        return reverse(name, args=["xihu", *args])
+
+    pages = {
+        None: [reverse("report_in", args=["xihu"])],
+        "admin": [
+            c("registry:buildings"), c("registry:building", world.building.pk), c("registry:building_create"),
+            c("registry:residents"), c("registry:resident", world.liu.pk), c("registry:resident_create"),
+            c("registry:members"), c("registry:community_edit"), c("roster:import"),
+            c("planning:plan"), c("planning:coverage"), c("elections:groups"), c("venues:list"),
+            c("printing:index"), f"{c('tickets:queue')}?tab=overdue", c("tickets:create"), c("tickets:calendar"),
+            c("tickets:detail", req.pk), c("outreach:groups"), c("outreach:coverage"), c("outreach:visits"),
+            c("meetings:list"), c("meetings:create"), c("meetings:tasks"),
+            c("activities:list"), c("activities:create"), c("blackboard:index"), c("honours:list"),
+            c("hours:team"), c("hours:queue"), c("partners:reports"),
+            c("partners:report_new"), c("partners:units"), c("partners:unit_new"), c("partners:posts"),
+            c("partners:post_new"), c("partners:holders"), c("partners:sheets"), c("stats:dashboard"),
+            c("projects:needs"), c("projects:need_new"), c("projects:resources"), c("projects:resource_new"),
+            c("projects:projects"), c("policy:show"), c("policy:history"), c("policy:documents"), c("audit"),
+            c("privacy:queue"), c("locks"), c("two_factor_users"), reverse("api_tokens"),
+            reverse("two_factor"), reverse("password_change"), reverse("notify:inbox"),
+        ],
+        "leader": [c("tickets:detail", req.pk), c("outreach:groups"), c("hours:team"), c("partners:holders")],
+        "volunteer": [c("outreach:mine"), c("hours:mine"), c("partners:posts"), reverse("notify:inbox")],
+        "overseer": [reverse("area_stats:home"), reverse("area_stats:subdistrict", args=[world.subdistrict.pk])],
+    }  # fmt: skip
+    base = live_server.url
+    found = []
+    for username, urls in pages.items():
+        if username:
+            log_in(page, base, username)
+        for url in urls:
+            found += violations(page, base + url)
+        if username:
+            log_out(page)
+    assert found == [], "\n".join(found)

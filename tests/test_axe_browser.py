@@ -39,6 +39,31 @@ def violations(page: Page, url: str) -> list[str]:
     return found
 
 
+def pages_violations(page: Page, base: str, pages: dict[str | None, list[str]]) -> list[str]:
+    """Each role's pages (None: without logging in), in both modes."""
+    found = []
+    for username, urls in pages.items():
+        if username:
+            log_in(page, base, username)
+        for url in urls:
+            found += violations(page, base + url)
+        if username:
+            log_out(page)
+    return found
+
+
+def stairwell_light(world: object) -> object:
+    """A shared-place request of the fixture's building, for its tracking and staff pages."""
+    return actions.place_request(
+        community=world.community,
+        building=world.building,
+        stairwell=world.stairwell,
+        category_code="environment",
+        description="三楼楼道灯不亮",
+        contact_phone="13512345678",
+    )
+
+
 def form_violations(page: Page, url: str) -> list[str]:
     """The resident's form from the building's code to the receipt, in each mode."""
     found = []
@@ -65,14 +90,7 @@ def test_no_main_page_of_any_role_has_an_axe_violation_in_either_mode_at_390_and
     world, live_server, page: Page, settings
 ):
     settings.REQUEST_MIN_FILL_SECONDS = 0  # faster than a person
-    req = actions.place_request(
-        community=world.community,
-        building=world.building,
-        stairwell=world.stairwell,
-        category_code="environment",
-        description="三楼楼道灯不亮",
-        contact_phone="13512345678",
-    )
+    req = stairwell_light(world)
     home = reverse("community", args=["xihu"])
     pages = {
         None: [reverse("login"), reverse("ask:building", args=[world.building.public_token]),
@@ -85,13 +103,7 @@ def test_no_main_page_of_any_role_has_an_axe_violation_in_either_mode_at_390_and
     Stairwell.objects.create(community=world.community, building=world.building, name="2单元")  # offered on screen 2
     base = live_server.url
     found = form_violations(page, base + reverse("ask:building", args=[world.building.public_token]))
-    for username, urls in pages.items():
-        if username:
-            log_in(page, base, username)
-        for url in urls:
-            found += violations(page, base + url)
-        if username:
-            log_out(page)
+    found += pages_violations(page, base, pages)
     assert found == [], "\n".join(found)
 
 
@@ -99,14 +111,7 @@ def test_no_other_page_of_any_role_has_an_axe_violation_in_either_mode_at_390_an
     world, live_server, page: Page
 ):
     """Every other page a role opens without posting: the lists, forms and records of each domain."""
-    req = actions.place_request(
-        community=world.community,
-        building=world.building,
-        stairwell=world.stairwell,
-        category_code="environment",
-        description="三楼楼道灯不亮",
-        contact_phone="13512345678",
-    )
+    req = stairwell_light(world)
 
     def c(name: str, *args: object) -> str:
         return reverse(name, args=["xihu", *args])
@@ -134,13 +139,5 @@ def test_no_other_page_of_any_role_has_an_axe_violation_in_either_mode_at_390_an
         "volunteer": [c("outreach:mine"), c("hours:mine"), c("partners:posts"), reverse("notify:inbox")],
         "overseer": [reverse("area_stats:home"), reverse("area_stats:subdistrict", args=[world.subdistrict.pk])],
     }  # fmt: skip
-    base = live_server.url
-    found = []
-    for username, urls in pages.items():
-        if username:
-            log_in(page, base, username)
-        for url in urls:
-            found += violations(page, base + url)
-        if username:
-            log_out(page)
+    found = pages_violations(page, live_server.url, pages)
     assert found == [], "\n".join(found)

@@ -106,6 +106,7 @@ def setup(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("LOUDONG_DATA_DIR", "/tmp/ld-bench-district")
+    os.environ.setdefault("LOUDONG_SECRET_KEY", "benchmark-only-stats-district-key-0000000000000000")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
     import django

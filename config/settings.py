@@ -249,6 +249,7 @@ else:
     # statement lives in one server session), and behind PgBouncer .iterator() reads without a
     # server-side cursor (one outside a transaction is WITH HOLD: it outlives the transaction).
     for db in DATABASES.values():
+        db["ENGINE"] = "loudong.lib.postgresql"  # Django's, checking a kept connection only after it sat idle
         db.setdefault("OPTIONS", {})["prepare_threshold"] = None
         if PGBOUNCER:
             db["DISABLE_SERVER_SIDE_CURSORS"] = True

@@ -3,7 +3,7 @@
 
     .venv/bin/python benchmarks/request_throughput.py [--seconds 20] [--connections 8] [--workers 4]
         [--database postgres://root@127.0.0.1:5432/loudong_bench_throughput]
-        [--postgres postgres://root@127.0.0.1:5432/loudong_bench_throughput [--commit-delay 200]]
+        [--postgres postgres://root@127.0.0.1:5432/loudong_bench_throughput [--commit-delay 200] [--rounds 3]]
 
 A fresh data directory in /tmp (removed afterwards): migrate, a small community (10 buildings, 5
 building groups with their members, a leader, an admin), then gunicorn with 2 sync workers on a free
@@ -644,24 +644,28 @@ def compare(args: argparse.Namespace) -> None:
         f"--commit-siblings={args.commit_siblings}",
         "--paths=api",
     ] + (["--lean"] if args.lean else [])
-    rates = {}
-    for label, database in (("SQLite", []), ("PostgreSQL", [f"--database={args.postgres}"])):
-        print(f"--- {label}", flush=True)
-        child = subprocess.run(
-            [sys.executable, __file__, *passed, *database], stdout=subprocess.PIPE, text=True, check=True
-        )
-        for line in child.stdout.splitlines():
-            if line.startswith("RATE "):
-                rates[label] = [float(x) for x in line.split()[1:]]
-            else:
-                print(line, flush=True)
-    (sqlite, sqlite_cpu), (postgres, postgres_cpu) = rates["SQLite"], rates["PostgreSQL"]
+    rates: dict[str, list[list[float]]] = {"SQLite": [], "PostgreSQL": []}
+    # Round by round, SQLite then PostgreSQL: a machine whose speed drifts (shared cores) moves both.
+    for round_number in range(1, args.rounds + 1):
+        for label, database in (("SQLite", []), ("PostgreSQL", [f"--database={args.postgres}"])):
+            print(f"--- round {round_number} of {args.rounds}: {label}", flush=True)
+            child = subprocess.run(
+                [sys.executable, __file__, *passed, *database], stdout=subprocess.PIPE, text=True, check=True
+            )
+            for line in child.stdout.splitlines():
+                if line.startswith("RATE "):
+                    rates[label].append([float(x) for x in line.split()[1:]])
+                else:
+                    print(line, flush=True)
+    sqlite, sqlite_cpu = (statistics.median(r[i] for r in rates["SQLite"]) for i in (0, 1))
+    postgres, postgres_cpu = (statistics.median(r[i] for r in rates["PostgreSQL"]) for i in (0, 1))
+    each = ", ".join(f"{p[0] / s[0]:.2f}" for s, p in zip(rates["SQLite"], rates["PostgreSQL"], strict=True))
     print(
-        f"API submissions with {args.workers} workers: SQLite {sqlite:.0f}/s, PostgreSQL {postgres:.0f}/s "
-        f"(commit_delay {args.commit_delay} µs, commit_siblings {args.commit_siblings}); "
-        f"PostgreSQL/SQLite throughput ratio {postgres / sqlite:.2f}. By the server's CPU per submission "
-        f"(PostgreSQL's own processes included), with the CPUs to itself: SQLite {sqlite_cpu:.0f}/s, "
-        f"PostgreSQL {postgres_cpu:.0f}/s, ratio {postgres_cpu / sqlite_cpu:.2f}",
+        f"API submissions with {args.workers} workers, median of {args.rounds} round(s): SQLite {sqlite:.0f}/s, "
+        f"PostgreSQL {postgres:.0f}/s (commit_delay {args.commit_delay} µs, commit_siblings "
+        f"{args.commit_siblings}); PostgreSQL/SQLite throughput ratio {postgres / sqlite:.2f} (by round: {each}). "
+        f"By the server's CPU per submission (PostgreSQL's own processes included), with the CPUs to itself: "
+        f"SQLite {sqlite_cpu:.0f}/s, PostgreSQL {postgres_cpu:.0f}/s, ratio {postgres_cpu / sqlite_cpu:.2f}",
         flush=True,
     )
 
@@ -680,6 +684,7 @@ def main() -> None:
     )
     parser.add_argument("--database", help="a PostgreSQL URL (created afresh, dropped afterwards); default SQLite")
     parser.add_argument("--postgres", help="a PostgreSQL URL: the API path on SQLite and on it, and their ratio")
+    parser.add_argument("--rounds", type=int, default=1, help="with --postgres: that many SQLite, PostgreSQL pairs")
     parser.add_argument("--commit-delay", type=int, default=0, help="PostgreSQL commit_delay, microseconds")
     parser.add_argument("--commit-siblings", type=int, default=1, help="PostgreSQL commit_siblings")
     parser.add_argument("--paths", default="floor,form,api", help="which paths to run, comma-separated")

@@ -2,7 +2,7 @@
 10,000,000 requests over three years.
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/loudong_bench_district \\
-        .venv/bin/python benchmarks/stats_district.py [--reuse] [--generate-only] [--requests 10000000]
+        .venv/bin/python benchmarks/stats_district.py [--reuse] [--generate-only] [--queue-only] [--requests 10000000]
 
 The database named in DATABASE_URL (default above; created when missing) is dedicated to the
 benchmark: without --reuse its generated district is deleted and built again. With --reuse the data
@@ -112,6 +112,9 @@ def setup(url: str) -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # the pages name the hashed files
 
 
 def community_sizes(total: int, count: int, rng: random.Random) -> list[int]:
@@ -469,6 +472,9 @@ def main() -> None:
     parser.add_argument("--out", default="/tmp/ld-bench-district/reports")
     parser.add_argument("--skip-reports", action="store_true", help="do not build the work reports")
     parser.add_argument("--first-view", action="store_true", help="only the first view in this new process")
+    parser.add_argument(
+        "--queue-only", action="store_true", help="with --reuse: only the leader's queue (needs no tallies)"
+    )
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
@@ -504,6 +510,17 @@ def main() -> None:
     total = Request.objects.count()
     print(f"district: {Community.objects.count()} communities, {total} requests", flush=True)
     if args.generate_only:
+        return
+    if args.queue_only:
+        from django.db.models import Count
+
+        measure_queue(
+            Community.objects.filter(subdistrict__district__code=DISTRICT_CODE)
+            .annotate(n=Count("requests"))
+            .order_by("-n")
+            .first(),
+            max(args.repeats, 20),
+        )
         return
     if not args.skip_rebuild:
         began = time.perf_counter()

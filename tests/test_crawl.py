@@ -11,16 +11,15 @@ import re
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from io import StringIO
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import transaction
 from django.http import HttpResponse
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import Resolver404, resolve, reverse
+from helpers.demo import built_demo
 
 from loudong.accounts.models import User
 from loudong.community_life.activities.models import Activity
@@ -45,13 +44,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The demo, built once for this module and rolled back after it."""
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast:
-        with transaction.atomic():
-            call_command("demo", stdout=StringIO())
-            yield
-            transaction.set_rollback(True)
+    with built_demo(django_db_blocker):
+        yield
 
 
 class PageReader(HTMLParser):

@@ -11,10 +11,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count
-from django.test import override_settings
 from django.urls import reverse
+from helpers.demo import built_demo
 
 from loudong.accounts.models import AuditEntry, Grant, Role, User
 from loudong.demo.models import DemoMarker
@@ -36,14 +35,8 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 @pytest.fixture(scope="module")
 def demo_output(django_db_setup, django_db_blocker):
-    """Build the demo once; everything it wrote is rolled back after the module's tests."""
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast:
-        with transaction.atomic():
-            out = StringIO()
-            call_command("demo", stdout=out)
-            yield out.getvalue()
-            transaction.set_rollback(True)
+    with built_demo(django_db_blocker) as output:
+        yield output
 
 
 @pytest.fixture

@@ -8,11 +8,9 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import F
-from django.test import override_settings
 from django.utils import timezone
+from helpers.demo import built_demo
 
 from loudong.accounts.models import User
 from loudong.outreach.models import Assignment, Visit
@@ -26,12 +24,8 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast:
-        with transaction.atomic():
-            call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-            yield
-            transaction.set_rollback(True)
+    with built_demo(django_db_blocker):
+        yield
 
 
 def test_every_household_of_every_group_has_one_member_of_that_group(demo):

@@ -8,10 +8,8 @@ The demo is built once for this module (inside a transaction rolled back at the 
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
+from helpers.demo import built_demo
 
 from loudong.accounts.models import User
 from loudong.projects.models import Need, Project, Resource
@@ -25,12 +23,8 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast:
-        with transaction.atomic():
-            call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-            yield Community.objects.get(code="xihu-xincun")
-            transaction.set_rollback(True)
+    with built_demo(django_db_blocker):
+        yield Community.objects.get(code="xihu-xincun")
 
 
 def test_needs_come_from_every_source_and_stand_in_every_state(demo):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -110,9 +111,9 @@ def test_detail_has_the_timeline_and_the_full_phone_for_the_leader(world, as_use
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_submission_is_three_statements_and_no_transaction_of_its_own(world, as_user, monkeypatch):
+def test_a_submission_is_two_statements_and_no_transaction_of_its_own(world, as_user, monkeypatch):
     """On PostgreSQL each statement, BEGIN, SAVEPOINT and COMMIT is a round trip: a submission reads
-    the token, then the community, its rules and the places in one statement, and commits its one
+    the token with the community, its rules and the places in one statement, and commits its one
     INSERT by itself."""
     caller = as_user(world.volunteer)
     body = {"community": "xihu", "building_id": world.building.pk, "stairwell_id": world.stairwell.pk,
@@ -126,8 +127,19 @@ def test_a_submission_is_three_statements_and_no_transaction_of_its_own(world, a
     assert response.status_code == 202, response.content
     assert began == []
     sql = [q["sql"].split()[0].upper() for q in statements.captured_queries]
-    assert sql == ["SELECT", "SELECT", "INSERT"], statements.captured_queries
+    assert sql == ["SELECT", "INSERT"], statements.captured_queries
     assert Intake.objects.filter(idempotency_key="counted").exists()
+
+
+def test_a_submission_with_a_token_that_opens_nothing_is_401_and_one_without_a_role_here_404(world, as_user):
+    """The token is read in the statement of the submission's checks, and answered as on every call."""
+    body = {"community": "xihu", "building_id": world.building.pk, "category_code": "environment",
+            "description": "楼道灯坏了"}  # fmt: skip
+    stranger = Client(HTTP_AUTHORIZATION="Bearer not-a-token-of-ours")
+    response = stranger.post("/api/v1/requests", body, content_type="application/json")
+    assert response.status_code == 401 and response.json() == stranger.get("/api/v1/requests").json()
+    assert as_user(world.volunteer).post("/requests", {**body, "community": "no-such"}).status_code == 404
+    assert not Intake.objects.exists()
 
 
 def test_volunteer_sees_no_name_or_phone_of_an_anonymous_resident(world, as_user):

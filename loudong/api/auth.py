@@ -10,6 +10,7 @@ counts failures and locks the account exactly as on the login page.
 """
 
 import functools
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -34,31 +35,76 @@ from loudong.lib.sql import prepared_cursor
 TOUCH_EVERY = timedelta(minutes=1)
 
 
+@dataclass(frozen=True)
+class PresentedToken:
+    """A bearer token not read yet: POST /requests reads it in the statement of the submission's
+    checks (loudong.api.requests.checked), one round trip fewer on the busiest call."""
+
+    token: str
+
+
+@dataclass(frozen=True)
+class TokenQuery:
+    """The token's user as parts of a statement: its columns (the user's fields, the token's id and
+    whether its last use is older than TOUCH_EVERY), a FROM naming the user `u`, and a WHERE, with
+    their parameters."""
+
+    columns: str
+    source: str
+    condition: str
+    column_params: list
+    condition_params: list
+
+    def sql(self) -> str:
+        return f"SELECT {self.columns} FROM {self.source} WHERE {self.condition}"
+
+
 class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+    def __init__(self, *, read_with_submission: bool = False) -> None:
+        """`read_with_submission`: the operation reads the token itself (PresentedToken)."""
+        super().__init__()
+        self.read_with_submission = read_with_submission
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | PresentedToken | None:
         """The token's active user, read with the token in one plain statement (every API call pays
-        this, so no query building; prepared on PostgreSQL), and whether its last use is older than
-        TOUCH_EVERY. The token must have been used or issued since the idle cut-off, and issued since
-        the password was set."""
+        this, so no query building; prepared on PostgreSQL). The token must have been used or issued
+        since the idle cut-off, and issued since the password was set."""
         if not token:
             return None
+        if self.read_with_submission:
+            return PresentedToken(token)
         now = timezone.now()
-        adapt = connection.ops.adapt_datetimefield_value
+        query = token_query(token, now)
         with prepared_cursor() as cursor:
-            cursor.execute(
-                _token_sql(),
-                [adapt(now - TOUCH_EVERY), ApiToken.hash(token), adapt(now - timedelta(days=token_idle_days()))],
-            )
+            cursor.execute(query.sql(), [*query.column_params, *query.condition_params])
             row = cursor.fetchone()
-        if row is None:
-            tokens.end_if_ended(token, http=request)  # an ended token is deleted, and that audited
-            return None
-        *values, token_id, token_stale = _user_rows([row])[0]
-        found = User.from_db(connection.alias, [f.attname for f in _USER_FIELDS], values)
-        if token_stale:
-            ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
-        request.user = found
-        return found
+        return token_user(request, token, row, now)
+
+
+def token_query(token: str, now: object) -> TokenQuery:
+    quote, adapt = connection.ops.quote_name, connection.ops.adapt_datetimefield_value
+    return TokenQuery(
+        _token_columns(),
+        f"{quote(User._meta.db_table)} u JOIN {quote(ApiToken._meta.db_table)} t ON t.user_id = u.id",
+        "t.key_hash = %s AND u.is_active AND COALESCE(t.last_used_at, t.created_at) >= %s "
+        "AND (u.password_changed_at IS NULL OR t.created_at >= u.password_changed_at)",
+        [adapt(now - TOUCH_EVERY)],
+        [ApiToken.hash(token), adapt(now - timedelta(days=token_idle_days()))],
+    )
+
+
+def token_user(request: HttpRequest, token: str, row: tuple | None, now: object) -> User | None:
+    """The user of a row read by `token_query` (its columns first), touching the token once a
+    TOUCH_EVERY; None for no row, when an ended token is deleted and that audited."""
+    if row is None:
+        tokens.end_if_ended(token, http=request)
+        return None
+    *values, token_id, token_stale = _user_rows([row[: len(_USER_FIELDS) + 2]])[0]
+    found = User.from_db(connection.alias, [f.attname for f in _USER_FIELDS], values)
+    if token_stale:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    request.user = found
+    return found
 
 
 _USER_FIELDS = User._meta.concrete_fields
@@ -105,15 +151,9 @@ TOKEN_OR_SESSION = [BearerToken(), SessionLogin()]
 
 
 @functools.cache
-def _token_sql() -> str:
-    quote = connection.ops.quote_name
-    columns = ", ".join(f"u.{quote(f.column)}" for f in _USER_FIELDS)
-    return (
-        f"SELECT {columns}, t.id, CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END "
-        f"FROM {quote(User._meta.db_table)} u JOIN {quote(ApiToken._meta.db_table)} t ON t.user_id = u.id "
-        f"WHERE t.key_hash = %s AND u.is_active AND COALESCE(t.last_used_at, t.created_at) >= %s "
-        f"AND (u.password_changed_at IS NULL OR t.created_at >= u.password_changed_at)"
-    )
+def _token_columns() -> str:
+    columns = ", ".join(f"u.{connection.ops.quote_name(f.column)}" for f in _USER_FIELDS)
+    return f"{columns}, t.id, CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END"
 
 
 def _user_rows(rows: list[tuple]) -> list[tuple]:

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
+from ninja.errors import AuthenticationError
 
 from loudong.accounts import audit
 from loudong.accounts.models import AuditEntry, User
-from loudong.api.auth import TOKEN_OR_SESSION, BearerToken
+from loudong.api.auth import TOKEN_OR_SESSION, BearerToken, token_query, token_user
 from loudong.api.errors import ErrorOut
 from loudong.api.idempotency import (
     HEADER,
@@ -195,7 +196,12 @@ def list_requests(request: HttpRequest, query: Query[RequestQuery]) -> dict:
     }
 
 
-@router.post("/requests", response={202: ReceivedOut, **ERRORS}, openapi_extra=received_doc())
+@router.post(
+    "/requests",
+    auth=BearerToken(read_with_submission=True),
+    response={202: ReceivedOut, **ERRORS},
+    openapi_extra=received_doc(),
+)
 @decorate_view(capped)
 def create_request(request: HttpRequest, body: RequestIn) -> HttpResponseBase:
     """代点单: a volunteer, leader or admin enters a request for a resident (door-knocking, a meeting,
@@ -203,7 +209,7 @@ def create_request(request: HttpRequest, body: RequestIn) -> HttpResponseBase:
     request itself (its number, group and deadlines) is made within a second: follow `receipt_url`
     (also in the `Location` header). Send `Idempotency-Key` so a retry after a lost answer does not
     file it twice: the retry gets the first answer again."""
-    user = request.auth
+    user, community = checked(request, body)
     key = request.headers.get(HEADER)
     if key is not None:
         key = key.strip()
@@ -211,7 +217,6 @@ def create_request(request: HttpRequest, body: RequestIn) -> HttpResponseBase:
             return json_refusal(422, KEY_INVALID)
     owner = Owner.for_user(user.pk).label if key else ""
     body_hash = fingerprint(request) if key else ""
-    community = checked(user, body)
     if isinstance(community, Status):
         # A retry of a submission already received is answered as the first time, whatever has changed.
         return again(owner, key, body_hash) or community
@@ -248,29 +253,37 @@ def create_request(request: HttpRequest, body: RequestIn) -> HttpResponseBase:
     raise IntegrityError("idempotency key could not be claimed")
 
 
-def checked(user: User, body: RequestIn) -> int | Status:
-    """Every check placing the request makes, before anything is written: the community (a staff
-    role in it, else 404 as if it did not exist), then 422 for a reference that is not there and 409
-    for what placing refuses. The community's id when all hold."""
-    found = intake.check_submission(user.pk, body.community, body.building_id, body.stairwell_id, body.household_id)
-    if found is None:
+def checked(request: HttpRequest, body: RequestIn) -> tuple[User, int | Status]:
+    """The token's user and every check placing the request makes, in one statement before anything
+    is written: 401 as for any call when the token opens nothing; the community (a staff role in it,
+    else 404 as if it did not exist), then 422 for a reference that is not there and 409 for what
+    placing refuses. The user, and the community's id when all hold."""
+    token, now = request.auth.token, timezone.now()
+    found = intake.check_submission(
+        token_query(token, now), body.community, body.building_id, body.stairwell_id, body.household_id
+    )
+    user = token_user(request, token, found[0] if found else None, now)
+    if user is None:
+        raise AuthenticationError
+    request.auth = user
+    if found[1] is None:
         raise Http404
-    community, rules, wrong = found
+    community, rules, wrong = found[1]
     if rules.category(body.category_code) is None:
-        return invalid(f"没有这个点单类别：{body.category_code}")
+        return user, invalid(f"没有这个点单类别：{body.category_code}")
     if wrong is not None:
-        return Status(wrong[0], {"detail": wrong[1]})
+        return user, Status(wrong[0], {"detail": wrong[1]})
     if (
         body.resident_id is not None
         and not Resident.objects.visible_to(user).filter(community_id=community, pk=body.resident_id).exists()
     ):
-        return invalid("所选居民不存在，或您无权查看")
+        return user, invalid("所选居民不存在，或您无权查看")
     try:
         require_text(body.description, "需要什么帮助")
         placing.clean_phone(body.contact_phone)
     except ActionRefused as error:
-        return refused(error.message)
-    return community
+        return user, refused(error.message)
+    return user, community
 
 
 def received_body(row: Intake) -> dict:

@@ -5,7 +5,7 @@
 - act: dispatchers (the leader of the request's group, the community admin) and the assignee; what
   each may do is listed in loudong.tickets.actions.
 - the staff pages: admin, leader and volunteer of the community (STAFF_ROLES); the intake checks
-  the same rule in SQL (`staff_grant_sql`), generated from the same roles.
+  the same rule in SQL (`staff_grant_sql`, `staff_grant_join`), generated from the same roles.
 """
 
 from django.db import connection
@@ -66,6 +66,19 @@ def staff_grant_sql(user_id: int, code: str) -> tuple[str, list]:
         f"FROM {table(Grant._meta.db_table)} g JOIN {table(Community._meta.db_table)} c ON c.id = g.community_id "
         f"WHERE g.user_id = %s AND c.code = %s AND g.role IN ({', '.join(['%s'] * len(roles))})",
         [user_id, code, *roles],
+    )
+
+
+def staff_grant_join(code: str) -> tuple[str, list]:
+    """The same rule joined to a user already in the statement as `u`: the community `code` (as `c`)
+    where u holds one of STAFF_ROLES (as `g`); c's columns are NULL when u holds none."""
+    table = connection.ops.quote_name
+    roles = sorted(STAFF_ROLES)
+    return (
+        f"LEFT JOIN ({table(Grant._meta.db_table)} g JOIN {table(Community._meta.db_table)} c "
+        f"ON c.id = g.community_id AND c.code = %s AND g.role IN ({', '.join(['%s'] * len(roles))})) "
+        "ON g.user_id = u.id",
+        [code, *roles],
     )
 
 

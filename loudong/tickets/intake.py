@@ -22,6 +22,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, models, transaction
@@ -37,7 +38,7 @@ from loudong.lib.sql import prepared_cursor
 from loudong.notify import outbox
 from loudong.policy.rules import Rules
 from loudong.registry.models import Building, Household, Member, Resident, Stairwell
-from loudong.tickets.access import staff_grant_sql
+from loudong.tickets.access import staff_grant_join
 from loudong.tickets.actions import placing
 from loudong.tickets.actions.placing import fetch, table
 from loudong.tickets.forms_public import PAGE_LIFETIME, delete_drafts
@@ -59,30 +60,57 @@ class AlreadyReceived(Exception):
 # Checks before the write -----------------------------------------------------------------------
 
 
+class UserQuery(Protocol):
+    """A user as parts of a statement (loudong.api.auth.TokenQuery): columns, a FROM naming the user
+    `u`, a WHERE, and the parameters of the columns and of the WHERE."""
+
+    columns: str
+    source: str
+    condition: str
+    column_params: list
+    condition_params: list
+
+
+# The columns `check_submission` adds after the user's.
+CHECK_COLUMNS = 7
+
+
 def check_submission(
-    user_id: int, code: str, building_id: int, stairwell_id: int | None, household_id: int | None
-) -> tuple[int, Rules, tuple[int, str] | None] | None:
-    """What the API reads before it writes a submission, in one statement: None unless the user holds
-    a staff role in the community `code`; else its id, its rules in force, and the verdict on the
-    place references (None when they hold, else the status and the refusal as placing a request
-    words it: 422 not in the community, 409 not together)."""
+    who: UserQuery, code: str, building_id: int, stairwell_id: int | None, household_id: int | None
+) -> tuple[tuple, tuple[int, Rules, tuple[int, str] | None] | None] | None:
+    """What the API reads before it writes a submission, in one statement with the user it comes
+    from (`who`, read by the caller's rule: loudong.api.auth.token_query). None when `who` finds no
+    one; else the user's columns, and None unless that user holds a staff role in the community
+    `code`, else its id, its rules in force, and the verdict on the place references (None when they
+    hold, else the status and the refusal as placing a request words it: 422 not in the community,
+    409 not together)."""
     building, stairwell, household = table(Building), table(Stairwell), table(Household)
-    grants, grant_params = staff_grant_sql(user_id, code)
+    grants, grant_params = staff_grant_join(code)
     found = fetch(
-        f"SELECT c.id, ({placing.newest_version_sql('id', 'c.id')}), "
+        f"SELECT {who.columns}, c.id, ({placing.newest_version_sql('id', 'c.id')}), "
         f"({placing.newest_version_sql('created_at', 'c.id')}), "
         f"(SELECT 1 FROM {building} WHERE id = %s AND community_id = c.id), "
         f"(SELECT building_id FROM {stairwell} WHERE id = %s AND community_id = c.id), "
         f"(SELECT h.stairwell_id FROM {household} h WHERE h.id = %s AND h.community_id = c.id), "
         f"(SELECT s.building_id FROM {household} h JOIN {stairwell} s ON s.id = h.stairwell_id WHERE h.id = %s) "
-        f"{grants} LIMIT 1",
-        [building_id, stairwell_id, household_id, household_id, *grant_params],
+        f"FROM {who.source} {grants} WHERE {who.condition} LIMIT 1",
+        [
+            *who.column_params,
+            building_id,
+            stairwell_id,
+            household_id,
+            household_id,
+            *grant_params,
+            *who.condition_params,
+        ],
     )
     if not found:
         return None
-    community_id, version_id, version_at, *places = found[0]
+    user_columns, (community_id, version_id, version_at, *places) = found[0][:-CHECK_COLUMNS], found[0][-CHECK_COLUMNS:]
+    if community_id is None:
+        return user_columns, None
     rules = placing.rules_of(None if version_id is None else (version_id, version_at))
-    return community_id, rules, _places_verdict(building_id, stairwell_id, household_id, *places)
+    return user_columns, (community_id, rules, _places_verdict(building_id, stairwell_id, household_id, *places))
 
 
 def _places_verdict(

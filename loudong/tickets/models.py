@@ -427,9 +427,13 @@ class Intake(models.Model):
     """点单 received: a checked submission, written as this one row and acknowledged at once; it becomes
     a Request right after (loudong.tickets.intake: the worker in batches, or the resident's receipt
     page on demand). Places are plain ids, not foreign keys, so that a submission outlives a building
-    or stairwell deleted meanwhile: it then stays here with its error for the admins, retried."""
+    or stairwell deleted meanwhile: it then stays here with its error for the admins, retried.
+    The community and the user who sent it are foreign keys without a constraint in the database:
+    PostgreSQL's check of one locks the referenced row (FOR KEY SHARE, a write to the community's row
+    by every submission, shared among concurrent ones); the submission's own statement has just read
+    both, and deleting either goes through Django, which cascades or clears as declared."""
 
-    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+", db_constraint=False)
     building_id = models.IntegerField()
     stairwell_id = models.IntegerField(null=True, blank=True)
     household_id = models.IntegerField(null=True, blank=True)
@@ -445,7 +449,9 @@ class Intake(models.Model):
     contact_phone = models.CharField(max_length=20, blank=True)
     anonymous = models.BooleanField(default=False)
     photos = models.JSONField(default=list, blank=True)  # names in the media storage, already stored
-    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
     client = models.CharField(max_length=60, blank=True)  # the address the rate limits count
     idempotency_owner = models.CharField(max_length=40, blank=True)
     idempotency_key = models.CharField(max_length=255, blank=True)

@@ -38,7 +38,9 @@ TOUCH_EVERY = timedelta(minutes=1)
 @dataclass(frozen=True)
 class PresentedToken:
     """A bearer token not read yet: POST /requests reads it in the statement of the submission's
-    checks (loudong.api.requests.checked), one round trip fewer on the busiest call."""
+    checks (loudong.api.requests.checked), one round trip fewer on the busiest call. A body the schema
+    refuses is then answered 422 before the token is read (it reveals nothing the published schema
+    does not); everything else is answered as on every call, 401 first."""
 
     token: str
 

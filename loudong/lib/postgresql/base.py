@@ -1,7 +1,7 @@
 """Django's PostgreSQL backend with one change: a kept connection's health check.
 
 With CONN_HEALTH_CHECKS, Django runs `SELECT 1` before a request's first query, one more round trip
-and statement on every request (an API submission is otherwise three). Here a connection that a
+and statement on every request (an API submission is otherwise two). Here a connection that a
 request let go of less than HEALTH_CHECK_AFTER_IDLE seconds ago is taken as it is: on a busy server
 every connection is in use all the time, and a database restarted while requests run fails those
 requests anyway. A connection that sat idle longer (a quiet night, a restart or failover between

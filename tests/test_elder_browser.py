@@ -123,8 +123,9 @@ def test_the_top_bar_switch_turns_elder_mode_on_and_off_and_the_browser_keeps_it
     expect(html).to_have_class("elder")
     assert page.url == f"{base}/accounts/login/?next=%2Fc%2Fxihu%2F"  # the same page
     # elder.css is the new page's stylesheet: the class is there as soon as the page is parsed, the
-    # size once the stylesheet has loaded (waited for, up to Playwright's timeout).
-    page.wait_for_function("parseFloat(getComputedStyle(document.body).fontSize) >= 22")
+    # size once the stylesheet has loaded, which the load event waits for.
+    page.wait_for_load_state("load")
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 22
     assert {c["name"]: c["value"] for c in page.context.cookies()}["elder"] == "1"
 
     log_in(page, base, "volunteer")  # a new page, still in elder mode, and now on the account too

@@ -102,14 +102,11 @@ class Phone:
         self.page = self.context.new_page()
         self.width = width
         self.too_wide: list[str] = []  # screens wider than the phone
-        self.page.on("load", self._loaded)
+        self.page.on("load", lambda _page: self.check_width())
 
     @property
     def screens(self) -> int:
         return int(self.page.evaluate("Number(sessionStorage.screens || 0)"))
-
-    def _loaded(self, _page: Page) -> None:
-        self.check_width()
 
     def check_width(self) -> None:
         if self.page.evaluate("document.documentElement.scrollWidth") > self.width:

@@ -5,7 +5,7 @@
 - act: dispatchers (the leader of the request's group, the community admin) and the assignee; what
   each may do is listed in loudong.tickets.actions.
 - the staff pages: admin, leader and volunteer of the community (STAFF_ROLES); the intake checks
-  the same rule in SQL (`staff_grant_sql`, `staff_grant_join`), generated from the same roles.
+  the same rule in SQL (`staff_grant_join`), generated from the same roles.
 """
 
 from django.db import connection
@@ -57,21 +57,10 @@ def staff_community(request: HttpRequest, code: str, *, residents: bool = False)
     return community_for(request.user, code, STAFF_ROLES | {Role.RESIDENT} if residents else STAFF_ROLES)
 
 
-def staff_grant_sql(user_id: int, code: str) -> tuple[str, list]:
-    """The FROM and WHERE of the staff rule with its parameters: the community `code` (as `c`) where
-    the user holds one of STAFF_ROLES (as `g`), for statements on the intake's hot path."""
-    table = connection.ops.quote_name
-    roles = sorted(STAFF_ROLES)
-    return (
-        f"FROM {table(Grant._meta.db_table)} g JOIN {table(Community._meta.db_table)} c ON c.id = g.community_id "
-        f"WHERE g.user_id = %s AND c.code = %s AND g.role IN ({', '.join(['%s'] * len(roles))})",
-        [user_id, code, *roles],
-    )
-
-
 def staff_grant_join(code: str) -> tuple[str, list]:
-    """The same rule joined to a user already in the statement as `u`: the community `code` (as `c`)
-    where u holds one of STAFF_ROLES (as `g`); c's columns are NULL when u holds none."""
+    """The staff rule in SQL, joined to a user already in the statement as `u` (the intake's check,
+    on the API's hot path): the community `code` (as `c`) where u holds one of STAFF_ROLES (as `g`);
+    c's columns are NULL when u holds none."""
     table = connection.ops.quote_name
     roles = sorted(STAFF_ROLES)
     return (
@@ -85,9 +74,13 @@ def staff_grant_join(code: str) -> tuple[str, list]:
 def staff_community_id(user_id: int, code: str) -> int | None:
     """The same rule as `staff_community` in one statement: the id of the community `code` if the
     user holds one of STAFF_ROLES in it."""
-    grants, params = staff_grant_sql(user_id, code)
+    grants, params = staff_grant_join(code)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT c.id {grants} LIMIT 1", params)
+        cursor.execute(
+            f"SELECT c.id FROM {connection.ops.quote_name(User._meta.db_table)} u {grants} "
+            "WHERE u.id = %s AND c.id IS NOT NULL LIMIT 1",
+            [*params, user_id],
+        )
         found = cursor.fetchone()
     return found[0] if found else None
 

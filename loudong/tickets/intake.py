@@ -71,10 +71,6 @@ class UserQuery(Protocol):
     condition_params: list
 
 
-# The columns `check_submission` adds after the user's.
-CHECK_COLUMNS = 7
-
-
 def check_submission(
     who: UserQuery, code: str, building_id: int, stairwell_id: int | None, household_id: int | None
 ) -> tuple[tuple, tuple[int, Rules, tuple[int, str] | None] | None] | None:
@@ -86,14 +82,17 @@ def check_submission(
     409 not together)."""
     building, stairwell, household = table(Building), table(Stairwell), table(Household)
     grants, grant_params = staff_grant_join(code)
+    checks = [  # after the user's columns
+        "c.id",
+        f"({placing.newest_version_sql('id', 'c.id')})",
+        f"({placing.newest_version_sql('created_at', 'c.id')})",
+        f"(SELECT 1 FROM {building} WHERE id = %s AND community_id = c.id)",
+        f"(SELECT building_id FROM {stairwell} WHERE id = %s AND community_id = c.id)",
+        f"(SELECT h.stairwell_id FROM {household} h WHERE h.id = %s AND h.community_id = c.id)",
+        f"(SELECT s.building_id FROM {household} h JOIN {stairwell} s ON s.id = h.stairwell_id WHERE h.id = %s)",
+    ]
     found = fetch(
-        f"SELECT {who.columns}, c.id, ({placing.newest_version_sql('id', 'c.id')}), "
-        f"({placing.newest_version_sql('created_at', 'c.id')}), "
-        f"(SELECT 1 FROM {building} WHERE id = %s AND community_id = c.id), "
-        f"(SELECT building_id FROM {stairwell} WHERE id = %s AND community_id = c.id), "
-        f"(SELECT h.stairwell_id FROM {household} h WHERE h.id = %s AND h.community_id = c.id), "
-        f"(SELECT s.building_id FROM {household} h JOIN {stairwell} s ON s.id = h.stairwell_id WHERE h.id = %s) "
-        f"FROM {who.source} {grants} WHERE {who.condition} LIMIT 1",
+        f"SELECT {who.columns}, {', '.join(checks)} FROM {who.source} {grants} WHERE {who.condition} LIMIT 1",
         [
             *who.column_params,
             building_id,
@@ -106,7 +105,7 @@ def check_submission(
     )
     if not found:
         return None
-    user_columns, (community_id, version_id, version_at, *places) = found[0][:-CHECK_COLUMNS], found[0][-CHECK_COLUMNS:]
+    user_columns, (community_id, version_id, version_at, *places) = found[0][: -len(checks)], found[0][-len(checks) :]
     if community_id is None:
         return user_columns, None
     rules = placing.rules_of(None if version_id is None else (version_id, version_at))
